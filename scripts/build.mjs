@@ -1,0 +1,68 @@
+// Bundles every entry point with esbuild: the CLI and training core (Node), the extension host
+// (Node, `vscode` external) and the webview apps (browser). Type checking is `tsc -b`, separately.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+
+/** Native TensorFlow.js back ends are optional and loaded with a guarded require at run time. */
+const nodeExternals = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
+
+const nodeEntries = [
+  { in: 'src/gat/cli/main.ts', out: 'cli' },
+  { in: 'src/gat/train/trainProcess.ts', out: 'trainProcess' },
+  { in: 'src/gat/tsne/tsneWorker.ts', out: 'tsneWorker' },
+].filter((e) => existsSync(e.in));
+
+const builds = [
+  esbuild.build({
+    entryPoints: nodeEntries,
+    outdir: 'dist',
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: !production,
+    minify: production,
+    external: nodeExternals,
+    logLevel: 'warning',
+  }),
+];
+
+if (existsSync('src/extension/extension.ts')) {
+  builds.push(
+    esbuild.build({
+      entryPoints: { extension: 'src/extension/extension.ts' },
+      outdir: 'dist',
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      sourcemap: !production,
+      minify: production,
+      external: ['vscode', ...nodeExternals],
+      logLevel: 'warning',
+    }),
+  );
+}
+
+const webviewEntries = ['graph', 'degrees', 'metrics', 'attention', 'entropy', 'embedding', 'training']
+  .map((name) => ({ in: `src/webview/${name}/main.ts`, out: name }))
+  .filter((e) => existsSync(e.in));
+if (webviewEntries.length > 0) {
+  builds.push(
+    esbuild.build({
+      entryPoints: webviewEntries,
+      outdir: 'dist/webview',
+      bundle: true,
+      platform: 'browser',
+      target: 'es2022',
+      format: 'iife',
+      sourcemap: !production,
+      minify: production,
+      logLevel: 'warning',
+    }),
+  );
+}
+
+await Promise.all(builds);

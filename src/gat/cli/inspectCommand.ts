@@ -1,0 +1,42 @@
+import { loadPlanetoid } from '../data/planetoid';
+import { summarize, type GraphSummary } from '../stats/graphStats';
+import { formatHelp, parseArgs, type OptionTable } from './args';
+
+const INSPECT_OPTIONS = {
+  datasetName: { type: 'string', default: 'cora', placeholder: 'name', help: 'dataset to inspect: cora (bundled), citeseer (downloaded), or your own with --data-dir' },
+  dataDir: { type: 'string', placeholder: 'dir', help: 'folder with ind.<name>.* files and download cache (default: $GAT_DATA_DIR or the per-user cache)' },
+  json: { type: 'boolean', help: 'print one JSON object instead of text' },
+} as const satisfies OptionTable;
+
+export const INSPECT_HELP = formatHelp('gat inspect [options]', 'Load a Planetoid dataset, verify its checksums and print its facts.', INSPECT_OPTIONS);
+
+export async function inspectCommand(argv: readonly string[], write: (s: string) => void): Promise<number> {
+  const opts = parseArgs(argv, INSPECT_OPTIONS);
+  const started = performance.now();
+  const graph = await loadPlanetoid(opts.datasetName, { dataDir: opts.dataDir });
+  const loadMs = performance.now() - started;
+  const summary = summarize(graph);
+  if (opts.json) write(JSON.stringify({ ...summary, loadMs: round(loadMs), sourceDir: graph.sourceDir }) + '\n');
+  else write(formatSummary(summary, graph.sourceDir, loadMs));
+  return 0;
+}
+
+function formatSummary(s: GraphSummary, dir: string, loadMs: number): string {
+  const pct = (n: number): string => `${((100 * n) / s.nodes).toFixed(1)}%`;
+  const lines = [
+    `Dataset ${s.dataset} (${dir}, checksums verified, loaded in ${round(loadMs)} ms)`,
+    `  nodes            ${s.nodes}`,
+    `  features         ${s.features} (${s.nonZeros} non-zeros, rows normalised to sum 1)`,
+    `  classes          ${s.classes}`,
+    ...s.classNames.map((n, i) => `    ${String(i).padStart(2)} ${n.padEnd(24)} ${String(s.classSizes[i]).padStart(5)}  ${pct(s.classSizes[i])}`),
+    `  edges            ${s.undirectedEdges} undirected, ${s.directedEdges} directed, ${s.directedEdgesWithSelfLoops} with self-loops`,
+    `  isolated nodes   ${s.isolatedNodes}`,
+    `  degree           max ${s.maxDegree} (node ${s.maxDegreeNode}), mean ${s.meanDegree.toFixed(2)}, median ${s.medianDegree}, most common ${s.degreeMode}`,
+    `  split            train ${s.split.train}, val ${s.split.val}, test ${s.split.test} (test nodes ${s.testRange[0]}–${s.testRange[1]})`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

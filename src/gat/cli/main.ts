@@ -1,0 +1,68 @@
+import { DatasetError } from '../data/datasetError';
+import { UsageError } from './args';
+import { DOWNLOAD_HELP, downloadCommand } from './downloadCommand';
+import { INSPECT_HELP, inspectCommand } from './inspectCommand';
+
+type Command = (argv: readonly string[], write: (s: string) => void) => Promise<number>;
+
+interface CommandEntry {
+  readonly run: Command;
+  readonly help: string;
+  readonly summary: string;
+}
+
+const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  inspect: { run: inspectCommand, help: INSPECT_HELP, summary: 'verify and describe a dataset (nodes, edges, degrees, split)' },
+  download: { run: downloadCommand, help: DOWNLOAD_HELP, summary: 'download and verify a known dataset (citeseer) into the cache' },
+};
+
+const MAIN_HELP = [
+  'usage: gat <command> [options]',
+  '',
+  'GAT Explorer: train a Graph Attention Network on Cora and inspect what it learned.',
+  '',
+  'commands:',
+  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
+  '',
+  'Run `gat <command> --help` for its options.',
+].join('\n');
+
+/** Runs the CLI and returns the exit code; errors a user can act on are printed without a stack. */
+export async function main(argv: readonly string[], out = (s: string) => void process.stdout.write(s), err = (s: string) => void process.stderr.write(s)): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    out(MAIN_HELP + '\n');
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    err(`gat: unknown command '${name}'\n\n${MAIN_HELP}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out(command.help + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest, out);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof DatasetError) {
+      err(`gat ${name}: error: ${e.message}\n`);
+      return e.exitCode;
+    }
+    err(`gat ${name}: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`gat: ${String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,379 @@
+/**
+ * A pickle reader that treats pickles as data, never as code.
+ *
+ * Python pickles can name any importable callable (`os.system`, `builtins.eval`) and ask
+ * the loader to call it. This reader knows a fixed allowlist of classes, the ones the
+ * Planetoid files use (SciPy CSR matrices, NumPy arrays and dtypes, `defaultdict(list)`),
+ * and builds plain JavaScript values for them. Any other global is rejected the moment
+ * its name is read, before anything could be called.
+ *
+ * Supports the opcodes of protocols 0–4 that data pickles use. Python 2 `str` (BINSTRING)
+ * is read as a latin-1 string so raw array bytes survive unchanged.
+ */
+
+export class PickleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PickleError';
+  }
+}
+
+/** A NumPy array as raw little-endian data plus its shape. */
+export interface NdArray {
+  readonly kind: 'ndarray';
+  readonly shape: number[];
+  readonly dtype: string; // NumPy kind+size, e.g. 'i4', 'f4', 'f8'
+  readonly data: Int32Array | Float32Array | Float64Array | Uint8Array;
+}
+
+/** A SciPy CSR matrix. */
+export interface CsrPickle {
+  readonly kind: 'csr';
+  readonly shape: [number, number];
+  readonly indptr: NdArray;
+  readonly indices: NdArray;
+  readonly data: NdArray;
+}
+
+export type PickleValue =
+  | null
+  | boolean
+  | number
+  | string
+  | Uint8Array
+  | PickleValue[]
+  | Map<PickleValue, PickleValue>
+  | NdArray
+  | CsrPickle
+  | AllowedClass
+  | PendingObject;
+
+/** A class reference from the allowlist; only these can appear on the stack as globals. */
+interface AllowedClass {
+  readonly kind: 'class';
+  readonly name: AllowedName;
+}
+
+type AllowedName = 'ndarray' | 'reconstruct' | 'dtype' | 'csr_matrix' | 'defaultdict' | 'list';
+
+/** An object under construction (between NEWOBJ/REDUCE and BUILD). */
+interface PendingObject {
+  readonly kind: 'pending';
+  readonly of: 'ndarray' | 'dtype' | 'csr_matrix';
+  state?: PickleValue;
+  dtype?: string;
+}
+
+const ALLOWED_GLOBALS: ReadonlyMap<string, AllowedName> = new Map([
+  ['numpy ndarray', 'ndarray'],
+  ['numpy dtype', 'dtype'],
+  ['numpy.core.multiarray _reconstruct', 'reconstruct'],
+  ['numpy._core.multiarray _reconstruct', 'reconstruct'],
+  ['scipy.sparse.csr csr_matrix', 'csr_matrix'],
+  ['scipy.sparse._csr csr_matrix', 'csr_matrix'],
+  ['collections defaultdict', 'defaultdict'],
+  ['__builtin__ list', 'list'],
+  ['builtins list', 'list'],
+]);
+
+const MARK = Symbol('mark');
+type StackItem = PickleValue | typeof MARK;
+
+/** Parses a pickle, building only allowlisted classes. Throws PickleError on anything else. */
+export function readPickle(bytes: Uint8Array): PickleValue {
+  return new Unpickler(bytes).run();
+}
+
+class Unpickler {
+  private pos = 0;
+  private readonly stack: StackItem[] = [];
+  private readonly memo = new Map<number, PickleValue>();
+  private readonly view: DataView;
+
+  constructor(private readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  run(): PickleValue {
+    if (this.bytes.length === 0) throw new PickleError('empty file: not a pickle');
+    for (;;) {
+      const opcodeAt = this.pos;
+      const op = this.u8();
+      switch (op) {
+        case 0x80: this.u8(); break; // PROTO n
+        case 0x95: this.skip(8); break; // FRAME size
+        case 0x2e: return this.finish(opcodeAt); // STOP
+        case 0x28: this.stack.push(MARK); break; // MARK
+        case 0x4e: this.stack.push(null); break; // NONE
+        case 0x88: this.stack.push(true); break; // NEWTRUE
+        case 0x89: this.stack.push(false); break; // NEWFALSE
+        case 0x4b: this.stack.push(this.u8()); break; // BININT1
+        case 0x4d: this.stack.push(this.u16()); break; // BININT2
+        case 0x4a: this.stack.push(this.i32()); break; // BININT
+        case 0x8a: this.stack.push(this.long(this.u8())); break; // LONG1
+        case 0x47: this.stack.push(this.f64be()); break; // BINFLOAT
+        case 0x49: this.stack.push(this.textInt()); break; // INT (protocol 0, also bools)
+        case 0x55: this.stack.push(this.latin1(this.u8())); break; // SHORT_BINSTRING
+        case 0x54: this.stack.push(this.latin1(this.u32())); break; // BINSTRING
+        case 0x8c: this.stack.push(this.utf8(this.u8())); break; // SHORT_BINUNICODE
+        case 0x58: this.stack.push(this.utf8(this.u32())); break; // BINUNICODE
+        case 0x43: this.stack.push(this.raw(this.u8())); break; // SHORT_BINBYTES
+        case 0x42: this.stack.push(this.raw(this.u32())); break; // BINBYTES
+        case 0x29: this.stack.push([]); break; // EMPTY_TUPLE
+        case 0x5d: this.stack.push([]); break; // EMPTY_LIST
+        case 0x7d: this.stack.push(new Map()); break; // EMPTY_DICT
+        case 0x85: this.stack.push([this.pop()]); break; // TUPLE1
+        case 0x86: { const b = this.pop(); const a = this.pop(); this.stack.push([a, b]); break; } // TUPLE2
+        case 0x87: { const c = this.pop(); const b = this.pop(); const a = this.pop(); this.stack.push([a, b, c]); break; } // TUPLE3
+        case 0x74: this.stack.push(this.popToMark()); break; // TUPLE
+        case 0x6c: this.stack.push(this.popToMark()); break; // LIST
+        case 0x61: { const v = this.pop(); this.asList(this.top(), opcodeAt).push(v); break; } // APPEND
+        case 0x65: { const vs = this.popToMark(); this.asList(this.top(), opcodeAt).push(...vs); break; } // APPENDS
+        case 0x73: { const v = this.pop(); const k = this.pop(); this.asDict(this.top(), opcodeAt).set(k, v); break; } // SETITEM
+        case 0x75: this.setItems(opcodeAt); break; // SETITEMS
+        case 0x71: this.memo.set(this.u8(), this.peek()); break; // BINPUT
+        case 0x72: this.memo.set(this.u32(), this.peek()); break; // LONG_BINPUT
+        case 0x94: this.memo.set(this.memo.size, this.peek()); break; // MEMOIZE
+        case 0x68: this.stack.push(this.memoGet(this.u8())); break; // BINGET
+        case 0x6a: this.stack.push(this.memoGet(this.u32())); break; // LONG_BINGET
+        case 0x63: this.stack.push(this.global(this.line(), this.line())); break; // GLOBAL
+        case 0x93: { const name = this.pop(); const mod = this.pop(); this.stack.push(this.global(String(mod), String(name))); break; } // STACK_GLOBAL
+        case 0x52: this.reduce(opcodeAt); break; // REDUCE
+        case 0x81: this.newObj(opcodeAt); break; // NEWOBJ
+        case 0x62: this.build(opcodeAt); break; // BUILD
+        default:
+          throw new PickleError(`unsupported pickle opcode 0x${op.toString(16)} at byte ${opcodeAt}: this reader only accepts data pickles`);
+      }
+    }
+  }
+
+  private finish(at: number): PickleValue {
+    if (this.stack.length !== 1 || this.stack[0] === MARK) throw new PickleError(`malformed pickle: STOP at byte ${at} with ${this.stack.length} items on the stack`);
+    return finalize(this.stack[0] as PickleValue);
+  }
+
+  /** The allowlist check: an unknown global is rejected here, before anything could call it. */
+  private global(module: string, name: string): AllowedClass {
+    const key = `${module} ${name}`;
+    const allowed = ALLOWED_GLOBALS.get(key);
+    if (!allowed) {
+      throw new PickleError(`refusing to load global '${module}.${name}': pickles are read as data and only NumPy arrays, SciPy CSR matrices and defaultdict(list) are allowed`);
+    }
+    return { kind: 'class', name: allowed };
+  }
+
+  private reduce(at: number): void {
+    const args = this.pop();
+    const callable = this.pop();
+    if (!isClass(callable) || !Array.isArray(args)) throw new PickleError(`REDUCE at byte ${at} on a value that is not an allowed class`);
+    switch (callable.name) {
+      case 'reconstruct': // _reconstruct(ndarray, (0,), b'b'): an empty array filled in by BUILD
+        if (!isClass(args[0]) || args[0].name !== 'ndarray') throw new PickleError(`_reconstruct at byte ${at} must build numpy.ndarray`);
+        this.stack.push({ kind: 'pending', of: 'ndarray' });
+        return;
+      case 'dtype':
+        if (typeof args[0] !== 'string') throw new PickleError(`numpy.dtype at byte ${at} needs a type string`);
+        this.stack.push({ kind: 'pending', of: 'dtype', dtype: args[0] });
+        return;
+      case 'defaultdict':
+        if (args.length > 0 && !(isClass(args[0]) && args[0].name === 'list')) throw new PickleError(`defaultdict at byte ${at} may only use list as its factory`);
+        this.stack.push(new Map());
+        return;
+      default:
+        throw new PickleError(`REDUCE at byte ${at}: '${callable.name}' cannot be called`);
+    }
+  }
+
+  private newObj(at: number): void {
+    this.pop(); // args: csr_matrix is built from BUILD state, not from constructor args
+    const cls = this.pop();
+    if (!isClass(cls) || cls.name !== 'csr_matrix') throw new PickleError(`NEWOBJ at byte ${at} on a class other than csr_matrix`);
+    this.stack.push({ kind: 'pending', of: 'csr_matrix' });
+  }
+
+  private build(at: number): void {
+    const state = this.pop();
+    const target = this.top();
+    if (!isPending(target)) throw new PickleError(`BUILD at byte ${at} on a value that is not an object under construction`);
+    target.state = state;
+  }
+
+  private setItems(at: number): void {
+    const items = this.popToMark();
+    if (items.length % 2 !== 0) throw new PickleError(`SETITEMS at byte ${at} with an odd number of items`);
+    const dict = this.asDict(this.top(), at);
+    for (let i = 0; i < items.length; i += 2) dict.set(items[i], items[i + 1]);
+  }
+
+  private asList(v: PickleValue, at: number): PickleValue[] {
+    if (!Array.isArray(v)) throw new PickleError(`APPEND at byte ${at} on a value that is not a list`);
+    return v;
+  }
+
+  private asDict(v: PickleValue, at: number): Map<PickleValue, PickleValue> {
+    if (!(v instanceof Map)) throw new PickleError(`SETITEM at byte ${at} on a value that is not a dict`);
+    return v;
+  }
+
+  private memoGet(i: number): PickleValue {
+    if (!this.memo.has(i)) throw new PickleError(`malformed pickle: memo entry ${i} read before it was written`);
+    return this.memo.get(i) as PickleValue;
+  }
+
+  private pop(): PickleValue {
+    const v = this.stack.pop();
+    if (v === undefined || v === MARK) throw new PickleError(`malformed pickle: stack underflow at byte ${this.pos}`);
+    return v;
+  }
+
+  private top(): PickleValue {
+    const v = this.stack[this.stack.length - 1];
+    if (v === undefined || v === MARK) throw new PickleError(`malformed pickle: empty stack at byte ${this.pos}`);
+    return v;
+  }
+
+  private peek(): PickleValue {
+    return this.top();
+  }
+
+  private popToMark(): PickleValue[] {
+    const at = this.stack.lastIndexOf(MARK);
+    if (at < 0) throw new PickleError(`malformed pickle: no MARK before byte ${this.pos}`);
+    const items = this.stack.splice(at) as PickleValue[];
+    items.shift();
+    return items;
+  }
+
+  private need(n: number): void {
+    if (this.pos + n > this.bytes.length) throw new PickleError(`truncated pickle: needed ${n} more bytes at byte ${this.pos} of ${this.bytes.length}`);
+  }
+
+  private skip(n: number): void { this.need(n); this.pos += n; }
+  private u8(): number { this.need(1); return this.bytes[this.pos++]; }
+  private u16(): number { this.need(2); const v = this.view.getUint16(this.pos, true); this.pos += 2; return v; }
+  private u32(): number { this.need(4); const v = this.view.getUint32(this.pos, true); this.pos += 4; return v; }
+  private i32(): number { this.need(4); const v = this.view.getInt32(this.pos, true); this.pos += 4; return v; }
+  private f64be(): number { this.need(8); const v = this.view.getFloat64(this.pos, false); this.pos += 8; return v; }
+
+  private raw(n: number): Uint8Array {
+    this.need(n);
+    const out = this.bytes.slice(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  private latin1(n: number): string {
+    return Buffer.from(this.raw(n)).toString('latin1');
+  }
+
+  private utf8(n: number): string {
+    return Buffer.from(this.raw(n)).toString('utf8');
+  }
+
+  private line(): string {
+    const end = this.bytes.indexOf(0x0a, this.pos);
+    if (end < 0) throw new PickleError(`truncated pickle: unterminated line at byte ${this.pos}`);
+    const s = Buffer.from(this.bytes.subarray(this.pos, end)).toString('latin1');
+    this.pos = end + 1;
+    return s;
+  }
+
+  private textInt(): number | boolean {
+    const s = this.line();
+    if (s === '00') return false;
+    if (s === '01') return true;
+    const v = Number(s);
+    if (!Number.isInteger(v)) throw new PickleError(`malformed INT '${s}'`);
+    return v;
+  }
+
+  private long(n: number): number {
+    const b = this.raw(n);
+    let v = 0n;
+    for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+    if (n > 0 && b[n - 1] & 0x80) v -= 1n << BigInt(8 * n);
+    return Number(v);
+  }
+}
+
+function isClass(v: PickleValue | undefined): v is AllowedClass {
+  return typeof v === 'object' && v !== null && !(v instanceof Map) && !(v instanceof Uint8Array) && !Array.isArray(v) && v.kind === 'class';
+}
+
+function isPending(v: PickleValue): v is PendingObject {
+  return typeof v === 'object' && v !== null && !(v instanceof Map) && !(v instanceof Uint8Array) && !Array.isArray(v) && v.kind === 'pending';
+}
+
+/** Turns finished objects under construction into NdArray / CsrPickle values, recursively. */
+function finalize(v: PickleValue): PickleValue {
+  if (Array.isArray(v)) return v.map(finalize);
+  if (v instanceof Map) {
+    const out = new Map<PickleValue, PickleValue>();
+    for (const [k, val] of v) out.set(k, finalize(val));
+    return out;
+  }
+  if (isPending(v)) {
+    if (v.of === 'ndarray') return toNdArray(v);
+    if (v.of === 'csr_matrix') return toCsr(v);
+    throw new PickleError('a bare numpy.dtype is not a supported top-level value');
+  }
+  return v;
+}
+
+function toNdArray(p: PendingObject): NdArray {
+  // state: (version, shape, dtype, is_fortran, rawdata)
+  const s = p.state;
+  if (!Array.isArray(s) || s.length !== 5) throw new PickleError('numpy array state must be (version, shape, dtype, fortran, data)');
+  const [, shape, dt, fortran, raw] = s;
+  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number')) throw new PickleError('numpy array shape must be a tuple of ints');
+  if (fortran === true && shape.length > 1) throw new PickleError('Fortran-ordered arrays are not supported');
+  const dtype = dtypeOf(dt);
+  const bytes = typeof raw === 'string' ? new Uint8Array(Buffer.from(raw, 'latin1')) : raw instanceof Uint8Array ? raw : null;
+  if (!bytes) throw new PickleError('numpy array data must be a byte string');
+  const count = (shape as number[]).reduce((a, b) => a * b, 1);
+  return { kind: 'ndarray', shape: shape as number[], dtype, data: decodeArray(dtype, bytes, count) };
+}
+
+function dtypeOf(v: PickleValue): string {
+  if (!isPending(v) || v.of !== 'dtype' || !v.dtype) throw new PickleError('numpy array dtype is missing');
+  // dtype state: (version, byteorder, ...); only little-endian or byte-order-free data is read
+  const order = Array.isArray(v.state) ? v.state[1] : '<';
+  if (order === '>') throw new PickleError(`big-endian numpy arrays are not supported (dtype ${v.dtype})`);
+  return v.dtype;
+}
+
+function decodeArray(dtype: string, bytes: Uint8Array, count: number): NdArray['data'] {
+  const size: Record<string, number> = { i4: 4, f4: 4, f8: 8, i8: 8, u1: 1, b1: 1, i1: 1 };
+  const width = size[dtype];
+  if (width === undefined) throw new PickleError(`unsupported numpy dtype '${dtype}'`);
+  if (bytes.length !== count * width) throw new PickleError(`numpy array data has ${bytes.length} bytes, expected ${count * width} for ${count} × ${dtype}`);
+  const copy = bytes.slice().buffer; // aligned copy
+  switch (dtype) {
+    case 'i4': return new Int32Array(copy);
+    case 'f4': return new Float32Array(copy);
+    case 'f8': return new Float64Array(copy);
+    case 'i8': return Int32Array.from(new BigInt64Array(copy), (x) => Number(x));
+    default: return new Uint8Array(copy);
+  }
+}
+
+function toCsr(p: PendingObject): CsrPickle {
+  const s = p.state;
+  if (!(s instanceof Map)) throw new PickleError('csr_matrix state must be a dict');
+  const get = (k: string): PickleValue | undefined => s.get(k);
+  const shape = get('_shape') ?? get('shape');
+  const [indptr, indices, data] = [get('indptr'), get('indices'), get('data')].map((a) => finalize(a ?? null));
+  if (!Array.isArray(shape) || shape.length !== 2) throw new PickleError('csr_matrix state has no 2-D shape');
+  for (const a of [indptr, indices, data]) {
+    if (!isNdArray(a)) throw new PickleError('csr_matrix state lacks indptr, indices or data arrays');
+  }
+  return { kind: 'csr', shape: [Number(shape[0]), Number(shape[1])], indptr: indptr as NdArray, indices: indices as NdArray, data: data as NdArray };
+}
+
+export function isNdArray(v: PickleValue | undefined): v is NdArray {
+  return typeof v === 'object' && v !== null && !(v instanceof Map) && !(v instanceof Uint8Array) && !Array.isArray(v) && v.kind === 'ndarray';
+}
+
+export function isCsr(v: PickleValue | undefined): v is CsrPickle {
+  return typeof v === 'object' && v !== null && !(v instanceof Map) && !(v instanceof Uint8Array) && !Array.isArray(v) && v.kind === 'csr';
+}

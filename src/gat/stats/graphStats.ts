@@ -1,0 +1,117 @@
+import { neighbourOffsets, type GraphDataset } from '../data/graph';
+import { edgeBetweenness, edgeThickness } from './edgeBetweenness';
+
+/** What `gat inspect` prints and the Cora panels draw. */
+export interface GraphSummary {
+  readonly dataset: string;
+  readonly nodes: number;
+  readonly features: number;
+  readonly nonZeros: number;
+  readonly classes: number;
+  readonly classNames: readonly string[];
+  readonly classSizes: number[];
+  readonly undirectedEdges: number;
+  readonly directedEdges: number;
+  readonly directedEdgesWithSelfLoops: number;
+  readonly isolatedNodes: number;
+  readonly maxDegree: number;
+  readonly maxDegreeNode: number;
+  readonly meanDegree: number;
+  readonly medianDegree: number;
+  readonly degreeMode: number;
+  readonly split: { train: number; val: number; test: number };
+  readonly testRange: [number, number];
+  readonly checksums: Readonly<Record<string, string>>;
+}
+
+/** In- and out-degree of every node in the directed edge list (equal for a symmetric graph). */
+export function degrees(g: Pick<GraphDataset, 'numNodes' | 'edgeSource' | 'edgeTarget'>): { inDegree: Int32Array; outDegree: Int32Array } {
+  const inDegree = new Int32Array(g.numNodes);
+  const outDegree = new Int32Array(g.numNodes);
+  for (let e = 0; e < g.edgeSource.length; e++) {
+    outDegree[g.edgeSource[e]]++;
+    inDegree[g.edgeTarget[e]]++;
+  }
+  return { inDegree, outDegree };
+}
+
+/** counts[d] = number of nodes with degree d. */
+export function degreeDistribution(degree: Int32Array): Int32Array {
+  let max = 0;
+  for (const d of degree) if (d > max) max = d;
+  const counts = new Int32Array(max + 1);
+  for (const d of degree) counts[d]++;
+  return counts;
+}
+
+export function summarize(g: GraphDataset): GraphSummary {
+  const { inDegree } = degrees(g);
+  const classSizes = new Array<number>(g.numClasses).fill(0);
+  for (const l of g.labels) classSizes[l]++;
+  let maxDegree = -1;
+  let maxDegreeNode = -1;
+  let isolated = 0;
+  for (let i = 0; i < g.numNodes; i++) {
+    if (inDegree[i] > maxDegree) {
+      maxDegree = inDegree[i];
+      maxDegreeNode = i;
+    }
+    if (inDegree[i] === 0) isolated++;
+  }
+  const sortedDeg = Int32Array.from(inDegree).sort();
+  const dist = degreeDistribution(inDegree);
+  let mode = 0;
+  for (let d = 1; d < dist.length; d++) if (dist[d] > dist[mode]) mode = d;
+  return {
+    dataset: g.name,
+    nodes: g.numNodes,
+    features: g.numFeatures,
+    nonZeros: g.featureNonZeros,
+    classes: g.numClasses,
+    classNames: g.classNames,
+    classSizes,
+    undirectedEdges: g.edgeSource.length / 2,
+    directedEdges: g.edgeSource.length,
+    directedEdgesWithSelfLoops: g.edgeSource.length + g.numNodes,
+    isolatedNodes: isolated,
+    maxDegree,
+    maxDegreeNode,
+    meanDegree: g.edgeSource.length / g.numNodes,
+    medianDegree: sortedDeg[sortedDeg.length >> 1],
+    degreeMode: mode,
+    split: { train: g.split.train.length, val: g.split.val.length, test: g.split.test.length },
+    testRange: [g.split.test[0], g.split.test[g.split.test.length - 1]],
+    checksums: g.checksums,
+  };
+}
+
+/** Undirected edges (u < v) with their betweenness and the original's thickness in [0, 1]. */
+export interface EdgeStats {
+  readonly u: Int32Array;
+  readonly v: Int32Array;
+  readonly betweenness: Float64Array;
+  readonly thickness: Float32Array;
+}
+
+export function edgeStats(g: GraphDataset): EdgeStats {
+  const offsets = neighbourOffsets(g);
+  const neighbours = g.edgeSource; // edges sorted by target: slot k of node t holds source k
+  const perSlot = edgeBetweenness(g.numNodes, offsets, neighbours);
+  const count = neighbours.length / 2;
+  const u = new Int32Array(count);
+  const v = new Int32Array(count);
+  const betweenness = new Float64Array(count);
+  let out = 0;
+  for (let t = 0; t < g.numNodes; t++) {
+    for (let k = offsets[t]; k < offsets[t + 1]; k++) {
+      const s = neighbours[k];
+      if (t < s) {
+        u[out] = t;
+        v[out] = s;
+        betweenness[out] = perSlot[k];
+        out++;
+      }
+    }
+  }
+  return { u, v, betweenness, thickness: edgeThickness(betweenness) };
+}
