@@ -1,5 +1,5 @@
 import { loadPlanetoid } from '../data/planetoid';
-import { summarize, type GraphSummary } from '../stats/graphStats';
+import { edgeStats, summarize, type GraphSummary } from '../stats/graphStats';
 import { formatHelp, parseArgs, type OptionTable } from './args';
 
 const INSPECT_OPTIONS = {
@@ -16,8 +16,9 @@ export async function inspectCommand(argv: readonly string[], write: (s: string)
   const graph = await loadPlanetoid(opts.datasetName, { dataDir: opts.dataDir });
   const loadMs = performance.now() - started;
   const summary = summarize(graph);
-  if (opts.json) write(JSON.stringify({ ...summary, loadMs: round(loadMs), sourceDir: graph.sourceDir }) + '\n');
-  else write(formatSummary(summary, graph.sourceDir, loadMs));
+  const betweenness = betweennessSummary(graph);
+  if (opts.json) write(JSON.stringify({ ...summary, edgeBetweenness: betweenness, loadMs: round(loadMs), sourceDir: graph.sourceDir }) + '\n');
+  else write(formatSummary(summary, graph.sourceDir, loadMs) + formatBetweenness(betweenness));
   return 0;
 }
 
@@ -35,6 +36,30 @@ function formatSummary(s: GraphSummary, dir: string, loadMs: number): string {
     `  split            train ${s.split.train}, val ${s.split.val}, test ${s.split.test} (test nodes ${s.testRange[0]}–${s.testRange[1]})`,
   ];
   return lines.join('\n') + '\n';
+}
+
+interface BetweennessSummary {
+  readonly max: number;
+  readonly maxEdge: [number, number];
+  readonly mean: number;
+  readonly ms: number;
+}
+
+function betweennessSummary(graph: Parameters<typeof edgeStats>[0]): BetweennessSummary {
+  const started = performance.now();
+  const stats = edgeStats(graph);
+  let best = 0;
+  let sum = 0;
+  for (let i = 0; i < stats.betweenness.length; i++) {
+    sum += stats.betweenness[i];
+    if (stats.betweenness[i] > stats.betweenness[best]) best = i;
+  }
+  const count = Math.max(1, stats.betweenness.length);
+  return { max: round(stats.betweenness[best] ?? 0), maxEdge: [stats.u[best] ?? -1, stats.v[best] ?? -1], mean: round(sum / count), ms: round(performance.now() - started) };
+}
+
+function formatBetweenness(b: BetweennessSummary): string {
+  return `  edge betweenness max ${b.max} (edge ${b.maxEdge[0]}–${b.maxEdge[1]}), mean ${b.mean} (Brandes, ${b.ms} ms)\n`;
 }
 
 function round(ms: number): number {

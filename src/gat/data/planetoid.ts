@@ -69,7 +69,11 @@ async function locate(name: string, options: LoadOptions): Promise<Source> {
     return { dir, expected, remedy: known && !known.bundled ? 'Delete it and run again to download a fresh copy.' : 'Replace it with a good copy.' };
   }
   if (known?.bundled) {
-    return { dir: bundledDataDir(), expected: pinned, remedy: 'The copy shipped with GAT Explorer is damaged: reinstall the extension, or run `git checkout -- data/planetoid` in a clone.' };
+    const dir = bundledDataDir();
+    if (!(await hasAnyFile(dir, name))) {
+      throw new DatasetError('missing', `the bundled ${name} files are not in ${dir}: reinstall GAT Explorer, or run \`git checkout -- data/planetoid\` in a clone (or pass --data-dir to a folder with ind.${name}.* files)`, dir);
+    }
+    return { dir, expected: pinned, remedy: 'The copy shipped with GAT Explorer is damaged: reinstall the extension, or run `git checkout -- data/planetoid` in a clone.' };
   }
   if (known) {
     const dir = resolveDataDir(options.dataDir);
