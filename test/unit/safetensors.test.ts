@@ -65,6 +65,13 @@ describe('safetensors encode/decode', () => {
     assert.deepEqual(Array.from(decodeSafetensors(big.subarray(3)).tensors[0].data), Array.from(SAMPLE[0].data));
   });
 
+  it('decodes a pooled Node Buffer (as fs.readFileSync returns) into independent arrays', () => {
+    const bytes = Buffer.from(encodeSafetensors(SAMPLE, META)); // small Buffers share one pool
+    const t = decodeSafetensors(bytes).tensors[0];
+    assert.equal(t.data.buffer.byteLength, t.data.byteLength, 'owns its own buffer');
+    assert.deepEqual(Array.from(t.data), Array.from(SAMPLE[0].data));
+  });
+
   const badInputs: Array<[string, () => unknown, RegExp]> = [
     ['a shape that does not match the data', () => encodeSafetensors([{ name: 'x', shape: [2, 2], data: new Float32Array(3) }]), /shape \[2, 2\] \(4 elements\) but 3 values/],
     ['duplicate names', () => encodeSafetensors([SAMPLE[0], SAMPLE[0]]), /duplicate tensor name 'weight'/],

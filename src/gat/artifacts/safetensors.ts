@@ -111,7 +111,9 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
 
   const tensors = entries.map(({ name, entry }) => {
     const [begin, end] = entry.data_offsets;
-    const slice = bytes.slice(dataStart + begin, dataStart + end); // a copy: aligned, and independent of `bytes`
+    // A fresh copy: aligned for the typed array, independent of `bytes` (Buffer.slice would be a view of a shared pool).
+    const slice = new Uint8Array(end - begin);
+    slice.set(bytes.subarray(dataStart + begin, dataStart + end));
     if (!LITTLE_ENDIAN_HOST) swap32(slice);
     const data = entry.dtype === 'F32' ? new Float32Array(slice.buffer) : new Int32Array(slice.buffer);
     return { name, shape: entry.shape, data } satisfies NamedTensor;

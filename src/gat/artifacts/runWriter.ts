@@ -1,0 +1,161 @@
+/**
+ * Owns one run's folder while it trains: creates it with a unique id, appends metrics, saves
+ * checkpoints and the final model, and keeps run.json current. Every file but the append-only
+ * metrics.jsonl is replaced atomically, so a kill or a full disk never leaves a half-written one.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { EpochMetrics, RunStatus } from '../../protocol/trainingEvents';
+import { ArtifactWriteError, describeWriteFailure, writeArtifact, type FileWriter } from './artifactWrite';
+import { writeCheckpoint, writeModelBinary, type Checkpoint } from './checkpoint';
+import type { NamedTensor } from './namedTensor';
+import type { Provenance } from './provenance';
+import { makeRunId, relativeToOut, runPaths, type RunPaths } from './runPaths';
+import { RUN_FORMAT, type RunArtifacts, type RunRecord } from './runRecord';
+
+export interface CreateRunOptions {
+  readonly outDir: string;
+  readonly dataset: string;
+  readonly seed: number;
+  readonly config: unknown;
+  readonly backend: string;
+  readonly provenance: Provenance | null;
+  /** The exact argv that started the run (e.g. process.argv). */
+  readonly commandLine: readonly string[];
+  readonly specPath?: string | null;
+  readonly resumedFrom?: string | null;
+  readonly now?: Date;
+  readonly writer?: FileWriter;
+}
+
+type ArtifactField = 'binary' | 'analysis' | 'events';
+
+export class RunWriter {
+  private constructor(
+    readonly paths: RunPaths,
+    private rec: RunRecord,
+    private readonly writer: FileWriter | undefined,
+  ) {}
+
+  static async create(o: CreateRunOptions): Promise<RunWriter> {
+    const now = o.now ?? new Date();
+    const { paths, runId } = await reserveRunDir(o.outDir, makeRunId(now, o.dataset, o.seed), o.dataset);
+    const spec = o.specPath ? { path: path.resolve(o.specPath), sha256: createHash('sha256').update(await fs.readFile(o.specPath)).digest('hex') } : null;
+    const rel = (p: string): string => relativeToOut(paths, p);
+    const artifacts: RunArtifacts = { runJson: rel(paths.runJson), metrics: rel(paths.metrics), checkpoints: [], lastCheckpoint: null, binary: null, analysis: null, events: [] };
+    const rec: RunRecord = {
+      format: RUN_FORMAT,
+      runId,
+      dataset: o.dataset,
+      status: 'running',
+      config: o.config,
+      seed: o.seed,
+      backend: o.backend,
+      provenance: o.provenance,
+      startedAt: now.toISOString(),
+      endedAt: null,
+      epochs: 0,
+      bestValAcc: null,
+      bestValLoss: null,
+      testAcc: null,
+      spec,
+      resumedFrom: o.resumedFrom ?? null,
+      commandLine: [...o.commandLine],
+      process: { pid: process.pid, hostname: os.hostname(), startedAt: now.toISOString() },
+      artifacts,
+      error: null,
+    };
+    const run = new RunWriter(paths, rec, o.writer);
+    await run.save();
+    return run;
+  }
+
+  get record(): RunRecord {
+    return this.rec;
+  }
+
+  /** The newest checkpoint on disk (absolute), the point to resume from after a failure. */
+  get lastCheckpoint(): string | null {
+    return this.rec.artifacts.lastCheckpoint ? path.join(this.paths.outDir, this.rec.artifacts.lastCheckpoint) : null;
+  }
+
+  /** Appends one line to metrics.jsonl (one write call per line, so a kill tears at most the last line). */
+  async appendEpoch(m: EpochMetrics): Promise<void> {
+    try {
+      await fs.appendFile(this.paths.metrics, JSON.stringify(m) + '\n');
+    } catch (err) {
+      throw new ArtifactWriteError(this.paths.metrics, describeWriteFailure(this.paths.metrics, err, this.lastCheckpoint), err);
+    }
+    const r = this.rec;
+    this.rec = {
+      ...r,
+      epochs: Math.max(r.epochs, m.epoch),
+      bestValAcc: r.bestValAcc === null ? m.valAcc : Math.max(r.bestValAcc, m.valAcc),
+      bestValLoss: r.bestValLoss === null ? m.valLoss : Math.min(r.bestValLoss, m.valLoss),
+    };
+  }
+
+  /** Writes models/checkpoints/<run-id>/gat_<dataset>_ckpt_epoch_<E>.safetensors, then run.json. */
+  async saveCheckpoint(ckpt: Checkpoint): Promise<string> {
+    const file = this.paths.checkpoint(ckpt.epoch);
+    await writeCheckpoint(file, ckpt, { writer: this.writer, resumeFrom: this.lastCheckpoint });
+    const rel = relativeToOut(this.paths, file);
+    const a = this.rec.artifacts;
+    this.rec = { ...this.rec, artifacts: { ...a, checkpoints: a.checkpoints.includes(rel) ? a.checkpoints : [...a.checkpoints, rel], lastCheckpoint: rel } };
+    await this.save();
+    return file;
+  }
+
+  /** Writes models/binaries/gat_<dataset>_<run-id>.safetensors, then run.json. */
+  async saveModelBinary(params: readonly NamedTensor[], metadata: Readonly<Record<string, string>>): Promise<string> {
+    await writeModelBinary(this.paths.binary, params, metadata, { writer: this.writer, resumeFrom: this.lastCheckpoint });
+    this.recordArtifact('binary', this.paths.binary);
+    await this.save();
+    return this.paths.binary;
+  }
+
+  /** Notes a file written elsewhere (analysis, TensorBoard events); saved with the next save(). */
+  recordArtifact(kind: ArtifactField, absolute: string): void {
+    const rel = relativeToOut(this.paths, absolute);
+    const a = this.rec.artifacts;
+    const artifacts = kind === 'events' ? { ...a, events: a.events.includes(rel) ? a.events : [...a.events, rel] } : { ...a, [kind]: rel };
+    this.rec = { ...this.rec, artifacts };
+  }
+
+  /** Ends the run: status, end time, test accuracy or error, then run.json. */
+  async finish(status: Exclude<RunStatus, 'running' | 'interrupted'>, extra: { testAcc?: number | null; error?: string | null; provenance?: Provenance | null; now?: Date } = {}): Promise<void> {
+    this.rec = {
+      ...this.rec,
+      status,
+      endedAt: (extra.now ?? new Date()).toISOString(),
+      testAcc: extra.testAcc ?? this.rec.testAcc,
+      error: extra.error ?? null,
+      provenance: extra.provenance ?? this.rec.provenance,
+    };
+    await this.save();
+  }
+
+  async save(): Promise<void> {
+    await writeArtifact(this.paths.runJson, JSON.stringify(this.rec, null, 2) + '\n', { writer: this.writer, resumeFrom: this.lastCheckpoint });
+  }
+}
+
+/** Creates runs/<id>, adding a short random suffix when another run took the same second. */
+async function reserveRunDir(outDir: string, baseId: string, dataset: string): Promise<{ paths: RunPaths; runId: string }> {
+  await fs.mkdir(path.join(path.resolve(outDir), 'runs'), { recursive: true });
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const runId = attempt === 0 ? baseId : `${baseId}-${Math.random().toString(36).slice(2, 6)}`;
+    const paths = runPaths(outDir, runId, dataset);
+    try {
+      await fs.mkdir(paths.runDir);
+      return { paths, runId };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new ArtifactWriteError(paths.runDir, describeWriteFailure(paths.runDir, err, null), err);
+      }
+    }
+  }
+  throw new ArtifactWriteError(path.join(outDir, 'runs', baseId), `could not find a free run folder name for ${baseId}`);
+}
