@@ -9,7 +9,7 @@ import { ArtifactWriteError, type FileWriter } from '../../src/gat/artifacts/art
 import { writeFileAtomic } from '../../src/gat/io/atomicWrite';
 import { readCheckpoint, type Checkpoint } from '../../src/gat/artifacts/checkpoint';
 import { makeRunId, runPaths } from '../../src/gat/artifacts/runPaths';
-import { isProcessAlive, listRuns, readMetrics, readRun } from '../../src/gat/artifacts/runRecord';
+import { isProcessAlive, listRuns, processStartMs, readMetrics, readRun } from '../../src/gat/artifacts/runRecord';
 import { RunWriter, type CreateRunOptions } from '../../src/gat/artifacts/runWriter';
 import { tempDir } from '../helpers/tempDir';
 
@@ -124,6 +124,16 @@ describe('RunWriter and readers', () => {
     assert.equal((await readRun(run.paths.runDir)).status, 'interrupted');
     assert.equal((await listRuns(out))[0].status, 'interrupted');
     assert.equal((JSON.parse(readFileSync(run.paths.runJson, 'utf8')) as { status: string }).status, 'running', 'the reader does not rewrite run.json');
+  });
+
+  it('spots a reused pid: a live process that started at another time is not the run\'s writer', async () => {
+    const out = tempDir();
+    const run = await RunWriter.create(base(out));
+    const rec = JSON.parse(readFileSync(run.paths.runJson, 'utf8')) as { process: { startedAt: string } };
+    assert.ok(Math.abs(Date.parse(rec.process.startedAt) - (processStartMs(process.pid) ?? NaN)) < 5_000, 'records when this process started');
+    rec.process.startedAt = '2020-01-01T00:00:00.000Z'; // same (live) pid, different start: another process
+    writeFileSync(run.paths.runJson, JSON.stringify(rec));
+    assert.equal((await readRun(run.paths.runDir)).status, 'interrupted');
   });
 
   it('lists nothing for a missing output folder and skips folders without run.json', async () => {

@@ -4,7 +4,8 @@ import { decodeSafetensors, SafetensorsError, type DecodedSafetensors } from './
 
 export class ArtifactReadError extends Error {
   readonly code = 'artifact';
-  readonly exitCode = 3;
+  /** TRAINING_EXIT.usage: a file named on the command line (--resume, --model) is unusable. */
+  readonly exitCode = 2;
   constructor(
     readonly path: string,
     message: string,

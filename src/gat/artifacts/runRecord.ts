@@ -3,7 +3,7 @@
  * forgiving where a kill can leave a mark (a torn last metrics line, a 'running' status whose process
  * is gone) and strict elsewhere.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EpochMetrics, RunStatus } from '../../protocol/trainingEvents';
@@ -27,6 +27,7 @@ export interface RunArtifacts {
 export interface RunProcessInfo {
   readonly pid: number;
   readonly hostname: string;
+  /** When the writing process started (not the run), to spot a reused pid. */
   readonly startedAt: string;
 }
 
@@ -53,6 +54,35 @@ export interface RunRecord {
   readonly error: string | null;
 }
 
+/** Process ids get reused: a live pid whose process started more than this far from the recorded start is another process. */
+const START_TIME_SLACK_MS = 5_000;
+
+/** When this process started, as stored in run.json. */
+export function currentProcessStart(): string {
+  return new Date(Date.now() - process.uptime() * 1000).toISOString();
+}
+
+/** Start time (ms since the epoch) of a process, from /proc on Linux; null where that cannot be read. */
+export function processStartMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]); // field 22, starttime
+    const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    const ticksPerSecond = 100; // USER_HZ, 100 on every mainstream Linux
+    return Number.isFinite(startTicks) && Number.isFinite(btime) ? (btime + startTicks / ticksPerSecond) * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the recorded writer of a run is still running here: the pid exists and, where checkable, started when recorded. */
+export function isRunProcessAlive(info: RunProcessInfo): boolean {
+  if (!isProcessAlive(info.pid)) return false;
+  const actual = processStartMs(info.pid);
+  const recorded = Date.parse(info.startedAt);
+  return actual === null || Number.isNaN(recorded) || Math.abs(actual - recorded) <= START_TIME_SLACK_MS;
+}
+
 /** Whether a process with this id exists here (EPERM means it exists but belongs to someone else). */
 export function isProcessAlive(pid: number): boolean {
   try {
@@ -67,7 +97,7 @@ export function isProcessAlive(pid: number): boolean {
  * Reads run.json. A run that says 'running' but whose process is gone on this host is reported as
  * 'interrupted' (run.json itself is left alone). On another host the status cannot be checked and is kept.
  */
-export async function readRun(runDir: string, alive: (pid: number) => boolean = isProcessAlive): Promise<RunRecord> {
+export async function readRun(runDir: string, alive: (info: RunProcessInfo) => boolean = isRunProcessAlive): Promise<RunRecord> {
   const file = path.join(runDir, 'run.json');
   let text: string;
   try {
@@ -83,14 +113,14 @@ export async function readRun(runDir: string, alive: (pid: number) => boolean = 
     throw new ArtifactReadError(file, `${file} is not valid JSON (${(err as Error).message}); the run folder is damaged`);
   }
   if (rec?.format !== RUN_FORMAT) throw new ArtifactReadError(file, `${file} has format '${String(rec?.format)}', expected '${RUN_FORMAT}'`);
-  if (rec.status === 'running' && rec.process?.hostname === os.hostname() && !alive(rec.process.pid)) {
+  if (rec.status === 'running' && rec.process?.hostname === os.hostname() && !alive(rec.process)) {
     return { ...rec, status: 'interrupted' };
   }
   return rec;
 }
 
 /** Every readable run under `<outDir>/runs`, oldest first (run ids sort by start time). Damaged folders are skipped. */
-export async function listRuns(outDir: string, alive: (pid: number) => boolean = isProcessAlive): Promise<RunRecord[]> {
+export async function listRuns(outDir: string, alive: (info: RunProcessInfo) => boolean = isRunProcessAlive): Promise<RunRecord[]> {
   const runsDir = path.join(path.resolve(outDir), 'runs');
   let names: string[];
   try {

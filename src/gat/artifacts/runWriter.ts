@@ -13,7 +13,7 @@ import { writeCheckpoint, writeModelBinary, type Checkpoint } from './checkpoint
 import type { NamedTensor } from './namedTensor';
 import type { Provenance } from './provenance';
 import { makeRunId, relativeToOut, runPaths, type RunPaths } from './runPaths';
-import { RUN_FORMAT, type RunArtifacts, type RunRecord } from './runRecord';
+import { currentProcessStart, RUN_FORMAT, type RunArtifacts, type RunRecord } from './runRecord';
 
 export interface CreateRunOptions {
   readonly outDir: string;
@@ -63,7 +63,7 @@ export class RunWriter {
       spec,
       resumedFrom: o.resumedFrom ?? null,
       commandLine: [...o.commandLine],
-      process: { pid: process.pid, hostname: os.hostname(), startedAt: now.toISOString() },
+      process: { pid: process.pid, hostname: os.hostname(), startedAt: currentProcessStart() },
       artifacts,
       error: null,
     };
