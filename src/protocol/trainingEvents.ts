@@ -78,3 +78,27 @@ export function isTrainingEvent(value: unknown): value is TrainingEvent {
 export function isTrainingCommand(value: unknown): value is TrainingCommand {
   return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'cancel';
 }
+
+/** Exit codes of `gat train` and the training process, mapped to plain messages by the host. */
+export const TRAINING_EXIT = {
+  ok: 0,
+  unexpected: 1,
+  usage: 2,
+  dataset: 3,
+  write: 4,
+  backend: 5,
+  cancelled: 130,
+} as const;
+
+export function describeTrainingExit(code: number | null, signal: string | null): string {
+  if (signal) return `the training process was killed (${signal})`;
+  switch (code) {
+    case TRAINING_EXIT.ok: return 'training finished';
+    case TRAINING_EXIT.usage: return 'a training option is invalid';
+    case TRAINING_EXIT.dataset: return 'the dataset could not be loaded';
+    case TRAINING_EXIT.write: return 'a file could not be written (is the disk full or read-only?)';
+    case TRAINING_EXIT.backend: return 'the requested back end is not available';
+    case TRAINING_EXIT.cancelled: return 'training was cancelled; a checkpoint was saved';
+    default: return `the training process crashed (exit code ${code})`;
+  }
+}

@@ -1,0 +1,62 @@
+import * as vscode from 'vscode';
+import { resolveDataDir } from '../../gat/data/dataDirs';
+import { downloadDataset } from '../../gat/data/download';
+import { KNOWN_DATASETS } from '../../gat/data/knownDatasets';
+import { parseNodeId, UnknownNodeError } from '../../gat/records/nodeRecord';
+import { readSettings } from '../config';
+import { recordUri } from '../records/recordUri';
+import type { Services } from '../services';
+
+/** Download Dataset…: streams, verifies and caches a known dataset, with visible progress. */
+export async function downloadDatasetCommand(services: Services, name?: string): Promise<void> {
+  const choices = Object.values(KNOWN_DATASETS).filter((d) => !d.bundled);
+  const picked = name ?? (await vscode.window.showQuickPick(choices.map((d) => ({ label: d.name, description: 'Planetoid, checksums pinned' })), { title: 'GAT: Download Dataset' }))?.label;
+  if (!picked) return;
+  const dir = resolveDataDir(readSettings().dataFolder);
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `GAT: downloading ${picked}`, cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    try {
+      const fetched = await downloadDataset(picked, dir, {
+        signal: abort.signal,
+        onProgress: (e) => progress.report({ increment: 100 / e.total, message: `${e.file} (${(e.bytes / 1024).toFixed(0)} KB, verified)` }),
+      });
+      services.log.appendLine(`Downloaded ${fetched.length} files of ${picked} into ${dir}`);
+      void vscode.window.showInformationMessage(`GAT: ${picked} is ready (${dir}).`);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`GAT: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
+  services.datasetsTree.refresh();
+}
+
+/** Open Node Record…: asks for a node id (validated against the dataset) and opens its record. */
+export async function openNodeRecordCommand(services: Services, dataset = 'cora', node?: number | string, runId?: string): Promise<vscode.TextEditor | undefined> {
+  try {
+    const graph = await services.datasets.get(dataset);
+    let text = node === undefined ? undefined : String(node);
+    if (text === undefined) {
+      text = await vscode.window.showInputBox({
+        title: `GAT: Open Node Record (${dataset})`,
+        prompt: `A node id from 0 to ${graph.numNodes - 1} (node 1358 is the largest hub)`,
+        value: '1358',
+        validateInput: (v) => {
+          try {
+            parseNodeId(graph, v);
+            return undefined;
+          } catch (e) {
+            return (e as Error).message;
+          }
+        },
+      });
+      if (text === undefined) return undefined;
+    }
+    const id = parseNodeId(graph, text);
+    const doc = await vscode.workspace.openTextDocument(recordUri(dataset, id, runId));
+    return await vscode.window.showTextDocument(doc, { preview: true });
+  } catch (err) {
+    const message = err instanceof UnknownNodeError ? err.message : `cannot open the record: ${err instanceof Error ? err.message : String(err)}`;
+    void vscode.window.showErrorMessage(`GAT: ${message}`);
+    return undefined;
+  }
+}

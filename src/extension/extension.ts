@@ -1,0 +1,103 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { readSettings } from './config';
+import { DatasetService } from './datasetService';
+import { installGpuBackend, showBackendInfo, trainingEnv } from './commands/backendCommands';
+import { downloadDatasetCommand, openNodeRecordCommand } from './commands/datasetCommands';
+import { copyTensorboardCommand, deleteRun, openLatestRun, openRunItem, resumeRun, revealRun } from './commands/runCommands';
+import { newTrainingSpec, resumeFromCheckpoint, trainCora, trainSpec, trainWithOptions } from './commands/trainingCommands';
+import { RecordProvider } from './records/recordProvider';
+import type { Services } from './services';
+import { SpecCodeLensProvider } from './specs/specCodeLens';
+import { TrainingController } from './training/trainingController';
+import { DatasetsTreeProvider } from './trees/datasetsTree';
+import { RunsTreeProvider } from './trees/runsTree';
+import { MetricsPanel, registerMetricsSerializer, type MetricsDeps } from './webviews/metricsPanel';
+import { TrainingViewProvider } from './webviews/trainingView';
+
+let controller: TrainingController | undefined;
+
+/**
+ * Activation is lazy (commands, views, *.gat.json in the workspace): it only wires providers
+ * and commands. Datasets load on first use; training runs in a child process.
+ */
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('GAT Explorer');
+  const outDir = (): string | undefined => readSettings().outputFolder;
+  const datasets = new DatasetService(() => readSettings().dataFolder);
+  const training = new TrainingController(path.join(context.extensionUri.fsPath, 'dist', 'trainProcess.js'), log, () => trainingEnv(context));
+  controller = training;
+  const runsTree = new RunsTreeProvider(outDir);
+  const datasetsTree = new DatasetsTreeProvider(datasets, () => readSettings().dataFolder);
+  const services: Services = {
+    context,
+    log,
+    datasets,
+    training,
+    runsTree,
+    datasetsTree,
+    requireOutDir() {
+      const dir = outDir();
+      if (!dir) void vscode.window.showWarningMessage('GAT: open a folder, or set gat.outputFolder, to choose where runs and models are written.');
+      return dir;
+    },
+  };
+  const metricsDeps: MetricsDeps = { extensionUri: context.extensionUri, training, runs: runsTree, outDir };
+
+  context.subscriptions.push(
+    log,
+    training,
+    runsTree,
+    datasetsTree,
+    vscode.window.registerTreeDataProvider('gat.runs', runsTree),
+    vscode.window.registerTreeDataProvider('gat.datasets', datasetsTree),
+    vscode.window.registerWebviewViewProvider(TrainingViewProvider.viewId, new TrainingViewProvider(metricsDeps)),
+    registerMetricsSerializer(metricsDeps),
+    vscode.languages.registerCodeLensProvider(SpecCodeLensProvider.selector, new SpecCodeLensProvider()),
+    training.onDidChange(() => runsTree.refresh()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('gat')) {
+        runsTree.refresh();
+        datasetsTree.refresh();
+      }
+    }),
+  );
+  RecordProvider.register(context, new RecordProvider(datasets, async () => undefined));
+
+  const commands: Record<string, (...args: never[]) => unknown> = {
+    'gat.trainCora': () => trainCora(services),
+    'gat.train': () => trainWithOptions(services),
+    'gat.cancelTraining': () => training.cancelAll(),
+    'gat.resumeFromCheckpoint': (file?: string) => resumeFromCheckpoint(services, typeof file === 'string' ? file : undefined),
+    'gat.downloadDataset': (name?: string | { name?: string }) => downloadDatasetCommand(services, typeof name === 'string' ? name : name?.name),
+    'gat.openNodeRecord': (dataset?: string, node?: number | string, runId?: string) => openNodeRecordCommand(services, dataset, node, runId),
+    'gat.showTrainingMetrics': (runId?: string) => MetricsPanel.createOrShow(metricsDeps, typeof runId === 'string' ? runId : null),
+    'gat.showBackendInfo': () => showBackendInfo(services),
+    'gat.installGpuBackend': () => installGpuBackend(services),
+    'gat.newTrainingSpec': () => newTrainingSpec(services),
+    'gat.showCoraGraph': () => notYet('The Cora graph panel'),
+    'gat.showDegreePlots': () => notYet('The degree plots panel'),
+    'gat.showAttention': () => notYet('The attention panel'),
+    'gat.showEntropy': () => notYet('The entropy panel'),
+    'gat.showEmbedding': () => notYet('The embedding map panel'),
+    'gat.refreshRuns': () => runsTree.refresh(),
+    'gat.openRunItem': (file: string) => openRunItem(file),
+    'gat.revealRun': (arg: never) => revealRun(services, arg),
+    'gat.deleteRun': (arg: never) => deleteRun(services, arg),
+    'gat.resumeRun': (arg: never) => resumeRun(services, arg),
+    'gat.copyTensorboardCommand': () => copyTensorboardCommand(services),
+    'gat.trainSpec': (uri?: vscode.Uri) => trainSpec(services, uri),
+    'gat.openLatestRun': (uri?: vscode.Uri) => openLatestRun(services, uri),
+  };
+  for (const [id, handler] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+}
+
+/** Ends any training: each process saves a checkpoint on SIGTERM. */
+export function deactivate(): void {
+  controller?.dispose();
+  controller = undefined;
+}
+
+function notYet(what: string): void {
+  void vscode.window.showInformationMessage(`GAT: ${what} is not part of this version yet. Training, runs, metrics and node records are.`);
+}

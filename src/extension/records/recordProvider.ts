@@ -1,0 +1,81 @@
+import * as vscode from 'vscode';
+import { buildNodeRecord, formatSummary, nodeSummary, parseNodeId, type RunNodeView } from '../../gat/records/nodeRecord';
+import type { DatasetService } from '../datasetService';
+import { RECORD_SCHEME, parseRecordUri, recordUri } from './recordUri';
+
+/** Looks up what a run knows about nodes (predictions, attention); undefined when none. */
+export type RunViewLookup = (runId: string) => Promise<RunNodeView | undefined>;
+
+const NODE_REFERENCE = /\bnode (\d+)\b/g;
+
+/**
+ * Read-only node records (`gat-record:` documents), with node ids as links to their own
+ * records and a hover summary on each. An unknown node or dataset is an error message,
+ * never an empty editor.
+ */
+export class RecordProvider implements vscode.TextDocumentContentProvider, vscode.DocumentLinkProvider, vscode.HoverProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly datasets: DatasetService,
+    private readonly runView: RunViewLookup,
+  ) {}
+
+  static register(context: vscode.ExtensionContext, provider: RecordProvider): void {
+    const selector: vscode.DocumentSelector = { scheme: RECORD_SCHEME };
+    context.subscriptions.push(
+      vscode.workspace.registerTextDocumentContentProvider(RECORD_SCHEME, provider),
+      vscode.languages.registerDocumentLinkProvider(selector, provider),
+      vscode.languages.registerHoverProvider(selector, provider),
+      provider.changed,
+    );
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const ref = parseRecordUri(uri);
+    const graph = await this.datasets.get(ref.dataset); // throws a DatasetError with the remedy
+    const node = parseNodeId(graph, ref.nodeText);
+    const run = ref.runId ? await this.runView(ref.runId) : undefined;
+    return buildNodeRecord(graph, node, run);
+  }
+
+  provideDocumentLinks(document: vscode.TextDocument): vscode.DocumentLink[] {
+    const ref = parseRecordUri(document.uri);
+    const links: vscode.DocumentLink[] = [];
+    const text = document.getText();
+    for (const m of text.matchAll(NODE_REFERENCE)) {
+      const start = document.positionAt(m.index! + 'node '.length);
+      const range = new vscode.Range(start, start.translate(0, m[1].length));
+      const link = new vscode.DocumentLink(range, recordUri(ref.dataset, Number(m[1]), ref.runId));
+      link.tooltip = `Open the record of node ${m[1]}`;
+      links.push(link);
+    }
+    return links;
+  }
+
+  async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
+    const range = document.getWordRangeAtPosition(position, /\d+/);
+    if (!range) return undefined;
+    const before = document.lineAt(position.line).text.slice(0, range.start.character);
+    if (!before.endsWith('node ')) return undefined;
+    const ref = parseRecordUri(document.uri);
+    const graph = await this.datasets.get(ref.dataset);
+    const node = parseNodeId(graph, document.getText(range));
+    const run = ref.runId ? await this.runView(ref.runId) : undefined;
+    return new vscode.Hover(new vscode.MarkdownString(formatSummary(nodeSummary(graph, node, run)).replace(/\n/g, '  \n')), range);
+  }
+}
+
+/** Opens a node's record in an editor; errors (unknown node, missing dataset) become messages. */
+export async function openNodeRecord(dataset: string, node: number | string, runId?: string): Promise<vscode.TextEditor | undefined> {
+  const uri = recordUri(dataset, typeof node === 'number' ? node : Number.NaN, runId);
+  const target = typeof node === 'number' ? uri : uri.with({ path: `/${dataset}/${encodeURIComponent(node)}.md` });
+  try {
+    const doc = await vscode.workspace.openTextDocument(target);
+    return await vscode.window.showTextDocument(doc, { preview: true });
+  } catch (err) {
+    void vscode.window.showErrorMessage(`GAT: cannot open the record: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+}

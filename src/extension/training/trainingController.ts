@@ -1,0 +1,178 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { describeTrainingExit, TRAINING_EXIT, type EpochMetrics, type TrainingDoneEvent, type TrainingEvent, type TrainingStartEvent } from '../../protocol/trainingEvents';
+import { TrainingProcess, type TrainingExit } from './trainingProcess';
+
+export interface TrainingRequest {
+  /** `gat train` flags, without --out (added from `outDir`). */
+  readonly args: readonly string[];
+  readonly outDir: string;
+  readonly title: string;
+}
+
+/** The live state the status bar, the Training view and the metrics panel show. */
+export interface LiveTraining {
+  readonly request: TrainingRequest;
+  start?: TrainingStartEvent;
+  readonly epochs: EpochMetrics[];
+  done?: TrainingDoneEvent;
+  exit?: TrainingExit;
+}
+
+/**
+ * Runs trainings in child processes, one at a time per output folder, with a cancellable
+ * progress notification, a status-bar item and a log channel. Exit codes become plain messages;
+ * a crash shows the last lines the process printed.
+ */
+export class TrainingController implements vscode.Disposable {
+  private readonly active = new Map<string, TrainingProcess>();
+  private readonly changed = new vscode.EventEmitter<LiveTraining>();
+  readonly onDidChange = this.changed.event;
+  private readonly status: vscode.StatusBarItem;
+  private lastLive: LiveTraining | undefined;
+
+  constructor(
+    private readonly script: string,
+    private readonly log: vscode.OutputChannel,
+    private readonly env: () => NodeJS.ProcessEnv = () => ({}),
+  ) {
+    this.status = vscode.window.createStatusBarItem('gat.training', vscode.StatusBarAlignment.Left, 10);
+    this.status.name = 'GAT Training';
+    this.status.command = 'gat.showTrainingMetrics';
+  }
+
+  get latest(): LiveTraining | undefined {
+    return this.lastLive;
+  }
+
+  isTraining(outDir?: string): boolean {
+    return outDir ? this.active.has(path.resolve(outDir)) : this.active.size > 0;
+  }
+
+  cancelAll(): void {
+    for (const p of this.active.values()) p.cancel();
+  }
+
+  /** Starts a training and resolves when it has ended (however it ended). */
+  async run(request: TrainingRequest): Promise<LiveTraining | undefined> {
+    const outDir = path.resolve(request.outDir);
+    if (this.active.has(outDir)) {
+      void vscode.window.showWarningMessage(`GAT: a training is already running in ${outDir}. Cancel it first, or choose another output folder (setting gat.outputFolder).`);
+      return undefined;
+    }
+    const live: LiveTraining = { request, epochs: [] };
+    this.lastLive = live;
+    this.log.appendLine(`$ gat train ${[...request.args, '--out', outDir].join(' ')}`);
+    let progressReport: ((e: TrainingEvent) => void) | undefined;
+    const child = new TrainingProcess({
+      script: this.script,
+      args: [...request.args, '--out', outDir],
+      cwd: outDir,
+      env: this.env(),
+      onOutput: (line) => this.log.appendLine(line),
+      onEvent: (event) => {
+        this.apply(live, event);
+        progressReport?.(event);
+      },
+    });
+    this.active.set(outDir, child);
+    await this.setContext();
+    this.changed.fire(live);
+    this.updateStatus(live);
+
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `GAT: ${request.title}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => {
+          this.log.appendLine('Cancelling: the run stops at the end of this epoch and saves a checkpoint.');
+          child.cancel();
+        });
+        let reported = 0;
+        progressReport = (event) => {
+          if (event.type !== 'epoch') return;
+          const max = live.start?.maxEpochs ?? 0;
+          const increment = max > 0 ? (100 * (event.epoch - reported)) / max : 0;
+          reported = event.epoch;
+          progress.report({ increment, message: formatEpoch(event) });
+        };
+        live.exit = await child.exited;
+      },
+    );
+    this.active.delete(outDir);
+    await this.setContext();
+    this.changed.fire(live);
+    this.updateStatus(live);
+    this.reportEnd(live);
+    return live;
+  }
+
+  private apply(live: LiveTraining, event: TrainingEvent): void {
+    switch (event.type) {
+      case 'start':
+        live.start = event;
+        this.log.appendLine(`Run ${event.runId} on ${event.dataset}, back end ${event.backend}${event.resumedFromEpoch !== null ? `, resumed from epoch ${event.resumedFromEpoch}` : ''}`);
+        break;
+      case 'epoch':
+        live.epochs.push(event);
+        break;
+      case 'done':
+        live.done = event;
+        break;
+      case 'log':
+      case 'checkpoint':
+      case 'error':
+        return; // printed by the process itself on its console
+    }
+    this.changed.fire(live);
+    this.updateStatus(live);
+  }
+
+  private updateStatus(live: LiveTraining): void {
+    const last = live.epochs[live.epochs.length - 1];
+    if (!live.exit) {
+      this.status.text = `$(sync~spin) GAT ${last ? `epoch ${last.epoch} · val ${(100 * last.valAcc).toFixed(1)}%` : 'starting…'}`;
+      this.status.tooltip = 'GAT training in progress: click for the live metrics';
+      this.status.show();
+    } else if (live.done) {
+      this.status.text = `$(check) GAT ${live.done.status}${live.done.testAcc !== null ? ` · test ${(100 * live.done.testAcc).toFixed(1)}%` : ''}`;
+      this.status.tooltip = `Run ${live.done.runId}: best val ${(100 * live.done.bestValAcc).toFixed(1)}%`;
+      this.status.show();
+    } else {
+      this.status.text = '$(error) GAT training failed';
+      this.status.tooltip = describeTrainingExit(live.exit.code, live.exit.signal);
+      this.status.show();
+    }
+  }
+
+  private reportEnd(live: LiveTraining): void {
+    const exit = live.exit!;
+    const what = describeTrainingExit(exit.code, exit.signal);
+    if (exit.code === TRAINING_EXIT.ok && live.done) {
+      const d = live.done;
+      void vscode.window.showInformationMessage(`GAT: training finished after ${d.epochs} epochs in ${d.wallSeconds.toFixed(1)} s: best val ${(100 * d.bestValAcc).toFixed(1)}%${d.testAcc !== null ? `, test ${(100 * d.testAcc).toFixed(1)}%` : ''}.`);
+    } else if (exit.code === TRAINING_EXIT.cancelled) {
+      void vscode.window.showInformationMessage(`GAT: ${what}.`);
+    } else {
+      const tail = exit.lastLines.slice(-8).join('\n');
+      this.log.appendLine(`Training ended: ${what}.`);
+      void vscode.window.showErrorMessage(`GAT: ${what}.${tail ? ` Last output:\n${tail}` : ''}`, 'Show Log').then((choice) => {
+        if (choice) this.log.show(true);
+      });
+    }
+  }
+
+  private async setContext(): Promise<void> {
+    await vscode.commands.executeCommand('setContext', 'gat.training', this.active.size > 0);
+  }
+
+  /** deactivate / window close: stop every process; each saves a checkpoint on SIGTERM. */
+  dispose(): void {
+    for (const p of this.active.values()) p.terminate();
+    this.status.dispose();
+    this.changed.dispose();
+  }
+}
+
+function formatEpoch(m: EpochMetrics): string {
+  return `epoch ${m.epoch} · loss ${m.trainLoss.toFixed(3)} / ${m.valLoss.toFixed(3)} · acc ${(100 * m.trainAcc).toFixed(1)}% / ${(100 * m.valAcc).toFixed(1)}% (train / val)`;
+}

@@ -1,0 +1,90 @@
+import * as vscode from 'vscode';
+import { isWebviewToHost, type MetricsPanelState } from '../../protocol/webviewMessages';
+import type { RunsTreeProvider } from '../trees/runsTree';
+import type { TrainingController } from '../training/trainingController';
+import { metricsSnapshot } from './metricsSource';
+import { handleCommonMessage } from './webviewMessageHandler';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+export interface MetricsDeps {
+  readonly extensionUri: vscode.Uri;
+  readonly training: TrainingController;
+  readonly runs: RunsTreeProvider;
+  readonly outDir: () => string | undefined;
+}
+
+/**
+ * The Training Metrics panel: loss and accuracy curves of one run (live while it trains).
+ * One panel per run; restored after a reload by its serializer from the saved run id.
+ */
+export class MetricsPanel implements vscode.Disposable {
+  static readonly viewType = 'gat.metrics';
+  private static readonly panels = new Map<string, MetricsPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+
+  static createOrShow(deps: MetricsDeps, runId: string | null): MetricsPanel {
+    const key = runId ?? 'live';
+    const existing = MetricsPanel.panels.get(key);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(MetricsPanel.viewType, titleFor(runId), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    return new MetricsPanel(panel, deps, runId);
+  }
+
+  static revive(panel: vscode.WebviewPanel, deps: MetricsDeps, state: MetricsPanelState | undefined): MetricsPanel {
+    panel.webview.options = webviewOptions(deps.extensionUri);
+    return new MetricsPanel(panel, deps, state?.runId ?? null);
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly deps: MetricsDeps,
+    private readonly runId: string | null,
+  ) {
+    MetricsPanel.panels.set(runId ?? 'live', this);
+    panel.title = titleFor(runId);
+    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'metrics', panel.title);
+    panel.onDidDispose(() => this.dispose(), null, this.disposables);
+    panel.webview.onDidReceiveMessage(
+      async (message: unknown) => {
+        if (!isWebviewToHost(message)) return;
+        if (message.type === 'ready') {
+          this.ready = true;
+          await this.post();
+        } else await handleCommonMessage(message);
+      },
+      null,
+      this.disposables,
+    );
+    deps.training.onDidChange(() => void this.post(), null, this.disposables);
+  }
+
+  private async post(): Promise<void> {
+    if (!this.ready) return;
+    const run = this.runId ? this.deps.runs.findRun(this.runId) : undefined;
+    const live = this.runId === null || this.deps.training.latest?.start?.runId === this.runId ? this.deps.training.latest : undefined;
+    const snapshot = await metricsSnapshot({ run, live, outDir: this.deps.outDir(), compact: false });
+    await this.panel.webview.postMessage(snapshot);
+  }
+
+  dispose(): void {
+    MetricsPanel.panels.delete(this.runId ?? 'live');
+    this.panel.dispose();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}
+
+function titleFor(runId: string | null): string {
+  return runId ? `GAT Metrics: ${runId}` : 'GAT Training Metrics';
+}
+
+export function registerMetricsSerializer(deps: MetricsDeps): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(MetricsPanel.viewType, {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+      MetricsPanel.revive(panel, deps, state as MetricsPanelState | undefined);
+    },
+  });
+}

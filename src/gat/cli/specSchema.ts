@@ -1,0 +1,42 @@
+import type { OptionSpec } from './args';
+import { SPEC_KEYS, TRAIN_OPTIONS } from './trainOptions';
+
+/** snake_case, the original's spelling, is what spec files use. */
+export function specKey(optionKey: string): string {
+  return optionKey.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** The JSON schema of a training spec (`*.gat.json`), derived from the CLI options. */
+export function specSchema(): Record<string, unknown> {
+  const properties: Record<string, unknown> = { $schema: { type: 'string' } };
+  for (const key of SPEC_KEYS) properties[specKey(key)] = propertySchema((TRAIN_OPTIONS as Record<string, OptionSpec>)[key]);
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'GAT Explorer training spec',
+    description: 'Options for `gat train` (and the GAT: Train… command). Any option left out takes its default.',
+    type: 'object',
+    additionalProperties: false,
+    properties,
+  };
+}
+
+function propertySchema(spec: OptionSpec): Record<string, unknown> {
+  const base: Record<string, unknown> = { description: spec.help };
+  switch (spec.type) {
+    case 'boolean':
+      return { ...base, type: 'boolean', default: false };
+    case 'enum':
+      return { ...base, type: 'string', enum: [...spec.values], default: spec.default };
+    case 'string':
+      return { ...base, type: 'string', minLength: 1, ...(spec.default !== undefined ? { default: spec.default } : {}) };
+    case 'int':
+    case 'number':
+      return {
+        ...base,
+        type: spec.type === 'int' ? 'integer' : 'number',
+        ...(spec.exclusiveMin ? { exclusiveMinimum: spec.min } : { minimum: spec.min }),
+        maximum: spec.max,
+        default: spec.default,
+      };
+  }
+}

@@ -1,0 +1,26 @@
+import { axisBottom, axisLeft, line, scaleLinear, select } from 'd3';
+import { thin, type ChartModel } from './metricsModel';
+
+const MARGIN = { top: 24, right: 16, bottom: 28, left: 44 };
+const MAX_POINTS = 1500;
+
+/** Draws one chart into an SVG; colours come from CSS classes bound to theme variables. */
+export function drawLineChart(svgElement: SVGSVGElement, model: ChartModel, width: number, height: number): void {
+  const svg = select(svgElement).attr('width', width).attr('height', height).attr('role', 'img').attr('aria-label', `${model.title} per epoch`);
+  svg.selectAll('*').remove();
+  const x = scaleLinear().domain(model.xDomain).range([MARGIN.left, width - MARGIN.right]);
+  const y = scaleLinear().domain(model.yDomain).nice().range([height - MARGIN.bottom, MARGIN.top]);
+  svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${height - MARGIN.bottom})`).call(axisBottom(x).ticks(Math.max(2, Math.floor(width / 80))));
+  svg.append('g').attr('class', 'axis').attr('transform', `translate(${MARGIN.left},0)`).call(axisLeft(y).ticks(5));
+  svg.append('text').attr('class', 'chart-title').attr('x', MARGIN.left).attr('y', 14).text(model.title);
+  const path = line<readonly [number, number]>()
+    .defined(([, v]) => Number.isFinite(v))
+    .x(([e]) => x(e))
+    .y(([, v]) => y(v));
+  model.series.forEach((s, i) => {
+    svg.append('path').attr('class', `series ${s.cssClass}`).attr('d', path(thin(s.points, MAX_POINTS)) ?? '');
+    const lx = width - MARGIN.right - 90;
+    svg.append('line').attr('class', `legend ${s.cssClass}`).attr('x1', lx).attr('x2', lx + 14).attr('y1', 10 + i * 12).attr('y2', 10 + i * 12);
+    svg.append('text').attr('class', 'legend-label').attr('x', lx + 18).attr('y', 14 + i * 12).text(s.name);
+  });
+}

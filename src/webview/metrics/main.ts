@@ -1,0 +1,59 @@
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import type { HostToWebview, MetricsSnapshot } from '../../protocol/webviewMessages';
+import { renderProvenance } from '../shared/provenanceHeader';
+import { vscodeApi } from '../shared/vscodeApi';
+import { drawLineChart } from './lineChart';
+import { accuracyChart, lossChart, summaryLine } from './metricsModel';
+
+/** The metrics app: used by the Training Metrics panel and the side-panel Training view. */
+const api = vscodeApi<{ runId: string | null }>();
+const app = document.getElementById('app')!;
+const header = document.createElement('div');
+const summary = document.createElement('div');
+summary.className = 'summary';
+summary.setAttribute('aria-live', 'polite');
+const charts = document.createElement('div');
+charts.className = 'charts';
+const lossSvg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+const accSvg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+lossSvg.classList.add('chart', 'loss-chart');
+accSvg.classList.add('chart', 'acc-chart');
+charts.append(lossSvg, accSvg);
+const message = document.createElement('p');
+message.className = 'message';
+const trainButton = document.createElement('vscode-button');
+trainButton.textContent = 'Train on Cora';
+trainButton.addEventListener('click', () => api.postMessage({ type: 'runCommand', command: 'gat.trainCora' }));
+app.append(header, summary, message, trainButton, charts);
+
+let last: MetricsSnapshot | undefined;
+
+function render(): void {
+  if (!last) return;
+  renderProvenance(header, last.provenance);
+  api.setState({ runId: last.provenance?.runId ?? null });
+  message.textContent = last.message ?? '';
+  message.hidden = !last.message;
+  trainButton.hidden = last.epochs.length > 0 || last.live;
+  summary.textContent = summaryLine(last.epochs) + (last.live ? ' · training…' : '');
+  const width = Math.max(200, app.clientWidth - 8);
+  const height = last.compact ? 140 : 260;
+  charts.hidden = last.epochs.length === 0;
+  if (last.epochs.length > 0) {
+    drawLineChart(lossSvg, lossChart(last.epochs), last.compact ? width : Math.min(width, 900), height);
+    drawLineChart(accSvg, accuracyChart(last.epochs), last.compact ? width : Math.min(width, 900), height);
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
+  if (event.data?.type === 'metricsSnapshot') {
+    last = event.data;
+    render();
+  }
+});
+let resizeTimer: number | undefined;
+window.addEventListener('resize', () => {
+  window.clearTimeout(resizeTimer);
+  resizeTimer = window.setTimeout(render, 100);
+});
+api.postMessage({ type: 'ready' });

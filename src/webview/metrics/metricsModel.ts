@@ -1,0 +1,61 @@
+import type { EpochMetrics } from '../../protocol/trainingEvents';
+
+/** Pure view-model for the metrics charts: series, domains and the summary line. */
+export interface Series {
+  readonly name: string;
+  readonly cssClass: string;
+  readonly points: ReadonlyArray<readonly [number, number]>;
+}
+
+export interface ChartModel {
+  readonly title: string;
+  readonly series: readonly Series[];
+  readonly xDomain: [number, number];
+  readonly yDomain: [number, number];
+}
+
+export function lossChart(epochs: readonly EpochMetrics[]): ChartModel {
+  const series = [
+    { name: 'train loss', cssClass: 'train', points: epochs.map((e) => [e.epoch, e.trainLoss] as const) },
+    { name: 'val loss', cssClass: 'val', points: epochs.map((e) => [e.epoch, e.valLoss] as const) },
+  ];
+  return { title: 'Loss', series, xDomain: xDomain(epochs), yDomain: [0, niceMax(series)] };
+}
+
+export function accuracyChart(epochs: readonly EpochMetrics[]): ChartModel {
+  const series = [
+    { name: 'train acc', cssClass: 'train', points: epochs.map((e) => [e.epoch, e.trainAcc] as const) },
+    { name: 'val acc', cssClass: 'val', points: epochs.map((e) => [e.epoch, e.valAcc] as const) },
+  ];
+  return { title: 'Accuracy', series, xDomain: xDomain(epochs), yDomain: [0, 1] };
+}
+
+/** Long runs have thousands of epochs: keep at most `max` points per series, always the last. */
+export function thin<T>(points: readonly T[], max: number): T[] {
+  if (points.length <= max) return [...points];
+  const step = points.length / max;
+  const out: T[] = [];
+  for (let i = 0; i < max - 1; i++) out.push(points[Math.floor(i * step)]);
+  out.push(points[points.length - 1]);
+  return out;
+}
+
+export function summaryLine(epochs: readonly EpochMetrics[]): string {
+  if (epochs.length === 0) return '';
+  const last = epochs[epochs.length - 1];
+  let best = epochs[0];
+  for (const e of epochs) if (e.valAcc > best.valAcc) best = e;
+  const msPerEpoch = epochs.reduce((a, e) => a + e.ms, 0) / epochs.length;
+  return `epoch ${last.epoch} · best val acc ${(100 * best.valAcc).toFixed(1)}% at epoch ${best.epoch} · ${msPerEpoch.toFixed(1)} ms/epoch`;
+}
+
+function xDomain(epochs: readonly EpochMetrics[]): [number, number] {
+  if (epochs.length === 0) return [0, 1];
+  return [epochs[0].epoch, Math.max(epochs[0].epoch + 1, epochs[epochs.length - 1].epoch)];
+}
+
+function niceMax(series: readonly Series[]): number {
+  let max = 0;
+  for (const s of series) for (const [, y] of s.points) if (Number.isFinite(y) && y > max) max = y;
+  return max > 0 ? max * 1.05 : 1;
+}
