@@ -1,0 +1,70 @@
+/**
+ * Full default Cora training per seed (patience 1000, up to 10 000 epochs), test accuracy of the
+ * kept model at the end. Prints human-readable lines, then one JSON object as the LAST line.
+ * Usage: npm run bench -- --json [--seeds K] [--backend B] [--max-epochs M] [--engine fused|generic]
+ */
+import { selectBackend, type BackendName } from '../src/gat/backend/backends';
+import { loadPlanetoid } from '../src/gat/data/planetoid';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/gat/train/trainConfig';
+import { createTrainer, parameterBytes } from '../src/gat/train/trainer';
+import { runTrainingLoop } from '../src/gat/train/trainingLoop';
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const seeds = Number(option('seeds') ?? 1);
+  const maxEpochs = Number(option('max-epochs') ?? 10_000);
+  const patience = Number(option('patience') ?? 1000);
+  const engine = (option('engine') ?? 'auto') as TrainConfig['engine'];
+  const backend = await selectBackend((option('backend') ?? 'auto') as BackendName | 'auto');
+  const graph = await loadPlanetoid('cora');
+  const setupMs = performance.now() - t0;
+  console.log(`back end: ${backend.name} (${backend.detail})`);
+  for (const [name, why] of Object.entries(backend.unavailable)) console.log(`  skipped ${name}: ${why}`);
+
+  const runs: { epochs: number; msPerEpoch: number; wall: number; testAcc: number; bestEpoch: number }[] = [];
+  let engineKind = '';
+  for (let seed = 1; seed <= seeds; seed++) {
+    const start = performance.now();
+    const trainer = await createTrainer(graph, { ...DEFAULT_TRAIN_CONFIG, seed, engine }, backend.name);
+    engineKind = trainer.engine;
+    const loopStart = performance.now();
+    const r = await runTrainingLoop(trainer, { maxEpochs, patience });
+    const loopMs = performance.now() - loopStart;
+    const test = trainer.evaluate('test');
+    trainer.dispose();
+    const wall = (performance.now() - start + (seed === 1 ? setupMs : 0)) / 1000;
+    runs.push({ epochs: r.epochs, msPerEpoch: loopMs / Math.max(1, r.epochs), wall, testAcc: test.acc, bestEpoch: r.bestEpoch });
+    console.log(
+      `seed ${seed}: ${r.epochs} epochs (${r.stoppedBy}), ${(loopMs / Math.max(1, r.epochs)).toFixed(2)} ms/epoch, ` +
+        `${wall.toFixed(2)} s, best val acc ${(100 * r.bestValAcc).toFixed(1)} % at epoch ${r.bestEpoch}, test acc ${(100 * test.acc).toFixed(1)} %`,
+    );
+  }
+  const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / a.length;
+  const accs = runs.map((r) => 100 * r.testAcc);
+  const accMean = mean(accs);
+  const accStd = Math.sqrt(mean(accs.map((a) => (a - accMean) ** 2)));
+  const result = {
+    backend: backend.name,
+    engine: engineKind,
+    seeds,
+    epochs: mean(runs.map((r) => r.epochs)),
+    msPerEpoch: Number((runs.reduce((a, r) => a + r.msPerEpoch * r.epochs, 0) / runs.reduce((a, r) => a + r.epochs, 0)).toFixed(3)),
+    wallSeconds: Number(mean(runs.map((r) => r.wall)).toFixed(3)),
+    testAccuracyMean: Number(accMean.toFixed(2)),
+    testAccuracyStd: Number(accStd.toFixed(2)),
+    testAccuracies: accs.map((a) => Number(a.toFixed(1))),
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    modelBytes: parameterBytes(graph, DEFAULT_TRAIN_CONFIG),
+  };
+  console.log(JSON.stringify(result));
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

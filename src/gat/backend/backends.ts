@@ -1,0 +1,142 @@
+/**
+ * Choosing the TensorFlow.js back end: tfjs-node-gpu → tfjs-node → wasm → cpu. The native ones are
+ * optional dependencies (their install downloads libtensorflow), so they are loaded with a guarded
+ * require and every unavailable back end comes with the reason.
+ */
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { probeCuda } from './cudaProbe';
+
+export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+
+/** Preference order for 'auto'. */
+export const BACKEND_NAMES: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+
+export interface SelectedBackend {
+  readonly name: BackendName;
+  readonly detail: string;
+  readonly unavailable: Record<string, string>;
+}
+
+export class BackendError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackendError';
+  }
+}
+
+const PACKAGE: Record<BackendName, string> = {
+  'tfjs-node-gpu': '@tensorflow/tfjs-node-gpu',
+  'tfjs-node': '@tensorflow/tfjs-node',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  cpu: '@tensorflow/tfjs-backend-cpu',
+};
+
+/** The TensorFlow.js registry name each of ours registers under. */
+const TF_NAME: Record<BackendName, string> = { 'tfjs-node-gpu': 'tensorflow', 'tfjs-node': 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
+
+function guardedRequire(id: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional packages must not break loading
+  return require(id);
+}
+
+function isInstalled(id: string): boolean {
+  try {
+    require.resolve(`${id}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function notInstalled(name: BackendName): string {
+  return `${PACKAGE[name]} is not installed (an optional dependency: its install downloads libtensorflow and fails without internet)`;
+}
+
+/** Why a back end cannot run here, or null when it can (checked without loading the native ones). */
+function unavailableReason(name: BackendName): string | null {
+  if (!isInstalled(PACKAGE[name])) return notInstalled(name);
+  if (name === 'tfjs-node-gpu') return probeCuda();
+  return null;
+}
+
+export async function availableBackends(): Promise<{ name: BackendName; available: boolean; reason?: string }[]> {
+  return BACKEND_NAMES.map((name) => {
+    const reason = unavailableReason(name);
+    return reason ? { name, available: false, reason } : { name, available: true };
+  });
+}
+
+/** Loads and activates a back end; for 'auto' the first that works. Throws a BackendError listing the available ones. */
+export async function selectBackend(requested: BackendName | 'auto'): Promise<SelectedBackend> {
+  if (requested !== 'auto' && !BACKEND_NAMES.includes(requested)) {
+    throw new BackendError(`unknown back end '${String(requested)}'; use one of auto, ${BACKEND_NAMES.join(', ')}`);
+  }
+  const unavailable: Record<string, string> = {};
+  const candidates = requested === 'auto' ? BACKEND_NAMES : [requested];
+  for (const name of candidates) {
+    const reason = unavailableReason(name) ?? (await activate(name));
+    if (reason === null) return { name, detail: describe(name), unavailable };
+    unavailable[name] = reason;
+  }
+  if (requested === 'auto') throw new BackendError(`no TensorFlow.js back end works here: ${formatReasons(unavailable)}`);
+  const usable = (await availableBackends()).filter((b) => b.available).map((b) => b.name);
+  throw new BackendError(
+    `back end '${requested}' is not available: ${unavailable[requested]}. Available here: ${usable.length ? usable.join(', ') : 'none'}`,
+  );
+}
+
+function formatReasons(r: Record<string, string>): string {
+  return Object.entries(r).map(([k, v]) => `${k}: ${v}`).join('; ');
+}
+
+/** Loads the package and switches TensorFlow.js to it; returns why that failed, or null. */
+async function activate(name: BackendName): Promise<string | null> {
+  try {
+    if (name === 'wasm') {
+      const wasm = guardedRequire(PACKAGE.wasm) as { setWasmPaths(prefix: string): void };
+      // In Node the .wasm files are read from disk: point the loader at the package's dist/ folder.
+      if (!wasmPathsSet) {
+        wasm.setWasmPaths(path.join(path.dirname(require.resolve(`${PACKAGE.wasm}/package.json`)), 'dist') + path.sep);
+        wasmPathsSet = true;
+      }
+    } else {
+      guardedRequire(PACKAGE[name]);
+    }
+    if (!(await tf.setBackend(TF_NAME[name]))) return `${PACKAGE[name]} loaded but its back end failed to initialise`;
+    await tf.ready();
+    if (name === 'cpu') silenceCpuBanner();
+    return null;
+  } catch (e) {
+    return `${PACKAGE[name]} failed to load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+  }
+}
+
+let wasmPathsSet = false;
+
+/** The CPU back end's "install tfjs-node" banner would mislead here: the fused kernels do the work. */
+function silenceCpuBanner(): void {
+  const backend = tf.backend() as unknown as { firstUse?: boolean };
+  if ('firstUse' in backend) backend.firstUse = false;
+}
+
+function describe(name: BackendName): string {
+  const version = tf.version_core;
+  switch (name) {
+    case 'tfjs-node-gpu':
+      return `TensorFlow.js ${version} native back end with CUDA (tfjs-node-gpu); graph ops: generic TensorFlow ops`;
+    case 'tfjs-node':
+      return `TensorFlow.js ${version} native CPU back end (tfjs-node); graph ops: generic TensorFlow ops`;
+    case 'wasm': {
+      const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD';
+      return `TensorFlow.js ${version} WebAssembly back end (${simd}); graph ops: fused typed-array kernels`;
+    }
+    case 'cpu':
+      return `TensorFlow.js ${version} JavaScript CPU back end; graph ops: fused typed-array kernels`;
+  }
+}
+
+/** Whether a back end uses the fused kernels (cpu, wasm) or generic TensorFlow.js ops (native). */
+export function usesFusedKernels(name: BackendName): boolean {
+  return name === 'wasm' || name === 'cpu';
+}

@@ -1,0 +1,165 @@
+/**
+ * Edge-list attention kernels over typed arrays (edges grouped by target, see GatGraph).
+ * Shapes: N nodes, NH heads, FOUT features per head, E' edges incl. self-loops;
+ * p (N, NH·FOUT) projected features, node scores (N, NH), edge arrays (E', NH) head-minor.
+ */
+import type { GatGraph } from '../model/gatGraph';
+import { randomWord } from '../model/random';
+
+const SLOPE = 0.2; // LeakyReLU negative slope
+
+/** sSrc[i, h] = ⟨p[i, h, :], aSrc[h, :]⟩ and the same for aTrg, for i in rows. */
+export function nodeScores(p: Float32Array, rows: Int32Array, heads: number, fout: number, aSrc: Float32Array, aTrg: Float32Array, sSrc: Float32Array, sTrg: Float32Array): void {
+  const hf = heads * fout;
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r];
+    for (let h = 0; h < heads; h++) {
+      const o = i * hf + h * fout;
+      const a = h * fout;
+      let s = 0;
+      let t = 0;
+      for (let d = 0; d < fout; d++) {
+        const v = p[o + d];
+        s += v * aSrc[a + d];
+        t += v * aTrg[a + d];
+      }
+      sSrc[i * heads + h] = s;
+      sTrg[i * heads + h] = t;
+    }
+  }
+}
+
+/**
+ * Per target i and head h: e = LeakyReLU(sSrc[j] + sTrg[i]) over edges j → i, alpha = softmax of
+ * e over the neighbourhood (max-subtracted), alphaD = alpha · dropout mask (index e·NH + h).
+ */
+export function edgeSoftmax(
+  g: GatGraph, targets: Int32Array, heads: number, sSrc: Float32Array, sTrg: Float32Array,
+  key: number, threshold: number, scale: number, alpha: Float32Array, alphaD: Float32Array,
+): void {
+  const { rowPtr, source } = g;
+  for (let r = 0; r < targets.length; r++) {
+    const i = targets[r];
+    const e0 = rowPtr[i];
+    const e1 = rowPtr[i + 1];
+    for (let h = 0; h < heads; h++) {
+      const st = sTrg[i * heads + h];
+      let max = -Infinity;
+      for (let e = e0; e < e1; e++) {
+        const z = sSrc[source[e] * heads + h] + st;
+        const y = Math.max(z, SLOPE * z); // LeakyReLU, branch-free
+        alpha[e * heads + h] = y;
+        max = Math.max(max, y);
+      }
+      let sum = 0;
+      for (let e = e0; e < e1; e++) {
+        const x = Math.exp(alpha[e * heads + h] - max);
+        alpha[e * heads + h] = x;
+        sum += x;
+      }
+      const inv = 1 / sum;
+      for (let e = e0; e < e1; e++) {
+        const k = e * heads + h;
+        const a = alpha[k] * inv;
+        const drop = ((randomWord(key, k) >>> 16) - threshold) >>> 31;
+        alpha[k] = a;
+        alphaD[k] = a * scale * (1 - drop);
+      }
+    }
+  }
+}
+
+/** out[i, h, :] = Σ_{j → i} alphaD[e, h] · p[j, h, :] for i in targets. */
+export function aggregate(g: GatGraph, targets: Int32Array, heads: number, fout: number, alphaD: Float32Array, p: Float32Array, out: Float32Array): void {
+  const { rowPtr, source } = g;
+  const hf = heads * fout;
+  for (let r = 0; r < targets.length; r++) {
+    const i = targets[r];
+    const o = i * hf;
+    for (let c = 0; c < hf; c++) out[o + c] = 0;
+    for (let e = rowPtr[i], e1 = rowPtr[i + 1]; e < e1; e++) {
+      const s = source[e] * hf;
+      for (let h = 0; h < heads; h++) {
+        const a = alphaD[e * heads + h];
+        const oh = o + h * fout;
+        const sh = s + h * fout;
+        for (let d = 0; d < fout; d++) out[oh + d] += a * p[sh + d];
+      }
+    }
+  }
+}
+
+/**
+ * Backward of `edgeSoftmax` + `aggregate` for targets: accumulates dP[j] += alphaD · dOut[i]
+ * (the message path) and dsSrc[j], dsTrg[i] (the score path). `tmp` has E' · NH floats.
+ */
+export function attentionBackward(
+  g: GatGraph, targets: Int32Array, heads: number, fout: number, p: Float32Array, dOut: Float32Array,
+  alpha: Float32Array, alphaD: Float32Array, sSrc: Float32Array, sTrg: Float32Array,
+  key: number, threshold: number, scale: number,
+  dP: Float32Array, dsSrc: Float32Array, dsTrg: Float32Array, tmp: Float32Array,
+): void {
+  const { rowPtr, source } = g;
+  const hf = heads * fout;
+  for (let r = 0; r < targets.length; r++) {
+    const i = targets[r];
+    const e0 = rowPtr[i];
+    const e1 = rowPtr[i + 1];
+    for (let h = 0; h < heads; h++) {
+      const go = i * hf + h * fout;
+      let dot = 0;
+      for (let e = e0; e < e1; e++) {
+        const k = e * heads + h;
+        const s = source[e] * hf + h * fout;
+        const aD = alphaD[k];
+        let dAD = 0;
+        for (let d = 0; d < fout; d++) {
+          const gd = dOut[go + d];
+          dAD += gd * p[s + d];
+          dP[s + d] += aD * gd;
+        }
+        const drop = ((randomWord(key, k) >>> 16) - threshold) >>> 31; // the forward's mask, recomputed
+        const dA = dAD * scale * (1 - drop);
+        tmp[k] = dA;
+        dot += alpha[k] * dA;
+      }
+      const st = sTrg[i * heads + h];
+      let dT = 0;
+      for (let e = e0; e < e1; e++) {
+        const k = e * heads + h;
+        const j = source[e] * heads + h;
+        const z = sSrc[j] + st;
+        const dZ = alpha[k] * (tmp[k] - dot) * (z > 0 ? 1 : SLOPE);
+        dsSrc[j] += dZ;
+        dT += dZ;
+      }
+      dsTrg[i * heads + h] += dT;
+    }
+  }
+}
+
+/**
+ * Backward of `nodeScores` for rows: dP[i, h, :] += dsSrc · aSrc + dsTrg · aTrg,
+ * daSrc[h, :] += dsSrc · p[i, h, :], daTrg likewise.
+ */
+export function nodeScoresBackward(
+  p: Float32Array, rows: Int32Array, heads: number, fout: number, aSrc: Float32Array, aTrg: Float32Array,
+  dsSrc: Float32Array, dsTrg: Float32Array, dP: Float32Array, daSrc: Float32Array, daTrg: Float32Array,
+): void {
+  const hf = heads * fout;
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r];
+    for (let h = 0; h < heads; h++) {
+      const gs = dsSrc[i * heads + h];
+      const gt = dsTrg[i * heads + h];
+      const o = i * hf + h * fout;
+      const a = h * fout;
+      for (let d = 0; d < fout; d++) {
+        const v = p[o + d];
+        dP[o + d] += gs * aSrc[a + d] + gt * aTrg[a + d];
+        daSrc[a + d] += gs * v;
+        daTrg[a + d] += gt * v;
+      }
+    }
+  }
+}

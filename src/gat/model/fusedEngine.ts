@@ -1,0 +1,192 @@
+/**
+ * GAT on fused typed-array kernels with hand-written gradients (the cpu and wasm back ends).
+ * Follows pytorch-GAT's GAT.py step by step, but computes only the receptive field of the nodes
+ * asked for: the last layer runs for those nodes, each earlier layer for the in-neighbourhood of
+ * the next one's targets.
+ *
+ * Shape legend: N nodes, FIN input features, NH heads, FOUT features per head, E' edges including
+ * self-loops, C classes (FOUT of the last layer). Node arrays are full (N, ·) buffers indexed by
+ * node id; only the rows of the current plan are valid.
+ */
+import type { CsrMatrix } from '../data/graph';
+import { aggregate, attentionBackward, edgeSoftmax, nodeScores, nodeScoresBackward } from '../kernels/attention';
+import { applyHeadsForward, applyHeadsBackward } from '../kernels/elementwise';
+import { denseProject, denseProjectGrad, dropSparseInput, sparseProject, sparseProjectGradW } from '../kernels/projection';
+import type { AnalyzeResult, EngineInput, GatEngine, StepResult } from './engine';
+import { allNodes, inNeighbourhood, type GatGraph } from './gatGraph';
+import { crossEntropy } from './loss';
+import { allocateParameters, type LayerShape } from './parameters';
+import { STREAM, dropoutSpec, layerStream, streamKey } from './random';
+
+/** Which nodes each layer computes so that the last layer's `targets` get outputs. */
+interface Plan {
+  readonly targets: Int32Array[]; // per layer: nodes whose aggregation runs
+  readonly rows: Int32Array[]; // per layer: nodes whose projection runs (in-neighbourhood of targets)
+}
+
+interface LayerBuffers {
+  readonly xd: Float32Array; // dropped-out input: (nnz) for the sparse layer, (N, FIN) otherwise
+  readonly p: Float32Array; // (N, NH·FOUT) projected features
+  readonly sSrc: Float32Array; // (N, NH)
+  readonly sTrg: Float32Array; // (N, NH)
+  readonly alpha: Float32Array; // (E', NH) attention before dropout
+  readonly alphaD: Float32Array; // (E', NH) attention after dropout
+  readonly agg: Float32Array; // (N, NH·FOUT) aggregated messages
+  readonly out: Float32Array; // (N, NH·FOUT) or (N, FOUT) layer output (after bias and ELU)
+  readonly dP: Float32Array;
+  readonly dsSrc: Float32Array;
+  readonly dsTrg: Float32Array;
+  readonly dAgg: Float32Array; // (N, NH·FOUT)
+  readonly dOut: Float32Array; // same shape as out
+}
+
+interface Mode {
+  readonly step: number; // −1 in eval mode
+  readonly threshold: number;
+  readonly scale: number;
+}
+
+const EVAL: Mode = { step: -1, threshold: 0, scale: 1 };
+
+export class FusedEngine implements GatEngine {
+  readonly kind = 'fused';
+  private readonly graph: GatGraph;
+  private readonly x: CsrMatrix;
+  private readonly shapes: readonly LayerShape[];
+  private readonly buf: LayerBuffers[];
+  private readonly tmp: Float32Array; // (E', max NH) scratch for the softmax backward
+  private readonly plans = new Map<Int32Array, Plan>();
+  private readonly trainPlan: Plan;
+
+  constructor(private readonly input: EngineInput) {
+    this.graph = input.graph;
+    this.x = input.features;
+    this.shapes = input.shapes;
+    const n = this.graph.numNodes;
+    const e = this.graph.numEdges;
+    this.buf = this.shapes.map((s, l) => {
+      const hf = s.heads * s.fout;
+      const width = s.concat ? hf : s.fout;
+      return {
+        xd: new Float32Array(l === 0 ? this.x.values.length : n * s.fin),
+        p: new Float32Array(n * hf), sSrc: new Float32Array(n * s.heads), sTrg: new Float32Array(n * s.heads),
+        alpha: new Float32Array(e * s.heads), alphaD: new Float32Array(e * s.heads),
+        agg: new Float32Array(n * hf), out: new Float32Array(n * width),
+        dP: new Float32Array(n * hf), dsSrc: new Float32Array(n * s.heads), dsTrg: new Float32Array(n * s.heads),
+        dAgg: new Float32Array(n * hf), dOut: new Float32Array(n * width),
+      };
+    });
+    this.tmp = new Float32Array(e * Math.max(...this.shapes.map((s) => s.heads)));
+    this.trainPlan = this.planFor(input.trainNodes);
+  }
+
+  trainStep(step: number, grad: Float32Array): StepResult {
+    const { threshold, scale } = dropoutSpec(this.input.dropout);
+    const mode: Mode = { step, threshold, scale };
+    const plan = this.trainPlan;
+    for (let l = 0; l < this.shapes.length; l++) this.forwardLayer(l, plan, mode);
+    const last = this.shapes.length - 1;
+    const logits = this.buf[last].out;
+    const dLogits = this.buf[last].dOut;
+    const train = this.input.trainNodes;
+    const result = crossEntropy(logits, this.shapes[last].fout, train, this.input.labels, true, dLogits);
+    grad.fill(0);
+    const g = allocateParameters(this.shapes, grad);
+    for (let l = last; l >= 0; l--) this.backwardLayer(l, plan, mode, g.layers[l]);
+    return result;
+  }
+
+  predict(nodes: Int32Array): Float32Array {
+    const plan = this.planFor(nodes);
+    for (let l = 0; l < this.shapes.length; l++) this.forwardLayer(l, plan, EVAL);
+    const c = this.shapes[this.shapes.length - 1].fout;
+    const logits = this.buf[this.shapes.length - 1].out;
+    const rows = new Float32Array(nodes.length * c);
+    for (let r = 0; r < nodes.length; r++) rows.set(logits.subarray(nodes[r] * c, nodes[r] * c + c), r * c);
+    return rows;
+  }
+
+  analyze(): AnalyzeResult {
+    const everyone = allNodes(this.graph.numNodes);
+    const logits = this.predict(everyone);
+    return { logits, attention: this.buf.map((b) => b.alpha.slice()) };
+  }
+
+  dispose(): void {
+    this.plans.clear();
+  }
+
+  private planFor(nodes: Int32Array): Plan {
+    const cached = this.plans.get(nodes);
+    if (cached) return cached;
+    const layers = this.shapes.length;
+    const targets: Int32Array[] = new Array(layers);
+    const rows: Int32Array[] = new Array(layers);
+    let t = nodes;
+    for (let l = layers - 1; l >= 0; l--) {
+      targets[l] = t;
+      rows[l] = inNeighbourhood(this.graph, t);
+      t = rows[l];
+    }
+    const plan = { targets, rows };
+    this.plans.set(nodes, plan);
+    return plan;
+  }
+
+  private forwardLayer(l: number, plan: Plan, mode: Mode): void {
+    const s = this.shapes[l];
+    const b = this.buf[l];
+    const w = this.input.params.layers[l];
+    const hf = s.heads * s.fout;
+    const seed = this.input.seed;
+    const rows = plan.rows[l];
+    const targets = plan.targets[l];
+    const inKey = streamKey(seed, mode.step, layerStream(STREAM.inputDropout, l));
+    const attKey = streamKey(seed, mode.step, layerStream(STREAM.attentionDropout, l));
+
+    // Step 1: input dropout + linear projection                      x (N, FIN) -> p (N, NH·FOUT)
+    if (l === 0) {
+      dropSparseInput(this.x, rows, inKey, mode.threshold, mode.scale, b.xd); // xd (nnz)
+      sparseProject(this.x, b.xd, rows, w.weightT, hf, b.p); // p (N, NH·FOUT)
+    } else {
+      denseProject(this.buf[l - 1].out, rows, s.fin, inKey, mode.threshold, mode.scale, w.weightT, hf, b.xd, b.p);
+    }
+    // Step 2: edge attention: per-node scores, LeakyReLU per edge, softmax per neighbourhood, dropout
+    nodeScores(b.p, rows, s.heads, s.fout, w.attSource, w.attTarget, b.sSrc, b.sTrg); // (N, NH) each
+    edgeSoftmax(this.graph, targets, s.heads, b.sSrc, b.sTrg, attKey, mode.threshold, mode.scale, b.alpha, b.alphaD); // (E', NH)
+    // Step 3: neighbourhood aggregation                              agg (N, NH, FOUT)
+    aggregate(this.graph, targets, s.heads, s.fout, b.alphaD, b.p, b.agg);
+    // Step 4: concat (hidden) or mean over heads (last), + bias, ELU on hidden layers
+    applyHeadsForward(targets, s.heads, s.fout, s.concat, b.agg, w.bias, b.out); // (N, NH·FOUT) or (N, FOUT)
+  }
+
+  private backwardLayer(l: number, plan: Plan, mode: Mode, g: { weightT: Float32Array; attSource: Float32Array; attTarget: Float32Array; bias: Float32Array }): void {
+    const s = this.shapes[l];
+    const b = this.buf[l];
+    const w = this.input.params.layers[l];
+    const hf = s.heads * s.fout;
+    const seed = this.input.seed;
+    const rows = plan.rows[l];
+    const targets = plan.targets[l];
+    const inKey = streamKey(seed, mode.step, layerStream(STREAM.inputDropout, l));
+    const attKey = streamKey(seed, mode.step, layerStream(STREAM.attentionDropout, l));
+
+    // Step 4 backward: ELU / mean and bias                           dOut -> dAgg (N, NH·FOUT)
+    applyHeadsBackward(targets, s.heads, s.fout, s.concat, b.out, b.dOut, b.dAgg, g.bias);
+    // Steps 3 + 2 backward: messages into dP, scores into dsSrc/dsTrg
+    b.dP.fill(0);
+    b.dsSrc.fill(0);
+    b.dsTrg.fill(0);
+    attentionBackward(
+      this.graph, targets, s.heads, s.fout, b.p, b.dAgg, b.alpha, b.alphaD, b.sSrc, b.sTrg,
+      attKey, mode.threshold, mode.scale, b.dP, b.dsSrc, b.dsTrg, this.tmp,
+    );
+    nodeScoresBackward(b.p, rows, s.heads, s.fout, w.attSource, w.attTarget, b.dsSrc, b.dsTrg, b.dP, g.attSource, g.attTarget);
+    // Step 1 backward: weight gradient, and the input gradient for the layer below
+    if (l === 0) {
+      sparseProjectGradW(this.x, b.xd, rows, b.dP, hf, g.weightT);
+    } else {
+      denseProjectGrad(b.xd, rows, s.fin, inKey, mode.threshold, mode.scale, w.weightT, hf, b.dP, g.weightT, this.buf[l - 1].dOut);
+    }
+  }
+}

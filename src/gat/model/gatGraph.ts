@@ -1,0 +1,79 @@
+/**
+ * The edge structure the model runs on: the dataset's directed edges plus one self-loop per node,
+ * grouped by target node (CSR by target), so every neighbourhood softmax is one contiguous range.
+ */
+import type { GraphDataset } from '../data/graph';
+
+export class GraphError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GraphError';
+  }
+}
+
+export interface GatGraph {
+  readonly numNodes: number;
+  /** E' = E + N: edges including one self-loop per node. */
+  readonly numEdges: number;
+  /** Edges into node i are rowPtr[i] .. rowPtr[i+1]-1. */
+  readonly rowPtr: Int32Array; // (N + 1)
+  readonly source: Int32Array; // (E') ascending within each target, self-loop in its sorted place
+  readonly target: Int32Array; // (E') non-decreasing
+}
+
+/** Builds the self-looped, target-grouped edge list; throws a GraphError that names the first bad entry. */
+export function buildGatGraph(g: Pick<GraphDataset, 'numNodes' | 'edgeSource' | 'edgeTarget'>): GatGraph {
+  const n = g.numNodes;
+  if (!Number.isInteger(n) || n <= 0) throw new GraphError(`graph must have at least one node; got numNodes=${n}`);
+  if (g.edgeSource.length !== g.edgeTarget.length) {
+    throw new GraphError(`edgeSource has ${g.edgeSource.length} entries but edgeTarget has ${g.edgeTarget.length}; they must pair up`);
+  }
+  const counts = new Int32Array(n + 1);
+  for (let e = 0; e < g.edgeSource.length; e++) {
+    const s = g.edgeSource[e];
+    const t = g.edgeTarget[e];
+    if (s < 0 || s >= n || t < 0 || t >= n) {
+      throw new GraphError(`edge ${e} (${s} → ${t}) points outside the ${n} nodes (valid ids are 0..${n - 1})`);
+    }
+    if (s !== t) counts[t + 1]++; // the model adds its own self-loops
+  }
+  for (let i = 0; i < n; i++) counts[i + 1] += counts[i] + 1; // + 1: the self-loop
+  const rowPtr = counts;
+  const numEdges = rowPtr[n];
+  const source = new Int32Array(numEdges);
+  const target = new Int32Array(numEdges);
+  const fill = rowPtr.slice(0, n);
+  for (let i = 0; i < n; i++) source[fill[i]++] = i;
+  for (let e = 0; e < g.edgeSource.length; e++) {
+    const s = g.edgeSource[e];
+    const t = g.edgeTarget[e];
+    if (s !== t) source[fill[t]++] = s;
+  }
+  for (let i = 0; i < n; i++) {
+    target.fill(i, rowPtr[i], rowPtr[i + 1]);
+    source.subarray(rowPtr[i], rowPtr[i + 1]).sort();
+  }
+  return { numNodes: n, numEdges, rowPtr, source, target };
+}
+
+/**
+ * The nodes whose values a layer needs so that `targets` get their outputs: the targets and every
+ * source of an edge into them (their 1-hop in-neighbourhood), ascending.
+ */
+export function inNeighbourhood(graph: GatGraph, targets: Int32Array): Int32Array {
+  const seen = new Uint8Array(graph.numNodes);
+  for (const t of targets) {
+    for (let e = graph.rowPtr[t]; e < graph.rowPtr[t + 1]; e++) seen[graph.source[e]] = 1;
+  }
+  let count = 0;
+  for (let i = 0; i < seen.length; i++) count += seen[i];
+  const out = new Int32Array(count);
+  for (let i = 0, k = 0; i < seen.length; i++) if (seen[i]) out[k++] = i;
+  return out;
+}
+
+export function allNodes(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}

@@ -1,0 +1,134 @@
+/**
+ * The model's parameters as one flat Float32Array with named views, so Adam, snapshots and
+ * threads see a single buffer. Internally the projection is stored as W^T [FIN, NH·FOUT] (rows
+ * are contiguous for the sparse product); export converts to pytorch-GAT's [NH·FOUT, FIN].
+ */
+import type { NamedTensor } from '../artifacts/namedTensor';
+import { STREAM, streamKey, uniformAt } from './random';
+
+export interface LayerShape {
+  readonly fin: number;
+  readonly heads: number;
+  readonly fout: number;
+  /** Concatenate heads (hidden layers) or average them (output layer). */
+  readonly concat: boolean;
+}
+
+export interface LayerParams {
+  readonly shape: LayerShape;
+  readonly weightT: Float32Array; // (FIN, NH·FOUT)
+  readonly attSource: Float32Array; // (NH, FOUT)
+  readonly attTarget: Float32Array; // (NH, FOUT)
+  readonly bias: Float32Array; // (NH·FOUT) if concat else (FOUT)
+}
+
+export interface GatParameters {
+  readonly flat: Float32Array;
+  readonly layers: readonly LayerParams[];
+}
+
+/** Layer shapes for `heads`/`hidden` per hidden layer plus an output layer of `numClasses`. */
+export function layerShapes(numFeatures: number, numClasses: number, heads: readonly number[], hidden: readonly number[]): LayerShape[] {
+  if (heads.length !== hidden.length + 1) {
+    throw new RangeError(`heads needs one entry per layer (${hidden.length + 1} for ${hidden.length} hidden layer(s)); got [${heads.join(', ')}]`);
+  }
+  const shapes: LayerShape[] = [];
+  let fin = numFeatures;
+  for (let l = 0; l < heads.length; l++) {
+    const last = l === heads.length - 1;
+    const fout = last ? numClasses : hidden[l];
+    shapes.push({ fin, heads: heads[l], fout, concat: !last });
+    fin = heads[l] * fout;
+  }
+  return shapes;
+}
+
+function layerSize(s: LayerShape): number {
+  return s.fin * s.heads * s.fout + 2 * s.heads * s.fout + (s.concat ? s.heads * s.fout : s.fout);
+}
+
+/** Views over `flat` (allocated when omitted) in the fixed order W, a_src, a_trg, bias per layer. */
+export function allocateParameters(shapes: readonly LayerShape[], flat?: Float32Array): GatParameters {
+  const total = shapes.reduce((a, s) => a + layerSize(s), 0);
+  const buf = flat ?? new Float32Array(total);
+  if (buf.length !== total) throw new RangeError(`parameter buffer has ${buf.length} floats; the model needs ${total}`);
+  let off = 0;
+  const take = (n: number): Float32Array => buf.subarray(off, (off += n));
+  const layers = shapes.map((shape) => {
+    const hf = shape.heads * shape.fout;
+    return { shape, weightT: take(shape.fin * hf), attSource: take(hf), attTarget: take(hf), bias: take(shape.concat ? hf : shape.fout) };
+  });
+  return { flat: buf, layers };
+}
+
+/** Glorot-uniform weights and attention vectors with PyTorch's fan rules, zero biases. */
+export function initParameters(p: GatParameters, seed: number): void {
+  const key = streamKey(seed, -1, STREAM.init);
+  let idx = 0;
+  const glorot = (a: Float32Array, fanIn: number, fanOut: number): void => {
+    const bound = Math.sqrt(6 / (fanIn + fanOut));
+    for (let i = 0; i < a.length; i++) a[i] = (2 * uniformAt(key, idx++) - 1) * bound;
+  };
+  for (const l of p.layers) {
+    const { fin, heads, fout } = l.shape;
+    glorot(l.weightT, fin, heads * fout); // linear_proj.weight [NH·FOUT, FIN]
+    glorot(l.attTarget, heads * fout, fout); // scoring_fn_* [1, NH, FOUT]: fan_in = NH·FOUT, fan_out = FOUT
+    glorot(l.attSource, heads * fout, fout);
+    l.bias.fill(0);
+  }
+}
+
+/** pytorch-GAT state_dict names and layouts, in the order of `allocateParameters`' views. */
+export function parameterNames(shapes: readonly LayerShape[]): { name: string; shape: number[] }[] {
+  return shapes.flatMap((s, l) => {
+    const hf = s.heads * s.fout;
+    return [
+      { name: `gat_net.${l}.linear_proj.weight`, shape: [hf, s.fin] },
+      { name: `gat_net.${l}.scoring_fn_source`, shape: [1, s.heads, s.fout] },
+      { name: `gat_net.${l}.scoring_fn_target`, shape: [1, s.heads, s.fout] },
+      { name: `gat_net.${l}.bias`, shape: [s.concat ? hf : s.fout] },
+    ];
+  });
+}
+
+/** Splits a flat buffer (parameters or an Adam moment) into pytorch-GAT-shaped tensors. */
+export function toNamedTensors(shapes: readonly LayerShape[], flat: Float32Array, prefix = ''): NamedTensor[] {
+  const views = allocateParameters(shapes, flat);
+  const names = parameterNames(shapes);
+  return views.layers.flatMap((l, i) => {
+    const [w, src, trg, bias] = names.slice(4 * i, 4 * i + 4);
+    return [
+      { name: prefix + w.name, shape: w.shape, data: transpose(l.weightT, l.shape.fin, l.shape.heads * l.shape.fout) },
+      { name: prefix + src.name, shape: src.shape, data: l.attSource.slice() },
+      { name: prefix + trg.name, shape: trg.shape, data: l.attTarget.slice() },
+      { name: prefix + bias.name, shape: bias.shape, data: l.bias.slice() },
+    ];
+  });
+}
+
+/** Writes named tensors (as from `toNamedTensors`) into a flat buffer; every name must be present with its shape. */
+export function fromNamedTensors(shapes: readonly LayerShape[], tensors: readonly NamedTensor[], flat: Float32Array, prefix = ''): void {
+  const byName = new Map(tensors.map((t) => [t.name, t]));
+  const views = allocateParameters(shapes, flat);
+  const names = parameterNames(shapes);
+  views.layers.forEach((l, i) => {
+    const targets = [l.weightT, l.attSource, l.attTarget, l.bias];
+    names.slice(4 * i, 4 * i + 4).forEach((n, k) => {
+      const t = byName.get(prefix + n.name);
+      if (!t) throw new RangeError(`missing tensor '${prefix + n.name}' (shape [${n.shape.join(', ')}])`);
+      if (t.shape.length !== n.shape.length || t.shape.some((d, j) => d !== n.shape[j])) {
+        throw new RangeError(`tensor '${t.name}' has shape [${t.shape.join(', ')}]; this model needs [${n.shape.join(', ')}]`);
+      }
+      if (!(t.data instanceof Float32Array)) throw new RangeError(`tensor '${t.name}' must be float32`);
+      if (k === 0) targets[0].set(transpose(t.data, l.shape.heads * l.shape.fout, l.shape.fin));
+      else targets[k].set(t.data);
+    });
+  });
+}
+
+/** Row-major (rows × cols) → (cols × rows). */
+export function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c];
+  return out;
+}

@@ -1,0 +1,42 @@
+/** Hyper-parameters of a training session; the defaults are the paper's / pytorch-GAT's Cora recipe. */
+
+export interface TrainConfig {
+  readonly seed: number;
+  readonly lr: number;
+  readonly weightDecay: number;
+  /** Dropout on every layer's input and on the attention coefficients. */
+  readonly dropout: number;
+  /** Heads per layer, hidden layers then the output layer: [8, 1]. */
+  readonly heads: readonly number[];
+  /** Features per head of each hidden layer: [8]. The output layer has one per class. */
+  readonly hidden: readonly number[];
+  /**
+   * Which implementation of the graph operations to run: 'auto' picks fused kernels on cpu/wasm and
+   * generic TensorFlow.js ops on the native back ends; forcing one is for tests and measurements.
+   */
+  readonly engine?: 'auto' | 'fused' | 'generic';
+}
+
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
+  seed: 1,
+  lr: 5e-3,
+  weightDecay: 5e-4,
+  dropout: 0.6,
+  heads: [8, 1],
+  hidden: [8],
+  engine: 'auto',
+};
+
+/** Throws a RangeError naming the first invalid field. */
+export function validateTrainConfig(c: TrainConfig): void {
+  const fail = (msg: string): never => {
+    throw new RangeError(`invalid training config: ${msg}`);
+  };
+  if (!Number.isInteger(c.seed)) fail(`seed must be an integer; got ${c.seed}`);
+  if (!(c.lr > 0 && Number.isFinite(c.lr))) fail(`lr must be > 0; got ${c.lr}`);
+  if (!(c.weightDecay >= 0 && Number.isFinite(c.weightDecay))) fail(`weightDecay must be ≥ 0; got ${c.weightDecay}`);
+  if (!(c.dropout >= 0 && c.dropout < 1)) fail(`dropout must be in [0, 1); got ${c.dropout}`);
+  if (c.heads.length !== c.hidden.length + 1) fail(`heads needs ${c.hidden.length + 1} entries (hidden layers + output); got [${c.heads.join(', ')}]`);
+  if (c.heads.some((h) => !Number.isInteger(h) || h < 1)) fail(`heads must be positive integers; got [${c.heads.join(', ')}]`);
+  if (c.hidden.some((h) => !Number.isInteger(h) || h < 1)) fail(`hidden must be positive integers; got [${c.hidden.join(', ')}]`);
+}

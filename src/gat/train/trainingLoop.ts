@@ -1,0 +1,80 @@
+/**
+ * The epoch loop with pytorch-GAT's patience rule: stop once neither validation accuracy nor
+ * validation loss has improved for `patience` epochs.
+ *
+ * Which model we keep: pytorch-GAT tests its last model; the paper (GAT's execute_cora.py) saves the
+ * model whenever validation accuracy and loss are both at least as good as the best so far, and tests
+ * that one. We do as the paper: after the loop the trainer holds that model, so exportParameters()
+ * and evaluate('test') describe the same, reported model.
+ */
+import type { EpochMetrics } from '../../protocol/trainingEvents';
+import type { Trainer } from './trainer';
+
+export interface TrainLoopOptions {
+  readonly maxEpochs: number;
+  readonly patience: number;
+  /** Epoch number to start counting from when resuming (default 0). */
+  readonly startEpoch?: number;
+  onEpoch?(m: EpochMetrics): void | Promise<void>;
+  /** Polled before each epoch; true cancels the run. */
+  shouldStop?(): boolean;
+}
+
+export interface TrainLoopResult {
+  readonly epochs: number;
+  readonly bestValAcc: number;
+  readonly bestValLoss: number;
+  /** The epoch whose parameters the trainer holds after the loop. */
+  readonly bestEpoch: number;
+  readonly stoppedBy: 'patience' | 'maxEpochs' | 'cancelled';
+}
+
+/** Let timers, signals and IPC in at least this often, even when onEpoch is synchronous. */
+const YIELD_EVERY_MS = 50;
+
+export async function runTrainingLoop(trainer: Trainer, opts: TrainLoopOptions): Promise<TrainLoopResult> {
+  if (!(Number.isInteger(opts.maxEpochs) && opts.maxEpochs >= 0)) throw new RangeError(`maxEpochs must be a non-negative integer; got ${opts.maxEpochs}`);
+  if (!(Number.isInteger(opts.patience) && opts.patience >= 1)) throw new RangeError(`patience must be a positive integer; got ${opts.patience}`);
+  let bestValAcc = -Infinity;
+  let bestValLoss = Infinity;
+  let bestEpoch = -1;
+  let sinceImprovement = 0;
+  let stoppedBy: TrainLoopResult['stoppedBy'] = 'maxEpochs';
+  let epoch = opts.startEpoch ?? 0;
+  let lastYield = performance.now();
+  for (; epoch < opts.maxEpochs; epoch++) {
+    if (opts.shouldStop?.()) {
+      stoppedBy = 'cancelled';
+      break;
+    }
+    const t0 = performance.now();
+    const { trainLoss, trainAcc } = trainer.trainEpoch();
+    const val = trainer.evaluate('val');
+    const ms = performance.now() - t0;
+
+    if (val.acc > bestValAcc || val.loss < bestValLoss) {
+      if (val.acc >= bestValAcc && val.loss <= bestValLoss) {
+        trainer.keepBest();
+        bestEpoch = epoch;
+      }
+      bestValAcc = Math.max(val.acc, bestValAcc);
+      bestValLoss = Math.min(val.loss, bestValLoss);
+      sinceImprovement = 0;
+    } else {
+      sinceImprovement++;
+    }
+    await opts.onEpoch?.({ epoch, trainLoss, trainAcc, valLoss: val.loss, valAcc: val.acc, ms });
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
+    if (sinceImprovement >= opts.patience) {
+      stoppedBy = 'patience';
+      epoch++;
+      break;
+    }
+  }
+  const start = opts.startEpoch ?? 0;
+  if (!trainer.restoreBest()) bestEpoch = epoch - 1; // nothing kept (no epochs run): the current model
+  return { epochs: epoch - start, bestValAcc, bestValLoss, bestEpoch, stoppedBy };
+}

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { BACKEND_NAMES, BackendError, availableBackends, selectBackend } from '../../src/gat/backend/backends';
+import { probeCuda } from '../../src/gat/backend/cudaProbe';
+
+describe('back ends', () => {
+  it('lists every back end in preference order, with a reason for each unavailable one', async () => {
+    const list = await availableBackends();
+    assert.deepEqual(list.map((b) => b.name), BACKEND_NAMES);
+    for (const b of list) assert.equal(b.available, !b.reason, `${b.name}: ${b.reason}`);
+    assert.ok(list.find((b) => b.name === 'cpu')?.available, 'the pure-JS CPU back end always works');
+  });
+
+  it("'cpu' activates TensorFlow.js' cpu back end", async () => {
+    const s = await selectBackend('cpu');
+    assert.equal(s.name, 'cpu');
+    assert.equal(tf.getBackend(), 'cpu');
+    assert.match(s.detail, /fused/);
+  });
+
+  it("'auto' takes the first available back end and says why it skipped the others", async () => {
+    const list = await availableBackends();
+    const s = await selectBackend('auto');
+    const first = list.find((b) => b.available)!;
+    assert.equal(s.name, first.name);
+    for (const b of list.slice(0, list.indexOf(first))) assert.ok(s.unavailable[b.name], `a reason for skipping ${b.name}`);
+    await selectBackend('cpu');
+  });
+
+  it('a requested back end that is unavailable is a BackendError listing the available ones', async () => {
+    const missing = (await availableBackends()).find((b) => !b.available);
+    if (!missing) return; // every back end installed (e.g. a GPU machine): nothing to refuse
+    await assert.rejects(selectBackend(missing.name), (e: unknown) => e instanceof BackendError && e.message.includes(`'${missing.name}' is not available`) && /Available here: .*cpu/.test(e.message));
+  });
+
+  it('an unknown name is a BackendError', async () => {
+    await assert.rejects(selectBackend('tpu' as never), /unknown back end 'tpu'; use one of auto, tfjs-node-gpu, tfjs-node, wasm, cpu/);
+  });
+});
+
+describe('probeCuda', () => {
+  it('names the missing CUDA 11 runtime and the versions needed', () => {
+    const msg = probeCuda('linux', (lib) => (lib === 'libcudart.so.11.0' ? 'libcudart.so.11.0: cannot open shared object file' : null));
+    assert.match(msg ?? '', /needs CUDA 11\.2 and cuDNN 8\.1, but libcudart\.so\.11\.0 cannot be opened .*silently run on the CPU/);
+  });
+
+  it('names a missing cuDNN 8 when the runtime is there', () => {
+    assert.match(probeCuda('linux', (lib) => (lib === 'libcudnn.so.8' ? 'not found' : null)) ?? '', /libcudnn\.so\.8 cannot be opened/);
+  });
+
+  it('passes when both libraries open', () => {
+    assert.equal(probeCuda('linux', () => null), null);
+    assert.equal(probeCuda('win32', () => null), null);
+  });
+});

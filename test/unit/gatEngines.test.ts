@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { selectBackend } from '../../src/gat/backend/backends';
+import type { GraphDataset } from '../../src/gat/data/graph';
+import type { EngineInput, GatEngine } from '../../src/gat/model/engine';
+import { FusedEngine } from '../../src/gat/model/fusedEngine';
+import { GraphError, buildGatGraph } from '../../src/gat/model/gatGraph';
+import { GenericEngine } from '../../src/gat/model/genericEngine';
+import { allocateParameters, initParameters, layerShapes } from '../../src/gat/model/parameters';
+import { tinyGraph } from '../helpers/tinyGraph';
+
+function engineInput(g: GraphDataset, heads: number[], hidden: number[], dropout: number, seed = 3): EngineInput {
+  const shapes = layerShapes(g.numFeatures, g.numClasses, heads, hidden);
+  const params = allocateParameters(shapes);
+  initParameters(params, seed);
+  // Non-zero biases so their gradients and the ELU's negative side are exercised.
+  for (let i = 0; i < params.flat.length; i++) if (params.flat[i] === 0) params.flat[i] = 0.05 * Math.sin(i);
+  return { graph: buildGatGraph(g), features: g.features, labels: g.labels, trainNodes: g.split.train, shapes, params, dropout, seed };
+}
+
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < actual.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]);
+    assert.ok(err <= tol * (1 + Math.abs(expected[i])), `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
+  }
+}
+
+const CASES: Array<{ name: string; graph: () => GraphDataset; heads: number[]; hidden: number[] }> = [
+  { name: 'paper shape (8 heads × 8, then 1 head)', graph: () => tinyGraph({ nodes: 12, features: 10, classes: 3 }), heads: [8, 1], hidden: [8] },
+  { name: 'odd widths, mean over 2 output heads', graph: () => tinyGraph({ nodes: 9, features: 6, classes: 4, seed: 11 }), heads: [3, 2], hidden: [5] },
+  { name: 'three layers, an isolated node', graph: () => tinyGraph({ nodes: 10, features: 7, classes: 2, edges: 4, seed: 5 }), heads: [2, 2, 1], hidden: [4, 3] },
+];
+
+describe('fused kernels and generic TensorFlow.js ops agree', () => {
+  before(async () => {
+    await selectBackend('cpu');
+  });
+
+  for (const c of CASES) {
+    it(`${c.name}: same eval logits and attention`, () => {
+      const input = engineInput(c.graph(), c.heads, c.hidden, 0.6);
+      const fused = new FusedEngine(input);
+      const generic = new GenericEngine(input);
+      const nodes = Int32Array.from({ length: input.graph.numNodes }, (_, i) => i);
+      assertClose(fused.predict(nodes), generic.predict(nodes), 1e-5, 'logits');
+      const a = fused.analyze();
+      const b = generic.analyze();
+      a.attention.forEach((att, l) => assertClose(att, b.attention[l], 1e-5, `attention layer ${l}`));
+      generic.dispose();
+    });
+
+    it(`${c.name}: same training loss and gradients with dropout`, () => {
+      const input = engineInput(c.graph(), c.heads, c.hidden, 0.6);
+      const size = input.params.flat.length;
+      for (const step of [0, 5]) {
+        const gf = new Float32Array(size);
+        const gg = new Float32Array(size);
+        const rf = new FusedEngine(input).trainStep(step, gf);
+        const generic = new GenericEngine(input);
+        const rg = generic.trainStep(step, gg);
+        generic.dispose();
+        assert.ok(Math.abs(rf.loss - rg.loss) < 1e-5, `loss ${rf.loss} vs ${rg.loss}`);
+        assert.equal(rf.acc, rg.acc);
+        assert.ok(gf.some((v) => v !== 0), 'gradient is not all zero');
+        assertClose(gf, gg, 2e-4, `gradient at step ${step}`);
+      }
+    });
+  }
+});
+
+describe('fused gradients match finite differences', () => {
+  for (const c of CASES) {
+    it(c.name, () => {
+      const input = engineInput(c.graph(), c.heads, c.hidden, 0.6);
+      const engine: GatEngine = new FusedEngine(input);
+      const flat = input.params.flat;
+      const grad = new Float32Array(flat.length);
+      engine.trainStep(2, grad);
+      const scratch = new Float32Array(flat.length);
+      const lossAt = (): number => engine.trainStep(2, scratch).loss; // same step: same dropout masks
+      const eps = 1e-3;
+      // Per coordinate for the largest gradients, and along random directions for all of them.
+      const order = Array.from(grad.keys()).sort((a, b) => Math.abs(grad[b]) - Math.abs(grad[a])).slice(0, 12);
+      for (const i of order) {
+        const keep = flat[i];
+        flat[i] = keep + eps;
+        const up = lossAt();
+        flat[i] = keep - eps;
+        const down = lossAt();
+        flat[i] = keep;
+        const numeric = (up - down) / (2 * eps);
+        assert.ok(Math.abs(numeric - grad[i]) <= 2e-3 + 0.02 * Math.abs(grad[i]), `param ${i}: analytic ${grad[i]}, numeric ${numeric}`);
+      }
+      const base = Float32Array.from(flat);
+      for (let d = 0; d < 3; d++) {
+        const dir = Float32Array.from(flat, (_, i) => Math.sin(13.7 * i + d));
+        const norm = Math.hypot(...dir);
+        let analytic = 0;
+        for (let i = 0; i < flat.length; i++) analytic += (grad[i] * dir[i]) / norm;
+        for (let i = 0; i < flat.length; i++) flat[i] = base[i] + (eps * dir[i]) / norm;
+        const up = lossAt();
+        for (let i = 0; i < flat.length; i++) flat[i] = base[i] - (eps * dir[i]) / norm;
+        const down = lossAt();
+        flat.set(base);
+        const numeric = (up - down) / (2 * eps);
+        assert.ok(Math.abs(numeric - analytic) <= 2e-3 + 0.02 * Math.abs(analytic), `direction ${d}: analytic ${analytic}, numeric ${numeric}`);
+      }
+    });
+  }
+});
+
+describe('attention coefficients', () => {
+  it('lie in [0, 1] and sum to 1 over every neighbourhood, self-loop included', () => {
+    const input = engineInput(tinyGraph({ nodes: 15, seed: 2 }), [4, 2], [3], 0.6);
+    const { attention } = new FusedEngine(input).analyze();
+    const g = input.graph;
+    attention.forEach((att, l) => {
+      const heads = input.shapes[l].heads;
+      assert.equal(att.length, g.numEdges * heads);
+      for (let i = 0; i < g.numNodes; i++) {
+        const own = Array.from(g.source.subarray(g.rowPtr[i], g.rowPtr[i + 1]));
+        assert.ok(own.includes(i), `node ${i} has its self-loop`);
+        for (let h = 0; h < heads; h++) {
+          let sum = 0;
+          for (let e = g.rowPtr[i]; e < g.rowPtr[i + 1]; e++) {
+            const a = att[e * heads + h];
+            assert.ok(a >= 0 && a <= 1, `alpha ${a}`);
+            sum += a;
+          }
+          assert.ok(Math.abs(sum - 1) < 1e-5, `layer ${l} node ${i} head ${h} sums to ${sum}`);
+        }
+      }
+    });
+  });
+});
+
+describe('invalid graphs', () => {
+  it('an edge index out of range is a GraphError naming the edge', () => {
+    const g = tinyGraph();
+    const bad = { ...g, edgeSource: Int32Array.from([...g.edgeSource, 0]), edgeTarget: Int32Array.from([...g.edgeTarget, 99]) };
+    assert.throws(() => buildGatGraph(bad), (e: unknown) => e instanceof GraphError && /edge \d+ \(0 → 99\) points outside the 12 nodes/.test(e.message));
+  });
+
+  it('mismatched edge arrays are a GraphError', () => {
+    const g = tinyGraph();
+    assert.throws(() => buildGatGraph({ ...g, edgeTarget: g.edgeTarget.subarray(1) }), /edgeSource has \d+ entries but edgeTarget has \d+/);
+  });
+
+  it('a node without edges still gets its self-loop and a finite output', () => {
+    const g = tinyGraph();
+    const keep = Array.from(g.edgeSource.keys()).filter((e) => g.edgeSource[e] !== 0 && g.edgeTarget[e] !== 0);
+    const lonely = { ...g, edgeSource: Int32Array.from(keep, (e) => g.edgeSource[e]), edgeTarget: Int32Array.from(keep, (e) => g.edgeTarget[e]) };
+    const input = engineInput(lonely, [2, 1], [4], 0);
+    assert.deepEqual(Array.from(input.graph.source.subarray(input.graph.rowPtr[0], input.graph.rowPtr[1])), [0]);
+    const logits = new FusedEngine(input).predict(Int32Array.of(0));
+    assert.ok(logits.every(Number.isFinite));
+  });
+});
