@@ -60,7 +60,8 @@ describe('RunWriter and readers', () => {
     writeFileSync(spec, '{"lr":0.005}');
     const run = await RunWriter.create(base(out, { specPath: spec }));
     assert.equal(run.record.runId, '2026-11-25T01-02-03Z-cora-s42');
-    for (let e = 1; e <= 3; e++) await run.appendEpoch(epoch(e, [0.5, 0.7, 0.6][e - 1], [1.0, 0.8, 0.9][e - 1]));
+    // epochs count from 0 in the protocol; run.json stores epochs completed
+    for (let e = 0; e < 3; e++) await run.appendEpoch(epoch(e, [0.5, 0.7, 0.6][e], [1.0, 0.8, 0.9][e]));
     await run.saveCheckpoint(ckptAt(3));
     await run.saveModelBinary(ckptAt(3).params, { dataset: 'cora' });
     await run.finish('completed', { testAcc: 0.81, now: new Date('2026-11-25T01:05:00Z') });
@@ -78,7 +79,7 @@ describe('RunWriter and readers', () => {
     assert.deepEqual(rec.artifacts.checkpoints, ['models/checkpoints/2026-11-25T01-02-03Z-cora-s42/gat_cora_ckpt_epoch_3.safetensors']);
     assert.equal(rec.artifacts.binary, 'models/binaries/gat_cora_2026-11-25T01-02-03Z-cora-s42.safetensors');
     for (const rel of [rec.artifacts.runJson, rec.artifacts.metrics, rec.artifacts.binary!, ...rec.artifacts.checkpoints]) assert.ok(existsSync(path.join(out, rel)), rel);
-    assert.deepEqual((await readMetrics(run.paths.runDir)).map((m) => m.epoch), [1, 2, 3]);
+    assert.deepEqual((await readMetrics(run.paths.runDir)).map((m) => m.epoch), [0, 1, 2]);
   });
 
   it('hashes the spec file it was given', async () => {

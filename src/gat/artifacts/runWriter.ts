@@ -91,7 +91,7 @@ export class RunWriter {
     const r = this.rec;
     this.rec = {
       ...r,
-      epochs: Math.max(r.epochs, m.epoch),
+      epochs: Math.max(r.epochs, m.epoch + 1), // epochs completed (m.epoch counts from 0)
       bestValAcc: r.bestValAcc === null ? m.valAcc : Math.max(r.bestValAcc, m.valAcc),
       bestValLoss: r.bestValLoss === null ? m.valLoss : Math.min(r.bestValLoss, m.valLoss),
     };

@@ -1,7 +1,10 @@
-import { DatasetError } from '../data/datasetError';
-import { UsageError } from './args';
+import { TRAINING_EXIT } from '../../protocol/trainingEvents';
+import { BackendError } from '../backend/backends';
+import { ANALYZE_HELP, analyzeCommand } from './analyzeCommand';
+import { BACKENDS_HELP, backendsCommand } from './backendsCommand';
 import { DOWNLOAD_HELP, downloadCommand } from './downloadCommand';
 import { INSPECT_HELP, inspectCommand } from './inspectCommand';
+import { TRAIN_HELP, trainCommand } from './trainCommand';
 
 type Command = (argv: readonly string[], write: (s: string) => void) => Promise<number>;
 
@@ -12,6 +15,9 @@ interface CommandEntry {
 }
 
 const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  train: { run: trainCommand, help: TRAIN_HELP, summary: 'train GAT (the original\'s flags: --should_test, --should_visualize, --enable_tensorboard, …)' },
+  analyze: { run: analyzeCommand, help: ANALYZE_HELP, summary: 'recompute the analysis artifact (attention, entropy, outputs) of a trained model' },
+  backends: { run: backendsCommand, help: BACKENDS_HELP, summary: 'list the TensorFlow.js back ends and which one auto picks' },
   inspect: { run: inspectCommand, help: INSPECT_HELP, summary: 'verify and describe a dataset (nodes, edges, degrees, split)' },
   download: { run: downloadCommand, help: DOWNLOAD_HELP, summary: 'download and verify a known dataset (citeseer) into the cache' },
 };
@@ -46,13 +52,27 @@ export async function main(argv: readonly string[], out = (s: string) => void pr
   try {
     return await command.run(rest, out);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof DatasetError) {
-      err(`gat ${name}: error: ${e.message}\n`);
-      return e.exitCode;
+    const code = userFacingExitCode(e);
+    if (code !== undefined) {
+      err(`gat ${name}: error: ${(e as Error).message}\n`);
+      return code;
     }
     err(`gat ${name}: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;
   }
+}
+
+/**
+ * Errors a user can act on carry an `exitCode` (usage 2, dataset 3, write 4) or are back-end
+ * or configuration errors; they print as one line. Anything else is a bug and keeps its stack.
+ */
+function userFacingExitCode(e: unknown): number | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const code = (e as Error & { exitCode?: unknown }).exitCode;
+  if (typeof code === 'number') return code;
+  if (e instanceof BackendError) return TRAINING_EXIT.backend;
+  if (e instanceof RangeError || e.name === 'GraphError') return TRAINING_EXIT.usage;
+  return undefined;
 }
 
 if (require.main === module) {

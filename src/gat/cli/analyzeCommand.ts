@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { writeAnalysis } from '../artifacts/analysis';
+import { readModelBinary } from '../artifacts/checkpoint';
+import { parseProvenance } from '../artifacts/provenance';
+import { selectBackend, type BackendName } from '../backend/backends';
+import { loadPlanetoid } from '../data/planetoid';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
+import { createTrainer } from '../train/trainer';
+import { formatHelp, parseArgs, type OptionTable } from './args';
+
+const ANALYZE_OPTIONS = {
+  model: { type: 'string', placeholder: 'file.safetensors', help: 'model binary (models/binaries/…) or checkpoint to analyse (required)' },
+  output: { type: 'string', placeholder: 'file', help: "where to write the analysis (default: the run's runs/<run-id>/analysis.safetensors, else next to the model)" },
+  dataDir: { type: 'string', placeholder: 'dir', help: 'folder with the dataset files, if not bundled or cached' },
+  backend: { type: 'enum', values: ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'], default: 'auto', help: 'TensorFlow.js back end' },
+} as const satisfies OptionTable;
+
+export const ANALYZE_HELP = formatHelp('gat analyze --model BINARY [options]', 'Recompute the analysis artifact (outputs, predictions, attention per layer and head, entropies) of a trained model.', ANALYZE_OPTIONS);
+
+export async function analyzeCommand(argv: readonly string[], write: (s: string) => void): Promise<number> {
+  const opts = parseArgs(argv, ANALYZE_OPTIONS);
+  if (!opts.model) {
+    write(ANALYZE_HELP + '\n');
+    return 2;
+  }
+  const model = path.resolve(opts.model);
+  const binary = await readModelBinary(model);
+  const provenance = parseProvenance(binary.metadata);
+  const graph = await loadPlanetoid(provenance.dataset || 'cora', { dataDir: opts.dataDir });
+  const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...((provenance.config ?? {}) as Partial<TrainConfig>) };
+  const backend = await selectBackend(opts.backend as BackendName | 'auto');
+  const trainer = await createTrainer(graph, config, backend.name);
+  try {
+    trainer.importState(binary.params);
+    const target = opts.output ? path.resolve(opts.output) : defaultOutput(model);
+    await writeAnalysis(target, { ...trainer.analyze(), labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance });
+    write(`analysis of ${model} (${graph.name}, back end ${backend.name}) written to ${target}\n`);
+    return 0;
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/** models/binaries/gat_<ds>_<run-id>.safetensors → runs/<run-id>/analysis.safetensors when that run exists. */
+function defaultOutput(model: string): string {
+  const m = /^gat_[^_]+_(.+)\.safetensors$/.exec(path.basename(model));
+  const outDir = path.resolve(path.dirname(model), '..', '..');
+  if (m && existsSync(path.join(outDir, 'runs', m[1]))) return path.join(outDir, 'runs', m[1], 'analysis.safetensors');
+  return model.replace(/\.safetensors$/, '') + '.analysis.safetensors';
+}

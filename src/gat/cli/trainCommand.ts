@@ -1,0 +1,66 @@
+import { TRAINING_EXIT, isTrainingCommand } from '../../protocol/trainingEvents';
+import { ipcSink, jsonLinesSink, textSink, type EventSink } from '../run/eventSink';
+import { specToArgs } from '../run/specFile';
+import { trainRun, type CancelFlag } from '../run/trainRun';
+import { formatHelp, parseArgs } from './args';
+import { TRAIN_OPTIONS } from './trainOptions';
+
+export const TRAIN_HELP = formatHelp(
+  'gat train [options]',
+  'Train GAT (the paper\'s 2-layer, 8-head recipe) and write models/checkpoints/, models/binaries/ and runs/<run-id>/ under --out.\n' +
+    'Ctrl+C stops at the end of the epoch, saves a checkpoint and exits with code 130; --resume continues from it.',
+  TRAIN_OPTIONS,
+);
+
+/** `gat train`: flags (and an optional spec file) → one training run, with signals wired to cancel. */
+export async function trainCommand(argv: readonly string[], write: (s: string) => void): Promise<number> {
+  const first = parseArgs(argv, TRAIN_OPTIONS); // validates the command line before any work
+  const opts = first.spec ? parseArgs([...(await specToArgs(first.spec)), ...argv], TRAIN_OPTIONS) : first;
+  const consoleSink = textSink(write, opts.consoleLogFreq);
+  const send = process.env.GAT_TRAIN_IPC && process.send ? process.send.bind(process) : undefined;
+  const sink: EventSink = send ? ipcSink((m) => send(m), consoleSink) : opts.progress === 'json' ? jsonLinesSink(write) : consoleSink;
+
+  const cancel: CancelFlag = { requested: false };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (cancel.requested) process.exit(TRAINING_EXIT.cancelled); // a second Ctrl+C: stop now
+    cancel.requested = true;
+    sink.info(`${signal}: stopping after this epoch and saving a checkpoint (press Ctrl+C again to stop at once)`);
+  };
+  const onMessage = (message: unknown): void => {
+    if (isTrainingCommand(message)) onSignal('SIGTERM');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('message', onMessage);
+  try {
+    return await trainRun(
+      {
+        datasetName: opts.datasetName,
+        dataDir: opts.dataDir,
+        outDir: opts.out ?? process.cwd(),
+        numOfEpochs: opts.numOfEpochs,
+        patiencePeriod: opts.patiencePeriod,
+        lr: opts.lr,
+        weightDecay: opts.weightDecay,
+        seed: opts.seed,
+        backend: opts.backend as Parameters<typeof trainRun>[0]['backend'],
+        shouldTest: opts.shouldTest,
+        shouldVisualize: opts.shouldVisualize,
+        enableTensorboard: opts.enableTensorboard,
+        checkpointFreq: opts.checkpointFreq,
+        resume: opts.resume,
+        specPath: opts.spec,
+        commandLine: ['gat', 'train', ...argv],
+      },
+      sink,
+      cancel,
+    );
+  } catch (err) {
+    sink.emit({ type: 'error', message: err instanceof Error ? err.message : String(err), code: err instanceof Error ? err.name : 'unknown' });
+    throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('message', onMessage);
+  }
+}

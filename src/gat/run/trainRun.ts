@@ -1,0 +1,184 @@
+import * as path from 'node:path';
+import { TRAINING_EXIT } from '../../protocol/trainingEvents';
+import { writeAnalysis } from '../artifacts/analysis';
+import { readCheckpoint } from '../artifacts/checkpoint';
+import { collectProvenance, provenanceMetadata, type Provenance } from '../artifacts/provenance';
+import { RunWriter } from '../artifacts/runWriter';
+import { EventFileWriter } from '../artifacts/tensorboardWriter';
+import { writeFileAtomic } from '../io/atomicWrite';
+import { selectBackend, type BackendName } from '../backend/backends';
+import { loadPlanetoid } from '../data/planetoid';
+import { UsageError } from '../cli/args';
+import { edgeStats, degrees, summarize } from '../stats/graphStats';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
+import { createTrainer, type Trainer } from '../train/trainer';
+import { runTrainingLoop } from '../train/trainingLoop';
+import type { EventSink } from './eventSink';
+import { acquireTrainLock } from './trainLock';
+
+export interface TrainRunOptions {
+  readonly datasetName: string;
+  readonly dataDir?: string;
+  readonly outDir: string;
+  readonly numOfEpochs: number;
+  readonly patiencePeriod: number;
+  readonly lr: number;
+  readonly weightDecay: number;
+  readonly seed: number;
+  readonly backend: BackendName | 'auto';
+  readonly shouldTest: boolean;
+  readonly shouldVisualize: boolean;
+  readonly enableTensorboard: boolean;
+  readonly checkpointFreq: number;
+  readonly resume?: string;
+  readonly specPath?: string;
+  readonly commandLine: readonly string[];
+}
+
+/** Set by SIGINT/SIGTERM or an IPC 'cancel': the run stops after the current epoch. */
+export interface CancelFlag {
+  requested: boolean;
+}
+
+/**
+ * One training run from start to artifacts: lock the output folder, load and verify the data,
+ * pick the back end, train with the paper's patience rule, and write checkpoints, TensorBoard
+ * scalars, the final model and the analysis artifact. Returns the process exit code.
+ */
+export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: CancelFlag): Promise<number> {
+  const started = performance.now();
+  const releaseLock = await acquireTrainLock(o.outDir);
+  let trainer: Trainer | undefined;
+  let run: RunWriter | undefined;
+  let tensorboard: EventFileWriter | undefined;
+  try {
+    const resumeFrom = o.resume ? await readCheckpoint(path.resolve(o.resume)) : undefined;
+    const graph = await loadPlanetoid(o.datasetName, { dataDir: o.dataDir, downloadOptions: { onProgress: (e) => sink.info(`downloaded ${e.file} (${e.bytes} bytes, verified)`) } });
+    if (resumeFrom && resumeFrom.metadata.dataset && resumeFrom.metadata.dataset !== graph.name) {
+      throw new UsageError(`--resume ${o.resume} was trained on ${resumeFrom.metadata.dataset}, not ${graph.name}: pass --dataset-name ${resumeFrom.metadata.dataset}`);
+    }
+    const backend = await selectBackend(o.backend);
+    // Resuming continues the checkpoint's own recipe (seed, lr, weight decay) so the run is exact.
+    const saved = resumeFrom ? (JSON.parse(resumeFrom.metadata.config ?? 'null') as Partial<TrainConfig> | null) : null;
+    const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, seed: o.seed, lr: o.lr, weightDecay: o.weightDecay, ...(saved ?? {}) };
+    trainer = await createTrainer(graph, config, backend.name);
+    // Checkpoints are named by epochs completed (pytorch-GAT's epoch + 1), which is also where to restart.
+    const startEpoch = resumeFrom ? resumeFrom.epoch : 0;
+    if (resumeFrom) trainer.importState(resumeFrom.params, { step: resumeFrom.optimizer.step, tensors: [...resumeFrom.optimizer.tensors] });
+
+    const provenance: Provenance = collectProvenance({ dataset: graph.name, datasetChecksums: graph.checksums, config, seed: config.seed, backend: backend.name });
+    run = await RunWriter.create({
+      outDir: o.outDir,
+      dataset: graph.name,
+      seed: config.seed,
+      config: { ...config, numOfEpochs: o.numOfEpochs, patiencePeriod: o.patiencePeriod, checkpointFreq: o.checkpointFreq },
+      backend: backend.name,
+      provenance,
+      commandLine: o.commandLine,
+      specPath: o.specPath ?? null,
+      resumedFrom: o.resume ? path.resolve(o.resume) : null,
+    });
+    if (o.enableTensorboard) {
+      tensorboard = EventFileWriter.open(run.paths.runDir);
+      run.recordArtifact('events', tensorboard.path);
+      await run.save();
+    }
+    sink.info(`back end ${backend.name}: ${backend.detail}`);
+    for (const [name, reason] of Object.entries(backend.unavailable)) sink.info(`  (${name} not used: ${reason})`);
+    sink.emit({ type: 'start', version: 1, runId: run.record.runId, runDir: run.paths.runDir, dataset: graph.name, backend: backend.name, maxEpochs: o.numOfEpochs, resumedFromEpoch: resumeFrom ? resumeFrom.epoch : null });
+
+    const activeRun = run;
+    const activeTrainer = trainer;
+    /** `completed` = number of epochs finished, as in the original's checkpoint names. */
+    const saveCheckpoint = async (completed: number): Promise<void> => {
+      const file = await activeRun.saveCheckpoint({
+        params: activeTrainer.exportParameters(),
+        optimizer: activeTrainer.exportOptimizerState(),
+        epoch: completed,
+        metadata: provenanceMetadata({ ...provenance, epoch: completed }),
+      });
+      tensorboard?.flush();
+      sink.emit({ type: 'checkpoint', epoch: completed, path: file });
+    };
+    let lastEpoch = startEpoch - 1;
+    let checkpointedAt = -1;
+    const result = await runTrainingLoop(trainer, {
+      maxEpochs: o.numOfEpochs,
+      patience: o.patiencePeriod,
+      startEpoch,
+      shouldStop: () => cancel.requested,
+      onEpoch: async (m) => {
+        lastEpoch = m.epoch;
+        await activeRun.appendEpoch(m);
+        tensorboard?.addEpochMetrics(m);
+        sink.emit({ type: 'epoch', ...m });
+        // A cancel request checkpoints the current (not the best) state, so --resume is exact.
+        if ((m.epoch + 1) % o.checkpointFreq === 0 || cancel.requested) {
+          await saveCheckpoint(m.epoch + 1);
+          checkpointedAt = m.epoch;
+        }
+      },
+    });
+    tensorboard?.close();
+    tensorboard = undefined;
+
+    if (result.stoppedBy === 'cancelled') {
+      if (checkpointedAt !== lastEpoch && lastEpoch >= startEpoch) await saveCheckpoint(lastEpoch + 1);
+      await run.finish('cancelled', { provenance: { ...provenance, endedAt: new Date().toISOString(), epoch: lastEpoch } });
+      sink.emit(doneEvent(run, 'cancelled', result.epochs, result.bestValAcc, null, null, started));
+      return TRAINING_EXIT.cancelled;
+    }
+
+    // After the loop the trainer holds the model we report (the paper's best-validation rule).
+    const testAcc = o.shouldTest ? trainer.evaluate('test').acc : null;
+    const metrics = { bestValAcc: result.bestValAcc, bestValLoss: result.bestValLoss, bestEpoch: result.bestEpoch, epochs: result.epochs, stoppedBy: result.stoppedBy, testAcc };
+    const final: Provenance = { ...provenance, endedAt: new Date().toISOString(), epoch: result.bestEpoch, metrics };
+    const binary = await run.saveModelBinary(trainer.exportParameters(), provenanceMetadata(final));
+    const analysis = trainer.analyze();
+    await writeAnalysis(run.paths.analysis, { ...analysis, labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance: final });
+    run.recordArtifact('analysis', run.paths.analysis);
+    if (o.shouldVisualize) await writeGraphStatistics(path.join(run.paths.runDir, 'graphStatistics.json'), graph, sink);
+    await run.finish('completed', { testAcc, provenance: final });
+    sink.emit(doneEvent(run, 'completed', result.epochs, result.bestValAcc, testAcc, binary, started));
+    return TRAINING_EXIT.ok;
+  } catch (err) {
+    tensorboard?.close();
+    if (run) {
+      const message = err instanceof Error ? err.message : String(err);
+      await run.finish('failed', { error: message }).catch(() => undefined); // the original error matters more
+    }
+    throw err;
+  } finally {
+    trainer?.dispose();
+    await releaseLock();
+  }
+}
+
+function doneEvent(run: RunWriter, status: 'completed' | 'cancelled', epochs: number, bestValAcc: number, testAcc: number | null, binary: string | null, started: number) {
+  return {
+    type: 'done' as const,
+    status,
+    runId: run.record.runId,
+    runDir: run.paths.runDir,
+    epochs,
+    bestValAcc: Number.isFinite(bestValAcc) ? bestValAcc : 0,
+    testAcc,
+    binaryPath: binary,
+    checkpointPath: run.lastCheckpoint,
+    wallSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** `--should_visualize`: the data the original plots (degrees, edge betweenness), as JSON. */
+async function writeGraphStatistics(file: string, graph: Parameters<typeof summarize>[0], sink: EventSink): Promise<void> {
+  const { inDegree, outDegree } = degrees(graph);
+  const edges = edgeStats(graph);
+  const stats = {
+    summary: summarize(graph),
+    inDegree: Array.from(inDegree),
+    outDegree: Array.from(outDegree),
+    edges: { u: Array.from(edges.u), v: Array.from(edges.v), betweenness: Array.from(edges.betweenness), thickness: Array.from(edges.thickness) },
+  };
+  await writeFileAtomic(file, JSON.stringify(stats));
+  sink.info(`graph statistics: ${file}`);
+}

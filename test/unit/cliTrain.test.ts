@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { readAnalysis } from '../../src/gat/artifacts/analysis';
+import { readCheckpoint, readModelBinary } from '../../src/gat/artifacts/checkpoint';
+import { readMetrics, readRun } from '../../src/gat/artifacts/runRecord';
+import { runGat } from '../helpers/cli';
+import { repoRoot } from '../helpers/paths';
+import { tempDir } from '../helpers/tempDir';
+
+/** The one run folder under out/runs. */
+function onlyRunDir(out: string): string {
+  const runs = readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'));
+  assert.equal(runs.length, 1, `one run in ${out}: ${runs.join(', ')}`);
+  return path.join(out, 'runs', runs[0]);
+}
+
+/** Starts `gat train` and resolves once its stdout shows `pattern`, for signal tests. */
+function startTraining(args: string[]): { child: ReturnType<typeof spawn>; output: () => string; waitFor: (pattern: RegExp) => Promise<void>; exit: Promise<{ code: number | null; signal: string | null }> } {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'gat.js'), 'train', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const waiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
+  const onData = (d: Buffer): void => {
+    out += d.toString();
+    for (const w of waiters.splice(0)) {
+      if (w.pattern.test(out)) w.resolve();
+      else waiters.push(w);
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  return {
+    child,
+    output: () => out,
+    exit,
+    waitFor: (pattern) =>
+      new Promise<void>((resolve, reject) => {
+        if (pattern.test(out)) return resolve();
+        waiters.push({ pattern, resolve });
+        void exit.then(() => reject(new Error(`training ended before ${pattern}: ${out}`)));
+      }),
+  };
+}
+
+describe('gat train (the real CLI on Cora)', () => {
+  it('trains and writes checkpoints, the model, run.json, metrics, TensorBoard events, analysis and graph statistics', async () => {
+    const out = tempDir();
+    const r = await runGat(['train', '--num_of_epochs', '40', '--checkpoint_freq', '20', '--should_test', '--enable_tensorboard', '--should_visualize', '--seed', '7', '--out', out]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /back end (wasm|cpu)/);
+    assert.match(r.stdout, /completed after 40 epochs/);
+
+    const runDir = onlyRunDir(out);
+    const run = await readRun(runDir);
+    assert.equal(run.status, 'completed');
+    assert.equal(run.epochs, 40);
+    assert.equal(run.seed, 7);
+    assert.ok(run.testAcc !== null && run.testAcc > 0.5, `test accuracy after 40 epochs: ${run.testAcc}`);
+    assert.deepEqual(run.artifacts.checkpoints.map((c) => path.basename(c)), ['gat_cora_ckpt_epoch_20.safetensors', 'gat_cora_ckpt_epoch_40.safetensors']);
+
+    const metrics = await readMetrics(runDir);
+    assert.deepEqual(metrics.map((m) => m.epoch), Array.from({ length: 40 }, (_, i) => i));
+
+    const binaryPath = path.join(out, run.artifacts.binary!);
+    assert.ok(statSync(binaryPath).size <= 400 * 1024, `model ${statSync(binaryPath).size} bytes`);
+    const binary = await readModelBinary(binaryPath);
+    assert.equal(binary.metadata.dataset, 'cora');
+    assert.equal(binary.metadata.seed, '7');
+    assert.match(binary.metadata.backend, /^(wasm|cpu)$/);
+    assert.match(binary.metadata.gitCommit ?? '', /^[0-9a-f]{40}$/, 'git commit recorded when run inside a repository');
+    assert.equal(JSON.parse(binary.metadata.datasetChecksums)['ind.cora.x'], '23cfa55d91c6f624233f5eb7b6e3f141f1bd2b2ae39608a63cf5d084bb27baab');
+    assert.deepEqual(binary.params.map((p) => p.name).sort(), ['gat_net.0.bias', 'gat_net.0.linear_proj.weight', 'gat_net.0.scoring_fn_source', 'gat_net.0.scoring_fn_target', 'gat_net.1.bias', 'gat_net.1.linear_proj.weight', 'gat_net.1.scoring_fn_source', 'gat_net.1.scoring_fn_target']);
+
+    const ckpt = await readCheckpoint(path.join(out, run.artifacts.lastCheckpoint!));
+    assert.equal(ckpt.epoch, 40);
+    assert.ok(ckpt.optimizer.step >= 40);
+
+    assert.equal(run.artifacts.events.length, 1);
+    assert.match(path.basename(run.artifacts.events[0]), /^events\.out\.tfevents\.\d+\./);
+    assert.ok(statSync(path.join(out, run.artifacts.events[0])).size > 40 * 4 * 20, 'four scalars per epoch');
+
+    const analysis = await readAnalysis(path.join(runDir, 'analysis.safetensors'));
+    assert.equal(analysis.numNodes, 2708);
+    assert.deepEqual(analysis.heads, [8, 1]);
+    assert.equal(analysis.edgeSource.length, 13_264, 'every edge plus a self-loop per node');
+
+    const stats = JSON.parse(readFileSync(path.join(runDir, 'graphStatistics.json'), 'utf8'));
+    assert.equal(stats.summary.maxDegreeNode, 1358);
+    assert.equal(stats.edges.betweenness.length, 5278);
+    assert.ok(!existsSync(path.join(out, '.gat-train.lock')), 'the output-folder lock is released');
+  });
+
+  it('is deterministic: the same seed and back end give the same metrics', async () => {
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      const out = tempDir();
+      const r = await runGat(['train', '--num-of-epochs', '15', '--seed', '3', '--backend', 'cpu', '--out', out]);
+      assert.equal(r.code, 0, r.stderr);
+      runs.push((await readMetrics(onlyRunDir(out))).map(({ ms: _ms, ...m }) => m));
+    }
+    assert.deepEqual(runs[0], runs[1]);
+  });
+
+  it('emits one JSON event per line with --progress json', async () => {
+    const out = tempDir();
+    const r = await runGat(['train', '--num-of-epochs', '5', '--progress', 'json', '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const types = events.map((e) => e.type);
+    assert.equal(types.filter((t) => t === 'start').length, 1);
+    assert.equal(types.filter((t) => t === 'epoch').length, 5);
+    assert.equal(types[types.length - 1], 'done');
+    assert.equal(events[types.indexOf('start')].dataset, 'cora');
+    assert.equal(events[events.length - 1].status, 'completed');
+  });
+
+  const badValues: Array<[string[], RegExp]> = [
+    [['--lr', '0'], /--lr must be > 0 and ≤ 1; got 0/],
+    [['--num_of_epochs', '-5'], /--num_of_epochs must be ≥ 1 and ≤ 100000; got -5/],
+    [['--patience-period', 'soon'], /--patience-period must be an integer/],
+    [['--backend', 'tpu'], /--backend must be one of auto, tfjs-node-gpu, tfjs-node, wasm, cpu/],
+    [['--dataset_name', 'nosuch'], /unknown dataset 'nosuch'/],
+  ];
+  for (const [args, message] of badValues) {
+    it(`rejects ${args.join(' ')} before any work`, async () => {
+      const out = path.join(tempDir(), 'out');
+      const r = await runGat(['train', ...args, '--out', out]);
+      assert.ok(r.code === 2 || r.code === 3, `exit ${r.code}`);
+      assert.match(r.stderr, message);
+      assert.ok(!existsSync(path.join(out, 'runs')) || readdirSync(path.join(out, 'runs')).length === 0, 'no run was created');
+    });
+  }
+
+  it('names the back ends that are available when the requested one is not', async () => {
+    const r = await runGat(['train', '--backend', 'tfjs-node-gpu', '--out', tempDir()]);
+    assert.equal(r.code, 5);
+    assert.match(r.stderr, /tfjs-node-gpu/);
+    assert.match(r.stderr, /wasm/);
+    assert.match(r.stderr, /cpu/);
+  });
+
+  it('reads a training spec; an unknown key is an error naming it', async () => {
+    const dir = tempDir();
+    const spec = path.join(dir, 'short.gat.json');
+    writeFileSync(spec, JSON.stringify({ num_of_epochs: 6, seed: 11, should_test: true }));
+    const ok = await runGat(['train', '--spec', spec, '--out', dir]);
+    assert.equal(ok.code, 0, ok.stderr);
+    const run = await readRun(onlyRunDir(dir));
+    assert.equal(run.epochs, 6);
+    assert.equal(run.seed, 11);
+    assert.equal(run.spec?.path, spec);
+    assert.match(run.spec?.sha256 ?? '', /^[0-9a-f]{64}$/);
+
+    writeFileSync(spec, JSON.stringify({ num_epochs: 6 }));
+    const bad = await runGat(['train', '--spec', spec, '--out', dir]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /unknown option 'num_epochs'/);
+  });
+
+  it('SIGINT stops after the epoch, keeps a checkpoint, marks the run cancelled (exit 130); --resume continues from it', async () => {
+    const out = tempDir();
+    const t = startTraining(['--num-of-epochs', '5000', '--console-log-freq', '1', '--checkpoint-freq', '100000', '--out', out]);
+    await t.waitFor(/epoch=\s+5 /);
+    t.child.kill('SIGINT');
+    const exit = await t.exit;
+    assert.equal(exit.code, 130, t.output());
+    const run = await readRun(onlyRunDir(out));
+    assert.equal(run.status, 'cancelled');
+    assert.ok(run.artifacts.lastCheckpoint, 'a checkpoint was written on cancel');
+    const ckpt = await readCheckpoint(path.join(out, run.artifacts.lastCheckpoint));
+    assert.equal(ckpt.epoch, run.epochs);
+
+    const resumed = await runGat(['train', '--resume', path.join(out, run.artifacts.lastCheckpoint), '--num-of-epochs', String(ckpt.epoch + 5), '--out', out]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, new RegExp(`resumed after epoch ${ckpt.epoch}`));
+    const runs = readdirSync(path.join(out, 'runs')).sort();
+    const second = await readRun(path.join(out, 'runs', runs[1]));
+    assert.equal(second.status, 'completed');
+    assert.equal(second.resumedFrom, path.join(out, run.artifacts.lastCheckpoint));
+    assert.deepEqual((await readMetrics(path.join(out, 'runs', runs[1]))).map((m) => m.epoch), [0, 1, 2, 3, 4].map((i) => ckpt.epoch + i));
+  });
+
+  it('a SIGKILL leaves earlier files intact and the run readable as interrupted; a second training in the same folder is refused meanwhile', async () => {
+    const out = tempDir();
+    const t = startTraining(['--num-of-epochs', '5000', '--console-log-freq', '1', '--checkpoint-freq', '10', '--enable-tensorboard', '--out', out]);
+    await t.waitFor(/checkpoint: .*epoch_10\.safetensors/);
+    const second = await runGat(['train', '--num-of-epochs', '3', '--out', out]);
+    assert.equal(second.code, 2);
+    assert.match(second.stderr, /another training \(pid \d+.*\) is already writing to/);
+    t.child.kill('SIGKILL');
+    await t.exit;
+    const run = await readRun(onlyRunDir(out));
+    assert.equal(run.status, 'interrupted');
+    const ckpt = await readCheckpoint(path.join(out, run.artifacts.lastCheckpoint!));
+    assert.ok(ckpt.epoch >= 10);
+    assert.ok((await readMetrics(onlyRunDir(out))).length >= 10);
+  });
+
+  it('a failed write is a clear error (exit 4) that loses nothing already saved', async () => {
+    const out = tempDir();
+    mkdirSync(path.join(out, 'models'), { recursive: true });
+    writeFileSync(path.join(out, 'models', 'binaries'), 'a file where the binaries folder should be');
+    const r = await runGat(['train', '--num-of-epochs', '10', '--checkpoint-freq', '5', '--out', out]);
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /binaries/);
+    assert.match(r.stderr, /--resume/);
+    const run = await readRun(onlyRunDir(out));
+    assert.equal(run.status, 'failed');
+    const ckpt = await readCheckpoint(path.join(out, run.artifacts.lastCheckpoint!));
+    assert.equal(ckpt.epoch, 10);
+  });
+});
