@@ -8,16 +8,17 @@
 //   --skip-build      do not run scripts/build.mjs first (when the caller just built dist/)
 //   --env KEY=VALUE   extra environment for code-server, which the tests see (repeatable)
 // Environment: GAT_TEST_TIMEOUT_S (default 300), GAT_TEST_GREP (mocha grep inside the suite),
-//   CHROMIUM_PATH (default /usr/bin/chromium), CODE_SERVER_DIR (default .cache/code-server).
+//   CHROMIUM_PATH (default /usr/bin/chromium), CODE_SERVER_DIR (default .cache/code-server),
+//   GAT_TEST_EXTENSION_PATH (extension folder under test; default this repo, for debugging the harness).
 // Exit code: the suite's (0 = all passed). The last line printed is `N passed, N failed`.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
 import { buildSuite, repoRoot, suiteEntry } from './buildSuite.mjs';
+import { describeProcesses, descendants, freePort, signalAll, sleep, waitForExit } from './processes.mjs';
 
 const RESULT_PREFIX = '[gat-suite] result '; // keep in sync with suite/index.ts
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -27,6 +28,7 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const codeServerDir = process.env.CODE_SERVER_DIR ?? path.join(repoRoot, '.cache/code-server');
 const entryJs = path.join(codeServerDir, 'node_modules/code-server/out/node/entry.js');
 const artifactsDir = path.join(repoRoot, 'out/test/extension/artifacts');
+const extensionPath = path.resolve(process.env.GAT_TEST_EXTENSION_PATH ?? repoRoot);
 
 function parseArgs(argv) {
   const opts = { build: true, env: {} };
@@ -42,69 +44,6 @@ function parseArgs(argv) {
 }
 
 const log = (msg) => console.log(`[runInCodeServer] ${msg}`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** PIDs of every live descendant of `root` (read from `ps`, so short-lived ones may be missed). */
-function descendants(root) {
-  const out = spawnSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' }).stdout ?? '';
-  const children = new Map();
-  for (const line of out.trim().split('\n')) {
-    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
-    if (!children.has(ppid)) children.set(ppid, []);
-    children.get(ppid).push(pid);
-  }
-  const found = [];
-  const stack = [root];
-  while (stack.length > 0) {
-    for (const child of children.get(stack.pop()) ?? []) {
-      found.push(child);
-      stack.push(child);
-    }
-  }
-  return found;
-}
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function signalAll(pids, signal) {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-async function waitForExit(pids, ms) {
-  const deadline = Date.now() + ms;
-  while (pids.some(alive) && Date.now() < deadline) await sleep(200);
-  return pids.filter(alive);
-}
-
-function describe(pids) {
-  return pids.map((pid) => spawnSync('ps', ['-o', 'pid=,args=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim().slice(0, 160) || String(pid));
-}
-
 /**
  * Closes Chromium and SIGTERMs code-server, then waits for every process this runner started
  * (browser helpers, code-server's entry.js child, file watcher, extension host) to exit, so the
@@ -117,7 +56,7 @@ async function stopAll(context, server) {
   if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
   let left = await waitForExit(pids, 15_000);
   if (left.length === 0) return;
-  log(`still running 15 s after SIGTERM to code-server, sending SIGTERM:\n  ${describe(left).join('\n  ')}`);
+  log(`still running 15 s after SIGTERM to code-server, sending SIGTERM:\n  ${describeProcesses(left).join('\n  ')}`);
   signalAll(left, 'SIGTERM');
   left = await waitForExit(left, 5_000);
   if (left.length === 0) return;
@@ -182,8 +121,8 @@ async function main() {
     const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('scripts/build.mjs failed');
   }
-  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
-  if (manifest.main && !existsSync(path.join(repoRoot, manifest.main))) log(`warning: ${manifest.main} does not exist: activation will fail`);
+  const manifest = JSON.parse(readFileSync(path.join(extensionPath, 'package.json'), 'utf8'));
+  if (manifest.main && !existsSync(path.join(extensionPath, manifest.main))) log(`warning: ${manifest.main} does not exist: activation will fail`);
   const nFiles = await buildSuite();
   log(`suite built: ${nFiles} files in ${path.relative(repoRoot, path.dirname(suiteEntry))}/`);
   rmSync(artifactsDir, { recursive: true, force: true });
@@ -268,7 +207,7 @@ async function main() {
 
     const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
     const payload = [
-      ['extensionDevelopmentPath', remote(repoRoot)],
+      ['extensionDevelopmentPath', remote(extensionPath)],
       ['extensionTestsPath', remote(suiteEntry)],
     ];
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
