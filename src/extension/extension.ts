@@ -7,6 +7,7 @@ import { downloadDatasetCommand, openNodeRecordCommand } from './commands/datase
 import { copyTensorboardCommand, deleteRun, openLatestRun, openRunItem, resumeRun, revealRun } from './commands/runCommands';
 import { newTrainingSpec, resumeFromCheckpoint, trainCora, trainSpec, trainWithOptions } from './commands/trainingCommands';
 import { RecordProvider } from './records/recordProvider';
+import { RunViews } from './records/runViews';
 import type { Services } from './services';
 import { SpecCodeLensProvider } from './specs/specCodeLens';
 import { TrainingController } from './training/trainingController';
@@ -62,7 +63,8 @@ export function activate(context: vscode.ExtensionContext): void {
       }
     }),
   );
-  RecordProvider.register(context, new RecordProvider(datasets, async () => undefined));
+  const runViews = new RunViews(outDir);
+  RecordProvider.register(context, new RecordProvider(datasets, (runId) => runViews.get(runId)));
 
   const commands: Record<string, (...args: never[]) => unknown> = {
     'gat.trainCora': () => trainCora(services),

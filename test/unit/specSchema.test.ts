@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { parseArgs } from '../../src/gat/cli/args';
+import { specKey, specSchema } from '../../src/gat/cli/specSchema';
+import { SPEC_KEYS, TRAIN_OPTIONS } from '../../src/gat/cli/trainOptions';
+import { specToArgs } from '../../src/gat/run/specFile';
+import { repoRoot } from '../helpers/paths';
+
+describe('training spec (*.gat.json)', () => {
+  it('the contributed JSON schema is the one generated from the CLI options (run node scripts/writeSpecSchema.mjs)', () => {
+    const committed = JSON.parse(readFileSync(path.join(repoRoot, 'media', 'schemas', 'trainingSpec.schema.json'), 'utf8'));
+    assert.deepEqual(committed, JSON.parse(JSON.stringify(specSchema())));
+  });
+
+  it('package.json attaches the schema to *.gat.json', () => {
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+    assert.deepEqual(pkg.contributes.jsonValidation, [{ fileMatch: ['*.gat.json'], url: './media/schemas/trainingSpec.schema.json' }]);
+  });
+
+  it('every spec key is a CLI option in snake_case', () => {
+    const schema = specSchema() as { properties: Record<string, unknown> };
+    assert.deepEqual(Object.keys(schema.properties).filter((k) => k !== '$schema').sort(), SPEC_KEYS.map(specKey).sort());
+  });
+
+  it('turns a spec into flags that command-line flags override', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gat-spec-'));
+    const file = path.join(dir, 'a.gat.json');
+    writeFileSync(file, JSON.stringify({ num_of_epochs: 50, should_test: true, lr: 0.01, dataset_name: 'cora' }));
+    const args = await specToArgs(file);
+    const parsed = parseArgs([...args, '--lr', '0.02'], TRAIN_OPTIONS);
+    assert.equal(parsed.numOfEpochs, 50);
+    assert.equal(parsed.shouldTest, true);
+    assert.equal(parsed.lr, 0.02);
+  });
+
+  const invalid: Array<[string, RegExp]> = [
+    ['{ "num_of_epochs": 0 }', /--num_of_epochs must be ≥ 1/],
+    ['{ "epochs": 10 }', /unknown option 'epochs'/],
+    ['[1, 2]', /must be a JSON object/],
+    ['{ "lr": ', /is not valid JSON/],
+    ['{ "seed": [1] }', /'seed' must be a number, string or boolean/],
+  ];
+  for (const [text, message] of invalid) {
+    it(`rejects ${text}`, async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'gat-spec-'));
+      const file = path.join(dir, 'bad.gat.json');
+      writeFileSync(file, text);
+      await assert.rejects(async () => parseArgs(await specToArgs(file), TRAIN_OPTIONS), message);
+    });
+  }
+});
