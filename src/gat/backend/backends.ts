@@ -3,8 +3,13 @@
  * optional dependencies (their install downloads libtensorflow), so they are loaded with a guarded
  * require and every unavailable back end comes with the reason.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+// The pure-JS and WASM back ends are bundled (static imports register them), so a packaged
+// extension without node_modules still trains; only the native ones are optional.
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { probeCuda } from './cudaProbe';
 
 export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
@@ -94,13 +99,12 @@ function formatReasons(r: Record<string, string>): string {
 async function activate(name: BackendName): Promise<string | null> {
   try {
     if (name === 'wasm') {
-      const wasm = guardedRequire(PACKAGE.wasm) as { setWasmPaths(prefix: string): void };
-      // In Node the .wasm files are read from disk: point the loader at the package's dist/ folder.
+      // In Node the .wasm files are read from disk: dist/wasm (copied by the build) or the package.
       if (!wasmPathsSet) {
-        wasm.setWasmPaths(path.join(path.dirname(require.resolve(`${PACKAGE.wasm}/package.json`)), 'dist') + path.sep);
+        setWasmPaths(wasmDirectory() + path.sep);
         wasmPathsSet = true;
       }
-    } else {
+    } else if (name !== 'cpu') {
       guardedRequire(PACKAGE[name]);
     }
     if (!(await tf.setBackend(TF_NAME[name]))) return `${PACKAGE[name]} loaded but its back end failed to initialise`;
@@ -113,6 +117,12 @@ async function activate(name: BackendName): Promise<string | null> {
 }
 
 let wasmPathsSet = false;
+
+function wasmDirectory(): string {
+  const bundled = path.join(__dirname, 'wasm');
+  if (existsSync(path.join(bundled, 'tfjs-backend-wasm-simd.wasm'))) return bundled;
+  return path.join(path.dirname(require.resolve(`${PACKAGE.wasm}/package.json`)), 'dist');
+}
 
 /** The CPU back end's "install tfjs-node" banner would mislead here: the fused kernels do the work. */
 function silenceCpuBanner(): void {

@@ -76,27 +76,27 @@ export function sparseProjectGradW(x: CsrMatrix, xd: Float32Array, rows: Int32Ar
   }
 }
 
-/**
- * Dropout on a dense input, then projection: xd[i, :] = x[i, :] · mask, out[i, :] = xd[i, :] · wT
- * for i in rows.   x, xd (N, FIN), wT (FIN, HF), out (N, HF).
- */
-export function denseProject(
-  x: Float32Array, rows: Int32Array, fin: number, key: number, threshold: number, scale: number,
-  wT: Float32Array, hf: number, xd: Float32Array, out: Float32Array,
-): void {
+/** xd[i, :] = x[i, :] · mask for i in rows (dropout on a dense input, mask index i·FIN + k). */
+export function dropDense(x: Float32Array, rows: Int32Array, fin: number, key: number, threshold: number, scale: number, xd: Float32Array): void {
   for (let r = 0; r < rows.length; r++) {
-    const i = rows[r];
-    const xo = i * fin;
+    const xo = rows[r] * fin;
     for (let k = 0; k < fin; k++) {
       const drop = ((randomWord(key, xo + k) >>> 16) - threshold) >>> 31;
       xd[xo + k] = x[xo + k] * scale * (1 - drop);
     }
+  }
+}
+
+/** out[i, :] = xd[i, :] · wT for i in rows.   xd (N, FIN), wT (FIN, HF), out (N, HF). */
+export function denseProject(xd: Float32Array, rows: Int32Array, fin: number, wT: Float32Array, hf: number, out: Float32Array): void {
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r];
+    const xo = i * fin;
     const o = i * hf;
-    for (let c = 0; c < hf; c++) out[o + c] = 0;
-    for (let k = 0; k < fin; k++) {
-      const v = xd[xo + k];
-      const w = k * hf;
-      for (let c = 0; c < hf; c++) out[o + c] += v * wT[w + c];
+    for (let c = 0; c < hf; c++) {
+      let a = 0;
+      for (let k = 0; k < fin; k++) a += xd[xo + k] * wT[k * hf + c];
+      out[o + c] = a;
     }
   }
 }

@@ -11,7 +11,7 @@
 import type { CsrMatrix } from '../data/graph';
 import { aggregate, attentionBackward, edgeSoftmax, nodeScores, nodeScoresBackward } from '../kernels/attention';
 import { applyHeadsForward, applyHeadsBackward } from '../kernels/elementwise';
-import { denseProject, denseProjectGrad, dropSparseInput, sparseProject, sparseProjectGradW } from '../kernels/projection';
+import { denseProject, denseProjectGrad, dropDense, dropSparseInput, sparseProject, sparseProjectGradW } from '../kernels/projection';
 import type { AnalyzeResult, EngineInput, GatEngine, StepResult } from './engine';
 import { allNodes, inNeighbourhood, type GatGraph } from './gatGraph';
 import { crossEntropy } from './loss';
@@ -25,7 +25,7 @@ interface Plan {
 }
 
 interface LayerBuffers {
-  readonly xd: Float32Array; // dropped-out input: (nnz) for the sparse layer, (N, FIN) otherwise
+  readonly xd: Float32Array; // dropped-out input in training: (nnz) for the sparse layer, (N, FIN) otherwise
   readonly p: Float32Array; // (N, NH·FOUT) projected features
   readonly sSrc: Float32Array; // (N, NH)
   readonly sTrg: Float32Array; // (N, NH)
@@ -145,11 +145,15 @@ export class FusedEngine implements GatEngine {
     const attKey = streamKey(seed, mode.step, layerStream(STREAM.attentionDropout, l));
 
     // Step 1: input dropout + linear projection                      x (N, FIN) -> p (N, NH·FOUT)
+    // (eval mode has no dropout: the input is used as it is)
+    const dropping = mode.threshold > 0;
     if (l === 0) {
-      dropSparseInput(this.x, rows, inKey, mode.threshold, mode.scale, b.xd); // xd (nnz)
-      sparseProject(this.x, b.xd, rows, w.weightT, hf, b.p); // p (N, NH·FOUT)
+      if (dropping) dropSparseInput(this.x, rows, inKey, mode.threshold, mode.scale, b.xd); // xd (nnz)
+      sparseProject(this.x, dropping ? b.xd : this.x.values, rows, w.weightT, hf, b.p); // p (N, NH·FOUT)
     } else {
-      denseProject(this.buf[l - 1].out, rows, s.fin, inKey, mode.threshold, mode.scale, w.weightT, hf, b.xd, b.p);
+      const x = this.buf[l - 1].out; // (N, FIN)
+      if (dropping) dropDense(x, rows, s.fin, inKey, mode.threshold, mode.scale, b.xd); // xd (N, FIN)
+      denseProject(dropping ? b.xd : x, rows, s.fin, w.weightT, hf, b.p); // p (N, NH·FOUT)
     }
     // Step 2: edge attention: per-node scores, LeakyReLU per edge, softmax per neighbourhood, dropout
     nodeScores(b.p, rows, s.heads, s.fout, w.attSource, w.attTarget, b.sSrc, b.sTrg); // (N, NH) each
