@@ -1,16 +1,18 @@
 // Bundles every entry point with esbuild: the CLI and training core (Node), the extension host
 // (Node, `vscode` external) and the webview apps (browser). Type checking is `tsc -b`, separately.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
+
+// Start from an empty dist/ so nothing stale (old entries, source maps) is packaged.
+rmSync('dist', { recursive: true, force: true });
 
 /** Native TensorFlow.js back ends are optional and loaded with a guarded require at run time. */
 const nodeExternals = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 
 const nodeEntries = [
   { in: 'src/gat/cli/main.ts', out: 'cli' },
-  { in: 'src/gat/train/trainProcess.ts', out: 'trainProcess' },
   { in: 'src/gat/tsne/tsneWorker.ts', out: 'tsneWorker' },
 ].filter((e) => existsSync(e.in));
 
@@ -25,6 +27,9 @@ const builds = [
     sourcemap: !production,
     minify: production,
     external: nodeExternals,
+    // tfjs-backend-cpu's Node entry registers the back end as a side effect, but its package.json
+    // does not list that file in "sideEffects"; without this the bundle would drop it.
+    ignoreAnnotations: true,
     logLevel: 'warning',
   }),
 ];
@@ -63,6 +68,13 @@ if (webviewEntries.length > 0) {
       logLevel: 'warning',
     }),
   );
+}
+
+// The WASM back end reads its .wasm files from disk next to the bundle (dist/wasm), so the
+// packaged extension needs no node_modules.
+mkdirSync('dist/wasm', { recursive: true });
+for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+  copyFileSync(`node_modules/@tensorflow/tfjs-backend-wasm/dist/${f}`, `dist/wasm/${f}`);
 }
 
 await Promise.all(builds);

@@ -22,11 +22,18 @@ let controller: TrainingController | undefined;
  * Activation is lazy (commands, views, *.gat.json in the workspace): it only wires providers
  * and commands. Datasets load on first use; training runs in a child process.
  */
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns: the live objects, for integration tests and other extensions. */
+export interface GatExtensionApi {
+  readonly training: TrainingController;
+  readonly runs: RunsTreeProvider;
+  readonly datasets: DatasetService;
+}
+
+export function activate(context: vscode.ExtensionContext): GatExtensionApi {
   const log = vscode.window.createOutputChannel('GAT Explorer');
   const outDir = (): string | undefined => readSettings().outputFolder;
   const datasets = new DatasetService(() => readSettings().dataFolder);
-  const training = new TrainingController(path.join(context.extensionUri.fsPath, 'dist', 'trainProcess.js'), log, () => trainingEnv(context));
+  const training = new TrainingController(path.join(context.extensionUri.fsPath, 'dist', 'cli.js'), log, () => trainingEnv(context));
   controller = training;
   const runsTree = new RunsTreeProvider(outDir);
   const datasetsTree = new DatasetsTreeProvider(datasets, () => readSettings().dataFolder);
@@ -92,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): void {
     'gat.openLatestRun': (uri?: vscode.Uri) => openLatestRun(services, uri),
   };
   for (const [id, handler] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  return { training, runs: runsTree, datasets };
 }
 
 /** Ends any training: each process saves a checkpoint on SIGTERM. */

@@ -9,7 +9,7 @@ export interface TrainingExit {
 }
 
 export interface TrainingProcessOptions {
-  /** The bundled training entry (dist/trainProcess.js). */
+  /** The bundled core (dist/cli.js); it runs `gat train` with these args. */
   readonly script: string;
   /** `gat train` flags. */
   readonly args: readonly string[];
@@ -35,7 +35,7 @@ export class TrainingProcess {
   readonly exited: Promise<TrainingExit>;
 
   constructor(options: TrainingProcessOptions) {
-    this.child = fork(options.script, [...options.args], {
+    this.child = fork(options.script, ['train', ...options.args], {
       cwd: options.cwd,
       // ELECTRON_RUN_AS_NODE: in desktop VS Code process.execPath is Electron, which must act as Node.
       env: { ...process.env, ...options.env, GAT_TRAIN_IPC: '1', ELECTRON_RUN_AS_NODE: '1' },

@@ -60,6 +60,7 @@ function notInstalled(name: BackendName): string {
 
 /** Why a back end cannot run here, or null when it can (checked without loading the native ones). */
 function unavailableReason(name: BackendName): string | null {
+  if (name === 'wasm' || name === 'cpu') return null; // bundled with us
   if (!isInstalled(PACKAGE[name])) return notInstalled(name);
   if (name === 'tfjs-node-gpu') return probeCuda();
   return null;

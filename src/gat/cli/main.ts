@@ -76,13 +76,14 @@ function userFacingExitCode(e: unknown): number | undefined {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`gat: ${String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  // Also the entry the extension forks for training (`node dist/cli.js train …` with IPC):
+  // disconnecting lets queued IPC messages go out and the process exit.
+  const finish = (code: number): void => {
+    process.exitCode = code;
+    if (process.connected) process.disconnect();
+  };
+  main(process.argv.slice(2)).then(finish, (e: unknown) => {
+    process.stderr.write(`gat: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    finish(1);
+  });
 }
