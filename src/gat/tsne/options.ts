@@ -1,0 +1,89 @@
+/**
+ * t-SNE options, their defaults (those of openTSNE / scikit-learn's Barnes-Hut) and validation.
+ * Invalid options and inputs throw a TsneInputError whose message says what to change.
+ */
+export interface TsneOptions {
+  /** Effective number of neighbours; needs perplexity ≤ (N − 1) / 3. Default 30. */
+  readonly perplexity?: number;
+  /** Gradient-descent iterations in total, exaggeration phase included. Default 1000. */
+  readonly iterations?: number;
+  /** Barnes-Hut accuracy: a cell is summarised when its width / distance < θ. 0 = exact. Default 0.5. */
+  readonly theta?: number;
+  /** Step size, or 'auto' = max(N / earlyExaggeration / 4, 50) (scikit-learn's rule). */
+  readonly learningRate?: number | 'auto';
+  /** Seed of the random initialisation / PCA tie-breaking jitter. Default 42. */
+  readonly seed?: number;
+  /** Factor on P during the first `exaggerationIterations`. Default 12. */
+  readonly earlyExaggeration?: number;
+  /** Default 250 (capped at `iterations`). */
+  readonly exaggerationIterations?: number;
+  /** 'pca' (default): first two principal components, scaled to std 1e-4. 'random': N(0, 1e-4²). */
+  readonly init?: 'pca' | 'random';
+}
+
+export interface ResolvedTsneOptions {
+  readonly perplexity: number;
+  readonly iterations: number;
+  readonly theta: number;
+  readonly learningRate: number;
+  readonly seed: number;
+  readonly earlyExaggeration: number;
+  readonly exaggerationIterations: number;
+  readonly init: 'pca' | 'random';
+  /** Nearest neighbours used for the sparse affinities: min(N − 1, ⌊3 · perplexity⌋). */
+  readonly neighbours: number;
+}
+
+export class TsneInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TsneInputError';
+  }
+}
+
+function check(ok: boolean, message: string): void {
+  if (!ok) throw new TsneInputError(message);
+}
+
+/** Fills in defaults and rejects out-of-range values; `n` is the number of points. */
+export function resolveOptions(n: number, options: TsneOptions = {}): ResolvedTsneOptions {
+  const perplexity = options.perplexity ?? 30;
+  const iterations = options.iterations ?? 1000;
+  const theta = options.theta ?? 0.5;
+  const seed = options.seed ?? 42;
+  const earlyExaggeration = options.earlyExaggeration ?? 12;
+  const init = options.init ?? 'pca';
+
+  check(Number.isFinite(perplexity) && perplexity >= 1, `perplexity must be a number ≥ 1; got ${perplexity}`);
+  // 3·perplexity neighbours must exist, as in openTSNE; we refuse rather than clamp so that the
+  // caller knows the layout would not mean what the perplexity says.
+  const maxPerplexity = (n - 1) / 3;
+  check(perplexity <= maxPerplexity, `perplexity ${perplexity} is too large for ${n} points: it must be ≤ (N − 1) / 3 = ${maxPerplexity.toFixed(2)}`);
+  check(Number.isInteger(iterations) && iterations >= 1, `iterations must be an integer ≥ 1; got ${iterations}`);
+  check(Number.isFinite(theta) && theta >= 0 && theta <= 1, `theta must be in [0, 1] (0 = exact); got ${theta}`);
+  check(Number.isInteger(seed), `seed must be an integer; got ${seed}`);
+  check(Number.isFinite(earlyExaggeration) && earlyExaggeration >= 1, `earlyExaggeration must be ≥ 1; got ${earlyExaggeration}`);
+  check(init === 'pca' || init === 'random', `init must be 'pca' or 'random'; got '${String(init)}'`);
+  const exaggerationIterations = Math.min(options.exaggerationIterations ?? 250, iterations);
+  check(Number.isInteger(exaggerationIterations) && exaggerationIterations >= 0, `exaggerationIterations must be an integer ≥ 0; got ${exaggerationIterations}`);
+
+  const lr = options.learningRate ?? 'auto';
+  const learningRate = lr === 'auto' ? Math.max(n / earlyExaggeration / 4, 50) : lr;
+  check(Number.isFinite(learningRate) && learningRate > 0, `learningRate must be 'auto' or a number > 0; got ${String(lr)}`);
+
+  const neighbours = Math.min(n - 1, Math.floor(3 * perplexity));
+  return { perplexity, iterations, theta, learningRate, seed, earlyExaggeration, exaggerationIterations, init, neighbours };
+}
+
+/** Rejects a malformed point matrix, naming the first bad row and column. */
+export function validatePoints(points: ArrayLike<number>, n: number, dims: number): void {
+  check(Number.isInteger(n) && n >= 4, `t-SNE needs at least 4 points; got ${n}`);
+  check(Number.isInteger(dims) && dims >= 1, `dims must be an integer ≥ 1; got ${dims}`);
+  check(points.length === n * dims, `points has ${points.length} values; expected n × dims = ${n} × ${dims} = ${n * dims}`);
+  for (let k = 0; k < points.length; k++) {
+    const v = points[k];
+    if (!Number.isFinite(v)) {
+      throw new TsneInputError(`row ${Math.floor(k / dims)}, column ${k % dims} is ${v}: t-SNE needs finite values (no NaN or Infinity)`);
+    }
+  }
+}
