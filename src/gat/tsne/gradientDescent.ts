@@ -10,6 +10,33 @@ import type { SparseAffinities } from './affinities';
 
 const MIN_GAIN = 0.01;
 
+/** Each unordered pair {i, j} with p_ij > 0 once (i < j): the attraction is symmetric. */
+export interface AffinityPairs {
+  readonly first: Int32Array;
+  readonly second: Int32Array;
+  readonly p: Float64Array;
+}
+
+export function upperPairs(p: SparseAffinities): AffinityPairs {
+  const { rowStart, columns, values, n } = p;
+  let m = 0;
+  for (let i = 0; i < n; i++) for (let e = rowStart[i]; e < rowStart[i + 1]; e++) if (columns[e] > i) m++;
+  const first = new Int32Array(m);
+  const second = new Int32Array(m);
+  const pv = new Float64Array(m);
+  m = 0;
+  for (let i = 0; i < n; i++) {
+    for (let e = rowStart[i]; e < rowStart[i + 1]; e++) {
+      if (columns[e] > i) {
+        first[m] = i;
+        second[m] = columns[e];
+        pv[m++] = values[e];
+      }
+    }
+  }
+  return { first, second, p: pv };
+}
+
 /** Per-iteration work arrays; y is updated in place. */
 export interface OptimiserState {
   readonly y: Float64Array;
@@ -17,10 +44,13 @@ export interface OptimiserState {
   readonly gains: Float64Array;
   /** Unnormalised repulsion Σ_j q_ij² (y_i − y_j), filled by the repulsion pass. */
   readonly repulsion: Float64Array;
+  /** Σ_j p_ij q_ij (y_i − y_j). */
+  readonly attraction: Float64Array;
 }
 
 export function createOptimiserState(y: Float64Array): OptimiserState {
-  return { y, update: new Float64Array(y.length), gains: new Float64Array(y.length).fill(1), repulsion: new Float64Array(y.length) };
+  const size = y.length;
+  return { y, update: new Float64Array(size), gains: new Float64Array(size).fill(1), repulsion: new Float64Array(size), attraction: new Float64Array(size) };
 }
 
 /** Fresh momentum and gains for a new phase (scikit-learn restarts both after exaggeration). */
@@ -30,38 +60,32 @@ export function resetOptimiser(state: OptimiserState): void {
 }
 
 /**
- * Adds the attractive term to the repulsion already in `state.repulsion` (normalised by z) and
- * takes one step. Fused so that each point's gradient is used while still in registers.
+ * Computes the attraction (each pair once, applied to both ends), combines it with the
+ * repulsion already in `state.repulsion` (normalised by z) and takes one step.
  */
-export function attractAndStep(p: SparseAffinities, state: OptimiserState, z: number, exaggeration: number, momentum: number, learningRate: number): void {
-  const { y, update, gains, repulsion } = state;
-  const { rowStart, columns, values, n } = p;
-  const invZ = 1 / z;
-  for (let i = 0; i < n; i++) {
-    const xi = y[2 * i];
-    const yi = y[2 * i + 1];
-    let ax = 0;
-    let ay = 0;
-    const end = rowStart[i + 1];
-    for (let e = rowStart[i]; e < end; e++) {
-      const j = columns[e];
-      const dx = xi - y[2 * j];
-      const dy = yi - y[2 * j + 1];
-      const w = values[e] / (1 + dx * dx + dy * dy);
-      ax += w * dx;
-      ay += w * dy;
-    }
-    const gx = 4 * (exaggeration * ax - repulsion[2 * i] * invZ);
-    const gy = 4 * (exaggeration * ay - repulsion[2 * i + 1] * invZ);
-    // Stash the gradient: every point's gradient must see this iteration's positions.
-    repulsion[2 * i] = gx;
-    repulsion[2 * i + 1] = gy;
+export function attractAndStep(pairs: AffinityPairs, state: OptimiserState, z: number, exaggeration: number, momentum: number, learningRate: number): void {
+  const { y, update, gains, repulsion, attraction } = state;
+  const { first, second, p } = pairs;
+  attraction.fill(0);
+  for (let e = 0; e < p.length; e++) {
+    const i = first[e];
+    const j = second[e];
+    const dx = y[2 * i] - y[2 * j];
+    const dy = y[2 * i + 1] - y[2 * j + 1];
+    const w = p[e] / (1 + dx * dx + dy * dy);
+    const fx = w * dx;
+    const fy = w * dy;
+    attraction[2 * i] += fx;
+    attraction[2 * i + 1] += fy;
+    attraction[2 * j] -= fx;
+    attraction[2 * j + 1] -= fy;
   }
-  for (let k = 0; k < 2 * n; k++) {
-    const g = repulsion[k];
+  const invZ = 1 / z;
+  for (let k = 0; k < y.length; k++) {
+    const g = 4 * (exaggeration * attraction[k] - repulsion[k] * invZ);
     const u = update[k];
     let gain = gains[k];
-    // Grow the gain while the gradient keeps pushing the same way as the last step, else shrink.
+    // Grow the gain while the gradient keeps its sign (u · g < 0: the last step went along −g), else shrink.
     gain = u * g < 0 ? gain + 0.2 : gain * 0.8;
     if (gain < MIN_GAIN) gain = MIN_GAIN;
     gains[k] = gain;

@@ -1,38 +1,43 @@
 /**
- * Barnes-Hut quadtree over the 2-D embedding, stored flat: node c has its centre of mass,
- * mass and squared width at nodes[4c .. 4c + 3] and its four children at firstChild[c] + 0..3.
- * A leaf's width² is −1, so the "far enough to summarise" test always accepts it (one branch
- * in the hot loop). Buffers are reused across iterations and only grow.
+ * Barnes-Hut quadtree over the 2-D embedding, rebuilt every iteration from Morton (Z-order)
+ * codes: sort the points by code, then emit cells in depth-first preorder. Each cell stores
+ * centre of mass, mass and width² (−1 for a leaf) at nodes[4c .. 4c + 3], and skip[c], the
+ * index just past its subtree. A traversal is then a single loop with no stack: summarise a
+ * cell (when the larger side of its points' bounding box, w, has w² < θ² d²) and jump to skip[c], or open it and step to c + 1 (its first child). Cells with a
+ * single child are not emitted (the child is smaller and holds the same points).
  */
 
-/** Points closer than (root width) / 2^MAX_DEPTH share a leaf (duplicates end up here). */
-const MAX_DEPTH = 40;
+/** Bits per axis of the Morton code: points closer than span / 2^16 share a leaf. */
+const LEVELS = 16;
 
-export interface QuadTreeView {
-  /** Stride 4: centre-of-mass x, y, mass (points in the cell), width² (−1 for a leaf). */
-  readonly nodes: Float64Array;
-  readonly firstChild: Int32Array;
-}
-
-export class QuadTree implements QuadTreeView {
+export class QuadTree {
+  /** Stride 4: centre-of-mass x, y, mass, width² (−1 for a leaf). */
   nodes: Float64Array;
-  firstChild: Int32Array;
+  skip: Int32Array;
   size = 0;
-  private leafPoint: Int32Array;
-  private centre: Float64Array;
-  private half: Float64Array;
+  /** Points in Morton order: traversing in this order keeps consecutive walks similar. */
+  order: Int32Array;
+  private codes: Uint32Array;
+  private tmpCodes: Uint32Array;
+  private tmpOrder: Int32Array;
+  private readonly counts = new Int32Array(256);
+  /** Stride 4 per cell: min x, min y, max x, max y of its points (build only). */
+  private box: Float64Array;
+  private y: Float64Array = new Float64Array(0);
 
-  constructor(private readonly allocate: (bytes: number) => ArrayBufferLike = (b) => new ArrayBuffer(b)) {
-    const capacity = 1024;
-    this.nodes = new Float64Array(this.allocate(capacity * 32));
-    this.firstChild = new Int32Array(this.allocate(capacity * 4));
-    this.leafPoint = new Int32Array(capacity);
-    this.centre = new Float64Array(capacity * 2);
-    this.half = new Float64Array(capacity);
+  constructor(private readonly n: number) {
+    this.nodes = new Float64Array(4 * (2 * n + 1));
+    this.skip = new Int32Array(2 * n + 1);
+    this.box = new Float64Array(4 * (2 * n + 1));
+    this.order = Int32Array.from({ length: n }, (_, i) => i);
+    this.codes = new Uint32Array(n);
+    this.tmpCodes = new Uint32Array(n);
+    this.tmpOrder = new Int32Array(n);
   }
 
-  /** Rebuilds the tree for n points at y (interleaved x, y). */
-  build(y: Float64Array, n: number): void {
+  /** Rebuilds the tree for the points at y (interleaved x, y). */
+  build(y: Float64Array): void {
+    const n = this.n;
     let minX = Infinity;
     let minY = Infinity;
     let maxX = -Infinity;
@@ -45,130 +50,157 @@ export class QuadTree implements QuadTreeView {
       if (py < minY) minY = py;
       if (py > maxY) maxY = py;
     }
-    const span = Math.max(maxX - minX, maxY - minY);
+    const span = Math.max(maxX - minX, maxY - minY) * (1 + 1e-9) + 1e-300;
+    const scale = (1 << LEVELS) / span;
+    const codes = this.codes;
+    const order = this.order;
+    for (let t = 0; t < n; t++) {
+      const i = order[t];
+      codes[t] = interleave(Math.floor((y[2 * i] - minX) * scale)) | (interleave(Math.floor((y[2 * i + 1] - minY) * scale)) << 1);
+    }
+    this.radixSort();
+    this.y = y;
     this.size = 0;
-    this.addNode((minX + maxX) / 2, (minY + maxY) / 2, (span / 2) * (1 + 1e-9) + 1e-300);
-    for (let i = 0; i < n; i++) this.insert(i, y[2 * i], y[2 * i + 1]);
+    this.emit(0, n, 0);
+  }
 
-    const nodes = this.nodes;
-    const firstChild = this.firstChild;
-    const half = this.half;
-    for (let c = 0; c < this.size; c++) {
-      const b = 4 * c;
-      const m = nodes[b + 2];
-      if (m > 0) {
-        nodes[b] /= m;
-        nodes[b + 1] /= m;
+  /** LSD radix sort of codes (with order alongside), 8 bits per pass. */
+  private radixSort(): void {
+    const n = this.n;
+    const counts = this.counts;
+    for (let shift = 0; shift < 2 * LEVELS; shift += 8) {
+      counts.fill(0);
+      const src = this.codes;
+      const srcOrder = this.order;
+      const dst = this.tmpCodes;
+      const dstOrder = this.tmpOrder;
+      for (let t = 0; t < n; t++) counts[(src[t] >>> shift) & 255]++;
+      let sum = 0;
+      for (let b = 0; b < 256; b++) {
+        const c = counts[b];
+        counts[b] = sum;
+        sum += c;
       }
-      nodes[b + 3] = firstChild[c] >= 0 ? 4 * half[c] * half[c] : -1;
+      for (let t = 0; t < n; t++) {
+        const p = counts[(src[t] >>> shift) & 255]++;
+        dst[p] = src[t];
+        dstOrder[p] = srcOrder[t];
+      }
+      this.codes = dst;
+      this.tmpCodes = src;
+      this.order = dstOrder;
+      this.tmpOrder = srcOrder;
     }
   }
 
-  private insert(p: number, px: number, py: number): void {
-    let c = 0;
-    for (let depth = 0; ; depth++) {
-      // Re-read the arrays each level: split() may have reallocated them.
-      const nodes = this.nodes;
-      const b = 4 * c;
-      nodes[b] += px;
-      nodes[b + 1] += py;
-      nodes[b + 2] += 1;
-      const first = this.firstChild[c];
-      if (first >= 0) {
-        c = first + this.quadrant(c, px, py);
-        continue;
-      }
-      const resident = this.leafPoint[c];
-      if (resident < 0) {
-        this.leafPoint[c] = p;
-        return;
-      }
-      if (depth >= MAX_DEPTH) return;
-      // Split the leaf: its resident's coordinates are the sums minus the newcomer's.
-      const rx = nodes[b] - px;
-      const ry = nodes[b + 1] - py;
-      const children = this.split(c);
-      const rc = children + this.quadrant(c, rx, ry);
-      this.nodes[4 * rc] = rx;
-      this.nodes[4 * rc + 1] = ry;
-      this.nodes[4 * rc + 2] = 1;
-      this.leafPoint[rc] = resident;
-      this.leafPoint[c] = -1;
-      c = children + this.quadrant(c, px, py);
-    }
-  }
-
-  private quadrant(c: number, px: number, py: number): number {
-    return (px >= this.centre[2 * c] ? 1 : 0) + (py >= this.centre[2 * c + 1] ? 2 : 0);
-  }
-
-  private split(c: number): number {
-    const h = this.half[c] / 2;
-    const x = this.centre[2 * c];
-    const y = this.centre[2 * c + 1];
-    const first = this.addNode(x - h, y - h, h);
-    this.addNode(x + h, y - h, h);
-    this.addNode(x - h, y + h, h);
-    this.addNode(x + h, y + h, h);
-    this.firstChild[c] = first;
-    return first;
-  }
-
-  private addNode(x: number, y: number, half: number): number {
-    if (this.size === this.firstChild.length) this.grow();
+  /** Emits the cell holding sorted points [lo, hi), whose codes agree above `level`. */
+  private emit(lo: number, hi: number, level: number): void {
+    const codes = this.codes;
+    // Skip levels where every point falls in the same quadrant (sorted: first and last agree).
+    while (level < LEVELS && ((codes[lo] ^ codes[hi - 1]) >>> (2 * (LEVELS - 1 - level))) === 0) level++;
     const c = this.size++;
     const b = 4 * c;
-    this.nodes[b] = 0;
-    this.nodes[b + 1] = 0;
-    this.nodes[b + 2] = 0;
-    this.nodes[b + 3] = 0;
-    this.firstChild[c] = -1;
-    this.leafPoint[c] = -1;
-    this.centre[2 * c] = x;
-    this.centre[2 * c + 1] = y;
-    this.half[c] = half;
-    return c;
+    const nodes = this.nodes;
+    if (level === LEVELS || hi - lo === 1) {
+      let sx = 0;
+      let sy = 0;
+      let x0 = Infinity;
+      let y0 = Infinity;
+      let x1 = -Infinity;
+      let y1 = -Infinity;
+      for (let t = lo; t < hi; t++) {
+        const i = this.order[t];
+        const px = this.y[2 * i];
+        const py = this.y[2 * i + 1];
+        sx += px;
+        sy += py;
+        x0 = Math.min(x0, px);
+        y0 = Math.min(y0, py);
+        x1 = Math.max(x1, px);
+        y1 = Math.max(y1, py);
+      }
+      this.setBox(c, x0, y0, x1, y1);
+      const m = hi - lo;
+      nodes[b] = sx / m;
+      nodes[b + 1] = sy / m;
+      nodes[b + 2] = m;
+      nodes[b + 3] = -1;
+      this.skip[c] = c + 1;
+      return;
+    }
+    const shift = 2 * (LEVELS - 1 - level);
+    let sx = 0;
+    let sy = 0;
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    const box = this.box;
+    let start = lo;
+    while (start < hi) {
+      const quadrant = (codes[start] >>> shift) & 3;
+      let end = start + 1;
+      while (end < hi && ((codes[end] >>> shift) & 3) === quadrant) end++;
+      const child = this.size;
+      this.emit(start, end, level + 1);
+      const cb = 4 * child;
+      sx += nodes[cb] * nodes[cb + 2];
+      sy += nodes[cb + 1] * nodes[cb + 2];
+      x0 = Math.min(x0, box[cb]);
+      y0 = Math.min(y0, box[cb + 1]);
+      x1 = Math.max(x1, box[cb + 2]);
+      y1 = Math.max(y1, box[cb + 3]);
+      start = end;
+    }
+    this.setBox(c, x0, y0, x1, y1);
+    const m = hi - lo;
+    // The larger side of the points' bounding box, not of the quadrant: tighter, so fewer opens.
+    const width = Math.max(x1 - x0, y1 - y0);
+    nodes[b] = sx / m;
+    nodes[b + 1] = sy / m;
+    nodes[b + 2] = m;
+    nodes[b + 3] = width * width;
+    this.skip[c] = this.size;
   }
 
-  private grow(): void {
-    const capacity = this.firstChild.length * 2;
-    const nodes = new Float64Array(this.allocate(capacity * 32));
-    nodes.set(this.nodes);
-    this.nodes = nodes;
-    const firstChild = new Int32Array(this.allocate(capacity * 4));
-    firstChild.set(this.firstChild);
-    this.firstChild = firstChild;
-    const leafPoint = new Int32Array(capacity);
-    leafPoint.set(this.leafPoint);
-    this.leafPoint = leafPoint;
-    const centre = new Float64Array(capacity * 2);
-    centre.set(this.centre);
-    this.centre = centre;
-    const half = new Float64Array(capacity);
-    half.set(this.half);
-    this.half = half;
+  private setBox(c: number, x0: number, y0: number, x1: number, y1: number): void {
+    this.box[4 * c] = x0;
+    this.box[4 * c + 1] = y0;
+    this.box[4 * c + 2] = x1;
+    this.box[4 * c + 3] = y1;
   }
 }
 
+/** Spreads the low 16 bits of v to the even bit positions. */
+function interleave(v: number): number {
+  v &= 0xffff;
+  v = (v | (v << 8)) & 0x00ff00ff;
+  v = (v | (v << 4)) & 0x0f0f0f0f;
+  v = (v | (v << 2)) & 0x33333333;
+  v = (v | (v << 1)) & 0x55555555;
+  return v;
+}
+
 /**
- * Repulsive forces for points [from, to): writes Σ_j q_ij² (y_i − y_j) (unnormalised, q = 1 /
- * (1 + d²)) into force and returns Σ_i Σ_j q_ij over those points, each point's own q_ii = 1
- * included (the caller subtracts N).
+ * Repulsive forces for the points order[from .. to): writes Σ_j q_ij² (y_i − y_j) (unnormalised,
+ * q = 1 / (1 + d²)) into force and returns Σ_i Σ_j q_ij over those points, each point's own
+ * q_ii = 1 included (the caller subtracts N).
  */
-export function repulsiveForces(tree: QuadTreeView, y: Float64Array, from: number, to: number, theta: number, force: Float64Array, stack: Int32Array): number {
+export function repulsiveForces(tree: QuadTree, y: Float64Array, from: number, to: number, theta: number, force: Float64Array): number {
   const nodes = tree.nodes;
-  const firstChild = tree.firstChild;
+  const skip = tree.skip;
+  const order = tree.order;
+  const size = tree.size;
   const theta2 = theta * theta;
   let sumQ = 0;
-  for (let i = from; i < to; i++) {
+  for (let t = from; t < to; t++) {
+    const i = order[t];
     const xi = y[2 * i];
     const yi = y[2 * i + 1];
     let fx = 0;
     let fy = 0;
-    let sp = 1;
-    stack[0] = 0;
-    while (sp > 0) {
-      const c = stack[--sp];
+    let c = 0;
+    while (c < size) {
       const b = 4 * c;
       const dx = xi - nodes[b];
       const dy = yi - nodes[b + 1];
@@ -180,21 +212,13 @@ export function repulsiveForces(tree: QuadTreeView, y: Float64Array, from: numbe
         const mq2 = mq * q;
         fx += mq2 * dx;
         fy += mq2 * dy;
+        c = skip[c];
       } else {
-        const first = firstChild[c];
-        if (nodes[4 * first + 2] > 0) stack[sp++] = first;
-        if (nodes[4 * first + 6] > 0) stack[sp++] = first + 1;
-        if (nodes[4 * first + 10] > 0) stack[sp++] = first + 2;
-        if (nodes[4 * first + 14] > 0) stack[sp++] = first + 3;
+        c++;
       }
     }
     force[2 * i] = fx;
     force[2 * i + 1] = fy;
   }
   return sumQ;
-}
-
-/** Deep enough for any traversal: at most 3 pending siblings per level plus one. */
-export function traversalStack(): Int32Array {
-  return new Int32Array(4 * (MAX_DEPTH + 2));
 }

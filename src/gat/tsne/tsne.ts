@@ -4,10 +4,10 @@
  * gradient descent with early exaggeration, repulsion from a quadtree.
  */
 import { sparseAffinities, type SparseAffinities } from './affinities';
-import { attractAndStep, createOptimiserState, resetOptimiser, sparseKl } from './gradientDescent';
+import { attractAndStep, createOptimiserState, resetOptimiser, sparseKl, upperPairs } from './gradientDescent';
 import { initialLayout } from './initialLayout';
 import { resolveOptions, validatePoints, type ResolvedTsneOptions, type TsneOptions } from './options';
-import { QuadTree, repulsiveForces, traversalStack } from './quadTree';
+import { QuadTree, repulsiveForces } from './quadTree';
 import { createRandom } from './random';
 import { nearestNeighbours } from './vpTree';
 
@@ -63,8 +63,8 @@ export function runTsne(points: ArrayLike<number>, n: number, dims: number, opti
 
   const random = createRandom(resolved.seed);
   const state = createOptimiserState(initialLayout(points, n, dims, resolved.init, random));
-  const tree = new QuadTree();
-  const stack = traversalStack();
+  const tree = new QuadTree(n);
+  const pairs = upperPairs(p);
   const progressEvery = hooks.progressEvery ?? 50;
   const layoutEvery = hooks.layoutEvery ?? 0;
   const { iterations, exaggerationIterations, theta, learningRate } = resolved;
@@ -72,9 +72,9 @@ export function runTsne(points: ArrayLike<number>, n: number, dims: number, opti
   for (let it = 0; it < iterations; it++) {
     const exaggerating = it < exaggerationIterations;
     if (it === exaggerationIterations && it > 0) resetOptimiser(state);
-    tree.build(state.y, n);
-    z = Math.max(repulsiveForces(tree, state.y, 0, n, theta, state.repulsion, stack) - n, Number.MIN_VALUE);
-    attractAndStep(p, state, z, exaggerating ? resolved.earlyExaggeration : 1, exaggerating ? 0.5 : 0.8, learningRate);
+    tree.build(state.y);
+    z = Math.max(repulsiveForces(tree, state.y, 0, n, theta, state.repulsion) - n, Number.MIN_VALUE);
+    attractAndStep(pairs, state, z, exaggerating ? resolved.earlyExaggeration : 1, exaggerating ? 0.5 : 0.8, learningRate);
 
     const done = it + 1;
     if (hooks.onProgress && (done % progressEvery === 0 || done === iterations)) {
@@ -83,8 +83,8 @@ export function runTsne(points: ArrayLike<number>, n: number, dims: number, opti
     if (hooks.onLayout && layoutEvery > 0 && done % layoutEvery === 0) hooks.onLayout(done, state.y);
   }
   // Z for the final positions (the loop's z is from before the last step).
-  tree.build(state.y, n);
-  z = Math.max(repulsiveForces(tree, state.y, 0, n, theta, state.repulsion, stack) - n, Number.MIN_VALUE);
+  tree.build(state.y);
+  z = Math.max(repulsiveForces(tree, state.y, 0, n, theta, state.repulsion) - n, Number.MIN_VALUE);
   const kl = sparseKl(p, state.y, z);
   const t2 = performance.now();
   return {
