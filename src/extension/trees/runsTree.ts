@@ -31,10 +31,17 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
   constructor(private readonly outDir: () => string | undefined) {}
 
-  /** Debounced: a training writes run.json and metrics many times a second. */
+  /**
+   * Coalesced: a training writes run.json and sends epoch events many times a second, so calls
+   * within 300 ms become one refresh. The first call's timer is kept, not restarted: restarting
+   * it on each call never fired while epochs kept arriving (the view stayed stale all training).
+   */
   refresh(): void {
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => this.changed.fire(undefined), 300);
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.changed.fire(undefined);
+    }, 300);
   }
 
   get current(): readonly RunRecord[] {

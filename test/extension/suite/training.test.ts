@@ -142,6 +142,23 @@ describe('training', function () {
     assert.ok(files.includes(path.join(workspaceDir(), run.artifacts.lastCheckpoint)), `the tree's checkpoints ${files.join(', ')} lack ${run.artifacts.lastCheckpoint}`);
   });
 
+  it('refreshes the Runs view while a training runs, showing the run as running', async () => {
+    await setQuickTrainEpochs(LONG_EPOCHS);
+    const { ended, live } = await startTraining(api, 1);
+    let refreshes = 0;
+    const listener = api.runs.onDidChangeTreeData(() => refreshes++);
+    try {
+      // Epoch events arrive every few tens of ms for minutes: the view must not wait for a pause.
+      await waitFor('a Runs view refresh during the training', () => refreshes > 0, 5_000);
+    } finally {
+      listener.dispose();
+    }
+    assert.equal(live.exit, undefined, 'the training ended before the view refreshed');
+    assert.equal((await runNode(api, live.start!.runId)).run.status, 'running');
+    api.training.cancelAll();
+    await withTimeout('the cancelled training', ended, 30_000);
+  });
+
   it('starts no second training in the same output folder while one runs', async () => {
     await setQuickTrainEpochs(LONG_EPOCHS);
     const { ended, live } = await startTraining(api, 1);
