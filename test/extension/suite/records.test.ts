@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GatExtensionApi } from '../../../src/extension/extension';
-import { gatApi, setQuickTrainEpochs, withTimeout } from './support';
+import { gatApi, setQuickTrainEpochs, startTraining, withTimeout } from './support';
 
 const HUB = 1358; // Cora's largest hub: 168 neighbours
 const HUB_URI = vscode.Uri.parse(`gat-record:/cora/${HUB}.md`);
@@ -102,6 +102,21 @@ describe('node records', function () {
     );
   });
 
+  it('a run asked about while it trains shows its predictions once it has completed', async () => {
+    await setQuickTrainEpochs(150); // a few seconds: long enough to ask during the training
+    const { ended, live } = await startTraining(api, 1);
+    const runId = live.start!.runId;
+    const during = (await vscode.workspace.openTextDocument(vscode.Uri.parse(`gat-record:/cora/5.md?run=${encodeURIComponent(runId)}`))).getText();
+    assert.equal(live.exit, undefined, 'the training ended before the record was read: raise the epochs');
+    assert.ok(!during.includes('## Prediction'), 'a prediction before the run has its analysis');
+
+    await withTimeout('the 150-epoch training', ended, 60_000);
+    assert.equal(live.done?.status, 'completed');
+    // Another node of the same run (node 5's document may still be open with its old text).
+    const after = (await vscode.workspace.openTextDocument(vscode.Uri.parse(`gat-record:/cora/6.md?run=${encodeURIComponent(runId)}`))).getText();
+    assert.ok(after.includes(`## Prediction (run ${runId})`), `no prediction after the run completed:\n${after.slice(0, 300)}`);
+  });
+
   it('GAT: Open Node Record opens the record in an editor', async () => {
     const editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('gat.openNodeRecord', 'cora', HUB);
     assert.ok(editor, 'the command returned no editor');
@@ -110,14 +125,20 @@ describe('node records', function () {
     assert.match(editor.document.getText(), new RegExp(`^# node ${HUB} · cora`));
   });
 
-  it('an unknown node id is an error naming the valid range, not an empty document', async () => {
-    await assert.rejects(
-      Promise.resolve(vscode.workspace.openTextDocument(vscode.Uri.parse('gat-record:/cora/99999.md'))),
-      (err: Error) => {
-        assert.match(err.message, /0 to 2707/);
+  for (const bad of ['99999', '2708', '-1', 'abc', '1.5']) {
+    it(`node id '${bad}' is an error naming the valid range, not an empty document`, async () => {
+      await assert.rejects(Promise.resolve(vscode.workspace.openTextDocument(vscode.Uri.parse(`gat-record:/cora/${bad}.md`))), (err: Error) => {
+        assert.match(err.message, /node ids are integers from 0 to 2707/);
         return true;
-      },
-    );
+      });
+    });
+  }
+
+  it('an unknown dataset is an error naming the known ones', async () => {
+    await assert.rejects(Promise.resolve(vscode.workspace.openTextDocument(vscode.Uri.parse('gat-record:/nosuchset/1.md'))), (err: Error) => {
+      assert.match(err.message, /unknown dataset 'nosuchset'.*Known datasets: .*cora/s);
+      return true;
+    });
   });
 
   it('GAT: Open Node Record with an unknown id opens nothing and does not throw', async () => {
