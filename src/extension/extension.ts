@@ -71,7 +71,13 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     }),
   );
   const runViews = new RunViews(outDir);
-  RecordProvider.register(context, new RecordProvider(datasets, (runId) => runViews.get(runId)));
+  const records = new RecordProvider(datasets, (runId) => runViews.get(runId));
+  RecordProvider.register(context, records);
+  context.subscriptions.push(
+    training.onDidChange((live) => {
+      if (live.exit && live.start) records.runEnded(live.start.runId);
+    }),
+  );
 
   const commands: Record<string, (...args: never[]) => unknown> = {
     'gat.trainCora': () => trainCora(services),

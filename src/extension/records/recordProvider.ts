@@ -32,6 +32,13 @@ export class RecordProvider implements vscode.TextDocumentContentProvider, vscod
     );
   }
 
+  /** A run ended (its analysis may now exist): open records of that run fetch their text again. */
+  runEnded(runId: string): void {
+    for (const doc of vscode.workspace.textDocuments) {
+      if (doc.uri.scheme === RECORD_SCHEME && new URLSearchParams(doc.uri.query).get('run') === runId) this.changed.fire(doc.uri);
+    }
+  }
+
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const ref = parseRecordUri(uri);
     const graph = await this.datasets.get(ref.dataset); // throws a DatasetError with the remedy

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GatExtensionApi } from '../../../src/extension/extension';
-import { gatApi, setQuickTrainEpochs, startTraining, withTimeout } from './support';
+import { gatApi, setQuickTrainEpochs, startTraining, waitFor, withTimeout } from './support';
 
 const HUB = 1358; // Cora's largest hub: 168 neighbours
 const HUB_URI = vscode.Uri.parse(`gat-record:/cora/${HUB}.md`);
@@ -102,19 +102,22 @@ describe('node records', function () {
     );
   });
 
-  it('a run asked about while it trains shows its predictions once it has completed', async () => {
-    await setQuickTrainEpochs(150); // a few seconds: long enough to ask during the training
+  it('records of a run asked about while it trains show its predictions once it has completed', async () => {
+    await setQuickTrainEpochs(200); // a few seconds: long enough to ask during the training
     const { ended, live } = await startTraining(api, 1);
     const runId = live.start!.runId;
-    const during = (await vscode.workspace.openTextDocument(vscode.Uri.parse(`gat-record:/cora/5.md?run=${encodeURIComponent(runId)}`))).getText();
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(`gat-record:/cora/5.md?run=${encodeURIComponent(runId)}`));
     assert.equal(live.exit, undefined, 'the training ended before the record was read: raise the epochs');
-    assert.ok(!during.includes('## Prediction'), 'a prediction before the run has its analysis');
+    assert.ok(!doc.getText().includes('## Prediction'), 'a prediction before the run has its analysis');
+    const open = await vscode.window.showTextDocument(doc); // an editor keeps the document open
 
-    await withTimeout('the 150-epoch training', ended, 60_000);
+    await withTimeout('the 200-epoch training', ended, 60_000);
     assert.equal(live.done?.status, 'completed');
-    // Another node of the same run (node 5's document may still be open with its old text).
+    // A record of the run opened now has the prediction…
     const after = (await vscode.workspace.openTextDocument(vscode.Uri.parse(`gat-record:/cora/6.md?run=${encodeURIComponent(runId)}`))).getText();
     assert.ok(after.includes(`## Prediction (run ${runId})`), `no prediction after the run completed:\n${after.slice(0, 300)}`);
+    // …and so does the one open since the training (the provider tells VS Code its content changed).
+    await waitFor('the open record to show the prediction', () => open.document.getText().includes(`## Prediction (run ${runId})`), 10_000);
   });
 
   it('GAT: Open Node Record opens the record in an editor', async () => {

@@ -1,11 +1,12 @@
 // Training specs (*.gat.json): the contributed JSON schema reaches VS Code's JSON language server
 // (invalid values and unknown keys become diagnostics), and valid specs get Train / Open Latest
-// Run CodeLenses.
+// Run CodeLenses whose commands train from the spec and open the run's metrics.
 import * as assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { gatApi, waitFor, workspaceDir } from './support';
+import type { GatExtensionApi } from '../../../src/extension/extension';
+import { gatApi, readRunJson, waitFor, withTimeout, workspaceDir } from './support';
 
 function writeSpec(name: string, content: unknown): vscode.Uri {
   const file = path.join(workspaceDir(), name);
@@ -16,9 +17,10 @@ function writeSpec(name: string, content: unknown): vscode.Uri {
 describe('training specs (*.gat.json)', function () {
   this.timeout(60_000);
   const written: vscode.Uri[] = [];
+  let api: GatExtensionApi;
 
   before(async () => {
-    await gatApi();
+    api = await gatApi();
   });
 
   after(async () => {
@@ -67,5 +69,29 @@ describe('training specs (*.gat.json)', function () {
     assert.equal(train.command, 'gat.trainSpec');
     assert.equal(latest.command, 'gat.openLatestRun');
     assert.equal((train.arguments?.[0] as vscode.Uri).toString(), uri.toString());
+  });
+
+  it("the lenses' commands train from the spec and open that run's metrics", async () => {
+    const uri = writeSpec('lens.gat.json', { dataset_name: 'cora', num_of_epochs: 12, should_test: true });
+    written.push(uri);
+    const label = (runId: string): string => `GAT Metrics: ${runId}`;
+    const metricsTabs = (): string[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).filter((l) => l.startsWith('GAT Metrics'));
+
+    await vscode.commands.executeCommand('gat.openLatestRun', uri);
+    assert.deepEqual(metricsTabs(), [], 'Open Latest Run opened a panel for a spec that has no run');
+
+    await withTimeout('gat.trainSpec', vscode.commands.executeCommand('gat.trainSpec', uri), 60_000);
+    const done = api.training.latest?.done;
+    assert.ok(done, `the spec's training did not complete: ${JSON.stringify(api.training.latest?.exit)}`);
+    assert.equal(done.epochs, 12, 'num_of_epochs from the spec');
+    const run = readRunJson(done.runDir);
+    assert.equal(run.spec && path.resolve(run.spec.path), uri.fsPath);
+    const node = (await api.runs.getChildren()).find((n) => n.kind === 'run' && n.run.runId === done.runId);
+    assert.ok(node, 'the spec run is not in the Runs tree');
+    const spec = (await api.runs.getChildren(node)).find((c) => c.kind === 'file' && c.label === 'Spec');
+    assert.ok(spec && spec.kind === 'file' && path.resolve(spec.file) === uri.fsPath, 'the run has no Spec item pointing at the spec file');
+
+    await vscode.commands.executeCommand('gat.openLatestRun', uri);
+    await waitFor(`a '${label(done.runId)}' tab`, () => metricsTabs().includes(label(done.runId)), 10_000);
   });
 });
