@@ -65,13 +65,13 @@ export function readRunJson(runDir: string): RunRecord {
 }
 
 /**
- * Starts `gat.trainCora` without waiting for it, and waits until the new training has reported
- * `minEpochs` epochs. Returns the command's promise (it resolves when the training ends) and the
- * live state of this training (not an earlier one).
+ * Runs a training command (default `gat.trainCora`) without waiting for it, and waits until the
+ * new training has reported `minEpochs` epochs. Returns the command's promise (it resolves when
+ * the training ends) and the live state of this training (not an earlier one).
  */
-export async function startTraining(api: GatExtensionApi, minEpochs: number): Promise<{ ended: Thenable<unknown>; live: LiveTraining }> {
+export async function startTraining(api: GatExtensionApi, minEpochs: number, command = 'gat.trainCora', ...args: unknown[]): Promise<{ ended: Thenable<unknown>; live: LiveTraining }> {
   const before = api.training.latest;
-  const ended = vscode.commands.executeCommand('gat.trainCora');
+  const ended = vscode.commands.executeCommand(command, ...args);
   const live = await waitFor(
     `the new training to report ${minEpochs} epochs`,
     () => {

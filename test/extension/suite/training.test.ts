@@ -142,6 +142,26 @@ describe('training', function () {
     assert.ok(files.includes(path.join(workspaceDir(), run.artifacts.lastCheckpoint)), `the tree's checkpoints ${files.join(', ')} lack ${run.artifacts.lastCheckpoint}`);
   });
 
+  it('Resume Training on a cancelled run continues from its checkpoint', async () => {
+    await setQuickTrainEpochs(LONG_EPOCHS);
+    const first = await startTraining(api, 2);
+    api.training.cancelAll();
+    await withTimeout('the cancelled training', first.ended, 30_000);
+    const cancelled = readRunJson(first.live.start!.runDir);
+    assert.equal(cancelled.status, 'cancelled');
+    const checkpoint = path.join(workspaceDir(), cancelled.artifacts.lastCheckpoint!);
+
+    // As the Runs view's context menu does: the command gets the run's tree node.
+    const { ended, live } = await startTraining(api, 1, 'gat.resumeRun', await runNode(api, cancelled.runId));
+    assert.notEqual(live.start!.runId, cancelled.runId, 'a resumed training is a new run');
+    assert.equal(live.start!.resumedFromEpoch, cancelled.epochs, 'resumed from the epochs the checkpoint holds');
+    assert.equal(live.epochs[0].epoch, cancelled.epochs, 'the first epoch after the checkpoint (epochs count from 0)');
+    assert.equal(readRunJson(live.start!.runDir).resumedFrom, checkpoint);
+    api.training.cancelAll();
+    await withTimeout('the resumed training, cancelled', ended, 30_000);
+    assert.equal(live.exit?.code, 130);
+  });
+
   it('refreshes the Runs view while a training runs, showing the run as running', async () => {
     await setQuickTrainEpochs(LONG_EPOCHS);
     const { ended, live } = await startTraining(api, 1);
