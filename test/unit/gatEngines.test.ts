@@ -69,6 +69,25 @@ describe('fused kernels and generic TensorFlow.js ops agree', () => {
   }
 });
 
+describe('WebAssembly SIMD hot kernels', () => {
+  for (const c of CASES) {
+    it(`${c.name}: same logits and gradients as the TypeScript kernels`, () => {
+      const input = engineInput(c.graph(), c.heads, c.hidden, 0.6);
+      const ts = new FusedEngine(input);
+      const simd = new FusedEngine({ ...input, hotKernels: 'wasm-simd' });
+      assert.equal(simd.hotKernels, 'wasm-simd');
+      const nodes = Int32Array.from({ length: input.graph.numNodes }, (_, i) => i);
+      assertClose(simd.predict(nodes), ts.predict(nodes), 1e-5, 'logits');
+      const gt = new Float32Array(input.params.flat.length);
+      const gs = new Float32Array(input.params.flat.length);
+      const rt = ts.trainStep(4, gt);
+      const rs = simd.trainStep(4, gs);
+      assert.ok(Math.abs(rt.loss - rs.loss) < 1e-5);
+      assertClose(gs, gt, 1e-4, 'gradient');
+    });
+  }
+});
+
 describe('fused gradients match finite differences', () => {
   for (const c of CASES) {
     it(c.name, () => {

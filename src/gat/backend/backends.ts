@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // extension without node_modules still trains; only the native ones are optional.
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { wasmSimdSupported } from '../kernels/wasmKernels';
 import { probeCuda } from './cudaProbe';
 
 export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
@@ -140,7 +141,8 @@ function describe(name: BackendName): string {
       return `TensorFlow.js ${version} native CPU back end (tfjs-node); graph ops: generic TensorFlow ops`;
     case 'wasm': {
       const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD';
-      return `TensorFlow.js ${version} WebAssembly back end (${simd}); graph ops: fused typed-array kernels`;
+      const ours = wasmSimdSupported() ? 'fused kernels, hot loops in WebAssembly SIMD' : 'fused typed-array kernels (no WebAssembly SIMD here)';
+      return `TensorFlow.js ${version} WebAssembly back end (${simd}); graph ops: ${ours}`;
     }
     case 'cpu':
       return `TensorFlow.js ${version} JavaScript CPU back end; graph ops: fused typed-array kernels`;

@@ -16,6 +16,8 @@ export interface EngineInput {
   readonly params: GatParameters;
   readonly dropout: number;
   readonly seed: number;
+  /** Fused engine only: which implementation runs its hot kernels (default 'typescript'). */
+  readonly hotKernels?: 'typescript' | 'wasm-simd';
 }
 
 export interface StepResult {

@@ -9,9 +9,11 @@
  * node id; only the rows of the current plan are valid.
  */
 import type { CsrMatrix } from '../data/graph';
-import { aggregate, attentionBackward, edgeSoftmax, nodeScores, nodeScoresBackward } from '../kernels/attention';
+import { attentionBackward, edgeSoftmax, nodeScores, nodeScoresBackward } from '../kernels/attention';
 import { applyHeadsForward, applyHeadsBackward } from '../kernels/elementwise';
-import { denseProject, denseProjectGrad, dropDense, dropSparseInput, sparseProject, sparseProjectGradW } from '../kernels/projection';
+import { typescriptKernels, type HotKernels } from '../kernels/hotKernels';
+import { denseProject, denseProjectGrad, dropDense, dropSparseInput } from '../kernels/projection';
+import { createWasmKernels } from '../kernels/wasmKernels';
 import type { AnalyzeResult, EngineInput, GatEngine, StepResult } from './engine';
 import { allNodes, inNeighbourhood, type GatGraph } from './gatGraph';
 import { crossEntropy } from './loss';
@@ -57,6 +59,8 @@ export class FusedEngine implements GatEngine {
   private readonly tmp: Float32Array; // (E', max NH) scratch for the softmax backward
   private readonly plans = new Map<Int32Array, Plan>();
   private readonly trainPlan: Plan;
+  private readonly kernels: HotKernels;
+  private readonly xValues: Float32Array; // the features' non-zeros, in kernel memory (eval-mode input)
 
   constructor(private readonly input: EngineInput) {
     this.graph = input.graph;
@@ -64,18 +68,25 @@ export class FusedEngine implements GatEngine {
     this.shapes = input.shapes;
     const n = this.graph.numNodes;
     const e = this.graph.numEdges;
-    this.buf = this.shapes.map((s, l) => {
+    const sizes = this.shapes.map((s, l) => {
       const hf = s.heads * s.fout;
       const width = s.concat ? hf : s.fout;
       return {
-        xd: new Float32Array(l === 0 ? this.x.values.length : n * s.fin),
-        p: new Float32Array(n * hf), sSrc: new Float32Array(n * s.heads), sTrg: new Float32Array(n * s.heads),
-        alpha: new Float32Array(e * s.heads), alphaD: new Float32Array(e * s.heads),
-        agg: new Float32Array(n * hf), out: new Float32Array(n * width),
-        dP: new Float32Array(n * hf), dsSrc: new Float32Array(n * s.heads), dsTrg: new Float32Array(n * s.heads),
-        dAgg: new Float32Array(n * hf), dOut: new Float32Array(n * width),
+        xd: l === 0 ? this.x.values.length : n * s.fin,
+        p: n * hf, sSrc: n * s.heads, sTrg: n * s.heads, alpha: e * s.heads, alphaD: e * s.heads,
+        agg: n * hf, out: n * width, dP: n * hf, dsSrc: n * s.heads, dsTrg: n * s.heads, dAgg: n * hf, dOut: n * width,
       };
     });
+    this.kernels = this.makeKernels(sizes, input);
+    this.buf = sizes.map((sz) => {
+      const alloc = this.kernels.allocF32;
+      return {
+        xd: alloc(sz.xd), p: alloc(sz.p), sSrc: alloc(sz.sSrc), sTrg: alloc(sz.sTrg), alpha: alloc(sz.alpha), alphaD: alloc(sz.alphaD),
+        agg: alloc(sz.agg), out: alloc(sz.out), dP: alloc(sz.dP), dsSrc: alloc(sz.dsSrc), dsTrg: alloc(sz.dsTrg), dAgg: alloc(sz.dAgg), dOut: alloc(sz.dOut),
+      };
+    });
+    this.xValues = this.kernels.allocF32(this.x.values.length);
+    this.xValues.set(this.x.values);
     this.tmp = new Float32Array(e * Math.max(...this.shapes.map((s) => s.heads)));
     this.trainPlan = this.planFor(input.trainNodes);
   }
@@ -116,6 +127,21 @@ export class FusedEngine implements GatEngine {
     this.plans.clear();
   }
 
+  /** The hot kernels, with room in their memory for every buffer, the inputs and a few node plans. */
+  private makeKernels(sizes: Record<string, number>[], input: EngineInput): HotKernels {
+    if (input.hotKernels !== 'wasm-simd') return typescriptKernels;
+    const floats = sizes.reduce((a, sz) => a + Object.values(sz).reduce((x, y) => x + y + 4, 0), 0);
+    const n = this.graph.numNodes;
+    const maxW = Math.max(...this.shapes.map((s) => s.fin * s.heads * s.fout));
+    const constants = this.x.indptr.length + this.x.indices.length + this.x.values.length + this.graph.rowPtr.length + this.graph.source.length + 8 * 2 * this.shapes.length * n + maxW;
+    return createWasmKernels(4 * floats, 4 * constants + 64 * 1024);
+  }
+
+  /** Which hot-kernel implementation runs. */
+  get hotKernels(): HotKernels['name'] {
+    return this.kernels.name;
+  }
+
   private planFor(nodes: Int32Array): Plan {
     const cached = this.plans.get(nodes);
     if (cached) return cached;
@@ -149,7 +175,7 @@ export class FusedEngine implements GatEngine {
     const dropping = mode.threshold > 0;
     if (l === 0) {
       if (dropping) dropSparseInput(this.x, rows, inKey, mode.threshold, mode.scale, b.xd); // xd (nnz)
-      sparseProject(this.x, dropping ? b.xd : this.x.values, rows, w.weightT, hf, b.p); // p (N, NH·FOUT)
+      this.kernels.sparseProject(this.x, dropping ? b.xd : this.xValues, rows, w.weightT, hf, b.p); // p (N, NH·FOUT)
     } else {
       const x = this.buf[l - 1].out; // (N, FIN)
       if (dropping) dropDense(x, rows, s.fin, inKey, mode.threshold, mode.scale, b.xd); // xd (N, FIN)
@@ -159,7 +185,7 @@ export class FusedEngine implements GatEngine {
     nodeScores(b.p, rows, s.heads, s.fout, w.attSource, w.attTarget, b.sSrc, b.sTrg); // (N, NH) each
     edgeSoftmax(this.graph, targets, s.heads, b.sSrc, b.sTrg, attKey, mode.threshold, mode.scale, b.alpha, b.alphaD); // (E', NH)
     // Step 3: neighbourhood aggregation                              agg (N, NH, FOUT)
-    aggregate(this.graph, targets, s.heads, s.fout, b.alphaD, b.p, b.agg);
+    this.kernels.aggregate(this.graph, targets, s.heads, s.fout, b.alphaD, b.p, b.agg);
     // Step 4: concat (hidden) or mean over heads (last), + bias, ELU on hidden layers
     applyHeadsForward(targets, s.heads, s.fout, s.concat, b.agg, w.bias, b.out); // (N, NH·FOUT) or (N, FOUT)
   }
@@ -188,7 +214,7 @@ export class FusedEngine implements GatEngine {
     nodeScoresBackward(b.p, rows, s.heads, s.fout, w.attSource, w.attTarget, b.dsSrc, b.dsTrg, b.dP, g.attSource, g.attTarget);
     // Step 1 backward: weight gradient, and the input gradient for the layer below
     if (l === 0) {
-      sparseProjectGradW(this.x, b.xd, rows, b.dP, hf, g.weightT);
+      this.kernels.sparseProjectGradW(this.x, b.xd, rows, b.dP, hf, g.weightT);
     } else {
       denseProjectGrad(b.xd, rows, s.fin, inKey, mode.threshold, mode.scale, w.weightT, hf, b.dP, g.weightT, this.buf[l - 1].dOut);
     }

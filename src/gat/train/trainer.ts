@@ -13,6 +13,7 @@ import { GenericEngine } from '../model/genericEngine';
 import { crossEntropy } from '../model/loss';
 import { allocateParameters, fromNamedTensors, initParameters, layerShapes, parameterNames, toNamedTensors, type GatParameters, type LayerShape } from '../model/parameters';
 import { validateDataset } from '../model/validateDataset';
+import { wasmSimdSupported } from '../kernels/wasmKernels';
 import { validateTrainConfig, type TrainConfig } from './trainConfig';
 
 export interface AnalyzeOutput {
@@ -27,6 +28,8 @@ export interface Trainer {
   readonly backend: BackendName;
   /** 'fused' (typed-array kernels) or 'generic' (TensorFlow.js ops). */
   readonly engine: 'fused' | 'generic';
+  /** Fused engine: whether its hot kernels run as TypeScript loops or WebAssembly SIMD; null for generic. */
+  readonly hotKernels: 'typescript' | 'wasm-simd' | null;
   /** Optimisation steps taken so far (restored by importState). */
   readonly step: number;
   trainEpoch(): { trainLoss: number; trainAcc: number };
@@ -82,8 +85,13 @@ class GatTrainer implements Trainer {
       params: this.params,
       dropout: config.dropout,
       seed: config.seed,
+      hotKernels: backend === 'wasm' && wasmSimdSupported() ? 'wasm-simd' : 'typescript',
     };
     this.impl = engine === 'fused' ? new FusedEngine(this.input) : new GenericEngine(this.input);
+  }
+
+  get hotKernels(): 'typescript' | 'wasm-simd' | null {
+    return this.impl instanceof FusedEngine ? this.impl.hotKernels : null;
   }
 
   get step(): number {

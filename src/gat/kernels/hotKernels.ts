@@ -1,0 +1,25 @@
+/**
+ * The kernels that dominate an epoch, behind one interface with two implementations: TypeScript
+ * loops (the cpu back end) and WebAssembly SIMD (the wasm back end, see wasmKernels.ts). Buffers
+ * the engine passes to them come from `alloc`, so the wasm ones can work on them in place.
+ */
+import type { CsrMatrix } from '../data/graph';
+import type { GatGraph } from '../model/gatGraph';
+import { aggregate } from './attention';
+import { sparseProject, sparseProjectGradW } from './projection';
+
+export interface HotKernels {
+  readonly name: 'typescript' | 'wasm-simd';
+  allocF32(n: number): Float32Array;
+  sparseProject(x: CsrMatrix, xd: Float32Array, rows: Int32Array, wT: Float32Array, hf: number, out: Float32Array): void;
+  sparseProjectGradW(x: CsrMatrix, xd: Float32Array, rows: Int32Array, dOut: Float32Array, hf: number, dwT: Float32Array): void;
+  aggregate(g: GatGraph, targets: Int32Array, heads: number, fout: number, alphaD: Float32Array, p: Float32Array, out: Float32Array): void;
+}
+
+export const typescriptKernels: HotKernels = {
+  name: 'typescript',
+  allocF32: (n) => new Float32Array(n),
+  sparseProject,
+  sparseProjectGradW,
+  aggregate,
+};

@@ -1,0 +1,104 @@
+/**
+ * The hot kernels compiled from wasm/gatKernels.c to WebAssembly SIMD. All buffers live in one
+ * WebAssembly.Memory sized up front (growing it would detach the views the engine holds). Inputs
+ * that live elsewhere are copied in: constant ones (graph, features, node lists) once, the weights
+ * on every call (367 KB for Cora's layer 1: tens of microseconds).
+ */
+import type { CsrMatrix } from '../data/graph';
+import type { GatGraph } from '../model/gatGraph';
+import type { HotKernels } from './hotKernels';
+import { aggregate as aggregateTs } from './attention';
+import { sparseProject as sparseProjectTs, sparseProjectGradW as sparseProjectGradWTs } from './projection';
+import { GAT_KERNELS_WASM_BASE64 } from './wasm/gatKernelsWasm';
+
+interface Exports {
+  sparse_project(indptr: number, indices: number, xd: number, rows: number, nrows: number, wT: number, hf: number, out: number): void;
+  sparse_project_grad_w(indptr: number, indices: number, xd: number, rows: number, nrows: number, dOut: number, hf: number, dwT: number): void;
+  aggregate(rowPtr: number, source: number, targets: number, ntargets: number, heads: number, fout: number, alphaD: number, p: number, out: number): void;
+}
+
+/** The part of the WebAssembly API we use (the ES2022 lib this project compiles against has no types for it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (descriptor: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+const WasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+const PAGE = 65536;
+const RESERVED = 1 << 20; // below this: the C stack (clang puts it at 64 KiB) and nothing of ours
+
+let compiled: object | null = null;
+
+/** Whether this Node can run the SIMD module (validates it once). */
+export function wasmSimdSupported(): boolean {
+  try {
+    compiled ??= new WasmApi.Module(Buffer.from(GAT_KERNELS_WASM_BASE64, 'base64'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Kernels over a fresh memory of at least `bytes` for engine buffers (plus room for copied inputs). */
+export function createWasmKernels(bytes: number, constantBytes: number): HotKernels {
+  if (!wasmSimdSupported() || !compiled) throw new Error('this Node.js cannot run WebAssembly SIMD');
+  const total = RESERVED + bytes + constantBytes + (1 << 20);
+  const memory = new WasmApi.Memory({ initial: Math.ceil(total / PAGE), maximum: Math.ceil(total / PAGE) });
+  const wasm = new WasmApi.Instance(compiled, { env: { memory } }).exports as unknown as Exports;
+  const buffer = memory.buffer;
+  let top = RESERVED;
+  const limit = memory.buffer.byteLength;
+  const take = (byteLength: number): number => {
+    const at = top;
+    top += (byteLength + 15) & ~15; // 16-byte aligned for v128 loads
+    if (top > limit) throw new Error(`wasm kernel memory exhausted (${limit} bytes)`);
+    return at;
+  };
+  const constants = new WeakMap<Int32Array, number>();
+  /** The byte offset of an Int32Array's copy in wasm memory (copied once: these never change). */
+  const constant = (a: Int32Array): number => {
+    if (a.buffer === buffer) return a.byteOffset;
+    let at = constants.get(a);
+    if (at === undefined) {
+      at = take(a.byteLength);
+      new Int32Array(buffer, at, a.length).set(a);
+      constants.set(a, at);
+    }
+    return at;
+  };
+  let staging: Float32Array | null = null;
+  /** A scratch region of n floats in wasm memory (one, reused: grown only by taking a fresh region). */
+  const scratch = (n: number): Float32Array => {
+    if (!staging || staging.length < n) staging = new Float32Array(buffer, take(4 * n), n);
+    return staging.length === n ? staging : staging.subarray(0, n);
+  };
+  const stage = (a: Float32Array): number => {
+    if (a.buffer === buffer) return a.byteOffset;
+    const s = scratch(a.length);
+    s.set(a);
+    return s.byteOffset;
+  };
+  const inMemory = (...arrays: Float32Array[]): boolean => arrays.every((a) => a.buffer === buffer);
+
+  return {
+    name: 'wasm-simd',
+    allocF32: (n) => new Float32Array(buffer, take(4 * n), n),
+    sparseProject(x: CsrMatrix, xd, rows, wT, hf, out) {
+      if (hf % 4 !== 0 || !inMemory(xd, out)) return sparseProjectTs(x, xd, rows, wT, hf, out);
+      wasm.sparse_project(constant(x.indptr), constant(x.indices), xd.byteOffset, constant(rows), rows.length, stage(wT), hf, out.byteOffset);
+    },
+    sparseProjectGradW(x: CsrMatrix, xd, rows, dOut, hf, dwT) {
+      if (hf % 4 !== 0 || !inMemory(xd, dOut)) return sparseProjectGradWTs(x, xd, rows, dOut, hf, dwT);
+      // Accumulate into a zeroed copy in wasm memory, then add it to the caller's gradient.
+      const acc = scratch(dwT.length);
+      acc.fill(0);
+      wasm.sparse_project_grad_w(constant(x.indptr), constant(x.indices), xd.byteOffset, constant(rows), rows.length, dOut.byteOffset, hf, acc.byteOffset);
+      for (let i = 0; i < dwT.length; i++) dwT[i] += acc[i];
+    },
+    aggregate(g: GatGraph, targets, heads, fout, alphaD, p, out) {
+      if (fout % 4 !== 0 || !inMemory(alphaD, p, out)) return aggregateTs(g, targets, heads, fout, alphaD, p, out);
+      wasm.aggregate(constant(g.rowPtr), constant(g.source), constant(targets), targets.length, heads, fout, alphaD.byteOffset, p.byteOffset, out.byteOffset);
+    },
+  };
+}
