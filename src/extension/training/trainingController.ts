@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeTrainingExit, TRAINING_EXIT, type EpochMetrics, type TrainingDoneEvent, type TrainingEvent, type TrainingStartEvent } from '../../protocol/trainingEvents';
@@ -56,6 +57,15 @@ export class TrainingController implements vscode.Disposable {
   /** Starts a training and resolves when it has ended (however it ended). */
   async run(request: TrainingRequest): Promise<LiveTraining | undefined> {
     const outDir = path.resolve(request.outDir);
+    try {
+      // The process runs in the output folder: a configured one that does not exist yet made
+      // the fork fail with a misleading "spawn node ENOENT".
+      await fs.mkdir(outDir, { recursive: true });
+    } catch (err) {
+      void vscode.window.showErrorMessage(`GAT: cannot create the output folder ${outDir}: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+    // No await from this check to active.set below: two quick calls cannot both pass it.
     if (this.active.has(outDir)) {
       void vscode.window.showWarningMessage(`GAT: a training is already running in ${outDir}. Cancel it first, or choose another output folder (setting gat.outputFolder).`);
       return undefined;

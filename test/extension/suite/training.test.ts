@@ -195,6 +195,46 @@ describe('training', function () {
     assert.equal(live.exit?.code, 130);
   });
 
+  it('starts one training when Train on Cora is run twice at once', async () => {
+    await setQuickTrainEpochs(LONG_EPOCHS);
+    const foldersBefore = runFolders();
+    const previous = api.training.latest;
+    const calls = [vscode.commands.executeCommand('gat.trainCora'), vscode.commands.executeCommand('gat.trainCora')];
+    // The refused call returns at once; the other runs until cancelled.
+    await withTimeout('the refused one of two simultaneous gat.trainCora', Promise.race(calls), 10_000);
+    const live = await waitFor('the training to start', () => {
+      const l = api.training.latest;
+      return l !== previous && l?.start ? l : undefined;
+    }, 30_000);
+    api.training.cancelAll();
+    await withTimeout('both gat.trainCora calls', Promise.all(calls), 30_000);
+    assert.equal(live.exit?.code, 130);
+    const added = runFolders().filter((f) => !foldersBefore.includes(f));
+    assert.deepEqual(added, [live.start!.runId], 'exactly one new run folder');
+  });
+
+  it('allows a training in another output folder (gat.outputFolder) meanwhile', async () => {
+    const config = vscode.workspace.getConfiguration('gat');
+    await setQuickTrainEpochs(LONG_EPOCHS);
+    const first = await startTraining(api, 1);
+    try {
+      await setQuickTrainEpochs(QUICK_EPOCHS);
+      await config.update('outputFolder', 'elsewhere', vscode.ConfigurationTarget.Workspace);
+      await withTimeout('a training in another folder', vscode.commands.executeCommand('gat.trainCora'), 60_000);
+      const second = api.training.latest!;
+      assert.notEqual(second, first.live);
+      assert.equal(second.done?.status, 'completed', `exit ${JSON.stringify(second.exit)}`);
+      assert.equal(path.dirname(second.done.runDir), path.join(workspaceDir(), 'elsewhere', 'runs'));
+      assert.equal(api.training.isTraining(workspaceDir()), true, 'the first training should still be running');
+      assert.equal(api.training.isTraining(path.join(workspaceDir(), 'elsewhere')), false);
+    } finally {
+      await config.update('outputFolder', undefined, vscode.ConfigurationTarget.Workspace);
+      api.training.cancelAll();
+      await withTimeout('the first training, cancelled', first.ended, 30_000);
+    }
+    assert.equal(first.live.exit?.code, 130);
+  });
+
   it('reports a killed training process (SIGKILL) and shows the run as interrupted', async () => {
     await setQuickTrainEpochs(LONG_EPOCHS);
     const { ended, live } = await startTraining(api, 2);
