@@ -1,6 +1,6 @@
 // Training through the commands, in the real extension host: a quick run end to end (tree, files,
-// context key), cancel, one training per output folder, a killed training process, and the
-// metrics panel of a finished run. Trainings are short (15 epochs, ~1–3 s) or cancelled early.
+// metrics panel), cancel and resume, the Runs view during a training, one training per output
+// folder, and a killed training process. Trainings are short (15 epochs, ~1–3 s) or cancelled early.
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
@@ -44,7 +44,7 @@ describe('training', function () {
     before(async () => {
       await setQuickTrainEpochs(QUICK_EPOCHS);
       await withTimeout('gat.trainCora', vscode.commands.executeCommand('gat.trainCora'), 60_000);
-      // The end of a training refreshes the Runs view, debounced by 300 ms: wait for that refresh.
+      // The end of a training refreshes the Runs view (coalesced over 300 ms): wait for that refresh.
       const listener = api.runs.onDidChangeTreeData(() => treeRefreshes++);
       try {
         await waitFor('the Runs view to refresh after the training', () => treeRefreshes > 0, 5_000);
