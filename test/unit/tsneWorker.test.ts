@@ -35,7 +35,8 @@ describe('runTsneInWorker', () => {
     const big = gaussianClusters(2708, 7, 7, 3);
     const controller = new AbortController();
     let exitCode: number | undefined;
-    const run = runTsneInWorker(big.points, big.n, big.dims, { iterations: 1_000_000 }, {
+    // Finite iterations: if cancelling ever broke, the test would fail on its own instead of hanging.
+    const run = runTsneInWorker(big.points, big.n, big.dims, { iterations: 20_000 }, {
       signal: controller.signal,
       progressEvery: 10,
       onProgress: () => controller.abort(),

@@ -101,8 +101,9 @@ export class TrainingController implements vscode.Disposable {
         progressReport = (event) => {
           if (event.type !== 'epoch') return;
           const max = live.start?.maxEpochs ?? 0;
-          const increment = max > 0 ? (100 * (event.epoch - reported)) / max : 0;
-          reported = event.epoch;
+          const done = event.epoch + 1; // events count epochs from 0
+          const increment = max > 0 ? (100 * (done - reported)) / max : 0;
+          reported = done;
           progress.report({ increment, message: formatEpoch(event) });
         };
         live.exit = await child.exited;
@@ -140,7 +141,7 @@ export class TrainingController implements vscode.Disposable {
   private updateStatus(live: LiveTraining): void {
     const last = live.epochs[live.epochs.length - 1];
     if (!live.exit) {
-      this.status.text = `$(sync~spin) GAT ${last ? `epoch ${last.epoch} · val ${(100 * last.valAcc).toFixed(1)}%` : 'starting…'}`;
+      this.status.text = `$(sync~spin) GAT ${last ? `epoch ${last.epoch + 1} · val ${(100 * last.valAcc).toFixed(1)}%` : 'starting…'}`;
       this.status.tooltip = 'GAT training in progress: click for the live metrics';
       this.status.show();
     } else if (live.done) {
@@ -184,5 +185,5 @@ export class TrainingController implements vscode.Disposable {
 }
 
 function formatEpoch(m: EpochMetrics): string {
-  return `epoch ${m.epoch} · loss ${m.trainLoss.toFixed(3)} / ${m.valLoss.toFixed(3)} · acc ${(100 * m.trainAcc).toFixed(1)}% / ${(100 * m.valAcc).toFixed(1)}% (train / val)`;
+  return `epoch ${m.epoch + 1} · loss ${m.trainLoss.toFixed(3)} / ${m.valLoss.toFixed(3)} · acc ${(100 * m.trainAcc).toFixed(1)}% / ${(100 * m.valAcc).toFixed(1)}% (train / val)`;
 }
