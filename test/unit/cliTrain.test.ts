@@ -183,6 +183,24 @@ describe('gat train (the real CLI on Cora)', () => {
     assert.deepEqual((await readMetrics(path.join(out, 'runs', runs[1]))).map((m) => m.epoch), [0, 1, 2, 3, 4].map((i) => ckpt.epoch + i));
   });
 
+  it('--resume is exact: resuming from epoch 10 of a 20-epoch run reproduces its metrics and its final model', async () => {
+    const out = tempDir();
+    const full = await runGat(['train', '--num-of-epochs', '20', '--checkpoint-freq', '10', '--seed', '5', '--backend', 'cpu', '--out', out]);
+    assert.equal(full.code, 0, full.stderr);
+    const first = await readRun(onlyRunDir(out));
+    const ckpt = first.artifacts.checkpoints.find((c) => c.endsWith('epoch_10.safetensors'))!;
+    const resumed = await runGat(['train', '--resume', path.join(out, ckpt), '--num-of-epochs', '20', '--backend', 'cpu', '--out', out]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const runs = readdirSync(path.join(out, 'runs')).sort();
+    const second = await readRun(path.join(out, 'runs', runs[1]));
+    const strip = (ms: Awaited<ReturnType<typeof readMetrics>>) => ms.map(({ ms: _ms, ...m }) => m);
+    const straight = strip(await readMetrics(path.join(out, 'runs', runs[0]))).slice(10);
+    assert.deepEqual(strip(await readMetrics(path.join(out, 'runs', runs[1]))), straight);
+    const a = await readModelBinary(path.join(out, first.artifacts.binary!));
+    const b = await readModelBinary(path.join(out, second.artifacts.binary!));
+    assert.deepEqual(b.params.map((t) => Array.from(t.data)), a.params.map((t) => Array.from(t.data)), 'same best model');
+  });
+
   it('a SIGKILL leaves earlier files intact and the run readable as interrupted; a second training in the same folder is refused meanwhile', async () => {
     const out = tempDir();
     const t = startTraining(['--num-of-epochs', '5000', '--console-log-freq', '1', '--checkpoint-freq', '10', '--enable-tensorboard', '--out', out]);

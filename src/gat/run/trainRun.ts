@@ -12,7 +12,7 @@ import { UsageError } from '../cli/args';
 import { edgeStats, degrees, summarize } from '../stats/graphStats';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { createTrainer, type Trainer } from '../train/trainer';
-import { runTrainingLoop } from '../train/trainingLoop';
+import { runTrainingLoop, type LoopState } from '../train/trainingLoop';
 import type { EventSink } from './eventSink';
 import { acquireTrainLock } from './trainLock';
 
@@ -64,7 +64,11 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     trainer = await createTrainer(graph, config, backend.name);
     // Checkpoints are named by epochs completed (pytorch-GAT's epoch + 1), which is also where to restart.
     const startEpoch = resumeFrom ? resumeFrom.epoch : 0;
-    if (resumeFrom) trainer.importState(resumeFrom.params, { step: resumeFrom.optimizer.step, tensors: [...resumeFrom.optimizer.tensors] });
+    if (resumeFrom) {
+      trainer.importState(resumeFrom.params, { step: resumeFrom.optimizer.step, tensors: [...resumeFrom.optimizer.tensors] });
+      trainer.importBest(resumeFrom.optimizer.tensors);
+    }
+    const initialState = resumeFrom ? parseLoopState(resumeFrom.metadata.loopState) : undefined;
 
     const provenance: Provenance = collectProvenance({ dataset: graph.name, datasetChecksums: graph.checksums, config, seed: config.seed, backend: backend.name });
     run = await RunWriter.create({
@@ -89,13 +93,16 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
 
     const activeRun = run;
     const activeTrainer = trainer;
+    let loopState: LoopState | undefined = initialState;
     /** `completed` = number of epochs finished, as in the original's checkpoint names. */
     const saveCheckpoint = async (completed: number): Promise<void> => {
+      const optimizer = activeTrainer.exportOptimizerState();
       const file = await activeRun.saveCheckpoint({
         params: activeTrainer.exportParameters(),
-        optimizer: activeTrainer.exportOptimizerState(),
+        // The best-so-far parameters and the patience state travel too, so --resume is exact.
+        optimizer: { step: optimizer.step, tensors: [...optimizer.tensors, ...activeTrainer.exportBest()] },
         epoch: completed,
-        metadata: provenanceMetadata({ ...provenance, epoch: completed }),
+        metadata: { ...provenanceMetadata({ ...provenance, epoch: completed }), ...(loopState ? { loopState: formatLoopState(loopState) } : {}) },
       });
       tensorboard?.flush();
       sink.emit({ type: 'checkpoint', epoch: completed, path: file });
@@ -106,9 +113,11 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
       maxEpochs: o.numOfEpochs,
       patience: o.patiencePeriod,
       startEpoch,
+      initialState,
       shouldStop: () => cancel.requested,
-      onEpoch: async (m) => {
+      onEpoch: async (m, state) => {
         lastEpoch = m.epoch;
+        loopState = state;
         await activeRun.appendEpoch(m);
         tensorboard?.addEpochMetrics(m);
         sink.emit({ type: 'epoch', ...m });
@@ -166,6 +175,22 @@ function doneEvent(run: RunWriter, status: 'completed' | 'cancelled', epochs: nu
     binaryPath: binary,
     checkpointPath: run.lastCheckpoint,
     wallSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** JSON has no Infinity: the unset bests of a fresh run are stored as null. */
+function formatLoopState(s: LoopState): string {
+  return JSON.stringify(s, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+}
+
+function parseLoopState(text: string | undefined): LoopState | undefined {
+  if (!text) return undefined;
+  const raw = JSON.parse(text) as Record<string, number | null>;
+  return {
+    bestValAcc: raw.bestValAcc ?? -Infinity,
+    bestValLoss: raw.bestValLoss ?? Infinity,
+    bestEpoch: raw.bestEpoch ?? -1,
+    sinceImprovement: raw.sinceImprovement ?? 0,
   };
 }
 

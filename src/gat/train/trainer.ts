@@ -42,6 +42,10 @@ export interface Trainer {
   keepBest(): void;
   /** Puts the remembered best parameters back; false if none were kept. */
   restoreBest(): boolean;
+  /** The remembered best parameters (names prefixed `best.`), for checkpoints; empty if none. */
+  exportBest(): NamedTensor[];
+  /** Restores what exportBest() gave, when resuming. */
+  importBest(tensors: readonly NamedTensor[]): void;
   dispose(): void;
 }
 
@@ -155,6 +159,17 @@ class GatTrainer implements Trainer {
   keepBest(): void {
     if (!this.best) this.best = new Float32Array(this.params.flat.length);
     this.best.set(this.params.flat);
+  }
+
+  exportBest(): NamedTensor[] {
+    return this.best ? toNamedTensors(this.shapes, this.best, 'best.') : [];
+  }
+
+  importBest(tensors: readonly NamedTensor[]): void {
+    if (!tensors.some((t) => t.name.startsWith('best.'))) return;
+    const best = new Float32Array(this.params.flat.length);
+    fromNamedTensors(this.shapes, tensors, best, 'best.');
+    this.best = best;
   }
 
   restoreBest(): boolean {

@@ -12,12 +12,22 @@
 import type { EpochMetrics } from '../../protocol/trainingEvents';
 import type { Trainer } from './trainer';
 
+/** What the patience rule remembers; saved in checkpoints so a resumed run continues exactly. */
+export interface LoopState {
+  readonly bestValAcc: number;
+  readonly bestValLoss: number;
+  readonly bestEpoch: number;
+  readonly sinceImprovement: number;
+}
+
 export interface TrainLoopOptions {
   readonly maxEpochs: number;
   readonly patience: number;
   /** Epoch number to start counting from when resuming (default 0). */
   readonly startEpoch?: number;
-  onEpoch?(m: EpochMetrics): void | Promise<void>;
+  /** The patience state of the run being resumed (the trainer's best parameters are restored separately). */
+  readonly initialState?: LoopState;
+  onEpoch?(m: EpochMetrics, state: LoopState): void | Promise<void>;
   /** Polled before each epoch; true cancels the run. */
   shouldStop?(): boolean;
 }
@@ -37,10 +47,10 @@ const YIELD_EVERY_MS = 50;
 export async function runTrainingLoop(trainer: Trainer, opts: TrainLoopOptions): Promise<TrainLoopResult> {
   if (!(Number.isInteger(opts.maxEpochs) && opts.maxEpochs >= 0)) throw new RangeError(`maxEpochs must be a non-negative integer; got ${opts.maxEpochs}`);
   if (!(Number.isInteger(opts.patience) && opts.patience >= 1)) throw new RangeError(`patience must be a positive integer; got ${opts.patience}`);
-  let bestValAcc = -Infinity;
-  let bestValLoss = Infinity;
-  let bestEpoch = -1;
-  let sinceImprovement = 0;
+  let bestValAcc = opts.initialState?.bestValAcc ?? -Infinity;
+  let bestValLoss = opts.initialState?.bestValLoss ?? Infinity;
+  let bestEpoch = opts.initialState?.bestEpoch ?? -1;
+  let sinceImprovement = opts.initialState?.sinceImprovement ?? 0;
   let stoppedBy: TrainLoopResult['stoppedBy'] = 'maxEpochs';
   let epoch = opts.startEpoch ?? 0;
   let lastYield = performance.now();
@@ -65,7 +75,7 @@ export async function runTrainingLoop(trainer: Trainer, opts: TrainLoopOptions):
     } else {
       sinceImprovement++;
     }
-    await opts.onEpoch?.({ epoch, trainLoss, trainAcc, valLoss: val.loss, valAcc: val.acc, ms });
+    await opts.onEpoch?.({ epoch, trainLoss, trainAcc, valLoss: val.loss, valAcc: val.acc, ms }, { bestValAcc, bestValLoss, bestEpoch, sinceImprovement });
     if (performance.now() - lastYield > YIELD_EVERY_MS) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       lastYield = performance.now();
