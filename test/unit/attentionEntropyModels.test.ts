@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { attentionSnapshotData, entropySnapshotData } from '../../src/gat/analysis/panelData';
+import { computeAnalysis } from '../../src/gat/artifacts/analysis';
+import { collectProvenance } from '../../src/gat/artifacts/provenance';
 import type { AttentionNeighbour } from '../../src/protocol/analysisSnapshots';
 import { attentionDistanceLayout, attentionTooltip, edgeWidth, radialLayout, uniformWeight } from '../../src/webview/attention/attentionModel';
 import { entropyHistogram, entropySummary, summaryText } from '../../src/webview/entropy/entropyModel';
@@ -70,5 +73,50 @@ describe('entropy view-model', () => {
     const peaked = entropySummary(uniform.map((u) => u / 2), uniform);
     assert.ok(peaked.meanGap > 0);
     assert.match(summaryText(peaked), /more peaked than uniform/);
+  });
+});
+
+describe('panel data from an analysis artifact', () => {
+  // A 3-node path 0–1–2 with self-loops; layer 1 has 2 heads, layer 2 one.
+  const src = Int32Array.of(0, 1, 1, 0, 2, 1, 2);
+  const trg = Int32Array.of(0, 0, 1, 1, 1, 2, 2);
+  // Attention per edge (head-minor); softmax groups by target: node 1 has edges 2, 3, 4.
+  const att1 = Float32Array.of(0.5, 0.5, 0.5, 0.5, 0.2, 0.5, 0.3, 0.25, 0.5, 0.25, 0.7, 0.4, 0.3, 0.6);
+  const att2 = Float32Array.of(0.5, 0.5, 0.4, 0.3, 0.3, 0.5, 0.5);
+  const analysis = computeAnalysis({
+    logits: Float32Array.of(1, 0, 0, 1, 0, 1),
+    edgeSource: src,
+    edgeTarget: trg,
+    attention: [att1, att2],
+    heads: [2, 1],
+    labels: Int32Array.of(0, 1, 1),
+    split: { train: Int32Array.of(0), val: Int32Array.of(1), test: Int32Array.of(2) },
+    classNames: ['A', 'B'],
+    provenance: collectProvenance({ dataset: 'tiny', datasetChecksums: {}, config: {}, seed: 1, backend: 'cpu' }),
+  });
+
+  it('gives the attention node 1 pays each neighbour, per head, with its self-loop', () => {
+    const s = attentionSnapshotData('tiny', 'r', analysis, 1, 1);
+    assert.equal(s.heads, 2);
+    const byNode = new Map(s.neighbours.map((n) => [n.node, n]));
+    assert.deepEqual([...byNode.keys()].sort(), [0, 1, 2]);
+    assert.ok(byNode.get(1)!.isSelf);
+    assert.deepEqual(byNode.get(0)!.weights.map((w) => +w.toFixed(4)), [0.3, 0.25]);
+    assert.deepEqual(byNode.get(1)!.weights.map((w) => +w.toFixed(4)), [0.2, 0.5]);
+    for (let h = 0; h < 2; h++) assert.ok(Math.abs(s.neighbours.reduce((a, n) => a + n.weights[h], 0) - 1) < 1e-6, 'sums to 1 per head');
+  });
+
+  it('gives each head\'s per-node entropy next to log(degree + 1)', () => {
+    const e = entropySnapshotData('tiny', 'r', analysis, 1);
+    assert.equal(e.learned.length, 2);
+    assert.ok(Math.abs(e.uniform[1] - Math.log(3)) < 1e-6);
+    assert.ok(e.learned[1][1] < Math.log(3), 'head 1 of node 1 (0.5/0.3/0.25…) is less spread than uniform');
+    const expected = -(0.2 * Math.log(0.2) + 0.5 * Math.log(0.5) + 0.3 * Math.log(0.3));
+    assert.ok(Math.abs(e.learned[0][1] - expected) < 1e-5);
+  });
+
+  it('names the valid range for an unknown node or layer', () => {
+    assert.throws(() => attentionSnapshotData('tiny', 'r', analysis, 3, 1), /node ids are 0 to 2/);
+    assert.throws(() => entropySnapshotData('tiny', 'r', analysis, 3), /layers 1 to 2/);
   });
 });
