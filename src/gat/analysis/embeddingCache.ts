@@ -1,0 +1,56 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from '../io/atomicWrite';
+
+/** The t-SNE settings a user can change; together with the run they key the cache. */
+export interface EmbeddingSettings {
+  readonly perplexity: number;
+  readonly iterations: number;
+  readonly seed: number;
+}
+
+export const DEFAULT_EMBEDDING_SETTINGS: EmbeddingSettings = { perplexity: 30, iterations: 1000, seed: 42 };
+
+export interface CachedEmbedding {
+  readonly format: 'gat-explorer/embedding/1';
+  readonly runId: string;
+  readonly settings: EmbeddingSettings;
+  readonly kl: number;
+  readonly seconds: number;
+  /** (N × 2) interleaved x, y. */
+  readonly embedding: number[];
+}
+
+/** runs/<run-id>/tsne/p30-i1000-s42.json: one file per settings, next to the run's other artifacts. */
+export function embeddingCachePath(runDir: string, s: EmbeddingSettings): string {
+  return path.join(runDir, 'tsne', `p${s.perplexity}-i${s.iterations}-s${s.seed}.json`);
+}
+
+export async function readCachedEmbedding(runDir: string, s: EmbeddingSettings, numNodes: number): Promise<CachedEmbedding | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(embeddingCachePath(runDir, s), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const cached = JSON.parse(text) as CachedEmbedding;
+    // A cache from another format or a different graph is recomputed, not trusted.
+    if (cached.format !== 'gat-explorer/embedding/1' || cached.embedding.length !== 2 * numNodes) return undefined;
+    return cached;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeCachedEmbedding(runDir: string, value: CachedEmbedding): Promise<void> {
+  await writeFileAtomic(embeddingCachePath(runDir, value.settings), JSON.stringify(value));
+}
+
+/** Validates settings typed by a user, with the allowed ranges in the message. */
+export function checkEmbeddingSettings(s: EmbeddingSettings, numNodes: number): void {
+  const maxPerplexity = Math.floor((numNodes - 1) / 3);
+  if (!(Number.isFinite(s.perplexity) && s.perplexity >= 2 && s.perplexity <= maxPerplexity)) throw new RangeError(`perplexity must be between 2 and ${maxPerplexity} for ${numNodes} points; got ${s.perplexity}`);
+  if (!(Number.isInteger(s.iterations) && s.iterations >= 250 && s.iterations <= 10_000)) throw new RangeError(`iterations must be a whole number from 250 to 10000; got ${s.iterations}`);
+  if (!(Number.isInteger(s.seed) && s.seed >= 0)) throw new RangeError(`seed must be a non-negative whole number; got ${s.seed}`);
+}
