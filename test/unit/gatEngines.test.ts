@@ -6,6 +6,9 @@ import type { EngineInput, GatEngine } from '../../src/gat/model/engine';
 import { FusedEngine } from '../../src/gat/model/fusedEngine';
 import { GraphError, buildGatGraph } from '../../src/gat/model/gatGraph';
 import { GenericEngine } from '../../src/gat/model/genericEngine';
+import { typescriptKernels, type HotKernels } from '../../src/gat/kernels/hotKernels';
+import { createWasmKernels } from '../../src/gat/kernels/wasmKernels';
+import { mix32 } from '../../src/gat/model/random';
 import { allocateParameters, initParameters, layerShapes } from '../../src/gat/model/parameters';
 import { tinyGraph } from '../helpers/tinyGraph';
 
@@ -84,6 +87,71 @@ describe('WebAssembly SIMD hot kernels', () => {
       const rs = simd.trainStep(4, gs);
       assert.ok(Math.abs(rt.loss - rs.loss) < 1e-5);
       assertClose(gs, gt, 1e-4, 'gradient');
+    });
+  }
+});
+
+describe('WebAssembly SIMD kernels, one by one', () => {
+  // Shapes on the vector path (heads and features multiples of 4) and off it; scores up to ±spread
+  // so the softmax's exp sees large negative arguments and the ELU both of its sides.
+  const SHAPES = [
+    { heads: 8, fout: 8, spread: 3 },
+    { heads: 4, fout: 4, spread: 60 },
+    { heads: 3, fout: 5, spread: 3 },
+    { heads: 1, fout: 7, spread: 20 },
+  ];
+  for (const { heads, fout, spread } of SHAPES) {
+    it(`${heads} heads × ${fout}: scores, softmax with dropout, attention backward, heads`, () => {
+      const g = buildGatGraph(tinyGraph({ nodes: 40, edges: 120, seed: 9 }));
+      const n = g.numNodes;
+      const e = g.numEdges;
+      const hf = heads * fout;
+      let state = 17;
+      const fill = (a: Float32Array, scale: number): Float32Array => {
+        for (let i = 0; i < a.length; i++) a[i] = scale * (((state = mix32(state + i)) / 4294967296) * 2 - 1);
+        return a;
+      };
+      const wasm = createWasmKernels(4 * 64 * (n * hf + e * heads + 4 * hf), 64 * 1024);
+      // Inputs shared by both implementations (copied into wasm memory), outputs allocated per implementation.
+      const rand = (len: number, scale: number): Float32Array => fill(new Float32Array(len), scale);
+      const p = rand(n * hf, 1);
+      const aSrc = rand(hf, spread / Math.sqrt(fout));
+      const aTrg = rand(hf, spread / Math.sqrt(fout));
+      const dOut = rand(n * hf, 1);
+      const agg = rand(n * hf, 2);
+      const bias = rand(hf, 0.5);
+      const rows = Int32Array.from({ length: n }, (_, i) => i);
+      const targets = Int32Array.from({ length: n / 2 }, (_, i) => 2 * i + 1);
+      const key = mix32(12345);
+      const run = (k: HotKernels): Record<string, Float32Array> => {
+        const copy = (a: Float32Array): Float32Array => {
+          const b = k.allocF32(a.length);
+          b.set(a);
+          return b;
+        };
+        const o = {
+          p: copy(p), aSrc: copy(aSrc), aTrg: copy(aTrg), dOut: copy(dOut), agg: copy(agg), bias: copy(bias),
+          sSrc: k.allocF32(n * heads), sTrg: k.allocF32(n * heads), alpha: k.allocF32(e * heads), alphaD: k.allocF32(e * heads),
+          dP: k.allocF32(n * hf), dsSrc: k.allocF32(n * heads), dsTrg: k.allocF32(n * heads), tmp: k.allocF32(e * heads),
+          daSrc: k.allocF32(hf), daTrg: k.allocF32(hf), out: k.allocF32(n * hf), dAgg: k.allocF32(n * hf), dBias: k.allocF32(hf),
+          alphaEval: k.allocF32(e * heads), alphaDEval: k.allocF32(e * heads),
+        };
+        k.nodeScores(o.p, rows, heads, fout, o.aSrc, o.aTrg, o.sSrc, o.sTrg);
+        k.edgeSoftmax(g, targets, heads, o.sSrc, o.sTrg, key, 0, 1, o.alphaEval, o.alphaDEval);
+        k.edgeSoftmax(g, targets, heads, o.sSrc, o.sTrg, key, 39322, 65536 / (65536 - 39322), o.alpha, o.alphaD);
+        k.attentionBackward(g, targets, heads, fout, o.p, o.dOut, o.alpha, o.alphaD, o.sSrc, o.sTrg, key, 39322, 65536 / (65536 - 39322), o.dP, o.dsSrc, o.dsTrg, o.tmp);
+        k.nodeScoresBackward(o.p, rows, heads, fout, o.aSrc, o.aTrg, o.dsSrc, o.dsTrg, o.dP, o.daSrc, o.daTrg);
+        k.applyHeadsForward(targets, heads, fout, true, o.agg, o.bias, o.out);
+        k.applyHeadsBackward(targets, heads, fout, true, o.out, o.dOut, o.dAgg, o.dBias);
+        return o;
+      };
+      const t = run(typescriptKernels);
+      const w = run(wasm);
+      assert.ok(t.alphaD.some((v, i) => v === 0 && t.alpha[i] !== 0), 'dropout dropped something');
+      assert.ok(t.out.some((v) => v < 0) && t.out.some((v) => v > 0), 'ELU saw both signs');
+      for (const name of ['sSrc', 'sTrg', 'alphaEval', 'alphaDEval', 'alpha', 'alphaD', 'tmp', 'dP', 'dsSrc', 'dsTrg', 'daSrc', 'daTrg', 'out', 'dAgg', 'dBias']) {
+        assertClose(w[name], t[name], 2e-5, name);
+      }
     });
   }
 });

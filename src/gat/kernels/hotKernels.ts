@@ -5,7 +5,8 @@
  */
 import type { CsrMatrix } from '../data/graph';
 import type { GatGraph } from '../model/gatGraph';
-import { aggregate } from './attention';
+import { aggregate, attentionBackward, edgeSoftmax, nodeScores, nodeScoresBackward } from './attention';
+import { applyHeadsBackward, applyHeadsForward } from './elementwise';
 import { sparseProject, sparseProjectGradW } from './projection';
 
 export interface HotKernels {
@@ -14,6 +15,12 @@ export interface HotKernels {
   sparseProject(x: CsrMatrix, xd: Float32Array, rows: Int32Array, wT: Float32Array, hf: number, out: Float32Array): void;
   sparseProjectGradW(x: CsrMatrix, xd: Float32Array, rows: Int32Array, dOut: Float32Array, hf: number, dwT: Float32Array): void;
   aggregate(g: GatGraph, targets: Int32Array, heads: number, fout: number, alphaD: Float32Array, p: Float32Array, out: Float32Array): void;
+  nodeScores: typeof nodeScores;
+  edgeSoftmax: typeof edgeSoftmax;
+  attentionBackward: typeof attentionBackward;
+  nodeScoresBackward: typeof nodeScoresBackward;
+  applyHeadsForward: typeof applyHeadsForward;
+  applyHeadsBackward: typeof applyHeadsBackward;
 }
 
 export const typescriptKernels: HotKernels = {
@@ -22,4 +29,10 @@ export const typescriptKernels: HotKernels = {
   sparseProject,
   sparseProjectGradW,
   aggregate,
+  nodeScores,
+  edgeSoftmax,
+  attentionBackward,
+  nodeScoresBackward,
+  applyHeadsForward,
+  applyHeadsBackward,
 };

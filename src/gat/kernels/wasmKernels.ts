@@ -7,7 +7,8 @@
 import type { CsrMatrix } from '../data/graph';
 import type { GatGraph } from '../model/gatGraph';
 import type { HotKernels } from './hotKernels';
-import { aggregate as aggregateTs } from './attention';
+import * as attentionTs from './attention';
+import * as elementwiseTs from './elementwise';
 import { sparseProject as sparseProjectTs, sparseProjectGradW as sparseProjectGradWTs } from './projection';
 import { GAT_KERNELS_WASM_BASE64 } from './wasm/gatKernelsWasm';
 
@@ -15,6 +16,15 @@ interface Exports {
   sparse_project(indptr: number, indices: number, xd: number, rows: number, nrows: number, wT: number, hf: number, out: number): void;
   sparse_project_grad_w(indptr: number, indices: number, xd: number, rows: number, nrows: number, dOut: number, hf: number, dwT: number): void;
   aggregate(rowPtr: number, source: number, targets: number, ntargets: number, heads: number, fout: number, alphaD: number, p: number, out: number): void;
+  node_scores(p: number, rows: number, nrows: number, heads: number, fout: number, aSrc: number, aTrg: number, sSrc: number, sTrg: number): void;
+  edge_softmax(rowPtr: number, source: number, targets: number, ntargets: number, heads: number, sSrc: number, sTrg: number, key: number, threshold: number, scale: number, alpha: number, alphaD: number): void;
+  attention_backward(
+    rowPtr: number, source: number, targets: number, ntargets: number, heads: number, fout: number, p: number, dOut: number, alpha: number, alphaD: number,
+    sSrc: number, sTrg: number, key: number, threshold: number, scale: number, dP: number, dsSrc: number, dsTrg: number, tmp: number,
+  ): void;
+  node_scores_backward(p: number, rows: number, nrows: number, heads: number, fout: number, aSrc: number, aTrg: number, dsSrc: number, dsTrg: number, dP: number, daSrc: number, daTrg: number): void;
+  heads_concat_elu(targets: number, ntargets: number, hf: number, agg: number, bias: number, out: number): void;
+  heads_concat_elu_backward(targets: number, ntargets: number, hf: number, out: number, dOut: number, dAgg: number, dBias: number): void;
 }
 
 /** The part of the WebAssembly API we use (the ES2022 lib this project compiles against has no types for it). */
@@ -90,6 +100,10 @@ export function createWasmKernels(bytes: number, constantBytes: number): HotKern
     },
     sparseProjectGradW(x: CsrMatrix, xd, rows, dOut, hf, dwT) {
       if (hf % 4 !== 0 || !inMemory(xd, dOut)) return sparseProjectGradWTs(x, xd, rows, dOut, hf, dwT);
+      if (inMemory(dwT)) {
+        wasm.sparse_project_grad_w(constant(x.indptr), constant(x.indices), xd.byteOffset, constant(rows), rows.length, dOut.byteOffset, hf, dwT.byteOffset);
+        return;
+      }
       // Accumulate into a zeroed copy in wasm memory, then add it to the caller's gradient.
       const acc = scratch(dwT.length);
       acc.fill(0);
@@ -97,8 +111,39 @@ export function createWasmKernels(bytes: number, constantBytes: number): HotKern
       for (let i = 0; i < dwT.length; i++) dwT[i] += acc[i];
     },
     aggregate(g: GatGraph, targets, heads, fout, alphaD, p, out) {
-      if (fout % 4 !== 0 || !inMemory(alphaD, p, out)) return aggregateTs(g, targets, heads, fout, alphaD, p, out);
+      if (fout % 4 !== 0 || !inMemory(alphaD, p, out)) return attentionTs.aggregate(g, targets, heads, fout, alphaD, p, out);
       wasm.aggregate(constant(g.rowPtr), constant(g.source), constant(targets), targets.length, heads, fout, alphaD.byteOffset, p.byteOffset, out.byteOffset);
+    },
+    nodeScores(p, rows, heads, fout, aSrc, aTrg, sSrc, sTrg) {
+      if (!inMemory(p, aSrc, aTrg, sSrc, sTrg)) return attentionTs.nodeScores(p, rows, heads, fout, aSrc, aTrg, sSrc, sTrg);
+      wasm.node_scores(p.byteOffset, constant(rows), rows.length, heads, fout, aSrc.byteOffset, aTrg.byteOffset, sSrc.byteOffset, sTrg.byteOffset);
+    },
+    edgeSoftmax(g, targets, heads, sSrc, sTrg, key, threshold, scale, alpha, alphaD) {
+      if (!inMemory(sSrc, sTrg, alpha, alphaD)) return attentionTs.edgeSoftmax(g, targets, heads, sSrc, sTrg, key, threshold, scale, alpha, alphaD);
+      wasm.edge_softmax(constant(g.rowPtr), constant(g.source), constant(targets), targets.length, heads, sSrc.byteOffset, sTrg.byteOffset, key | 0, threshold, scale, alpha.byteOffset, alphaD.byteOffset);
+    },
+    attentionBackward(g, targets, heads, fout, p, dOut, alpha, alphaD, sSrc, sTrg, key, threshold, scale, dP, dsSrc, dsTrg, tmp) {
+      if (!inMemory(p, dOut, alpha, alphaD, sSrc, sTrg, dP, dsSrc, dsTrg, tmp)) {
+        return attentionTs.attentionBackward(g, targets, heads, fout, p, dOut, alpha, alphaD, sSrc, sTrg, key, threshold, scale, dP, dsSrc, dsTrg, tmp);
+      }
+      wasm.attention_backward(
+        constant(g.rowPtr), constant(g.source), constant(targets), targets.length, heads, fout, p.byteOffset, dOut.byteOffset, alpha.byteOffset, alphaD.byteOffset,
+        sSrc.byteOffset, sTrg.byteOffset, key | 0, threshold, scale, dP.byteOffset, dsSrc.byteOffset, dsTrg.byteOffset, tmp.byteOffset,
+      );
+    },
+    nodeScoresBackward(p, rows, heads, fout, aSrc, aTrg, dsSrc, dsTrg, dP, daSrc, daTrg) {
+      if (!inMemory(p, aSrc, aTrg, dsSrc, dsTrg, dP, daSrc, daTrg)) return attentionTs.nodeScoresBackward(p, rows, heads, fout, aSrc, aTrg, dsSrc, dsTrg, dP, daSrc, daTrg);
+      wasm.node_scores_backward(p.byteOffset, constant(rows), rows.length, heads, fout, aSrc.byteOffset, aTrg.byteOffset, dsSrc.byteOffset, dsTrg.byteOffset, dP.byteOffset, daSrc.byteOffset, daTrg.byteOffset);
+    },
+    applyHeadsForward(targets, heads, fout, concat, agg, bias, out) {
+      const hf = heads * fout;
+      if (!concat || hf % 4 !== 0 || !inMemory(agg, bias, out)) return elementwiseTs.applyHeadsForward(targets, heads, fout, concat, agg, bias, out);
+      wasm.heads_concat_elu(constant(targets), targets.length, hf, agg.byteOffset, bias.byteOffset, out.byteOffset);
+    },
+    applyHeadsBackward(targets, heads, fout, concat, out, dOut, dAgg, dBias) {
+      const hf = heads * fout;
+      if (!concat || hf % 4 !== 0 || !inMemory(out, dOut, dAgg, dBias)) return elementwiseTs.applyHeadsBackward(targets, heads, fout, concat, out, dOut, dAgg, dBias);
+      wasm.heads_concat_elu_backward(constant(targets), targets.length, hf, out.byteOffset, dOut.byteOffset, dAgg.byteOffset, dBias.byteOffset);
     },
   };
 }

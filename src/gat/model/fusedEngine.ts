@@ -9,15 +9,13 @@
  * node id; only the rows of the current plan are valid.
  */
 import type { CsrMatrix } from '../data/graph';
-import { attentionBackward, edgeSoftmax, nodeScores, nodeScoresBackward } from '../kernels/attention';
-import { applyHeadsForward, applyHeadsBackward } from '../kernels/elementwise';
 import { typescriptKernels, type HotKernels } from '../kernels/hotKernels';
 import { denseProject, denseProjectGrad, dropDense, dropSparseInput } from '../kernels/projection';
 import { createWasmKernels } from '../kernels/wasmKernels';
 import type { AnalyzeResult, EngineInput, GatEngine, StepResult } from './engine';
 import { allNodes, inNeighbourhood, type GatGraph } from './gatGraph';
 import { crossEntropy } from './loss';
-import { allocateParameters, type LayerShape } from './parameters';
+import { allocateParameters, type GatParameters, type LayerShape } from './parameters';
 import { STREAM, dropoutSpec, layerStream, streamKey } from './random';
 
 /** Which nodes each layer computes so that the last layer's `targets` get outputs. */
@@ -61,6 +59,10 @@ export class FusedEngine implements GatEngine {
   private readonly trainPlan: Plan;
   private readonly kernels: HotKernels;
   private readonly xValues: Float32Array; // the features' non-zeros, in kernel memory (eval-mode input)
+  /** The parameters the kernels read: input.params itself, or (wasm) a copy in kernel memory refreshed per call. */
+  private readonly params: GatParameters;
+  /** wasm: the gradient is computed in kernel memory, then copied out; null when kernels write the caller's buffer. */
+  private readonly gradBuf: Float32Array | null;
 
   constructor(private readonly input: EngineInput) {
     this.graph = input.graph;
@@ -87,7 +89,10 @@ export class FusedEngine implements GatEngine {
     });
     this.xValues = this.kernels.allocF32(this.x.values.length);
     this.xValues.set(this.x.values);
-    this.tmp = new Float32Array(e * Math.max(...this.shapes.map((s) => s.heads)));
+    this.tmp = this.kernels.allocF32(e * Math.max(...this.shapes.map((s) => s.heads)));
+    const mirrored = this.kernels.name === 'wasm-simd';
+    this.params = mirrored ? allocateParameters(this.shapes, this.kernels.allocF32(input.params.flat.length)) : input.params;
+    this.gradBuf = mirrored ? this.kernels.allocF32(input.params.flat.length) : null;
     this.trainPlan = this.planFor(input.trainNodes);
   }
 
@@ -95,20 +100,24 @@ export class FusedEngine implements GatEngine {
     const { threshold, scale } = dropoutSpec(this.input.dropout);
     const mode: Mode = { step, threshold, scale };
     const plan = this.trainPlan;
+    this.syncParameters();
     for (let l = 0; l < this.shapes.length; l++) this.forwardLayer(l, plan, mode);
     const last = this.shapes.length - 1;
     const logits = this.buf[last].out;
     const dLogits = this.buf[last].dOut;
     const train = this.input.trainNodes;
     const result = crossEntropy(logits, this.shapes[last].fout, train, this.input.labels, true, dLogits);
-    grad.fill(0);
-    const g = allocateParameters(this.shapes, grad);
+    const gradOut = this.gradBuf ?? grad;
+    gradOut.fill(0);
+    const g = allocateParameters(this.shapes, gradOut);
     for (let l = last; l >= 0; l--) this.backwardLayer(l, plan, mode, g.layers[l]);
+    if (this.gradBuf) grad.set(this.gradBuf);
     return result;
   }
 
   predict(nodes: Int32Array): Float32Array {
     const plan = this.planFor(nodes);
+    this.syncParameters();
     for (let l = 0; l < this.shapes.length; l++) this.forwardLayer(l, plan, EVAL);
     const c = this.shapes[this.shapes.length - 1].fout;
     const logits = this.buf[this.shapes.length - 1].out;
@@ -127,10 +136,16 @@ export class FusedEngine implements GatEngine {
     this.plans.clear();
   }
 
+  /** Copies the caller's parameters into kernel memory (wasm), once per step or prediction. */
+  private syncParameters(): void {
+    if (this.params !== this.input.params) this.params.flat.set(this.input.params.flat);
+  }
+
   /** The hot kernels, with room in their memory for every buffer, the inputs and a few node plans. */
   private makeKernels(sizes: Record<string, number>[], input: EngineInput): HotKernels {
     if (input.hotKernels !== 'wasm-simd') return typescriptKernels;
-    const floats = sizes.reduce((a, sz) => a + Object.values(sz).reduce((x, y) => x + y + 4, 0), 0);
+    const tmp = this.graph.numEdges * Math.max(...this.shapes.map((s) => s.heads));
+    const floats = sizes.reduce((a, sz) => a + Object.values(sz).reduce((x, y) => x + y + 4, 0), 0) + tmp + 2 * (input.params.flat.length + 4);
     const n = this.graph.numNodes;
     const maxW = Math.max(...this.shapes.map((s) => s.fin * s.heads * s.fout));
     const constants = this.x.indptr.length + this.x.indices.length + this.x.values.length + this.graph.rowPtr.length + this.graph.source.length + 8 * 2 * this.shapes.length * n + maxW;
@@ -162,7 +177,7 @@ export class FusedEngine implements GatEngine {
   private forwardLayer(l: number, plan: Plan, mode: Mode): void {
     const s = this.shapes[l];
     const b = this.buf[l];
-    const w = this.input.params.layers[l];
+    const w = this.params.layers[l];
     const hf = s.heads * s.fout;
     const seed = this.input.seed;
     const rows = plan.rows[l];
@@ -182,18 +197,18 @@ export class FusedEngine implements GatEngine {
       denseProject(dropping ? b.xd : x, rows, s.fin, w.weightT, hf, b.p); // p (N, NH·FOUT)
     }
     // Step 2: edge attention: per-node scores, LeakyReLU per edge, softmax per neighbourhood, dropout
-    nodeScores(b.p, rows, s.heads, s.fout, w.attSource, w.attTarget, b.sSrc, b.sTrg); // (N, NH) each
-    edgeSoftmax(this.graph, targets, s.heads, b.sSrc, b.sTrg, attKey, mode.threshold, mode.scale, b.alpha, b.alphaD); // (E', NH)
+    this.kernels.nodeScores(b.p, rows, s.heads, s.fout, w.attSource, w.attTarget, b.sSrc, b.sTrg); // (N, NH) each
+    this.kernels.edgeSoftmax(this.graph, targets, s.heads, b.sSrc, b.sTrg, attKey, mode.threshold, mode.scale, b.alpha, b.alphaD); // (E', NH)
     // Step 3: neighbourhood aggregation                              agg (N, NH, FOUT)
     this.kernels.aggregate(this.graph, targets, s.heads, s.fout, b.alphaD, b.p, b.agg);
     // Step 4: concat (hidden) or mean over heads (last), + bias, ELU on hidden layers
-    applyHeadsForward(targets, s.heads, s.fout, s.concat, b.agg, w.bias, b.out); // (N, NH·FOUT) or (N, FOUT)
+    this.kernels.applyHeadsForward(targets, s.heads, s.fout, s.concat, b.agg, w.bias, b.out); // (N, NH·FOUT) or (N, FOUT)
   }
 
   private backwardLayer(l: number, plan: Plan, mode: Mode, g: { weightT: Float32Array; attSource: Float32Array; attTarget: Float32Array; bias: Float32Array }): void {
     const s = this.shapes[l];
     const b = this.buf[l];
-    const w = this.input.params.layers[l];
+    const w = this.params.layers[l];
     const hf = s.heads * s.fout;
     const seed = this.input.seed;
     const rows = plan.rows[l];
@@ -202,16 +217,16 @@ export class FusedEngine implements GatEngine {
     const attKey = streamKey(seed, mode.step, layerStream(STREAM.attentionDropout, l));
 
     // Step 4 backward: ELU / mean and bias                           dOut -> dAgg (N, NH·FOUT)
-    applyHeadsBackward(targets, s.heads, s.fout, s.concat, b.out, b.dOut, b.dAgg, g.bias);
+    this.kernels.applyHeadsBackward(targets, s.heads, s.fout, s.concat, b.out, b.dOut, b.dAgg, g.bias);
     // Steps 3 + 2 backward: messages into dP, scores into dsSrc/dsTrg
     b.dP.fill(0);
     b.dsSrc.fill(0);
     b.dsTrg.fill(0);
-    attentionBackward(
+    this.kernels.attentionBackward(
       this.graph, targets, s.heads, s.fout, b.p, b.dAgg, b.alpha, b.alphaD, b.sSrc, b.sTrg,
       attKey, mode.threshold, mode.scale, b.dP, b.dsSrc, b.dsTrg, this.tmp,
     );
-    nodeScoresBackward(b.p, rows, s.heads, s.fout, w.attSource, w.attTarget, b.dsSrc, b.dsTrg, b.dP, g.attSource, g.attTarget);
+    this.kernels.nodeScoresBackward(b.p, rows, s.heads, s.fout, w.attSource, w.attTarget, b.dsSrc, b.dsTrg, b.dP, g.attSource, g.attTarget);
     // Step 1 backward: weight gradient, and the input gradient for the layer below
     if (l === 0) {
       this.kernels.sparseProjectGradW(this.x, b.xd, rows, b.dP, hf, g.weightT);

@@ -101,3 +101,321 @@ void aggregate(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 nta
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Attention, heads and layer-2 kernels. Vectorised across heads (edge arrays are head-minor) or
+// across features; a scalar path covers shapes the vector one does not.
+
+#define SLOPE 0.2f
+#define GOLDEN 0x9e3779b1u
+
+// exp(x) for f32x4 (Cephes expf: range reduction by ln 2, degree-6 polynomial; ~1 ulp).
+// Inputs below -87.3 give 2^-126 · e^r (≈ 1e-38) instead of a denormal or 0.
+static inline v128_t vexp_parts(v128_t x, v128_t *pow2n) {
+  x = wasm_f32x4_pmin(wasm_f32x4_splat(88.3762626647949f), wasm_f32x4_pmax(wasm_f32x4_splat(-87.3365447505531f), x));
+  v128_t fx = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)));
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(fx, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(fx, wasm_f32x4_splat(-2.12194440e-4f)));
+  v128_t y = wasm_f32x4_splat(1.9875691500E-4f);
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, r), wasm_f32x4_splat(1.3981999507E-3f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, r), wasm_f32x4_splat(8.3334519073E-3f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, r), wasm_f32x4_splat(4.1665795894E-2f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, r), wasm_f32x4_splat(1.6666665459E-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, r), wasm_f32x4_splat(5.0000001201E-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(y, r), r), r); // e^r − 1
+  v128_t n = wasm_i32x4_trunc_sat_f32x4(fx);
+  *pow2n = wasm_i32x4_shl(wasm_i32x4_add(n, wasm_i32x4_splat(127)), 23);
+  return y;
+}
+
+static inline v128_t vexp(v128_t x) {
+  v128_t p;
+  v128_t q = vexp_parts(x, &p);
+  return wasm_f32x4_mul(wasm_f32x4_add(q, wasm_f32x4_splat(1.0f)), p);
+}
+
+// expm1(x) = 2^n (e^r − 1) + (2^n − 1): exact to rounding near 0 (n = 0 there).
+static inline v128_t vexpm1(v128_t x) {
+  v128_t p;
+  v128_t q = vexp_parts(x, &p);
+  return wasm_f32x4_add(wasm_f32x4_mul(q, p), wasm_f32x4_sub(p, wasm_f32x4_splat(1.0f)));
+}
+
+static inline f32 sexp(f32 x) { return wasm_f32x4_extract_lane(vexp(wasm_f32x4_splat(x)), 0); }
+
+// murmur3's finaliser on 4 lanes (random.ts mix32)
+static inline v128_t vmix32(v128_t x) {
+  x = wasm_v128_xor(x, wasm_u32x4_shr(x, 16));
+  x = wasm_i32x4_mul(x, wasm_i32x4_splat((i32)0x85ebca6bu));
+  x = wasm_v128_xor(x, wasm_u32x4_shr(x, 13));
+  x = wasm_i32x4_mul(x, wasm_i32x4_splat((i32)0xc2b2ae35u));
+  return wasm_v128_xor(x, wasm_u32x4_shr(x, 16));
+}
+
+static inline unsigned smix32(unsigned x) {
+  x ^= x >> 16;
+  x *= 0x85ebca6bu;
+  x ^= x >> 13;
+  x *= 0xc2b2ae35u;
+  return x ^ (x >> 16);
+}
+
+// All-ones lanes where element k, k+1, k+2, k+3 of stream `key` survives dropout (random.ts maskAt).
+static inline v128_t vkeep(i32 key, i32 k, i32 threshold) {
+  v128_t idx = wasm_i32x4_add(wasm_i32x4_splat(k), wasm_i32x4_make(0, 1, 2, 3));
+  v128_t w = vmix32(wasm_v128_xor(wasm_i32x4_splat(key), wasm_i32x4_mul(idx, wasm_i32x4_splat((i32)GOLDEN))));
+  return wasm_i32x4_ge(wasm_u32x4_shr(w, 16), wasm_i32x4_splat(threshold));
+}
+
+static inline i32 skeep(i32 key, i32 k, i32 threshold) {
+  return (i32)(smix32((unsigned)key ^ ((unsigned)k * GOLDEN)) >> 16) >= threshold;
+}
+
+// [Σa, Σb, Σc, Σd]: the horizontal sums of four vectors
+static inline v128_t hsum4(v128_t a, v128_t b, v128_t c, v128_t d) {
+  v128_t ab = wasm_f32x4_add(wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), wasm_i32x4_shuffle(a, b, 2, 6, 3, 7));
+  v128_t cd = wasm_f32x4_add(wasm_i32x4_shuffle(c, d, 0, 4, 1, 5), wasm_i32x4_shuffle(c, d, 2, 6, 3, 7));
+  return wasm_f32x4_add(wasm_i32x4_shuffle(ab, cd, 0, 1, 4, 5), wasm_i32x4_shuffle(ab, cd, 2, 3, 6, 7));
+}
+
+// Σ_d a[d] · b[d] over n floats, n % 4 == 0
+static inline v128_t vdot(const f32 *a, const f32 *b, i32 n) {
+  v128_t s = wasm_f32x4_mul(wasm_v128_load(a), wasm_v128_load(b));
+  for (i32 d = 4; d < n; d += 4) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load(a + d), wasm_v128_load(b + d)));
+  return s;
+}
+
+static inline f32 sdot(const f32 *a, const f32 *b, i32 n) {
+  f32 s = 0;
+  for (i32 d = 0; d < n; d++) s += a[d] * b[d];
+  return s;
+}
+
+// sSrc[i, h] = <p[i, h, :], aSrc[h, :]>, sTrg likewise, for i in rows.
+void node_scores(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i32 fout, const f32 *aSrc, const f32 *aTrg, f32 *sSrc, f32 *sTrg) {
+  i32 hf = heads * fout;
+  int vec = heads % 4 == 0 && fout % 4 == 0;
+  for (i32 r = 0; r < nrows; r++) {
+    i32 i = rows[r];
+    const f32 *pi = p + (long)i * hf;
+    if (vec) {
+      for (i32 h = 0; h < heads; h += 4) {
+        const f32 *q = pi + h * fout;
+        const f32 *as = aSrc + h * fout, *at = aTrg + h * fout;
+        v128_t s = hsum4(vdot(q, as, fout), vdot(q + fout, as + fout, fout), vdot(q + 2 * fout, as + 2 * fout, fout), vdot(q + 3 * fout, as + 3 * fout, fout));
+        v128_t t = hsum4(vdot(q, at, fout), vdot(q + fout, at + fout, fout), vdot(q + 2 * fout, at + 2 * fout, fout), vdot(q + 3 * fout, at + 3 * fout, fout));
+        wasm_v128_store(sSrc + (long)i * heads + h, s);
+        wasm_v128_store(sTrg + (long)i * heads + h, t);
+      }
+    } else {
+      for (i32 h = 0; h < heads; h++) {
+        sSrc[(long)i * heads + h] = sdot(pi + h * fout, aSrc + h * fout, fout);
+        sTrg[(long)i * heads + h] = sdot(pi + h * fout, aTrg + h * fout, fout);
+      }
+    }
+  }
+}
+
+// Per target i and head h: alpha = softmax over edges j → i of LeakyReLU(sSrc[j] + sTrg[i]);
+// alphaD = alpha · dropout mask (index e·NH + h). threshold 0: no dropout.
+void edge_softmax(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 ntargets, i32 heads,
+                  const f32 *sSrc, const f32 *sTrg, i32 key, i32 threshold, f32 scale, f32 *alpha, f32 *alphaD) {
+  v128_t vscale = wasm_f32x4_splat(scale), slope = wasm_f32x4_splat(SLOPE);
+  for (i32 r = 0; r < ntargets; r++) {
+    i32 i = targets[r];
+    i32 e0 = rowPtr[i], e1 = rowPtr[i + 1];
+    i32 h = 0;
+    for (; h + 4 <= heads; h += 4) {
+      v128_t st = wasm_v128_load(sTrg + (long)i * heads + h);
+      v128_t mx = wasm_f32x4_splat(-__builtin_inff());
+      for (i32 e = e0; e < e1; e++) {
+        v128_t z = wasm_f32x4_add(wasm_v128_load(sSrc + (long)source[e] * heads + h), st);
+        v128_t y = wasm_f32x4_pmax(z, wasm_f32x4_mul(slope, z));
+        wasm_v128_store(alpha + (long)e * heads + h, y);
+        mx = wasm_f32x4_pmax(mx, y);
+      }
+      v128_t sum = wasm_f32x4_splat(0);
+      for (i32 e = e0; e < e1; e++) {
+        f32 *a = alpha + (long)e * heads + h;
+        v128_t x = vexp(wasm_f32x4_sub(wasm_v128_load(a), mx));
+        wasm_v128_store(a, x);
+        sum = wasm_f32x4_add(sum, x);
+      }
+      v128_t inv = wasm_f32x4_div(wasm_f32x4_splat(1.0f), sum);
+      for (i32 e = e0; e < e1; e++) {
+        i32 k = e * heads + h;
+        v128_t a = wasm_f32x4_mul(wasm_v128_load(alpha + k), inv);
+        wasm_v128_store(alpha + k, a);
+        if (threshold == 0) wasm_v128_store(alphaD + k, a);
+        else wasm_v128_store(alphaD + k, wasm_v128_and(wasm_f32x4_mul(a, vscale), vkeep(key, k, threshold)));
+      }
+    }
+    for (; h < heads; h++) {
+      f32 st = sTrg[(long)i * heads + h];
+      f32 mx = -__builtin_inff();
+      for (i32 e = e0; e < e1; e++) {
+        f32 z = sSrc[(long)source[e] * heads + h] + st;
+        f32 y = z > SLOPE * z ? z : SLOPE * z;
+        alpha[(long)e * heads + h] = y;
+        mx = mx > y ? mx : y;
+      }
+      f32 sum = 0;
+      for (i32 e = e0; e < e1; e++) {
+        f32 x = sexp(alpha[(long)e * heads + h] - mx);
+        alpha[(long)e * heads + h] = x;
+        sum += x;
+      }
+      f32 inv = 1.0f / sum;
+      for (i32 e = e0; e < e1; e++) {
+        i32 k = e * heads + h;
+        f32 a = alpha[k] * inv;
+        alpha[k] = a;
+        alphaD[k] = threshold == 0 ? a : skeep(key, k, threshold) ? a * scale : 0.0f;
+      }
+    }
+  }
+}
+
+// Backward of edge_softmax + aggregate for targets: dP[j] += alphaD · dOut[i] (messages),
+// dsSrc[j], dsTrg[i] (scores). tmp: E'·NH floats. Vector path: heads % 4 == 0, fout % 4 == 0, heads <= 64.
+void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 ntargets, i32 heads, i32 fout,
+                        const f32 *p, const f32 *dOut, const f32 *alpha, const f32 *alphaD, const f32 *sSrc, const f32 *sTrg,
+                        i32 key, i32 threshold, f32 scale, f32 *dP, f32 *dsSrc, f32 *dsTrg, f32 *tmp) {
+  i32 hf = heads * fout;
+  v128_t vscale = wasm_f32x4_splat(scale), slope = wasm_f32x4_splat(SLOPE), one = wasm_f32x4_splat(1.0f);
+  if (heads % 4 == 0 && fout % 4 == 0 && heads <= 64) {
+    v128_t dot[16];
+    for (i32 r = 0; r < ntargets; r++) {
+      i32 i = targets[r];
+      i32 e0 = rowPtr[i], e1 = rowPtr[i + 1];
+      const f32 *g = dOut + (long)i * hf;
+      for (i32 hb = 0; hb < heads / 4; hb++) dot[hb] = wasm_f32x4_splat(0);
+      for (i32 e = e0; e < e1; e++) {
+        i32 j = source[e];
+        const f32 *pj = p + (long)j * hf;
+        f32 *dPj = dP + (long)j * hf;
+        for (i32 h = 0; h < heads; h += 4) {
+          i32 k = e * heads + h;
+          v128_t part[4];
+          for (i32 q = 0; q < 4; q++) {
+            i32 o = (h + q) * fout;
+            v128_t a = wasm_f32x4_splat(alphaD[k + q]);
+            v128_t s = wasm_f32x4_splat(0);
+            for (i32 d = 0; d < fout; d += 4) {
+              v128_t gd = wasm_v128_load(g + o + d);
+              s = wasm_f32x4_add(s, wasm_f32x4_mul(gd, wasm_v128_load(pj + o + d)));
+              wasm_v128_store(dPj + o + d, wasm_f32x4_add(wasm_v128_load(dPj + o + d), wasm_f32x4_mul(a, gd)));
+            }
+            part[q] = s;
+          }
+          v128_t dA = wasm_f32x4_mul(hsum4(part[0], part[1], part[2], part[3]), vscale);
+          if (threshold != 0) dA = wasm_v128_and(dA, vkeep(key, k, threshold));
+          wasm_v128_store(tmp + k, dA);
+          dot[h / 4] = wasm_f32x4_add(dot[h / 4], wasm_f32x4_mul(wasm_v128_load(alpha + k), dA));
+        }
+      }
+      for (i32 h = 0; h < heads; h += 4) {
+        v128_t st = wasm_v128_load(sTrg + (long)i * heads + h);
+        v128_t dT = wasm_f32x4_splat(0);
+        for (i32 e = e0; e < e1; e++) {
+          i32 k = e * heads + h;
+          i32 j = source[e] * heads + h;
+          v128_t z = wasm_f32x4_add(wasm_v128_load(sSrc + j), st);
+          v128_t lr = wasm_v128_bitselect(one, slope, wasm_f32x4_gt(z, wasm_f32x4_splat(0)));
+          v128_t dZ = wasm_f32x4_mul(wasm_f32x4_mul(wasm_v128_load(alpha + k), wasm_f32x4_sub(wasm_v128_load(tmp + k), dot[h / 4])), lr);
+          wasm_v128_store(dsSrc + j, wasm_f32x4_add(wasm_v128_load(dsSrc + j), dZ));
+          dT = wasm_f32x4_add(dT, dZ);
+        }
+        wasm_v128_store(dsTrg + (long)i * heads + h, wasm_f32x4_add(wasm_v128_load(dsTrg + (long)i * heads + h), dT));
+      }
+    }
+    return;
+  }
+  for (i32 r = 0; r < ntargets; r++) {
+    i32 i = targets[r];
+    i32 e0 = rowPtr[i], e1 = rowPtr[i + 1];
+    for (i32 h = 0; h < heads; h++) {
+      const f32 *g = dOut + (long)i * hf + h * fout;
+      f32 dot = 0;
+      for (i32 e = e0; e < e1; e++) {
+        i32 k = e * heads + h;
+        long s = (long)source[e] * hf + h * fout;
+        f32 aD = alphaD[k], dAD = 0;
+        for (i32 d = 0; d < fout; d++) {
+          dAD += g[d] * p[s + d];
+          dP[s + d] += aD * g[d];
+        }
+        f32 dA = threshold == 0 ? dAD * scale : skeep(key, k, threshold) ? dAD * scale : 0.0f;
+        tmp[k] = dA;
+        dot += alpha[k] * dA;
+      }
+      f32 st = sTrg[(long)i * heads + h], dT = 0;
+      for (i32 e = e0; e < e1; e++) {
+        i32 k = e * heads + h;
+        long j = (long)source[e] * heads + h;
+        f32 z = sSrc[j] + st;
+        f32 dZ = alpha[k] * (tmp[k] - dot) * (z > 0 ? 1.0f : SLOPE);
+        dsSrc[j] += dZ;
+        dT += dZ;
+      }
+      dsTrg[(long)i * heads + h] += dT;
+    }
+  }
+}
+
+// Backward of node_scores for rows: dP[i, h, :] += dsSrc·aSrc + dsTrg·aTrg; daSrc[h, :] += dsSrc · p[i, h, :], daTrg likewise.
+void node_scores_backward(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i32 fout, const f32 *aSrc, const f32 *aTrg,
+                          const f32 *dsSrc, const f32 *dsTrg, f32 *dP, f32 *daSrc, f32 *daTrg) {
+  i32 hf = heads * fout;
+  int vec = fout % 4 == 0;
+  for (i32 r = 0; r < nrows; r++) {
+    i32 i = rows[r];
+    for (i32 h = 0; h < heads; h++) {
+      f32 gs = dsSrc[(long)i * heads + h], gt = dsTrg[(long)i * heads + h];
+      long o = (long)i * hf + h * fout;
+      i32 a = h * fout;
+      if (vec) {
+        v128_t vgs = wasm_f32x4_splat(gs), vgt = wasm_f32x4_splat(gt);
+        for (i32 d = 0; d < fout; d += 4) {
+          v128_t v = wasm_v128_load(p + o + d);
+          v128_t as = wasm_v128_load(aSrc + a + d), at = wasm_v128_load(aTrg + a + d);
+          wasm_v128_store(dP + o + d, wasm_f32x4_add(wasm_v128_load(dP + o + d), wasm_f32x4_add(wasm_f32x4_mul(vgs, as), wasm_f32x4_mul(vgt, at))));
+          wasm_v128_store(daSrc + a + d, wasm_f32x4_add(wasm_v128_load(daSrc + a + d), wasm_f32x4_mul(vgs, v)));
+          wasm_v128_store(daTrg + a + d, wasm_f32x4_add(wasm_v128_load(daTrg + a + d), wasm_f32x4_mul(vgt, v)));
+        }
+      } else {
+        for (i32 d = 0; d < fout; d++) {
+          f32 v = p[o + d];
+          dP[o + d] += gs * aSrc[a + d] + gt * aTrg[a + d];
+          daSrc[a + d] += gs * v;
+          daTrg[a + d] += gt * v;
+        }
+      }
+    }
+  }
+}
+
+// out[i, c] = ELU(agg[i, c] + bias[c]) for i in targets (the concat step of hidden layers). hf % 4 == 0.
+void heads_concat_elu(const i32 *targets, i32 ntargets, i32 hf, const f32 *agg, const f32 *bias, f32 *out) {
+  v128_t zero = wasm_f32x4_splat(0);
+  for (i32 r = 0; r < ntargets; r++) {
+    long o = (long)targets[r] * hf;
+    for (i32 c = 0; c < hf; c += 4) {
+      v128_t v = wasm_f32x4_add(wasm_v128_load(agg + o + c), wasm_v128_load(bias + c));
+      wasm_v128_store(out + o + c, wasm_v128_bitselect(v, vexpm1(v), wasm_f32x4_gt(v, zero)));
+    }
+  }
+}
+
+// Its gradient: dAgg = dOut · min(out + 1, 1); dBias += dAgg. hf % 4 == 0.
+void heads_concat_elu_backward(const i32 *targets, i32 ntargets, i32 hf, const f32 *out, const f32 *dOut, f32 *dAgg, f32 *dBias) {
+  v128_t one = wasm_f32x4_splat(1.0f);
+  for (i32 r = 0; r < ntargets; r++) {
+    long o = (long)targets[r] * hf;
+    for (i32 c = 0; c < hf; c += 4) {
+      v128_t g = wasm_f32x4_mul(wasm_v128_load(dOut + o + c), wasm_f32x4_pmin(wasm_f32x4_add(wasm_v128_load(out + o + c), one), one));
+      wasm_v128_store(dAgg + o + c, g);
+      wasm_v128_store(dBias + c, wasm_f32x4_add(wasm_v128_load(dBias + c), g));
+    }
+  }
+}
