@@ -129,6 +129,37 @@ describe('runTsne reproducibility', () => {
     });
   }
 
+  it('gives the bit-identical layout with 1, 2 and 3 threads', () => {
+    const options = { seed: 3, iterations: 300, perplexity: 15 };
+    const one = runTsne(data.points, data.n, data.dims, { ...options, threads: 1 });
+    assert.equal(one.threads, 1);
+    for (const threads of [2, 3]) {
+      const many = runTsne(data.points, data.n, data.dims, { ...options, threads });
+      // dist/tsneWorker.js is built before the unit tests: the helpers must really have run.
+      assert.equal(many.threads, threads);
+      assert.deepEqual(many.embedding, one.embedding);
+      assert.equal(many.kl, one.kl);
+    }
+  });
+
+  it('stops with an AbortError when the signal is aborted, helper threads included', () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const run = (): unknown =>
+      runTsne(data.points, data.n, data.dims, { iterations: 10_000, threads: 2 }, {
+        signal: controller.signal,
+        progressEvery: 10,
+        onProgress: (p) => {
+          seen.push(p.iteration);
+          if (p.iteration === 30) controller.abort();
+        },
+      });
+    assert.throws(run, (e: unknown) => e instanceof Error && e.name === 'AbortError');
+    assert.deepEqual(seen, [10, 20, 30]);
+    // An already aborted signal stops before any work.
+    assert.throws(() => runTsne(data.points, data.n, data.dims, {}, { signal: AbortSignal.abort() }), { name: 'AbortError' });
+  });
+
   it('reports progress and intermediate layouts on schedule', () => {
     const progress: number[] = [];
     const layouts: number[] = [];
@@ -201,6 +232,7 @@ describe('runTsne edge cases', () => {
     [{ seed: 1.5 }, /seed must be an integer/],
     [{ perplexity: 0.5 }, /perplexity must be a number ≥ 1/],
     [{ init: 'spectral' }, /init must be 'pca' or 'random'/],
+    [{ threads: 0 }, /threads must be an integer in \[1, 64\]/],
   ];
   for (const [options, message] of badOptions) {
     it(`rejects ${JSON.stringify(options)}`, () => {

@@ -7,50 +7,30 @@
  * with α the exaggeration and Z = Σ_{k≠l} q_kl; the second sum comes from the quadtree.
  */
 import type { SparseAffinities } from './affinities';
+import { sharedFloat64 } from './forces';
 
 const MIN_GAIN = 0.01;
 
-/** Each unordered pair {i, j} with p_ij > 0 once (i < j): the attraction is symmetric. */
-export interface AffinityPairs {
-  readonly first: Int32Array;
-  readonly second: Int32Array;
-  readonly p: Float64Array;
-}
-
-export function upperPairs(p: SparseAffinities): AffinityPairs {
-  const { rowStart, columns, values, n } = p;
-  let m = 0;
-  for (let i = 0; i < n; i++) for (let e = rowStart[i]; e < rowStart[i + 1]; e++) if (columns[e] > i) m++;
-  const first = new Int32Array(m);
-  const second = new Int32Array(m);
-  const pv = new Float64Array(m);
-  m = 0;
-  for (let i = 0; i < n; i++) {
-    for (let e = rowStart[i]; e < rowStart[i + 1]; e++) {
-      if (columns[e] > i) {
-        first[m] = i;
-        second[m] = columns[e];
-        pv[m++] = values[e];
-      }
-    }
-  }
-  return { first, second, p: pv };
-}
-
-/** Per-iteration work arrays; y is updated in place. */
+/** Per-iteration work arrays; y is updated in place. All on SharedArrayBuffers (see forces.ts). */
 export interface OptimiserState {
   readonly y: Float64Array;
   readonly update: Float64Array;
   readonly gains: Float64Array;
-  /** Unnormalised repulsion Σ_j q_ij² (y_i − y_j), filled by the repulsion pass. */
+  /** Unnormalised repulsion Σ_j q_ij² (y_i − y_j), filled by the force pass. */
   readonly repulsion: Float64Array;
-  /** Σ_j p_ij q_ij (y_i − y_j). */
+  /** Σ_j p_ij q_ij (y_i − y_j), filled by the force pass. */
   readonly attraction: Float64Array;
+  /** Σ_j q_ij per point (q_ii = 1 included), filled by the force pass. */
+  readonly sumQ: Float64Array;
 }
 
-export function createOptimiserState(y: Float64Array): OptimiserState {
-  const size = y.length;
-  return { y, update: new Float64Array(size), gains: new Float64Array(size).fill(1), repulsion: new Float64Array(size), attraction: new Float64Array(size) };
+/** Copies the initial layout into shared memory and allocates the work arrays. */
+export function createOptimiserState(initial: Float64Array): OptimiserState {
+  const size = initial.length;
+  const y = sharedFloat64(size);
+  y.set(initial);
+  const gains = new Float64Array(size).fill(1);
+  return { y, update: new Float64Array(size), gains, repulsion: sharedFloat64(size), attraction: sharedFloat64(size), sumQ: sharedFloat64(size / 2) };
 }
 
 /** Fresh momentum and gains for a new phase (scikit-learn restarts both after exaggeration). */
@@ -60,26 +40,11 @@ export function resetOptimiser(state: OptimiserState): void {
 }
 
 /**
- * Computes the attraction (each pair once, applied to both ends), combines it with the
- * repulsion already in `state.repulsion` (normalised by z) and takes one step.
+ * One step from the forces of the last force pass: the gradient combines the attraction
+ * (times the exaggeration) with the repulsion normalised by z.
  */
-export function attractAndStep(pairs: AffinityPairs, state: OptimiserState, z: number, exaggeration: number, momentum: number, learningRate: number): void {
+export function gradientStep(state: OptimiserState, z: number, exaggeration: number, momentum: number, learningRate: number): void {
   const { y, update, gains, repulsion, attraction } = state;
-  const { first, second, p } = pairs;
-  attraction.fill(0);
-  for (let e = 0; e < p.length; e++) {
-    const i = first[e];
-    const j = second[e];
-    const dx = y[2 * i] - y[2 * j];
-    const dy = y[2 * i + 1] - y[2 * j + 1];
-    const w = p[e] / (1 + dx * dx + dy * dy);
-    const fx = w * dx;
-    const fy = w * dy;
-    attraction[2 * i] += fx;
-    attraction[2 * i + 1] += fy;
-    attraction[2 * j] -= fx;
-    attraction[2 * j + 1] -= fy;
-  }
   const invZ = 1 / z;
   for (let k = 0; k < y.length; k++) {
     const g = 4 * (exaggeration * attraction[k] - repulsion[k] * invZ);

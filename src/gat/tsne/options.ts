@@ -2,6 +2,8 @@
  * t-SNE options, their defaults (those of openTSNE / scikit-learn's Barnes-Hut) and validation.
  * Invalid options and inputs throw a TsneInputError whose message says what to change.
  */
+import { availableParallelism } from 'node:os';
+
 export interface TsneOptions {
   /** Effective number of neighbours; needs perplexity ≤ (N − 1) / 3. Default 30. */
   readonly perplexity?: number;
@@ -19,6 +21,13 @@ export interface TsneOptions {
   readonly exaggerationIterations?: number;
   /** 'pca' (default): first two principal components, scaled to std 1e-4. 'random': N(0, 1e-4²). */
   readonly init?: 'pca' | 'random';
+  /**
+   * Threads for the gradient iterations, the calling one included (helpers are worker threads
+   * running the bundled tsneWorker.js). Does not change the result, only the wall time.
+   * Default: 1 below 1000 points (starting a thread costs more than it saves), else the number
+   * of available processors, at most 4.
+   */
+  readonly threads?: number;
 }
 
 export interface ResolvedTsneOptions {
@@ -30,6 +39,8 @@ export interface ResolvedTsneOptions {
   readonly earlyExaggeration: number;
   readonly exaggerationIterations: number;
   readonly init: 'pca' | 'random';
+  /** Threads asked for (see TsneResult.threads for how many ran). */
+  readonly threads: number;
   /** Nearest neighbours used for the sparse affinities: min(N − 1, ⌊3 · perplexity⌋). */
   readonly neighbours: number;
 }
@@ -71,8 +82,11 @@ export function resolveOptions(n: number, options: TsneOptions = {}): ResolvedTs
   const learningRate = lr === 'auto' ? Math.max(n / earlyExaggeration / 4, 50) : lr;
   check(Number.isFinite(learningRate) && learningRate > 0, `learningRate must be 'auto' or a number > 0; got ${String(lr)}`);
 
+  const threads = options.threads ?? (n < 1000 ? 1 : Math.min(availableParallelism(), 4));
+  check(Number.isInteger(threads) && threads >= 1 && threads <= 64, `threads must be an integer in [1, 64]; got ${threads}`);
+
   const neighbours = Math.min(n - 1, Math.floor(3 * perplexity));
-  return { perplexity, iterations, theta, learningRate, seed, earlyExaggeration, exaggerationIterations, init, neighbours };
+  return { perplexity, iterations, theta, learningRate, seed, earlyExaggeration, exaggerationIterations, init, threads, neighbours };
 }
 
 /** Rejects a malformed point matrix, naming the first bad row and column. */

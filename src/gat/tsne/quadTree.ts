@@ -7,8 +7,12 @@
  * single child are not emitted (the child is smaller and holds the same points).
  */
 
+import { sharedFloat64, sharedInt32 } from './forces';
+
 /** Bits per axis of the Morton code: points closer than span / 2^16 share a leaf. */
 const LEVELS = 16;
+/** 8-bit radix passes over the 2·LEVELS-bit codes: an even count leaves `order` in its own buffer. */
+const PASSES = (2 * LEVELS) / 8;
 
 export class QuadTree {
   /** Stride 4: centre-of-mass x, y, mass, width² (−1 for a leaf). */
@@ -25,11 +29,20 @@ export class QuadTree {
   private box: Float64Array;
   private y: Float64Array = new Float64Array(0);
 
-  constructor(private readonly n: number) {
-    this.nodes = new Float64Array(4 * (2 * n + 1));
-    this.skip = new Int32Array(2 * n + 1);
+  /**
+   * `shared`: nodes, skip and order live on SharedArrayBuffers (for helper threads); they are
+   * the same array objects after every build.
+   */
+  constructor(
+    private readonly n: number,
+    shared = false,
+  ) {
+    this.nodes = shared ? sharedFloat64(4 * (2 * n + 1)) : new Float64Array(4 * (2 * n + 1));
+    this.skip = shared ? sharedInt32(2 * n + 1) : new Int32Array(2 * n + 1);
     this.box = new Float64Array(4 * (2 * n + 1));
-    this.order = Int32Array.from({ length: n }, (_, i) => i);
+    this.order = shared ? sharedInt32(n) : new Int32Array(n);
+    for (let i = 0; i < n; i++) this.order[i] = i;
+    if (PASSES % 2 !== 0) throw new Error('QuadTree: an odd number of radix passes would swap the order buffer');
     this.codes = new Uint32Array(n);
     this.tmpCodes = new Uint32Array(n);
     this.tmpOrder = new Int32Array(n);
@@ -179,46 +192,4 @@ function interleave(v: number): number {
   v = (v | (v << 2)) & 0x33333333;
   v = (v | (v << 1)) & 0x55555555;
   return v;
-}
-
-/**
- * Repulsive forces for the points order[from .. to): writes Σ_j q_ij² (y_i − y_j) (unnormalised,
- * q = 1 / (1 + d²)) into force and returns Σ_i Σ_j q_ij over those points, each point's own
- * q_ii = 1 included (the caller subtracts N).
- */
-export function repulsiveForces(tree: QuadTree, y: Float64Array, from: number, to: number, theta: number, force: Float64Array): number {
-  const nodes = tree.nodes;
-  const skip = tree.skip;
-  const order = tree.order;
-  const size = tree.size;
-  const theta2 = theta * theta;
-  let sumQ = 0;
-  for (let t = from; t < to; t++) {
-    const i = order[t];
-    const xi = y[2 * i];
-    const yi = y[2 * i + 1];
-    let fx = 0;
-    let fy = 0;
-    let c = 0;
-    while (c < size) {
-      const b = 4 * c;
-      const dx = xi - nodes[b];
-      const dy = yi - nodes[b + 1];
-      const d2 = dx * dx + dy * dy;
-      if (nodes[b + 3] < theta2 * d2) {
-        const q = 1 / (1 + d2);
-        const mq = nodes[b + 2] * q;
-        sumQ += mq;
-        const mq2 = mq * q;
-        fx += mq2 * dx;
-        fy += mq2 * dy;
-        c = skip[c];
-      } else {
-        c++;
-      }
-    }
-    force[2 * i] = fx;
-    force[2 * i + 1] = fy;
-  }
-  return sumQ;
 }
