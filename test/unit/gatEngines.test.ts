@@ -156,6 +156,51 @@ describe('WebAssembly SIMD kernels, one by one', () => {
   }
 });
 
+describe('WebAssembly SIMD kernels, one by one: dropout, dense projection, aggregation', () => {
+  for (const [fin, hf] of [[64, 7], [64, 8], [9, 2], [12, 5]]) {
+    it(`FIN ${fin} → ${hf} columns`, () => {
+      const g = buildGatGraph(tinyGraph({ nodes: 40, edges: 120, seed: 4 }));
+      const features = tinyGraph({ nodes: 40, features: 30, seed: 6 }).features;
+      const n = g.numNodes;
+      let state = 5;
+      const rand = (len: number): Float32Array => Float32Array.from({ length: len }, (_, i) => ((state = mix32(state + i)) / 4294967296) * 2 - 1);
+      const x = rand(n * fin);
+      const wT = rand(fin * hf);
+      const dOut = rand(n * hf);
+      const alphaD = rand(g.numEdges);
+      const rows = Int32Array.from({ length: n - 3 }, (_, i) => i + 2);
+      const key = mix32(777);
+      const threshold = 39322;
+      const scale = 65536 / (65536 - threshold);
+      const run = (k: HotKernels): Record<string, Float32Array> => {
+        const copy = (a: Float32Array): Float32Array => {
+          const b = k.allocF32(a.length);
+          b.set(a);
+          return b;
+        };
+        const values = copy(features.values);
+        const o = {
+          xs: k.allocF32(values.length), xd: k.allocF32(n * fin), p: k.allocF32(n * hf), pEval: k.allocF32(n * hf),
+          dwT: copy(wT), dx: k.allocF32(n * fin), agg: k.allocF32(n * hf),
+        };
+        k.dropSparseInput({ ...features, values }, rows, key, threshold, scale, o.xs);
+        const xk = copy(x);
+        k.dropDense(xk, rows, fin, key, threshold, scale, o.xd);
+        const wk = copy(wT);
+        k.denseProject(o.xd, rows, fin, wk, hf, o.p);
+        k.denseProject(xk, rows, fin, wk, hf, o.pEval);
+        k.denseProjectGrad(o.xd, rows, fin, key, threshold, scale, wk, hf, copy(dOut), o.dwT, o.dx);
+        k.aggregate(g, rows, 1, hf, copy(alphaD), o.p, o.agg);
+        return o;
+      };
+      const t = run(typescriptKernels);
+      const w = run(createWasmKernels(1 << 20, 64 * 1024));
+      assert.ok(t.xd.some((v, i) => v === 0 && x[i] !== 0) && t.xs.some((v) => v === 0), 'dropout dropped something');
+      for (const name of ['xs', 'xd', 'p', 'pEval', 'dwT', 'dx', 'agg']) assertClose(w[name], t[name], 2e-5, name);
+    });
+  }
+});
+
 describe('fused gradients match finite differences', () => {
   for (const c of CASES) {
     it(c.name, () => {

@@ -7,7 +7,7 @@ import type { CsrMatrix } from '../data/graph';
 import type { GatGraph } from '../model/gatGraph';
 import { aggregate, attentionBackward, edgeSoftmax, nodeScores, nodeScoresBackward } from './attention';
 import { applyHeadsBackward, applyHeadsForward } from './elementwise';
-import { sparseProject, sparseProjectGradW } from './projection';
+import { denseProject, denseProjectGrad, dropDense, dropSparseInput, sparseProject, sparseProjectGradW } from './projection';
 
 export interface HotKernels {
   readonly name: 'typescript' | 'wasm-simd';
@@ -21,6 +21,10 @@ export interface HotKernels {
   nodeScoresBackward: typeof nodeScoresBackward;
   applyHeadsForward: typeof applyHeadsForward;
   applyHeadsBackward: typeof applyHeadsBackward;
+  dropSparseInput: typeof dropSparseInput;
+  dropDense: typeof dropDense;
+  denseProject: typeof denseProject;
+  denseProjectGrad: typeof denseProjectGrad;
 }
 
 export const typescriptKernels: HotKernels = {
@@ -35,4 +39,8 @@ export const typescriptKernels: HotKernels = {
   nodeScoresBackward,
   applyHeadsForward,
   applyHeadsBackward,
+  dropSparseInput,
+  dropDense,
+  denseProject,
+  denseProjectGrad,
 };

@@ -9,7 +9,7 @@ import type { GatGraph } from '../model/gatGraph';
 import type { HotKernels } from './hotKernels';
 import * as attentionTs from './attention';
 import * as elementwiseTs from './elementwise';
-import { sparseProject as sparseProjectTs, sparseProjectGradW as sparseProjectGradWTs } from './projection';
+import * as projectionTs from './projection';
 import { GAT_KERNELS_WASM_BASE64 } from './wasm/gatKernelsWasm';
 
 interface Exports {
@@ -25,6 +25,10 @@ interface Exports {
   node_scores_backward(p: number, rows: number, nrows: number, heads: number, fout: number, aSrc: number, aTrg: number, dsSrc: number, dsTrg: number, dP: number, daSrc: number, daTrg: number): void;
   heads_concat_elu(targets: number, ntargets: number, hf: number, agg: number, bias: number, out: number): void;
   heads_concat_elu_backward(targets: number, ntargets: number, hf: number, out: number, dOut: number, dAgg: number, dBias: number): void;
+  drop_sparse(indptr: number, rows: number, nrows: number, values: number, key: number, threshold: number, scale: number, xd: number): void;
+  drop_dense(x: number, rows: number, nrows: number, fin: number, key: number, threshold: number, scale: number, xd: number): void;
+  dense_project(xd: number, rows: number, nrows: number, fin: number, wT: number, hf: number, out: number): void;
+  dense_project_grad(xd: number, rows: number, nrows: number, fin: number, key: number, threshold: number, scale: number, wT: number, hf: number, dOut: number, dwT: number, dx: number): void;
 }
 
 /** The part of the WebAssembly API we use (the ES2022 lib this project compiles against has no types for it). */
@@ -95,11 +99,11 @@ export function createWasmKernels(bytes: number, constantBytes: number): HotKern
     name: 'wasm-simd',
     allocF32: (n) => new Float32Array(buffer, take(4 * n), n),
     sparseProject(x: CsrMatrix, xd, rows, wT, hf, out) {
-      if (hf % 4 !== 0 || !inMemory(xd, out)) return sparseProjectTs(x, xd, rows, wT, hf, out);
+      if (hf % 4 !== 0 || !inMemory(xd, out)) return projectionTs.sparseProject(x, xd, rows, wT, hf, out);
       wasm.sparse_project(constant(x.indptr), constant(x.indices), xd.byteOffset, constant(rows), rows.length, stage(wT), hf, out.byteOffset);
     },
     sparseProjectGradW(x: CsrMatrix, xd, rows, dOut, hf, dwT) {
-      if (hf % 4 !== 0 || !inMemory(xd, dOut)) return sparseProjectGradWTs(x, xd, rows, dOut, hf, dwT);
+      if (hf % 4 !== 0 || !inMemory(xd, dOut)) return projectionTs.sparseProjectGradW(x, xd, rows, dOut, hf, dwT);
       if (inMemory(dwT)) {
         wasm.sparse_project_grad_w(constant(x.indptr), constant(x.indices), xd.byteOffset, constant(rows), rows.length, dOut.byteOffset, hf, dwT.byteOffset);
         return;
@@ -111,7 +115,7 @@ export function createWasmKernels(bytes: number, constantBytes: number): HotKern
       for (let i = 0; i < dwT.length; i++) dwT[i] += acc[i];
     },
     aggregate(g: GatGraph, targets, heads, fout, alphaD, p, out) {
-      if (fout % 4 !== 0 || !inMemory(alphaD, p, out)) return attentionTs.aggregate(g, targets, heads, fout, alphaD, p, out);
+      if (fout < 4 || !inMemory(alphaD, p, out)) return attentionTs.aggregate(g, targets, heads, fout, alphaD, p, out);
       wasm.aggregate(constant(g.rowPtr), constant(g.source), constant(targets), targets.length, heads, fout, alphaD.byteOffset, p.byteOffset, out.byteOffset);
     },
     nodeScores(p, rows, heads, fout, aSrc, aTrg, sSrc, sTrg) {
@@ -144,6 +148,22 @@ export function createWasmKernels(bytes: number, constantBytes: number): HotKern
       const hf = heads * fout;
       if (!concat || hf % 4 !== 0 || !inMemory(out, dOut, dAgg, dBias)) return elementwiseTs.applyHeadsBackward(targets, heads, fout, concat, out, dOut, dAgg, dBias);
       wasm.heads_concat_elu_backward(constant(targets), targets.length, hf, out.byteOffset, dOut.byteOffset, dAgg.byteOffset, dBias.byteOffset);
+    },
+    dropSparseInput(x: CsrMatrix, rows, key, threshold, scale, xd) {
+      if (!inMemory(x.values, xd)) return projectionTs.dropSparseInput(x, rows, key, threshold, scale, xd);
+      wasm.drop_sparse(constant(x.indptr), constant(rows), rows.length, x.values.byteOffset, key | 0, threshold, scale, xd.byteOffset);
+    },
+    dropDense(x, rows, fin, key, threshold, scale, xd) {
+      if (!inMemory(x, xd)) return projectionTs.dropDense(x, rows, fin, key, threshold, scale, xd);
+      wasm.drop_dense(x.byteOffset, constant(rows), rows.length, fin, key | 0, threshold, scale, xd.byteOffset);
+    },
+    denseProject(xd, rows, fin, wT, hf, out) {
+      if (!inMemory(xd, wT, out)) return projectionTs.denseProject(xd, rows, fin, wT, hf, out);
+      wasm.dense_project(xd.byteOffset, constant(rows), rows.length, fin, wT.byteOffset, hf, out.byteOffset);
+    },
+    denseProjectGrad(xd, rows, fin, key, threshold, scale, wT, hf, dOut, dwT, dx) {
+      if (!inMemory(xd, wT, dOut, dwT, dx)) return projectionTs.denseProjectGrad(xd, rows, fin, key, threshold, scale, wT, hf, dOut, dwT, dx);
+      wasm.dense_project_grad(xd.byteOffset, constant(rows), rows.length, fin, key | 0, threshold, scale, wT.byteOffset, hf, dOut.byteOffset, dwT.byteOffset, dx.byteOffset);
     },
   };
 }

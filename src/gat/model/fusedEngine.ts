@@ -10,7 +10,6 @@
  */
 import type { CsrMatrix } from '../data/graph';
 import { typescriptKernels, type HotKernels } from '../kernels/hotKernels';
-import { denseProject, denseProjectGrad, dropDense, dropSparseInput } from '../kernels/projection';
 import { createWasmKernels } from '../kernels/wasmKernels';
 import type { AnalyzeResult, EngineInput, GatEngine, StepResult } from './engine';
 import { allNodes, inNeighbourhood, type GatGraph } from './gatGraph';
@@ -59,6 +58,7 @@ export class FusedEngine implements GatEngine {
   private readonly trainPlan: Plan;
   private readonly kernels: HotKernels;
   private readonly xValues: Float32Array; // the features' non-zeros, in kernel memory (eval-mode input)
+  private readonly xSparse: CsrMatrix; // the features with xValues as their values
   /** The parameters the kernels read: input.params itself, or (wasm) a copy in kernel memory refreshed per call. */
   private readonly params: GatParameters;
   /** wasm: the gradient is computed in kernel memory, then copied out; null when kernels write the caller's buffer. */
@@ -89,6 +89,7 @@ export class FusedEngine implements GatEngine {
     });
     this.xValues = this.kernels.allocF32(this.x.values.length);
     this.xValues.set(this.x.values);
+    this.xSparse = { ...this.x, values: this.xValues };
     this.tmp = this.kernels.allocF32(e * Math.max(...this.shapes.map((s) => s.heads)));
     const mirrored = this.kernels.name === 'wasm-simd';
     this.params = mirrored ? allocateParameters(this.shapes, this.kernels.allocF32(input.params.flat.length)) : input.params;
@@ -189,12 +190,12 @@ export class FusedEngine implements GatEngine {
     // (eval mode has no dropout: the input is used as it is)
     const dropping = mode.threshold > 0;
     if (l === 0) {
-      if (dropping) dropSparseInput(this.x, rows, inKey, mode.threshold, mode.scale, b.xd); // xd (nnz)
+      if (dropping) this.kernels.dropSparseInput(this.xSparse, rows, inKey, mode.threshold, mode.scale, b.xd); // xd (nnz)
       this.kernels.sparseProject(this.x, dropping ? b.xd : this.xValues, rows, w.weightT, hf, b.p); // p (N, NH·FOUT)
     } else {
       const x = this.buf[l - 1].out; // (N, FIN)
-      if (dropping) dropDense(x, rows, s.fin, inKey, mode.threshold, mode.scale, b.xd); // xd (N, FIN)
-      denseProject(dropping ? b.xd : x, rows, s.fin, w.weightT, hf, b.p); // p (N, NH·FOUT)
+      if (dropping) this.kernels.dropDense(x, rows, s.fin, inKey, mode.threshold, mode.scale, b.xd); // xd (N, FIN)
+      this.kernels.denseProject(dropping ? b.xd : x, rows, s.fin, w.weightT, hf, b.p); // p (N, NH·FOUT)
     }
     // Step 2: edge attention: per-node scores, LeakyReLU per edge, softmax per neighbourhood, dropout
     this.kernels.nodeScores(b.p, rows, s.heads, s.fout, w.attSource, w.attTarget, b.sSrc, b.sTrg); // (N, NH) each
@@ -231,7 +232,7 @@ export class FusedEngine implements GatEngine {
     if (l === 0) {
       this.kernels.sparseProjectGradW(this.x, b.xd, rows, b.dP, hf, g.weightT);
     } else {
-      denseProjectGrad(b.xd, rows, s.fin, inKey, mode.threshold, mode.scale, w.weightT, hf, b.dP, g.weightT, this.buf[l - 1].dOut);
+      this.kernels.denseProjectGrad(b.xd, rows, s.fin, inKey, mode.threshold, mode.scale, w.weightT, hf, b.dP, g.weightT, this.buf[l - 1].dOut);
     }
   }
 }

@@ -69,7 +69,7 @@ void sparse_project_grad_w(const i32 *indptr, const i32 *indices, const f32 *xd,
   }
 }
 
-// out[i, h, :] = sum_{e into i} alphaD[e, h] * p[src(e), h, :] for i in targets.   FOUT % 4 == 0
+// out[i, h, :] = sum_{e into i} alphaD[e, h] * p[src(e), h, :] for i in targets.   FOUT >= 4
 void aggregate(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 ntargets, i32 heads, i32 fout,
                const f32 *alphaD, const f32 *p, f32 *out) {
   i32 hf = heads * fout;
@@ -91,6 +91,7 @@ void aggregate(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 nta
         wasm_v128_store(o + d + 4, a1);
       }
       for (; d < fout; d += 4) {
+        if (d + 4 > fout) d = fout - 4; // FOUT % 4 != 0: overlap the block before (same values again)
         v128_t a0 = wasm_f32x4_splat(0);
         for (i32 e = e0; e < e1; e++) {
           v128_t a = wasm_f32x4_splat(alphaD[e * heads + h]);
@@ -416,6 +417,107 @@ void heads_concat_elu_backward(const i32 *targets, i32 ntargets, i32 hf, const f
       v128_t g = wasm_f32x4_mul(wasm_v128_load(dOut + o + c), wasm_f32x4_pmin(wasm_f32x4_add(wasm_v128_load(out + o + c), one), one));
       wasm_v128_store(dAgg + o + c, g);
       wasm_v128_store(dBias + c, wasm_f32x4_add(wasm_v128_load(dBias + c), g));
+    }
+  }
+}
+
+// Dropout on the sparse input: xd[p] = values[p] · mask(p) for the non-zeros of rows (projection.ts dropSparseInput).
+void drop_sparse(const i32 *indptr, const i32 *rows, i32 nrows, const f32 *values, i32 key, i32 threshold, f32 scale, f32 *xd) {
+  v128_t vscale = wasm_f32x4_splat(scale);
+  for (i32 r = 0; r < nrows; r++) {
+    i32 i = rows[r];
+    i32 p = indptr[i], p1 = indptr[i + 1];
+    for (; p + 4 <= p1; p += 4) {
+      wasm_v128_store(xd + p, wasm_v128_and(wasm_f32x4_mul(wasm_v128_load(values + p), vscale), vkeep(key, p, threshold)));
+    }
+    for (; p < p1; p++) xd[p] = skeep(key, p, threshold) ? values[p] * scale : 0.0f;
+  }
+}
+
+// Dropout on a dense input: xd[i, :] = x[i, :] · mask (index i·FIN + k) for i in rows.
+void drop_dense(const f32 *x, const i32 *rows, i32 nrows, i32 fin, i32 key, i32 threshold, f32 scale, f32 *xd) {
+  v128_t vscale = wasm_f32x4_splat(scale);
+  for (i32 r = 0; r < nrows; r++) {
+    i32 xo = rows[r] * fin;
+    i32 k = 0;
+    for (; k + 4 <= fin; k += 4) {
+      wasm_v128_store(xd + xo + k, wasm_v128_and(wasm_f32x4_mul(wasm_v128_load(x + xo + k), vscale), vkeep(key, xo + k, threshold)));
+    }
+    for (; k < fin; k++) xd[xo + k] = skeep(key, xo + k, threshold) ? x[xo + k] * scale : 0.0f;
+  }
+}
+
+// out[i, :] = xd[i, :] · wT for i in rows. wT (FIN, HF). Columns in blocks of 4; when HF % 4 != 0 the
+// last block overlaps the one before (recomputing those columns identically). HF < 4: scalar.
+void dense_project(const f32 *xd, const i32 *rows, i32 nrows, i32 fin, const f32 *wT, i32 hf, f32 *out) {
+  for (i32 r = 0; r < nrows; r++) {
+    i32 i = rows[r];
+    const f32 *x = xd + (long)i * fin;
+    f32 *o = out + (long)i * hf;
+    if (hf < 4) {
+      for (i32 c = 0; c < hf; c++) {
+        f32 a = 0;
+        for (i32 k = 0; k < fin; k++) a += x[k] * wT[k * hf + c];
+        o[c] = a;
+      }
+      continue;
+    }
+    for (i32 c = 0; c < hf; c += 4) {
+      if (c + 4 > hf) c = hf - 4;
+      v128_t a = wasm_f32x4_splat(0);
+      for (i32 k = 0; k < fin; k++) a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_f32x4_splat(x[k]), wasm_v128_load(wT + k * hf + c)));
+      wasm_v128_store(o + c, a);
+    }
+  }
+}
+
+// Gradients of dense_project: dwT += xdᵀ · dOut and dx[i, :] = (dOut[i, :] · wTᵀ) ⊙ mask for i in rows.
+void dense_project_grad(const f32 *xd, const i32 *rows, i32 nrows, i32 fin, i32 key, i32 threshold, f32 scale,
+                        const f32 *wT, i32 hf, const f32 *dOut, f32 *dwT, f32 *dx) {
+  for (i32 r = 0; r < nrows; r++) {
+    i32 i = rows[r];
+    i32 xo = i * fin;
+    const f32 *g = dOut + (long)i * hf;
+    if (hf < 4 || hf > 64) {
+      for (i32 k = 0; k < fin; k++) {
+        f32 v = xd[xo + k], acc = 0;
+        f32 *dw = dwT + k * hf;
+        const f32 *w = wT + k * hf;
+        for (i32 c = 0; c < hf; c++) {
+          dw[c] += v * g[c];
+          acc += g[c] * w[c];
+        }
+        dx[xo + k] = skeep(key, xo + k, threshold) ? acc * scale : 0.0f;
+      }
+      continue;
+    }
+    // g in blocks of 4; the last block overlaps the previous one with those lanes zeroed.
+    v128_t gb[16];
+    i32 nb = (hf + 3) / 4;
+    for (i32 b = 0; b < nb; b++) {
+      i32 c = 4 * b;
+      if (c + 4 > hf) {
+        i32 over = c + 4 - hf; // lanes already covered
+        v128_t lane = wasm_i32x4_make(0, 1, 2, 3);
+        gb[b] = wasm_v128_and(wasm_v128_load(g + hf - 4), wasm_i32x4_ge(lane, wasm_i32x4_splat(over)));
+      } else {
+        gb[b] = wasm_v128_load(g + c);
+      }
+    }
+    for (i32 k = 0; k < fin; k++) {
+      v128_t v = wasm_f32x4_splat(xd[xo + k]);
+      f32 *dw = dwT + k * hf;
+      const f32 *w = wT + k * hf;
+      v128_t acc = wasm_f32x4_splat(0);
+      for (i32 b = 0; b < nb; b++) {
+        i32 c = 4 * b + 4 > hf ? hf - 4 : 4 * b;
+        wasm_v128_store(dw + c, wasm_f32x4_add(wasm_v128_load(dw + c), wasm_f32x4_mul(v, gb[b])));
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(gb[b], wasm_v128_load(w + c)));
+      }
+      acc = wasm_f32x4_add(acc, wasm_i32x4_shuffle(acc, acc, 2, 3, 0, 1));
+      acc = wasm_f32x4_add(acc, wasm_i32x4_shuffle(acc, acc, 1, 0, 3, 2));
+      f32 s = wasm_f32x4_extract_lane(acc, 0);
+      dx[xo + k] = threshold == 0 || skeep(key, xo + k, threshold) ? s * scale : 0.0f;
     }
   }
 }
