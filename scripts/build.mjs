@@ -14,6 +14,7 @@ const nodeExternals = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 const nodeEntries = [
   { in: 'src/gat/cli/main.ts', out: 'cli' },
   { in: 'src/gat/tsne/tsneWorker.ts', out: 'tsneWorker' },
+  { in: 'src/gat/layout/layoutWorker.ts', out: 'layoutWorker' },
 ].filter((e) => existsSync(e.in));
 
 const builds = [

@@ -13,6 +13,8 @@ import { SpecCodeLensProvider } from './specs/specCodeLens';
 import { TrainingController } from './training/trainingController';
 import { DatasetsTreeProvider } from './trees/datasetsTree';
 import { RunsTreeProvider } from './trees/runsTree';
+import { DegreePanel, registerDegreeSerializer } from './webviews/degreePanel';
+import { GraphPanel, registerGraphSerializer, type DataPanelDeps } from './webviews/graphPanel';
 import { MetricsPanel, registerMetricsSerializer, type MetricsDeps } from './webviews/metricsPanel';
 import { TrainingViewProvider } from './webviews/trainingView';
 
@@ -71,6 +73,15 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     }),
   );
   const runViews = new RunViews(outDir);
+  const dataPanelDeps: DataPanelDeps = {
+    extensionUri: context.extensionUri,
+    datasets,
+    runs: runsTree,
+    runViews,
+    outDir,
+    cacheDir: path.join(context.globalStorageUri.fsPath, 'layouts'),
+  };
+  context.subscriptions.push(registerGraphSerializer(dataPanelDeps), registerDegreeSerializer(dataPanelDeps));
   const records = new RecordProvider(datasets, (runId) => runViews.get(runId));
   RecordProvider.register(context, records);
   context.subscriptions.push(
@@ -90,8 +101,8 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     'gat.showBackendInfo': () => showBackendInfo(services),
     'gat.installGpuBackend': () => installGpuBackend(services),
     'gat.newTrainingSpec': () => newTrainingSpec(services),
-    'gat.showCoraGraph': () => notYet('The Cora graph panel'),
-    'gat.showDegreePlots': () => notYet('The degree plots panel'),
+    'gat.showCoraGraph': (runId?: string) => GraphPanel.createOrShow(dataPanelDeps, { runId: typeof runId === 'string' ? runId : null }),
+    'gat.showDegreePlots': () => DegreePanel.createOrShow(dataPanelDeps),
     'gat.showAttention': () => notYet('The attention panel'),
     'gat.showEntropy': () => notYet('The entropy panel'),
     'gat.showEmbedding': () => notYet('The embedding map panel'),

@@ -27,21 +27,95 @@ export interface MetricsSnapshot {
   readonly compact: boolean;
 }
 
-export type HostToWebview = MetricsSnapshot;
+export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphFocus | DegreeSnapshot;
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'openFile'; readonly path: string }
   | { readonly type: 'openRecord'; readonly dataset: string; readonly node: number; readonly runId?: string }
-  | { readonly type: 'runCommand'; readonly command: 'gat.trainCora' | 'gat.cancelTraining' | 'gat.showTrainingMetrics' };
+  | { readonly type: 'runCommand'; readonly command: 'gat.trainCora' | 'gat.cancelTraining' | 'gat.showTrainingMetrics' }
+  | ExportImage
+  | ShowInGraph;
 
-const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand']);
+const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand', 'exportImage', 'showInGraph']);
 
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
   return typeof value === 'object' && value !== null && WEBVIEW_TO_HOST_TYPES.has((value as { type?: unknown }).type as string);
 }
 
+/** Asks the host to save a figure through a save dialog (PNG as a data: URL, SVG as text). */
+export interface ExportImage {
+  readonly type: 'exportImage';
+  readonly format: 'png' | 'svg';
+  /** PNG: `data:image/png;base64,…`; SVG: the document text. */
+  readonly data: string;
+  readonly suggestedName: string;
+}
+
+/** Asks the host to open (or reveal) the graph panel focused on a node. */
+export interface ShowInGraph {
+  readonly type: 'showInGraph';
+  readonly dataset: string;
+  readonly node: number;
+}
+
+/** The whole graph panel's data: layout, classes, splits, edge thickness and (with a run) predictions. */
+export interface GraphSnapshot {
+  readonly type: 'graphSnapshot';
+  readonly provenance: Provenance;
+  readonly dataset: string;
+  readonly classNames: readonly string[];
+  readonly labels: readonly number[]; // (N) true class
+  readonly split: readonly SplitName[]; // (N)
+  readonly degree: readonly number[]; // (N) undirected degree, without the self-loop
+  readonly x: readonly number[]; // (N) layout, arbitrary units centred near 0
+  readonly y: readonly number[]; // (N)
+  readonly edgeU: readonly number[]; // (E) undirected edges, u < v
+  readonly edgeV: readonly number[]; // (E)
+  /** The original's thickness: log edge betweenness, normalised to [0, 1]. */
+  readonly edgeThickness: readonly number[]; // (E)
+  readonly run?: { readonly runId: string; readonly predictions: readonly number[]; readonly confidence: readonly number[] };
+  /** Node to zoom to once drawn (from "show in graph"). */
+  readonly focusNode?: number;
+}
+
+export type SplitName = 'train' | 'val' | 'test' | 'none';
+
+/** Zoom the open graph panel to a node (it already has its snapshot). */
+export interface GraphFocus {
+  readonly type: 'graphFocus';
+  readonly node: number;
+}
+
+/** The degree panel's data: the original's three plots are drawn from these. */
+export interface DegreeSnapshot {
+  readonly type: 'degreeSnapshot';
+  readonly provenance: Provenance;
+  readonly dataset: string;
+  readonly classNames: readonly string[];
+  readonly labels: readonly number[]; // (N)
+  readonly inDegree: readonly number[]; // (N)
+  readonly outDegree: readonly number[]; // (N)
+}
+
 /** State a panel persists with `setState`, so a reload restores it (the serializer reads it). */
 export interface MetricsPanelState {
   readonly runId: string | null;
+}
+
+export type GraphColourMode = 'class' | 'predicted' | 'correct';
+
+export interface GraphPanelState {
+  readonly dataset: string;
+  readonly runId: string | null;
+  readonly transform?: { readonly k: number; readonly x: number; readonly y: number };
+  readonly selected?: number | null;
+  readonly colourMode?: GraphColourMode;
+  readonly hidden?: readonly number[];
+}
+
+export interface DegreePanelState {
+  readonly dataset: string;
+  readonly logScale?: boolean;
+  readonly selection?: { readonly plot: 'in' | 'out' | 'dist'; readonly from: number; readonly to: number } | null;
 }

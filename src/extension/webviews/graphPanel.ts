@@ -1,0 +1,122 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { readRun, type RunRecord } from '../../gat/artifacts/runRecord';
+import { graphLayout } from '../../gat/layout/layoutCache';
+import { graphSnapshot } from '../../gat/panels/graphSnapshot';
+import { panelProvenance } from '../../gat/panels/provenance';
+import type { GraphPanelState, HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
+import type { DatasetService } from '../datasetService';
+import type { RunViews } from '../records/runViews';
+import type { RunsTreeProvider } from '../trees/runsTree';
+import { PanelBase, registerPanelSerializer } from './panelBase';
+import { webviewOptions } from './webviewHtml';
+
+/** What the dataset panels (graph, degrees) need from the extension. */
+export interface DataPanelDeps {
+  readonly extensionUri: vscode.Uri;
+  readonly datasets: DatasetService;
+  readonly runs: RunsTreeProvider;
+  readonly runViews: RunViews;
+  readonly outDir: () => string | undefined;
+  /** Where computed layouts are cached (the extension's global storage). */
+  readonly cacheDir: string;
+}
+
+export interface GraphPanelOptions {
+  readonly dataset?: string;
+  readonly runId?: string | null;
+  readonly focusNode?: number;
+}
+
+/**
+ * The Cora graph panel: every node and edge, laid out in a worker thread (cached on disk),
+ * drawn on a canvas by the webview. One panel per (dataset, run); a run adds predictions.
+ */
+export class GraphPanel extends PanelBase {
+  static readonly viewType = 'gat.graph';
+  private static readonly panels = new Map<string, GraphPanel>();
+  private pendingFocus: number | undefined;
+
+  static createOrShow(deps: DataPanelDeps, options: GraphPanelOptions = {}): GraphPanel {
+    const dataset = options.dataset ?? 'cora';
+    const runId = options.runId ?? null;
+    const existing = GraphPanel.panels.get(keyOf(dataset, runId));
+    if (existing) {
+      existing.panel.reveal();
+      if (options.focusNode !== undefined) existing.focus(options.focusNode);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(GraphPanel.viewType, titleFor(dataset, runId), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    return new GraphPanel(panel, deps, dataset, runId, options.focusNode);
+  }
+
+  static revive(panel: vscode.WebviewPanel, deps: DataPanelDeps, state: GraphPanelState | undefined): GraphPanel {
+    return new GraphPanel(panel, deps, state?.dataset ?? 'cora', state?.runId ?? null, undefined);
+  }
+
+  /** Open panels, for tests. */
+  static all(): readonly GraphPanel[] {
+    return [...GraphPanel.panels.values()];
+  }
+
+  private constructor(
+    panel: vscode.WebviewPanel,
+    private readonly deps: DataPanelDeps,
+    readonly dataset: string,
+    readonly runId: string | null,
+    focusNode: number | undefined,
+  ) {
+    super(panel, deps.extensionUri, 'graph', titleFor(dataset, runId));
+    this.pendingFocus = focusNode;
+    GraphPanel.panels.set(keyOf(dataset, runId), this);
+  }
+
+  focus(node: number): void {
+    if (this.isReady) void this.post({ type: 'graphFocus', node });
+    else this.pendingFocus = node;
+  }
+
+  protected async snapshot(): Promise<HostToWebview> {
+    const g = await this.deps.datasets.get(this.dataset);
+    const layout = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `GAT: laying out ${this.dataset}…` },
+      () => graphLayout(g, { cacheDir: this.deps.cacheDir, workerScript: path.join(this.deps.extensionUri.fsPath, 'dist', 'layoutWorker.js') }),
+    );
+    const run = this.runId ? await this.runRecord(this.runId) : undefined;
+    const view = this.runId ? await this.deps.runViews.get(this.runId) : undefined;
+    if (this.runId && !view) void vscode.window.showWarningMessage(`GAT: run ${this.runId} has no analysis yet; the graph shows the data only.`);
+    const focus = this.pendingFocus;
+    this.pendingFocus = undefined;
+    return graphSnapshot(g, layout, panelProvenance(g, run, this.deps.outDir()), view, focus);
+  }
+
+  private async runRecord(runId: string): Promise<RunRecord | undefined> {
+    const known = this.deps.runs.findRun(runId);
+    if (known) return known;
+    const out = this.deps.outDir();
+    return out ? readRun(path.join(out, 'runs', runId)).catch(() => undefined) : undefined;
+  }
+
+  protected override onMessage(message: WebviewToHost): boolean {
+    if (message.type !== 'showInGraph') return false;
+    this.focus(message.node);
+    return true;
+  }
+
+  protected onDispose(): void {
+    GraphPanel.panels.delete(keyOf(this.dataset, this.runId));
+  }
+}
+
+function keyOf(dataset: string, runId: string | null): string {
+  return `${dataset}\u0000${runId ?? ''}`;
+}
+
+function titleFor(dataset: string, runId: string | null): string {
+  const name = dataset.charAt(0).toUpperCase() + dataset.slice(1);
+  return runId ? `${name} Graph: ${runId}` : `${name} Graph`;
+}
+
+export function registerGraphSerializer(deps: DataPanelDeps): vscode.Disposable {
+  return registerPanelSerializer<GraphPanelState>(GraphPanel.viewType, (panel, state) => GraphPanel.revive(panel, deps, state));
+}

@@ -1,0 +1,92 @@
+import * as vscode from 'vscode';
+import { isWebviewToHost, type HostToWebview, type WebviewToHost } from '../../protocol/webviewMessages';
+import { saveExportedImage } from './exportImage';
+import { handleCommonMessage } from './webviewMessageHandler';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+/**
+ * What every data panel shares: the page (strict CSP, bundled app), the ready handshake
+ * (the webview announces `ready`, then the host posts a complete snapshot), message
+ * dispatch (panel-specific first, then export and the common open-file/record messages),
+ * errors shown to the user, and disposal. Subclasses build the snapshot.
+ */
+export abstract class PanelBase implements vscode.Disposable {
+  protected readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private disposed = false;
+
+  protected constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    app: string,
+    title: string,
+  ) {
+    panel.title = title;
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, app, title);
+    panel.onDidDispose(() => this.dispose(), null, this.disposables);
+    panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message), null, this.disposables);
+  }
+
+  /** Builds and posts a fresh snapshot, once the webview is ready for it. */
+  async refresh(): Promise<void> {
+    if (!this.ready || this.disposed) return;
+    const snapshot = await this.snapshot();
+    if (snapshot && !this.disposed) await this.post(snapshot);
+  }
+
+  protected post(message: HostToWebview): Thenable<boolean> {
+    return this.panel.webview.postMessage(message);
+  }
+
+  protected get isReady(): boolean {
+    return this.ready && !this.disposed;
+  }
+
+  /** The complete state the webview draws from. */
+  protected abstract snapshot(): Promise<HostToWebview | undefined>;
+
+  /** Panel-specific messages; return true when handled. */
+  protected onMessage(_message: WebviewToHost): boolean | Promise<boolean> {
+    return false;
+  }
+
+  /** Called once when the panel closes (remove it from its registry). */
+  protected abstract onDispose(): void;
+
+  /** Routes one webview message; exported for tests that drive a panel without a webview. */
+  async receive(message: unknown): Promise<void> {
+    if (!isWebviewToHost(message)) return;
+    try {
+      if (message.type === 'ready') {
+        this.ready = true;
+        await this.refresh();
+      } else if (await this.onMessage(message)) {
+        return;
+      } else if (message.type === 'exportImage') {
+        await saveExportedImage(message);
+      } else {
+        await handleCommonMessage(message);
+      }
+    } catch (e) {
+      void vscode.window.showErrorMessage(`GAT: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.onDispose();
+    this.panel.dispose();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}
+
+/** Registers the serializer that brings a panel back after a window reload, from its saved state. */
+export function registerPanelSerializer<State>(viewType: string, revive: (panel: vscode.WebviewPanel, state: State | undefined) => void): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(viewType, {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+      revive(panel, (state ?? undefined) as State | undefined);
+    },
+  });
+}

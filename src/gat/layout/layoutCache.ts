@@ -1,0 +1,112 @@
+/**
+ * Host side of the graph layout: computes it in a worker thread (never on the caller's thread)
+ * and caches it on disk, keyed by the dataset's checksums and the layout parameters, so a
+ * panel reopened later (or after a reload) draws at once.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { GraphDataset } from '../data/graph';
+import { DEFAULT_LAYOUT, LAYOUT_VERSION, type LayoutOptions } from './forceLayout';
+import type { LayoutRequest, LayoutResult, LayoutWorkerReply } from './protocol';
+
+export interface LayoutSource {
+  readonly cacheDir: string;
+  /** The bundled worker; defaults to dist/layoutWorker.js of this package. */
+  readonly workerScript?: string;
+  readonly options?: LayoutOptions;
+}
+
+const MAGIC = 0x4c544147; // 'GATL'
+const pending = new Map<string, Promise<LayoutResult>>();
+
+export function layoutCacheFile(g: Pick<GraphDataset, 'name' | 'checksums'>, cacheDir: string, options: LayoutOptions = DEFAULT_LAYOUT): string {
+  const sums = Object.keys(g.checksums)
+    .sort()
+    .map((k) => `${k}=${g.checksums[k]}`)
+    .join(';');
+  const key = createHash('sha256').update(`${sums}|v${LAYOUT_VERSION}|${options.ticks}|${options.seed}`).digest('hex').slice(0, 16);
+  return path.join(cacheDir, `layout-${g.name}-${key}.bin`);
+}
+
+/** The cached layout, or a fresh one from the worker (concurrent callers share one job). */
+export function graphLayout(g: GraphDataset, source: LayoutSource): Promise<LayoutResult> {
+  const options = source.options ?? DEFAULT_LAYOUT;
+  const file = layoutCacheFile(g, source.cacheDir, options);
+  let job = pending.get(file);
+  if (!job) {
+    job = loadOrCompute(g, file, source.workerScript ?? defaultLayoutWorker(), options);
+    pending.set(file, job);
+    void job.then(
+      () => pending.delete(file),
+      () => pending.delete(file),
+    );
+  }
+  return job;
+}
+
+async function loadOrCompute(g: GraphDataset, file: string, workerScript: string, options: LayoutOptions): Promise<LayoutResult> {
+  const cached = await readLayout(file, g.numNodes).catch(() => undefined);
+  if (cached) return cached;
+  const result = await runLayoutWorker(workerScript, { numNodes: g.numNodes, edgeSource: g.edgeSource, edgeTarget: g.edgeTarget, ...options });
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  // Write then rename: a concurrent reader never sees half a file.
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fs.writeFile(tmp, encodeLayout(result));
+  await fs.rename(tmp, file);
+  return result;
+}
+
+export function runLayoutWorker(workerScript: string, request: LayoutRequest): Promise<LayoutResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerScript);
+    worker.once('message', (reply: LayoutWorkerReply) => {
+      if (reply.type === 'done') resolve(reply.result);
+      else reject(new Error(`graph layout failed: ${reply.message}`));
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`graph layout worker exited with code ${code}`)));
+    worker.postMessage(request);
+  });
+}
+
+export function encodeLayout(r: LayoutResult): Buffer {
+  const header = new Int32Array([MAGIC, LAYOUT_VERSION, r.x.length, r.u.length]);
+  const parts = [header, r.x, r.y, r.u, r.v, r.thickness].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+  return Buffer.concat(parts);
+}
+
+export function decodeLayout(buf: Buffer): LayoutResult | undefined {
+  if (buf.byteLength < 16) return undefined;
+  const copy = new Uint8Array(buf).buffer; // aligned copy for the typed-array views
+  const [magic, version, n, e] = new Int32Array(copy, 0, 4);
+  if (magic !== MAGIC || version !== LAYOUT_VERSION || buf.byteLength !== 16 + 8 * n + 12 * e) return undefined;
+  let at = 16;
+  const take = <T>(make: (o: number, len: number) => T, len: number): T => {
+    const out = make(at, len);
+    at += 4 * len;
+    return out;
+  };
+  return {
+    x: take((o, l) => new Float32Array(copy, o, l), n),
+    y: take((o, l) => new Float32Array(copy, o, l), n),
+    u: take((o, l) => new Int32Array(copy, o, l), e),
+    v: take((o, l) => new Int32Array(copy, o, l), e),
+    thickness: take((o, l) => new Float32Array(copy, o, l), e),
+  };
+}
+
+async function readLayout(file: string, numNodes: number): Promise<LayoutResult | undefined> {
+  const layout = decodeLayout(await fs.readFile(file));
+  return layout && layout.x.length === numNodes ? layout : undefined;
+}
+
+/** dist/layoutWorker.js next to the nearest package.json above this bundle. */
+export function defaultLayoutWorker(from: string = __dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'dist', 'layoutWorker.js');
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}: pass workerScript explicitly`);
+  }
+}

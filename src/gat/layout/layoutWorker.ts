@@ -1,0 +1,18 @@
+/** Worker-thread entry (bundled to dist/layoutWorker.js): one layout job per message. */
+import { parentPort } from 'node:worker_threads';
+import { runLayoutJob } from './layoutJob';
+import type { LayoutRequest, LayoutWorkerReply } from './protocol';
+
+const port = parentPort;
+if (port) {
+  port.on('message', (request: LayoutRequest) => {
+    try {
+      const result = runLayoutJob(request);
+      const reply: LayoutWorkerReply = { type: 'done', result };
+      port.postMessage(reply, [result.x.buffer, result.y.buffer, result.u.buffer, result.v.buffer, result.thickness.buffer] as ArrayBuffer[]);
+    } catch (e) {
+      const reply: LayoutWorkerReply = { type: 'error', message: e instanceof Error ? e.message : String(e) };
+      port.postMessage(reply);
+    }
+  });
+}

@@ -1,0 +1,160 @@
+import type { GraphModel, Transform } from './graphModel';
+import { neighboursOf } from './graphModel';
+import type { ThemeKind } from './palette';
+
+/** Colours read from VS Code's theme variables (re-read when the theme changes). */
+export interface DrawTheme {
+  readonly kind: ThemeKind;
+  readonly background: string;
+  readonly foreground: string;
+  readonly focus: string;
+}
+
+export interface DrawView {
+  readonly transform: Transform;
+  readonly width: number; // CSS pixels
+  readonly height: number;
+  readonly dpr: number;
+  readonly visible: Uint8Array; // (N)
+  readonly category: Uint8Array; // (N)
+  readonly colours: readonly string[]; // by category
+  /** Hovered (or keyboard-focused) node: its neighbourhood is highlighted. */
+  readonly highlight?: number;
+  readonly focused?: number;
+  readonly selected?: number;
+}
+
+const EDGE_BUCKETS = 6;
+
+/**
+ * Draws the graph on a 2-D canvas: edges batched into a few width buckets, nodes batched by
+ * colour (one path each), everything outside the viewport skipped. Returns what it drew.
+ */
+export function drawGraph(ctx: CanvasRenderingContext2D, m: GraphModel, view: DrawView, theme: DrawTheme): { nodes: number; edges: number } {
+  const { transform: t, width, height, dpr, visible } = view;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.fillStyle = theme.background;
+  ctx.fillRect(0, 0, width, height);
+  ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * t.x, dpr * t.y);
+  // Viewport in world units, grown by the largest radius so partly visible nodes are drawn.
+  const pad = m.maxRadius;
+  const vx0 = -t.x / t.k - pad;
+  const vy0 = -t.y / t.k - pad;
+  const vx1 = (width - t.x) / t.k + pad;
+  const vy1 = (height - t.y) / t.k + pad;
+  const inView = (i: number): boolean => m.x[i] >= vx0 && m.x[i] <= vx1 && m.y[i] >= vy0 && m.y[i] <= vy1;
+  const focusSet = new Set<number>();
+  if (view.highlight !== undefined) {
+    focusSet.add(view.highlight);
+    for (const j of neighboursOf(m, view.highlight)) if (visible[j]) focusSet.add(j);
+  }
+  const dimmed = focusSet.size > 0;
+
+  // Edges: one stroke per width bucket; at least ~0.5 screen pixels so thin edges stay visible.
+  const buckets = Array.from({ length: EDGE_BUCKETS }, () => [] as number[]);
+  let maxWidth = 0;
+  for (const w of m.edgeWidth) maxWidth = Math.max(maxWidth, w);
+  let edges = 0;
+  for (let e = 0; e < m.edgeU.length; e++) {
+    const a = m.edgeU[e];
+    const b = m.edgeV[e];
+    if (!visible[a] || !visible[b]) continue;
+    if ((m.x[a] < vx0 && m.x[b] < vx0) || (m.x[a] > vx1 && m.x[b] > vx1) || (m.y[a] < vy0 && m.y[b] < vy0) || (m.y[a] > vy1 && m.y[b] > vy1)) continue;
+    buckets[Math.min(EDGE_BUCKETS - 1, Math.floor((m.edgeWidth[e] / (maxWidth || 1)) * EDGE_BUCKETS))].push(e);
+    edges++;
+  }
+  ctx.strokeStyle = theme.foreground;
+  ctx.globalAlpha = dimmed ? 0.12 : 0.35;
+  buckets.forEach((list, bucket) => {
+    if (!list.length) return;
+    ctx.lineWidth = Math.max(((bucket + 1) / EDGE_BUCKETS) * maxWidth, 0.5 / t.k);
+    ctx.beginPath();
+    for (const e of list) {
+      ctx.moveTo(m.x[m.edgeU[e]], m.y[m.edgeU[e]]);
+      ctx.lineTo(m.x[m.edgeV[e]], m.y[m.edgeV[e]]);
+    }
+    ctx.stroke();
+  });
+
+  // Nodes: one filled path per colour.
+  const byColour = new Map<string, number[]>();
+  let nodes = 0;
+  for (let i = 0; i < m.n; i++) {
+    if (!visible[i] || !inView(i)) continue;
+    const colour = view.colours[view.category[i]];
+    let list = byColour.get(colour);
+    if (!list) byColour.set(colour, (list = []));
+    list.push(i);
+    nodes++;
+  }
+  ctx.globalAlpha = dimmed ? 0.3 : 1;
+  const minR = 1 / t.k; // never smaller than a pixel
+  for (const [colour, list] of byColour) {
+    ctx.fillStyle = colour;
+    ctx.beginPath();
+    for (const i of list) {
+      const r = Math.max(m.r[i], minR);
+      ctx.moveTo(m.x[i] + r, m.y[i]);
+      ctx.arc(m.x[i], m.y[i], r, 0, 2 * Math.PI);
+    }
+    ctx.fill();
+  }
+  ctx.globalAlpha = 1;
+
+  if (view.highlight !== undefined && focusSet.size > 0) drawNeighbourhood(ctx, m, view, theme, view.highlight, focusSet);
+  for (const [node, dash] of [
+    [view.selected, [4, 3]],
+    [view.focused, []],
+  ] as const) {
+    if (node === undefined || !visible[node]) continue;
+    ctx.strokeStyle = theme.focus;
+    ctx.lineWidth = 2 / t.k;
+    ctx.setLineDash(dash.map((d) => d / t.k));
+    ctx.beginPath();
+    ctx.arc(m.x[node], m.y[node], m.r[node] + 3 / t.k, 0, 2 * Math.PI);
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  return { nodes, edges };
+}
+
+function drawNeighbourhood(ctx: CanvasRenderingContext2D, m: GraphModel, view: DrawView, theme: DrawTheme, centre: number, members: Set<number>): void {
+  const t = view.transform;
+  ctx.strokeStyle = theme.foreground;
+  ctx.globalAlpha = 0.8;
+  ctx.lineWidth = Math.max(1.2 / t.k, 0.6);
+  ctx.beginPath();
+  for (const j of members) {
+    if (j === centre) continue;
+    ctx.moveTo(m.x[centre], m.y[centre]);
+    ctx.lineTo(m.x[j], m.y[j]);
+  }
+  ctx.stroke();
+  ctx.globalAlpha = 1;
+  for (const j of members) {
+    ctx.fillStyle = view.colours[view.category[j]];
+    ctx.beginPath();
+    ctx.arc(m.x[j], m.y[j], Math.max(m.r[j], 1.5 / t.k), 0, 2 * Math.PI);
+    ctx.fill();
+    ctx.strokeStyle = theme.background;
+    ctx.lineWidth = 1 / t.k;
+    ctx.stroke();
+  }
+  ctx.strokeStyle = theme.foreground;
+  ctx.lineWidth = 2 / t.k;
+  ctx.beginPath();
+  ctx.arc(m.x[centre], m.y[centre], m.r[centre] + 1.5 / t.k, 0, 2 * Math.PI);
+  ctx.stroke();
+}
+
+/** Theme colours from the page's CSS variables, with fallbacks for a page outside VS Code. */
+export function readTheme(kind: ThemeKind, style: CSSStyleDeclaration, fallbackBackground: string): DrawTheme {
+  const v = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
+  const light = kind === 'light' || kind === 'high-contrast-light';
+  return {
+    kind,
+    background: v('--vscode-editor-background', fallbackBackground),
+    foreground: v('--vscode-editor-foreground', v('--vscode-foreground', light ? '#333333' : '#cccccc')),
+    focus: v('--vscode-focusBorder', light ? '#0090f1' : '#007fd4'),
+  };
+}

@@ -1,0 +1,51 @@
+import type { Category, GraphModel, Transform } from './graphModel';
+
+export interface SvgView {
+  readonly transform: Transform;
+  readonly width: number;
+  readonly height: number;
+  readonly visible: Uint8Array;
+  readonly category: Uint8Array;
+  readonly colours: readonly string[];
+  readonly background: string;
+  readonly foreground: string;
+  readonly legend: readonly Category[];
+  readonly title: string;
+}
+
+const f = (v: number): string => (Math.round(v * 100) / 100).toString();
+const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * The graph as an SVG document, from the same view-model and view as the canvas: every
+ * visible node (`<circle class="node" data-node>`) and edge, under the current zoom, plus the
+ * legend. Vector output for papers and slides.
+ */
+export function graphSvg(m: GraphModel, view: SvgView): string {
+  const t = view.transform;
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${view.width}" height="${view.height}" viewBox="0 0 ${view.width} ${view.height}">`);
+  out.push(`<title>${esc(view.title)}</title>`);
+  out.push(`<rect width="100%" height="100%" fill="${view.background}"/>`);
+  out.push(`<g transform="translate(${f(t.x)} ${f(t.y)}) scale(${Number(t.k.toPrecision(6))})">`);
+  out.push(`<g class="edges" stroke="${view.foreground}" stroke-opacity="0.35" stroke-linecap="round">`);
+  for (let e = 0; e < m.edgeU.length; e++) {
+    const a = m.edgeU[e];
+    const b = m.edgeV[e];
+    if (!view.visible[a] || !view.visible[b]) continue;
+    out.push(`<line x1="${f(m.x[a])}" y1="${f(m.y[a])}" x2="${f(m.x[b])}" y2="${f(m.y[b])}" stroke-width="${f(m.edgeWidth[e])}"/>`);
+  }
+  out.push('</g><g class="nodes">');
+  for (let i = 0; i < m.n; i++) {
+    if (!view.visible[i]) continue;
+    out.push(`<circle class="node" data-node="${i}" cx="${f(m.x[i])}" cy="${f(m.y[i])}" r="${f(m.r[i])}" fill="${view.colours[view.category[i]]}"/>`);
+  }
+  out.push('</g></g>');
+  out.push(`<g class="legend" font-family="sans-serif" font-size="11" fill="${view.foreground}">`);
+  view.legend.forEach((c, row) => {
+    const y = 14 + row * 16;
+    out.push(`<circle cx="12" cy="${y - 4}" r="5" fill="${c.colour}"/><text x="22" y="${y}">${esc(`${c.name} (${c.count})`)}</text>`);
+  });
+  out.push('</g></svg>');
+  return out.join('\n');
+}

@@ -1,0 +1,45 @@
+import { quadtree, type Quadtree } from 'd3-quadtree';
+import type { GraphModel, Transform } from './graphModel';
+
+/**
+ * Hit testing with a quadtree over the visible nodes: the node under a screen point is the
+ * one whose disc (plus a few pixels of slack, so small nodes are easy to hover) contains it,
+ * preferring the one whose edge is nearest when discs overlap.
+ */
+export class NodeIndex {
+  private readonly tree: Quadtree<number>;
+
+  constructor(
+    private readonly model: GraphModel,
+    visible: Uint8Array,
+  ) {
+    const ids: number[] = [];
+    for (let i = 0; i < model.n; i++) if (visible[i]) ids.push(i);
+    this.tree = quadtree<number>()
+      .x((i) => model.x[i])
+      .y((i) => model.y[i])
+      .addAll(ids);
+  }
+
+  /** The node at screen point (sx, sy) under transform t, or undefined. */
+  nodeAt(sx: number, sy: number, t: Transform, slackPx = 3): number | undefined {
+    const wx = (sx - t.x) / t.k;
+    const wy = (sy - t.y) / t.k;
+    const slack = slackPx / t.k;
+    const reach = this.model.maxRadius + slack;
+    let pick: number | undefined;
+    let best = Infinity;
+    this.tree.visit((node, x0, y0, x1, y1) => {
+      if (x0 > wx + reach || x1 < wx - reach || y0 > wy + reach || y1 < wy - reach) return true;
+      if (!node.length) {
+        for (let leaf: typeof node | undefined = node; leaf; leaf = (leaf as { next?: typeof node }).next) {
+          const i = (leaf as { data: number }).data;
+          const gap = Math.hypot(this.model.x[i] - wx, this.model.y[i] - wy) - this.model.r[i];
+          if (gap <= slack && gap < best) [pick, best] = [i, gap];
+        }
+      }
+      return false;
+    });
+    return pick;
+  }
+}

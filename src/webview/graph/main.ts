@@ -1,0 +1,223 @@
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import type { GraphColourMode, GraphPanelState, GraphSnapshot, HostToWebview } from '../../protocol/webviewMessages';
+import { renderProvenance } from '../shared/provenanceHeader';
+import { vscodeApi } from '../shared/vscodeApi';
+import { buildGraphModel, categories, colourModes, COLOUR_MODE_LABELS, nodeCategories, parseNodeQuery, soloHidden, toggleHidden, tooltipText, visibleMask, type Category, type GraphModel } from './graphModel';
+import { readTheme, type DrawTheme } from './graphRenderer';
+import { graphSvg } from './graphSvg';
+import { GraphView } from './graphView';
+import { drawLegendOnCanvas, renderLegend } from './legend';
+import { classColours, outcomeColours, THEME_BACKGROUND, themeKindOf } from './palette';
+
+/** The Cora graph app: canvas view, legend, search, colouring, export; state survives reloads. */
+const api = vscodeApi<GraphPanelState>();
+const app = document.getElementById('app')!;
+app.classList.add('graph-app');
+const header = document.createElement('div');
+const toolbar = document.createElement('div');
+toolbar.className = 'toolbar';
+const search = document.createElement('input');
+search.type = 'search';
+search.className = 'node-search';
+search.placeholder = 'node id';
+search.setAttribute('aria-label', 'Find node by id');
+const colourSelect = document.createElement('select');
+colourSelect.className = 'colour-mode';
+colourSelect.setAttribute('aria-label', 'Colour nodes by');
+const button = (label: string, cls: string, onClick: () => void): HTMLElement => {
+  const b = document.createElement('vscode-button');
+  b.textContent = label;
+  b.className = cls;
+  b.setAttribute('secondary', '');
+  b.addEventListener('click', onClick);
+  return b;
+};
+const status = document.createElement('span');
+status.className = 'status';
+status.setAttribute('aria-live', 'polite');
+const area = document.createElement('div');
+area.className = 'graph-area';
+const legend = document.createElement('div');
+legend.className = 'legend';
+const tooltip = document.createElement('div');
+tooltip.className = 'tooltip';
+tooltip.setAttribute('role', 'tooltip');
+tooltip.hidden = true;
+const announcer = document.createElement('div');
+announcer.className = 'sr-only';
+announcer.setAttribute('aria-live', 'polite');
+
+let snapshot: GraphSnapshot | undefined;
+let model: GraphModel | undefined;
+/** What the panel had before a reload (the serializer restores the panel, getState its view). */
+const restored = api.getState();
+let state: GraphPanelState | undefined = restored;
+let mode: GraphColourMode = state?.colourMode ?? 'class';
+let hidden: number[] = [...(state?.hidden ?? [])];
+let legendItems: Category[] = [];
+let theme: DrawTheme = currentTheme();
+
+const view = new GraphView({
+  onHighlight: (node, at) => showTooltip(node, at),
+  onOpen: (node) => snapshot && api.postMessage({ type: 'openRecord', dataset: snapshot.dataset, node, ...(snapshot.run ? { runId: snapshot.run.runId } : {}) }),
+  onViewChange: () => saveState(),
+});
+toolbar.append(
+  search,
+  button('Find', 'find-button', () => find(search.value)),
+  colourSelect,
+  button('Fit', 'fit-button', () => view.fit()),
+  button('Export PNG', 'export-png', () => exportPng()),
+  button('Export SVG', 'export-svg', () => exportSvg()),
+  status,
+);
+area.append(view.canvas, legend, tooltip);
+app.append(header, toolbar, area, announcer);
+search.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') find(search.value);
+});
+colourSelect.addEventListener('change', () => {
+  mode = colourSelect.value as GraphColourMode;
+  hidden = [];
+  apply();
+  saveState();
+});
+
+function currentTheme(): DrawTheme {
+  const kind = themeKindOf(document.body.classList);
+  document.body.dataset.themeKind = kind;
+  return readTheme(kind, getComputedStyle(document.body), THEME_BACKGROUND[kind]);
+}
+
+/** Recomputes colours, visibility and the legend from (snapshot, mode, hidden, theme), then draws. */
+function apply(): void {
+  if (!snapshot || !model) return;
+  const category = nodeCategories(snapshot, mode);
+  legendItems = categories(snapshot, mode, category, classColours(theme.kind, snapshot.classNames.length), outcomeColours(theme.kind));
+  const visible = visibleMask(category, hidden);
+  view.setData(model, visible, category, legendItems.map((c) => c.colour), theme);
+  renderLegend(legend, legendItems, hidden, `colour: ${COLOUR_MODE_LABELS[mode]}`, {
+    toggle: (key) => setHidden(toggleHidden(hidden, key)),
+    solo: (key) => setHidden(soloHidden(hidden, key, legendItems.length)),
+    showAll: () => setHidden([]),
+  });
+  view.draw();
+}
+
+function setHidden(next: number[]): void {
+  hidden = next;
+  apply();
+  saveState();
+}
+
+function showTooltip(node: number | undefined, at: { x: number; y: number } | undefined): void {
+  if (node === undefined || !snapshot || !at) {
+    tooltip.hidden = true;
+    return;
+  }
+  const text = tooltipText(snapshot, node);
+  tooltip.textContent = `${text}\nclick or Enter: open the record`;
+  tooltip.hidden = false;
+  const { width, height } = view.size;
+  tooltip.style.left = `${Math.min(at.x + 14, width - 260)}px`;
+  tooltip.style.top = `${at.y + 14 > height - 70 ? at.y - 70 : at.y + 14}px`;
+  if (node === view.focused) announcer.textContent = text;
+}
+
+function find(text: string): void {
+  if (!snapshot || !model) return;
+  const node = parseNodeQuery(text, model.n);
+  if (node === undefined) {
+    status.textContent = `No node “${text.trim()}”: ids are 0–${model.n - 1}.`;
+    return;
+  }
+  const category = nodeCategories(snapshot, mode)[node];
+  if (hidden.includes(category)) setHidden(hidden.filter((k) => k !== category));
+  status.textContent = `node ${node}`;
+  view.zoomToNode(node);
+}
+
+function saveState(): void {
+  if (!snapshot) return;
+  const t = view.transform;
+  state = { dataset: snapshot.dataset, runId: snapshot.run?.runId ?? null, transform: { k: t.k, x: t.x, y: t.y }, selected: view.selected ?? null, colourMode: mode, hidden };
+  api.setState(state);
+}
+
+function receive(s: GraphSnapshot): void {
+  const start = performance.now();
+  const first = !snapshot;
+  snapshot = s;
+  model = buildGraphModel(s);
+  renderProvenance(header, s.provenance);
+  const modes = colourModes(s);
+  if (!modes.includes(mode)) mode = 'class';
+  colourSelect.replaceChildren(...modes.map((m) => new Option(`colour: ${COLOUR_MODE_LABELS[m]}`, m, false, m === mode)));
+  colourSelect.hidden = modes.length < 2;
+  layout();
+  apply();
+  const same = first && restored?.dataset === s.dataset;
+  if (same && restored?.selected != null) view.selected = restored.selected;
+  if (same && restored?.transform) view.setTransform(restored.transform);
+  else if (first) view.fit();
+  if (s.focusNode !== undefined) view.zoomToNode(s.focusNode);
+  view.draw();
+  status.textContent = `${s.labels.length} nodes · ${s.edgeU.length} edges`;
+  requestAnimationFrame(() => {
+    document.body.dataset.firstRenderMs = (performance.now() - start).toFixed(1);
+    document.body.dataset.graphReady = 'true';
+  });
+}
+
+function layout(): void {
+  const top = area.getBoundingClientRect().top;
+  view.resize(app.clientWidth, Math.max(200, window.innerHeight - top - 8));
+}
+
+function exportPng(): void {
+  if (!snapshot) return;
+  const copy = document.createElement('canvas');
+  copy.width = view.canvas.width;
+  copy.height = view.canvas.height;
+  const ctx = copy.getContext('2d')!;
+  ctx.drawImage(view.canvas, 0, 0);
+  ctx.setTransform(copy.width / view.size.width, 0, 0, copy.height / view.size.height, 0, 0);
+  drawLegendOnCanvas(ctx, legendItems.filter((c) => !hidden.includes(c.key)), theme.foreground, getComputedStyle(document.body).fontFamily);
+  api.postMessage({ type: 'exportImage', format: 'png', data: copy.toDataURL('image/png'), suggestedName: `${snapshot.dataset}-graph.png` });
+}
+
+function exportSvg(): void {
+  if (!snapshot || !model) return;
+  const category = nodeCategories(snapshot, mode);
+  const svg = graphSvg(model, {
+    ...view.size,
+    transform: view.transform,
+    visible: visibleMask(category, hidden),
+    category,
+    colours: legendItems.map((c) => c.colour),
+    background: theme.background,
+    foreground: theme.foreground,
+    legend: legendItems.filter((c) => !hidden.includes(c.key)),
+    title: `${snapshot.dataset} graph`,
+  });
+  api.postMessage({ type: 'exportImage', format: 'svg', data: svg, suggestedName: `${snapshot.dataset}-graph.svg` });
+}
+
+window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
+  const message = event.data;
+  if (message?.type === 'graphSnapshot') receive(message);
+  else if (message?.type === 'graphFocus') view.zoomToNode(message.node);
+});
+new MutationObserver(() => {
+  theme = currentTheme();
+  apply();
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+let resizeTimer: number | undefined;
+window.addEventListener('resize', () => {
+  window.clearTimeout(resizeTimer);
+  resizeTimer = window.setTimeout(() => {
+    layout();
+    view.draw();
+  }, 100);
+});
+api.postMessage({ type: 'ready' });

@@ -1,0 +1,29 @@
+import type { GraphSnapshot } from '../../src/protocol/webviewMessages';
+import { repoRoot } from '../helpers/paths';
+import { openPanel, type BrowserHandle, type OpenOptions, type PanelPage } from './harness';
+
+/** Opens the graph app and posts a snapshot; resolves once the first frame is drawn. */
+export async function openGraph(chromium: BrowserHandle, snapshot: GraphSnapshot, options: OpenOptions = {}): Promise<PanelPage> {
+  const p = await openPanel(chromium, repoRoot, 'graph', options);
+  await p.post(snapshot);
+  await p.page.waitForSelector('body[data-graph-ready="true"]');
+  return p;
+}
+
+export async function drawnNodes(p: PanelPage): Promise<number> {
+  return Number(await p.page.getAttribute('canvas', 'data-drawn-nodes'));
+}
+
+/** Where a node is on the page (or on the canvas when `page` is false), from the app's transform. */
+export async function nodeScreenPoint(p: PanelPage, s: GraphSnapshot, node: number, page = true): Promise<[number, number]> {
+  const [k, x, y] = (await p.page.getAttribute('canvas', 'data-transform'))!.split(',').map(Number);
+  const box = (await p.page.locator('canvas').boundingBox())!;
+  const cx = x + k * s.x[node];
+  const cy = y + k * s.y[node];
+  return page ? [box.x + cx, box.y + cy] : [cx, cy];
+}
+
+/** RGBA of the canvas at CSS pixel (x, y). */
+export function canvasPixel(p: PanelPage, x: number, y: number): Promise<number[]> {
+  return p.page.$eval('canvas', (c, [px, py]) => Array.from((c as HTMLCanvasElement).getContext('2d')!.getImageData(Math.round(px), Math.round(py), 1, 1).data), [x, y]);
+}
