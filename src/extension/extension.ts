@@ -13,7 +13,11 @@ import { SpecCodeLensProvider } from './specs/specCodeLens';
 import { TrainingController } from './training/trainingController';
 import { DatasetsTreeProvider } from './trees/datasetsTree';
 import { RunsTreeProvider } from './trees/runsTree';
+import { showAttention, showEntropy } from './commands/analysisCommands';
+import { registerAttentionSerializer, type AnalysisPanelDeps } from './webviews/attentionPanel';
 import { DegreePanel, registerDegreeSerializer } from './webviews/degreePanel';
+import { registerEntropySerializer } from './webviews/entropyPanel';
+import { RunAnalyses } from './webviews/runAnalysis';
 import { GraphPanel, registerGraphSerializer, type DataPanelDeps } from './webviews/graphPanel';
 import { MetricsPanel, registerMetricsSerializer, type MetricsDeps } from './webviews/metricsPanel';
 import { TrainingViewProvider } from './webviews/trainingView';
@@ -73,6 +77,8 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     }),
   );
   const runViews = new RunViews(outDir);
+  const analysisDeps: AnalysisPanelDeps = { extensionUri: context.extensionUri, datasets, analyses: new RunAnalyses(outDir), outDir };
+  context.subscriptions.push(registerAttentionSerializer(analysisDeps), registerEntropySerializer(analysisDeps));
   const dataPanelDeps: DataPanelDeps = {
     extensionUri: context.extensionUri,
     datasets,
@@ -103,8 +109,9 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     'gat.newTrainingSpec': () => newTrainingSpec(services),
     'gat.showCoraGraph': (runId?: string) => GraphPanel.createOrShow(dataPanelDeps, { runId: typeof runId === 'string' ? runId : null }),
     'gat.showDegreePlots': () => DegreePanel.createOrShow(dataPanelDeps),
-    'gat.showAttention': () => notYet('The attention panel'),
-    'gat.showEntropy': () => notYet('The entropy panel'),
+    // Tree items pass the run id; the palette asks for the run and the node.
+    'gat.showAttention': (runId?: unknown, node?: unknown) => showAttention(services, analysisDeps, runId, node),
+    'gat.showEntropy': (runId?: unknown) => showEntropy(services, analysisDeps, runId),
     'gat.showEmbedding': () => notYet('The embedding map panel'),
     'gat.refreshRuns': () => runsTree.refresh(),
     'gat.openRunItem': (file: string) => openRunItem(file),

@@ -1,3 +1,5 @@
+import type { Provenance } from './webviewMessages';
+
 /**
  * Snapshots the host builds from a run's analysis artifact for the attention and entropy
  * panels. Complete data for one view: the webview never reads files.
@@ -32,4 +34,63 @@ export interface EntropySnapshotData {
   readonly learned: ReadonlyArray<readonly number[]>;
   /** log(degree + 1) per node: the entropy of uniform attention over the same neighbourhood. */
   readonly uniform: readonly number[];
+}
+
+
+/** Host → attention panel: everything needed to draw one node's neighbourhood for one layer. */
+export interface AttentionSnapshot {
+  readonly type: 'attentionSnapshot';
+  readonly provenance: Provenance;
+  readonly data: AttentionSnapshotData;
+  readonly numNodes: number;
+  readonly layers: number;
+}
+
+/** Host → entropy panel: one layer's per-head entropies next to the uniform ones. */
+export interface EntropySnapshot {
+  readonly type: 'entropySnapshot';
+  readonly provenance: Provenance;
+  readonly data: EntropySnapshotData;
+  readonly layers: number;
+}
+
+/** Panel → host: show another node or layer (the host answers with a new snapshot). */
+export interface AttentionRequest {
+  readonly type: 'attentionRequest';
+  readonly node: number;
+  readonly layer: number;
+}
+
+export interface EntropyRequest {
+  readonly type: 'entropyRequest';
+  readonly layer: number;
+}
+
+/** Panel → host: open the attention panel for a node (from the entropy panel or the graph). */
+export interface ShowAttention {
+  readonly type: 'showAttention';
+  readonly node: number;
+}
+
+/** What the attention panel keeps across reloads. */
+export interface AttentionPanelState {
+  readonly runId: string;
+  readonly node: number;
+  readonly layer: number;
+  readonly head?: number | 'all';
+  readonly layout?: 'radial' | 'distance';
+  readonly relative?: boolean;
+}
+
+export interface EntropyPanelState {
+  readonly runId: string;
+  readonly layer: number;
+}
+
+/** Host → attention/entropy/embedding panel: the run's analysis cannot be shown, and why. */
+export interface AnalysisUnavailable {
+  readonly type: 'analysisUnavailable';
+  readonly provenance: Provenance | null;
+  /** What is wrong and the command that fixes it (e.g. `npx gat analyze --model …`). */
+  readonly message: string;
 }

@@ -1,3 +1,5 @@
+import type { AnalysisUnavailable, AttentionRequest, AttentionSnapshot, EntropyRequest, EntropySnapshot, ShowAttention } from './analysisSnapshots';
+
 /**
  * Messages between the extension host and the webview panels. Both sides import these types
  * (`import type`); the webview announces `ready`, then the host posts complete snapshots.
@@ -27,7 +29,7 @@ export interface MetricsSnapshot {
   readonly compact: boolean;
 }
 
-export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphFocus | DegreeSnapshot;
+export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphFocus | DegreeSnapshot | AttentionSnapshot | EntropySnapshot | AnalysisUnavailable;
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
@@ -35,9 +37,12 @@ export type WebviewToHost =
   | { readonly type: 'openRecord'; readonly dataset: string; readonly node: number; readonly runId?: string }
   | { readonly type: 'runCommand'; readonly command: 'gat.trainCora' | 'gat.cancelTraining' | 'gat.showTrainingMetrics' }
   | ExportImage
-  | ShowInGraph;
+  | ShowInGraph
+  | AttentionRequest
+  | EntropyRequest
+  | ShowAttention;
 
-const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand', 'exportImage', 'showInGraph']);
+const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand', 'exportImage', 'showInGraph', 'attentionRequest', 'entropyRequest', 'showAttention']);
 
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
   return typeof value === 'object' && value !== null && WEBVIEW_TO_HOST_TYPES.has((value as { type?: unknown }).type as string);

@@ -6,7 +6,7 @@ type RunsNode =
   | { kind: 'run'; run: RunRecord }
   | { kind: 'file'; run: RunRecord; label: string; file: string; icon: string }
   | { kind: 'folder'; run: RunRecord; label: string; files: string[]; icon: string }
-  | { kind: 'panel'; run: RunRecord; label: string; command: string; icon: string }
+  | { kind: 'panel'; run: RunRecord; label: string; command: string; icon: string; args?: unknown[] }
   | { kind: 'error'; message: string };
 
 const STATUS_ICON: Record<RunRecord['status'], vscode.ThemeIcon> = {
@@ -80,7 +80,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       case 'panel': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon(node.icon);
-        item.command = { command: node.command, title: node.label, arguments: [node.run.runId] };
+        item.command = { command: node.command, title: node.label, arguments: [node.run.runId, ...(node.args ?? [])] };
         return item;
       }
       case 'error': {
@@ -119,7 +119,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       if (a.analysis) {
         children.push({ kind: 'file', run: r, label: 'Analysis', file: abs(a.analysis), icon: 'beaker' });
         children.push(
-          { kind: 'panel', run: r, label: 'Attention (node 1358)', command: 'gat.showAttention', icon: 'eye' },
+          { kind: 'panel', run: r, label: 'Attention of the largest hub', command: 'gat.showAttention', icon: 'eye', args: ['hub'] },
           { kind: 'panel', run: r, label: 'Entropy histograms', command: 'gat.showEntropy', icon: 'pulse' },
           { kind: 'panel', run: r, label: 'Embedding map (t-SNE)', command: 'gat.showEmbedding', icon: 'symbol-constant' },
         );

@@ -1,0 +1,67 @@
+import * as vscode from 'vscode';
+import type { RunRecord } from '../../gat/artifacts/runRecord';
+import { neighbourOffsets } from '../../gat/data/graph';
+import type { Services } from '../services';
+import { AttentionPanel, type AnalysisPanelDeps } from '../webviews/attentionPanel';
+import { EntropyPanel } from '../webviews/entropyPanel';
+
+/**
+ * The run a visualization is for: the one given (a run id from the Runs tree or a panel), else
+ * the only finished run with an analysis, else the user's pick, newest first.
+ */
+export async function pickAnalysedRun(services: Services, runId?: unknown): Promise<string | undefined> {
+  if (typeof runId === 'string') return runId;
+  if (runId && typeof runId === 'object' && 'run' in runId) return (runId as { run: RunRecord }).run.runId;
+  await services.runsTree.getChildren();
+  const runs = services.runsTree.current.filter((r) => r.artifacts.analysis);
+  if (runs.length === 0) {
+    const train = 'Train on Cora';
+    const choice = await vscode.window.showInformationMessage('GAT: no trained run with an analysis yet. Train one first (it takes well under a minute).', train);
+    if (choice === train) await vscode.commands.executeCommand('gat.trainCora');
+    return undefined;
+  }
+  if (runs.length === 1) return runs[0].runId;
+  const pick = await vscode.window.showQuickPick(
+    runs.map((r) => ({ label: r.runId, description: [r.dataset, r.status, r.testAcc !== null ? `test ${(100 * r.testAcc).toFixed(1)}%` : ''].filter(Boolean).join(' · ') })),
+    { title: 'GAT: which run?', placeHolder: 'Runs with an analysis, newest first' },
+  );
+  return pick?.label;
+}
+
+/** A node by id, with completion: every node, highest degree first (1358 on Cora). */
+export async function pickNode(services: Services, dataset: string): Promise<number | undefined> {
+  const g = await services.datasets.get(dataset);
+  const offsets = neighbourOffsets(g);
+  const nodes = Array.from({ length: g.numNodes }, (_, i) => i).sort((a, b) => offsets[b + 1] - offsets[b] - (offsets[a + 1] - offsets[a]) || a - b);
+  const pick = await vscode.window.showQuickPick(
+    nodes.map((i) => ({ label: String(i), description: `${g.classNames[g.labels[i]]} · degree ${offsets[i + 1] - offsets[i]}` })),
+    { title: `GAT: attention of which node? (${dataset})`, placeHolder: 'Type a node id; the largest hubs come first', matchOnDescription: true },
+  );
+  return pick ? Number(pick.label) : undefined;
+}
+
+/** The node with the most neighbours (1358 on Cora), the original's default. */
+async function largestHub(services: Services, dataset: string): Promise<number> {
+  const g = await services.datasets.get(dataset);
+  const offsets = neighbourOffsets(g);
+  let best = 0;
+  for (let i = 1; i < g.numNodes; i++) if (offsets[i + 1] - offsets[i] > offsets[best + 1] - offsets[best]) best = i;
+  return best;
+}
+
+export async function showAttention(services: Services, deps: AnalysisPanelDeps, runId?: unknown, node?: unknown): Promise<AttentionPanel | undefined> {
+  const run = await pickAnalysedRun(services, runId);
+  if (!run) return undefined;
+  const dataset = services.runsTree.findRun(run)?.dataset ?? 'cora';
+  let target = typeof node === 'number' ? node : node === 'hub' ? await largestHub(services, dataset) : undefined;
+  if (target === undefined) {
+    target = await pickNode(services, dataset);
+    if (target === undefined) return undefined;
+  }
+  return AttentionPanel.createOrShow(deps, run, target);
+}
+
+export async function showEntropy(services: Services, deps: AnalysisPanelDeps, runId?: unknown): Promise<EntropyPanel | undefined> {
+  const run = await pickAnalysedRun(services, runId);
+  return run ? EntropyPanel.createOrShow(deps, run) : undefined;
+}

@@ -1,0 +1,102 @@
+import * as vscode from 'vscode';
+import { attentionSnapshotData } from '../../gat/analysis/panelData';
+import { panelProvenance } from '../../gat/panels/provenance';
+import type { AttentionPanelState } from '../../protocol/analysisSnapshots';
+import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
+import type { DatasetService } from '../datasetService';
+import { PanelBase, registerPanelSerializer } from './panelBase';
+import { AnalysisUnavailableError, type RunAnalyses } from './runAnalysis';
+import { webviewOptions } from './webviewHtml';
+
+export interface AnalysisPanelDeps {
+  readonly extensionUri: vscode.Uri;
+  readonly datasets: DatasetService;
+  readonly analyses: RunAnalyses;
+  readonly outDir: () => string | undefined;
+}
+
+/**
+ * The attention panel: the attention one node gives each neighbour (and itself), per layer and
+ * head, drawn from the run's analysis artifact. One panel per run; the node and layer change
+ * in place.
+ */
+export class AttentionPanel extends PanelBase {
+  static readonly viewType = 'gat.attention';
+  private static readonly panels = new Map<string, AttentionPanel>();
+
+  static createOrShow(deps: AnalysisPanelDeps, runId: string, node: number, layer = 1): AttentionPanel {
+    const existing = AttentionPanel.panels.get(runId);
+    if (existing) {
+      existing.panel.reveal();
+      existing.show(node, layer);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(AttentionPanel.viewType, titleFor(runId, node), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    return new AttentionPanel(panel, deps, runId, node, layer);
+  }
+
+  static revive(panel: vscode.WebviewPanel, deps: AnalysisPanelDeps, state: AttentionPanelState | undefined): void {
+    if (!state) {
+      panel.dispose(); // nothing to restore it from
+      return;
+    }
+    new AttentionPanel(panel, deps, state.runId, state.node, state.layer);
+  }
+
+  static all(): readonly AttentionPanel[] {
+    return [...AttentionPanel.panels.values()];
+  }
+
+  private constructor(
+    panel: vscode.WebviewPanel,
+    private readonly deps: AnalysisPanelDeps,
+    readonly runId: string,
+    private node: number,
+    private layer: number,
+  ) {
+    super(panel, deps.extensionUri, 'attention', titleFor(runId, node));
+    AttentionPanel.panels.set(runId, this);
+  }
+
+  show(node: number, layer: number): void {
+    this.node = node;
+    this.layer = layer;
+    this.panel.title = titleFor(this.runId, node);
+    void this.refresh();
+  }
+
+  protected async snapshot(): Promise<HostToWebview> {
+    try {
+      const { run, analysis } = await this.deps.analyses.get(this.runId);
+      const graph = await this.deps.datasets.get(run.dataset);
+      return {
+        type: 'attentionSnapshot',
+        provenance: panelProvenance(graph, run, this.deps.outDir()),
+        data: attentionSnapshotData(run.dataset, run.runId, analysis, this.node, this.layer),
+        numNodes: analysis.numNodes,
+        layers: analysis.heads.length,
+      };
+    } catch (err) {
+      if (err instanceof AnalysisUnavailableError || err instanceof RangeError) return { type: 'analysisUnavailable', provenance: null, message: err.message };
+      throw err;
+    }
+  }
+
+  protected override onMessage(message: WebviewToHost): boolean {
+    if (message.type !== 'attentionRequest') return false;
+    this.show(message.node, message.layer);
+    return true;
+  }
+
+  protected onDispose(): void {
+    AttentionPanel.panels.delete(this.runId);
+  }
+}
+
+function titleFor(runId: string, node: number): string {
+  return `GAT Attention: node ${node} (${runId})`;
+}
+
+export function registerAttentionSerializer(deps: AnalysisPanelDeps): vscode.Disposable {
+  return registerPanelSerializer<AttentionPanelState>(AttentionPanel.viewType, (panel, state) => AttentionPanel.revive(panel, deps, state));
+}

@@ -1,0 +1,92 @@
+import * as vscode from 'vscode';
+import { entropySnapshotData } from '../../gat/analysis/panelData';
+import { panelProvenance } from '../../gat/panels/provenance';
+import type { EntropyPanelState } from '../../protocol/analysisSnapshots';
+import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
+import type { AnalysisPanelDeps } from './attentionPanel';
+import { AttentionPanel } from './attentionPanel';
+import { PanelBase, registerPanelSerializer } from './panelBase';
+import { AnalysisUnavailableError } from './runAnalysis';
+import { webviewOptions } from './webviewHtml';
+
+/**
+ * The entropy panel: per layer and head, the histogram of per-node attention entropy next to
+ * the one for uniform attention over the same neighbourhoods. One panel per run.
+ */
+export class EntropyPanel extends PanelBase {
+  static readonly viewType = 'gat.entropy';
+  private static readonly panels = new Map<string, EntropyPanel>();
+
+  static createOrShow(deps: AnalysisPanelDeps, runId: string, layer = 1): EntropyPanel {
+    const existing = EntropyPanel.panels.get(runId);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(EntropyPanel.viewType, titleFor(runId), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    return new EntropyPanel(panel, deps, runId, layer);
+  }
+
+  static revive(panel: vscode.WebviewPanel, deps: AnalysisPanelDeps, state: EntropyPanelState | undefined): void {
+    if (!state) {
+      panel.dispose();
+      return;
+    }
+    new EntropyPanel(panel, deps, state.runId, state.layer);
+  }
+
+  static all(): readonly EntropyPanel[] {
+    return [...EntropyPanel.panels.values()];
+  }
+
+  private constructor(
+    panel: vscode.WebviewPanel,
+    private readonly deps: AnalysisPanelDeps,
+    readonly runId: string,
+    private layer: number,
+  ) {
+    super(panel, deps.extensionUri, 'entropy', titleFor(runId));
+    EntropyPanel.panels.set(runId, this);
+  }
+
+  protected async snapshot(): Promise<HostToWebview> {
+    try {
+      const { run, analysis } = await this.deps.analyses.get(this.runId);
+      const graph = await this.deps.datasets.get(run.dataset);
+      return {
+        type: 'entropySnapshot',
+        provenance: panelProvenance(graph, run, this.deps.outDir()),
+        data: entropySnapshotData(run.dataset, run.runId, analysis, this.layer),
+        layers: analysis.heads.length,
+      };
+    } catch (err) {
+      if (err instanceof AnalysisUnavailableError || err instanceof RangeError) return { type: 'analysisUnavailable', provenance: null, message: err.message };
+      throw err;
+    }
+  }
+
+  protected override onMessage(message: WebviewToHost): boolean {
+    if (message.type === 'entropyRequest') {
+      this.layer = message.layer;
+      void this.refresh();
+      return true;
+    }
+    if (message.type === 'showAttention') {
+      AttentionPanel.createOrShow(this.deps, this.runId, message.node, this.layer);
+      return true;
+    }
+    return false;
+  }
+
+  protected onDispose(): void {
+    EntropyPanel.panels.delete(this.runId);
+  }
+}
+
+function titleFor(runId: string): string {
+  return `GAT Entropy: ${runId}`;
+}
+
+export function registerEntropySerializer(deps: AnalysisPanelDeps): vscode.Disposable {
+  return registerPanelSerializer<EntropyPanelState>(EntropyPanel.viewType, (panel, state) => EntropyPanel.revive(panel, deps, state));
+}
