@@ -27,8 +27,8 @@ interface Exports {
   heads_concat_elu_backward(targets: number, ntargets: number, hf: number, out: number, dOut: number, dAgg: number, dBias: number): void;
   drop_sparse(indptr: number, rows: number, nrows: number, values: number, key: number, threshold: number, scale: number, xd: number): void;
   drop_dense(x: number, rows: number, nrows: number, fin: number, key: number, threshold: number, scale: number, xd: number): void;
-  dense_project(xd: number, rows: number, nrows: number, fin: number, wT: number, hf: number, out: number): void;
-  dense_project_grad(xd: number, rows: number, nrows: number, fin: number, key: number, threshold: number, scale: number, wT: number, hf: number, dOut: number, dwT: number, dx: number): void;
+  dense_project(xd: number, rows: number, nrows: number, fin: number, wT: number, hf: number, out: number, scratch: number): void;
+  dense_project_grad(xd: number, rows: number, nrows: number, fin: number, key: number, threshold: number, scale: number, wT: number, hf: number, dOut: number, dwT: number, dx: number, scratch: number): void;
 }
 
 /** The part of the WebAssembly API we use (the ES2022 lib this project compiles against has no types for it). */
@@ -92,6 +92,12 @@ export function createWasmKernels(bytes: number, constantBytes: number): HotKern
     const s = scratch(a.length);
     s.set(a);
     return s.byteOffset;
+  };
+  let dense = { at: 0, floats: 0 };
+  /** Scratch for the dense kernels' transposed weights (kept apart from the staging region). */
+  const denseScratch = (floats: number): number => {
+    if (dense.floats < floats) dense = { at: take(4 * floats), floats };
+    return dense.at;
   };
   const inMemory = (...arrays: Float32Array[]): boolean => arrays.every((a) => a.buffer === buffer);
 
@@ -159,11 +165,11 @@ export function createWasmKernels(bytes: number, constantBytes: number): HotKern
     },
     denseProject(xd, rows, fin, wT, hf, out) {
       if (!inMemory(xd, wT, out)) return projectionTs.denseProject(xd, rows, fin, wT, hf, out);
-      wasm.dense_project(xd.byteOffset, constant(rows), rows.length, fin, wT.byteOffset, hf, out.byteOffset);
+      wasm.dense_project(xd.byteOffset, constant(rows), rows.length, fin, wT.byteOffset, hf, out.byteOffset, denseScratch(4 * fin * hf));
     },
     denseProjectGrad(xd, rows, fin, key, threshold, scale, wT, hf, dOut, dwT, dx) {
       if (!inMemory(xd, wT, dOut, dwT, dx)) return projectionTs.denseProjectGrad(xd, rows, fin, key, threshold, scale, wT, hf, dOut, dwT, dx);
-      wasm.dense_project_grad(xd.byteOffset, constant(rows), rows.length, fin, key | 0, threshold, scale, wT.byteOffset, hf, dOut.byteOffset, dwT.byteOffset, dx.byteOffset);
+      wasm.dense_project_grad(xd.byteOffset, constant(rows), rows.length, fin, key | 0, threshold, scale, wT.byteOffset, hf, dOut.byteOffset, dwT.byteOffset, dx.byteOffset, denseScratch(2 * fin * hf));
     },
   };
 }

@@ -447,38 +447,65 @@ void drop_dense(const f32 *x, const i32 *rows, i32 nrows, i32 fin, i32 key, i32 
   }
 }
 
-// out[i, :] = xd[i, :] · wT for i in rows. wT (FIN, HF). Columns in blocks of 4; when HF % 4 != 0 the
-// last block overlaps the one before (recomputing those columns identically). HF < 4: scalar.
-void dense_project(const f32 *xd, const i32 *rows, i32 nrows, i32 fin, const f32 *wT, i32 hf, f32 *out) {
-  for (i32 r = 0; r < nrows; r++) {
-    i32 i = rows[r];
-    const f32 *x = xd + (long)i * fin;
-    f32 *o = out + (long)i * hf;
-    if (hf < 4) {
+// out[i, :] = xd[i, :] · wT for i in rows. wT (FIN, HF). FIN % 4 == 0 and HF <= 64: with W = wTᵀ
+// (HF, FIN) transposed into `scratch`, each output is a dot product over FIN in 4 lanes (independent
+// chains for the HF outputs); otherwise plain loops.
+void dense_project(const f32 *xd, const i32 *rows, i32 nrows, i32 fin, const f32 *wT, i32 hf, f32 *out, f32 *scratch) {
+  if (fin % 4 != 0 || hf > 64) {
+    for (i32 r = 0; r < nrows; r++) {
+      i32 i = rows[r];
+      const f32 *x = xd + (long)i * fin;
+      f32 *o = out + (long)i * hf;
       for (i32 c = 0; c < hf; c++) {
         f32 a = 0;
         for (i32 k = 0; k < fin; k++) a += x[k] * wT[k * hf + c];
         o[c] = a;
       }
-      continue;
     }
-    for (i32 c = 0; c < hf; c += 4) {
-      if (c + 4 > hf) c = hf - 4;
-      v128_t a = wasm_f32x4_splat(0);
-      for (i32 k = 0; k < fin; k++) a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_f32x4_splat(x[k]), wasm_v128_load(wT + k * hf + c)));
-      wasm_v128_store(o + c, a);
+    return;
+  }
+  f32 *w = scratch;
+  for (i32 k = 0; k < fin; k++)
+    for (i32 c = 0; c < hf; c++) w[c * fin + k] = wT[k * hf + c];
+  i32 hf4 = (hf + 3) & ~3;
+  for (i32 c = hf; c < hf4; c++)
+    for (i32 k = 0; k < fin; k++) w[c * fin + k] = 0;
+  for (i32 r = 0; r < nrows; r++) {
+    i32 i = rows[r];
+    const f32 *x = xd + (long)i * fin;
+    f32 *o = out + (long)i * hf;
+    for (i32 c = 0; c < hf4; c += 4) {
+      const f32 *w0 = w + c * fin, *w1 = w0 + fin, *w2 = w1 + fin, *w3 = w2 + fin;
+      v128_t a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
+      for (i32 k = 0; k < fin; k += 4) {
+        v128_t v = wasm_v128_load(x + k);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(v, wasm_v128_load(w0 + k)));
+        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(v, wasm_v128_load(w1 + k)));
+        a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(v, wasm_v128_load(w2 + k)));
+        a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(v, wasm_v128_load(w3 + k)));
+      }
+      v128_t s = hsum4(a0, a1, a2, a3);
+      if (c + 4 <= hf) {
+        wasm_v128_store(o + c, s);
+      } else {
+        f32 lanes[4];
+        wasm_v128_store(lanes, s);
+        for (i32 q = 0; c + q < hf; q++) o[c + q] = lanes[q];
+      }
     }
   }
 }
 
 // Gradients of dense_project: dwT += xdᵀ · dOut and dx[i, :] = (dOut[i, :] · wTᵀ) ⊙ mask for i in rows.
+// FIN % 4 == 0: vectorised over FIN with the weight and its gradient transposed to (HF, FIN) in
+// `scratch` (2·HF·FIN floats); the gradient's elements still sum the rows in order, starting from dwT.
 void dense_project_grad(const f32 *xd, const i32 *rows, i32 nrows, i32 fin, i32 key, i32 threshold, f32 scale,
-                        const f32 *wT, i32 hf, const f32 *dOut, f32 *dwT, f32 *dx) {
-  for (i32 r = 0; r < nrows; r++) {
-    i32 i = rows[r];
-    i32 xo = i * fin;
-    const f32 *g = dOut + (long)i * hf;
-    if (hf < 4 || hf > 64) {
+                        const f32 *wT, i32 hf, const f32 *dOut, f32 *dwT, f32 *dx, f32 *scratch) {
+  if (fin % 4 != 0) {
+    for (i32 r = 0; r < nrows; r++) {
+      i32 i = rows[r];
+      i32 xo = i * fin;
+      const f32 *g = dOut + (long)i * hf;
       for (i32 k = 0; k < fin; k++) {
         f32 v = xd[xo + k], acc = 0;
         f32 *dw = dwT + k * hf;
@@ -489,35 +516,33 @@ void dense_project_grad(const f32 *xd, const i32 *rows, i32 nrows, i32 fin, i32 
         }
         dx[xo + k] = skeep(key, xo + k, threshold) ? acc * scale : 0.0f;
       }
-      continue;
     }
-    // g in blocks of 4; the last block overlaps the previous one with those lanes zeroed.
-    v128_t gb[16];
-    i32 nb = (hf + 3) / 4;
-    for (i32 b = 0; b < nb; b++) {
-      i32 c = 4 * b;
-      if (c + 4 > hf) {
-        i32 over = c + 4 - hf; // lanes already covered
-        v128_t lane = wasm_i32x4_make(0, 1, 2, 3);
-        gb[b] = wasm_v128_and(wasm_v128_load(g + hf - 4), wasm_i32x4_ge(lane, wasm_i32x4_splat(over)));
-      } else {
-        gb[b] = wasm_v128_load(g + c);
-      }
+    return;
+  }
+  f32 *w = scratch, *dw = scratch + hf * fin;
+  for (i32 k = 0; k < fin; k++)
+    for (i32 c = 0; c < hf; c++) {
+      w[c * fin + k] = wT[k * hf + c];
+      dw[c * fin + k] = dwT[k * hf + c];
     }
-    for (i32 k = 0; k < fin; k++) {
-      v128_t v = wasm_f32x4_splat(xd[xo + k]);
-      f32 *dw = dwT + k * hf;
-      const f32 *w = wT + k * hf;
+  v128_t vscale = wasm_f32x4_splat(scale);
+  for (i32 r = 0; r < nrows; r++) {
+    i32 i = rows[r];
+    i32 xo = i * fin;
+    const f32 *x = xd + xo;
+    const f32 *g = dOut + (long)i * hf;
+    for (i32 k = 0; k < fin; k += 4) {
+      v128_t v = wasm_v128_load(x + k);
       v128_t acc = wasm_f32x4_splat(0);
-      for (i32 b = 0; b < nb; b++) {
-        i32 c = 4 * b + 4 > hf ? hf - 4 : 4 * b;
-        wasm_v128_store(dw + c, wasm_f32x4_add(wasm_v128_load(dw + c), wasm_f32x4_mul(v, gb[b])));
-        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(gb[b], wasm_v128_load(w + c)));
+      for (i32 c = 0; c < hf; c++) {
+        v128_t gc = wasm_f32x4_splat(g[c]);
+        f32 *d = dw + c * fin + k;
+        wasm_v128_store(d, wasm_f32x4_add(wasm_v128_load(d), wasm_f32x4_mul(v, gc)));
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(gc, wasm_v128_load(w + c * fin + k)));
       }
-      acc = wasm_f32x4_add(acc, wasm_i32x4_shuffle(acc, acc, 2, 3, 0, 1));
-      acc = wasm_f32x4_add(acc, wasm_i32x4_shuffle(acc, acc, 1, 0, 3, 2));
-      f32 s = wasm_f32x4_extract_lane(acc, 0);
-      dx[xo + k] = threshold == 0 || skeep(key, xo + k, threshold) ? s * scale : 0.0f;
+      wasm_v128_store(dx + xo + k, wasm_v128_and(wasm_f32x4_mul(acc, vscale), vkeep(key, xo + k, threshold)));
     }
   }
+  for (i32 k = 0; k < fin; k++)
+    for (i32 c = 0; c < hf; c++) dwT[k * hf + c] = dw[c * fin + k];
 }
