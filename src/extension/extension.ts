@@ -13,7 +13,8 @@ import { SpecCodeLensProvider } from './specs/specCodeLens';
 import { TrainingController } from './training/trainingController';
 import { DatasetsTreeProvider } from './trees/datasetsTree';
 import { RunsTreeProvider } from './trees/runsTree';
-import { showAttention, showEntropy } from './commands/analysisCommands';
+import { showAttention, showEmbedding, showEntropy } from './commands/analysisCommands';
+import { registerEmbeddingSerializer } from './webviews/embeddingPanel';
 import { registerAttentionSerializer, type AnalysisPanelDeps } from './webviews/attentionPanel';
 import { DegreePanel, registerDegreeSerializer } from './webviews/degreePanel';
 import { registerEntropySerializer } from './webviews/entropyPanel';
@@ -77,8 +78,14 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     }),
   );
   const runViews = new RunViews(outDir);
-  const analysisDeps: AnalysisPanelDeps = { extensionUri: context.extensionUri, datasets, analyses: new RunAnalyses(outDir), outDir };
-  context.subscriptions.push(registerAttentionSerializer(analysisDeps), registerEntropySerializer(analysisDeps));
+  const analysisDeps: AnalysisPanelDeps = {
+    extensionUri: context.extensionUri,
+    datasets,
+    analyses: new RunAnalyses(outDir),
+    outDir,
+    showInGraph: (dataset, node, runId) => GraphPanel.createOrShow(dataPanelDeps, { dataset, runId, focusNode: node }),
+  };
+  context.subscriptions.push(registerAttentionSerializer(analysisDeps), registerEntropySerializer(analysisDeps), registerEmbeddingSerializer(analysisDeps));
   const dataPanelDeps: DataPanelDeps = {
     extensionUri: context.extensionUri,
     datasets,
@@ -112,7 +119,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     // Tree items pass the run id; the palette asks for the run and the node.
     'gat.showAttention': (runId?: unknown, node?: unknown) => showAttention(services, analysisDeps, runId, node),
     'gat.showEntropy': (runId?: unknown) => showEntropy(services, analysisDeps, runId),
-    'gat.showEmbedding': () => notYet('The embedding map panel'),
+    'gat.showEmbedding': (runId?: unknown) => showEmbedding(services, analysisDeps, runId),
     'gat.refreshRuns': () => runsTree.refresh(),
     'gat.openRunItem': (file: string) => openRunItem(file),
     'gat.revealRun': (arg: never) => revealRun(services, arg),
@@ -130,8 +137,4 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
 export function deactivate(): void {
   controller?.dispose();
   controller = undefined;
-}
-
-function notYet(what: string): void {
-  void vscode.window.showInformationMessage(`GAT: ${what} is not part of this version yet. Training, runs, metrics and node records are.`);
 }

@@ -29,7 +29,7 @@ export interface MetricsSnapshot {
   readonly compact: boolean;
 }
 
-export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphFocus | DegreeSnapshot | AttentionSnapshot | EntropySnapshot | AnalysisUnavailable;
+export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphFocus | DegreeSnapshot | AttentionSnapshot | EntropySnapshot | AnalysisUnavailable | EmbeddingLayout;
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
@@ -40,9 +40,10 @@ export type WebviewToHost =
   | ShowInGraph
   | AttentionRequest
   | EntropyRequest
-  | ShowAttention;
+  | ShowAttention
+  | EmbeddingRequest;
 
-const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand', 'exportImage', 'showInGraph', 'attentionRequest', 'entropyRequest', 'showAttention']);
+const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand', 'exportImage', 'showInGraph', 'attentionRequest', 'entropyRequest', 'showAttention', 'embeddingRequest']);
 
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
   return typeof value === 'object' && value !== null && WEBVIEW_TO_HOST_TYPES.has((value as { type?: unknown }).type as string);
@@ -82,6 +83,38 @@ export interface GraphSnapshot {
   readonly run?: { readonly runId: string; readonly predictions: readonly number[]; readonly confidence: readonly number[] };
   /** Node to zoom to once drawn (from "show in graph"). */
   readonly focusNode?: number;
+  /** Set when the positions are a t-SNE map of the run's outputs rather than a graph layout. */
+  readonly embedding?: EmbeddingInfo;
+}
+
+export interface EmbeddingSettingsMessage {
+  readonly perplexity: number;
+  readonly iterations: number;
+  readonly seed: number;
+}
+
+export interface EmbeddingInfo {
+  readonly settings: EmbeddingSettingsMessage;
+  readonly status: 'computing' | 'done' | 'failed';
+  readonly iteration: number;
+  readonly kl?: number;
+  readonly seconds?: number;
+  /** Why it failed, with what to do. */
+  readonly message?: string;
+}
+
+/** Host → embedding panel: the t-SNE positions so far (the map animates while it optimises). */
+export interface EmbeddingLayout {
+  readonly type: 'embeddingLayout';
+  readonly x: readonly number[];
+  readonly y: readonly number[];
+  readonly info: EmbeddingInfo;
+}
+
+/** Embedding panel → host: re-run t-SNE with these settings. */
+export interface EmbeddingRequest {
+  readonly type: 'embeddingRequest';
+  readonly settings: EmbeddingSettingsMessage;
 }
 
 export type SplitName = 'train' | 'val' | 'test' | 'none';
@@ -117,6 +150,8 @@ export interface GraphPanelState {
   readonly selected?: number | null;
   readonly colourMode?: GraphColourMode;
   readonly hidden?: readonly number[];
+  /** The t-SNE settings when the app shows an embedding map. */
+  readonly embeddingSettings?: EmbeddingSettingsMessage;
 }
 
 export interface DegreePanelState {

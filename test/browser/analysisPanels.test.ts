@@ -7,7 +7,11 @@ import { readAnalysis, type Analysis } from '../../src/gat/artifacts/analysis';
 import { readRun } from '../../src/gat/artifacts/runRecord';
 import { loadPlanetoid } from '../../src/gat/data/planetoid';
 import { panelProvenance } from '../../src/gat/panels/provenance';
+import { embeddingSnapshot, scaleEmbedding } from '../../src/gat/panels/embeddingSnapshot';
+import { runTsne } from '../../src/gat/tsne/tsne';
 import type { AttentionSnapshot, EntropySnapshot } from '../../src/protocol/analysisSnapshots';
+import type { GraphSnapshot } from '../../src/protocol/webviewMessages';
+import { drawnNodes, nodeScreenPoint, openGraph } from './graphPage';
 import type { ExportImage, WebviewToHost } from '../../src/protocol/webviewMessages';
 import { runGat } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
@@ -21,6 +25,8 @@ describe('attention and entropy panels in Chromium (a trained Cora run)', () => 
   let attention: AttentionSnapshot;
   let entropy: EntropySnapshot;
   let runId: string;
+  let tsneStart: GraphSnapshot;
+  let tsneDone: { x: number[]; y: number[]; kl: number; intermediate: Float64Array };
 
   before(async () => {
     const out = tempDir();
@@ -33,6 +39,13 @@ describe('attention and entropy panels in Chromium (a trained Cora run)', () => 
     const provenance = panelProvenance(cora, run, out);
     attention = { type: 'attentionSnapshot', provenance, data: attentionSnapshotData('cora', runId, analysis, 1358, 1), numNodes: analysis.numNodes, layers: 2 };
     entropy = { type: 'entropySnapshot', provenance, data: entropySnapshotData('cora', runId, analysis, 1), layers: 2 };
+    // The embedding map: real t-SNE of the real outputs (fewer iterations to keep the test quick).
+    const settings = { perplexity: 30, iterations: 300, seed: 3 };
+    let intermediate = new Float64Array(0);
+    const tsne = runTsne(analysis.outputs, analysis.numNodes, analysis.numClasses, settings, { layoutEvery: 100, onLayout: (i, e) => i === 100 && (intermediate = Float64Array.from(e)) });
+    const scaled = scaleEmbedding(tsne.embedding, analysis.numNodes);
+    tsneDone = { x: Array.from(scaled.x), y: Array.from(scaled.y), kl: tsne.kl, intermediate };
+    tsneStart = embeddingSnapshot(cora, analysis, runId, provenance, new Float64Array(2 * analysis.numNodes), { settings, status: 'computing', iteration: 0 });
     chromium = await launchChromium();
   });
   after(async () => {
@@ -156,6 +169,47 @@ describe('attention and entropy panels in Chromium (a trained Cora run)', () => 
       const png = Buffer.from(exports[1].data.replace(/^data:image\/png;base64,/, ''), 'base64');
       assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       assert.equal(exports[1].suggestedName, 'attention-node1358-layer1-head1.png');
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('draws the t-SNE map of the run\'s outputs, animating from the first layouts to the final one', async () => {
+    const p = await openGraph(chromium, tsneStart);
+    try {
+      assert.equal(await p.page.getAttribute('body', 'data-tsne-status'), 'computing');
+      assert.match((await p.page.textContent('.tsne-progress')) ?? '', /iteration 0 of 300/);
+      const mid = scaleEmbedding(tsneDone.intermediate, 2708);
+      await p.post({ type: 'embeddingLayout', x: Array.from(mid.x), y: Array.from(mid.y), info: { settings: tsneStart.embedding!.settings, status: 'computing', iteration: 100 } });
+      await p.page.waitForFunction(() => document.querySelector('.tsne-progress')?.textContent?.includes('iteration 100'));
+      await p.post({ type: 'embeddingLayout', x: tsneDone.x, y: tsneDone.y, info: { settings: tsneStart.embedding!.settings, status: 'done', iteration: 300, kl: tsneDone.kl, seconds: 1.5 } });
+      await p.page.waitForSelector('body[data-tsne-status="done"]');
+      assert.equal(await drawnNodes(p), 2708);
+      assert.equal(await p.page.getAttribute('canvas', 'data-drawn-edges'), '0', 'a map of points, no edges');
+      assert.match((await p.page.textContent('.tsne-progress')) ?? '', new RegExp(`KL ${tsneDone.kl.toFixed(3)}`));
+      assert.deepEqual((await p.state<{ embeddingSettings: unknown }>())?.embeddingSettings, { perplexity: 30, iterations: 300, seed: 3 });
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('hovering a t-SNE point shows its record summary, clicking opens it; re-run and show-in-graph ask the host', async () => {
+    const done = { ...tsneStart, x: tsneDone.x, y: tsneDone.y, embedding: { ...tsneStart.embedding!, status: 'done' as const, iteration: 300, kl: tsneDone.kl } };
+    const p = await openGraph(chromium, done);
+    try {
+      const [x, y] = await nodeScreenPoint(p, done, 1358);
+      await p.page.mouse.move(x, y);
+      await p.page.waitForSelector('.tooltip:not([hidden])');
+      assert.match((await p.page.textContent('.tooltip')) ?? '', /node 1358/);
+      await p.page.mouse.click(x, y);
+      const posted = await p.posted();
+      assert.ok(posted.some((m) => m.type === 'openRecord' && m.node === 1358 && m.runId === runId), JSON.stringify(posted.slice(-3)));
+      await p.page.fill('.tsne-perplexity', '20');
+      await p.page.locator('.tsne-rerun').click();
+      await p.page.locator('.show-in-graph').click();
+      const last = (await p.posted()).slice(-2);
+      assert.deepEqual(last[0], { type: 'embeddingRequest', settings: { perplexity: 20, iterations: 300, seed: 3 } });
+      assert.deepEqual(last[1], { type: 'showInGraph', dataset: 'cora', node: 1358 });
     } finally {
       await p.close();
     }

@@ -3,6 +3,7 @@ import type { RunRecord } from '../../gat/artifacts/runRecord';
 import { neighbourOffsets } from '../../gat/data/graph';
 import type { Services } from '../services';
 import { AttentionPanel, type AnalysisPanelDeps } from '../webviews/attentionPanel';
+import { EmbeddingPanel } from '../webviews/embeddingPanel';
 import { EntropyPanel } from '../webviews/entropyPanel';
 
 /**
@@ -64,4 +65,9 @@ export async function showAttention(services: Services, deps: AnalysisPanelDeps,
 export async function showEntropy(services: Services, deps: AnalysisPanelDeps, runId?: unknown): Promise<EntropyPanel | undefined> {
   const run = await pickAnalysedRun(services, runId);
   return run ? EntropyPanel.createOrShow(deps, run) : undefined;
+}
+
+export async function showEmbedding(services: Services, deps: AnalysisPanelDeps, runId?: unknown): Promise<EmbeddingPanel | undefined> {
+  const run = await pickAnalysedRun(services, runId);
+  return run ? EmbeddingPanel.createOrShow(deps, run) : undefined;
 }

@@ -13,6 +13,8 @@ export interface AnalysisPanelDeps {
   readonly datasets: DatasetService;
   readonly analyses: RunAnalyses;
   readonly outDir: () => string | undefined;
+  /** Opens (or reveals) the graph panel focused on a node. */
+  readonly showInGraph: (dataset: string, node: number, runId: string) => void;
 }
 
 /**

@@ -1,11 +1,12 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { GraphColourMode, GraphPanelState, GraphSnapshot, HostToWebview } from '../../protocol/webviewMessages';
+import type { EmbeddingLayout, GraphColourMode, GraphPanelState, GraphSnapshot, HostToWebview } from '../../protocol/webviewMessages';
 import { renderProvenance } from '../shared/provenanceHeader';
 import { vscodeApi } from '../shared/vscodeApi';
 import { buildGraphModel, categories, colourModes, COLOUR_MODE_LABELS, nodeCategories, parseNodeQuery, soloHidden, toggleHidden, tooltipText, visibleMask, type Category, type GraphModel } from './graphModel';
 import { readTheme, type DrawTheme } from './graphRenderer';
 import { graphSvg } from './graphSvg';
 import { GraphView } from './graphView';
+import { EmbeddingControls } from './embeddingControls';
 import { drawLegendOnCanvas, renderLegend } from './legend';
 import { classColours, outcomeColours, THEME_BACKGROUND, themeKindOf } from './palette';
 
@@ -71,8 +72,14 @@ toolbar.append(
   button('Export SVG', 'export-svg', () => exportSvg()),
   status,
 );
+const embeddingControls = new EmbeddingControls({
+  rerun: (settings) => api.postMessage({ type: 'embeddingRequest', settings }),
+  showInGraph: () => {
+    if (snapshot && view.selected !== undefined && view.selected !== null) api.postMessage({ type: 'showInGraph', dataset: snapshot.dataset, node: view.selected });
+  },
+});
 area.append(view.canvas, legend, tooltip);
-app.append(header, toolbar, area, announcer);
+app.append(header, toolbar, embeddingControls.element, area, announcer);
 search.addEventListener('keydown', (e) => {
   if (e.key === 'Enter') find(search.value);
 });
@@ -140,7 +147,7 @@ function find(text: string): void {
 function saveState(): void {
   if (!snapshot) return;
   const t = view.transform;
-  state = { dataset: snapshot.dataset, runId: snapshot.run?.runId ?? null, transform: { k: t.k, x: t.x, y: t.y }, selected: view.selected ?? null, colourMode: mode, hidden };
+  state = { dataset: snapshot.dataset, runId: snapshot.run?.runId ?? null, transform: { k: t.k, x: t.x, y: t.y }, selected: view.selected ?? null, colourMode: mode, hidden, ...(snapshot.embedding ? { embeddingSettings: snapshot.embedding.settings } : {}) };
   api.setState(state);
 }
 
@@ -162,11 +169,28 @@ function receive(s: GraphSnapshot): void {
   else if (first) view.fit();
   if (s.focusNode !== undefined) view.zoomToNode(s.focusNode);
   view.draw();
-  status.textContent = `${s.labels.length} nodes · ${s.edgeU.length} edges`;
+  status.textContent = s.embedding ? `${s.labels.length} points (t-SNE of the model's outputs)` : `${s.labels.length} nodes · ${s.edgeU.length} edges`;
+  embeddingControls.update(s.embedding);
   requestAnimationFrame(() => {
     document.body.dataset.firstRenderMs = (performance.now() - start).toFixed(1);
     document.body.dataset.graphReady = 'true';
   });
+}
+
+/** A t-SNE step: new positions for the same points; the view follows the map while it grows. */
+function moveEmbedding(m: EmbeddingLayout): void {
+  if (!snapshot?.embedding) return;
+  if (m.x.length === snapshot.labels.length) {
+    snapshot = { ...snapshot, x: m.x, y: m.y, embedding: m.info };
+    model = buildGraphModel(snapshot);
+    apply();
+    if (m.info.status === 'computing' || m.info.status === 'done') view.fit();
+    view.draw();
+  } else {
+    snapshot = { ...snapshot, embedding: m.info };
+  }
+  embeddingControls.update(m.info);
+  saveState();
 }
 
 function layout(): void {
@@ -206,6 +230,7 @@ function exportSvg(): void {
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const message = event.data;
   if (message?.type === 'graphSnapshot') receive(message);
+  else if (message?.type === 'embeddingLayout') moveEmbedding(message);
   else if (message?.type === 'graphFocus') view.zoomToNode(message.node);
 });
 new MutationObserver(() => {

@@ -1,0 +1,151 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { checkEmbeddingSettings, DEFAULT_EMBEDDING_SETTINGS, readCachedEmbedding, writeCachedEmbedding, type EmbeddingSettings } from '../../gat/analysis/embeddingCache';
+import type { Analysis } from '../../gat/artifacts/analysis';
+import type { RunRecord } from '../../gat/artifacts/runRecord';
+import { embeddingSnapshot, scaleEmbedding } from '../../gat/panels/embeddingSnapshot';
+import { panelProvenance } from '../../gat/panels/provenance';
+import { runTsneInWorker } from '../../gat/tsne/runTsneInWorker';
+import type { EmbeddingInfo, HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
+import type { AnalysisPanelDeps } from './attentionPanel';
+import { PanelBase, registerPanelSerializer } from './panelBase';
+import { AnalysisUnavailableError } from './runAnalysis';
+import { webviewOptions } from './webviewHtml';
+
+/** Re-render the animation at most this often: the webview redraws 2708 points per frame. */
+const LAYOUT_EVERY = 10;
+
+/** What the graph app saves (GraphPanelState) that the embedding panel needs back. */
+interface EmbeddingPanelState {
+  readonly runId: string | null;
+  readonly embeddingSettings?: EmbeddingSettings;
+}
+
+/**
+ * The embedding map: t-SNE of the run's outputs (N × classes), computed in a worker thread
+ * (never on the extension host's thread), animated while it optimises, cached per run and
+ * settings in runs/<run-id>/tsne/. Drawn by the graph app (same hover, click, colouring).
+ */
+export class EmbeddingPanel extends PanelBase {
+  static readonly viewType = 'gat.embedding';
+  private static readonly panels = new Map<string, EmbeddingPanel>();
+  private abort: AbortController | undefined;
+  private settings: EmbeddingSettings;
+
+  static createOrShow(deps: AnalysisPanelDeps, runId: string, settings: EmbeddingSettings = DEFAULT_EMBEDDING_SETTINGS): EmbeddingPanel {
+    const existing = EmbeddingPanel.panels.get(runId);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(EmbeddingPanel.viewType, titleFor(runId), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    return new EmbeddingPanel(panel, deps, runId, settings);
+  }
+
+  static revive(panel: vscode.WebviewPanel, deps: AnalysisPanelDeps, runId: string, settings: EmbeddingSettings | undefined): EmbeddingPanel {
+    return new EmbeddingPanel(panel, deps, runId, settings ?? DEFAULT_EMBEDDING_SETTINGS);
+  }
+
+  static all(): readonly EmbeddingPanel[] {
+    return [...EmbeddingPanel.panels.values()];
+  }
+
+  private constructor(
+    panel: vscode.WebviewPanel,
+    private readonly deps: AnalysisPanelDeps,
+    readonly runId: string,
+    settings: EmbeddingSettings,
+  ) {
+    super(panel, deps.extensionUri, 'graph', titleFor(runId));
+    this.settings = settings;
+    EmbeddingPanel.panels.set(runId, this);
+  }
+
+  /** Resolves when the current computation (if any) has finished, for tests. */
+  computation: Promise<void> = Promise.resolve();
+
+  protected async snapshot(): Promise<HostToWebview> {
+    let loaded: { run: RunRecord; analysis: Analysis };
+    try {
+      loaded = await this.deps.analyses.get(this.runId);
+    } catch (err) {
+      if (err instanceof AnalysisUnavailableError) return { type: 'analysisUnavailable', provenance: null, message: err.message };
+      throw err;
+    }
+    const { run, analysis } = loaded;
+    const graph = await this.deps.datasets.get(run.dataset);
+    const provenance = panelProvenance(graph, run, this.deps.outDir());
+    const runDir = path.join(this.deps.outDir() ?? '', 'runs', run.runId);
+    const cached = await readCachedEmbedding(runDir, this.settings, analysis.numNodes);
+    if (cached) return embeddingSnapshot(graph, analysis, run.runId, provenance, cached.embedding, { settings: this.settings, status: 'done', iteration: this.settings.iterations, kl: cached.kl, seconds: cached.seconds });
+    // Nothing cached: start with the data's own spread (all points at the centre) and animate.
+    this.computation = this.compute(runDir, analysis);
+    return embeddingSnapshot(graph, analysis, run.runId, provenance, new Float64Array(2 * analysis.numNodes), { settings: this.settings, status: 'computing', iteration: 0 });
+  }
+
+  private async compute(runDir: string, analysis: Analysis): Promise<void> {
+    this.abort?.abort();
+    const abort = new AbortController();
+    this.abort = abort;
+    const settings = this.settings;
+    const info = (status: EmbeddingInfo['status'], iteration: number, extra: Partial<EmbeddingInfo> = {}): EmbeddingInfo => ({ settings, status, iteration, ...extra });
+    const postLayout = (embedding: ArrayLike<number>, i: EmbeddingInfo): void => {
+      if (!this.isReady || abort.signal.aborted) return;
+      const { x, y } = scaleEmbedding(embedding, analysis.numNodes);
+      void this.post({ type: 'embeddingLayout', x: Array.from(x, (v) => Math.round(v * 10) / 10), y: Array.from(y, (v) => Math.round(v * 10) / 10), info: i });
+    };
+    try {
+      const result = await runTsneInWorker(analysis.outputs, analysis.numNodes, analysis.numClasses, { perplexity: settings.perplexity, iterations: settings.iterations, seed: settings.seed }, {
+        signal: abort.signal,
+        layoutEvery: LAYOUT_EVERY,
+        onLayout: (iteration, embedding) => postLayout(embedding, info('computing', iteration)),
+      });
+      const cached = { format: 'gat-explorer/embedding/1' as const, runId: this.runId, settings, kl: result.kl, seconds: result.timings.totalSeconds, embedding: Array.from(result.embedding, (v) => Math.round(v * 1e4) / 1e4) };
+      await writeCachedEmbedding(runDir, cached).catch(() => undefined); // a read-only run folder still shows the map
+      postLayout(result.embedding, info('done', settings.iterations, { kl: result.kl, seconds: result.timings.totalSeconds }));
+    } catch (err) {
+      if (abort.signal.aborted) return;
+      const message = `t-SNE failed: ${err instanceof Error ? err.message : String(err)}`;
+      if (this.isReady) void this.post({ type: 'embeddingLayout', x: [], y: [], info: info('failed', 0, { message }) });
+    }
+  }
+
+  protected override onMessage(message: WebviewToHost): boolean {
+    if (message.type === 'showInGraph') {
+      this.deps.showInGraph(message.dataset, message.node, this.runId);
+      return true;
+    }
+    if (message.type !== 'embeddingRequest') return false;
+    const next = message.settings;
+    void this.deps.analyses.get(this.runId).then(({ analysis }) => {
+      try {
+        checkEmbeddingSettings(next, analysis.numNodes);
+      } catch (err) {
+        void vscode.window.showErrorMessage(`GAT: ${(err as Error).message}`);
+        return;
+      }
+      this.settings = next;
+      void this.refresh();
+    });
+    return true;
+  }
+
+  protected onDispose(): void {
+    this.abort?.abort();
+    EmbeddingPanel.panels.delete(this.runId);
+  }
+}
+
+function titleFor(runId: string): string {
+  return `GAT Embedding (t-SNE): ${runId}`;
+}
+
+export function registerEmbeddingSerializer(deps: AnalysisPanelDeps): vscode.Disposable {
+  return registerPanelSerializer<EmbeddingPanelState>(EmbeddingPanel.viewType, (panel, state) => {
+    if (!state?.runId) {
+      panel.dispose();
+      return;
+    }
+    EmbeddingPanel.revive(panel, deps, state.runId, state.embeddingSettings);
+  });
+}
