@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 const dir = 'src/gat/kernels/wasm';
-const exportsList = ['sparse_project', 'sparse_project_grad_w', 'aggregate', 'node_scores', 'edge_softmax', 'attention_backward', 'node_scores_backward', 'heads_concat_elu', 'heads_concat_elu_backward', 'drop_sparse', 'drop_dense', 'dense_project', 'dense_project_grad'];
+const exportsList = ['sparse_project', 'sparse_project_grad_w', 'aggregate', 'node_scores', 'edge_softmax', 'attention_backward', 'node_scores_backward', 'heads_concat_elu', 'heads_concat_elu_backward', 'drop_sparse', 'drop_dense', 'dense_project', 'dense_project_grad', 'adam_update'];
 const tmp = mkdtempSync(path.join(tmpdir(), 'gat-wasm-'));
 const out = path.join(tmp, 'gatKernels.wasm');
 const args = ['--target=wasm32', '-O3', '-msimd128', '-mbulk-memory', '-nostdlib', '-Wl,--no-entry', '-Wl,--import-memory', ...exportsList.map((e) => `-Wl,--export=${e}`), '-o', out, path.join(dir, 'gatKernels.c')];

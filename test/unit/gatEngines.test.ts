@@ -9,6 +9,7 @@ import { GenericEngine } from '../../src/gat/model/genericEngine';
 import { typescriptKernels, type HotKernels } from '../../src/gat/kernels/hotKernels';
 import { createWasmKernels } from '../../src/gat/kernels/wasmKernels';
 import { mix32 } from '../../src/gat/model/random';
+import { Adam } from '../../src/gat/model/adam';
 import { allocateParameters, initParameters, layerShapes } from '../../src/gat/model/parameters';
 import { tinyGraph } from '../helpers/tinyGraph';
 
@@ -199,6 +200,29 @@ describe('WebAssembly SIMD kernels, one by one: dropout, dense projection, aggre
       for (const name of ['xs', 'xd', 'p', 'pEval', 'dwT', 'dx', 'agg']) assertClose(w[name], t[name], 2e-5, name);
     });
   }
+});
+
+describe('WebAssembly SIMD Adam', () => {
+  it('gives the same bits as the TypeScript loop (f64x2, same operation order)', () => {
+    const size = 1003; // not a multiple of 4: the scalar tail too
+    const wasm = createWasmKernels(1 << 20, 64 * 1024);
+    let state = 3;
+    const rand = (scale: number): number => scale * (((state = mix32(state + 1)) / 4294967296) * 2 - 1);
+    const init = Float32Array.from({ length: size }, () => rand(1));
+    const opts = { lr: 5e-3, weightDecay: 5e-4 };
+    const ts = { adam: new Adam(size, opts), params: Float32Array.from(init), grad: new Float32Array(size) };
+    const simd = { adam: new Adam(size, opts, wasm), params: wasm.allocF32(size), grad: wasm.allocF32(size) };
+    simd.params.set(init);
+    assert.ok(wasm.owns(simd.adam.m) && wasm.owns(simd.params));
+    for (let step = 0; step < 5; step++) {
+      for (let i = 0; i < size; i++) ts.grad[i] = simd.grad[i] = rand(i % 7 === 0 ? 1e-6 : 0.3);
+      ts.adam.update(ts.params, ts.grad);
+      simd.adam.update(simd.params, simd.grad);
+      assert.deepEqual(Array.from(simd.params), Array.from(ts.params), `params after step ${step + 1}`);
+      assert.deepEqual(Array.from(simd.adam.m), Array.from(ts.adam.m), `m after step ${step + 1}`);
+      assert.deepEqual(Array.from(simd.adam.v), Array.from(ts.adam.v), `v after step ${step + 1}`);
+    }
+  });
 });
 
 describe('fused gradients match finite differences', () => {

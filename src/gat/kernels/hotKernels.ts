@@ -4,6 +4,7 @@
  * the engine passes to them come from `alloc`, so the wasm ones can work on them in place.
  */
 import type { CsrMatrix } from '../data/graph';
+import { adamUpdate } from '../model/adam';
 import type { GatGraph } from '../model/gatGraph';
 import { aggregate, attentionBackward, edgeSoftmax, nodeScores, nodeScoresBackward } from './attention';
 import { applyHeadsBackward, applyHeadsForward } from './elementwise';
@@ -25,6 +26,9 @@ export interface HotKernels {
   dropDense: typeof dropDense;
   denseProject: typeof denseProject;
   denseProjectGrad: typeof denseProjectGrad;
+  adamUpdate: typeof adamUpdate;
+  /** Whether `a` lives in this implementation's memory (always true for TypeScript). */
+  owns(a: Float32Array): boolean;
 }
 
 export const typescriptKernels: HotKernels = {
@@ -43,4 +47,6 @@ export const typescriptKernels: HotKernels = {
   dropDense,
   denseProject,
   denseProjectGrad,
+  adamUpdate,
+  owns: () => true,
 };

@@ -10,6 +10,7 @@ import type { HotKernels } from './hotKernels';
 import * as attentionTs from './attention';
 import * as elementwiseTs from './elementwise';
 import * as projectionTs from './projection';
+import { adamUpdate as adamUpdateTs } from '../model/adam';
 import { GAT_KERNELS_WASM_BASE64 } from './wasm/gatKernelsWasm';
 
 interface Exports {
@@ -29,6 +30,7 @@ interface Exports {
   drop_dense(x: number, rows: number, nrows: number, fin: number, key: number, threshold: number, scale: number, xd: number): void;
   dense_project(xd: number, rows: number, nrows: number, fin: number, wT: number, hf: number, out: number, scratch: number): void;
   dense_project_grad(xd: number, rows: number, nrows: number, fin: number, key: number, threshold: number, scale: number, wT: number, hf: number, dOut: number, dwT: number, dx: number, scratch: number): void;
+  adam_update(params: number, grad: number, m: number, v: number, n: number, wd: number, b1: number, b2: number, c1: number, c2: number, stepSize: number, invSqrtBc2: number, eps: number): void;
 }
 
 /** The part of the WebAssembly API we use (the ES2022 lib this project compiles against has no types for it). */
@@ -103,6 +105,13 @@ export function createWasmKernels(bytes: number, constantBytes: number): HotKern
 
   return {
     name: 'wasm-simd',
+    owns: (a) => a.buffer === buffer,
+    adamUpdate(params, grad, m, v, s) {
+      const n = params.length;
+      if (grad.length !== n || m.length !== n || v.length !== n || !inMemory(params, grad, m, v)) return adamUpdateTs(params, grad, m, v, s);
+      const { weightDecay, beta1, beta2 } = s;
+      wasm.adam_update(params.byteOffset, grad.byteOffset, m.byteOffset, v.byteOffset, n, weightDecay, beta1, beta2, 1 - beta1, 1 - beta2, s.stepSize, s.invSqrtBc2, s.eps);
+    },
     allocF32: (n) => new Float32Array(buffer, take(4 * n), n),
     sparseProject(x: CsrMatrix, xd, rows, wT, hf, out) {
       if (hf % 4 !== 0 || !inMemory(xd, out)) return projectionTs.sparseProject(x, xd, rows, wT, hf, out);

@@ -10,6 +10,37 @@ export interface AdamOptions {
   readonly eps?: number;
 }
 
+/** One Adam update's scalars (the same for every element). */
+export interface AdamStep {
+  readonly weightDecay: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly stepSize: number; // lr / (1 − β1^t)
+  readonly invSqrtBc2: number; // 1 / sqrt(1 − β2^t)
+}
+
+/** The element loop of an Adam update, in double precision (the wasm kernel repeats it bit for bit). */
+export function adamUpdate(params: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void {
+  const { weightDecay, beta1: b1, beta2: b2, eps, stepSize, invSqrtBc2 } = s;
+  for (let i = 0; i < params.length; i++) {
+    const g = grad[i] + weightDecay * params[i];
+    const mi = b1 * m[i] + (1 - b1) * g;
+    const vi = b2 * v[i] + (1 - b2) * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    params[i] -= (stepSize * mi) / (Math.sqrt(vi) * invSqrtBc2 + eps);
+  }
+}
+
+/** Where the moments live and which loop updates them (the fused engine's kernels, or plain arrays). */
+export interface AdamKernels {
+  allocF32(n: number): Float32Array;
+  adamUpdate(params: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void;
+}
+
+const plainKernels: AdamKernels = { allocF32: (n) => new Float32Array(n), adamUpdate };
+
 export class Adam {
   readonly m: Float32Array;
   readonly v: Float32Array;
@@ -21,9 +52,10 @@ export class Adam {
   constructor(
     size: number,
     private readonly opts: AdamOptions,
+    private readonly kernels: AdamKernels = plainKernels,
   ) {
-    this.m = new Float32Array(size);
-    this.v = new Float32Array(size);
+    this.m = kernels.allocF32(size);
+    this.v = kernels.allocF32(size);
     this.beta1 = opts.beta1 ?? 0.9;
     this.beta2 = opts.beta2 ?? 0.999;
     this.eps = opts.eps ?? 1e-8;
@@ -32,21 +64,15 @@ export class Adam {
   /** One update of `params` in place from `grad` (which is left unchanged). */
   update(params: Float32Array, grad: Float32Array): void {
     this.step++;
-    const { lr, weightDecay } = this.opts;
     const b1 = this.beta1;
     const b2 = this.beta2;
-    const stepSize = lr / (1 - b1 ** this.step);
-    const invSqrtBc2 = 1 / Math.sqrt(1 - b2 ** this.step);
-    const m = this.m;
-    const v = this.v;
-    const eps = this.eps;
-    for (let i = 0; i < params.length; i++) {
-      const g = grad[i] + weightDecay * params[i];
-      const mi = b1 * m[i] + (1 - b1) * g;
-      const vi = b2 * v[i] + (1 - b2) * g * g;
-      m[i] = mi;
-      v[i] = vi;
-      params[i] -= (stepSize * mi) / (Math.sqrt(vi) * invSqrtBc2 + eps);
-    }
+    this.kernels.adamUpdate(params, grad, this.m, this.v, {
+      weightDecay: this.opts.weightDecay,
+      beta1: b1,
+      beta2: b2,
+      eps: this.eps,
+      stepSize: this.opts.lr / (1 - b1 ** this.step),
+      invSqrtBc2: 1 / Math.sqrt(1 - b2 ** this.step),
+    });
   }
 }

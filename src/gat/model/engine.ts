@@ -4,6 +4,7 @@
  * outside the engine in a flat Float32Array; an engine reads them on every call.
  */
 import type { CsrMatrix } from '../data/graph';
+import type { HotKernels } from '../kernels/hotKernels';
 import type { GatGraph } from './gatGraph';
 import type { GatParameters, LayerShape } from './parameters';
 
@@ -18,6 +19,11 @@ export interface EngineInput {
   readonly seed: number;
   /** Fused engine only: which implementation runs its hot kernels (default 'typescript'). */
   readonly hotKernels?: 'typescript' | 'wasm-simd';
+  /**
+   * Fused engine only: kernels made by createFusedKernels for this input, whose memory may already
+   * hold `params` (then the engine reads them in place instead of copying them in per call).
+   */
+  readonly kernels?: HotKernels;
 }
 
 export interface StepResult {

@@ -17,6 +17,38 @@ import { crossEntropy } from './loss';
 import { allocateParameters, type GatParameters, type LayerShape } from './parameters';
 import { STREAM, dropoutSpec, layerStream, streamKey } from './random';
 
+/** Floats of each layer's buffers (see LayerBuffers). */
+function bufferSizes(graph: GatGraph, x: CsrMatrix, shapes: readonly LayerShape[]): Record<keyof LayerBuffers, number>[] {
+  const n = graph.numNodes;
+  const e = graph.numEdges;
+  return shapes.map((s, l) => {
+    const hf = s.heads * s.fout;
+    const width = s.concat ? hf : s.fout;
+    return {
+      xd: l === 0 ? x.values.length : n * s.fin,
+      p: n * hf, sSrc: n * s.heads, sTrg: n * s.heads, alpha: e * s.heads, alphaD: e * s.heads,
+      agg: n * hf, out: n * width, dP: n * hf, dsSrc: n * s.heads, dsTrg: n * s.heads, dAgg: n * hf, dOut: n * width,
+    };
+  });
+}
+
+/**
+ * The hot kernels for a fused engine over `input`, with room in their memory for every buffer, the
+ * inputs, a few node plans, and `paramCopies` arrays of `paramFloats` (the engine's parameter and
+ * gradient copies, or the trainer's parameters, gradient and Adam moments allocated there).
+ */
+export function createFusedKernels(input: Pick<EngineInput, 'graph' | 'features' | 'shapes' | 'hotKernels'>, paramFloats: number, paramCopies = 4): HotKernels {
+  if (input.hotKernels !== 'wasm-simd') return typescriptKernels;
+  const { graph, features: x, shapes } = input;
+  const sizes = bufferSizes(graph, x, shapes);
+  const tmp = graph.numEdges * Math.max(...shapes.map((s) => s.heads));
+  const floats = sizes.reduce((a, sz) => a + Object.values(sz).reduce((p, q) => p + q + 4, 0), 0) + tmp + x.values.length + paramCopies * (paramFloats + 4);
+  const n = graph.numNodes;
+  const maxW = Math.max(...shapes.map((s) => s.fin * s.heads * s.fout));
+  const constants = x.indptr.length + x.indices.length + x.values.length + graph.rowPtr.length + graph.source.length + 8 * 2 * shapes.length * n + maxW;
+  return createWasmKernels(4 * floats, 4 * constants + 64 * 1024);
+}
+
 /** Which nodes each layer computes so that the last layer's `targets` get outputs. */
 interface Plan {
   readonly targets: Int32Array[]; // per layer: nodes whose aggregation runs
@@ -68,18 +100,9 @@ export class FusedEngine implements GatEngine {
     this.graph = input.graph;
     this.x = input.features;
     this.shapes = input.shapes;
-    const n = this.graph.numNodes;
     const e = this.graph.numEdges;
-    const sizes = this.shapes.map((s, l) => {
-      const hf = s.heads * s.fout;
-      const width = s.concat ? hf : s.fout;
-      return {
-        xd: l === 0 ? this.x.values.length : n * s.fin,
-        p: n * hf, sSrc: n * s.heads, sTrg: n * s.heads, alpha: e * s.heads, alphaD: e * s.heads,
-        agg: n * hf, out: n * width, dP: n * hf, dsSrc: n * s.heads, dsTrg: n * s.heads, dAgg: n * hf, dOut: n * width,
-      };
-    });
-    this.kernels = this.makeKernels(sizes, input);
+    const sizes = bufferSizes(this.graph, this.x, this.shapes);
+    this.kernels = input.kernels ?? createFusedKernels(input, input.params.flat.length);
     this.buf = sizes.map((sz) => {
       const alloc = this.kernels.allocF32;
       return {
@@ -91,7 +114,7 @@ export class FusedEngine implements GatEngine {
     this.xValues.set(this.x.values);
     this.xSparse = { ...this.x, values: this.xValues };
     this.tmp = this.kernels.allocF32(e * Math.max(...this.shapes.map((s) => s.heads)));
-    const mirrored = this.kernels.name === 'wasm-simd';
+    const mirrored = !this.kernels.owns(input.params.flat);
     this.params = mirrored ? allocateParameters(this.shapes, this.kernels.allocF32(input.params.flat.length)) : input.params;
     this.gradBuf = mirrored ? this.kernels.allocF32(input.params.flat.length) : null;
     this.trainPlan = this.planFor(input.trainNodes);
@@ -108,11 +131,11 @@ export class FusedEngine implements GatEngine {
     const dLogits = this.buf[last].dOut;
     const train = this.input.trainNodes;
     const result = crossEntropy(logits, this.shapes[last].fout, train, this.input.labels, true, dLogits);
-    const gradOut = this.gradBuf ?? grad;
+    const gradOut = this.kernels.owns(grad) ? grad : (this.gradBuf ?? this.kernels.allocF32(grad.length));
     gradOut.fill(0);
     const g = allocateParameters(this.shapes, gradOut);
     for (let l = last; l >= 0; l--) this.backwardLayer(l, plan, mode, g.layers[l]);
-    if (this.gradBuf) grad.set(this.gradBuf);
+    if (gradOut !== grad) grad.set(gradOut);
     return result;
   }
 
@@ -140,17 +163,6 @@ export class FusedEngine implements GatEngine {
   /** Copies the caller's parameters into kernel memory (wasm), once per step or prediction. */
   private syncParameters(): void {
     if (this.params !== this.input.params) this.params.flat.set(this.input.params.flat);
-  }
-
-  /** The hot kernels, with room in their memory for every buffer, the inputs and a few node plans. */
-  private makeKernels(sizes: Record<string, number>[], input: EngineInput): HotKernels {
-    if (input.hotKernels !== 'wasm-simd') return typescriptKernels;
-    const tmp = this.graph.numEdges * Math.max(...this.shapes.map((s) => s.heads));
-    const floats = sizes.reduce((a, sz) => a + Object.values(sz).reduce((x, y) => x + y + 4, 0), 0) + tmp + 2 * (input.params.flat.length + 4);
-    const n = this.graph.numNodes;
-    const maxW = Math.max(...this.shapes.map((s) => s.fin * s.heads * s.fout));
-    const constants = this.x.indptr.length + this.x.indices.length + this.x.values.length + this.graph.rowPtr.length + this.graph.source.length + 8 * 2 * this.shapes.length * n + maxW;
-    return createWasmKernels(4 * floats, 4 * constants + 64 * 1024);
   }
 
   /** Which hot-kernel implementation runs. */

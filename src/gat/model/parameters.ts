@@ -47,9 +47,14 @@ function layerSize(s: LayerShape): number {
   return s.fin * s.heads * s.fout + 2 * s.heads * s.fout + (s.concat ? s.heads * s.fout : s.fout);
 }
 
+/** Floats of all parameters of a model of these shapes. */
+export function parameterCount(shapes: readonly LayerShape[]): number {
+  return shapes.reduce((a, s) => a + layerSize(s), 0);
+}
+
 /** Views over `flat` (allocated when omitted) in the fixed order W, a_src, a_trg, bias per layer. */
 export function allocateParameters(shapes: readonly LayerShape[], flat?: Float32Array): GatParameters {
-  const total = shapes.reduce((a, s) => a + layerSize(s), 0);
+  const total = parameterCount(shapes);
   const buf = flat ?? new Float32Array(total);
   if (buf.length !== total) throw new RangeError(`parameter buffer has ${buf.length} floats; the model needs ${total}`);
   let off = 0;

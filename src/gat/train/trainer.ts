@@ -7,12 +7,13 @@ import { BackendError, usesFusedKernels, type BackendName } from '../backend/bac
 import type { GraphDataset } from '../data/graph';
 import { Adam } from '../model/adam';
 import type { EngineInput, GatEngine } from '../model/engine';
-import { FusedEngine } from '../model/fusedEngine';
+import { FusedEngine, createFusedKernels } from '../model/fusedEngine';
 import { buildGatGraph } from '../model/gatGraph';
 import { GenericEngine } from '../model/genericEngine';
 import { crossEntropy } from '../model/loss';
-import { allocateParameters, fromNamedTensors, initParameters, layerShapes, parameterNames, toNamedTensors, type GatParameters, type LayerShape } from '../model/parameters';
+import { allocateParameters, fromNamedTensors, initParameters, layerShapes, parameterCount, parameterNames, toNamedTensors, type GatParameters, type LayerShape } from '../model/parameters';
 import { validateDataset } from '../model/validateDataset';
+import { typescriptKernels } from '../kernels/hotKernels';
 import { wasmSimdSupported } from '../kernels/wasmKernels';
 import { validateTrainConfig, type TrainConfig } from './trainConfig';
 
@@ -76,12 +77,18 @@ class GatTrainer implements Trainer {
   ) {
     this.engine = engine;
     this.shapes = layerShapes(graph.numFeatures, graph.numClasses, config.heads, config.hidden);
-    this.params = allocateParameters(this.shapes);
+    const gatGraph = buildGatGraph(graph);
+    const hotKernels = backend === 'wasm' && wasmSimdSupported() ? 'wasm-simd' : 'typescript';
+    // Fused engine: parameters, gradient and Adam moments live in the kernels' memory, so the
+    // kernels (Adam included) work on them in place.
+    const size = parameterCount(this.shapes);
+    const kernels = engine === 'fused' ? createFusedKernels({ graph: gatGraph, features: graph.features, shapes: this.shapes, hotKernels }, size) : typescriptKernels;
+    this.params = allocateParameters(this.shapes, kernels.allocF32(size));
     initParameters(this.params, config.seed);
-    this.grad = new Float32Array(this.params.flat.length);
-    this.adam = new Adam(this.params.flat.length, { lr: config.lr, weightDecay: config.weightDecay });
+    this.grad = kernels.allocF32(size);
+    this.adam = new Adam(size, { lr: config.lr, weightDecay: config.weightDecay }, kernels);
     this.input = {
-      graph: buildGatGraph(graph),
+      graph: gatGraph,
       features: graph.features,
       labels: graph.labels,
       trainNodes: graph.split.train,
@@ -89,7 +96,8 @@ class GatTrainer implements Trainer {
       params: this.params,
       dropout: config.dropout,
       seed: config.seed,
-      hotKernels: backend === 'wasm' && wasmSimdSupported() ? 'wasm-simd' : 'typescript',
+      hotKernels,
+      kernels: engine === 'fused' ? kernels : undefined,
     };
     this.impl = engine === 'fused' ? new FusedEngine(this.input) : new GenericEngine(this.input);
   }

@@ -546,3 +546,43 @@ void dense_project_grad(const f32 *xd, const i32 *rows, i32 nrows, i32 fin, i32 
   for (i32 k = 0; k < fin; k++)
     for (i32 c = 0; c < hf; c++) dwT[k * hf + c] = dw[c * fin + k];
 }
+
+// Adam (adam.ts adamUpdate) in f64x2 with the TypeScript loop's operations in its order, so the
+// results are the same bits: moments and step in double, stored as f32.
+static inline void adam2(v128_t p, v128_t g, v128_t m, v128_t v, v128_t wd, v128_t b1, v128_t b2, v128_t c1, v128_t c2,
+                         v128_t stepSize, v128_t invSqrtBc2, v128_t eps, v128_t *pOut, v128_t *mOut, v128_t *vOut) {
+  g = wasm_f64x2_add(g, wasm_f64x2_mul(wd, p));
+  v128_t mi = wasm_f64x2_add(wasm_f64x2_mul(b1, m), wasm_f64x2_mul(c1, g));
+  v128_t vi = wasm_f64x2_add(wasm_f64x2_mul(b2, v), wasm_f64x2_mul(wasm_f64x2_mul(c2, g), g));
+  *mOut = mi;
+  *vOut = vi;
+  *pOut = wasm_f64x2_sub(p, wasm_f64x2_div(wasm_f64x2_mul(stepSize, mi), wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_sqrt(vi), invSqrtBc2), eps)));
+}
+
+#define LO(x) wasm_f64x2_promote_low_f32x4(x)
+#define HI(x) wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1))
+#define JOIN(lo, hi) wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5)
+
+void adam_update(f32 *params, const f32 *grad, f32 *m, f32 *v, i32 n, double wd, double b1, double b2, double c1, double c2,
+                 double stepSize, double invSqrtBc2, double eps) {
+  v128_t vwd = wasm_f64x2_splat(wd), vb1 = wasm_f64x2_splat(b1), vb2 = wasm_f64x2_splat(b2), vc1 = wasm_f64x2_splat(c1);
+  v128_t vc2 = wasm_f64x2_splat(c2), vss = wasm_f64x2_splat(stepSize), vbc = wasm_f64x2_splat(invSqrtBc2), veps = wasm_f64x2_splat(eps);
+  i32 i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t p = wasm_v128_load(params + i), g = wasm_v128_load(grad + i), mm = wasm_v128_load(m + i), vv = wasm_v128_load(v + i);
+    v128_t p0, m0, v0, p1, m1, v1;
+    adam2(LO(p), LO(g), LO(mm), LO(vv), vwd, vb1, vb2, vc1, vc2, vss, vbc, veps, &p0, &m0, &v0);
+    adam2(HI(p), HI(g), HI(mm), HI(vv), vwd, vb1, vb2, vc1, vc2, vss, vbc, veps, &p1, &m1, &v1);
+    wasm_v128_store(params + i, JOIN(p0, p1));
+    wasm_v128_store(m + i, JOIN(m0, m1));
+    wasm_v128_store(v + i, JOIN(v0, v1));
+  }
+  for (; i < n; i++) {
+    double g = (double)grad[i] + wd * (double)params[i];
+    double mi = b1 * (double)m[i] + c1 * g;
+    double vi = b2 * (double)v[i] + c2 * g * g;
+    m[i] = (f32)mi;
+    v[i] = (f32)vi;
+    params[i] = (f32)((double)params[i] - (stepSize * mi) / (__builtin_sqrt(vi) * invSqrtBc2 + eps));
+  }
+}
