@@ -18,7 +18,7 @@ import { registerEmbeddingSerializer } from './webviews/embeddingPanel';
 import { registerAttentionSerializer, type AnalysisPanelDeps } from './webviews/attentionPanel';
 import { DegreePanel, registerDegreeSerializer } from './webviews/degreePanel';
 import { registerEntropySerializer } from './webviews/entropyPanel';
-import { RunAnalyses } from './webviews/runAnalysis';
+import { RunAnalyses } from '../gat/analysis/runAnalyses';
 import { GraphPanel, registerGraphSerializer, type DataPanelDeps } from './webviews/graphPanel';
 import { MetricsPanel, registerMetricsSerializer, type MetricsDeps } from './webviews/metricsPanel';
 import { TrainingViewProvider } from './webviews/trainingView';

@@ -5,7 +5,7 @@ import type { AttentionPanelState } from '../../protocol/analysisSnapshots';
 import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
 import type { DatasetService } from '../datasetService';
 import { PanelBase, registerPanelSerializer } from './panelBase';
-import { AnalysisUnavailableError, type RunAnalyses } from './runAnalysis';
+import { AnalysisUnavailableError, type RunAnalyses } from '../../gat/analysis/runAnalyses';
 import { webviewOptions } from './webviewHtml';
 
 export interface AnalysisPanelDeps {

@@ -9,7 +9,7 @@ import { runTsneInWorker } from '../../gat/tsne/runTsneInWorker';
 import type { EmbeddingInfo, HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
 import type { AnalysisPanelDeps } from './attentionPanel';
 import { PanelBase, registerPanelSerializer } from './panelBase';
-import { AnalysisUnavailableError } from './runAnalysis';
+import { AnalysisUnavailableError } from '../../gat/analysis/runAnalyses';
 import { webviewOptions } from './webviewHtml';
 
 /** Re-render the animation at most this often: the webview redraws 2708 points per frame. */

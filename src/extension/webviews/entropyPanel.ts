@@ -6,7 +6,7 @@ import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessage
 import type { AnalysisPanelDeps } from './attentionPanel';
 import { AttentionPanel } from './attentionPanel';
 import { PanelBase, registerPanelSerializer } from './panelBase';
-import { AnalysisUnavailableError } from './runAnalysis';
+import { AnalysisUnavailableError } from '../../gat/analysis/runAnalyses';
 import { webviewOptions } from './webviewHtml';
 
 /**

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { ANALYSIS_VERSION, readAnalysis, type Analysis } from '../../gat/artifacts/analysis';
-import { readRun, type RunRecord } from '../../gat/artifacts/runRecord';
+import { ANALYSIS_VERSION, readAnalysis, type Analysis } from '../artifacts/analysis';
+import { readRun, type RunRecord } from '../artifacts/runRecord';
 
 export class AnalysisUnavailableError extends Error {
   constructor(message: string) {
