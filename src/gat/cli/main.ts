@@ -5,6 +5,7 @@ import { BACKENDS_HELP, backendsCommand } from './backendsCommand';
 import { DOWNLOAD_HELP, downloadCommand } from './downloadCommand';
 import { INSPECT_HELP, inspectCommand } from './inspectCommand';
 import { TRAIN_HELP, trainCommand } from './trainCommand';
+import { VISUALIZE_HELP, visualizeCommand } from './visualizeCommand';
 
 type Command = (argv: readonly string[], write: (s: string) => void) => Promise<number>;
 
@@ -17,6 +18,7 @@ interface CommandEntry {
 const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   train: { run: trainCommand, help: TRAIN_HELP, summary: 'train GAT (the original\'s flags: --should_test, --should_visualize, --enable_tensorboard, …)' },
   analyze: { run: analyzeCommand, help: ANALYZE_HELP, summary: 'recompute the analysis artifact (attention, entropy, outputs) of a trained model' },
+  visualize: { run: visualizeCommand, help: VISUALIZE_HELP, summary: 'write every panel of a run as standalone HTML figures (works offline in a browser)' },
   backends: { run: backendsCommand, help: BACKENDS_HELP, summary: 'list the TensorFlow.js back ends and which one auto picks' },
   inspect: { run: inspectCommand, help: INSPECT_HELP, summary: 'verify and describe a dataset (nodes, edges, degrees, split)' },
   download: { run: downloadCommand, help: DOWNLOAD_HELP, summary: 'download and verify a known dataset (citeseer) into the cache' },

@@ -6,6 +6,7 @@ import { collectProvenance, provenanceMetadata, type Provenance } from '../artif
 import { RunWriter } from '../artifacts/runWriter';
 import { EventFileWriter } from '../artifacts/tensorboardWriter';
 import { writeFileAtomic } from '../io/atomicWrite';
+import { writeFigures } from '../figures/writeFigures';
 import { selectBackend, type BackendName } from '../backend/backends';
 import { loadPlanetoid } from '../data/planetoid';
 import { UsageError } from '../cli/args';
@@ -146,8 +147,13 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     const analysis = trainer.analyze();
     await writeAnalysis(run.paths.analysis, { ...analysis, labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance: final });
     run.recordArtifact('analysis', run.paths.analysis);
-    if (o.shouldVisualize) await writeGraphStatistics(path.join(run.paths.runDir, 'graphStatistics.json'), graph, sink);
     await run.finish('completed', { testAcc, provenance: final });
+    if (o.shouldVisualize) {
+      // The original's --should_visualize: the statistics it plots, and every panel as a standalone page.
+      await writeGraphStatistics(path.join(run.paths.runDir, 'graphStatistics.json'), graph, sink);
+      const figures = await writeFigures({ runDir: run.paths.runDir, outDir: path.join(run.paths.runDir, 'figures'), dataDir: o.dataDir, log: (m) => sink.info(m) });
+      sink.info(`figures: ${path.dirname(figures[0])} (${figures.map((f) => path.basename(f)).join(', ')})`);
+    }
     sink.emit(doneEvent(run, 'completed', result.epochs, result.bestValAcc, testAcc, binary, started));
     return TRAINING_EXIT.ok;
   } catch (err) {

@@ -1,0 +1,42 @@
+import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { writeFigures } from '../figures/writeFigures';
+import { formatHelp, parseArgs, UsageError, type OptionTable } from './args';
+
+const VISUALIZE_OPTIONS = {
+  run: { type: 'string', placeholder: 'run', help: 'the run: its folder (runs/<run-id>) or its id under ./runs (required)' },
+  out: { type: 'string', placeholder: 'dir', help: 'where the HTML figures go (default: runs/<run-id>/figures)' },
+  dataDir: { type: 'string', placeholder: 'dir', help: 'folder with the dataset files, if not bundled or cached' },
+  perplexity: { type: 'number', min: 2, max: 1000, default: 30, help: 't-SNE perplexity for the embedding map' },
+  iterations: { type: 'int', min: 250, max: 10_000, default: 1000, help: 't-SNE iterations' },
+  tsneSeed: { type: 'int', min: 0, max: 2_147_483_647, default: 42, help: 't-SNE seed' },
+} as const satisfies OptionTable;
+
+export const VISUALIZE_HELP = formatHelp(
+  'gat visualize --run RUN [--out DIR]',
+  'Write every panel of a trained run (graph, degrees, attention, entropy, t-SNE map, metrics) as standalone HTML files that work offline in a browser.',
+  VISUALIZE_OPTIONS,
+);
+
+export async function visualizeCommand(argv: readonly string[], write: (s: string) => void): Promise<number> {
+  const opts = parseArgs(argv, VISUALIZE_OPTIONS);
+  if (!opts.run) throw new UsageError('--run is required: a run folder (runs/<run-id>) or a run id under ./runs');
+  const runDir = resolveRun(opts.run);
+  const outDir = path.resolve(opts.out ?? path.join(runDir, 'figures'));
+  const files = await writeFigures({
+    runDir,
+    outDir,
+    dataDir: opts.dataDir,
+    embedding: { perplexity: opts.perplexity, iterations: opts.iterations, seed: opts.tsneSeed },
+    log: (m) => write(`${m}\n`),
+  });
+  for (const f of files) write(`wrote ${f}\n`);
+  return 0;
+}
+
+function resolveRun(run: string): string {
+  for (const candidate of [path.resolve(run), path.resolve('runs', run)]) {
+    if (existsSync(path.join(candidate, 'run.json')) && statSync(candidate).isDirectory()) return candidate;
+  }
+  throw new UsageError(`no run '${run}': pass a run folder (with run.json) or the id of a run under ${path.resolve('runs')}`);
+}

@@ -1,0 +1,102 @@
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { AttentionSnapshot, EntropySnapshot } from '../../protocol/analysisSnapshots';
+import type { MetricsSnapshot } from '../../protocol/webviewMessages';
+import { DEFAULT_EMBEDDING_SETTINGS, type EmbeddingSettings } from '../analysis/embeddingCache';
+import { attentionSnapshotData, entropySnapshotData } from '../analysis/panelData';
+import { readAnalysis } from '../artifacts/analysis';
+import { readMetrics, readRun } from '../artifacts/runRecord';
+import { resolveDataDir } from '../data/dataDirs';
+import { neighbourOffsets } from '../data/graph';
+import { loadPlanetoid } from '../data/planetoid';
+import { writeFileAtomic } from '../io/atomicWrite';
+import { graphLayout } from '../layout/layoutCache';
+import { embeddingSnapshot } from '../panels/embeddingSnapshot';
+import { degreeSnapshot, graphSnapshot } from '../panels/graphSnapshot';
+import { panelProvenance } from '../panels/provenance';
+import { runTsne } from '../tsne/tsne';
+import { standaloneHtml, type StandalonePage } from './standalonePage';
+
+export interface FigureOptions {
+  /** The run folder (…/runs/<run-id>). */
+  readonly runDir: string;
+  /** Where the HTML files go. */
+  readonly outDir: string;
+  readonly dataDir?: string;
+  readonly embedding?: EmbeddingSettings;
+  readonly log?: (message: string) => void;
+}
+
+const PAGES = [
+  { file: 'graph.html', label: 'Cora graph' },
+  { file: 'degrees.html', label: 'degrees' },
+  { file: 'attention.html', label: 'attention' },
+  { file: 'entropy.html', label: 'entropy' },
+  { file: 'embedding.html', label: 'embedding (t-SNE)' },
+  { file: 'metrics.html', label: 'training metrics' },
+] as const;
+
+/** The folder with package.json above this module (dist/ in a build, the repo in tests). */
+function packageRoot(from: string = __dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'media'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`cannot find GAT Explorer's files above ${from}`);
+  }
+}
+
+/**
+ * Writes every panel of a run as a standalone HTML page that works offline in a browser (the
+ * original's `--should_visualize`, interactive): graph, degrees, attention of the largest hub,
+ * entropy histograms, the t-SNE map and the training curves. Returns the files written.
+ */
+export async function writeFigures(o: FigureOptions): Promise<string[]> {
+  const log = o.log ?? (() => undefined);
+  const root = packageRoot();
+  const bundleOf = async (app: string): Promise<string> => {
+    const file = path.join(root, 'dist', 'webview', `${app}.js`);
+    try {
+      return await fs.readFile(file, 'utf8');
+    } catch {
+      throw new Error(`the panel bundle ${file} is missing: run \`npm run build\` (or reinstall GAT Explorer)`);
+    }
+  };
+  const css = (await fs.readFile(path.join(root, 'media', 'webview.css'), 'utf8')) + '\n' + (await fs.readFile(path.join(root, 'media', 'standalone.css'), 'utf8'));
+
+  const run = await readRun(o.runDir);
+  if (!run.artifacts.analysis) throw new Error(`run ${run.runId} (${run.status}) has no analysis artifact: figures need a completed run (or \`npx gat analyze --model <binary>\` first)`);
+  const trainingOut = path.resolve(o.runDir, '..', '..');
+  const analysis = await readAnalysis(path.join(trainingOut, run.artifacts.analysis));
+  const graph = await loadPlanetoid(run.dataset, { dataDir: o.dataDir });
+  const provenance = panelProvenance(graph, run, trainingOut);
+  const runView = { runId: run.runId, predictions: analysis.predictions, confidence: analysis.confidence };
+
+  log('laying out the graph…');
+  const layout = await graphLayout(graph, { cacheDir: path.join(path.dirname(resolveDataDir(o.dataDir)), 'layouts'), workerScript: path.join(root, 'dist', 'layoutWorker.js') });
+  const offsets = neighbourOffsets(graph);
+  let hub = 0;
+  for (let i = 1; i < graph.numNodes; i++) if (offsets[i + 1] - offsets[i] > offsets[hub + 1] - offsets[hub]) hub = i;
+  const layers = analysis.heads.length;
+  const attention = (layer: number): AttentionSnapshot => ({ type: 'attentionSnapshot', provenance, data: attentionSnapshotData(run.dataset, run.runId, analysis, hub, layer), numNodes: analysis.numNodes, layers });
+  const entropy = (layer: number): EntropySnapshot => ({ type: 'entropySnapshot', provenance, data: entropySnapshotData(run.dataset, run.runId, analysis, layer), layers });
+  const settings = o.embedding ?? DEFAULT_EMBEDDING_SETTINGS;
+  log(`t-SNE of the outputs (${analysis.numNodes} × ${analysis.numClasses}, ${settings.iterations} iterations)…`);
+  const tsne = runTsne(analysis.outputs, analysis.numNodes, analysis.numClasses, settings);
+  const metrics: MetricsSnapshot = { type: 'metricsSnapshot', provenance, live: false, epochs: await readMetrics(o.runDir), compact: false };
+
+  const nav = PAGES.map((p) => ({ label: p.label, href: p.file }));
+  const pages: Array<[string, StandalonePage]> = [
+    ['graph.html', { title: `${graph.name} graph · ${run.runId}`, app: 'graph', snapshot: graphSnapshot(graph, layout, provenance, runView), nav }],
+    ['degrees.html', { title: `${graph.name} degrees`, app: 'degrees', snapshot: degreeSnapshot(graph, provenance), nav }],
+    ['attention.html', { title: `attention of node ${hub} · ${run.runId}`, app: 'attention', snapshot: attention(1), extra: Object.fromEntries(Array.from({ length: layers }, (_, l) => [`attention:${hub}:${l + 1}`, attention(l + 1)])), nav }],
+    ['entropy.html', { title: `attention entropy · ${run.runId}`, app: 'entropy', snapshot: entropy(1), extra: Object.fromEntries(Array.from({ length: layers }, (_, l) => [`entropy:${l + 1}`, entropy(l + 1)])), nav }],
+    ['embedding.html', { title: `t-SNE of the outputs · ${run.runId}`, app: 'graph', snapshot: embeddingSnapshot(graph, analysis, run.runId, provenance, tsne.embedding, { settings, status: 'done', iteration: settings.iterations, kl: tsne.kl, seconds: tsne.timings.totalSeconds }), nav }],
+    ['metrics.html', { title: `training metrics · ${run.runId}`, app: 'metrics', snapshot: metrics, nav }],
+  ];
+  const written: string[] = [];
+  for (const [file, page] of pages) {
+    const target = path.join(o.outDir, file);
+    await writeFileAtomic(target, standaloneHtml(page, await bundleOf(page.app), css));
+    written.push(target);
+  }
+  return written;
+}

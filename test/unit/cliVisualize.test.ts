@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { runGat } from '../helpers/cli';
+import { tempDir } from '../helpers/tempDir';
+
+/** The JSON a standalone page bakes in for its stand-in host. */
+function bakedData(html: string): { snapshot: { type: string; [k: string]: unknown }; extra: Record<string, unknown> } {
+  const m = /<script type="application\/json" id="gat-data">([\s\S]*?)<\/script>/.exec(html);
+  assert.ok(m, 'the page carries its data');
+  return JSON.parse(m[1]);
+}
+
+describe('gat visualize (standalone figures of a run)', () => {
+  const out = tempDir();
+  let runDir: string;
+  before(async () => {
+    const r = await runGat(['train', '--num-of-epochs', '10', '--backend', 'cpu', '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    runDir = path.join(out, 'runs', readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'))[0]);
+  });
+
+  it('writes one self-contained HTML page per panel with the panel bundle and the run\'s data', async () => {
+    const figures = path.join(out, 'figures');
+    const r = await runGat(['visualize', '--run', runDir, '--out', figures, '--iterations', '250']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readdirSync(figures).sort(), ['attention.html', 'degrees.html', 'embedding.html', 'entropy.html', 'graph.html', 'metrics.html']);
+    const expected: Record<string, string> = { 'graph.html': 'graphSnapshot', 'degrees.html': 'degreeSnapshot', 'attention.html': 'attentionSnapshot', 'entropy.html': 'entropySnapshot', 'embedding.html': 'graphSnapshot', 'metrics.html': 'metricsSnapshot' };
+    for (const [file, type] of Object.entries(expected)) {
+      const html = readFileSync(path.join(figures, file), 'utf8');
+      assert.doesNotMatch(html, /<script[^>]+src=/, `${file} loads nothing from outside`);
+      assert.equal(bakedData(html).snapshot.type, type, file);
+    }
+    const graph = bakedData(readFileSync(path.join(figures, 'graph.html'), 'utf8')).snapshot as unknown as { labels: number[]; edgeU: number[]; run: { runId: string } };
+    assert.equal(graph.labels.length, 2708);
+    assert.equal(graph.edgeU.length, 5278);
+    assert.equal(graph.run.runId, path.basename(runDir));
+    const attention = bakedData(readFileSync(path.join(figures, 'attention.html'), 'utf8'));
+    assert.equal((attention.snapshot.data as { node: number }).node, 1358, 'the largest hub, as the original');
+    assert.deepEqual(Object.keys(attention.extra).sort(), ['attention:1358:1', 'attention:1358:2']);
+    const embedding = bakedData(readFileSync(path.join(figures, 'embedding.html'), 'utf8')).snapshot as unknown as { embedding: { status: string; settings: { iterations: number } }; edgeU: number[] };
+    assert.equal(embedding.embedding.status, 'done');
+    assert.equal(embedding.embedding.settings.iterations, 250);
+    assert.equal(embedding.edgeU.length, 0);
+  });
+
+  it('finds a run by id under ./runs, and names the problem for an unknown run', async () => {
+    const byId = await runGat(['visualize', '--run', path.basename(runDir), '--iterations', '250'], { cwd: out });
+    assert.equal(byId.code, 0, byId.stderr);
+    assert.ok(readdirSync(path.join(runDir, 'figures')).includes('graph.html'));
+    const unknown = await runGat(['visualize', '--run', 'no-such-run'], { cwd: out });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /no run 'no-such-run'/);
+  });
+});
