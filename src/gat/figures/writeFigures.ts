@@ -17,6 +17,15 @@ import { panelProvenance } from '../panels/provenance';
 import { runTsne } from '../tsne/tsne';
 import { standaloneHtml, type StandalonePage } from './standalonePage';
 
+/** A run that cannot be drawn, or an install missing its panel bundles: a one-line CLI error. */
+export class FiguresError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'FiguresError';
+  }
+}
+
 export interface FigureOptions {
   /** The run folder (…/runs/<run-id>). */
   readonly runDir: string;
@@ -40,7 +49,7 @@ const PAGES = [
 function packageRoot(from: string = __dirname): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'media'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`cannot find GAT Explorer's files above ${from}`);
+    if (path.dirname(dir) === dir) throw new FiguresError(`cannot find GAT Explorer's files above ${from}`);
   }
 }
 
@@ -57,13 +66,13 @@ export async function writeFigures(o: FigureOptions): Promise<string[]> {
     try {
       return await fs.readFile(file, 'utf8');
     } catch {
-      throw new Error(`the panel bundle ${file} is missing: run \`npm run build\` (or reinstall GAT Explorer)`);
+      throw new FiguresError(`the panel bundle ${file} is missing: run \`npm run build\` (or reinstall GAT Explorer)`);
     }
   };
   const css = (await fs.readFile(path.join(root, 'media', 'webview.css'), 'utf8')) + '\n' + (await fs.readFile(path.join(root, 'media', 'standalone.css'), 'utf8'));
 
   const run = await readRun(o.runDir);
-  if (!run.artifacts.analysis) throw new Error(`run ${run.runId} (${run.status}) has no analysis artifact: figures need a completed run (or \`npx gat analyze --model <binary>\` first)`);
+  if (!run.artifacts.analysis) throw new FiguresError(`run ${run.runId} (${run.status}) has no analysis artifact: figures need a completed run (or \`npx gat analyze --model <binary>\` first)`);
   const trainingOut = path.resolve(o.runDir, '..', '..');
   const analysis = await readAnalysis(path.join(trainingOut, run.artifacts.analysis));
   const graph = await loadPlanetoid(run.dataset, { dataDir: o.dataDir });
