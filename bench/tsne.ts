@@ -1,9 +1,10 @@
 /**
  * t-SNE benchmark: 1000 iterations on a Cora-shaped set (2708 × 7) and on 20 000 points.
- * Usage: npm run bench:tsne -- [--json] [--threads N] [--sizes 2708,20000]
+ * Usage: npm run bench:tsne -- [--json] [--threads N] [--sizes 2708,20000] [--iterations 1000]
  *   --json     one JSON object per line
  *   --threads  threads for the gradient iterations (default: runTsne's default)
  *   --sizes    which rows to run
+ *   --iterations  gradient iterations (default 1000)
  * The 2708 row embeds the real GAT outputs (N × C logits of the trained model, "data":"cora-model")
  * when a trained run exists under ./runs/*\/analysis.safetensors (the newest run id is used),
  * else 7 seeded Gaussian clusters ("data":"synthetic"), as the 20 000 row always does.
@@ -27,6 +28,7 @@ function argument(name: string): string | undefined {
 }
 const threadsArg = argument('--threads');
 const threads = threadsArg === undefined ? undefined : Number(threadsArg);
+const iterations = Number(argument('--iterations') ?? 1000);
 const sizes = (argument('--sizes') ?? `${CORA_NODES},20000`).split(',').map(Number);
 
 interface Dataset {
@@ -54,7 +56,7 @@ function bench(set: Dataset): Record<string, unknown> {
   const { points, n, dims } = set;
   // CPU time next to wall time: on a shared 2-core machine the wall clock depends on the neighbours.
   const cpu0 = process.cpuUsage();
-  const result = runTsne(points, n, dims, { iterations: 1000, seed: 1, threads });
+  const result = runTsne(points, n, dims, { iterations, seed: 1, threads });
   const cpu = process.cpuUsage(cpu0);
   // Trustworthiness is O(N²) per point; above Cora size judge a random subsample of points.
   const sample = n > TRUST_SAMPLE * 2 ? randomSubset(n, TRUST_SAMPLE, 7) : undefined;

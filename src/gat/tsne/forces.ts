@@ -2,12 +2,14 @@
  * The per-iteration force pass of Barnes-Hut t-SNE, shared by the calling thread and optional
  * helper threads (worker_threads over SharedArrayBuffers).
  *
- * For every point i (visited in the quadtree's Morton order) the pass writes
- *   repulsion[2i..]  = Σ_j q_ij² (y_i − y_j)       (quadtree walk, unnormalised)
- *   attraction[2i..] = Σ_j p_ij q_ij (y_i − y_j)   (row i of the sparse P)
- *   sumQ[i]          = Σ_j q_ij, q_ii = 1 included (the caller subtracts N)
+ For the point i = order[t] at Morton position t the pass writes
+ *   repulsion[2t..]  = Σ_j q_ij² (y_i − y_j)       (quadtree walk, unnormalised)
+ *   attraction[2t..] = Σ_j p_ij q_ij (y_i − y_j)   (row i of the sparse P)
+ *   sumQ[t]          = Σ_j q_ij, q_ii = 1 included (the caller subtracts N)
+ * Indexing the outputs by position, not by point, keeps each thread's writes in its own cache
+ * lines (by point index, two threads' chunks interleave and the lines bounce between cores).
  * Each point's sums are formed by one thread in a fixed order and Z is summed afterwards over
- * sumQ in index order, so the result is bit-identical whichever thread did which point and
+ * sumQ in position order, so the result is bit-identical whichever thread did which point and
  * however many threads ran: threads only change the wall time.
  *
  * Scheduling: the points are cut into chunks of CHUNK consecutive (Morton-ordered) points and
@@ -63,7 +65,7 @@ export function createControl(): { control: Int32Array; params: Float64Array } {
   return { control: sharedInt32(CONTROL_SLOTS), params: sharedFloat64(1) };
 }
 
-/** Forces for the points order[from .. to) (see the file comment). */
+/** Forces for the points order[from .. to), written at positions from .. to (see the file comment). */
 export function pointForces(a: ForceArrays, from: number, to: number, size: number, theta2: number): void {
   const nodes = a.nodes;
   const skip = a.skip;
@@ -101,9 +103,9 @@ export function pointForces(a: ForceArrays, from: number, to: number, size: numb
         c++;
       }
     }
-    repulsion[2 * i] = fx;
-    repulsion[2 * i + 1] = fy;
-    sumQ[i] = q;
+    repulsion[2 * t] = fx;
+    repulsion[2 * t + 1] = fy;
+    sumQ[t] = q;
     // Attraction: row i of the symmetric P (each pair is visited from both ends; no scatter).
     let ax = 0;
     let ay = 0;
@@ -116,8 +118,8 @@ export function pointForces(a: ForceArrays, from: number, to: number, size: numb
       ax += w * dx;
       ay += w * dy;
     }
-    attraction[2 * i] = ax;
-    attraction[2 * i + 1] = ay;
+    attraction[2 * t] = ax;
+    attraction[2 * t + 1] = ay;
   }
 }
 

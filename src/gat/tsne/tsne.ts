@@ -118,7 +118,7 @@ function optimise(points: ArrayLike<number>, n: number, dims: number, resolved: 
     const exaggerating = it < exaggerationIterations;
     if (it === exaggerationIterations && it > 0) resetOptimiser(state);
     const z = forces();
-    gradientStep(state, z, exaggerating ? resolved.earlyExaggeration : 1, exaggerating ? 0.5 : 0.8, learningRate);
+    gradientStep(state, tree.order, z, exaggerating ? resolved.earlyExaggeration : 1, exaggerating ? 0.5 : 0.8, learningRate);
 
     const done = it + 1;
     if (hooks.onProgress && (done % progressEvery === 0 || done === iterations)) {
