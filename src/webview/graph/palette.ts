@@ -2,15 +2,15 @@
  * Class colours: Okabe–Ito (safe for the common colour-vision deficiencies), with lightness
  * tuned per theme kind so every colour keeps ≥ 3:1 contrast with the editor background
  * (checked by a unit test). Order follows Cora's class indices. Light themes swap the yellow,
- * which cannot reach 3:1 on white, for Okabe–Ito's black, softened to grey.
+ * which cannot reach 3:1 on white, for a dark violet (grey read as "dimmed" on the largest class).
  */
 export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
 
 const CLASS_COLOURS: Readonly<Record<ThemeKind, readonly string[]>> = {
-  light: ['#A07000', '#1F86C2', '#007A58', '#5F5F5F', '#004F8C', '#D0401A', '#B0508A'],
+  light: ['#A07000', '#1F86C2', '#007A58', '#6A3D9A', '#004F8C', '#D0401A', '#B0508A'],
   dark: ['#E69F00', '#56B4E9', '#1DB38A', '#F0E442', '#3C7FDA', '#F06A2A', '#D98CB8'],
   'high-contrast': ['#FFB000', '#6CC8FF', '#2EE6A8', '#FFF45C', '#5C8CFF', '#FF7A3D', '#FF9ED2'],
-  'high-contrast-light': ['#8A5700', '#00609A', '#006046', '#404040', '#003C6E', '#B5200F', '#8E2E6B'],
+  'high-contrast-light': ['#8A5700', '#00609A', '#006046', '#5A2D91', '#003C6E', '#B5200F', '#8E2E6B'],
 };
 
 /** Correct / wrong, for the "correct or wrong" colouring (blue and vermillion stay apart for all CVD types). */
