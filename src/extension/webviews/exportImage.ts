@@ -13,12 +13,14 @@ export function exportedImageBytes(message: Pick<ExportImage, 'format' | 'data'>
   return Buffer.from(message.data, 'utf8');
 }
 
+export type AskSaveLocation = (options: vscode.SaveDialogOptions) => Thenable<vscode.Uri | undefined>;
+
 /** Asks where to save a figure the webview exported, then writes it. Returns the file, or undefined when cancelled. */
-export async function saveExportedImage(message: ExportImage): Promise<vscode.Uri | undefined> {
+export async function saveExportedImage(message: ExportImage, ask: AskSaveLocation = (o) => vscode.window.showSaveDialog(o)): Promise<vscode.Uri | undefined> {
   const bytes = exportedImageBytes(message);
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const name = message.suggestedName.replace(/[^\w.-]+/g, '-');
-  const target = await vscode.window.showSaveDialog({
+  const target = await ask({
     defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
     filters: message.format === 'png' ? { 'PNG image': ['png'] } : { 'SVG image': ['svg'] },
     saveLabel: `Export ${message.format.toUpperCase()}`,

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isWebviewToHost, type HostToWebview, type WebviewToHost } from '../../protocol/webviewMessages';
-import { saveExportedImage } from './exportImage';
+import { saveExportedImage, type AskSaveLocation } from './exportImage';
 import { handleCommonMessage } from './webviewMessageHandler';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -14,6 +14,10 @@ export abstract class PanelBase implements vscode.Disposable {
   protected readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private disposed = false;
+  /** Snapshots posted so far (tests wait on it: the webview loaded, said ready, and got its data). */
+  snapshotsPosted = 0;
+  /** Where exports are saved: the save dialog; tests holding the panel replace it. */
+  askSaveLocation: AskSaveLocation = (options) => vscode.window.showSaveDialog(options);
 
   protected constructor(
     readonly panel: vscode.WebviewPanel,
@@ -32,7 +36,7 @@ export abstract class PanelBase implements vscode.Disposable {
   async refresh(): Promise<void> {
     if (!this.ready || this.disposed) return;
     const snapshot = await this.snapshot();
-    if (snapshot && !this.disposed) await this.post(snapshot);
+    if (snapshot && !this.disposed && (await this.post(snapshot))) this.snapshotsPosted++;
   }
 
   protected post(message: HostToWebview): Thenable<boolean> {
@@ -64,7 +68,7 @@ export abstract class PanelBase implements vscode.Disposable {
       } else if (await this.onMessage(message)) {
         return;
       } else if (message.type === 'exportImage') {
-        await saveExportedImage(message);
+        await saveExportedImage(message, this.askSaveLocation);
       } else {
         await handleCommonMessage(message);
       }
