@@ -70,6 +70,7 @@ function bench(set: Dataset): Record<string, unknown> {
     seconds: round(result.timings.totalSeconds),
     cpuSeconds: round((cpu.user + cpu.system) / 1e6),
     threads: result.threads,
+    helperShare: round(result.timings.helperShare),
     knnSeconds: round(result.timings.knnSeconds),
     gradientSeconds: round(result.timings.gradientSeconds),
     kl: round(result.kl),

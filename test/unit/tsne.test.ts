@@ -101,8 +101,11 @@ describe('runTsne quality', () => {
 
   it('keeps neighbourhoods and separates clusters at Cora size (2708 × 7)', () => {
     const data = gaussianClusters(2708, 7, 7, 11);
-    const result = runTsne(data.points, data.n, data.dims, { seed: 5 });
+    const result = runTsne(data.points, data.n, data.dims, { seed: 5, threads: 2 });
     assert.equal(result.embedding.length, 2 * data.n);
+    // The helper thread really took part (dist/tsneWorker.js is built before the unit tests).
+    assert.equal(result.threads, 2);
+    assert.ok(result.timings.helperShare > 0, `helper share ${result.timings.helperShare}`);
     assert.ok(allFinite(result.embedding));
     const t = trustworthiness(data.points, data.dims, result.embedding, data.n, 12);
     const purity = neighbourLabelPurity(result.embedding, data.n, data.labels, 12);

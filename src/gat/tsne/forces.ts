@@ -29,6 +29,8 @@ const NEXT = 1;
 const DONE = 2;
 const QUIT = 3;
 const TREE_SIZE = 4;
+/** Chunks computed by helper threads, all generations together. */
+const HELPER_CHUNKS = 5;
 const CONTROL_SLOTS = 8;
 
 /** A helper that has not finished a claimed chunk for this long is taken to be dead. */
@@ -123,20 +125,22 @@ export function pointForces(a: ForceArrays, from: number, to: number, size: numb
   }
 }
 
-/** Claims and computes chunks of `generation` until none is left. */
-function work(a: ForceArrays, generation: number): void {
+/** Claims and computes chunks of `generation` until none is left; returns how many it did. */
+function work(a: ForceArrays, generation: number): number {
   const control = a.control;
   const chunks = Math.ceil(a.n / CHUNK);
   const base = (generation - 1) * chunks;
   const end = base + chunks;
   const size = Atomics.load(control, TREE_SIZE);
   const theta2 = a.params[0];
+  let mine = 0;
   for (;;) {
     const v = Atomics.load(control, NEXT);
-    if (v >= end) return;
+    if (v >= end) return mine;
     if (Atomics.compareExchange(control, NEXT, v, v + 1) !== v) continue;
     const from = (v - base) * CHUNK;
     pointForces(a, from, Math.min(a.n, from + CHUNK), size, theta2);
+    mine++;
     if (Atomics.add(control, DONE, 1) + 1 === end) Atomics.notify(control, DONE);
   }
 }
@@ -151,7 +155,8 @@ export function helperLoop(a: ForceArrays): void {
     const generation = Atomics.load(control, GENERATION);
     if (generation === seen) continue;
     seen = generation;
-    work(a, generation);
+    const done = work(a, generation);
+    if (done > 0) Atomics.add(control, HELPER_CHUNKS, done);
   }
 }
 
@@ -226,6 +231,13 @@ export class ForcePool {
     let total = 0;
     for (let i = 0; i < a.n; i++) total += sumQ[i];
     return total;
+  }
+
+  /** Fraction of the force-pass chunks that helper threads computed (0 with none). */
+  get helperShare(): number {
+    const a = this.arrays;
+    const total = this.generation * (a ? Math.ceil(a.n / CHUNK) : 0);
+    return a && total > 0 ? Atomics.load(a.control, HELPER_CHUNKS) / total : 0;
   }
 
   /** Tells the helpers to exit and terminates them (idempotent). */

@@ -50,6 +50,8 @@ export interface TsneTimings {
   /** Initial layout and all gradient-descent iterations. */
   readonly gradientSeconds: number;
   readonly totalSeconds: number;
+  /** Share of the force-pass work done by helper threads (0 single-threaded; ~0.5 with 2 idle cores). */
+  readonly helperShare: number;
 }
 
 export interface TsneResult {
@@ -135,7 +137,7 @@ function optimise(points: ArrayLike<number>, n: number, dims: number, resolved: 
     n,
     kl,
     options: resolved,
-    timings: { knnSeconds: (t1 - t0) / 1000, gradientSeconds: (t2 - t1) / 1000, totalSeconds: (t2 - t0) / 1000 },
+    timings: { knnSeconds: (t1 - t0) / 1000, gradientSeconds: (t2 - t1) / 1000, totalSeconds: (t2 - t0) / 1000, helperShare: pool.helperShare },
     threads: pool.threads,
   };
 }
