@@ -1,7 +1,7 @@
 /**
  * Full default Cora training per seed (patience 1000, up to 10 000 epochs), test accuracy of the
  * kept model at the end. Prints human-readable lines, then one JSON object as the LAST line.
- * Usage: npm run bench -- --json [--seeds K] [--backend B] [--max-epochs M] [--engine fused|generic]
+ * Usage: npm run bench -- --json [--seeds K] [--backend B] [--max-epochs M] [--engine fused|generic] [--threads 1|2]
  */
 import { selectBackend, type BackendName } from '../src/gat/backend/backends';
 import { loadPlanetoid } from '../src/gat/data/planetoid';
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const maxEpochs = Number(option('max-epochs') ?? 10_000);
   const patience = Number(option('patience') ?? 1000);
   const engine = (option('engine') ?? 'auto') as TrainConfig['engine'];
+  const threadsOption = option('threads') === undefined ? undefined : Number(option('threads'));
   const backend = await selectBackend((option('backend') ?? 'auto') as BackendName | 'auto');
   const graph = await loadPlanetoid('cora');
   const setupMs = performance.now() - t0;
@@ -28,10 +29,14 @@ async function main(): Promise<void> {
 
   const runs: { epochs: number; msPerEpoch: number; wall: number; testAcc: number; bestEpoch: number }[] = [];
   let engineKind = '';
+  let hotKernels: string | null = null;
+  let threads = 1;
   for (let seed = 1; seed <= seeds; seed++) {
     const start = performance.now();
-    const trainer = await createTrainer(graph, { ...DEFAULT_TRAIN_CONFIG, seed, engine }, backend.name);
+    const trainer = await createTrainer(graph, { ...DEFAULT_TRAIN_CONFIG, seed, engine, threads: threadsOption }, backend.name);
     engineKind = trainer.engine;
+    hotKernels = trainer.hotKernels;
+    threads = trainer.threads;
     const loopStart = performance.now();
     const r = await runTrainingLoop(trainer, { maxEpochs, patience });
     const loopMs = performance.now() - loopStart;
@@ -51,6 +56,8 @@ async function main(): Promise<void> {
   const result = {
     backend: backend.name,
     engine: engineKind,
+    hotKernels,
+    threads,
     seeds,
     epochs: mean(runs.map((r) => r.epochs)),
     msPerEpoch: Number((runs.reduce((a, r) => a + r.msPerEpoch * r.epochs, 0) / runs.reduce((a, r) => a + r.epochs, 0)).toFixed(3)),

@@ -10,7 +10,13 @@ const dir = 'src/gat/kernels/wasm';
 const exportsList = ['sparse_project', 'sparse_project_grad_w', 'aggregate', 'node_scores', 'edge_softmax', 'attention_backward', 'node_scores_backward', 'heads_concat_elu', 'heads_concat_elu_backward', 'drop_sparse', 'drop_dense', 'dense_project', 'dense_project_grad', 'adam_update'];
 const tmp = mkdtempSync(path.join(tmpdir(), 'gat-wasm-'));
 const out = path.join(tmp, 'gatKernels.wasm');
-const args = ['--target=wasm32', '-O3', '-msimd128', '-mbulk-memory', '-nostdlib', '-Wl,--no-entry', '-Wl,--import-memory', ...exportsList.map((e) => `-Wl,--export=${e}`), '-o', out, path.join(dir, 'gatKernels.c')];
+// Shared memory (atomics) so a second thread's instance can work on the same buffers; each instance
+// gets its own C stack through the exported __stack_pointer.
+const args = [
+  '--target=wasm32', '-O3', '-msimd128', '-mbulk-memory', '-matomics', '-mmutable-globals', '-nostdlib',
+  '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--shared-memory', '-Wl,--max-memory=4294967296', '-Wl,--export=__stack_pointer',
+  ...exportsList.map((e) => `-Wl,--export=${e}`), '-o', out, path.join(dir, 'gatKernels.c'),
+];
 const r = spawnSync(process.env.CLANG ?? 'clang', args, { stdio: 'inherit' });
 if (r.status !== 0) {
   console.error('clang failed (is clang + lld installed? apt-get install -y clang lld)');

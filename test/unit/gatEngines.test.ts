@@ -202,6 +202,56 @@ describe('WebAssembly SIMD kernels, one by one: dropout, dense projection, aggre
   }
 });
 
+describe('two kernel threads', () => {
+  it('give the same bits as one: logits, attention, training loss and gradients', () => {
+    const input = engineInput(tinyGraph({ nodes: 30, features: 12, classes: 3, edges: 70, seed: 8 }), [8, 1], [8], 0.6);
+    const one = new FusedEngine({ ...input, hotKernels: 'wasm-simd', threads: 1 });
+    const two = new FusedEngine({ ...input, hotKernels: 'wasm-simd', threads: 2 });
+    try {
+      assert.equal(one.threads, 1);
+      assert.equal(two.threads, 2);
+      const nodes = Int32Array.from({ length: input.graph.numNodes }, (_, i) => i);
+      assert.deepEqual(Array.from(two.predict(nodes)), Array.from(one.predict(nodes)), 'logits');
+      const a1 = one.analyze().attention;
+      const a2 = two.analyze().attention;
+      a1.forEach((att, l) => assert.deepEqual(Array.from(a2[l]), Array.from(att), `attention layer ${l}`));
+      for (const step of [0, 3]) {
+        const g1 = new Float32Array(input.params.flat.length);
+        const g2 = new Float32Array(input.params.flat.length);
+        const r1 = one.trainStep(step, g1);
+        const r2 = two.trainStep(step, g2);
+        assert.equal(r2.loss, r1.loss);
+        assert.deepEqual(Array.from(g2), Array.from(g1), `gradient at step ${step}`);
+      }
+    } finally {
+      one.dispose();
+      two.dispose();
+    }
+  });
+
+  it('Adam split across them gives the same bits', () => {
+    const size = 4099;
+    const run = (threads: number): number[] => {
+      const k = createWasmKernels(1 << 20, 64 * 1024, threads);
+      try {
+        assert.equal(k.threads, threads);
+        const adam = new Adam(size, { lr: 5e-3, weightDecay: 5e-4 }, k);
+        const params = k.allocF32(size);
+        const grad = k.allocF32(size);
+        for (let i = 0; i < size; i++) params[i] = Math.sin(i);
+        for (let step = 0; step < 3; step++) {
+          for (let i = 0; i < size; i++) grad[i] = Math.cos(i * (step + 1));
+          adam.update(params, grad);
+        }
+        return [...params, ...adam.m, ...adam.v];
+      } finally {
+        k.dispose();
+      }
+    };
+    assert.deepEqual(run(2), run(1));
+  });
+});
+
 describe('WebAssembly SIMD Adam', () => {
   it('gives the same bits as the TypeScript loop (f64x2, same operation order)', () => {
     const size = 1003; // not a multiple of 4: the scalar tail too

@@ -34,6 +34,24 @@ describe('Trainer', () => {
     });
   }
 
+  it('wasm back end: 2 kernel threads give the same metrics and parameters as 1, and end with dispose()', async () => {
+    const g = tinyGraph({ nodes: 24, seed: 4 });
+    const config: TrainConfig = { ...TINY, heads: [8, 1], hidden: [8], engine: 'fused' };
+    const one = await createTrainer(g, { ...config, threads: 1 }, 'wasm');
+    const two = await createTrainer(g, { ...config, threads: 2 }, 'wasm');
+    try {
+      assert.equal(one.hotKernels, 'wasm-simd');
+      assert.equal(one.threads, 1);
+      assert.equal(two.threads, 2);
+      assert.deepEqual(epochs(two, 5), epochs(one, 5));
+      assert.deepEqual(two.exportParameters(), one.exportParameters());
+    } finally {
+      one.dispose();
+      two.dispose();
+    }
+    assert.equal(two.threads, 1, 'the worker thread was stopped');
+  });
+
   it('generic engine: no tensors leak per epoch', async () => {
     const t = await createTrainer(tinyGraph({ nodes: 16 }), { ...TINY, engine: 'generic' }, 'cpu');
     epochs(t, 1);

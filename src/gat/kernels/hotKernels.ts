@@ -29,6 +29,10 @@ export interface HotKernels {
   adamUpdate: typeof adamUpdate;
   /** Whether `a` lives in this implementation's memory (always true for TypeScript). */
   owns(a: Float32Array): boolean;
+  /** Threads the kernels run on (1, or 2 with a helper worker). */
+  readonly threads: number;
+  /** Stops a helper thread, if any; the kernels must not be used afterwards. */
+  dispose(): void;
 }
 
 export const typescriptKernels: HotKernels = {
@@ -49,4 +53,6 @@ export const typescriptKernels: HotKernels = {
   denseProjectGrad,
   adamUpdate,
   owns: () => true,
+  threads: 1,
+  dispose: () => undefined,
 };

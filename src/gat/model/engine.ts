@@ -24,6 +24,8 @@ export interface EngineInput {
    * hold `params` (then the engine reads them in place instead of copying them in per call).
    */
   readonly kernels?: HotKernels;
+  /** Fused engine with wasm-simd kernels it makes itself: 2 splits layer 1 across a worker thread (default 1). */
+  readonly threads?: number;
 }
 
 export interface StepResult {

@@ -37,7 +37,7 @@ function bufferSizes(graph: GatGraph, x: CsrMatrix, shapes: readonly LayerShape[
  * inputs, a few node plans, and `paramCopies` arrays of `paramFloats` (the engine's parameter and
  * gradient copies, or the trainer's parameters, gradient and Adam moments allocated there).
  */
-export function createFusedKernels(input: Pick<EngineInput, 'graph' | 'features' | 'shapes' | 'hotKernels'>, paramFloats: number, paramCopies = 4): HotKernels {
+export function createFusedKernels(input: Pick<EngineInput, 'graph' | 'features' | 'shapes' | 'hotKernels' | 'threads'>, paramFloats: number, paramCopies = 4): HotKernels {
   if (input.hotKernels !== 'wasm-simd') return typescriptKernels;
   const { graph, features: x, shapes } = input;
   const sizes = bufferSizes(graph, x, shapes);
@@ -46,7 +46,7 @@ export function createFusedKernels(input: Pick<EngineInput, 'graph' | 'features'
   const n = graph.numNodes;
   const maxW = Math.max(...shapes.map((s) => s.fin * s.heads * s.fout));
   const constants = x.indptr.length + x.indices.length + x.values.length + graph.rowPtr.length + graph.source.length + 8 * 2 * shapes.length * n + maxW;
-  return createWasmKernels(4 * floats, 4 * constants + 64 * 1024);
+  return createWasmKernels(4 * floats, 4 * constants + 64 * 1024, input.threads ?? 1);
 }
 
 /** Which nodes each layer computes so that the last layer's `targets` get outputs. */
@@ -89,6 +89,7 @@ export class FusedEngine implements GatEngine {
   private readonly plans = new Map<Int32Array, Plan>();
   private readonly trainPlan: Plan;
   private readonly kernels: HotKernels;
+  private readonly ownKernels: boolean; // made here (so disposed here), not passed in
   private readonly xValues: Float32Array; // the features' non-zeros, in kernel memory (eval-mode input)
   private readonly xSparse: CsrMatrix; // the features with xValues as their values
   /** The parameters the kernels read: input.params itself, or (wasm) a copy in kernel memory refreshed per call. */
@@ -102,6 +103,7 @@ export class FusedEngine implements GatEngine {
     this.shapes = input.shapes;
     const e = this.graph.numEdges;
     const sizes = bufferSizes(this.graph, this.x, this.shapes);
+    this.ownKernels = !input.kernels;
     this.kernels = input.kernels ?? createFusedKernels(input, input.params.flat.length);
     this.buf = sizes.map((sz) => {
       const alloc = this.kernels.allocF32;
@@ -158,6 +160,12 @@ export class FusedEngine implements GatEngine {
 
   dispose(): void {
     this.plans.clear();
+    if (this.ownKernels) this.kernels.dispose();
+  }
+
+  /** Threads the hot kernels run on. */
+  get threads(): number {
+    return this.kernels.threads;
   }
 
   /** Copies the caller's parameters into kernel memory (wasm), once per step or prediction. */

@@ -15,6 +15,11 @@ export interface TrainConfig {
    * generic TensorFlow.js ops on the native back ends; forcing one is for tests and measurements.
    */
   readonly engine?: 'auto' | 'fused' | 'generic';
+  /**
+   * Fused engine on the wasm back end: threads for the hot kernels, 1 or 2 (a worker thread takes half
+   * of layer 1's heads; the results are identical). Default: 2 when os.availableParallelism() >= 2.
+   */
+  readonly threads?: number;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -39,4 +44,5 @@ export function validateTrainConfig(c: TrainConfig): void {
   if (c.heads.length !== c.hidden.length + 1) fail(`heads needs ${c.hidden.length + 1} entries (hidden layers + output); got [${c.heads.join(', ')}]`);
   if (c.heads.some((h) => !Number.isInteger(h) || h < 1)) fail(`heads must be positive integers; got [${c.heads.join(', ')}]`);
   if (c.hidden.some((h) => !Number.isInteger(h) || h < 1)) fail(`hidden must be positive integers; got [${c.hidden.join(', ')}]`);
+  if (c.threads !== undefined && c.threads !== 1 && c.threads !== 2) fail(`threads must be 1 or 2; got ${c.threads}`);
 }

@@ -13,7 +13,8 @@ import { GenericEngine } from '../model/genericEngine';
 import { crossEntropy } from '../model/loss';
 import { allocateParameters, fromNamedTensors, initParameters, layerShapes, parameterCount, parameterNames, toNamedTensors, type GatParameters, type LayerShape } from '../model/parameters';
 import { validateDataset } from '../model/validateDataset';
-import { typescriptKernels } from '../kernels/hotKernels';
+import { availableParallelism } from 'node:os';
+import { typescriptKernels, type HotKernels } from '../kernels/hotKernels';
 import { wasmSimdSupported } from '../kernels/wasmKernels';
 import { validateTrainConfig, type TrainConfig } from './trainConfig';
 
@@ -31,6 +32,8 @@ export interface Trainer {
   readonly engine: 'fused' | 'generic';
   /** Fused engine: whether its hot kernels run as TypeScript loops or WebAssembly SIMD; null for generic. */
   readonly hotKernels: 'typescript' | 'wasm-simd' | null;
+  /** Threads the fused engine's kernels run on (1 for the generic engine and TypeScript kernels). */
+  readonly threads: number;
   /** Optimisation steps taken so far (restored by importState). */
   readonly step: number;
   trainEpoch(): { trainLoss: number; trainAcc: number };
@@ -68,6 +71,7 @@ class GatTrainer implements Trainer {
   private readonly impl: GatEngine;
   private readonly input: { -readonly [K in keyof EngineInput]: EngineInput[K] };
   private best: Float32Array | null = null;
+  private readonly kernels: HotKernels;
 
   constructor(
     private readonly graph: GraphDataset,
@@ -82,7 +86,9 @@ class GatTrainer implements Trainer {
     // Fused engine: parameters, gradient and Adam moments live in the kernels' memory, so the
     // kernels (Adam included) work on them in place.
     const size = parameterCount(this.shapes);
-    const kernels = engine === 'fused' ? createFusedKernels({ graph: gatGraph, features: graph.features, shapes: this.shapes, hotKernels }, size) : typescriptKernels;
+    const threads = config.threads ?? (availableParallelism() >= 2 ? 2 : 1);
+    const kernels = engine === 'fused' ? createFusedKernels({ graph: gatGraph, features: graph.features, shapes: this.shapes, hotKernels, threads }, size) : typescriptKernels;
+    this.kernels = kernels;
     this.params = allocateParameters(this.shapes, kernels.allocF32(size));
     initParameters(this.params, config.seed);
     this.grad = kernels.allocF32(size);
@@ -104,6 +110,10 @@ class GatTrainer implements Trainer {
 
   get hotKernels(): 'typescript' | 'wasm-simd' | null {
     return this.impl instanceof FusedEngine ? this.impl.hotKernels : null;
+  }
+
+  get threads(): number {
+    return this.kernels.threads;
   }
 
   get step(): number {
@@ -188,6 +198,7 @@ class GatTrainer implements Trainer {
 
   dispose(): void {
     this.impl.dispose();
+    this.kernels.dispose();
   }
 }
 

@@ -1,4 +1,5 @@
-// Hot GAT kernels in WebAssembly SIMD (f32x4). Same maths as the TypeScript kernels in
+// Hot GAT kernels in WebAssembly SIMD (f32x4). Kernels that take a head range [h0, h1) or a column
+// range [c0, c1) compute only that part (each element the same way), so two threads can split a layer. Same maths as the TypeScript kernels in
 // ../projection.ts and ../attention.ts; pointers are byte offsets into the imported memory.
 // Build: node scripts/buildWasmKernels.mjs (needs clang + lld; writes gatKernelsWasm.ts).
 #include <wasm_simd128.h>
@@ -8,13 +9,13 @@ typedef int i32;
 
 // out[i, :] = sum_p xd[p] * wT[col(p), :] for i in rows.   wT (FIN, HF), out (N, HF); HF % 4 == 0
 void sparse_project(const i32 *indptr, const i32 *indices, const f32 *xd, const i32 *rows, i32 nrows,
-                    const f32 *wT, i32 hf, f32 *out) {
+                    const f32 *wT, i32 hf, f32 *out, i32 c0, i32 c1) {
   for (i32 r = 0; r < nrows; r++) {
     i32 i = rows[r];
     i32 p0 = indptr[i], p1 = indptr[i + 1];
     f32 *o = out + (long)i * hf;
-    i32 c = 0;
-    for (; c + 16 <= hf; c += 16) {
+    i32 c = c0;
+    for (; c + 16 <= c1; c += 16) {
       v128_t a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
       for (i32 p = p0; p < p1; p++) {
         v128_t v = wasm_f32x4_splat(xd[p]);
@@ -29,7 +30,7 @@ void sparse_project(const i32 *indptr, const i32 *indices, const f32 *xd, const 
       wasm_v128_store(o + c + 8, a2);
       wasm_v128_store(o + c + 12, a3);
     }
-    for (; c < hf; c += 4) {
+    for (; c < c1; c += 4) {
       v128_t a = wasm_f32x4_splat(0);
       for (i32 p = p0; p < p1; p++) {
         a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_f32x4_splat(xd[p]), wasm_v128_load(wT + (long)indices[p] * hf + c)));
@@ -41,13 +42,13 @@ void sparse_project(const i32 *indptr, const i32 *indices, const f32 *xd, const 
 
 // dwT[col(p), :] += xd[p] * dOut[i, :] for i in rows.   HF % 4 == 0
 void sparse_project_grad_w(const i32 *indptr, const i32 *indices, const f32 *xd, const i32 *rows, i32 nrows,
-                           const f32 *dOut, i32 hf, f32 *dwT) {
+                           const f32 *dOut, i32 hf, f32 *dwT, i32 c0, i32 c1) {
   for (i32 r = 0; r < nrows; r++) {
     i32 i = rows[r];
     i32 p0 = indptr[i], p1 = indptr[i + 1];
     const f32 *g = dOut + (long)i * hf;
-    i32 c = 0;
-    for (; c + 16 <= hf; c += 16) {
+    i32 c = c0;
+    for (; c + 16 <= c1; c += 16) {
       v128_t g0 = wasm_v128_load(g + c), g1 = wasm_v128_load(g + c + 4);
       v128_t g2 = wasm_v128_load(g + c + 8), g3 = wasm_v128_load(g + c + 12);
       for (i32 p = p0; p < p1; p++) {
@@ -59,7 +60,7 @@ void sparse_project_grad_w(const i32 *indptr, const i32 *indices, const f32 *xd,
         wasm_v128_store(w + 12, wasm_f32x4_add(wasm_v128_load(w + 12), wasm_f32x4_mul(v, g3)));
       }
     }
-    for (; c < hf; c += 4) {
+    for (; c < c1; c += 4) {
       v128_t g0 = wasm_v128_load(g + c);
       for (i32 p = p0; p < p1; p++) {
         f32 *w = dwT + (long)indices[p] * hf + c;
@@ -71,12 +72,12 @@ void sparse_project_grad_w(const i32 *indptr, const i32 *indices, const f32 *xd,
 
 // out[i, h, :] = sum_{e into i} alphaD[e, h] * p[src(e), h, :] for i in targets.   FOUT >= 4
 void aggregate(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 ntargets, i32 heads, i32 fout,
-               const f32 *alphaD, const f32 *p, f32 *out) {
+               const f32 *alphaD, const f32 *p, f32 *out, i32 h0, i32 h1) {
   i32 hf = heads * fout;
   for (i32 r = 0; r < ntargets; r++) {
     i32 i = targets[r];
     i32 e0 = rowPtr[i], e1 = rowPtr[i + 1];
-    for (i32 h = 0; h < heads; h++) {
+    for (i32 h = h0; h < h1; h++) {
       f32 *o = out + (long)i * hf + h * fout;
       i32 d = 0;
       for (; d + 8 <= fout; d += 8) {
@@ -193,14 +194,14 @@ static inline f32 sdot(const f32 *a, const f32 *b, i32 n) {
 }
 
 // sSrc[i, h] = <p[i, h, :], aSrc[h, :]>, sTrg likewise, for i in rows.
-void node_scores(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i32 fout, const f32 *aSrc, const f32 *aTrg, f32 *sSrc, f32 *sTrg) {
+void node_scores(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i32 fout, const f32 *aSrc, const f32 *aTrg, f32 *sSrc, f32 *sTrg, i32 h0, i32 h1) {
   i32 hf = heads * fout;
   int vec = heads % 4 == 0 && fout % 4 == 0;
   for (i32 r = 0; r < nrows; r++) {
     i32 i = rows[r];
     const f32 *pi = p + (long)i * hf;
     if (vec) {
-      for (i32 h = 0; h < heads; h += 4) {
+      for (i32 h = h0; h < h1; h += 4) {
         const f32 *q = pi + h * fout;
         const f32 *as = aSrc + h * fout, *at = aTrg + h * fout;
         v128_t s = hsum4(vdot(q, as, fout), vdot(q + fout, as + fout, fout), vdot(q + 2 * fout, as + 2 * fout, fout), vdot(q + 3 * fout, as + 3 * fout, fout));
@@ -209,7 +210,7 @@ void node_scores(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i32 fout, 
         wasm_v128_store(sTrg + (long)i * heads + h, t);
       }
     } else {
-      for (i32 h = 0; h < heads; h++) {
+      for (i32 h = h0; h < h1; h++) {
         sSrc[(long)i * heads + h] = sdot(pi + h * fout, aSrc + h * fout, fout);
         sTrg[(long)i * heads + h] = sdot(pi + h * fout, aTrg + h * fout, fout);
       }
@@ -220,13 +221,13 @@ void node_scores(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i32 fout, 
 // Per target i and head h: alpha = softmax over edges j → i of LeakyReLU(sSrc[j] + sTrg[i]);
 // alphaD = alpha · dropout mask (index e·NH + h). threshold 0: no dropout.
 void edge_softmax(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 ntargets, i32 heads,
-                  const f32 *sSrc, const f32 *sTrg, i32 key, i32 threshold, f32 scale, f32 *alpha, f32 *alphaD) {
+                  const f32 *sSrc, const f32 *sTrg, i32 key, i32 threshold, f32 scale, f32 *alpha, f32 *alphaD, i32 h0, i32 h1) {
   v128_t vscale = wasm_f32x4_splat(scale), slope = wasm_f32x4_splat(SLOPE);
   for (i32 r = 0; r < ntargets; r++) {
     i32 i = targets[r];
     i32 e0 = rowPtr[i], e1 = rowPtr[i + 1];
-    i32 h = 0;
-    for (; h + 4 <= heads; h += 4) {
+    i32 h = h0;
+    for (; h + 4 <= h1; h += 4) {
       v128_t st = wasm_v128_load(sTrg + (long)i * heads + h);
       v128_t mx = wasm_f32x4_splat(-__builtin_inff());
       for (i32 e = e0; e < e1; e++) {
@@ -251,7 +252,7 @@ void edge_softmax(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 
         else wasm_v128_store(alphaD + k, wasm_v128_and(wasm_f32x4_mul(a, vscale), vkeep(key, k, threshold)));
       }
     }
-    for (; h < heads; h++) {
+    for (; h < h1; h++) {
       f32 st = sTrg[(long)i * heads + h];
       f32 mx = -__builtin_inff();
       for (i32 e = e0; e < e1; e++) {
@@ -281,7 +282,7 @@ void edge_softmax(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 
 // dsSrc[j], dsTrg[i] (scores). tmp: E'·NH floats. Vector path: heads % 4 == 0, fout % 4 == 0, heads <= 64.
 void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 ntargets, i32 heads, i32 fout,
                         const f32 *p, const f32 *dOut, const f32 *alpha, const f32 *alphaD, const f32 *sSrc, const f32 *sTrg,
-                        i32 key, i32 threshold, f32 scale, f32 *dP, f32 *dsSrc, f32 *dsTrg, f32 *tmp) {
+                        i32 key, i32 threshold, f32 scale, f32 *dP, f32 *dsSrc, f32 *dsTrg, f32 *tmp, i32 h0, i32 h1) {
   i32 hf = heads * fout;
   v128_t vscale = wasm_f32x4_splat(scale), slope = wasm_f32x4_splat(SLOPE), one = wasm_f32x4_splat(1.0f);
   if (heads % 4 == 0 && fout % 4 == 0 && heads <= 64) {
@@ -290,12 +291,12 @@ void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets
       i32 i = targets[r];
       i32 e0 = rowPtr[i], e1 = rowPtr[i + 1];
       const f32 *g = dOut + (long)i * hf;
-      for (i32 hb = 0; hb < heads / 4; hb++) dot[hb] = wasm_f32x4_splat(0);
+      for (i32 hb = h0 / 4; hb < h1 / 4; hb++) dot[hb] = wasm_f32x4_splat(0);
       for (i32 e = e0; e < e1; e++) {
         i32 j = source[e];
         const f32 *pj = p + (long)j * hf;
         f32 *dPj = dP + (long)j * hf;
-        for (i32 h = 0; h < heads; h += 4) {
+        for (i32 h = h0; h < h1; h += 4) {
           i32 k = e * heads + h;
           v128_t part[4];
           for (i32 q = 0; q < 4; q++) {
@@ -315,7 +316,7 @@ void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets
           dot[h / 4] = wasm_f32x4_add(dot[h / 4], wasm_f32x4_mul(wasm_v128_load(alpha + k), dA));
         }
       }
-      for (i32 h = 0; h < heads; h += 4) {
+      for (i32 h = h0; h < h1; h += 4) {
         v128_t st = wasm_v128_load(sTrg + (long)i * heads + h);
         v128_t dT = wasm_f32x4_splat(0);
         for (i32 e = e0; e < e1; e++) {
@@ -335,7 +336,7 @@ void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets
   for (i32 r = 0; r < ntargets; r++) {
     i32 i = targets[r];
     i32 e0 = rowPtr[i], e1 = rowPtr[i + 1];
-    for (i32 h = 0; h < heads; h++) {
+    for (i32 h = h0; h < h1; h++) {
       const f32 *g = dOut + (long)i * hf + h * fout;
       f32 dot = 0;
       for (i32 e = e0; e < e1; e++) {
@@ -366,12 +367,12 @@ void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets
 
 // Backward of node_scores for rows: dP[i, h, :] += dsSrc·aSrc + dsTrg·aTrg; daSrc[h, :] += dsSrc · p[i, h, :], daTrg likewise.
 void node_scores_backward(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i32 fout, const f32 *aSrc, const f32 *aTrg,
-                          const f32 *dsSrc, const f32 *dsTrg, f32 *dP, f32 *daSrc, f32 *daTrg) {
+                          const f32 *dsSrc, const f32 *dsTrg, f32 *dP, f32 *daSrc, f32 *daTrg, i32 h0, i32 h1) {
   i32 hf = heads * fout;
   int vec = fout % 4 == 0;
   for (i32 r = 0; r < nrows; r++) {
     i32 i = rows[r];
-    for (i32 h = 0; h < heads; h++) {
+    for (i32 h = h0; h < h1; h++) {
       f32 gs = dsSrc[(long)i * heads + h], gt = dsTrg[(long)i * heads + h];
       long o = (long)i * hf + h * fout;
       i32 a = h * fout;
@@ -397,11 +398,11 @@ void node_scores_backward(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i
 }
 
 // out[i, c] = ELU(agg[i, c] + bias[c]) for i in targets (the concat step of hidden layers). hf % 4 == 0.
-void heads_concat_elu(const i32 *targets, i32 ntargets, i32 hf, const f32 *agg, const f32 *bias, f32 *out) {
+void heads_concat_elu(const i32 *targets, i32 ntargets, i32 hf, const f32 *agg, const f32 *bias, f32 *out, i32 c0, i32 c1) {
   v128_t zero = wasm_f32x4_splat(0);
   for (i32 r = 0; r < ntargets; r++) {
     long o = (long)targets[r] * hf;
-    for (i32 c = 0; c < hf; c += 4) {
+    for (i32 c = c0; c < c1; c += 4) {
       v128_t v = wasm_f32x4_add(wasm_v128_load(agg + o + c), wasm_v128_load(bias + c));
       wasm_v128_store(out + o + c, wasm_v128_bitselect(v, vexpm1(v), wasm_f32x4_gt(v, zero)));
     }
@@ -409,11 +410,11 @@ void heads_concat_elu(const i32 *targets, i32 ntargets, i32 hf, const f32 *agg, 
 }
 
 // Its gradient: dAgg = dOut · min(out + 1, 1); dBias += dAgg. hf % 4 == 0.
-void heads_concat_elu_backward(const i32 *targets, i32 ntargets, i32 hf, const f32 *out, const f32 *dOut, f32 *dAgg, f32 *dBias) {
+void heads_concat_elu_backward(const i32 *targets, i32 ntargets, i32 hf, const f32 *out, const f32 *dOut, f32 *dAgg, f32 *dBias, i32 c0, i32 c1) {
   v128_t one = wasm_f32x4_splat(1.0f);
   for (i32 r = 0; r < ntargets; r++) {
     long o = (long)targets[r] * hf;
-    for (i32 c = 0; c < hf; c += 4) {
+    for (i32 c = c0; c < c1; c += 4) {
       v128_t g = wasm_f32x4_mul(wasm_v128_load(dOut + o + c), wasm_f32x4_pmin(wasm_f32x4_add(wasm_v128_load(out + o + c), one), one));
       wasm_v128_store(dAgg + o + c, g);
       wasm_v128_store(dBias + c, wasm_f32x4_add(wasm_v128_load(dBias + c), g));
