@@ -40,7 +40,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'bin/**/*.js', 'eslint.config.mjs', '.ci/**/*.mjs'],
+    files: ['scripts/**/*.mjs', 'bin/**/*.js', 'eslint.config.mjs', '.ci/**/*.mjs', 'test/e2e/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', __dirname: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
