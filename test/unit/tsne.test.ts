@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { sparseAffinities } from '../../src/gat/tsne/affinities';
+import { CHUNK, CONTROL_SLOTS_FOR_TESTS } from '../../src/gat/tsne/forces';
 import { gaussianClusters } from '../../src/gat/tsne/gaussianClusters';
 import { TsneInputError, resolveOptions } from '../../src/gat/tsne/options';
 import { exactJointP, exactKl, neighbourLabelPurity, trustworthiness } from '../../src/gat/tsne/quality';
@@ -142,6 +146,37 @@ describe('runTsne reproducibility', () => {
       assert.equal(many.threads, threads);
       assert.deepEqual(many.embedding, one.embedding);
       assert.equal(many.kl, one.kl);
+    }
+  });
+
+  it('does not wait for a helper that claims work and never finishes it (the caller recomputes it)', () => {
+    // A stand-in helper that grabs every remaining chunk of each generation and then sleeps.
+    const { GENERATION, NEXT, QUIT } = CONTROL_SLOTS_FOR_TESTS;
+    const dir = mkdtempSync(path.join(tmpdir(), 'tsne-helper-'));
+    const script = path.join(dir, 'stuckHelper.js');
+    writeFileSync(
+      script,
+      `const { parentPort } = require('node:worker_threads');
+parentPort.once('message', ({ arrays }) => {
+  const c = arrays.control;
+  const chunks = Math.ceil(arrays.n / ${CHUNK});
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(c, ${GENERATION}, seen);
+    if (Atomics.load(c, ${QUIT}) !== 0) break;
+    seen = Atomics.load(c, ${GENERATION});
+    Atomics.store(c, ${NEXT}, seen * chunks);
+  }
+  parentPort.close();
+});`,
+    );
+    try {
+      const options = { seed: 3, iterations: 200, perplexity: 15 };
+      const stuck = runTsne(data.points, data.n, data.dims, { ...options, threads: 2 }, { helperScript: script });
+      assert.equal(stuck.timings.helperShare, 0);
+      assert.deepEqual(stuck.embedding, runTsne(data.points, data.n, data.dims, { ...options, threads: 1 }).embedding);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

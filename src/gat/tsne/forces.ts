@@ -14,27 +14,37 @@
  *
  * Scheduling: the points are cut into chunks of CHUNK consecutive (Morton-ordered) points and
  * every participating thread claims chunks with a compare-and-swap on one counter (dynamic load
- * balancing: on a shared machine a descheduled thread simply claims fewer). The counters only
- * grow — generation g owns the claim values [(g − 1)·chunks, g·chunks) — so a thread that is
- * late for one generation can never claim work of the next.
- */
+ * balancing). The claim counter only grows — generation g owns the claim values
+ * [(g − 1)·chunks, g·chunks) — so a thread late for one generation cannot claim the next one's.
+ *
+ * The calling thread never waits for a helper: on a shared machine a helper can be descheduled
+ * for many milliseconds in the middle of a chunk. Each thread computes into its own output
+ * buffers and commits a finished chunk by stamping owner[chunk] = generation·64 + thread (a
+ * compare-and-swap; the first commit wins, later ones are discarded). Once no chunk is left to
+ * claim, the caller computes every chunk still uncommitted itself ("steals" it). Both
+ * computations of a chunk produce the same bits (the same IEEE operations in the same order),
+ * so who wins does not matter. A helper that resumes late computes garbage from a tree being
+ * rebuilt, but only into its own buffers, and its commit fails (the chunk is already stamped
+ * for that generation): nothing it writes is ever read. The caller then copies the winners'
+ * chunks into its own buffers (thread 0), which the gradient step reads.
+  */
 import { Worker } from 'node:worker_threads';
 
-/** Points per work unit. */
-export const CHUNK = 64;
+/** Points per work unit (also the most work a steal can duplicate). */
+export const CHUNK = 32;
+/** Commit stamps are generation · MAX_THREADS + thread. */
+const MAX_THREADS = 64;
 
 /** Slots of the shared control array. */
 const GENERATION = 0;
 const NEXT = 1;
-const DONE = 2;
 const QUIT = 3;
+/** For tests that play a misbehaving helper. */
+export const CONTROL_SLOTS_FOR_TESTS = { GENERATION, NEXT, QUIT } as const;
 const TREE_SIZE = 4;
 /** Chunks computed by helper threads, all generations together. */
 const HELPER_CHUNKS = 5;
 const CONTROL_SLOTS = 8;
-
-/** A helper that has not finished a claimed chunk for this long is taken to be dead. */
-const STALL_MS = 60_000;
 
 /** Everything the force pass reads and writes; all typed arrays live on SharedArrayBuffers. */
 export interface ForceArrays {
@@ -50,9 +60,12 @@ export interface ForceArrays {
   readonly rowStart: Int32Array;
   readonly columns: Int32Array;
   readonly values: Float64Array;
-  readonly repulsion: Float64Array;
-  readonly attraction: Float64Array;
-  readonly sumQ: Float64Array;
+  /** Per chunk: the commit stamp (generation · 64 + thread) of the output that counts. */
+  readonly owner: Int32Array;
+  /** Per thread (0 = the caller): its output buffers, laid out as described above. */
+  readonly repulsion: readonly Float64Array[];
+  readonly attraction: readonly Float64Array[];
+  readonly sumQ: readonly Float64Array[];
 }
 
 export function sharedFloat64(length: number): Float64Array {
@@ -67,8 +80,8 @@ export function createControl(): { control: Int32Array; params: Float64Array } {
   return { control: sharedInt32(CONTROL_SLOTS), params: sharedFloat64(1) };
 }
 
-/** Forces for the points order[from .. to), written at positions from .. to (see the file comment). */
-export function pointForces(a: ForceArrays, from: number, to: number, size: number, theta2: number): void {
+/** Forces for the points order[from .. to), written at positions from .. to of thread `slot`'s buffers. */
+export function pointForces(a: ForceArrays, slot: number, from: number, to: number, size: number, theta2: number): void {
   const nodes = a.nodes;
   const skip = a.skip;
   const order = a.order;
@@ -76,9 +89,9 @@ export function pointForces(a: ForceArrays, from: number, to: number, size: numb
   const rowStart = a.rowStart;
   const columns = a.columns;
   const values = a.values;
-  const repulsion = a.repulsion;
-  const attraction = a.attraction;
-  const sumQ = a.sumQ;
+  const repulsion = a.repulsion[slot];
+  const attraction = a.attraction[slot];
+  const sumQ = a.sumQ[slot];
   for (let t = from; t < to; t++) {
     const i = order[t];
     const xi = y[2 * i];
@@ -125,28 +138,37 @@ export function pointForces(a: ForceArrays, from: number, to: number, size: numb
   }
 }
 
-/** Claims and computes chunks of `generation` until none is left; returns how many it did. */
-function work(a: ForceArrays, generation: number): number {
+/** Stamps chunk k as computed by `slot` in `generation` unless another thread got there first. */
+function commit(owner: Int32Array, k: number, generation: number, slot: number): boolean {
+  const stamp = generation * MAX_THREADS + slot;
+  for (;;) {
+    const current = Atomics.load(owner, k);
+    if (current >= generation * MAX_THREADS) return false;
+    if (Atomics.compareExchange(owner, k, current, stamp) === current) return true;
+  }
+}
+
+/** Claims and computes chunks of `generation` until none is left; returns how many it committed. */
+function work(a: ForceArrays, slot: number, generation: number): number {
   const control = a.control;
   const chunks = Math.ceil(a.n / CHUNK);
   const base = (generation - 1) * chunks;
   const end = base + chunks;
   const size = Atomics.load(control, TREE_SIZE);
   const theta2 = a.params[0];
-  let mine = 0;
+  let committed = 0;
   for (;;) {
     const v = Atomics.load(control, NEXT);
-    if (v >= end) return mine;
+    if (v >= end) return committed;
     if (Atomics.compareExchange(control, NEXT, v, v + 1) !== v) continue;
-    const from = (v - base) * CHUNK;
-    pointForces(a, from, Math.min(a.n, from + CHUNK), size, theta2);
-    mine++;
-    if (Atomics.add(control, DONE, 1) + 1 === end) Atomics.notify(control, DONE);
+    const k = v - base;
+    pointForces(a, slot, k * CHUNK, Math.min(a.n, (k + 1) * CHUNK), size, theta2);
+    if (commit(a.owner, k, generation, slot)) committed++;
   }
 }
 
 /** A helper thread's life: wait for a generation, help with it, until told to quit. */
-export function helperLoop(a: ForceArrays): void {
+export function helperLoop(a: ForceArrays, slot: number): void {
   const control = a.control;
   let seen = 0;
   for (;;) {
@@ -155,7 +177,7 @@ export function helperLoop(a: ForceArrays): void {
     const generation = Atomics.load(control, GENERATION);
     if (generation === seen) continue;
     seen = generation;
-    const done = work(a, generation);
+    const done = work(a, slot, generation);
     if (done > 0) Atomics.add(control, HELPER_CHUNKS, done);
   }
 }
@@ -164,6 +186,8 @@ export function helperLoop(a: ForceArrays): void {
 export interface HelperStart {
   readonly type: 'tsne-helper-start';
   readonly arrays: ForceArrays;
+  /** This helper's output buffers: arrays.repulsion[slot] etc. */
+  readonly slot: number;
 }
 
 export const HELPER_ROLE = 'tsne-helper';
@@ -201,35 +225,50 @@ export class ForcePool {
   }
 
   attach(arrays: ForceArrays): void {
+    if (arrays.repulsion.length < this.threads) throw new Error('ForcePool.attach: one set of output buffers per thread is needed');
     this.arrays = arrays;
-    const message: HelperStart = { type: 'tsne-helper-start', arrays };
-    for (const worker of this.workers) worker.postMessage(message);
+    this.workers.forEach((worker, k) => worker.postMessage({ type: 'tsne-helper-start', arrays, slot: k + 1 } satisfies HelperStart));
   }
 
-  /** One force pass over the tree of `size` cells now in arrays.nodes; returns Σ_i sumQ[i]. */
+  /**
+   * One force pass over the tree of `size` cells now in arrays.nodes; leaves the outputs in
+   * thread 0's buffers and returns Σ_t sumQ[t].
+   */
   run(size: number, theta: number): number {
     const a = this.arrays;
     if (!a) throw new Error('ForcePool.run before attach');
     const control = a.control;
+    const n = a.n;
     if (this.workers.length === 0) {
-      pointForces(a, 0, a.n, size, theta * theta);
+      pointForces(a, 0, 0, n, size, theta * theta);
     } else {
       a.params[0] = theta * theta;
       Atomics.store(control, TREE_SIZE, size);
       const generation = ++this.generation;
       Atomics.store(control, GENERATION, generation);
       Atomics.notify(control, GENERATION);
-      work(a, generation);
-      const end = generation * Math.ceil(a.n / CHUNK);
-      for (let done = Atomics.load(control, DONE); done < end; done = Atomics.load(control, DONE)) {
-        if (Atomics.wait(control, DONE, done, STALL_MS) === 'timed-out' && Atomics.load(control, DONE) === done) {
-          throw new Error(`t-SNE helper thread made no progress for ${STALL_MS / 1000} s`);
-        }
+      work(a, 0, generation);
+      // Nothing left to claim: compute what the helpers have not committed yet, then gather.
+      const owner = a.owner;
+      const chunks = Math.ceil(n / CHUNK);
+      for (let k = 0; k < chunks; k++) {
+        if (Atomics.load(owner, k) >= generation * MAX_THREADS) continue;
+        pointForces(a, 0, k * CHUNK, Math.min(n, (k + 1) * CHUNK), size, theta * theta);
+        commit(owner, k, generation, 0);
+      }
+      for (let k = 0; k < chunks; k++) {
+        const slot = Atomics.load(owner, k) - generation * MAX_THREADS;
+        if (slot === 0) continue;
+        const from = k * CHUNK;
+        const to = Math.min(n, from + CHUNK);
+        a.repulsion[0].set(a.repulsion[slot].subarray(2 * from, 2 * to), 2 * from);
+        a.attraction[0].set(a.attraction[slot].subarray(2 * from, 2 * to), 2 * from);
+        a.sumQ[0].set(a.sumQ[slot].subarray(from, to), from);
       }
     }
-    const sumQ = a.sumQ;
+    const sumQ = a.sumQ[0];
     let total = 0;
-    for (let i = 0; i < a.n; i++) total += sumQ[i];
+    for (let t = 0; t < n; t++) total += sumQ[t];
     return total;
   }
 
@@ -237,6 +276,7 @@ export class ForcePool {
   get helperShare(): number {
     const a = this.arrays;
     const total = this.generation * (a ? Math.ceil(a.n / CHUNK) : 0);
+    // Counted after each generation by the helpers themselves: may trail by the last one.
     return a && total > 0 ? Atomics.load(a.control, HELPER_CHUNKS) / total : 0;
   }
 

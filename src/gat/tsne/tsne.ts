@@ -11,7 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import { sparseAffinities, type SparseAffinities } from './affinities';
-import { ForcePool, sharedFloat64, sharedInt32, type ForceArrays, createControl } from './forces';
+import { CHUNK, ForcePool, createControl, sharedFloat64, sharedInt32, type ForceArrays } from './forces';
 import { createOptimiserState, gradientStep, resetOptimiser, sparseKl } from './gradientDescent';
 import { initialLayout } from './initialLayout';
 import { resolveOptions, validatePoints, type ResolvedTsneOptions, type TsneOptions } from './options';
@@ -102,9 +102,11 @@ function optimise(points: ArrayLike<number>, n: number, dims: number, resolved: 
     rowStart: toShared(p.rowStart),
     columns: toShared(p.columns),
     values: toShared(p.values),
-    repulsion: state.repulsion,
-    attraction: state.attraction,
-    sumQ: state.sumQ,
+    owner: sharedInt32(Math.ceil(n / CHUNK)),
+    // Thread 0 (this one) computes into the optimiser's arrays; each helper into its own.
+    repulsion: [state.repulsion, ...helperBuffers(pool, 2 * n)],
+    attraction: [state.attraction, ...helperBuffers(pool, 2 * n)],
+    sumQ: [state.sumQ, ...helperBuffers(pool, n)],
   };
   pool.attach(arrays);
   const forces = (): number => {
@@ -152,6 +154,10 @@ function helperScript(hooks: TsneHooks): string | undefined {
     }
   }
   return existsSync(script) ? script : undefined;
+}
+
+function helperBuffers(pool: ForcePool, length: number): Float64Array[] {
+  return Array.from({ length: pool.threads - 1 }, () => sharedFloat64(length));
 }
 
 function toShared<T extends Int32Array | Float64Array>(a: T): T {

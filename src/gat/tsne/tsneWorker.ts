@@ -14,7 +14,7 @@ const port = parentPort;
 if (port && (workerData as { role?: string } | null)?.role === HELPER_ROLE) {
   port.once('message', (start: HelperStart) => {
     try {
-      helperLoop(start.arrays);
+      helperLoop(start.arrays, start.slot);
     } finally {
       port.close();
     }
