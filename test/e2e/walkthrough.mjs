@@ -5,8 +5,9 @@
 // empty workspace and walks through: the view, training, the graph and node records, the
 // analysis panels, provenance links, cancelling a run, reloading the window, exporting a PNG.
 //
-// Usage: node test/e2e/walkthrough.mjs [--skip-package]
+// Usage: node test/e2e/walkthrough.mjs [--skip-package] [--vsix FILE]
 //   --skip-package   install the existing gat-explorer.vsix instead of running `npm run package`
+//   --vsix FILE      install FILE (implies --skip-package), e.g. one packaged from another checkout
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), CODE_SERVER_DIR (default .cache/code-server),
 //   GAT_E2E_TIMEOUT_S (whole walk-through, default 480).
 // Output: screenshots in out/test/e2e/screenshots/ (dark theme, then light); on failure a
@@ -43,7 +44,8 @@ const entryJs = path.join(codeServerDir, 'node_modules/code-server/out/node/entr
 const outDir = path.join(repoRoot, 'out/test/e2e');
 const screenshotsDir = path.join(outDir, 'screenshots');
 const artifactsDir = path.join(outDir, 'artifacts');
-const vsix = path.join(repoRoot, 'gat-explorer.vsix');
+const vsixArg = process.argv.indexOf('--vsix');
+const vsix = vsixArg > 0 && process.argv[vsixArg + 1] ? path.resolve(process.argv[vsixArg + 1]) : path.join(repoRoot, 'gat-explorer.vsix');
 const totalTimeoutS = Number(process.env.GAT_E2E_TIMEOUT_S ?? 480);
 
 const HUB = 1358; // Cora's largest hub
@@ -117,7 +119,7 @@ function trainingProcesses() {
 }
 
 async function main() {
-  const skipPackage = process.argv.includes('--skip-package');
+  const skipPackage = process.argv.includes('--skip-package') || vsixArg > 0;
   if (!existsSync(entryJs)) throw new Error(`code-server is not installed at ${codeServerDir}: run bash scripts/setupCodeServer.sh`);
   if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} not found: run bash scripts/setupCodeServer.sh`);
   rmSync(outDir, { recursive: true, force: true });

@@ -57,6 +57,8 @@ let mode: GraphColourMode = state?.colourMode ?? 'class';
 let hidden: number[] = [...(state?.hidden ?? [])];
 let legendItems: Category[] = [];
 let theme: DrawTheme = currentTheme();
+/** Where the canvas area started at the last layout (the toolbar and t-SNE controls sit above it). */
+let areaTop = 0;
 
 const view = new GraphView({
   onHighlight: (node, at) => showTooltip(node, at),
@@ -161,6 +163,7 @@ function receive(s: GraphSnapshot): void {
   if (!modes.includes(mode)) mode = 'class';
   colourSelect.replaceChildren(...modes.map((m) => new Option(`colour: ${COLOUR_MODE_LABELS[m]}`, m, false, m === mode)));
   colourSelect.hidden = modes.length < 2;
+  embeddingControls.update(s.embedding); // before layout(): the controls take height above the canvas
   layout();
   apply();
   const same = first && restored?.dataset === s.dataset;
@@ -170,7 +173,6 @@ function receive(s: GraphSnapshot): void {
   if (s.focusNode !== undefined) view.zoomToNode(s.focusNode);
   view.draw();
   status.textContent = s.embedding ? `${s.labels.length} points (t-SNE of the model's outputs)` : `${s.labels.length} nodes · ${s.edgeU.length} edges`;
-  embeddingControls.update(s.embedding);
   requestAnimationFrame(() => {
     document.body.dataset.firstRenderMs = (performance.now() - start).toFixed(1);
     document.body.dataset.graphReady = 'true';
@@ -180,6 +182,8 @@ function receive(s: GraphSnapshot): void {
 /** A t-SNE step: new positions for the same points; the view follows the map while it grows. */
 function moveEmbedding(m: EmbeddingLayout): void {
   if (!snapshot?.embedding) return;
+  embeddingControls.update(m.info);
+  relayoutIfMoved();
   if (m.x.length === snapshot.labels.length) {
     snapshot = { ...snapshot, x: m.x, y: m.y, embedding: m.info };
     model = buildGraphModel(snapshot);
@@ -189,13 +193,19 @@ function moveEmbedding(m: EmbeddingLayout): void {
   } else {
     snapshot = { ...snapshot, embedding: m.info };
   }
-  embeddingControls.update(m.info);
   saveState();
 }
 
+/** The canvas fills the panel below the toolbar and controls: re-fit it when they change height. */
+function relayoutIfMoved(): void {
+  if (area.getBoundingClientRect().top === areaTop) return;
+  layout();
+  view.draw();
+}
+
 function layout(): void {
-  const top = area.getBoundingClientRect().top;
-  view.resize(app.clientWidth, Math.max(200, window.innerHeight - top - 8));
+  areaTop = area.getBoundingClientRect().top;
+  view.resize(app.clientWidth, Math.max(200, window.innerHeight - areaTop - 8));
 }
 
 function exportPng(): void {
