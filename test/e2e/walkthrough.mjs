@@ -231,6 +231,11 @@ async function main() {
       const finished = seen.find((t) => /training finished after \d+ epochs/.test(t));
       assert(finished, 'no "training finished" message');
       log(`  ${plain(finished).slice(0, 140)}`);
+      // the Training view in the side bar agrees with the notification on the number of epochs
+      const epochs = /training finished after (\d+) epochs/.exec(finished)[1];
+      const training = await webview(page, '.summary', 20_000, '.part.sidebar');
+      await training.locator('.summary', { hasText: new RegExp(`^epoch ${epochs} · best val acc`) }).waitFor();
+      log(`  Training view: ${plain(await training.locator('.summary').innerText())}`);
       await shot(page, '02-dark-trained');
     });
 

@@ -78,13 +78,13 @@ export async function editorText(page) {
 
 /**
  * The content frame (outer iframe.webview, inner iframe#active-frame) of the webview panel shown
- * in the editor area whose document has `selector`: waits until there is one. The side bar's
- * Training view is a webview too, so candidates are the visible webviews over the editor part.
+ * in the editor area (or `part`) whose document has `selector`: waits until there is one. The side
+ * bar's Training view is a webview too, so candidates are the visible webviews over that part.
  */
-export async function webview(page, selector = 'body', timeout = 20_000) {
+export async function webview(page, selector = 'body', timeout = 20_000, part = '.part.editor') {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const editor = await page.locator('.part.editor').boundingBox();
+    const editor = await page.locator(part).boundingBox();
     const frames = page.locator('iframe.webview.ready:visible');
     const n = await frames.count();
     for (let i = 0; i < n; i++) {
@@ -97,7 +97,7 @@ export async function webview(page, selector = 'body', timeout = 20_000) {
       const frame = page.frameLocator(`iframe.webview[name="${name}"]`).frameLocator('iframe#active-frame');
       if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
     }
-    if (Date.now() > deadline) throw new Error(`no webview panel in the editor area shows ${selector} within ${timeout / 1000} s`);
+    if (Date.now() > deadline) throw new Error(`no webview in ${part} shows ${selector} within ${timeout / 1000} s`);
     await sleep(250);
   }
 }

@@ -16,7 +16,7 @@ describe('metrics view-model', () => {
   });
 
   it('reports the best validation epoch', () => {
-    assert.equal(summaryLine(epochs), 'epoch 9 · best val acc 80.0% at epoch 6 · 10.0 ms/epoch');
+    assert.equal(summaryLine(epochs), 'epoch 10 · best val acc 80.0% at epoch 7 · 10.0 ms/epoch');
     assert.equal(summaryLine([]), '');
   });
 

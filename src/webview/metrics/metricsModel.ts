@@ -46,7 +46,8 @@ export function summaryLine(epochs: readonly EpochMetrics[]): string {
   let best = epochs[0];
   for (const e of epochs) if (e.valAcc > best.valAcc) best = e;
   const msPerEpoch = epochs.reduce((a, e) => a + e.ms, 0) / epochs.length;
-  return `epoch ${last.epoch} · best val acc ${(100 * best.valAcc).toFixed(1)}% at epoch ${best.epoch} · ${msPerEpoch.toFixed(1)} ms/epoch`;
+  // Events count epochs from 0; users read them from 1, as the progress notification, status bar and checkpoint names do.
+  return `epoch ${last.epoch + 1} · best val acc ${(100 * best.valAcc).toFixed(1)}% at epoch ${best.epoch + 1} · ${msPerEpoch.toFixed(1)} ms/epoch`;
 }
 
 function xDomain(epochs: readonly EpochMetrics[]): [number, number] {
