@@ -5,12 +5,13 @@
  *   graphFirstRenderMs  snapshot message received → first full frame (in the app, median of 5)
  *   graphPostToFrameMs  the same from postMessage (includes the structured clone), median of 5
  *   hoverMs             p95 of pointer input → tooltip shown and neighbourhood highlighted (real mouse moves)
+ *   hoverPaintedMs      p95 of the same through the highlighted frame rasterised (getImageData forces it)
  *   frameP95Ms          p95 frame interval during a scripted wheel zoom and drag pan (frame cap lifted)
  *   drawP95Ms           p95 of the drawing calls alone in those frames
  *   layoutMs            the layout worker from scratch (edge betweenness + 300 ticks), not cached
  * Screenshots (light and dark) go to out/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadPlanetoid } from '../src/gat/data/planetoid';
@@ -58,6 +59,9 @@ async function screenPoint(p: PanelPage, s: GraphSnapshot, node: number): Promis
 
 
 async function main(): Promise<void> {
+  for (const f of ['dist/webview/graph.js', 'dist/webview/degrees.js', 'dist/layoutWorker.js']) {
+    if (!existsSync(path.join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
+  }
   const cora = await loadPlanetoid('cora');
   const t0 = performance.now();
   await runLayoutWorker(workerScript, { numNodes: cora.numNodes, edgeSource: cora.edgeSource, edgeTarget: cora.edgeTarget, ...DEFAULT_LAYOUT });
@@ -89,6 +93,28 @@ async function main(): Promise<void> {
       await p.page.mouse.move(5, 5);
       await p.page.evaluate(() => delete document.querySelector('canvas')!.dataset.hoverMs);
     }
+    // The same hovers to pixels: the event, the tooltip and the highlighted frame rasterised
+    // (getImageData forces the canvas's recorded drawing to be painted).
+    const painted = await p.page.evaluate(
+      ({ xs, ys }) => {
+        const canvas = document.querySelector('canvas')!;
+        const ctx = canvas.getContext('2d')!;
+        const r = canvas.getBoundingClientRect();
+        const [k, tx, ty] = canvas.dataset.transform!.split(',').map(Number);
+        const out: number[] = [];
+        for (let i = 0; i < xs.length; i++) {
+          const t0 = performance.now();
+          canvas.dispatchEvent(new PointerEvent('pointermove', { clientX: r.x + tx + k * xs[i], clientY: r.y + ty + k * ys[i], bubbles: true }));
+          ctx.getImageData(0, 0, 1, 1);
+          out.push(performance.now() - t0);
+          canvas.dispatchEvent(new PointerEvent('pointermove', { clientX: r.x + 2, clientY: r.y + 2, bubbles: true }));
+          ctx.getImageData(0, 0, 1, 1);
+        }
+        return out;
+      },
+      { xs: Array.from({ length: 60 }, (_, i) => snapshot.x[(i * 617) % cora.numNodes]), ys: Array.from({ length: 60 }, (_, i) => snapshot.y[(i * 617) % cora.numNodes]) },
+    );
+    log(`painted hovers: ${painted.map((x) => x.toFixed(0)).join(" ")}`);
     // Zoom and pan, scripted in the page (wheel events, then a mouse drag, one step per
     // frame) with the frame-rate cap lifted: a frame's time is the interval between frames
     // (input handling, drawing, rasterising, compositing), not just the drawing calls.
@@ -154,6 +180,7 @@ async function main(): Promise<void> {
       graphPostToFrameMs: round(median(posts)),
       hoverMs: round(quantile(hovers, 0.95)),
       hoverSamples: hovers.length,
+      hoverPaintedMs: round(quantile(painted, 0.95)),
       frameP95Ms: round(quantile(frames, 0.95)),
       frameSamples: frames.length,
       drawP95Ms: round(quantile(timing.draws, 0.95)),

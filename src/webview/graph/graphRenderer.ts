@@ -26,8 +26,8 @@ export interface DrawView {
   readonly fast?: boolean;
 }
 
-/** Screen widths up to this are drawn as (alpha-modulated) hairlines: wider strokes cost ~10x to rasterise. */
-const HAIRLINE_PX = 1.6;
+/** Screen widths up to this are drawn as hairlines with the ink in the alpha: wider strokes cost ~10x to rasterise. */
+const HAIRLINE_PX = 2;
 const MAX_EDGE_PX = 10;
 
 const EDGE_BUCKETS = 6;
@@ -71,15 +71,18 @@ export function drawGraph(ctx: CanvasRenderingContext2D, m: GraphModel, view: Dr
   }
   ctx.strokeStyle = theme.foreground;
   const light = theme.kind === 'light' || theme.kind === 'high-contrast-light';
-  ctx.globalAlpha = (dimmed ? 0.12 : 0.35) * (light ? 0.7 : 1);
+  const edgeAlpha = (dimmed ? 0.12 : 0.35) * (light ? 0.7 : 1);
   // Edge widths grow with zoom only up to 1.2x: zoomed in, full-width edges would bury the nodes.
   const edgeScale = Math.min(t.k, 1.2);
   buckets.forEach((list, bucket) => {
     if (!list.length) return;
     const px = Math.max(((bucket + 1) / EDGE_BUCKETS) * maxWidth * edgeScale, 0.5);
     if (view.fast || px <= HAIRLINE_PX) {
-      // One path of hairlines: Skia draws these without a stroker, ~3 ms for all of Cora.
-      ctx.lineWidth = Math.min(px, 1) / t.k;
+      // One path of hairlines: Skia draws strokes at most 1 device pixel wide without a stroker
+      // (~3 ms for all of Cora, ~40 ms with one). 0.95, not 1: (1 / k) * k can round above 1.
+      // Up to 2 px, the extra width goes into the alpha (same ink, a hairline's cost).
+      ctx.lineWidth = Math.min(px, 0.95) / t.k;
+      ctx.globalAlpha = Math.min(1, edgeAlpha * Math.max(1, px / 0.95));
       ctx.beginPath();
       for (const e of list) {
         ctx.moveTo(m.x[m.edgeU[e]], m.y[m.edgeU[e]]);
@@ -89,6 +92,7 @@ export function drawGraph(ctx: CanvasRenderingContext2D, m: GraphModel, view: Dr
       return;
     }
     // Wide strokes one path each: a single path of thousands of wide segments rasterises 3-4x slower.
+    ctx.globalAlpha = edgeAlpha;
     ctx.lineWidth = Math.min(px, MAX_EDGE_PX) / t.k;
     for (const e of list) {
       ctx.beginPath();
