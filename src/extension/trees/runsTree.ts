@@ -57,7 +57,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
         item.iconPath = STATUS_ICON[r.status];
         item.description = describeRun(r);
         item.tooltip = new vscode.MarkdownString(
-          [`**${r.runId}** (${r.status})`, `dataset ${r.dataset}, back end ${r.backend}, seed ${r.seed}`, `${r.epochs} epochs`, r.error ? `error: ${r.error}` : ''].filter(Boolean).join('  \n'),
+          // The description (accuracy, time) is cut off in a narrow side bar: the hover repeats it.
+          [`**${r.runId}**`, item.description, `dataset ${r.dataset}, back end ${r.backend}, seed ${r.seed}`, `${r.epochs} epochs`, r.error ? `error: ${r.error}` : ''].filter(Boolean).join('  \n'),
         );
         item.contextValue = `run.${r.status}`;
         return item;
@@ -119,6 +120,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       if (a.analysis) {
         children.push({ kind: 'file', run: r, label: 'Analysis', file: abs(a.analysis), icon: 'beaker' });
         children.push(
+          { kind: 'panel', run: r, label: 'Graph with predictions', command: 'gat.showCoraGraph', icon: 'type-hierarchy' },
           { kind: 'panel', run: r, label: 'Attention of the largest hub', command: 'gat.showAttention', icon: 'eye', args: ['hub'] },
           { kind: 'panel', run: r, label: 'Entropy histograms', command: 'gat.showEntropy', icon: 'pulse' },
           { kind: 'panel', run: r, label: 'Embedding map (t-SNE)', command: 'gat.showEmbedding', icon: 'symbol-constant' },
