@@ -9,6 +9,9 @@
  *   frameP95Ms          p95 frame interval during a scripted wheel zoom and drag pan (frame cap lifted)
  *   drawP95Ms           p95 of the drawing calls alone in those frames
  *   layoutMs            the layout worker from scratch (edge betweenness + 300 ticks), not cached
+ *   tsneRenderMs        embedding map: snapshot of 2708 t-SNE points received → first full frame (median of 5)
+ *   attentionRenderMs   attention panel: node 1358, all 8 heads, snapshot posted → drawn (median of 5)
+ * The embedding and attention figures use a real analysis from a short Cora training (30 epochs).
  * Screenshots (light and dark) go to out/screenshots/.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -19,6 +22,14 @@ import { DEFAULT_LAYOUT } from '../src/gat/layout/forceLayout';
 import { graphLayout, runLayoutWorker } from '../src/gat/layout/layoutCache';
 import { degreeSnapshot, graphSnapshot } from '../src/gat/panels/graphSnapshot';
 import { panelProvenance } from '../src/gat/panels/provenance';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { attentionSnapshotData } from '../src/gat/analysis/panelData';
+import { readAnalysis, type Analysis } from '../src/gat/artifacts/analysis';
+import { readRun } from '../src/gat/artifacts/runRecord';
+import { embeddingSnapshot } from '../src/gat/panels/embeddingSnapshot';
+import { runTsne } from '../src/gat/tsne/tsne';
+import type { AttentionSnapshot } from '../src/protocol/analysisSnapshots';
 import type { GraphSnapshot } from '../src/protocol/webviewMessages';
 import { launchChromium, openPanel, type BrowserHandle, type HarnessTheme, type PanelPage } from '../test/browser/harness';
 
@@ -57,6 +68,16 @@ async function screenPoint(p: PanelPage, s: GraphSnapshot, node: number): Promis
   return [box.x + x + k * s.x[node], box.y + y + k * s.y[node]];
 }
 
+
+/** A 30-epoch Cora training through the real CLI, for a real analysis artifact. */
+async function shortTraining(): Promise<{ analysis: Analysis; runId: string; runDir: string }> {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'gat-bench-panels-'));
+  const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'train', '--num-of-epochs', '30', '--out', out], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`training for the bench failed: ${r.stderr}`);
+  const runId = readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'))[0];
+  const runDir = path.join(out, 'runs', runId);
+  return { analysis: await readAnalysis(path.join(runDir, 'analysis.safetensors')), runId, runDir };
+}
 
 async function main(): Promise<void> {
   for (const f of ['dist/webview/graph.js', 'dist/webview/degrees.js', 'dist/layoutWorker.js']) {
@@ -171,6 +192,35 @@ async function main(): Promise<void> {
       }
     }
 
+    // The analysis panels, from a real (short) training's artifact.
+    const { analysis, runId, runDir } = await shortTraining();
+    const provenance = panelProvenance(cora, await readRun(runDir), path.dirname(path.dirname(runDir)));
+    const tsne = runTsne(analysis.outputs, analysis.numNodes, analysis.numClasses, { iterations: 1000, seed: 42 });
+    const embedding = embeddingSnapshot(cora, analysis, runId, provenance, tsne.embedding, { settings: { perplexity: 30, iterations: 1000, seed: 42 }, status: 'done', iteration: 1000, kl: tsne.kl });
+    const tsneRenders: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const e = await openGraph(chromium, embedding);
+      tsneRenders.push(e.inApp);
+      await e.p.close();
+    }
+    const attention: AttentionSnapshot = { type: 'attentionSnapshot', provenance, data: attentionSnapshotData('cora', runId, analysis, 1358, 1), numNodes: analysis.numNodes, layers: analysis.heads.length };
+    const attentionRenders: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const a = await openPanel(chromium, root, 'attention', { theme: 'vscode-dark', width: 1200, height: 800, state: { runId, node: 1358, layer: 1, head: 'all' } });
+      attentionRenders.push(
+        await a.page.evaluate(async (snapshot) => {
+          const t0 = performance.now();
+          window.postMessage(snapshot, '*');
+          while (document.querySelector('.attention-grid')?.getAttribute('data-drawn') !== '8') await new Promise((r) => setTimeout(r, 0));
+          await new Promise((r) => requestAnimationFrame(r));
+          return performance.now() - t0;
+        }, attention as unknown as Record<string, unknown>),
+      );
+      await a.close();
+    }
+    log(`t-SNE map first render ${tsneRenders.map((x) => x.toFixed(0)).join(', ')} ms; attention (8 heads) ${attentionRenders.map((x) => x.toFixed(0)).join(', ')} ms`);
+    rmSync(path.dirname(path.dirname(runDir)), { recursive: true, force: true });
+
     const result = {
       bench: 'panels',
       dataset: 'cora',
@@ -185,6 +235,8 @@ async function main(): Promise<void> {
       frameSamples: frames.length,
       drawP95Ms: round(quantile(timing.draws, 0.95)),
       layoutMs: Math.round(layoutMs),
+      tsneRenderMs: round(median(tsneRenders)),
+      attentionRenderMs: round(median(attentionRenders)),
       cpus: os.cpus().length,
       chromium: chromium.browser.version(),
       screenshots: screenshots ? path.relative(root, shots) : null,
