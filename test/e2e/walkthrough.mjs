@@ -228,6 +228,15 @@ async function main() {
       log(`  Runs row: ${row}`);
       ctx.runId = plain(await done.locator('.label-name').first().innerText()).trim();
       assert(/\S/.test(ctx.runId), 'the run row has no run id');
+      // the row's description is cut off in the default side bar width: its hover repeats it
+      const lb = await done.locator('.monaco-icon-label').first().boundingBox();
+      await page.mouse.move(lb.x + 20, lb.y + lb.height / 2, { steps: 5 });
+      await page.mouse.move(lb.x + 30, lb.y + lb.height / 2, { steps: 5 });
+      const hover = page.locator('.monaco-hover').filter({ hasText: /completed · val \d/ }).first();
+      await hover.waitFor();
+      log(`  Runs row hover: ${plain(await hover.innerText()).replace(/\n+/g, ' / ')}`);
+      await shot(page, '02-dark-run-hover');
+      await page.mouse.move(700, 400);
       const finished = seen.find((t) => /training finished after \d+ epochs/.test(t));
       assert(finished, 'no "training finished" message');
       log(`  ${plain(finished).slice(0, 140)}`);
