@@ -246,6 +246,9 @@ async function main() {
       await training.locator('.summary', { hasText: new RegExp(`^epoch ${epochs} · best val acc`) }).waitFor();
       log(`  Training view: ${plain(await training.locator('.summary').innerText())}`);
       await shot(page, '02-dark-trained');
+      // for step 6: a longer run to cancel. Written now so the workbench has long picked the
+      // settings file up by then (step 6 checks the run's command line).
+      writeWsSettings(LONG_EPOCHS);
     });
 
     await step(3, 'Graph panel: hover node 1358 for its record summary, click it to open its record, follow a neighbour link', async () => {
@@ -348,8 +351,6 @@ async function main() {
     }, ['runId']);
 
     await step(6, 'A second training, cancelled from its notification: process ends, run marked cancelled, checkpoint on disk', async () => {
-      writeWsSettings(LONG_EPOCHS);
-      await sleep(1_500); // the workbench reloads the settings file; there is no signal to wait for
       await runCommand(page, 'GAT: Train on Cora');
       const toast = toasts(page).filter({ hasText: 'Training GAT on Cora' }).filter({ hasText: /epoch \d+/ }).first();
       await toast.waitFor({ timeout: 60_000 });
@@ -361,6 +362,9 @@ async function main() {
       await cancelled.waitFor({ timeout: 60_000 });
       const row = plain(await cancelled.innerText()).replace(/\n/g, ' ');
       log(`  Runs row: ${row}`);
+      const said = (await recordedToasts(page)).find((t) => /training was cancelled/.test(t));
+      assert(said, 'no "training was cancelled" message');
+      log(`  ${plain(said).split('\n').find((l) => /cancelled/.test(l))}`);
       const deadline = Date.now() + 15_000;
       while (trainingProcesses().length > 0 && Date.now() < deadline) await sleep(250);
       assert(trainingProcesses().length === 0, `the training process is still running:\n${trainingProcesses().join('\n')}`);
