@@ -17,7 +17,8 @@ export interface TrainConfig {
   readonly engine?: 'auto' | 'fused' | 'generic';
   /**
    * Fused engine on the wasm back end: threads for the hot kernels, 1 or 2 (a worker thread takes half
-   * of layer 1's heads; the results are identical). Default: 2 when os.availableParallelism() >= 2.
+   * of layer 1's heads; the results are identical). Default: 2 when os.availableParallelism() >= 4
+   * (see defaultThreads in trainer.ts), else 1.
    */
   readonly threads?: number;
 }
