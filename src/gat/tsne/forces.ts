@@ -2,12 +2,13 @@
  * The per-iteration force pass of Barnes-Hut t-SNE, shared by the calling thread and optional
  * helper threads (worker_threads over SharedArrayBuffers).
  *
- For the point i = order[t] at Morton position t the pass writes
- *   repulsion[2t..]  = Σ_j q_ij² (y_i − y_j)       (quadtree walk, unnormalised)
- *   attraction[2t..] = Σ_j p_ij q_ij (y_i − y_j)   (row i of the sparse P)
+ Chunk k of the pass covers Morton positions t and point indices i in [k·CHUNK, (k + 1)·CHUNK):
+ *   repulsion[2t..]  = Σ_j q_ij² (y_i − y_j) for i = order[t]  (quadtree walk, unnormalised)
  *   sumQ[t]          = Σ_j q_ij, q_ii = 1 included (the caller subtracts N)
- * Indexing the outputs by position, not by point, keeps each thread's writes in its own cache
- * lines (by point index, two threads' chunks interleave and the lines bounce between cores).
+ *   attraction[2i..] = Σ_j p_ij q_ij (y_i − y_j)                (row i of the sparse P)
+ * The walk goes in Morton order (consecutive walks take similar paths through the tree), the
+ * attraction in index order (the CSR arrays, 30 MB at 20 000 points, stream sequentially), and
+ * each chunk's writes are contiguous, so two threads never write into the same cache lines.
  * Each point's sums are formed by one thread in a fixed order and Z is summed afterwards over
  * sumQ in position order, so the result is bit-identical whichever thread did which point and
  * however many threads ran: threads only change the wall time.
@@ -80,7 +81,7 @@ export function createControl(): { control: Int32Array; params: Float64Array } {
   return { control: sharedInt32(CONTROL_SLOTS), params: sharedFloat64(1) };
 }
 
-/** Forces for the points order[from .. to), written at positions from .. to of thread `slot`'s buffers. */
+/** Chunk [from, to) of the force pass (see the file comment), into thread `slot`'s buffers. */
 export function pointForces(a: ForceArrays, slot: number, from: number, to: number, size: number, theta2: number): void {
   const nodes = a.nodes;
   const skip = a.skip;
@@ -121,7 +122,12 @@ export function pointForces(a: ForceArrays, slot: number, from: number, to: numb
     repulsion[2 * t] = fx;
     repulsion[2 * t + 1] = fy;
     sumQ[t] = q;
-    // Attraction: row i of the symmetric P (each pair is visited from both ends; no scatter).
+  }
+  // Attraction: rows from .. to of the symmetric P in index order, so that the (large) CSR arrays
+  // stream sequentially; each pair is visited from both ends (no scatter between threads).
+  for (let i = from; i < to; i++) {
+    const xi = y[2 * i];
+    const yi = y[2 * i + 1];
     let ax = 0;
     let ay = 0;
     const end = rowStart[i + 1];
@@ -133,8 +139,8 @@ export function pointForces(a: ForceArrays, slot: number, from: number, to: numb
       ax += w * dx;
       ay += w * dy;
     }
-    attraction[2 * t] = ax;
-    attraction[2 * t + 1] = ay;
+    attraction[2 * i] = ax;
+    attraction[2 * i + 1] = ay;
   }
 }
 

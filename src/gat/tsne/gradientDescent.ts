@@ -18,7 +18,7 @@ export interface OptimiserState {
   readonly gains: Float64Array;
   /** Unnormalised repulsion Σ_j q_ij² (y_i − y_j) of point order[t] at [2t, 2t + 1], filled by the force pass. */
   readonly repulsion: Float64Array;
-  /** Σ_j p_ij q_ij (y_i − y_j), laid out like repulsion. */
+  /** Σ_j p_ij q_ij (y_i − y_j) of point i at [2i, 2i + 1]. */
   readonly attraction: Float64Array;
   /** Σ_j q_ij of point order[t] at t (q_ii = 1 included). */
   readonly sumQ: Float64Array;
@@ -40,17 +40,17 @@ export function resetOptimiser(state: OptimiserState): void {
 }
 
 /**
- * One step from the forces of the last force pass (`order`: the tree's point order they are laid
- * out in): the gradient combines the attraction (times the exaggeration) with the repulsion
+ * One step from the forces of the last force pass: the gradient combines the attraction
+ * (times the exaggeration; by point) with the repulsion (by the tree's position `order`)
  * normalised by z.
  */
 export function gradientStep(state: OptimiserState, order: Int32Array, z: number, exaggeration: number, momentum: number, learningRate: number): void {
   const { y, update, gains, repulsion, attraction } = state;
   const invZ = 1 / z;
   for (let f = 0; f < y.length; f++) {
-    // f runs over the force arrays (position-major); k is the same coordinate of the point.
+    // f runs over the repulsion (position-major); k is the same coordinate of the point.
     const k = 2 * order[f >> 1] + (f & 1);
-    const g = 4 * (exaggeration * attraction[f] - repulsion[f] * invZ);
+    const g = 4 * (exaggeration * attraction[k] - repulsion[f] * invZ);
     const u = update[k];
     let gain = gains[k];
     // Grow the gain while the gradient keeps its sign (u · g < 0: the last step went along −g), else shrink.
