@@ -124,7 +124,7 @@ describe('graph panel in Chromium (Cora)', () => {
     const k0 = Number((await p.page.getAttribute('canvas', 'data-transform'))!.split(',')[0]);
     await p.page.keyboard.press('+');
     const k1 = Number((await p.page.getAttribute('canvas', 'data-transform'))!.split(',')[0]);
-    assert.ok(Math.abs(k1 / k0 - 1.4) < 0.01);
+    assert.ok(Math.abs(k1 / k0 - 1.4) < 0.01, `zoom ${k0} -> ${k1}`);
   });
 
   it('keeps zoom, selection, colouring and hidden classes across a reload (setState)', async () => {

@@ -1,4 +1,3 @@
-import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { AnalysisUnavailable, AttentionPanelState, AttentionSnapshot } from '../../protocol/analysisSnapshots';
 import { classColours, themeKindOf } from '../graph/palette';
 import { exportSvgAsPng, serializeSvg } from '../shared/exportSvg';
@@ -6,6 +5,7 @@ import { renderProvenance } from '../shared/provenanceHeader';
 import { vscodeApi } from '../shared/vscodeApi';
 import { attentionTooltip, uniformWeight } from './attentionModel';
 import { attentionSvg } from './attentionSvg';
+import { toolbarButton, tooltipElement } from '../shared/controls';
 
 /** The attention panel: one node's neighbourhood per head (or all heads side by side). */
 const api = vscodeApi<AttentionPanelState>();
@@ -21,10 +21,7 @@ const legend = document.createElement('div');
 legend.className = 'attention-legend';
 const grid = document.createElement('div');
 grid.className = 'attention-grid';
-const tooltip = document.createElement('div');
-tooltip.className = 'tooltip';
-tooltip.setAttribute('role', 'tooltip');
-tooltip.hidden = true;
+const tooltip = tooltipElement();
 
 const nodeInput = control('input', 'node-input', 'Node id') as HTMLInputElement;
 nodeInput.type = 'number';
@@ -40,14 +37,7 @@ const relativeBox = control('input', 'relative-toggle', 'Widths relative to unif
 relativeBox.type = 'checkbox';
 const relativeLabel = document.createElement('label');
 relativeLabel.append(relativeBox, ' relative to uniform');
-const button = (label: string, cls: string, onClick: () => void): HTMLElement => {
-  const b = document.createElement('vscode-button');
-  b.textContent = label;
-  b.className = cls;
-  b.setAttribute('secondary', '');
-  b.addEventListener('click', onClick);
-  return b;
-};
+const button = toolbarButton;
 toolbar.append(nodeInput, nodeList, button('Show', 'show-button', () => request()), layerSelect, headSelect, layoutSelect, relativeLabel, button('Export PNG', 'export-png', () => void exportPng()), button('Export SVG', 'export-svg', () => exportSvg()));
 app.append(header, toolbar, summary, legend, grid, tooltip);
 

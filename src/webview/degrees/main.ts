@@ -1,4 +1,3 @@
-import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { DegreePanelState, DegreeSnapshot, HostToWebview } from '../../protocol/webviewMessages';
 import { renderProvenance } from '../shared/provenanceHeader';
 import { vscodeApi } from '../shared/vscodeApi';
@@ -6,6 +5,7 @@ import { drawDistribution, drawPerNodePlot, MARGIN, type ChartTheme } from './de
 import { barTooltip, distributionBars, idRangeAt, peakIn, pointTooltip, selectedNodes, selectionTitle, type Bar, type DegreePlotKind } from './degreeModel';
 import { composeSvg, svgToPng } from './degreeExport';
 import { renderNodeList } from './nodeList';
+import { toolbarButton } from '../shared/controls';
 
 /** The degree plots app: in-/out-degree per node id and the distribution, linked to node lists. */
 const api = vscodeApi<DegreePanelState>();
@@ -18,14 +18,7 @@ const logBox = document.createElement('input');
 logBox.type = 'checkbox';
 logBox.className = 'log-scale';
 logLabel.append(logBox, ' log-scale counts');
-const button = (label: string, cls: string, onClick: () => void): HTMLElement => {
-  const b = document.createElement('vscode-button');
-  b.textContent = label;
-  b.className = cls;
-  b.setAttribute('secondary', '');
-  b.addEventListener('click', onClick);
-  return b;
-};
+const button = toolbarButton;
 const status = document.createElement('span');
 status.className = 'status';
 toolbar.append(logLabel, button('Export PNG', 'export-png', () => void exportImage('png')), button('Export SVG', 'export-svg', () => void exportImage('svg')), status);

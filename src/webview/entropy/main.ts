@@ -1,10 +1,10 @@
-import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { AnalysisUnavailable, EntropyPanelState, EntropySnapshot } from '../../protocol/analysisSnapshots';
 import { exportSvgAsPng, serializeSvg } from '../shared/exportSvg';
 import { renderProvenance } from '../shared/provenanceHeader';
 import { vscodeApi } from '../shared/vscodeApi';
 import { entropyChart } from './entropyChart';
 import { entropyHistogram, entropySummary, summaryText, type Histogram } from './entropyModel';
+import { toolbarButton } from '../shared/controls';
 
 /** The entropy panel: per head, learned attention entropy (orange) over uniform (blue). */
 const api = vscodeApi<EntropyPanelState>();
@@ -25,14 +25,7 @@ grid.className = 'entropy-grid';
 const binNodes = document.createElement('div');
 binNodes.className = 'bin-nodes';
 binNodes.setAttribute('aria-live', 'polite');
-const button = (label: string, cls: string, onClick: () => void): HTMLElement => {
-  const b = document.createElement('vscode-button');
-  b.textContent = label;
-  b.className = cls;
-  b.setAttribute('secondary', '');
-  b.addEventListener('click', onClick);
-  return b;
-};
+const button = toolbarButton;
 toolbar.append(layerSelect, legend, button('Export PNG', 'export-png', () => void exportPng()), button('Export SVG', 'export-svg', () => exportSvg()));
 app.append(header, toolbar, summary, grid, binNodes);
 

@@ -1,3 +1,4 @@
+import { toolbarButton } from '../shared/controls';
 import type { EmbeddingInfo, EmbeddingSettingsMessage } from '../../protocol/webviewMessages';
 
 export interface EmbeddingControlHandlers {
@@ -41,12 +42,7 @@ export class EmbeddingControls {
     this.iterations = field('iterations', 'tsne-iterations', 250, 10_000, 50);
     this.seed = field('seed', 'tsne-seed', 0, 2_147_483_647, 1);
     const button = (text: string, cls: string, onClick: () => void): void => {
-      const b = document.createElement('vscode-button');
-      b.textContent = text;
-      b.className = cls;
-      b.setAttribute('secondary', '');
-      b.addEventListener('click', onClick);
-      this.element.append(b);
+      this.element.append(toolbarButton(text, cls, onClick));
     };
     button('Re-run t-SNE', 'tsne-rerun', () => on.rerun(this.read()));
     button('Show selected in graph', 'show-in-graph', () => on.showInGraph());

@@ -1,5 +1,5 @@
-import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { HostToWebview, MetricsSnapshot } from '../../protocol/webviewMessages';
+import { toolbarButton } from '../shared/controls';
 import { renderProvenance } from '../shared/provenanceHeader';
 import { vscodeApi } from '../shared/vscodeApi';
 import { drawLineChart } from './lineChart';
@@ -21,9 +21,8 @@ accSvg.classList.add('chart', 'acc-chart');
 charts.append(lossSvg, accSvg);
 const message = document.createElement('p');
 message.className = 'message';
-const trainButton = document.createElement('vscode-button');
-trainButton.textContent = 'Train on Cora';
-trainButton.addEventListener('click', () => api.postMessage({ type: 'runCommand', command: 'gat.trainCora' }));
+const trainButton = toolbarButton('Train on Cora', 'train-button', () => api.postMessage({ type: 'runCommand', command: 'gat.trainCora' }));
+trainButton.removeAttribute('secondary'); // the one primary action of an empty view
 app.append(header, summary, message, trainButton, charts);
 
 let last: MetricsSnapshot | undefined;
