@@ -17,8 +17,9 @@ export interface TrainConfig {
   readonly engine?: 'auto' | 'fused' | 'generic';
   /**
    * Fused engine on the wasm back end: threads for the hot kernels, 1 or 2 (a worker thread takes half
-   * of layer 1's heads; the results are identical). Default: 2 when os.availableParallelism() >= 4
-   * (see defaultThreads in trainer.ts), else 1.
+   * of layer 1's heads; the results are identical). Default 1: the only machine measured (2 shared
+   * CPUs, load 3-5) ran full Cora trainings 1.20x slower in wall time with 2 (7.36 s vs 6.16 s, paired
+   * medians of 5) at 1.19x the CPU time; 2 needs a core that is actually free.
    */
   readonly threads?: number;
 }

@@ -13,7 +13,6 @@ import { GenericEngine } from '../model/genericEngine';
 import { crossEntropy } from '../model/loss';
 import { allocateParameters, fromNamedTensors, initParameters, layerShapes, parameterCount, parameterNames, toNamedTensors, type GatParameters, type LayerShape } from '../model/parameters';
 import { validateDataset } from '../model/validateDataset';
-import { availableParallelism } from 'node:os';
 import { typescriptKernels, type HotKernels } from '../kernels/hotKernels';
 import { wasmSimdSupported } from '../kernels/wasmKernels';
 import { validateTrainConfig, type TrainConfig } from './trainConfig';
@@ -86,7 +85,7 @@ class GatTrainer implements Trainer {
     // Fused engine: parameters, gradient and Adam moments live in the kernels' memory, so the
     // kernels (Adam included) work on them in place.
     const size = parameterCount(this.shapes);
-    const threads = config.threads ?? defaultThreads();
+    const threads = config.threads ?? 1;
     const kernels = engine === 'fused' ? createFusedKernels({ graph: gatGraph, features: graph.features, shapes: this.shapes, hotKernels, threads }, size) : typescriptKernels;
     this.kernels = kernels;
     this.params = allocateParameters(this.shapes, kernels.allocF32(size));
@@ -200,16 +199,6 @@ class GatTrainer implements Trainer {
     this.impl.dispose();
     this.kernels.dispose();
   }
-}
-
-/**
- * Kernel threads when the config leaves it open: 2 only with at least 4 CPUs. On a 2-CPU machine
- * that is also running other work, measured on Cora (800-epoch runs, load 5-8), the second thread
- * cost ~20 % more CPU time and won no wall time (medians 2.78 s one thread, 2.80 s two); it needs a
- * core that is actually free.
- */
-export function defaultThreads(): number {
-  return availableParallelism() >= 4 ? 2 : 1;
 }
 
 /** Float32 bytes of all parameters, as safetensors stores them (without its header). */
