@@ -123,6 +123,8 @@ describe('graph panel in Chromium (Cora)', () => {
     assert.deepEqual((await p.posted()).filter((m) => m.type === 'openRecord').at(-1), { type: 'openRecord', dataset: 'cora', node: second });
     const k0 = Number((await p.page.getAttribute('canvas', 'data-transform'))!.split(',')[0]);
     await p.page.keyboard.press('+');
+    // The zoom is applied at once but drawn (and data-transform written) on the next frame.
+    await p.page.waitForFunction((k) => Number(document.querySelector('canvas')!.dataset.transform!.split(',')[0]) !== k, k0, { timeout: 5000 });
     const k1 = Number((await p.page.getAttribute('canvas', 'data-transform'))!.split(',')[0]);
     assert.ok(Math.abs(k1 / k0 - 1.4) < 0.01, `zoom ${k0} -> ${k1}`);
   });
