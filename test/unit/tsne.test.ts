@@ -271,6 +271,7 @@ describe('runTsne edge cases', () => {
     [{ perplexity: 0.5 }, /perplexity must be a number ≥ 1/],
     [{ init: 'spectral' }, /init must be 'pca' or 'random'/],
     [{ threads: 0 }, /threads must be an integer in \[1, 64\]/],
+    [{ exaggerationTheta: 2 }, /exaggerationTheta must be in \[0, 1\]/],
   ];
   for (const [options, message] of badOptions) {
     it(`rejects ${JSON.stringify(options)}`, () => {
@@ -286,5 +287,8 @@ describe('runTsne edge cases', () => {
     assert.equal(resolveOptions(2708).learningRate, 2708 / 12 / 4);
     assert.equal(resolveOptions(1000).learningRate, 50);
     assert.equal(resolveOptions(1000).neighbours, 90);
+    // The exaggeration phase uses θ unless told otherwise.
+    assert.equal(resolveOptions(1000, { theta: 0.3 }).exaggerationTheta, 0.3);
+    assert.equal(resolveOptions(1000, { exaggerationTheta: 0.8 }).exaggerationTheta, 0.8);
   });
 });

@@ -11,6 +11,12 @@ export interface TsneOptions {
   readonly iterations?: number;
   /** Barnes-Hut accuracy: a cell is summarised when its width / distance < θ. 0 = exact. Default 0.5. */
   readonly theta?: number;
+  /**
+   * θ during the early-exaggeration iterations; default θ. A coarser value (0.8) saves ~5 % of
+   * the time with the same trustworthiness at 2708 and 20 000 points, but on 200 points it moves
+   * the KL from 3.6 % to 4.7 % above exact t-SNE, so it is opt-in.
+   */
+  readonly exaggerationTheta?: number;
   /** Step size, or 'auto' = max(N / earlyExaggeration / 4, 50) (scikit-learn's rule). */
   readonly learningRate?: number | 'auto';
   /** Seed of the random initialisation / PCA tie-breaking jitter. Default 42. */
@@ -34,6 +40,7 @@ export interface ResolvedTsneOptions {
   readonly perplexity: number;
   readonly iterations: number;
   readonly theta: number;
+  readonly exaggerationTheta: number;
   readonly learningRate: number;
   readonly seed: number;
   readonly earlyExaggeration: number;
@@ -72,6 +79,8 @@ export function resolveOptions(n: number, options: TsneOptions = {}): ResolvedTs
   check(perplexity <= maxPerplexity, `perplexity ${perplexity} is too large for ${n} points: it must be ≤ (N − 1) / 3 = ${maxPerplexity.toFixed(2)}`);
   check(Number.isInteger(iterations) && iterations >= 1, `iterations must be an integer ≥ 1; got ${iterations}`);
   check(Number.isFinite(theta) && theta >= 0 && theta <= 1, `theta must be in [0, 1] (0 = exact); got ${theta}`);
+  const exaggerationTheta = options.exaggerationTheta ?? theta;
+  check(Number.isFinite(exaggerationTheta) && exaggerationTheta >= 0 && exaggerationTheta <= 1, `exaggerationTheta must be in [0, 1] (0 = exact); got ${exaggerationTheta}`);
   check(Number.isInteger(seed), `seed must be an integer; got ${seed}`);
   check(Number.isFinite(earlyExaggeration) && earlyExaggeration >= 1, `earlyExaggeration must be ≥ 1; got ${earlyExaggeration}`);
   check(init === 'pca' || init === 'random', `init must be 'pca' or 'random'; got '${String(init)}'`);
@@ -86,7 +95,7 @@ export function resolveOptions(n: number, options: TsneOptions = {}): ResolvedTs
   check(Number.isInteger(threads) && threads >= 1 && threads <= 64, `threads must be an integer in [1, 64]; got ${threads}`);
 
   const neighbours = Math.min(n - 1, Math.floor(3 * perplexity));
-  return { perplexity, iterations, theta, learningRate, seed, earlyExaggeration, exaggerationIterations, init, threads, neighbours };
+  return { perplexity, iterations, theta, exaggerationTheta, learningRate, seed, earlyExaggeration, exaggerationIterations, init, threads, neighbours };
 }
 
 /** Rejects a malformed point matrix, naming the first bad row and column. */

@@ -109,9 +109,9 @@ function optimise(points: ArrayLike<number>, n: number, dims: number, resolved: 
     sumQ: [state.sumQ, ...helperBuffers(pool, n)],
   };
   pool.attach(arrays);
-  const forces = (): number => {
+  const forces = (theta: number): number => {
     tree.build(state.y);
-    return Math.max(pool.run(tree.size, resolved.theta) - n, Number.MIN_VALUE);
+    return Math.max(pool.run(tree.size, theta) - n, Number.MIN_VALUE);
   };
 
   const progressEvery = hooks.progressEvery ?? 50;
@@ -121,7 +121,7 @@ function optimise(points: ArrayLike<number>, n: number, dims: number, resolved: 
     throwIfAborted(hooks.signal);
     const exaggerating = it < exaggerationIterations;
     if (it === exaggerationIterations && it > 0) resetOptimiser(state);
-    const z = forces();
+    const z = forces(exaggerating ? resolved.exaggerationTheta : resolved.theta);
     gradientStep(state, tree.order, z, exaggerating ? resolved.earlyExaggeration : 1, exaggerating ? 0.5 : 0.8, learningRate);
 
     const done = it + 1;
@@ -131,7 +131,7 @@ function optimise(points: ArrayLike<number>, n: number, dims: number, resolved: 
     if (hooks.onLayout && layoutEvery > 0 && done % layoutEvery === 0) hooks.onLayout(done, state.y);
   }
   // Z for the final positions (the loop's z is from before the last step).
-  const kl = sparseKl(p, state.y, forces());
+  const kl = sparseKl(p, state.y, forces(resolved.theta));
   const t2 = performance.now();
   return {
     // A plain (transferable) copy of the shared layout.
