@@ -2,7 +2,7 @@
  * The per-iteration force pass of Barnes-Hut t-SNE, shared by the calling thread and optional
  * helper threads (worker_threads over SharedArrayBuffers).
  *
- Chunk k of the pass covers Morton positions t and point indices i in [k·CHUNK, (k + 1)·CHUNK):
+ * Chunk k of the pass covers Morton positions t and point indices i in [k·CHUNK, (k + 1)·CHUNK):
  *   repulsion[2t..]  = Σ_j q_ij² (y_i − y_j) for i = order[t]  (quadtree walk, unnormalised)
  *   sumQ[t]          = Σ_j q_ij, q_ii = 1 included (the caller subtracts N)
  *   attraction[2i..] = Σ_j p_ij q_ij (y_i − y_j)                (row i of the sparse P)
@@ -28,7 +28,7 @@
  * rebuilt, but only into its own buffers, and its commit fails (the chunk is already stamped
  * for that generation): nothing it writes is ever read. The caller then copies the winners'
  * chunks into its own buffers (thread 0), which the gradient step reads.
-  */
+ */
 import { Worker } from 'node:worker_threads';
 
 /** Points per work unit (also the most work a steal can duplicate). */
