@@ -401,7 +401,7 @@ async function main() {
         const sel = Object.entries(content).find(([prefix]) => t.startsWith(prefix))?.[1];
         if (!sel) continue;
         await tab(page, t).click();
-        await webview(page, sel, 30_000);
+        await webview(page, sel, 60_000); // a restored panel rebuilds its snapshot; slow on a loaded CI machine
       }
       log(`  restored: ${titles.join(' | ')}`);
       await shot(page, '07-dark-after-reload');
