@@ -4,8 +4,8 @@ import { attentionSnapshotData, entropySnapshotData } from '../../src/gat/analys
 import { computeAnalysis } from '../../src/gat/artifacts/analysis';
 import { collectProvenance } from '../../src/gat/artifacts/provenance';
 import type { AttentionNeighbour } from '../../src/protocol/analysisSnapshots';
-import { attentionDistanceLayout, attentionTooltip, edgeWidth, radialLayout, uniformWeight } from '../../src/webview/attention/attentionModel';
-import { entropyHistogram, entropySummary, summaryText } from '../../src/webview/entropy/entropyModel';
+import { attentionDistanceLayout, attentionTooltip, edgeWidth, radialLayout, uniformWeight } from '../../src/figures/attentionModel';
+import { entropyHistogram, entropySummary, summaryText } from '../../src/figures/entropyModel';
 
 const neighbours: AttentionNeighbour[] = [
   { node: 7, label: 2, isSelf: true, weights: [0.2, 0.25] },

@@ -90,7 +90,7 @@ describe('gat train (the real CLI on Cora)', () => {
     const stats = JSON.parse(readFileSync(path.join(runDir, 'graphStatistics.json'), 'utf8'));
     assert.equal(stats.summary.maxDegreeNode, 1358);
     assert.equal(stats.edges.betweenness.length, 5278);
-    assert.deepEqual(readdirSync(path.join(runDir, 'figures')).sort(), ['attention.html', 'degrees.html', 'embedding.html', 'entropy.html', 'graph.html', 'metrics.html']);
+    assert.deepEqual(readdirSync(path.join(runDir, 'figures')).sort(), ['attention.html', 'attention.svg', 'degrees.html', 'embedding.html', 'embedding.svg', 'entropy.html', 'entropy.svg', 'graph.html', 'graph.svg', 'metrics.html']);
     assert.ok(!existsSync(path.join(out, '.gat-train.lock')), 'the output-folder lock is released');
   });
 

@@ -25,7 +25,15 @@ describe('gat visualize (standalone figures of a run)', () => {
     const figures = path.join(out, 'figures');
     const r = await runGat(['visualize', '--run', runDir, '--out', figures, '--iterations', '250']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(readdirSync(figures).sort(), ['attention.html', 'degrees.html', 'embedding.html', 'entropy.html', 'graph.html', 'metrics.html']);
+    assert.deepEqual(readdirSync(figures).sort(), ['attention.html', 'attention.svg', 'degrees.html', 'embedding.html', 'embedding.svg', 'entropy.html', 'entropy.svg', 'graph.html', 'graph.svg', 'metrics.html']);
+    // The SVGs: well-formed documents with the drawn elements of each figure.
+    const svg = (file: string): string => readFileSync(path.join(figures, file), 'utf8');
+    for (const file of ['graph.svg', 'embedding.svg', 'attention.svg', 'entropy.svg']) assert.match(svg(file), /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<\/svg>\s*$/, file);
+    assert.equal((svg('graph.svg').match(/class="node"/g) ?? []).length, 2708);
+    assert.equal((svg('embedding.svg').match(/class="node"/g) ?? []).length, 2708);
+    assert.equal((svg('attention.svg').match(/class="edge( self)?"/g) ?? []).length, 8 * 169, '8 heads × (168 neighbours + self)');
+    const learned = [...svg('entropy.svg').matchAll(/<g class="learned-bars">([\s\S]*?)<\/g>/g)].map((m) => [...m[1].matchAll(/data-count="(\d+)"/g)].reduce((a, c) => a + Number(c[1]), 0));
+    assert.deepEqual(learned, new Array(8).fill(2708), 'each head\'s histogram counts every node');
     const expected: Record<string, string> = { 'graph.html': 'graphSnapshot', 'degrees.html': 'degreeSnapshot', 'attention.html': 'attentionSnapshot', 'entropy.html': 'entropySnapshot', 'embedding.html': 'graphSnapshot', 'metrics.html': 'metricsSnapshot' };
     for (const [file, type] of Object.entries(expected)) {
       const html = readFileSync(path.join(figures, file), 'utf8');

@@ -6,10 +6,10 @@ import { graphSnapshot } from '../../src/gat/panels/graphSnapshot';
 import { panelProvenance } from '../../src/gat/panels/provenance';
 import { formatSummary, nodeSummary } from '../../src/gat/records/nodeRecord';
 import type { GraphSnapshot } from '../../src/protocol/webviewMessages';
-import { buildGraphModel, categories, centreOn, colourModes, fitTransform, neighboursOf, nodeCategories, parseNodeQuery, soloHidden, stepFocus, toggleHidden, tooltipText, visibleMask, type GraphModel } from '../../src/webview/graph/graphModel';
-import { graphSvg } from '../../src/webview/graph/graphSvg';
+import { buildGraphModel, categories, centreOn, colourModes, fitTransform, neighboursOf, nodeCategories, parseNodeQuery, soloHidden, stepFocus, toggleHidden, tooltipText, visibleMask, type GraphModel } from '../../src/figures/graphModel';
+import { graphSvg } from '../../src/figures/graphSvg';
 import { NodeIndex } from '../../src/webview/graph/hitTest';
-import { classColours, contrastRatio, outcomeColours, parseHex, THEME_BACKGROUND, themeKindOf, type ThemeKind } from '../../src/webview/graph/palette';
+import { classColours, contrastRatio, outcomeColours, parseHex, THEME_BACKGROUND, themeKindOf, type ThemeKind } from '../../src/figures/palette';
 import { coraLayout, fakeRun } from '../helpers/coraPanels';
 
 const KINDS: ThemeKind[] = ['light', 'dark', 'high-contrast', 'high-contrast-light'];

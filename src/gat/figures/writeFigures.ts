@@ -16,6 +16,13 @@ import { degreeSnapshot, graphSnapshot } from '../panels/graphSnapshot';
 import { panelProvenance } from '../panels/provenance';
 import { runTsne } from '../tsne/tsne';
 import { standaloneHtml, type StandalonePage } from './standalonePage';
+import { attentionFigure } from '../../figures/attentionFigure';
+import { entropyFigure, gridFigure } from '../../figures/entropyFigure';
+import { entropyHistogram } from '../../figures/entropyModel';
+import { buildGraphModel, categories, fitTransform, nodeCategories } from '../../figures/graphModel';
+import { graphSvg } from '../../figures/graphSvg';
+import { classColours, outcomeColours, THEME_BACKGROUND } from '../../figures/palette';
+import type { GraphSnapshot } from '../../protocol/webviewMessages';
 
 /** A run that cannot be drawn, or an install missing its panel bundles: a one-line CLI error. */
 export class FiguresError extends Error {
@@ -107,5 +114,47 @@ export async function writeFigures(o: FigureOptions): Promise<string[]> {
     await writeFileAtomic(target, standaloneHtml(page, await bundleOf(page.app), css));
     written.push(target);
   }
+  // Static SVGs of the original's figures, drawn by the same pure code as the panels (light theme).
+  const svgs: Array<[string, string]> = [
+    ['graph.svg', graphFigure(pages[0][1].snapshot as GraphSnapshot, `${graph.name} graph · ${run.runId}`)],
+    ['embedding.svg', graphFigure(pages[4][1].snapshot as GraphSnapshot, `t-SNE of the outputs · ${run.runId}`)],
+    ['attention.svg', attentionGrid(attention(1).data)],
+    ['entropy.svg', entropyGrid(entropy(1).data)],
+  ];
+  for (const [file, markup] of svgs) {
+    const target = path.join(o.outDir, file);
+    await writeFileAtomic(target, markup);
+    written.push(target);
+  }
   return written;
+}
+
+const LIGHT = { background: THEME_BACKGROUND.light, foreground: '#333333', edges: '#8a8a8a', learned: '#d18616', uniform: '#1a85ff' };
+
+function graphFigure(snapshot: GraphSnapshot, title: string): string {
+  const model = buildGraphModel(snapshot);
+  const width = 1200;
+  const height = 900;
+  const category = nodeCategories(snapshot, 'class');
+  const legend = categories(snapshot, 'class', category, classColours('light', snapshot.classNames.length), outcomeColours('light'));
+  return graphSvg(model, { transform: fitTransform(model, width, height), width, height, visible: new Uint8Array(model.n).fill(1), category, colours: legend.map((c) => c.colour), background: LIGHT.background, foreground: LIGHT.foreground, legend, title });
+}
+
+function attentionGrid(data: AttentionSnapshot['data']): string {
+  const size = 300;
+  const figures = Array.from({ length: data.heads }, (_, head) => ({
+    markup: attentionFigure(data, { head, layout: 'radial', relative: false, size, classColours: classColours('light', data.classNames.length), foreground: LIGHT.foreground, edgeColour: LIGHT.edges }),
+    width: size,
+    height: size,
+  }));
+  return gridFigure(figures, 4, LIGHT.background);
+}
+
+function entropyGrid(data: EntropySnapshot['data']): string {
+  const figures = data.learned.map((learned, head) => ({
+    markup: entropyFigure(entropyHistogram(learned, data.uniform, 30), { title: `layer ${data.layer} · head ${head + 1}`, width: 320, height: 180, learnedColour: LIGHT.learned, uniformColour: LIGHT.uniform, foreground: LIGHT.foreground }),
+    width: 320,
+    height: 180,
+  }));
+  return gridFigure(figures, 4, LIGHT.background);
 }

@@ -1,9 +1,9 @@
 import type { AnalysisUnavailable, AttentionPanelState, AttentionSnapshot } from '../../protocol/analysisSnapshots';
-import { classColours, themeKindOf } from '../graph/palette';
+import { classColours, themeKindOf } from '../../figures/palette';
 import { exportSvgAsPng, serializeSvg } from '../shared/exportSvg';
 import { renderProvenance } from '../shared/provenanceHeader';
 import { vscodeApi } from '../shared/vscodeApi';
-import { attentionTooltip, uniformWeight } from './attentionModel';
+import { attentionTooltip, uniformWeight } from '../../figures/attentionModel';
 import { attentionSvg } from './attentionSvg';
 import { toolbarButton, tooltipElement } from '../shared/controls';
 

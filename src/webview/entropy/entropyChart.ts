@@ -1,5 +1,5 @@
 import { axisBottom, axisLeft, scaleLinear, select } from 'd3';
-import type { Histogram } from './entropyModel';
+import type { Histogram } from '../../figures/entropyModel';
 
 export interface EntropyChartOptions {
   readonly title: string;

@@ -3,7 +3,7 @@ import { exportSvgAsPng, serializeSvg } from '../shared/exportSvg';
 import { renderProvenance } from '../shared/provenanceHeader';
 import { vscodeApi } from '../shared/vscodeApi';
 import { entropyChart } from './entropyChart';
-import { entropyHistogram, entropySummary, summaryText, type Histogram } from './entropyModel';
+import { entropyHistogram, entropySummary, summaryText, type Histogram } from '../../figures/entropyModel';
 import { toolbarButton } from '../shared/controls';
 
 /** The entropy panel: per head, learned attention entropy (orange) over uniform (blue). */

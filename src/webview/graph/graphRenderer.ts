@@ -1,6 +1,6 @@
-import type { GraphModel, Transform } from './graphModel';
-import { neighboursOf } from './graphModel';
-import type { ThemeKind } from './palette';
+import type { GraphModel, Transform } from '../../figures/graphModel';
+import { neighboursOf } from '../../figures/graphModel';
+import type { ThemeKind } from '../../figures/palette';
 
 /** Colours read from VS Code's theme variables (re-read when the theme changes). */
 export interface DrawTheme {

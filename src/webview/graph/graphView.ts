@@ -1,6 +1,6 @@
 import { select } from 'd3-selection';
 import { zoom, zoomIdentity, type ZoomBehavior } from 'd3-zoom';
-import { centreOn, fitTransform, nodeNearest, stepFocus, type Direction, type GraphModel, type Transform } from './graphModel';
+import { centreOn, fitTransform, nodeNearest, stepFocus, type Direction, type GraphModel, type Transform } from '../../figures/graphModel';
 import { drawGraph, type DrawTheme } from './graphRenderer';
 import { NodeIndex } from './hitTest';
 

@@ -1,5 +1,5 @@
 import { quadtree, type Quadtree } from 'd3-quadtree';
-import type { GraphModel, Transform } from './graphModel';
+import type { GraphModel, Transform } from '../../figures/graphModel';
 
 /**
  * Hit testing with a quadtree over the visible nodes: the node under a screen point is the

@@ -1,4 +1,4 @@
-import type { Category } from './graphModel';
+import type { Category } from '../../figures/graphModel';
 
 export interface LegendHandlers {
   /** Click: hide or show one category. */

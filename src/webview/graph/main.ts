@@ -2,13 +2,13 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { EmbeddingLayout, GraphColourMode, GraphPanelState, GraphSnapshot, HostToWebview } from '../../protocol/webviewMessages';
 import { renderProvenance } from '../shared/provenanceHeader';
 import { vscodeApi } from '../shared/vscodeApi';
-import { buildGraphModel, categories, colourModes, COLOUR_MODE_LABELS, nodeCategories, parseNodeQuery, soloHidden, toggleHidden, tooltipText, visibleMask, type Category, type GraphModel } from './graphModel';
+import { buildGraphModel, categories, colourModes, COLOUR_MODE_LABELS, nodeCategories, parseNodeQuery, soloHidden, toggleHidden, tooltipText, visibleMask, type Category, type GraphModel } from '../../figures/graphModel';
 import { readTheme, type DrawTheme } from './graphRenderer';
-import { graphSvg } from './graphSvg';
+import { graphSvg } from '../../figures/graphSvg';
 import { GraphView } from './graphView';
 import { EmbeddingControls } from './embeddingControls';
 import { drawLegendOnCanvas, renderLegend } from './legend';
-import { classColours, outcomeColours, THEME_BACKGROUND, themeKindOf } from './palette';
+import { classColours, outcomeColours, THEME_BACKGROUND, themeKindOf } from '../../figures/palette';
 
 /** The Cora graph app: canvas view, legend, search, colouring, export; state survives reloads. */
 const api = vscodeApi<GraphPanelState>();

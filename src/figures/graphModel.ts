@@ -1,4 +1,4 @@
-import type { GraphColourMode, GraphSnapshot } from '../../protocol/webviewMessages';
+import type { GraphColourMode, GraphSnapshot } from '../protocol/webviewMessages';
 
 /**
  * The graph panel's view-model: typed arrays for drawing, adjacency for highlighting and

@@ -1,4 +1,4 @@
-import type { AttentionNeighbour, AttentionSnapshotData } from '../../protocol/analysisSnapshots';
+import type { AttentionNeighbour, AttentionSnapshotData } from '../protocol/analysisSnapshots';
 
 /** Pure view-model of the attention panel: layouts, edge widths and tooltip text. */
 
