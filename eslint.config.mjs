@@ -40,6 +40,22 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/figures/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'Figure code is pure: no VS Code.' }, ...nodeBuiltins.map((name) => ({ name, message: 'Figure code is pure: no Node built-ins (the panels run it in a browser).' }))],
+          patterns: [
+            { group: ['@tensorflow/*', 'd3*'], message: 'Figure code is pure and dependency-free.' },
+            { group: ['node:*'], message: 'Figure code is pure: no Node built-ins.' },
+            { group: ['**/gat/**', '**/extension/**', '**/webview/**'], message: 'Figure code depends on src/protocol only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['scripts/**/*.mjs', 'bin/**/*.js', 'eslint.config.mjs', '.ci/**/*.mjs', 'test/e2e/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', __dirname: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
