@@ -114,7 +114,7 @@ export class GraphView {
     select(this.canvas).call(this.zoomBehavior.transform, zoomIdentity.translate(t.x, t.y).scale(t.k));
   }
 
-  fit(): void {
+  fitToView(): void {
     if (this.model) this.setTransform(fitTransform(this.model, this.width, this.height));
   }
 
@@ -236,7 +236,7 @@ export class GraphView {
       this.hooks.onOpen(this.focused);
     } else if (e.key === '+' || e.key === '=') this.zoomBy(1.4);
     else if (e.key === '-' || e.key === '_') this.zoomBy(1 / 1.4);
-    else if (e.key === '0') this.fit();
+    else if (e.key === '0') this.fitToView();
     else if (e.key === 'Escape') {
       this.focused = undefined;
       this.setHover(undefined);

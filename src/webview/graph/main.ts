@@ -69,7 +69,7 @@ toolbar.append(
   search,
   button('Find', 'find-button', () => find(search.value)),
   colourSelect,
-  button('Fit', 'fit-button', () => view.fit()),
+  button('Fit', 'fit-button', () => view.fitToView()),
   button('Export PNG', 'export-png', () => exportPng()),
   button('Export SVG', 'export-svg', () => exportSvg()),
   status,
@@ -169,7 +169,7 @@ function receive(s: GraphSnapshot): void {
   const same = first && restored?.dataset === s.dataset;
   if (same && restored?.selected != null) view.selected = restored.selected;
   if (same && restored?.transform) view.setTransform(restored.transform);
-  else if (first) view.fit();
+  else if (first) view.fitToView();
   if (s.focusNode !== undefined) view.zoomToNode(s.focusNode);
   view.draw();
   status.textContent = s.embedding ? `${s.labels.length} points (t-SNE of the model's outputs)` : `${s.labels.length} nodes · ${s.edgeU.length} edges`;
@@ -188,7 +188,7 @@ function moveEmbedding(m: EmbeddingLayout): void {
     snapshot = { ...snapshot, x: m.x, y: m.y, embedding: m.info };
     model = buildGraphModel(snapshot);
     apply();
-    if (m.info.status === 'computing' || m.info.status === 'done') view.fit();
+    if (m.info.status === 'computing' || m.info.status === 'done') view.fitToView();
     view.draw();
   } else {
     snapshot = { ...snapshot, embedding: m.info };
