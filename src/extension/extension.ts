@@ -15,7 +15,7 @@ import { DatasetsTreeProvider } from './trees/datasetsTree';
 import { RunsTreeProvider } from './trees/runsTree';
 import { showAttention, showEmbedding, showEntropy } from './commands/analysisCommands';
 import { registerEmbeddingSerializer } from './webviews/embeddingPanel';
-import { registerAttentionSerializer, type AnalysisPanelDeps } from './webviews/attentionPanel';
+import { AttentionPanel, registerAttentionSerializer, type AnalysisPanelDeps } from './webviews/attentionPanel';
 import { DegreePanel, registerDegreeSerializer } from './webviews/degreePanel';
 import { registerEntropySerializer } from './webviews/entropyPanel';
 import { RunAnalyses } from '../gat/analysis/runAnalyses';
@@ -93,6 +93,8 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     runViews,
     outDir,
     cacheDir: path.join(context.globalStorageUri.fsPath, 'layouts'),
+
+    showAttention: (runId, node) => void AttentionPanel.createOrShow(analysisDeps, runId, node),
   };
   context.subscriptions.push(registerGraphSerializer(dataPanelDeps), registerDegreeSerializer(dataPanelDeps));
   const records = new RecordProvider(datasets, (runId) => runViews.get(runId));

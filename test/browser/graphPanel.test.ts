@@ -166,4 +166,20 @@ describe('graph panel in Chromium (Cora)', () => {
     await p.post({ type: 'graphFocus', node: 2000 });
     assert.equal(await p.page.getAttribute('canvas', 'data-focused'), '2000');
   });
+
+  it('with a run: "Show attention" for the selected node, and right-click on a node, ask the host for its attention panel', async () => {
+    assert.equal(await p.page.isVisible('.show-attention'), false, 'no attention without a run');
+    const r = await openGraph(chromium, withRun);
+    try {
+      assert.equal(await r.page.isVisible('.show-attention'), true);
+      const [x, y] = await nodeScreenPoint(r, withRun, 1358);
+      await r.page.mouse.click(x, y);
+      await r.page.locator('.show-attention').click();
+      await r.page.mouse.click(x, y, { button: 'right' });
+      const asked = (await r.posted()).filter((m) => m.type === 'showAttention');
+      assert.deepEqual(asked, [{ type: 'showAttention', node: 1358 }, { type: 'showAttention', node: 1358 }]);
+    } finally {
+      await r.close();
+    }
+  });
 });

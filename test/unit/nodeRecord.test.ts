@@ -78,6 +78,7 @@ describe('node records', () => {
     assert.ok(Math.abs(entropy[1].perHead[0] - Math.log(169)) < 1e-4, 'uniform attention has the uniform entropy');
     const text = buildNodeRecord(cora, 1358, view);
     assert.match(text, /## Prediction \(run run-1\)/);
+    assert.match(text, /^- attention: open the attention panel for this node$/m);
     assert.match(text, /correct/);
     assert.match(text, /### Attention given, layer 1 \(8 heads; uniform = 0\.0059\)/);
     assert.match(text, /- node 1358 \(self\): 0\.0059/);

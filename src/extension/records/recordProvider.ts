@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { buildNodeRecord, formatSummary, nodeSummary, parseNodeId, type RunNodeView } from '../../gat/records/nodeRecord';
+import { ATTENTION_LINK_TEXT, buildNodeRecord, formatSummary, nodeSummary, parseNodeId, type RunNodeView } from '../../gat/records/nodeRecord';
 import type { DatasetService } from '../datasetService';
 import { RECORD_SCHEME, parseRecordUri, recordUri } from './recordUri';
 
@@ -56,6 +56,16 @@ export class RecordProvider implements vscode.TextDocumentContentProvider, vscod
       const range = new vscode.Range(start, start.translate(0, m[1].length));
       const link = new vscode.DocumentLink(range, recordUri(ref.dataset, Number(m[1]), ref.runId));
       link.tooltip = `Open the record of node ${m[1]}`;
+      links.push(link);
+    }
+    // With a run: a link that opens the attention panel for this node (a command link).
+    const at = ref.runId ? text.indexOf(ATTENTION_LINK_TEXT) : -1;
+    if (at >= 0 && ref.runId) {
+      const start = document.positionAt(at + ATTENTION_LINK_TEXT.indexOf('open'));
+      const node = Number(ref.nodeText);
+      const target = vscode.Uri.parse(`command:gat.showAttention?${encodeURIComponent(JSON.stringify([ref.runId, node]))}`);
+      const link = new vscode.DocumentLink(new vscode.Range(start, document.positionAt(at + ATTENTION_LINK_TEXT.length)), target);
+      link.tooltip = `Show the attention node ${node} gives its neighbours in run ${ref.runId}`;
       links.push(link);
     }
     return links;

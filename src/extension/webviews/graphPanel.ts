@@ -20,6 +20,8 @@ export interface DataPanelDeps {
   readonly outDir: () => string | undefined;
   /** Where computed layouts are cached (the extension's global storage). */
   readonly cacheDir: string;
+  /** Opens the attention panel of a run for a node (the graph's "Show attention" action). */
+  readonly showAttention?: (runId: string, node: number) => void;
 }
 
 export interface GraphPanelOptions {
@@ -98,6 +100,11 @@ export class GraphPanel extends PanelBase {
   }
 
   protected override onMessage(message: WebviewToHost): boolean {
+    if (message.type === 'showAttention') {
+      if (this.runId && this.deps.showAttention) this.deps.showAttention(this.runId, message.node);
+      else void vscode.window.showInformationMessage('GAT: attention needs a trained run: open the graph from a run in the Runs view.');
+      return true;
+    }
     if (message.type !== 'showInGraph') return false;
     this.focus(message.node);
     return true;

@@ -17,6 +17,9 @@ export interface RunNodeView {
   entropy?(node: number): Array<{ layer: number; perHead: Float32Array; uniform: number }>;
 }
 
+/** The line of a run's record that the editor turns into a link to the attention panel. */
+export const ATTENTION_LINK_TEXT = 'attention: open the attention panel for this node';
+
 export class UnknownNodeError extends Error {
   constructor(dataset: string, node: string, numNodes: number) {
     super(`node '${node}' does not exist in ${dataset}: node ids are integers from 0 to ${numNodes - 1}`);
@@ -69,6 +72,7 @@ export function buildNodeRecord(g: GraphDataset, node: number, run?: RunNodeView
   ];
   if (run && s.prediction) {
     lines.push('', `## Prediction (run ${run.runId})`, '', `- predicted: ${s.prediction.className} (${run.predictions[node]}), confidence ${(100 * s.prediction.confidence).toFixed(1)}%, ${s.prediction.correct ? 'correct' : 'wrong'}`);
+    lines.push(`- ${ATTENTION_LINK_TEXT}`);
     for (const e of run.entropy?.(node) ?? []) {
       lines.push(`- layer ${e.layer} attention entropy per head: ${[...e.perHead].map((h) => h.toFixed(3)).join(', ')} (uniform: ${e.uniform.toFixed(3)})`);
     }

@@ -114,6 +114,11 @@ export class GraphView {
     select(this.canvas).call(this.zoomBehavior.transform, zoomIdentity.translate(t.x, t.y).scale(t.k));
   }
 
+  /** The node under a point of the canvas (CSS pixels), if any. */
+  nodeAtScreen(x: number, y: number): number | undefined {
+    return this.index?.nodeAt(x, y, this.transform);
+  }
+
   fitToView(): void {
     if (this.model) this.setTransform(fitTransform(this.model, this.width, this.height));
   }

@@ -33,6 +33,12 @@ const button = (label: string, cls: string, onClick: () => void): HTMLElement =>
   b.addEventListener('click', onClick);
   return b;
 };
+// With a run: the attention the selected node gives its neighbours (also on right-click).
+const attentionButton = button('Show attention', 'show-attention', () => {
+  if (view.selected !== undefined && view.selected !== null) api.postMessage({ type: 'showAttention', node: view.selected });
+  else status.textContent = 'Select a node first (click it, or Tab and arrow keys).';
+});
+attentionButton.hidden = true;
 const status = document.createElement('span');
 status.className = 'status';
 status.setAttribute('aria-live', 'polite');
@@ -65,11 +71,19 @@ const view = new GraphView({
   onOpen: (node) => snapshot && api.postMessage({ type: 'openRecord', dataset: snapshot.dataset, node, ...(snapshot.run ? { runId: snapshot.run.runId } : {}) }),
   onViewChange: () => saveState(),
 });
+view.canvas.addEventListener('contextmenu', (e) => {
+  const node = view.nodeAtScreen(e.offsetX, e.offsetY);
+  if (node === undefined || !snapshot?.run || snapshot.embedding) return;
+  e.preventDefault();
+  view.selected = node;
+  api.postMessage({ type: 'showAttention', node });
+});
 toolbar.append(
   search,
   button('Find', 'find-button', () => find(search.value)),
   colourSelect,
   button('Fit', 'fit-button', () => view.fitToView()),
+  attentionButton,
   button('Export PNG', 'export-png', () => exportPng()),
   button('Export SVG', 'export-svg', () => exportSvg()),
   status,
@@ -163,7 +177,8 @@ function receive(s: GraphSnapshot): void {
   if (!modes.includes(mode)) mode = 'class';
   colourSelect.replaceChildren(...modes.map((m) => new Option(`colour: ${COLOUR_MODE_LABELS[m]}`, m, false, m === mode)));
   colourSelect.hidden = modes.length < 2;
-  embeddingControls.update(s.embedding); // before layout(): the controls take height above the canvas
+  embeddingControls.update(s.embedding);
+  attentionButton.hidden = !s.run || !!s.embedding; // before layout(): the controls take height above the canvas
   layout();
   apply();
   const same = first && restored?.dataset === s.dataset;

@@ -38,6 +38,15 @@ describe('attention, entropy and embedding panels', function () {
     assert.ok(tab.isActive);
   });
 
+  it("a run's node record links to that node's attention panel", async () => {
+    const uri = vscode.Uri.parse(`gat-record:/cora/1358.md?run=${encodeURIComponent(runId)}`);
+    await vscode.workspace.openTextDocument(uri);
+    const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', uri);
+    const attention = links.find((l) => l.target?.scheme === 'command' && l.target.path === 'gat.showAttention');
+    assert.ok(attention, 'no command link to gat.showAttention');
+    assert.deepEqual(JSON.parse(decodeURIComponent(attention.target!.query)), [runId, 1358]);
+  });
+
   it('GAT: Show Entropy Histograms opens the run\'s entropy panel', async () => {
     await vscode.commands.executeCommand('gat.showEntropy', runId);
     await waitFor('the entropy tab', () => webviewTab(new RegExp(`^GAT Entropy: ${runId}$`)));
