@@ -1,4 +1,3 @@
-/* global fetch */
 // A code-server instance for the end-to-end walk-through: a temp HOME / user-data / extensions dir,
 // a .vsix installed into it, the server on a free port, and Debian's headless Chromium on top.
 // Process helpers come from the extension-host runner (test/extension/processes.mjs).
@@ -7,9 +6,9 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
-import { describeProcesses, descendants, freePort, signalAll, sleep, waitForExit } from '../extension/processes.mjs';
+import { CHROMIUM_FLAGS, codeServerArgs, describeProcesses, descendants, freePort, signalAll, waitForExit, waitForHealthz } from '../extension/processes.mjs';
 
-export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export { CHROMIUM_FLAGS };
 
 /** Temp folders for one run: home, user-data, extensions, workspace, chromium-profile. */
 export function makeTempDirs(prefix) {
@@ -51,34 +50,11 @@ export function installExtension(entryJs, dirs, vsix) {
   return r.stdout.trim();
 }
 
-async function waitForHealthz(port, server, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null || server.signalCode !== null) throw new Error(`code-server exited early (code ${server.exitCode}, signal ${server.signalCode})`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  throw new Error(`code-server did not answer /healthz within ${timeoutMs / 1000} s`);
-}
-
 /** Starts code-server on `dirs.workspace` and a headless Chromium; returns { server, port, context, page }. */
 export async function startCodeServer(entryJs, dirs, { chromiumPath, logPath, viewport = { width: 1280, height: 800 } }) {
   const port = await freePort();
   const env = cleanEnv(dirs);
-  const args = [
-    entryJs,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--user-data-dir', dirs['user-data'],
-    '--extensions-dir', dirs.extensions,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--disable-getting-started-override', '--ignore-last-opened',
-    dirs.workspace,
-  ];
+  const args = codeServerArgs(entryJs, port, dirs);
   const log = createWriteStream(logPath);
   const server = spawn(process.execPath, args, { cwd: dirs.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout.pipe(log);

@@ -1,4 +1,4 @@
-/* global process, setTimeout */
+/* global process, setTimeout, fetch */
 // Process helpers for the code-server runner: a free port, the tree of child processes, and
 // waiting for processes to exit, so that a run leaves nothing behind.
 import { spawnSync } from 'node:child_process';
@@ -65,4 +65,38 @@ export async function waitForExit(pids, ms) {
 
 export function describeProcesses(pids) {
   return pids.map((pid) => spawnSync('ps', ['-o', 'pid=,args=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim().slice(0, 160) || String(pid));
+}
+
+/** Headless Chromium flags for this closed network (no background connections, no sandbox as root). */
+export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** code-server's command line: no auth, a free loopback port, fresh dirs, the workspace folder. */
+export function codeServerArgs(entryJs, port, dirs) {
+  return [
+    entryJs,
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--user-data-dir', dirs['user-data'],
+    '--extensions-dir', dirs.extensions,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-getting-started-override', '--ignore-last-opened',
+    dirs.workspace,
+  ];
+}
+
+/** Resolves once code-server answers /healthz; fails early if the server process has exited. */
+export async function waitForHealthz(port, server, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null || server.signalCode !== null) {
+      throw new Error(`code-server exited early (code ${server.exitCode}, signal ${server.signalCode})`);
+    }
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`code-server did not answer /healthz within ${timeoutMs / 1000} s`);
 }

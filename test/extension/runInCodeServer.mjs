@@ -1,4 +1,4 @@
-/* global process, console, setTimeout, clearTimeout, fetch */
+/* global process, console, setTimeout, clearTimeout */
 // Extension-host test tier in a real VS Code: runs test/extension/suite inside code-server 4.100.3
 // (VS Code 1.100.3, installed by scripts/setupCodeServer.sh), driven by Debian's headless Chromium
 // through playwright-core. code-server starts an extension host per browser connection and takes
@@ -18,10 +18,9 @@ import * as path from 'node:path';
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
 import { buildSuite, repoRoot, suiteEntry } from './buildSuite.mjs';
-import { describeProcesses, descendants, freePort, signalAll, sleep, waitForExit } from './processes.mjs';
+import { CHROMIUM_FLAGS, codeServerArgs, describeProcesses, descendants, freePort, signalAll, waitForExit, waitForHealthz } from './processes.mjs';
 
 const RESULT_PREFIX = '[gat-suite] result '; // keep in sync with suite/index.ts
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const timeoutS = Number(process.env.GAT_TEST_TIMEOUT_S ?? 300);
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -63,23 +62,6 @@ async function stopAll(context, server) {
   log(`sending SIGKILL to ${left.join(' ')}`);
   signalAll(left, 'SIGKILL');
   await waitForExit(left, 2_000);
-}
-
-async function waitForHealthz(port, server, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null || server.signalCode !== null) {
-      throw new Error(`code-server exited early (code ${server.exitCode}, signal ${server.signalCode})`);
-    }
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  throw new Error(`code-server did not answer /healthz within ${timeoutMs / 1000} s`);
 }
 
 /** The workbench hands over console arguments unformatted: apply the format string like Node does. */
@@ -166,16 +148,7 @@ async function main() {
       GAT_TEST_WORKSPACE: dirs.workspace,
       ...opts.env,
     });
-    const args = [
-      entryJs,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--user-data-dir', dirs['user-data'],
-      '--extensions-dir', dirs.extensions,
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-      '--disable-getting-started-override', '--ignore-last-opened',
-      dirs.workspace,
-    ];
+    const args = codeServerArgs(entryJs, port, dirs);
     const serverLog = createWriteStream(serverLogPath);
     server = spawn(process.execPath, args, { cwd: tmp, env, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout.pipe(serverLog);
