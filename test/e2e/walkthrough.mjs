@@ -246,8 +246,12 @@ async function main() {
         await shot(page, '02-dark-run-hover');
       } else log('  (the Runs row hover did not show in this headless workbench; its text was checked on the row)');
       await page.mouse.move(700, 400);
-      const finished = seen.find((t) => /training finished after \d+ epochs/.test(t));
-      assert(finished, 'no "training finished" message');
+      // The Runs row can appear (file watcher) a moment before the process's exit shows the message.
+      let finished;
+      for (const deadline = Date.now() + 15_000; !finished && Date.now() < deadline; await page.waitForTimeout(250)) {
+        finished = (await recordedToasts(page)).find((t) => /training finished after \d+ epochs/.test(t));
+      }
+      assert(finished, `no "training finished" message; toasts seen: ${JSON.stringify(await recordedToasts(page))}`);
       log(`  ${plain(finished).slice(0, 140)}`);
       // the Training view in the side bar agrees with the notification on the number of epochs
       const epochs = /training finished after (\d+) epochs/.exec(finished)[1];
