@@ -4,6 +4,9 @@ import * as vscode from 'vscode';
 import { describeTrainingExit, TRAINING_EXIT, type EpochMetrics, type TrainingDoneEvent, type TrainingEvent, type TrainingStartEvent } from '../../protocol/trainingEvents';
 import { TrainingProcess, type TrainingExit } from './trainingProcess';
 
+/** How often live training updates reach the views (epochs take ~2–20 ms each). */
+const EPOCH_UPDATE_MS = 200;
+
 export interface TrainingRequest {
   /** `gat train` flags, without --out (added from `outDir`). */
   readonly args: readonly string[];
@@ -73,7 +76,18 @@ export class TrainingController implements vscode.Disposable {
     const live: LiveTraining = { request, epochs: [] };
     this.lastLive = live;
     this.log.appendLine(`$ gat train ${[...request.args, '--out', outDir].join(' ')}`);
-    let progressReport: ((e: TrainingEvent) => void) | undefined;
+    let progressReport: ((e: EpochMetrics) => void) | undefined;
+    // Epochs arrive every few milliseconds: views, status bar and notification are updated at
+    // most every EPOCH_UPDATE_MS with the latest state, not once per epoch.
+    let pending: NodeJS.Timeout | undefined;
+    const notify = (): void => {
+      clearTimeout(pending);
+      pending = undefined;
+      this.changed.fire(live);
+      this.updateStatus(live);
+      const last = live.epochs[live.epochs.length - 1];
+      if (last) progressReport?.(last);
+    };
     const child = new TrainingProcess({
       script: this.script,
       args: [...request.args, '--out', outDir],
@@ -81,8 +95,9 @@ export class TrainingController implements vscode.Disposable {
       env: this.env(),
       onOutput: (line) => this.log.appendLine(line),
       onEvent: (event) => {
-        this.apply(live, event);
-        progressReport?.(event);
+        if (!this.apply(live, event)) return;
+        if (event.type !== 'epoch') notify();
+        else pending ??= setTimeout(notify, EPOCH_UPDATE_MS);
       },
     });
     this.active.set(outDir, child);
@@ -99,7 +114,6 @@ export class TrainingController implements vscode.Disposable {
         });
         let reported = 0;
         progressReport = (event) => {
-          if (event.type !== 'epoch') return;
           const max = live.start?.maxEpochs ?? 0;
           const done = event.epoch + 1; // events count epochs from 0
           const increment = max > 0 ? (100 * (done - reported)) / max : 0;
@@ -107,6 +121,7 @@ export class TrainingController implements vscode.Disposable {
           progress.report({ increment, message: formatEpoch(event) });
         };
         live.exit = await child.exited;
+        notify(); // the last epochs before the exit
       },
     );
     this.active.delete(outDir);
@@ -117,7 +132,8 @@ export class TrainingController implements vscode.Disposable {
     return live;
   }
 
-  private apply(live: LiveTraining, event: TrainingEvent): void {
+  /** Records an event in the live state; false for events that change nothing shown. */
+  private apply(live: LiveTraining, event: TrainingEvent): boolean {
     switch (event.type) {
       case 'start':
         live.start = event;
@@ -132,10 +148,9 @@ export class TrainingController implements vscode.Disposable {
       case 'log':
       case 'checkpoint':
       case 'error':
-        return; // printed by the process itself on its console
+        return false; // printed by the process itself on its console
     }
-    this.changed.fire(live);
-    this.updateStatus(live);
+    return true;
   }
 
   private updateStatus(live: LiveTraining): void {

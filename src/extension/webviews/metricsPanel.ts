@@ -59,7 +59,8 @@ export class MetricsPanel implements vscode.Disposable {
       null,
       this.disposables,
     );
-    deps.training.onDidChange(() => void this.post(), null, this.disposables);
+    // Only the live run's panel (or the live panel) changes during a training; others keep their file's data.
+    deps.training.onDidChange((live) => (runId === null || live.start?.runId === runId) && void this.post(), null, this.disposables);
   }
 
   private async post(): Promise<void> {
