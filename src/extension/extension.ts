@@ -77,11 +77,12 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
       }
     }),
   );
-  const runViews = new RunViews(outDir);
+  const analyses = new RunAnalyses(outDir);
+  const runViews = new RunViews(analyses);
   const analysisDeps: AnalysisPanelDeps = {
     extensionUri: context.extensionUri,
     datasets,
-    analyses: new RunAnalyses(outDir),
+    analyses,
     outDir,
     showInGraph: (dataset, node, runId) => GraphPanel.createOrShow(dataPanelDeps, { dataset, runId, focusNode: node }),
   };

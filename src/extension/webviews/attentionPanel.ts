@@ -2,7 +2,11 @@ import * as vscode from 'vscode';
 import { attentionSnapshotData } from '../../gat/analysis/panelData';
 import { panelProvenance } from '../../gat/panels/provenance';
 import type { AttentionPanelState } from '../../protocol/analysisSnapshots';
-import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
+import type { Analysis } from '../../gat/artifacts/analysis';
+import type { RunRecord } from '../../gat/artifacts/runRecord';
+import type { GraphDataset } from '../../gat/data/graph';
+import type { AnalysisUnavailable } from '../../protocol/analysisSnapshots';
+import type { HostToWebview, Provenance, WebviewToHost } from '../../protocol/webviewMessages';
 import type { DatasetService } from '../datasetService';
 import { PanelBase, registerPanelSerializer } from './panelBase';
 import { AnalysisUnavailableError, type RunAnalyses } from '../../gat/analysis/runAnalyses';
@@ -15,6 +19,18 @@ export interface AnalysisPanelDeps {
   readonly outDir: () => string | undefined;
   /** Opens (or reveals) the graph panel focused on a node. */
   readonly showInGraph: (dataset: string, node: number, runId: string) => void;
+}
+
+/** A run, its analysis, its dataset and the panel header, or why they cannot be shown. */
+export async function loadRunForPanel(deps: AnalysisPanelDeps, runId: string): Promise<{ run: RunRecord; analysis: Analysis; graph: GraphDataset; provenance: Provenance } | AnalysisUnavailable> {
+  try {
+    const { run, analysis } = await deps.analyses.get(runId);
+    const graph = await deps.datasets.get(run.dataset);
+    return { run, analysis, graph, provenance: panelProvenance(graph, run, deps.outDir()) };
+  } catch (err) {
+    if (err instanceof AnalysisUnavailableError) return { type: 'analysisUnavailable', provenance: null, message: err.message };
+    throw err;
+  }
 }
 
 /**
@@ -68,18 +84,14 @@ export class AttentionPanel extends PanelBase {
   }
 
   protected async snapshot(): Promise<HostToWebview> {
+    const loaded = await loadRunForPanel(this.deps, this.runId);
+    if ('type' in loaded) return loaded;
+    const { run, analysis, provenance } = loaded;
     try {
-      const { run, analysis } = await this.deps.analyses.get(this.runId);
-      const graph = await this.deps.datasets.get(run.dataset);
-      return {
-        type: 'attentionSnapshot',
-        provenance: panelProvenance(graph, run, this.deps.outDir()),
-        data: attentionSnapshotData(run.dataset, run.runId, analysis, this.node, this.layer),
-        numNodes: analysis.numNodes,
-        layers: analysis.heads.length,
-      };
+      const data = attentionSnapshotData(run.dataset, run.runId, analysis, this.node, this.layer);
+      return { type: 'attentionSnapshot', provenance, data, numNodes: analysis.numNodes, layers: analysis.heads.length };
     } catch (err) {
-      if (err instanceof AnalysisUnavailableError || err instanceof RangeError) return { type: 'analysisUnavailable', provenance: null, message: err.message };
+      if (err instanceof RangeError) return { type: 'analysisUnavailable', provenance, message: err.message }; // an unknown node or layer
       throw err;
     }
   }

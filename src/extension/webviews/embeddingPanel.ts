@@ -2,14 +2,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkEmbeddingSettings, DEFAULT_EMBEDDING_SETTINGS, readCachedEmbedding, writeCachedEmbedding, type EmbeddingSettings } from '../../gat/analysis/embeddingCache';
 import type { Analysis } from '../../gat/artifacts/analysis';
-import type { RunRecord } from '../../gat/artifacts/runRecord';
 import { embeddingSnapshot, scaleEmbedding } from '../../gat/panels/embeddingSnapshot';
-import { panelProvenance } from '../../gat/panels/provenance';
 import { runTsneInWorker } from '../../gat/tsne/runTsneInWorker';
 import type { EmbeddingInfo, HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
-import type { AnalysisPanelDeps } from './attentionPanel';
+import { loadRunForPanel, type AnalysisPanelDeps } from './attentionPanel';
 import { PanelBase, registerPanelSerializer } from './panelBase';
-import { AnalysisUnavailableError } from '../../gat/analysis/runAnalyses';
 import { webviewOptions } from './webviewHtml';
 
 /** Re-render the animation at most this often: the webview redraws 2708 points per frame. */
@@ -61,25 +58,15 @@ export class EmbeddingPanel extends PanelBase {
     EmbeddingPanel.panels.set(runId, this);
   }
 
-  /** Resolves when the current computation (if any) has finished, for tests. */
-  computation: Promise<void> = Promise.resolve();
-
   protected async snapshot(): Promise<HostToWebview> {
-    let loaded: { run: RunRecord; analysis: Analysis };
-    try {
-      loaded = await this.deps.analyses.get(this.runId);
-    } catch (err) {
-      if (err instanceof AnalysisUnavailableError) return { type: 'analysisUnavailable', provenance: null, message: err.message };
-      throw err;
-    }
-    const { run, analysis } = loaded;
-    const graph = await this.deps.datasets.get(run.dataset);
-    const provenance = panelProvenance(graph, run, this.deps.outDir());
+    const loaded = await loadRunForPanel(this.deps, this.runId);
+    if ('type' in loaded) return loaded;
+    const { run, analysis, graph, provenance } = loaded;
     const runDir = path.join(this.deps.outDir() ?? '', 'runs', run.runId);
     const cached = await readCachedEmbedding(runDir, this.settings, analysis.numNodes);
     if (cached) return embeddingSnapshot(graph, analysis, run.runId, provenance, cached.embedding, { settings: this.settings, status: 'done', iteration: this.settings.iterations, kl: cached.kl, seconds: cached.seconds });
-    // Nothing cached: start with the data's own spread (all points at the centre) and animate.
-    this.computation = this.compute(runDir, analysis);
+    // Nothing cached: start with every point at the centre and animate as t-SNE runs.
+    void this.compute(runDir, analysis);
     return embeddingSnapshot(graph, analysis, run.runId, provenance, new Float64Array(2 * analysis.numNodes), { settings: this.settings, status: 'computing', iteration: 0 });
   }
 

@@ -1,12 +1,10 @@
 import * as vscode from 'vscode';
 import { entropySnapshotData } from '../../gat/analysis/panelData';
-import { panelProvenance } from '../../gat/panels/provenance';
 import type { EntropyPanelState } from '../../protocol/analysisSnapshots';
 import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
 import type { AnalysisPanelDeps } from './attentionPanel';
-import { AttentionPanel } from './attentionPanel';
+import { AttentionPanel, loadRunForPanel } from './attentionPanel';
 import { PanelBase, registerPanelSerializer } from './panelBase';
-import { AnalysisUnavailableError } from '../../gat/analysis/runAnalyses';
 import { webviewOptions } from './webviewHtml';
 
 /**
@@ -50,17 +48,13 @@ export class EntropyPanel extends PanelBase {
   }
 
   protected async snapshot(): Promise<HostToWebview> {
+    const loaded = await loadRunForPanel(this.deps, this.runId);
+    if ('type' in loaded) return loaded;
+    const { run, analysis, provenance } = loaded;
     try {
-      const { run, analysis } = await this.deps.analyses.get(this.runId);
-      const graph = await this.deps.datasets.get(run.dataset);
-      return {
-        type: 'entropySnapshot',
-        provenance: panelProvenance(graph, run, this.deps.outDir()),
-        data: entropySnapshotData(run.dataset, run.runId, analysis, this.layer),
-        layers: analysis.heads.length,
-      };
+      return { type: 'entropySnapshot', provenance, data: entropySnapshotData(run.dataset, run.runId, analysis, this.layer), layers: analysis.heads.length };
     } catch (err) {
-      if (err instanceof AnalysisUnavailableError || err instanceof RangeError) return { type: 'analysisUnavailable', provenance: null, message: err.message };
+      if (err instanceof RangeError) return { type: 'analysisUnavailable', provenance, message: err.message }; // an unknown layer
       throw err;
     }
   }
