@@ -105,6 +105,7 @@ describe('RunWriter and readers', () => {
     const run = await RunWriter.create(base(out));
     await run.appendEpoch(epoch(1, 0.5, 1));
     await run.appendEpoch(epoch(2, 0.6, 0.9));
+    await run.flushMetrics(); // appends are batched; write them before simulating the kill
     appendFileSync(run.paths.metrics, '{"epoch":3,"trainLo'); // killed mid-write
     assert.deepEqual((await readMetrics(run.paths.runDir)).map((m) => m.epoch), [1, 2]);
     appendFileSync(run.paths.metrics, '\n{"epoch":4}\n');

@@ -32,7 +32,12 @@ export interface CreateRunOptions {
 
 type ArtifactField = 'binary' | 'analysis' | 'events';
 
+const METRICS_FLUSH_MS = 500;
+
 export class RunWriter {
+  private pendingMetrics: string[] = [];
+  private lastMetricsFlush = Date.now();
+
   private constructor(
     readonly paths: RunPaths,
     private rec: RunRecord,
@@ -81,13 +86,14 @@ export class RunWriter {
     return this.rec.artifacts.lastCheckpoint ? path.join(this.paths.outDir, this.rec.artifacts.lastCheckpoint) : null;
   }
 
-  /** Appends one line to metrics.jsonl (one write call per line, so a kill tears at most the last line). */
+  /**
+   * Records one epoch's metrics. Lines are appended to metrics.jsonl in batches (at most every
+   * METRICS_FLUSH_MS, and before every checkpoint, binary, run.json save and at the end): one
+   * write per epoch cost ~0.5 ms of a ~2.5 ms epoch. A kill loses at most that last interval,
+   * and can tear at most the last line, which readers ignore.
+   */
   async appendEpoch(m: EpochMetrics): Promise<void> {
-    try {
-      await fs.appendFile(this.paths.metrics, JSON.stringify(m) + '\n');
-    } catch (err) {
-      throw new ArtifactWriteError(this.paths.metrics, describeWriteFailure(this.paths.metrics, err, this.lastCheckpoint), err);
-    }
+    this.pendingMetrics.push(JSON.stringify(m));
     const r = this.rec;
     this.rec = {
       ...r,
@@ -95,6 +101,20 @@ export class RunWriter {
       bestValAcc: r.bestValAcc === null ? m.valAcc : Math.max(r.bestValAcc, m.valAcc),
       bestValLoss: r.bestValLoss === null ? m.valLoss : Math.min(r.bestValLoss, m.valLoss),
     };
+    if (Date.now() - this.lastMetricsFlush >= METRICS_FLUSH_MS) await this.flushMetrics();
+  }
+
+  /** Writes the metrics recorded since the last flush (one append call). */
+  async flushMetrics(): Promise<void> {
+    this.lastMetricsFlush = Date.now();
+    if (this.pendingMetrics.length === 0) return;
+    const text = this.pendingMetrics.join('\n') + '\n';
+    this.pendingMetrics = [];
+    try {
+      await fs.appendFile(this.paths.metrics, text);
+    } catch (err) {
+      throw new ArtifactWriteError(this.paths.metrics, describeWriteFailure(this.paths.metrics, err, this.lastCheckpoint), err);
+    }
   }
 
   /** Writes models/checkpoints/<run-id>/gat_<dataset>_ckpt_epoch_<E>.safetensors, then run.json. */
@@ -138,6 +158,7 @@ export class RunWriter {
   }
 
   async save(): Promise<void> {
+    await this.flushMetrics(); // run.json never claims epochs that metrics.jsonl lacks
     await writeArtifact(this.paths.runJson, JSON.stringify(this.rec, null, 2) + '\n', { writer: this.writer, resumeFrom: this.lastCheckpoint });
   }
 }
