@@ -21,32 +21,8 @@ export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=f
 log() { echo "[setupCodeServer] $*"; }
 trap 'echo "[setupCodeServer] FAILED at line $LINENO: $BASH_COMMAND" >&2' ERR
 
-missing_debs() {
-  local pkg missing=()
-  for pkg in "${DEB_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-  done
-  echo "${missing[@]:-}"
-}
-
-ensure_debs() {
-  local missing
-  missing="$(missing_debs)"
-  if [[ -z "$missing" ]]; then
-    log "Debian packages present"
-    return
-  fi
-  if [[ "$(id -u)" != 0 ]]; then
-    echo "[setupCodeServer] missing Debian packages ($missing) and not root: install them with apt-get" >&2
-    exit 1
-  fi
-  log "apt-get install $missing"
-  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-  # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >/dev/null
-}
-
-ensure_debs
+source "$REPO_ROOT/scripts/debianPackages.sh"
+DEBS_LOG_TAG=setupCodeServer ensure_debs "${DEB_PACKAGES[@]}"
 
 if [[ -f "$MARKER" ]]; then
   log "code-server $VERSION already installed in $DIR"

@@ -6,7 +6,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_FLAGS, codeServerArgs, describeProcesses, descendants, freePort, signalAll, waitForExit, waitForHealthz } from '../extension/processes.mjs';
+import { CHROMIUM_FLAGS, cleanEnv, codeServerArgs, describeProcesses, descendants, freePort, signalAll, waitForExit, waitForHealthz } from '../extension/processes.mjs';
 
 export { CHROMIUM_FLAGS };
 
@@ -21,17 +21,6 @@ export function makeTempDirs(prefix) {
   return dirs;
 }
 
-/** The environment code-server and Chromium run with: a temp HOME, nothing from an outer VS Code. */
-export function cleanEnv(dirs) {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith('VSCODE_') || key === 'ELECTRON_RUN_AS_NODE') delete env[key];
-  return Object.assign(env, {
-    HOME: dirs.home,
-    XDG_CONFIG_HOME: path.join(dirs.home, '.config'),
-    XDG_DATA_HOME: path.join(dirs.home, '.local/share'),
-    XDG_CACHE_HOME: path.join(dirs.home, '.cache'),
-  });
-}
 
 export function writeUserSettings(dirs, settings) {
   mkdirSync(path.join(dirs['user-data'], 'User'), { recursive: true });

@@ -3,6 +3,8 @@
 // waiting for processes to exit, so that a run leaves nothing behind.
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import * as path from 'node:path';
+import { hermeticEnv } from '../../scripts/nodeScripts.mjs';
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -99,4 +101,19 @@ export async function waitForHealthz(port, server, timeoutMs) {
     await sleep(250);
   }
   throw new Error(`code-server did not answer /healthz within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * The environment code-server and Chromium run with: a temp HOME, nothing from an outer VS Code,
+ * and none of the product's GAT_* variables from the caller.
+ */
+export function cleanEnv(dirs) {
+  const env = hermeticEnv();
+  for (const key of Object.keys(env)) if (key.startsWith('VSCODE_') || key === 'ELECTRON_RUN_AS_NODE') delete env[key];
+  return Object.assign(env, {
+    HOME: dirs.home,
+    XDG_CONFIG_HOME: path.join(dirs.home, '.config'),
+    XDG_DATA_HOME: path.join(dirs.home, '.local/share'),
+    XDG_CACHE_HOME: path.join(dirs.home, '.cache'),
+  });
 }

@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
 import { buildSuite, repoRoot, suiteEntry } from './buildSuite.mjs';
-import { CHROMIUM_FLAGS, codeServerArgs, describeProcesses, descendants, freePort, signalAll, waitForExit, waitForHealthz } from './processes.mjs';
+import { CHROMIUM_FLAGS, cleanEnv, codeServerArgs, describeProcesses, descendants, freePort, signalAll, waitForExit, waitForHealthz } from './processes.mjs';
 
 const RESULT_PREFIX = '[gat-suite] result '; // keep in sync with suite/index.ts
 
@@ -138,16 +138,7 @@ async function main() {
     const port = await freePort();
     // A clean environment: a temp HOME (code-server, Chromium and @vscode/deviceid write there),
     // nothing inherited from a VS Code this might be started from, plus the test variables.
-    const env = { ...process.env };
-    for (const key of Object.keys(env)) if (key.startsWith('VSCODE_') || key === 'ELECTRON_RUN_AS_NODE') delete env[key];
-    Object.assign(env, {
-      HOME: dirs.home,
-      XDG_CONFIG_HOME: path.join(dirs.home, '.config'),
-      XDG_DATA_HOME: path.join(dirs.home, '.local/share'),
-      XDG_CACHE_HOME: path.join(dirs.home, '.cache'),
-      GAT_TEST_WORKSPACE: dirs.workspace,
-      ...opts.env,
-    });
+    const env = { ...cleanEnv(dirs), GAT_TEST_WORKSPACE: dirs.workspace, ...opts.env };
     const args = codeServerArgs(entryJs, port, dirs);
     const serverLog = createWriteStream(serverLogPath);
     server = spawn(process.execPath, args, { cwd: tmp, env, stdio: ['ignore', 'pipe', 'pipe'] });

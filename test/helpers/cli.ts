@@ -10,12 +10,15 @@ export interface CliResult {
 }
 
 /** Runs the real `gat` command (bin/gat.js → dist/cli.js) as a user would. */
-export function runGat(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+/** `uid`/`gid` run it as another user (the caller must be root). */
+export function runGat(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; uid?: number; gid?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'gat.js'), ...args], {
       cwd: options.cwd ?? repoRoot,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      uid: options.uid,
+      gid: options.gid,
     });
     let stdout = '';
     let stderr = '';

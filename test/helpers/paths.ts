@@ -12,7 +12,10 @@ export const repoRoot: string = (() => {
   return dir;
 })();
 
-/** The shared Planetoid files (Cora and Citeseer) that tests and CI read; never committed. */
-export const sharedPlanetoidDir = path.resolve(repoRoot, '..', 'shared', 'data', 'planetoid');
+/**
+ * Citeseer's eight raw Planetoid files (with SHA256SUMS), committed for the tests: the product
+ * downloads Citeseer on demand, and a test must never need the network.
+ */
+export const fixturePlanetoidDir = path.join(repoRoot, 'test', 'fixtures', 'planetoid');
 
 export const bundledPlanetoidDir = path.join(repoRoot, 'data', 'planetoid');

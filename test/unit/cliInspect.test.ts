@@ -3,7 +3,7 @@ import { copyFileSync, readdirSync, truncateSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { runGat } from '../helpers/cli';
-import { bundledPlanetoidDir, sharedPlanetoidDir } from '../helpers/paths';
+import { bundledPlanetoidDir, fixturePlanetoidDir } from '../helpers/paths';
 import { tempDir } from '../helpers/tempDir';
 
 describe('gat inspect (the real CLI)', () => {
@@ -34,7 +34,7 @@ describe('gat inspect (the real CLI)', () => {
   });
 
   it('reads Citeseer from a folder with --data-dir', async () => {
-    const r = await runGat(['inspect', '--dataset-name', 'citeseer', '--data-dir', sharedPlanetoidDir, '--json']);
+    const r = await runGat(['inspect', '--dataset-name', 'citeseer', '--data-dir', fixturePlanetoidDir, '--json']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).nodes, 3327);
   });
@@ -72,7 +72,7 @@ describe('gat inspect (the real CLI)', () => {
 
   it('downloads into the cache named by GAT_DATA_DIR (gat download)', async () => {
     const { startFileServer } = await import('../helpers/fileServer');
-    const server = await startFileServer(sharedPlanetoidDir);
+    const server = await startFileServer(fixturePlanetoidDir);
     try {
       const cache = tempDir();
       const r = await runGat(['download', '--dataset-name', 'citeseer'], { env: { GAT_DATA_DIR: cache, GAT_DATASET_BASE_URL: server.baseUrl } });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { runGat } from '../helpers/cli';
+import { bundledPlanetoidDir } from '../helpers/paths';
 import { tempDir } from '../helpers/tempDir';
 
 /** The JSON a standalone page bakes in for its stand-in host. */
@@ -60,5 +61,33 @@ describe('gat visualize (standalone figures of a run)', () => {
     const unknown = await runGat(['visualize', '--run', 'no-such-run'], { cwd: out });
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /no run 'no-such-run'/);
+  });
+
+  it('never writes into the data folder: a read-only one, as a user who does not own it', async () => {
+    // As root, run as 'nobody' so the folder's permissions really apply (root ignores them).
+    const asRoot = process.getuid?.() === 0;
+    const user = asRoot ? { uid: 65534, gid: 65534 } : {};
+    const base = tempDir();
+    const data = path.join(base, 'data');
+    mkdirSync(data);
+    for (const f of readdirSync(bundledPlanetoidDir).filter((f) => f.startsWith('ind.cora.'))) {
+      copyFileSync(path.join(bundledPlanetoidDir, f), path.join(data, f));
+      chmodSync(path.join(data, f), 0o444);
+    }
+    chmodSync(data, 0o555);
+    const home = path.join(base, 'home');
+    const work = path.join(base, 'work');
+    for (const d of [home, work]) {
+      mkdirSync(d);
+      if (asRoot) chownSync(d, 65534, 65534);
+    }
+    chmodSync(base, 0o755);
+    const env = { HOME: home, XDG_CACHE_HOME: path.join(home, '.cache') };
+    const before = readdirSync(data).sort();
+    const trained = await runGat(['train', '--num-of-epochs', '5', '--backend', 'cpu', '--data-dir', data, '--out', work, '--should-visualize'], { cwd: work, env, ...user });
+    assert.equal(trained.code, 0, trained.stderr);
+    assert.deepEqual(readdirSync(data).sort(), before, 'training and --should_visualize left the data folder as it was');
+    assert.deepEqual(readdirSync(base).sort(), ['data', 'home', 'work'], 'nothing beside the data folder either');
+    assert.ok(readdirSync(path.join(home, '.cache', 'gat-explorer', 'layouts')).some((f) => f.startsWith('layout-cora-')), 'the layout is cached in the per-user cache');
   });
 });

@@ -5,13 +5,13 @@ import { DatasetError } from '../../src/gat/data/datasetError';
 import { downloadDataset } from '../../src/gat/data/download';
 import { loadPlanetoid } from '../../src/gat/data/planetoid';
 import { startFileServer, type FileServer, type ServeMode } from '../helpers/fileServer';
-import { sharedPlanetoidDir } from '../helpers/paths';
+import { fixturePlanetoidDir } from '../helpers/paths';
 import { tempDir } from '../helpers/tempDir';
 
 describe('downloading Citeseer from a real HTTP server', () => {
   let server: FileServer;
   before(async () => {
-    server = await startFileServer(sharedPlanetoidDir);
+    server = await startFileServer(fixturePlanetoidDir);
   });
   after(() => server.close());
 

@@ -8,7 +8,7 @@ import { neighbourOffsets, splitOf, type GraphDataset } from '../../src/gat/data
 import { KNOWN_DATASETS } from '../../src/gat/data/knownDatasets';
 import { loadPlanetoid } from '../../src/gat/data/planetoid';
 import { degrees } from '../../src/gat/stats/graphStats';
-import { bundledPlanetoidDir, sharedPlanetoidDir } from '../helpers/paths';
+import { bundledPlanetoidDir, fixturePlanetoidDir } from '../helpers/paths';
 import { tempDir } from '../helpers/tempDir';
 
 describe('Cora, as mission.md states it', () => {
@@ -92,6 +92,7 @@ describe('Cora, as mission.md states it', () => {
     // Independent reference: node test_index[i] gets row i of tx. Compare a few nodes' feature
     // columns with a direct reading of the raw files through Python's pickle + scipy.
     const { execFileSync } = await import('node:child_process');
+    const { pythonWith } = await import('../helpers/python');
     const script = [
       'import pickle, numpy as np, scipy.sparse as sp, sys, json',
       `d=${JSON.stringify(bundledPlanetoidDir)}`,
@@ -101,7 +102,7 @@ describe('Cora, as mission.md states it', () => {
       "x=sp.vstack((allx,tx)).tolil(); si=sorted(ti); x[ti,:]=x[si,:]",
       'print(json.dumps({str(n): sorted(int(c) for c in x[n].nonzero()[1]) for n in [0, 1707, 1708, 2000, 2692, 2707]}))',
     ].join('\n');
-    const expected = JSON.parse(execFileSync('python3', ['-W', 'ignore', '-c', script], { encoding: 'utf8' })) as Record<string, number[]>;
+    const expected = JSON.parse(execFileSync(pythonWith('scipy'), ['-W', 'ignore', '-c', script], { encoding: 'utf8' })) as Record<string, number[]>;
     for (const [node, cols] of Object.entries(expected)) {
       const n = Number(node);
       const ours = [...cora.features.indices.subarray(cora.features.indptr[n], cora.features.indptr[n + 1])].sort((a, b) => a - b);
@@ -115,9 +116,9 @@ describe('Cora, as mission.md states it', () => {
   });
 });
 
-describe('Citeseer from the shared folder', () => {
+describe('Citeseer from its committed test copy', () => {
   it('loads 3327 nodes (15 padded test rows), 3703 features, 6 classes', async () => {
-    const citeseer = await loadPlanetoid('citeseer', { dataDir: sharedPlanetoidDir, download: false });
+    const citeseer = await loadPlanetoid('citeseer', { dataDir: fixturePlanetoidDir, download: false });
     assert.equal(citeseer.numNodes, 3327);
     assert.equal(citeseer.numFeatures, 3703);
     assert.equal(citeseer.numClasses, 6);

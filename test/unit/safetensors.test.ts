@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import type { NamedTensor } from '../../src/gat/artifacts/namedTensor';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError } from '../../src/gat/artifacts/safetensors';
 import { coraShapedParams } from '../helpers/coraParams';
+import { pythonWith } from '../helpers/python';
 import { tempDir } from '../helpers/tempDir';
 
 const SAMPLE: NamedTensor[] = [
@@ -137,8 +138,8 @@ describe('safetensors cross-check with Python (json + numpy)', () => {
   it('Python reads the same names, shapes, dtypes, values and metadata', () => {
     const file = path.join(tempDir(), 'sample.safetensors');
     writeFileSync(file, encodeSafetensors(SAMPLE, META));
-    const r = spawnSync('python3', ['-c', PY_READER, file], { encoding: 'utf8', timeout: 30_000 });
-    assert.equal(r.status, 0, `python3 failed: ${r.error?.message ?? r.stderr}`);
+    const r = spawnSync(pythonWith('numpy'), ['-c', PY_READER, file], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 0, `Python failed: ${r.error?.message ?? r.stderr}`);
     const py = JSON.parse(r.stdout) as { metadata: Record<string, string>; tensors: Record<string, { dtype: string; shape: number[]; values: number[] }> };
     assert.deepEqual(py.metadata, META);
     assert.deepEqual(Object.keys(py.tensors).sort(), SAMPLE.map((t) => t.name).sort());

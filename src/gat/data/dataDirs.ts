@@ -26,12 +26,17 @@ export function bundledDataDir(): string {
 export function resolveDataDir(explicit?: string): string {
   if (explicit) return path.resolve(explicit);
   if (process.env.GAT_DATA_DIR) return path.resolve(process.env.GAT_DATA_DIR);
-  return defaultCacheDir();
+  return userCacheDir('datasets');
 }
 
-function defaultCacheDir(): string {
+/**
+ * A folder of the per-user cache (XDG on Linux, Library/Caches on macOS, LOCALAPPDATA on Windows):
+ * downloaded datasets, and derived files such as graph layouts. Derived files never go next to a
+ * dataset, whose folder may be read-only or inside an installed package.
+ */
+export function userCacheDir(kind: 'datasets' | 'layouts'): string {
   const home = os.homedir();
-  if (process.platform === 'win32') return path.join(process.env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'gat-explorer', 'datasets');
-  if (process.platform === 'darwin') return path.join(home, 'Library', 'Caches', 'gat-explorer', 'datasets');
-  return path.join(process.env.XDG_CACHE_HOME ?? path.join(home, '.cache'), 'gat-explorer', 'datasets');
+  if (process.platform === 'win32') return path.join(process.env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'gat-explorer', kind);
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Caches', 'gat-explorer', kind);
+  return path.join(process.env.XDG_CACHE_HOME ?? path.join(home, '.cache'), 'gat-explorer', kind);
 }

@@ -6,7 +6,7 @@ import { DEFAULT_EMBEDDING_SETTINGS, type EmbeddingSettings } from '../analysis/
 import { attentionSnapshotData, entropySnapshotData } from '../analysis/panelData';
 import { readAnalysis } from '../artifacts/analysis';
 import { readMetrics, readRun } from '../artifacts/runRecord';
-import { resolveDataDir } from '../data/dataDirs';
+import { userCacheDir } from '../data/dataDirs';
 import { neighbourOffsets } from '../data/graph';
 import { loadPlanetoid } from '../data/planetoid';
 import { writeFileAtomic } from '../io/atomicWrite';
@@ -87,7 +87,7 @@ export async function writeFigures(o: FigureOptions): Promise<string[]> {
   const runView = { runId: run.runId, predictions: analysis.predictions, confidence: analysis.confidence };
 
   log('laying out the graph…');
-  const layout = await graphLayout(graph, { cacheDir: path.join(path.dirname(resolveDataDir(o.dataDir)), 'layouts'), workerScript: path.join(root, 'dist', 'layoutWorker.js') });
+  const layout = await graphLayout(graph, { cacheDir: userCacheDir('layouts'), workerScript: path.join(root, 'dist', 'layoutWorker.js') });
   const offsets = neighbourOffsets(graph);
   let hub = 0;
   for (let i = 1; i < graph.numNodes; i++) if (offsets[i + 1] - offsets[i] > offsets[hub + 1] - offsets[hub]) hub = i;

@@ -8,6 +8,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { GraphDataset } from '../data/graph';
+import { writeFileAtomic } from '../io/atomicWrite';
 import { DEFAULT_LAYOUT, LAYOUT_VERSION, type LayoutOptions } from './forceLayout';
 import type { LayoutRequest, LayoutResult, LayoutWorkerReply } from './protocol';
 
@@ -50,11 +51,9 @@ async function loadOrCompute(g: GraphDataset, file: string, workerScript: string
   const cached = await readLayout(file, g.numNodes).catch(() => undefined);
   if (cached) return cached;
   const result = await runLayoutWorker(workerScript, { numNodes: g.numNodes, edgeSource: g.edgeSource, edgeTarget: g.edgeTarget, ...options });
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  // Write then rename: a concurrent reader never sees half a file.
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, encodeLayout(result));
-  await fs.rename(tmp, file);
+  // Atomic, so a concurrent reader never sees half a file; a cache, so a read-only or full disk
+  // only costs the next run the same wait.
+  await writeFileAtomic(file, encodeLayout(result)).catch(() => undefined);
   return result;
 }
 
