@@ -15,17 +15,41 @@ export interface DatasetSplit {
   readonly test: Int32Array;
 }
 
+/** One graph of an inductive dataset (PPI): a contiguous range of node ids, wholly in one split. */
+export interface GraphPart {
+  /** The graph's id in the dataset's files (PPI: 1–24). */
+  readonly id: number;
+  readonly split: 'train' | 'val' | 'test';
+  readonly nodeStart: number;
+  readonly numNodes: number;
+}
+
 export interface GraphDataset {
   readonly name: string;
+  /** The file format it was read from. */
+  readonly format?: 'planetoid' | 'ppi';
   readonly numNodes: number;
   readonly numFeatures: number;
   readonly numClasses: number;
   readonly classNames: readonly string[];
-  /** Bag-of-words features, each row normalised to sum 1 (all-zero rows stay zero). */
+  /** Planetoid: bag-of-words features, each row normalised to sum 1 (all-zero rows stay zero). PPI: the raw values. */
   readonly features: CsrMatrix;
   /** Non-zeros of the raw binary features (before normalisation). */
   readonly featureNonZeros: number;
+  /** Single-label: each node's class. Multi-label: the node's first positive label (0 if none), for colouring. */
   readonly labels: Int32Array; // (N)
+  /** Multi-label datasets (PPI): (N, C) 0/1 targets, row-major. Absent: single-label, `labels` is the target. */
+  readonly multiLabels?: Uint8Array;
+  /**
+   * Inductive datasets (PPI): the separate graphs, disjoint, in node order; `split` lists the nodes of
+   * each split's graphs. Absent: one transductive graph.
+   */
+  readonly graphs?: readonly GraphPart[];
+  /**
+   * Nodes whose file lists a self-loop (PPI keeps exactly those, as the original does). Absent: the
+   * model adds one self-loop to every node (Planetoid, as PyG and pytorch-GAT do).
+   */
+  readonly selfLoops?: Uint8Array; // (N) 0/1
   /**
    * Directed edge list with both directions of every undirected edge, de-duplicated,
    * without self-loops, sorted by (target, source). Self-loops are added by the model only.
