@@ -16,7 +16,7 @@ const shortUnicode = (s: string): number[] => [0x8c, s.length, ...Buffer.from(s,
 
 describe('readPickle on the real Cora files', () => {
   it('reads ind.cora.x as a 140 × 1433 CSR matrix of float32', () => {
-    const v = readPickle(readFileSync(path.join(bundledPlanetoidDir, 'ind.cora.x')));
+    const v = readPickle(readFileSync(path.join(bundledPlanetoidDir, 'ind.cora.x')), 'ind.cora.x');
     assert.ok(isCsr(v));
     assert.deepEqual(v.shape, [140, 1433]);
     assert.equal(v.indptr.data.length, 141);
@@ -25,7 +25,7 @@ describe('readPickle on the real Cora files', () => {
   });
 
   it('reads ind.cora.ally as a 1708 × 7 one-hot int32 array', () => {
-    const v = readPickle(readFileSync(path.join(bundledPlanetoidDir, 'ind.cora.ally')));
+    const v = readPickle(readFileSync(path.join(bundledPlanetoidDir, 'ind.cora.ally')), 'ind.cora.ally');
     assert.ok(isNdArray(v));
     assert.deepEqual(v.shape, [1708, 7]);
     for (let r = 0; r < 1708; r++) {
@@ -36,7 +36,7 @@ describe('readPickle on the real Cora files', () => {
   });
 
   it('reads ind.cora.graph as a dict of 2708 adjacency lists', () => {
-    const v = readPickle(readFileSync(path.join(bundledPlanetoidDir, 'ind.cora.graph')));
+    const v = readPickle(readFileSync(path.join(bundledPlanetoidDir, 'ind.cora.graph')), 'ind.cora.graph');
     assert.ok(v instanceof Map);
     assert.equal(v.size, 2708);
     assert.ok([...v.values()].every((l) => Array.isArray(l) && l.length > 0));
@@ -60,23 +60,23 @@ describe('readPickle refuses code', () => {
   ];
   for (const [name, pickle] of attacks) {
     it(`rejects a pickle that calls ${name}, naming the global`, () => {
-      assert.throws(() => readPickle(pickle), (e: unknown) => e instanceof PickleError && e.message.includes(`refusing to load global '${name}'`));
+      assert.throws(() => readPickle(pickle, 'test.pkl'), (e: unknown) => e instanceof PickleError && e.message.includes(`refusing to load global '${name}'`));
       assert.equal(existsSync(marker), false, 'nothing was executed');
     });
   }
 
   it('rejects calling an allowed class that is not a constructor (REDUCE on numpy.ndarray)', () => {
     const p = bytes([0x80, 0x02], 'cnumpy\nndarray\n', [0x29, 0x52, 0x2e]);
-    assert.throws(() => readPickle(p), /'ndarray' cannot be called/);
+    assert.throws(() => readPickle(p, 'test.pkl'), /'ndarray' cannot be called/);
   });
 
   it('rejects a defaultdict whose factory is not list', () => {
     const p = bytes([0x80, 0x02], 'ccollections\ndefaultdict\n', 'cnumpy\ndtype\n', [0x85, 0x52, 0x2e]);
-    assert.throws(() => readPickle(p), /may only use list/);
+    assert.throws(() => readPickle(p, 'test.pkl'), /may only use list/);
   });
 
   it('rejects unknown opcodes instead of guessing (protocol-0 STRING)', () => {
-    assert.throws(() => readPickle(bytes("S'abc'\n.")), /unsupported pickle opcode 0x53/);
+    assert.throws(() => readPickle(bytes("S'abc'\n."), 'test.pkl'), /unsupported pickle opcode 0x53/);
   });
 });
 
@@ -91,7 +91,7 @@ describe('readPickle on broken bytes', () => {
   ];
   for (const [what, input, message] of cases) {
     it(`fails cleanly on ${what}`, () => {
-      assert.throws(() => readPickle(input), (e: unknown) => e instanceof PickleError && message.test(e.message));
+      assert.throws(() => readPickle(input, 'test.pkl'), (e: unknown) => e instanceof PickleError && message.test(e.message));
     });
   }
 });

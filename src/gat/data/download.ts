@@ -29,14 +29,19 @@ export async function downloadDataset(name: string, dir: string, options: Downlo
     const file = planetoidFileName(name, suffix);
     const target = path.join(dir, file);
     if (await exists(target)) continue;
-    const bytes = await downloadOne(`${baseUrl}/${file}`, target, known.sha256[suffix], options);
+    const bytes = await downloadFile(`${baseUrl}/${file}`, target, known.sha256[suffix], options);
     fetched.push(file);
     options.onProgress?.({ file, index, total: PLANETOID_SUFFIXES.length, bytes });
   }
   return fetched;
 }
 
-async function downloadOne(url: string, target: string, expectedSha: string, options: DownloadOptions): Promise<number> {
+/**
+ * Streams `url` to a temp file beside `target`, checks its SHA-256 against `expectedSha`, and
+ * only then renames it to `target`; returns its size. On any failure nothing is left behind.
+ * `mirrorVariable` is the environment variable the error messages suggest for a mirror.
+ */
+export async function downloadFile(url: string, target: string, expectedSha: string, options: DownloadOptions = {}, mirrorVariable = 'GAT_DATASET_BASE_URL'): Promise<number> {
   const file = path.basename(target);
   const tmp = tempPathFor(target);
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 60_000);
@@ -46,10 +51,10 @@ async function downloadOne(url: string, target: string, expectedSha: string, opt
     try {
       response = await fetch(url, { signal, redirect: 'follow' });
     } catch (err) {
-      throw new DatasetError('download', `could not download ${file} from ${url}: ${describe(err)}. Check the network connection or set GAT_DATASET_BASE_URL to a mirror, then try again.`, target);
+      throw new DatasetError('download', `could not download ${file} from ${url}: ${describe(err)}. Check the network connection or set ${mirrorVariable} to a mirror, then try again.`, target);
     }
     if (!response.ok || !response.body) {
-      throw new DatasetError('download', `could not download ${file}: ${url} answered HTTP ${response.status} ${response.statusText}. Nothing was saved; try again later or set GAT_DATASET_BASE_URL to a mirror.`, target);
+      throw new DatasetError('download', `could not download ${file}: ${url} answered HTTP ${response.status} ${response.statusText}. Nothing was saved; try again later or set ${mirrorVariable} to a mirror.`, target);
     }
     const hash = createHash('sha256');
     const handle = await fs.open(tmp, 'w');

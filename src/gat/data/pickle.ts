@@ -12,10 +12,19 @@
  */
 
 export class PickleError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The pickle names a global outside the allowlist (a hostile or foreign file), rather than being damaged. */
+    readonly unsafe = false,
+  ) {
     super(message);
     this.name = 'PickleError';
   }
+}
+
+export interface ReadPickleOptions {
+  /** Called with every global the reader accepts (after the allowlist check): for audits and tests. */
+  readonly onGlobal?: (module: string, name: string) => void;
 }
 
 /** A NumPy array as raw little-endian data plus its shape. */
@@ -79,9 +88,17 @@ const ALLOWED_GLOBALS: ReadonlyMap<string, AllowedName> = new Map([
 const MARK = Symbol('mark');
 type StackItem = PickleValue | typeof MARK;
 
-/** Parses a pickle, building only allowlisted classes. Throws PickleError on anything else. */
-export function readPickle(bytes: Uint8Array): PickleValue {
-  return new Unpickler(bytes).run();
+/**
+ * Parses a pickle, building only allowlisted classes. Throws a PickleError naming `file` and the
+ * byte or field at fault on anything else.
+ */
+export function readPickle(bytes: Uint8Array, file: string, options: ReadPickleOptions = {}): PickleValue {
+  try {
+    return new Unpickler(bytes, options).run();
+  } catch (err) {
+    if (err instanceof PickleError) throw new PickleError(`${file}: ${err.message}`, err.unsafe);
+    throw err;
+  }
 }
 
 class Unpickler {
@@ -90,7 +107,10 @@ class Unpickler {
   private readonly memo = new Map<number, PickleValue>();
   private readonly view: DataView;
 
-  constructor(private readonly bytes: Uint8Array) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly options: ReadPickleOptions,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
@@ -128,7 +148,7 @@ class Unpickler {
         case 0x74: this.stack.push(this.popToMark()); break; // TUPLE
         case 0x6c: this.stack.push(this.popToMark()); break; // LIST
         case 0x61: { const v = this.pop(); this.asList(this.top(), opcodeAt).push(v); break; } // APPEND
-        case 0x65: { const vs = this.popToMark(); this.asList(this.top(), opcodeAt).push(...vs); break; } // APPENDS
+        case 0x65: { const vs = this.popToMark(); const list = this.asList(this.top(), opcodeAt); for (const v of vs) list.push(v); break; } // APPENDS
         case 0x73: { const v = this.pop(); const k = this.pop(); this.asDict(this.top(), opcodeAt).set(k, v); break; } // SETITEM
         case 0x75: this.setItems(opcodeAt); break; // SETITEMS
         case 0x71: this.memo.set(this.u8(), this.peek()); break; // BINPUT
@@ -149,7 +169,7 @@ class Unpickler {
 
   private finish(at: number): PickleValue {
     if (this.stack.length !== 1 || this.stack[0] === MARK) throw new PickleError(`malformed pickle: STOP at byte ${at} with ${this.stack.length} items on the stack`);
-    return finalize(this.stack[0] as PickleValue);
+    return new Finalizer().value(this.stack[0] as PickleValue, 0);
   }
 
   /** The allowlist check: an unknown global is rejected here, before anything could call it. */
@@ -157,8 +177,9 @@ class Unpickler {
     const key = `${module} ${name}`;
     const allowed = ALLOWED_GLOBALS.get(key);
     if (!allowed) {
-      throw new PickleError(`refusing to load global '${module}.${name}': pickles are read as data and only NumPy arrays, SciPy CSR matrices and defaultdict(list) are allowed`);
+      throw new PickleError(`refusing to load global '${module}.${name}' at byte ${this.pos}: pickles are read as data and only NumPy arrays, SciPy CSR matrices and defaultdict(list) are allowed`, true);
     }
+    this.options.onGlobal?.(module, name);
     return { kind: 'class', name: allowed };
   }
 
@@ -283,7 +304,7 @@ class Unpickler {
     if (s === '00') return false;
     if (s === '01') return true;
     const v = Number(s);
-    if (!Number.isInteger(v)) throw new PickleError(`malformed INT '${s}'`);
+    if (!Number.isInteger(v)) throw new PickleError(`malformed INT '${s}' before byte ${this.pos}`);
     return v;
   }
 
@@ -304,38 +325,75 @@ function isPending(v: PickleValue): v is PendingObject {
   return typeof v === 'object' && v !== null && !(v instanceof Map) && !(v instanceof Uint8Array) && !Array.isArray(v) && v.kind === 'pending';
 }
 
-/** Turns finished objects under construction into NdArray / CsrPickle values, recursively. */
-function finalize(v: PickleValue): PickleValue {
-  if (Array.isArray(v)) return v.map(finalize);
-  if (v instanceof Map) {
-    const out = new Map<PickleValue, PickleValue>();
-    for (const [k, val] of v) out.set(k, finalize(val));
-    return out;
+/** Data pickles nest a few levels (a dict of lists, a matrix of arrays); deeper is hostile. */
+const MAX_DEPTH = 64;
+
+/**
+ * Turns finished objects under construction into NdArray / CsrPickle values. Each object is
+ * converted once, so values shared through the memo stay shared (a chain of lists that each hold the
+ * next one twice stays linear, not exponential) and a list that holds itself ends instead of recursing.
+ */
+class Finalizer {
+  private readonly done = new Map<object, PickleValue>();
+
+  value(v: PickleValue, depth: number): PickleValue {
+    if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return v;
+    const seen = this.done.get(v);
+    if (seen !== undefined) return seen;
+    if (depth > MAX_DEPTH) throw new PickleError(`values nested deeper than ${MAX_DEPTH} levels: not a data pickle`);
+    if (Array.isArray(v)) {
+      const out: PickleValue[] = [];
+      this.done.set(v, out);
+      for (const x of v) out.push(this.value(x, depth + 1));
+      return out;
+    }
+    if (v instanceof Map) {
+      const out = new Map<PickleValue, PickleValue>();
+      this.done.set(v, out);
+      for (const [k, val] of v) out.set(k, this.value(val, depth + 1));
+      return out;
+    }
+    if (isPending(v)) {
+      let out: PickleValue;
+      if (v.of === 'ndarray') out = toNdArray(v);
+      else if (v.of === 'csr_matrix') out = this.toCsr(v, depth);
+      else throw new PickleError("a bare 'numpy.dtype' is not a supported value");
+      this.done.set(v, out);
+      return out;
+    }
+    return v;
   }
-  if (isPending(v)) {
-    if (v.of === 'ndarray') return toNdArray(v);
-    if (v.of === 'csr_matrix') return toCsr(v);
-    throw new PickleError('a bare numpy.dtype is not a supported top-level value');
+
+  private toCsr(p: PendingObject, depth: number): CsrPickle {
+    const s = p.state;
+    if (!(s instanceof Map)) throw new PickleError("csr_matrix 'state' must be a dict");
+    const get = (k: string): PickleValue | undefined => s.get(k);
+    const shape = get('_shape') ?? get('shape');
+    const [indptr, indices, data] = [get('indptr'), get('indices'), get('data')].map((a) => this.value(a ?? null, depth + 1));
+    if (!Array.isArray(shape) || shape.length !== 2) throw new PickleError("csr_matrix state has no 2-D '_shape'");
+    for (const [name, a] of [['indptr', indptr], ['indices', indices], ['data', data]] as const) {
+      if (!isNdArray(a)) throw new PickleError(`csr_matrix state field '${name}' is not a numpy array`);
+    }
+    return { kind: 'csr', shape: [Number(shape[0]), Number(shape[1])], indptr: indptr as NdArray, indices: indices as NdArray, data: data as NdArray };
   }
-  return v;
 }
 
 function toNdArray(p: PendingObject): NdArray {
   // state: (version, shape, dtype, is_fortran, rawdata)
   const s = p.state;
-  if (!Array.isArray(s) || s.length !== 5) throw new PickleError('numpy array state must be (version, shape, dtype, fortran, data)');
+  if (!Array.isArray(s) || s.length !== 5) throw new PickleError("numpy array 'state' must be (version, shape, dtype, fortran, data)");
   const [, shape, dt, fortran, raw] = s;
-  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number')) throw new PickleError('numpy array shape must be a tuple of ints');
-  if (fortran === true && shape.length > 1) throw new PickleError('Fortran-ordered arrays are not supported');
+  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) throw new PickleError("numpy array 'shape' must be a tuple of non-negative ints");
+  if (fortran === true && shape.length > 1) throw new PickleError("Fortran-ordered arrays are not supported ('fortran_order' is set)");
   const dtype = dtypeOf(dt);
   const bytes = typeof raw === 'string' ? new Uint8Array(Buffer.from(raw, 'latin1')) : raw instanceof Uint8Array ? raw : null;
-  if (!bytes) throw new PickleError('numpy array data must be a byte string');
+  if (!bytes) throw new PickleError("numpy array 'data' must be a byte string");
   const count = (shape as number[]).reduce((a, b) => a * b, 1);
   return { kind: 'ndarray', shape: shape as number[], dtype, data: decodeArray(dtype, bytes, count) };
 }
 
 function dtypeOf(v: PickleValue): string {
-  if (!isPending(v) || v.of !== 'dtype' || !v.dtype) throw new PickleError('numpy array dtype is missing');
+  if (!isPending(v) || v.of !== 'dtype' || !v.dtype) throw new PickleError("numpy array 'dtype' is missing");
   // dtype state: (version, byteorder, ...); only little-endian or byte-order-free data is read
   const order = Array.isArray(v.state) ? v.state[1] : '<';
   if (order === '>') throw new PickleError(`big-endian numpy arrays are not supported (dtype ${v.dtype})`);
@@ -346,7 +404,7 @@ function decodeArray(dtype: string, bytes: Uint8Array, count: number): NdArray['
   const size: Record<string, number> = { i4: 4, f4: 4, f8: 8, i8: 8, u1: 1, b1: 1, i1: 1 };
   const width = size[dtype];
   if (width === undefined) throw new PickleError(`unsupported numpy dtype '${dtype}'`);
-  if (bytes.length !== count * width) throw new PickleError(`numpy array data has ${bytes.length} bytes, expected ${count * width} for ${count} × ${dtype}`);
+  if (bytes.length !== count * width) throw new PickleError(`numpy array 'data' has ${bytes.length} bytes, expected ${count * width} for ${count} × ${dtype}`);
   const copy = bytes.slice().buffer; // aligned copy
   switch (dtype) {
     case 'i4': return new Int32Array(copy);
@@ -355,19 +413,6 @@ function decodeArray(dtype: string, bytes: Uint8Array, count: number): NdArray['
     case 'i8': return Int32Array.from(new BigInt64Array(copy), (x) => Number(x));
     default: return new Uint8Array(copy);
   }
-}
-
-function toCsr(p: PendingObject): CsrPickle {
-  const s = p.state;
-  if (!(s instanceof Map)) throw new PickleError('csr_matrix state must be a dict');
-  const get = (k: string): PickleValue | undefined => s.get(k);
-  const shape = get('_shape') ?? get('shape');
-  const [indptr, indices, data] = [get('indptr'), get('indices'), get('data')].map((a) => finalize(a ?? null));
-  if (!Array.isArray(shape) || shape.length !== 2) throw new PickleError('csr_matrix state has no 2-D shape');
-  for (const a of [indptr, indices, data]) {
-    if (!isNdArray(a)) throw new PickleError('csr_matrix state lacks indptr, indices or data arrays');
-  }
-  return { kind: 'csr', shape: [Number(shape[0]), Number(shape[1])], indptr: indptr as NdArray, indices: indices as NdArray, data: data as NdArray };
 }
 
 export function isNdArray(v: PickleValue | undefined): v is NdArray {

@@ -34,28 +34,38 @@ export async function loadPlanetoid(name: string, options: LoadOptions = {}): Pr
   }
   const source = await locate(lower, options);
   const raw = new Map<PlanetoidSuffix, Uint8Array>();
+  for (const suffix of PLANETOID_SUFFIXES) raw.set(suffix, await readVerified(path.join(source.dir, planetoidFileName(lower, suffix)), source));
+  return parsePlanetoidFiles(lower, raw, source.dir, source.remedy);
+}
+
+/**
+ * Parses and assembles the eight raw files of Planetoid dataset `name` read from `dir` (already
+ * verified where checksums are known). Every problem is a DatasetError naming the file and the field.
+ */
+export function parsePlanetoidFiles(name: string, raw: ReadonlyMap<PlanetoidSuffix, Uint8Array>, dir: string, remedy = 'Replace it with a good copy.'): GraphDataset {
+  const fileOf = (suffix: PlanetoidSuffix): string => path.join(dir, planetoidFileName(name, suffix));
+  const bytesOf = (suffix: PlanetoidSuffix): Uint8Array => {
+    const bytes = raw.get(suffix);
+    if (!bytes) throw new DatasetError('missing', `missing dataset file ${fileOf(suffix)}: a Planetoid dataset needs all eight ind.*.{x,tx,allx,y,ty,ally,graph,test.index} files`, fileOf(suffix));
+    return bytes;
+  };
   const checksums: Record<string, string> = {};
-  for (const suffix of PLANETOID_SUFFIXES) {
-    const file = planetoidFileName(lower, suffix);
-    const bytes = await readVerified(path.join(source.dir, file), source);
-    raw.set(suffix, bytes);
-    checksums[file] = sha256Hex(bytes);
-  }
-  const parse = (suffix: PlanetoidSuffix): PickleValue => parseFile(raw.get(suffix)!, path.join(source.dir, planetoidFileName(lower, suffix)), source);
-  const known = KNOWN_DATASETS[lower];
+  for (const suffix of PLANETOID_SUFFIXES) checksums[planetoidFileName(name, suffix)] = sha256Hex(bytesOf(suffix));
+  const parse = (suffix: PlanetoidSuffix): PickleValue => parseFile(bytesOf(suffix), fileOf(suffix), remedy);
   return assemble({
-    name: lower,
-    x: expectCsr(parse('x'), 'x'),
-    tx: expectCsr(parse('tx'), 'tx'),
-    allx: expectCsr(parse('allx'), 'allx'),
-    y: expectDense(parse('y'), 'y'),
-    ty: expectDense(parse('ty'), 'ty'),
-    ally: expectDense(parse('ally'), 'ally'),
-    graph: expectGraph(parse('graph')),
-    testIndex: parseTestIndex(raw.get('test.index')!, path.join(source.dir, planetoidFileName(lower, 'test.index'))),
-    classNames: known?.classNames,
+    name,
+    x: expectCsr(parse('x'), fileOf('x')),
+    tx: expectCsr(parse('tx'), fileOf('tx')),
+    allx: expectCsr(parse('allx'), fileOf('allx')),
+    y: expectDense(parse('y'), fileOf('y')),
+    ty: expectDense(parse('ty'), fileOf('ty')),
+    ally: expectDense(parse('ally'), fileOf('ally')),
+    graph: expectGraph(parse('graph'), fileOf('graph')),
+    testIndex: parseTestIndex(bytesOf('test.index'), fileOf('test.index')),
+    classNames: KNOWN_DATASETS[name]?.classNames,
     checksums,
-    sourceDir: source.dir,
+    sourceDir: dir,
+    files: { x: fileOf('x'), tx: fileOf('tx'), allx: fileOf('allx'), y: fileOf('y'), ty: fileOf('ty'), ally: fileOf('ally'), graph: fileOf('graph'), testIndex: fileOf('test.index') },
   });
 }
 
@@ -126,64 +136,93 @@ async function readVerified(file: string, source: Source): Promise<Uint8Array> {
   return bytes;
 }
 
-function parseFile(bytes: Uint8Array, file: string, source: Source): PickleValue {
+function parseFile(bytes: Uint8Array, file: string, remedy: string): PickleValue {
   try {
-    return readPickle(bytes);
+    return readPickle(bytes, file);
   } catch (err) {
-    if (err instanceof PickleError) {
-      const unsafe = err.message.startsWith('refusing');
-      throw new DatasetError(unsafe ? 'unsafe' : 'corrupt', `${file} cannot be read: ${err.message}. ${source.remedy}`, file);
-    }
+    if (err instanceof PickleError) throw new DatasetError(err.unsafe ? 'unsafe' : 'corrupt', `${err.message}. ${remedy}`, file);
     throw err;
   }
 }
+
+/** Sizes beyond any real Planetoid dataset (PubMed has 19,717 nodes): refused before anything is allocated. */
+const MAX_NODES = 10_000_000;
+const MAX_COLUMNS = 1_000_000;
 
 function parseTestIndex(bytes: Uint8Array, file: string): Int32Array {
   const text = Buffer.from(bytes).toString('utf8');
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const out = new Int32Array(lines.length);
+  const seen = new Set<number>();
   for (let i = 0; i < lines.length; i++) {
     const v = Number(lines[i].trim());
-    if (!Number.isInteger(v) || v < 0) throw new DatasetError('corrupt', `${file} line ${i + 1} is not a node index: '${lines[i].slice(0, 40)}'`, file);
+    if (!Number.isInteger(v) || v < 0 || v >= MAX_NODES) throw new DatasetError('corrupt', `${file} line ${i + 1} is not a node index (0 to ${MAX_NODES - 1}): '${lines[i].slice(0, 40)}'`, file);
+    if (seen.has(v)) throw new DatasetError('corrupt', `${file} line ${i + 1} lists node ${v} a second time`, file);
+    seen.add(v);
     out[i] = v;
   }
   if (out.length === 0) throw new DatasetError('corrupt', `${file} lists no test nodes`, file);
   return out;
 }
 
-function expectCsr(v: PickleValue, what: string): CsrMatrix {
-  if (!isCsr(v)) throw new DatasetError('corrupt', `ind.*.${what} is not a SciPy CSR matrix`);
+function expectCsr(v: PickleValue, file: string): CsrMatrix {
+  if (!isCsr(v)) throw new DatasetError('corrupt', `${file}: the top-level value is ${describeValue(v)}, not a SciPy CSR matrix`, file);
   const [rows, cols] = v.shape;
-  const indptr = toInt32(v.indptr);
-  const indices = toInt32(v.indices);
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 1 || rows > MAX_NODES || cols > MAX_COLUMNS) {
+    throw new DatasetError('corrupt', `${file}: CSR shape ${rows}×${cols} is not a plausible feature matrix`, file);
+  }
+  const indptr = toInt32(v.indptr, file, 'indptr');
+  const indices = toInt32(v.indices, file, 'indices');
   const values = Float32Array.from(v.data.data);
-  if (indptr.length !== rows + 1 || indices.length !== values.length || indptr[rows] !== values.length) {
-    throw new DatasetError('corrupt', `ind.*.${what}: inconsistent CSR arrays (shape ${rows}×${cols}, ${indptr.length} row pointers, ${values.length} values)`);
+  if (indptr.length !== rows + 1 || indices.length !== values.length || indptr[0] !== 0 || indptr[rows] !== values.length) {
+    throw new DatasetError('corrupt', `${file}: inconsistent CSR arrays (shape ${rows}×${cols}, ${indptr.length} row pointers, ${values.length} values)`, file);
+  }
+  for (let r = 0; r < rows; r++) {
+    if (indptr[r + 1] < indptr[r]) throw new DatasetError('corrupt', `${file}: CSR indptr decreases at row ${r} (${indptr[r]} then ${indptr[r + 1]})`, file);
+  }
+  for (let k = 0; k < indices.length; k++) {
+    if (indices[k] < 0 || indices[k] >= cols) throw new DatasetError('corrupt', `${file}: CSR column index ${indices[k]} at entry ${k} is outside 0..${cols - 1}`, file);
+    if (!Number.isFinite(values[k])) throw new DatasetError('corrupt', `${file}: CSR value at entry ${k} is ${values[k]}`, file);
   }
   return { rows, cols, indptr, indices, values };
 }
 
-function toInt32(a: NdArray): Int32Array {
+function toInt32(a: NdArray, file: string, field: string): Int32Array {
+  if (a.data instanceof Float32Array || a.data instanceof Float64Array) throw new DatasetError('corrupt', `${file}: CSR field '${field}' holds floats (dtype ${a.dtype}); it must hold integers`, file);
   return a.data instanceof Int32Array ? a.data : Int32Array.from(a.data);
 }
 
 interface Dense { rows: number; cols: number; data: NdArray['data'] }
 
-function expectDense(v: PickleValue, what: string): Dense {
-  if (!isNdArray(v) || v.shape.length !== 2) throw new DatasetError('corrupt', `ind.*.${what} is not a 2-D NumPy array`);
-  return { rows: v.shape[0], cols: v.shape[1], data: v.data };
+function expectDense(v: PickleValue, file: string): Dense {
+  if (!isNdArray(v) || v.shape.length !== 2) throw new DatasetError('corrupt', `${file}: the top-level value is ${isNdArray(v) ? `a ${v.shape.length}-D array` : describeValue(v)}, not a 2-D NumPy array`, file);
+  const [rows, cols] = v.shape;
+  if (rows > MAX_NODES || cols < 1 || cols > MAX_COLUMNS) throw new DatasetError('corrupt', `${file}: label shape ${rows}×${cols} is not a plausible one-hot matrix`, file);
+  for (let k = 0; k < v.data.length; k++) {
+    if (!Number.isFinite(v.data[k])) throw new DatasetError('corrupt', `${file}: label value at row ${Math.floor(k / cols)}, column ${k % cols} is ${v.data[k]}`, file);
+  }
+  return { rows, cols, data: v.data };
 }
 
-function expectGraph(v: PickleValue): Map<number, number[]> {
-  if (!(v instanceof Map)) throw new DatasetError('corrupt', 'ind.*.graph is not a dict of adjacency lists');
+function expectGraph(v: PickleValue, file: string): Map<number, number[]> {
+  if (!(v instanceof Map)) throw new DatasetError('corrupt', `${file}: the top-level value is ${describeValue(v)}, not a dict of adjacency lists`, file);
   const out = new Map<number, number[]>();
+  const isNodeId = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n);
   for (const [k, list] of v) {
-    if (typeof k !== 'number' || !Array.isArray(list) || !list.every((n) => typeof n === 'number')) {
-      throw new DatasetError('corrupt', 'ind.*.graph must map node ids to lists of node ids');
-    }
+    if (!isNodeId(k) || !Array.isArray(list)) throw new DatasetError('corrupt', `${file} must map node ids to lists of node ids; found key ${JSON.stringify(describeValue(k))}`, file);
+    const bad = list.find((n) => !isNodeId(n));
+    if (bad !== undefined) throw new DatasetError('corrupt', `${file}: the adjacency list of node ${k} holds ${JSON.stringify(describeValue(bad))}, not a node id`, file);
     out.set(k, list as number[]);
   }
   return out;
+}
+
+function describeValue(v: PickleValue): string {
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  if (typeof v === 'string') return v.slice(0, 40);
+  if (Array.isArray(v)) return 'a list';
+  if (v instanceof Map) return 'a dict';
+  return isNdArray(v) ? 'a NumPy array' : isCsr(v) ? 'a SciPy CSR matrix' : 'an object';
 }
 
 interface RawParts {
@@ -199,6 +238,8 @@ interface RawParts {
   classNames: readonly string[] | undefined;
   checksums: Record<string, string>;
   sourceDir: string;
+  /** The path of each file, for messages. */
+  files: Record<'x' | 'tx' | 'allx' | 'y' | 'ty' | 'ally' | 'graph' | 'testIndex', string>;
 }
 
 /** PyG's read_planetoid_data, step by step. */
@@ -206,19 +247,27 @@ function assemble(p: RawParts): GraphDataset {
   const numFeatures = p.allx.cols;
   const numClasses = p.ally.cols;
   if (p.tx.cols !== numFeatures || p.x.cols !== numFeatures || p.ty.cols !== numClasses || p.y.cols !== numClasses) {
-    throw new DatasetError('corrupt', `${p.name}: feature or label widths disagree between x, tx and allx (or y, ty and ally)`);
+    throw new DatasetError('corrupt', `${p.files.allx}: feature or label widths disagree between x, tx and allx (${p.x.cols}, ${p.tx.cols}, ${numFeatures} columns) or y, ty and ally (${p.y.cols}, ${p.ty.cols}, ${numClasses} columns)`, p.files.allx);
   }
   if (p.tx.rows !== p.testIndex.length || p.ty.rows !== p.testIndex.length) {
-    throw new DatasetError('corrupt', `${p.name}: ind.${p.name}.test.index lists ${p.testIndex.length} nodes but tx/ty have ${p.tx.rows}/${p.ty.rows} rows`);
+    throw new DatasetError('corrupt', `${p.files.testIndex} lists ${p.testIndex.length} nodes but tx/ty have ${p.tx.rows}/${p.ty.rows} rows`, p.files.testIndex);
+  }
+  if (p.y.rows > p.allx.rows || p.x.rows !== p.y.rows || p.ally.rows !== p.allx.rows) {
+    throw new DatasetError('corrupt', `${p.files.allx}: row counts disagree: x ${p.x.rows}, y ${p.y.rows}, allx ${p.allx.rows}, ally ${p.ally.rows} (x and y are the first rows of allx and ally)`, p.files.allx);
   }
   const sortedTest = Int32Array.from(p.testIndex).sort();
   const testMin = sortedTest[0];
   const testMax = sortedTest[sortedTest.length - 1];
   if (testMin !== p.allx.rows) {
-    throw new DatasetError('corrupt', `${p.name}: test indices must start right after allx (row ${p.allx.rows}), found ${testMin}`);
+    throw new DatasetError('corrupt', `${p.files.testIndex}: test indices must start right after allx (row ${p.allx.rows}), found ${testMin}`, p.files.testIndex);
   }
   // Citeseer: some test indices point at isolated nodes missing from tx; PyG pads the whole
-  // test range with zero rows, so the node count is allx rows + (max - min + 1).
+  // test range with zero rows, so the node count is allx rows + (max - min + 1). Real files pad a
+  // few rows (Citeseer: 15 of 1,015); a range more than twice the listed rows is damage.
+  const padded = testMax - testMin + 1 - p.testIndex.length;
+  if (padded > p.testIndex.length) {
+    throw new DatasetError('corrupt', `${p.files.testIndex}: test indices span ${testMin}–${testMax} but list only ${p.testIndex.length} nodes (${padded} would be padding)`, p.files.testIndex);
+  }
   const numNodes = p.allx.rows + (testMax - testMin + 1);
 
   // Row i of the stacked tx goes to node testIndex[i] (x[test_index] = x[sorted_test_index]).
@@ -231,7 +280,7 @@ function assemble(p: RawParts): GraphDataset {
   for (let i = 0; i < p.testIndex.length; i++) labels[p.testIndex[i]] = argmaxRow(p.ty, i);
 
   const { features, nonZeros } = rowNormalised(rowSource, numNodes, numFeatures);
-  const { source, target } = undirectedEdges(p.graph, numNodes, p.name);
+  const { source, target } = undirectedEdges(p.graph, numNodes, p.files.graph);
 
   const range = (from: number, to: number): Int32Array => Int32Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
   return {
@@ -245,7 +294,8 @@ function assemble(p: RawParts): GraphDataset {
     labels,
     edgeSource: source,
     edgeTarget: target,
-    split: { train: range(0, p.y.rows), val: range(p.y.rows, p.y.rows + 500), test: sortedTest },
+    // PyG: the 500 nodes after the training ones (clipped to the labelled rows on graphs smaller than Cora).
+    split: { train: range(0, p.y.rows), val: range(p.y.rows, Math.min(p.y.rows + 500, p.allx.rows)), test: sortedTest },
     checksums: p.checksums,
     sourceDir: p.sourceDir,
   };
@@ -289,12 +339,12 @@ function countNonZero(m: CsrMatrix, row: number): number {
 }
 
 /** Both directions of every edge, de-duplicated, self-loops removed (PyG's coalesce), sorted by (target, source). */
-function undirectedEdges(graph: Map<number, number[]>, numNodes: number, name: string): { source: Int32Array; target: Int32Array } {
+function undirectedEdges(graph: Map<number, number[]>, numNodes: number, file: string): { source: Int32Array; target: Int32Array } {
   const keys = new Set<number>();
   for (const [a, list] of graph) {
     for (const b of list) {
       if (a < 0 || b < 0 || a >= numNodes || b >= numNodes) {
-        throw new DatasetError('corrupt', `${name}: ind.${name}.graph has an edge ${a}–${b} outside the ${numNodes} nodes`);
+        throw new DatasetError('corrupt', `${file} has an edge ${a}–${b} outside the ${numNodes} nodes`, file);
       }
       if (a === b) continue;
       keys.add(b * numNodes + a); // key = target * N + source

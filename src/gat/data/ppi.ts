@@ -1,0 +1,301 @@
+/**
+ * Loads a PPI-format folder (the twelve `{train,valid,test}_{graph.json,feats.npy,labels.npy,graph_id.npy}`
+ * files) into one GraphDataset, as pytorch-GAT's loader reads it: per split, the nodes of each
+ * graph id from smallest to largest, every undirected link in both directions, self-loops kept
+ * only where the file lists them, raw (unnormalised) features, 0/1 multi-label targets.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { readSha256Sums, sha256Hex } from './checksums';
+import { DatasetError } from './datasetError';
+import type { CsrMatrix, GraphDataset, GraphPart } from './graph';
+import { isValidDatasetName } from './knownDatasets';
+import { parseNodeLink, type NodeLinkGraph } from './nodeLink';
+import { formatShape, parseNpy, type NpyArray } from './npy';
+import { PPI_FACTS, PPI_PARTS, PPI_SPLITS, isPpiName, ppiFileName, type PpiPart, type PpiSplit } from './ppiFiles';
+
+export interface PpiLoadOptions {
+  /** What to tell the user when a file is missing or damaged. */
+  readonly remedy?: string;
+}
+
+const SPLIT_OF: Readonly<Record<PpiSplit, GraphPart['split']>> = { train: 'train', valid: 'val', test: 'test' };
+
+/**
+ * Reads the twelve files in `dir`, verifying each against `dir/SHA256SUMS` when that exists
+ * (before parsing anything), and stacks all graphs of all splits (train, valid, test) into one
+ * dataset. The dataset named 'ppi' (any case) must also match the real PPI's sizes.
+ */
+export async function loadPpiFormat(name: string, dir: string, options: PpiLoadOptions = {}): Promise<GraphDataset> {
+  if (!isValidDatasetName(name)) {
+    throw new DatasetError('unknown-dataset', `invalid dataset name '${name}': use letters, digits, '-' or '_' (e.g. ppi)`);
+  }
+  const folder = path.resolve(dir);
+  const remedy = options.remedy ?? 'Replace it with a good copy.';
+  const expected = await readSha256Sums(path.join(folder, 'SHA256SUMS'));
+  const raw = new Map<string, Uint8Array>();
+  const checksums: Record<string, string> = {};
+  for (const split of PPI_SPLITS) {
+    for (const part of PPI_PARTS) {
+      const file = ppiFileName(split, part);
+      const bytes = await readVerified(folder, file, expected, remedy);
+      raw.set(file, bytes);
+      checksums[file] = sha256Hex(bytes);
+    }
+  }
+  const splits = PPI_SPLITS.map((split) => {
+    const take = (part: PpiPart): Uint8Array => {
+      const bytes = raw.get(ppiFileName(split, part))!;
+      raw.delete(ppiFileName(split, part)); // let each file's bytes go once parsed
+      return bytes;
+    };
+    const at = (part: PpiPart): string => path.join(folder, ppiFileName(split, part));
+    return checkSplit({
+      split,
+      graph: parseNodeLink(Buffer.from(take('graph.json')).toString('utf8'), at('graph.json')),
+      feats: parseNpy(take('feats.npy'), at('feats.npy')),
+      labels: parseNpy(take('labels.npy'), at('labels.npy')),
+      graphIds: parseNpy(take('graph_id.npy'), at('graph_id.npy')),
+      folder,
+    });
+  });
+  const dataset = assemble(name.toLowerCase(), splits, folder, checksums);
+  if (isPpiName(name)) checkPpiFacts(dataset, splits, folder);
+  return dataset;
+}
+
+async function readVerified(dir: string, base: string, expected: ReadonlyMap<string, string> | null, remedy: string): Promise<Uint8Array> {
+  const file = path.join(dir, base);
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new DatasetError('missing', `missing dataset file ${base} in ${dir}: a PPI-format dataset needs all twelve {train,valid,test}_{graph.json,feats.npy,labels.npy,graph_id.npy} files. ${remedy}`, file);
+    }
+    throw new DatasetError('missing', `cannot read ${file}: ${(err as Error).message}`, file);
+  }
+  if (!expected) return bytes;
+  const sha = expected.get(base);
+  if (!sha) {
+    throw new DatasetError('checksum', `${path.join(dir, 'SHA256SUMS')} has no entry for ${base}: add its SHA-256 line (sha256sum ${base} >> SHA256SUMS) or remove SHA256SUMS to load unverified files`, file);
+  }
+  const actual = sha256Hex(bytes);
+  if (actual !== sha) throw new DatasetError('checksum', `${file} is corrupt or truncated: expected SHA-256 ${sha}, got ${actual} (${bytes.length} bytes). ${remedy}`, file);
+  return bytes;
+}
+
+interface SplitFiles {
+  readonly split: PpiSplit;
+  readonly graph: NodeLinkGraph;
+  readonly feats: NpyArray;
+  readonly labels: NpyArray;
+  readonly graphIds: NpyArray;
+  readonly folder: string;
+}
+
+interface CheckedSplit extends SplitFiles {
+  readonly numNodes: number;
+  /** Node ids of the file in their new order: graph by graph, file order within a graph. */
+  readonly order: Int32Array;
+  /** The distinct graph ids, ascending, and how many nodes each has. */
+  readonly graphIdList: number[];
+  readonly graphSizes: number[];
+}
+
+function checkSplit(s: SplitFiles): CheckedSplit {
+  const name = (part: PpiPart): string => ppiFileName(s.split, part);
+  const corrupt = (part: PpiPart, message: string): DatasetError => new DatasetError('corrupt', `${path.join(s.folder, name(part))} ${message}`, path.join(s.folder, name(part)));
+  if (s.feats.shape.length !== 2) throw corrupt('feats.npy', `has shape ${formatShape(s.feats.shape)}; expected 2-D (nodes × features)`);
+  if (s.labels.shape.length !== 2) throw corrupt('labels.npy', `has shape ${formatShape(s.labels.shape)}; expected 2-D (nodes × labels)`);
+  if (s.graphIds.shape.length !== 1) throw corrupt('graph_id.npy', `has shape ${formatShape(s.graphIds.shape)}; expected 1-D (one graph id per node)`);
+  const n = s.graph.numNodes;
+  for (const [part, rows] of [['feats.npy', s.feats.shape[0]], ['labels.npy', s.labels.shape[0]], ['graph_id.npy', s.graphIds.shape[0]]] as const) {
+    if (rows !== n) {
+      throw new DatasetError('corrupt', `in ${s.folder}, ${name('graph.json')} has ${n} nodes but ${name(part)} has ${rows} rows: the four files of the ${s.split} split must describe the same nodes`, path.join(s.folder, name(part)));
+    }
+  }
+  const ids = s.graphIds.data;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isSafeInteger(ids[i])) throw corrupt('graph_id.npy', `row ${i} is ${ids[i]}, not an integer graph id`);
+  }
+  // Stable sort by graph id: graph by graph, ascending, file order kept within each graph.
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => ids[a] - ids[b] || a - b);
+  const graphIdList: number[] = [];
+  const graphSizes: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const id = ids[order[k]];
+    if (graphIdList[graphIdList.length - 1] !== id) {
+      graphIdList.push(id);
+      graphSizes.push(0);
+    }
+    graphSizes[graphSizes.length - 1]++;
+  }
+  return { ...s, numNodes: n, order, graphIdList, graphSizes };
+}
+
+function assemble(name: string, splits: readonly CheckedSplit[], folder: string, checksums: Record<string, string>): GraphDataset {
+  const first = splits[0];
+  const numFeatures = first.feats.shape[1];
+  const numClasses = first.labels.shape[1];
+  for (const s of splits.slice(1)) {
+    for (const [part, width, want] of [['feats.npy', s.feats.shape[1], numFeatures], ['labels.npy', s.labels.shape[1], numClasses]] as const) {
+      if (width !== want) {
+        throw new DatasetError('corrupt', `in ${folder}, ${ppiFileName(s.split, part)} has ${width} columns but ${ppiFileName(first.split, part)} has ${want}: all splits need the same ${part === 'feats.npy' ? 'features' : 'labels'}`, path.join(folder, ppiFileName(s.split, part)));
+      }
+    }
+  }
+  const numNodes = splits.reduce((sum, s) => sum + s.numNodes, 0);
+  const starts: number[] = [];
+  let start = 0;
+  for (const s of splits) {
+    starts.push(start);
+    start += s.numNodes;
+  }
+  const features = stackFeatures(splits, starts, numNodes, numFeatures, folder);
+  const multiLabels = new Uint8Array(numNodes * numClasses);
+  const labels = new Int32Array(numNodes);
+  const graphs: GraphPart[] = [];
+  const selfLoops = new Uint8Array(numNodes);
+  const keys: number[] = [];
+  splits.forEach((s, si) => {
+    copyLabels(s, starts[si], numClasses, multiLabels, labels, folder);
+    let nodeStart = starts[si];
+    s.graphIdList.forEach((id, g) => {
+      graphs.push({ id, split: SPLIT_OF[s.split], nodeStart, numNodes: s.graphSizes[g] });
+      nodeStart += s.graphSizes[g];
+    });
+    collectEdges(s, starts[si], numNodes, selfLoops, keys, folder);
+  });
+  const { source, target } = sortedUniqueEdges(keys, numNodes);
+  const range = (from: number, count: number): Int32Array => Int32Array.from({ length: count }, (_, i) => from + i);
+  return {
+    name,
+    format: 'ppi',
+    numNodes,
+    numFeatures,
+    numClasses,
+    classNames: Array.from({ length: numClasses }, (_, i) => `label ${i}`),
+    features,
+    featureNonZeros: features.indptr[numNodes],
+    labels,
+    multiLabels,
+    graphs,
+    selfLoops,
+    edgeSource: source,
+    edgeTarget: target,
+    split: { train: range(starts[0], splits[0].numNodes), val: range(starts[1], splits[1].numNodes), test: range(starts[2], splits[2].numNodes) },
+    checksums,
+    sourceDir: folder,
+  };
+}
+
+/** Raw feature values as CSR, zeros skipped, rows in the stacked node order. */
+function stackFeatures(splits: readonly CheckedSplit[], starts: readonly number[], numNodes: number, cols: number, folder: string): CsrMatrix {
+  const indptr = new Int32Array(numNodes + 1);
+  splits.forEach((s, si) => {
+    const x = s.feats.data;
+    for (let k = 0; k < s.numNodes; k++) {
+      const row = s.order[k];
+      let nz = 0;
+      for (let c = row * cols; c < (row + 1) * cols; c++) {
+        if (!Number.isFinite(x[c])) {
+          const file = path.join(folder, ppiFileName(s.split, 'feats.npy'));
+          throw new DatasetError('corrupt', `${file} row ${row} column ${c - row * cols} is ${x[c]}; features must be finite numbers`, file);
+        }
+        if (x[c] !== 0) nz++;
+      }
+      indptr[starts[si] + k + 1] = nz;
+    }
+  });
+  for (let i = 0; i < numNodes; i++) indptr[i + 1] += indptr[i];
+  const indices = new Int32Array(indptr[numNodes]);
+  const values = new Float32Array(indptr[numNodes]);
+  splits.forEach((s, si) => {
+    const x = s.feats.data;
+    for (let k = 0; k < s.numNodes; k++) {
+      const row = s.order[k];
+      let out = indptr[starts[si] + k];
+      for (let c = 0; c < cols; c++) {
+        const v = x[row * cols + c];
+        if (v === 0) continue;
+        indices[out] = c;
+        values[out++] = v;
+      }
+    }
+  });
+  return { rows: numNodes, cols, indptr, indices, values };
+}
+
+function copyLabels(s: CheckedSplit, start: number, numClasses: number, multiLabels: Uint8Array, labels: Int32Array, folder: string): void {
+  const y = s.labels.data;
+  for (let k = 0; k < s.numNodes; k++) {
+    const row = s.order[k];
+    const node = start + k;
+    let firstPositive = -1;
+    for (let c = 0; c < numClasses; c++) {
+      const v = y[row * numClasses + c];
+      if (v !== 0 && v !== 1) {
+        const file = path.join(folder, ppiFileName(s.split, 'labels.npy'));
+        throw new DatasetError('corrupt', `${file} row ${row} column ${c} is ${v}; labels must be 0 or 1`, file);
+      }
+      multiLabels[node * numClasses + c] = v;
+      if (v === 1 && firstPositive < 0) firstPositive = c;
+    }
+    labels[node] = Math.max(0, firstPositive);
+  }
+}
+
+/** Pushes `target * N + source` for both directions of every link; marks self-loops. */
+function collectEdges(s: CheckedSplit, start: number, numNodes: number, selfLoops: Uint8Array, keys: number[], folder: string): void {
+  const position = new Int32Array(s.numNodes);
+  for (let k = 0; k < s.numNodes; k++) position[s.order[k]] = start + k;
+  const ids = s.graphIds.data;
+  const { source, target } = s.graph;
+  for (let i = 0; i < source.length; i++) {
+    const a = source[i];
+    const b = target[i];
+    if (ids[a] !== ids[b]) {
+      const file = path.join(folder, ppiFileName(s.split, 'graph.json'));
+      throw new DatasetError('corrupt', `${file} links[${i}] joins node ${a} (graph ${ids[a]}) and node ${b} (graph ${ids[b]}): links between two graphs are not allowed`, file);
+    }
+    const u = position[a];
+    const v = position[b];
+    if (u === v) {
+      selfLoops[u] = 1;
+      continue;
+    }
+    keys.push(v * numNodes + u, u * numNodes + v);
+  }
+}
+
+function sortedUniqueEdges(keys: number[], numNodes: number): { source: Int32Array; target: Int32Array } {
+  const sorted = Float64Array.from(keys).sort();
+  let unique = 0;
+  for (let e = 0; e < sorted.length; e++) if (e === 0 || sorted[e] !== sorted[e - 1]) sorted[unique++] = sorted[e];
+  const source = new Int32Array(unique);
+  const target = new Int32Array(unique);
+  for (let e = 0; e < unique; e++) {
+    target[e] = Math.floor(sorted[e] / numNodes);
+    source[e] = sorted[e] - target[e] * numNodes;
+  }
+  return { source, target };
+}
+
+/** The real PPI's sizes; a mismatch means a wrong or damaged copy. */
+function checkPpiFacts(g: GraphDataset, splits: readonly CheckedSplit[], folder: string): void {
+  const fail = (file: string, message: string): never => {
+    throw new DatasetError(
+      'corrupt',
+      `${path.join(folder, file)} ${message}: this is not the PPI dataset of the GAT paper. Delete ${folder} and run again to download a fresh copy, or load your own data under another name.`,
+      path.join(folder, file),
+    );
+  };
+  for (const s of splits) {
+    const graphs = s.graphIdList.length;
+    if (graphs !== PPI_FACTS.graphs[s.split]) fail(ppiFileName(s.split, 'graph_id.npy'), `lists ${graphs} graphs, but PPI's ${s.split} split has ${PPI_FACTS.graphs[s.split]}`);
+    if (s.numNodes !== PPI_FACTS.nodes[s.split]) fail(ppiFileName(s.split, 'graph.json'), `has ${s.numNodes} nodes, but PPI's ${s.split} split has ${PPI_FACTS.nodes[s.split]}`);
+  }
+  if (g.numFeatures !== PPI_FACTS.features) fail(ppiFileName('train', 'feats.npy'), `has ${g.numFeatures} features per node, but PPI has ${PPI_FACTS.features}`);
+  if (g.numClasses !== PPI_FACTS.labels) fail(ppiFileName('train', 'labels.npy'), `has ${g.numClasses} labels per node, but PPI has ${PPI_FACTS.labels}`);
+}
