@@ -2,21 +2,42 @@
  * The one interface both implementations of the GAT graph operations satisfy: fused typed-array
  * kernels (cpu, wasm) and generic TensorFlow.js ops (tfjs-node, tfjs-node-gpu). Parameters live
  * outside the engine in a flat Float32Array; an engine reads them on every call.
+ *
+ * An engine runs on one bound graph at a time: the whole graph of a transductive dataset (Cora),
+ * or a batch of graphs merged into one disconnected graph (PPI), bound with `bind`.
  */
 import type { CsrMatrix } from '../data/graph';
 import type { HotKernels } from '../kernels/hotKernels';
 import type { GatGraph } from './gatGraph';
+import type { LabelCounts } from './loss';
 import type { GatParameters, LayerShape } from './parameters';
 
-export interface EngineInput {
+/** What an engine computes on: a graph with node ids 0..N-1, its inputs and targets. */
+export interface GraphBatch {
   readonly graph: GatGraph;
   readonly features: CsrMatrix;
-  readonly labels: Int32Array; // (N)
+  /** Single-label targets (N); for multi-label batches, each node's first positive label. */
+  readonly labels: Int32Array;
+  /** Multi-label targets (N, C) 0/1: the loss is binary cross-entropy with micro-F1. Absent: softmax cross-entropy. */
+  readonly multiLabels?: Uint8Array;
+  /** The nodes whose loss a training step minimises (Cora: the training split; a PPI batch: every node). */
   readonly trainNodes: Int32Array;
+}
+
+/** The largest batch an engine will be bound to (buffers are sized once). */
+export interface BatchCapacity {
+  readonly nodes: number;
+  readonly edges: number;
+  readonly nonZeros: number;
+}
+
+export interface EngineInput extends GraphBatch {
   readonly shapes: readonly LayerShape[];
   readonly params: GatParameters;
   readonly dropout: number;
   readonly seed: number;
+  /** Room for the largest batch `bind` will get; default: the batch given here. */
+  readonly capacity?: BatchCapacity;
   /** Fused engine only: which implementation runs its hot kernels (default 'typescript'). */
   readonly hotKernels?: 'typescript' | 'wasm-simd';
   /**
@@ -30,7 +51,10 @@ export interface EngineInput {
 
 export interface StepResult {
   readonly loss: number;
+  /** Accuracy (single-label) or micro-F1 (multi-label) over the step's nodes. */
   readonly acc: number;
+  /** Multi-label only: the counts behind micro-F1, so an epoch's batches can be pooled. */
+  readonly counts?: LabelCounts;
 }
 
 export interface AnalyzeResult {
@@ -40,6 +64,8 @@ export interface AnalyzeResult {
 
 export interface GatEngine {
   readonly kind: 'fused' | 'generic';
+  /** Switches to another batch (within the capacity); the next calls run on it. */
+  bind(batch: GraphBatch): void;
   /** Training forward with the dropout masks of `step`, then backward: writes dLoss/dθ into `grad`. */
   trainStep(step: number, grad: Float32Array): StepResult;
   /** Eval-mode (no dropout) logits of `nodes`, row i for nodes[i]: (|nodes|, C). */
@@ -47,4 +73,9 @@ export interface GatEngine {
   /** Eval-mode forward over every node, with the attention coefficients captured. */
   analyze(): AnalyzeResult;
   dispose(): void;
+}
+
+/** The capacity that holds exactly this batch. */
+export function capacityOf(b: Pick<GraphBatch, 'graph' | 'features'>): BatchCapacity {
+  return { nodes: b.graph.numNodes, edges: b.graph.numEdges, nonZeros: b.features.values.length };
 }

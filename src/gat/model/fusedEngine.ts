@@ -4,32 +4,51 @@
  * asked for: the last layer runs for those nodes, each earlier layer for the in-neighbourhood of
  * the next one's targets.
  *
- * Shape legend: N nodes, FIN input features, NH heads, FOUT features per head, E' edges including
- * self-loops, C classes (FOUT of the last layer). Node arrays are full (N, ·) buffers indexed by
- * node id; only the rows of the current plan are valid.
+ * Shape legend: N nodes of the bound batch, FIN input features, NH heads, FOUT features per head,
+ * E' edges including self-loops, C classes (FOUT of the last layer). Node arrays are (capacity, ·)
+ * buffers indexed by node id; only the rows of the current plan are valid.
+ *
+ * Narrow layers (Cora's) run on the hot kernels; wide layers and layers with a skip connection run
+ * their products as dense GEMMs (see denseProducts.ts), on every row of the plan at once.
  */
 import type { CsrMatrix } from '../data/graph';
+import { typescriptProducts, type DenseProducts } from '../kernels/denseProducts';
 import { typescriptKernels, type HotKernels } from '../kernels/hotKernels';
+import { addIdentitySkip, addSkip, addSparseIdentitySkip, gatherRows, identitySkipBackward, scatterRows } from '../kernels/skip';
 import { createWasmKernels } from '../kernels/wasmKernels';
-import type { AnalyzeResult, EngineInput, GatEngine, StepResult } from './engine';
-import { allNodes, inNeighbourhood, type GatGraph } from './gatGraph';
-import { crossEntropy } from './loss';
-import { allocateParameters, type GatParameters, type LayerShape } from './parameters';
+import { capacityOf, type AnalyzeResult, type BatchCapacity, type EngineInput, type GatEngine, type GraphBatch, type StepResult } from './engine';
+import { inNeighbourhood, type GatGraph } from './gatGraph';
+import { binaryCrossEntropy, crossEntropy, microF1 } from './loss';
+import { allocateParameters, type GatParameters, type LayerParams, type LayerShape } from './parameters';
 import { STREAM, dropoutSpec, layerStream, streamKey } from './random';
 
-/** Floats of each layer's buffers (see LayerBuffers). */
-function bufferSizes(graph: GatGraph, x: CsrMatrix, shapes: readonly LayerShape[]): Record<keyof LayerBuffers, number>[] {
-  const n = graph.numNodes;
-  const e = graph.numEdges;
+/** A layer whose projection has at least this many weights runs as a dense GEMM. */
+const GEMM_WEIGHTS = 16_384;
+
+/** Whether layer `l` runs its products as GEMMs (always a dense input: never the sparse first layer). */
+function usesGemm(s: LayerShape, l: number): boolean {
+  return l > 0 && (s.skip !== undefined || s.fin * s.heads * s.fout >= GEMM_WEIGHTS);
+}
+
+/** Floats of each layer's buffers (see LayerBuffers), for batches up to `cap`. */
+function bufferSizes(cap: BatchCapacity, shapes: readonly LayerShape[]): Record<keyof LayerBuffers, number>[] {
+  const n = cap.nodes;
+  const e = cap.edges;
   return shapes.map((s, l) => {
     const hf = s.heads * s.fout;
     const width = s.concat ? hf : s.fout;
     return {
-      xd: l === 0 ? x.values.length : n * s.fin,
+      xd: l === 0 ? cap.nonZeros : n * s.fin,
       p: n * hf, sSrc: n * s.heads, sTrg: n * s.heads, alpha: e * s.heads, alphaD: e * s.heads,
       agg: n * hf, out: n * width, dP: n * hf, dsSrc: n * s.heads, dsTrg: n * s.heads, dAgg: n * hf, dOut: n * width,
+      skip: s.skip === 'proj' ? n * hf : 0,
     };
   });
+}
+
+/** Floats of the kernel-memory copy of a batch's graph and features (see Bound). */
+function batchFloats(cap: BatchCapacity): number {
+  return 4 * (cap.nodes + 1) + 2 * cap.edges + 2 * cap.nonZeros + cap.nodes + 64;
 }
 
 /**
@@ -37,15 +56,16 @@ function bufferSizes(graph: GatGraph, x: CsrMatrix, shapes: readonly LayerShape[
  * inputs, a few node plans, and `paramCopies` arrays of `paramFloats` (the engine's parameter and
  * gradient copies, or the trainer's parameters, gradient and Adam moments allocated there).
  */
-export function createFusedKernels(input: Pick<EngineInput, 'graph' | 'features' | 'shapes' | 'hotKernels' | 'threads'>, paramFloats: number, paramCopies = 4): HotKernels {
+export function createFusedKernels(input: Pick<EngineInput, 'graph' | 'features' | 'shapes' | 'hotKernels' | 'threads' | 'capacity'>, paramFloats: number, paramCopies = 4): HotKernels {
   if (input.hotKernels !== 'wasm-simd') return typescriptKernels;
-  const { graph, features: x, shapes } = input;
-  const sizes = bufferSizes(graph, x, shapes);
-  const tmp = graph.numEdges * Math.max(...shapes.map((s) => s.heads));
-  const floats = sizes.reduce((a, sz) => a + Object.values(sz).reduce((p, q) => p + q + 4, 0), 0) + tmp + x.values.length + paramCopies * (paramFloats + 4);
-  const n = graph.numNodes;
+  const { shapes } = input;
+  const cap = input.capacity ?? capacityOf(input);
+  const sizes = bufferSizes(cap, shapes);
+  const tmp = cap.edges * Math.max(...shapes.map((s) => s.heads));
+  const floats = sizes.reduce((a, sz) => a + Object.values(sz).reduce((p, q) => p + q + 4, 0), 0) + tmp + batchFloats(cap) + paramCopies * (paramFloats + 4);
+  const n = cap.nodes;
   const maxW = Math.max(...shapes.map((s) => s.fin * s.heads * s.fout));
-  const constants = x.indptr.length + x.indices.length + x.values.length + graph.rowPtr.length + graph.source.length + 8 * 2 * shapes.length * n + maxW;
+  const constants = 2 * (cap.nodes + 1) + cap.edges + 2 * cap.nonZeros + 8 * 2 * shapes.length * n + maxW;
   return createWasmKernels(4 * floats, 4 * constants + 64 * 1024, input.threads ?? 1);
 }
 
@@ -62,13 +82,24 @@ interface LayerBuffers {
   readonly sTrg: Float32Array; // (N, NH)
   readonly alpha: Float32Array; // (E', NH) attention before dropout
   readonly alphaD: Float32Array; // (E', NH) attention after dropout
-  readonly agg: Float32Array; // (N, NH·FOUT) aggregated messages
+  readonly agg: Float32Array; // (N, NH·FOUT) aggregated messages (+ skip)
   readonly out: Float32Array; // (N, NH·FOUT) or (N, FOUT) layer output (after bias and ELU)
   readonly dP: Float32Array;
   readonly dsSrc: Float32Array;
   readonly dsTrg: Float32Array;
   readonly dAgg: Float32Array; // (N, NH·FOUT)
   readonly dOut: Float32Array; // same shape as out
+  readonly skip: Float32Array; // (N, NH·FOUT) skip_proj(input) when the layer has one
+}
+
+/** The batch the engine runs on, with the arrays the kernels read. */
+interface Bound {
+  readonly graph: GatGraph;
+  readonly x: CsrMatrix; // the features, values in kernel memory
+  readonly labels: Int32Array;
+  readonly multiLabels: Uint8Array | undefined;
+  readonly trainNodes: Int32Array;
+  readonly everyone: Int32Array; // 0..N-1
 }
 
 interface Mode {
@@ -79,47 +110,86 @@ interface Mode {
 
 const EVAL: Mode = { step: -1, threshold: 0, scale: 1 };
 
+type LayerGrad = Pick<LayerParams, 'weightT' | 'attSource' | 'attTarget' | 'bias' | 'skipT'>;
+
 export class FusedEngine implements GatEngine {
   readonly kind = 'fused';
-  private readonly graph: GatGraph;
-  private readonly x: CsrMatrix;
   private readonly shapes: readonly LayerShape[];
+  private readonly capacity: BatchCapacity;
   private readonly buf: LayerBuffers[];
   private readonly tmp: Float32Array; // (E', max NH) scratch for the softmax backward
-  private readonly plans = new Map<Int32Array, Plan>();
-  private readonly trainPlan: Plan;
+  private plans = new Map<Int32Array, Plan>();
+  private bound!: Bound;
+  private trainPlan!: Plan;
   private readonly kernels: HotKernels;
+  private readonly dense: DenseProducts;
   private readonly ownKernels: boolean; // made here (so disposed here), not passed in
-  private readonly xValues: Float32Array; // the features' non-zeros, in kernel memory (eval-mode input)
-  private readonly xSparse: CsrMatrix; // the features with xValues as their values
+  /** Kernel-memory home of a bound batch's arrays (batches after the first are copied here). */
+  private readonly batchArea: { f32: Float32Array; i32: Int32Array };
   /** The parameters the kernels read: input.params itself, or (wasm) a copy in kernel memory refreshed per call. */
   private readonly params: GatParameters;
   /** wasm: the gradient is computed in kernel memory, then copied out; null when kernels write the caller's buffer. */
   private readonly gradBuf: Float32Array | null;
+  private bindings = 0;
 
-  constructor(private readonly input: EngineInput) {
-    this.graph = input.graph;
-    this.x = input.features;
+  constructor(
+    private readonly input: EngineInput,
+    dense: DenseProducts = typescriptProducts,
+  ) {
     this.shapes = input.shapes;
-    const e = this.graph.numEdges;
-    const sizes = bufferSizes(this.graph, this.x, this.shapes);
+    this.dense = dense;
+    this.capacity = input.capacity ?? capacityOf(input);
+    const sizes = bufferSizes(this.capacity, this.shapes);
     this.ownKernels = !input.kernels;
     this.kernels = input.kernels ?? createFusedKernels(input, input.params.flat.length);
-    this.buf = sizes.map((sz) => {
-      const alloc = this.kernels.allocF32;
-      return {
-        xd: alloc(sz.xd), p: alloc(sz.p), sSrc: alloc(sz.sSrc), sTrg: alloc(sz.sTrg), alpha: alloc(sz.alpha), alphaD: alloc(sz.alphaD),
-        agg: alloc(sz.agg), out: alloc(sz.out), dP: alloc(sz.dP), dsSrc: alloc(sz.dsSrc), dsTrg: alloc(sz.dsTrg), dAgg: alloc(sz.dAgg), dOut: alloc(sz.dOut),
-      };
-    });
-    this.xValues = this.kernels.allocF32(this.x.values.length);
-    this.xValues.set(this.x.values);
-    this.xSparse = { ...this.x, values: this.xValues };
-    this.tmp = this.kernels.allocF32(e * Math.max(...this.shapes.map((s) => s.heads)));
+    const alloc = this.kernels.allocF32;
+    this.buf = sizes.map((sz) => ({
+      xd: alloc(sz.xd), p: alloc(sz.p), sSrc: alloc(sz.sSrc), sTrg: alloc(sz.sTrg), alpha: alloc(sz.alpha), alphaD: alloc(sz.alphaD),
+      agg: alloc(sz.agg), out: alloc(sz.out), dP: alloc(sz.dP), dsSrc: alloc(sz.dsSrc), dsTrg: alloc(sz.dsTrg), dAgg: alloc(sz.dAgg), dOut: alloc(sz.dOut),
+      skip: alloc(sz.skip),
+    }));
+    this.tmp = alloc(this.capacity.edges * Math.max(...this.shapes.map((s) => s.heads)));
+    const area = alloc(batchFloats(this.capacity));
+    this.batchArea = { f32: area, i32: new Int32Array(area.buffer, area.byteOffset, area.length) };
     const mirrored = !this.kernels.owns(input.params.flat);
-    this.params = mirrored ? allocateParameters(this.shapes, this.kernels.allocF32(input.params.flat.length)) : input.params;
-    this.gradBuf = mirrored ? this.kernels.allocF32(input.params.flat.length) : null;
-    this.trainPlan = this.planFor(input.trainNodes);
+    this.params = mirrored ? allocateParameters(this.shapes, alloc(input.params.flat.length)) : input.params;
+    this.gradBuf = mirrored ? alloc(input.params.flat.length) : null;
+    this.bind(input);
+  }
+
+  /**
+   * Runs the next calls on `batch`. The first batch's arrays are used in place (the kernels copy
+   * what they need once); later ones are copied into one kernel-memory area, so binding batch after
+   * batch never grows memory.
+   */
+  bind(batch: GraphBatch): void {
+    const g = batch.graph;
+    const x = batch.features;
+    const cap = this.capacity;
+    if (g.numNodes > cap.nodes || g.numEdges > cap.edges || x.values.length > cap.nonZeros) {
+      throw new RangeError(`batch of ${g.numNodes} nodes, ${g.numEdges} edges, ${x.values.length} non-zeros exceeds the engine's capacity (${cap.nodes}, ${cap.edges}, ${cap.nonZeros})`);
+    }
+    if (x.rows !== g.numNodes) throw new RangeError(`features have ${x.rows} rows but the batch graph has ${g.numNodes} nodes`);
+    const n = g.numNodes;
+    const { f32, i32 } = this.batchArea;
+    let at = 0;
+    const ints = (src: ArrayLike<number>): Int32Array => {
+      const view = i32.subarray(at, at + src.length);
+      view.set(src);
+      at += src.length;
+      return view;
+    };
+    const first = this.bindings++ === 0;
+    const values = f32.subarray(at, (at += x.values.length));
+    values.set(x.values);
+    const graph: GatGraph = first ? g : { numNodes: n, numEdges: g.numEdges, rowPtr: ints(g.rowPtr), source: ints(g.source), target: ints(g.target) };
+    const features: CsrMatrix = first ? { ...x, values } : { rows: x.rows, cols: x.cols, indptr: ints(x.indptr), indices: ints(x.indices), values };
+    const everyone = i32.subarray(at, at + n);
+    for (let i = 0; i < n; i++) everyone[i] = i;
+    const allTrain = batch.trainNodes.length === n;
+    this.bound = { graph, x: features, labels: batch.labels, multiLabels: batch.multiLabels, trainNodes: batch.trainNodes, everyone };
+    this.plans = new Map();
+    this.trainPlan = this.planFor(allTrain ? everyone : batch.trainNodes);
   }
 
   trainStep(step: number, grad: Float32Array): StepResult {
@@ -131,8 +201,7 @@ export class FusedEngine implements GatEngine {
     const last = this.shapes.length - 1;
     const logits = this.buf[last].out;
     const dLogits = this.buf[last].dOut;
-    const train = this.input.trainNodes;
-    const result = crossEntropy(logits, this.shapes[last].fout, train, this.input.labels, true, dLogits);
+    const result = this.loss(logits, this.bound.trainNodes, true, dLogits);
     const gradOut = this.kernels.owns(grad) ? grad : (this.gradBuf ?? this.kernels.allocF32(grad.length));
     gradOut.fill(0);
     const g = allocateParameters(this.shapes, gradOut);
@@ -142,7 +211,7 @@ export class FusedEngine implements GatEngine {
   }
 
   predict(nodes: Int32Array): Float32Array {
-    const plan = this.planFor(nodes);
+    const plan = this.planFor(nodes.length === this.bound.graph.numNodes ? this.bound.everyone : nodes);
     this.syncParameters();
     for (let l = 0; l < this.shapes.length; l++) this.forwardLayer(l, plan, EVAL);
     const c = this.shapes[this.shapes.length - 1].fout;
@@ -153,9 +222,9 @@ export class FusedEngine implements GatEngine {
   }
 
   analyze(): AnalyzeResult {
-    const everyone = allNodes(this.graph.numNodes);
-    const logits = this.predict(everyone);
-    return { logits, attention: this.buf.map((b) => b.alpha.slice()) };
+    const logits = this.predict(this.bound.everyone);
+    const e = this.bound.graph.numEdges;
+    return { logits, attention: this.buf.map((b, l) => b.alpha.slice(0, e * this.shapes[l].heads)) };
   }
 
   dispose(): void {
@@ -168,14 +237,22 @@ export class FusedEngine implements GatEngine {
     return this.kernels.threads;
   }
 
-  /** Copies the caller's parameters into kernel memory (wasm), once per step or prediction. */
-  private syncParameters(): void {
-    if (this.params !== this.input.params) this.params.flat.set(this.input.params.flat);
-  }
-
   /** Which hot-kernel implementation runs. */
   get hotKernels(): HotKernels['name'] {
     return this.kernels.name;
+  }
+
+  /** Softmax cross-entropy (single-label) or binary cross-entropy with micro-F1 (multi-label). */
+  private loss(logits: Float32Array, nodes: Int32Array, rowOfNode: boolean, dLogits?: Float32Array): StepResult {
+    const c = this.shapes[this.shapes.length - 1].fout;
+    if (!this.bound.multiLabels) return crossEntropy(logits, c, nodes, this.bound.labels, rowOfNode, dLogits);
+    const { loss, counts } = binaryCrossEntropy(logits, c, nodes, this.bound.multiLabels, rowOfNode, dLogits);
+    return { loss, acc: microF1(counts), counts };
+  }
+
+  /** Copies the caller's parameters into kernel memory (wasm), once per step or prediction. */
+  private syncParameters(): void {
+    if (this.params !== this.input.params) this.params.flat.set(this.input.params.flat);
   }
 
   private planFor(nodes: Int32Array): Plan {
@@ -184,10 +261,12 @@ export class FusedEngine implements GatEngine {
     const layers = this.shapes.length;
     const targets: Int32Array[] = new Array(layers);
     const rows: Int32Array[] = new Array(layers);
+    const everyone = this.bound.everyone;
     let t = nodes;
     for (let l = layers - 1; l >= 0; l--) {
       targets[l] = t;
-      rows[l] = inNeighbourhood(this.graph, t);
+      // Every node's in-neighbourhood is every node: skip the search (and keep the kernel-memory array).
+      rows[l] = t === everyone ? everyone : inNeighbourhood(this.bound.graph, t);
       t = rows[l];
     }
     const plan = { targets, rows };
@@ -195,47 +274,65 @@ export class FusedEngine implements GatEngine {
     return plan;
   }
 
+  private keys(l: number, mode: Mode): { inKey: number; attKey: number } {
+    const seed = this.input.seed;
+    return { inKey: streamKey(seed, mode.step, layerStream(STREAM.inputDropout, l)), attKey: streamKey(seed, mode.step, layerStream(STREAM.attentionDropout, l)) };
+  }
+
   private forwardLayer(l: number, plan: Plan, mode: Mode): void {
     const s = this.shapes[l];
     const b = this.buf[l];
     const w = this.params.layers[l];
     const hf = s.heads * s.fout;
-    const seed = this.input.seed;
     const rows = plan.rows[l];
     const targets = plan.targets[l];
-    const inKey = streamKey(seed, mode.step, layerStream(STREAM.inputDropout, l));
-    const attKey = streamKey(seed, mode.step, layerStream(STREAM.attentionDropout, l));
+    const { inKey, attKey } = this.keys(l, mode);
+    const x = this.bound.x;
 
     // Step 1: input dropout + linear projection                      x (N, FIN) -> p (N, NH·FOUT)
     // (eval mode has no dropout: the input is used as it is)
     const dropping = mode.threshold > 0;
+    let input: Float32Array; // layers > 0: the (dropped) dense input (N, FIN)
     if (l === 0) {
-      if (dropping) this.kernels.dropSparseInput(this.xSparse, rows, inKey, mode.threshold, mode.scale, b.xd); // xd (nnz)
-      this.kernels.sparseProject(this.x, dropping ? b.xd : this.xValues, rows, w.weightT, hf, b.p); // p (N, NH·FOUT)
+      if (dropping) this.kernels.dropSparseInput(x, rows, inKey, mode.threshold, mode.scale, b.xd); // xd (nnz)
+      const xv = dropping ? b.xd : x.values;
+      this.kernels.sparseProject(x, xv, rows, w.weightT, hf, b.p); // p (N, NH·FOUT)
+      if (s.skip === 'proj') this.kernels.sparseProject(x, xv, targets, w.skipT as Float32Array, hf, b.skip); // skip (N, NH·FOUT)
+      input = xv;
     } else {
-      const x = this.buf[l - 1].out; // (N, FIN)
-      if (dropping) this.kernels.dropDense(x, rows, s.fin, inKey, mode.threshold, mode.scale, b.xd); // xd (N, FIN)
-      this.kernels.denseProject(dropping ? b.xd : x, rows, s.fin, w.weightT, hf, b.p); // p (N, NH·FOUT)
+      const prev = this.buf[l - 1].out; // (N, FIN)
+      if (dropping) this.kernels.dropDense(prev, rows, s.fin, inKey, mode.threshold, mode.scale, b.xd); // xd (N, FIN)
+      input = dropping ? b.xd : prev;
+      if (usesGemm(s, l)) {
+        this.gemmRows(input, rows, s.fin, w.weightT, hf, b.p); // p (N, NH·FOUT)
+        if (s.skip === 'proj') this.gemmRows(input, targets, s.fin, w.skipT as Float32Array, hf, b.skip); // skip (N, NH·FOUT)
+      } else {
+        this.kernels.denseProject(input, rows, s.fin, w.weightT, hf, b.p); // p (N, NH·FOUT)
+      }
     }
     // Step 2: edge attention: per-node scores, LeakyReLU per edge, softmax per neighbourhood, dropout
     this.kernels.nodeScores(b.p, rows, s.heads, s.fout, w.attSource, w.attTarget, b.sSrc, b.sTrg); // (N, NH) each
-    this.kernels.edgeSoftmax(this.graph, targets, s.heads, b.sSrc, b.sTrg, attKey, mode.threshold, mode.scale, b.alpha, b.alphaD); // (E', NH)
+    this.kernels.edgeSoftmax(this.bound.graph, targets, s.heads, b.sSrc, b.sTrg, attKey, mode.threshold, mode.scale, b.alpha, b.alphaD); // (E', NH)
     // Step 3: neighbourhood aggregation                              agg (N, NH, FOUT)
-    this.kernels.aggregate(this.graph, targets, s.heads, s.fout, b.alphaD, b.p, b.agg);
+    this.kernels.aggregate(this.bound.graph, targets, s.heads, s.fout, b.alphaD, b.p, b.agg);
+    // Step 3b: skip connection (before concat/mean, as GAT.py)        agg (N, NH, FOUT) += skip
+    if (s.skip === 'proj') addSkip(targets, hf, b.skip, b.agg);
+    else if (s.skip === 'identity' && l === 0) addSparseIdentitySkip(x.indptr, x.indices, input, targets, s.heads, s.fout, b.agg);
+    else if (s.skip === 'identity') addIdentitySkip(targets, s.heads, s.fout, input, b.agg);
     // Step 4: concat (hidden) or mean over heads (last), + bias, ELU on hidden layers
     this.kernels.applyHeadsForward(targets, s.heads, s.fout, s.concat, b.agg, w.bias, b.out); // (N, NH·FOUT) or (N, FOUT)
   }
 
-  private backwardLayer(l: number, plan: Plan, mode: Mode, g: { weightT: Float32Array; attSource: Float32Array; attTarget: Float32Array; bias: Float32Array }): void {
+  private backwardLayer(l: number, plan: Plan, mode: Mode, g: LayerGrad): void {
     const s = this.shapes[l];
     const b = this.buf[l];
     const w = this.params.layers[l];
     const hf = s.heads * s.fout;
-    const seed = this.input.seed;
     const rows = plan.rows[l];
     const targets = plan.targets[l];
-    const inKey = streamKey(seed, mode.step, layerStream(STREAM.inputDropout, l));
-    const attKey = streamKey(seed, mode.step, layerStream(STREAM.attentionDropout, l));
+    const { inKey, attKey } = this.keys(l, mode);
+    const x = this.bound.x;
+    const dropping = mode.threshold > 0;
 
     // Step 4 backward: ELU / mean and bias                           dOut -> dAgg (N, NH·FOUT)
     this.kernels.applyHeadsBackward(targets, s.heads, s.fout, s.concat, b.out, b.dOut, b.dAgg, g.bias);
@@ -244,15 +341,55 @@ export class FusedEngine implements GatEngine {
     b.dsSrc.fill(0);
     b.dsTrg.fill(0);
     this.kernels.attentionBackward(
-      this.graph, targets, s.heads, s.fout, b.p, b.dAgg, b.alpha, b.alphaD, b.sSrc, b.sTrg,
+      this.bound.graph, targets, s.heads, s.fout, b.p, b.dAgg, b.alpha, b.alphaD, b.sSrc, b.sTrg,
       attKey, mode.threshold, mode.scale, b.dP, b.dsSrc, b.dsTrg, this.tmp,
     );
     this.kernels.nodeScoresBackward(b.p, rows, s.heads, s.fout, w.attSource, w.attTarget, b.dsSrc, b.dsTrg, b.dP, g.attSource, g.attTarget);
-    // Step 1 backward: weight gradient, and the input gradient for the layer below
+    // Step 1 backward (and the skip's): weight gradients, and the input gradient for the layer below
     if (l === 0) {
-      this.kernels.sparseProjectGradW(this.x, b.xd, rows, b.dP, hf, g.weightT);
-    } else {
-      this.kernels.denseProjectGrad(b.xd, rows, s.fin, inKey, mode.threshold, mode.scale, w.weightT, hf, b.dP, g.weightT, this.buf[l - 1].dOut);
+      const xv = dropping ? b.xd : x.values;
+      this.kernels.sparseProjectGradW(x, xv, rows, b.dP, hf, g.weightT);
+      if (s.skip === 'proj') this.kernels.sparseProjectGradW(x, xv, targets, b.dAgg, hf, g.skipT as Float32Array);
+      return;
     }
+    const prevOut = this.buf[l - 1].out;
+    const dPrev = this.buf[l - 1].dOut;
+    if (!usesGemm(s, l)) {
+      this.kernels.denseProjectGrad(dropping ? b.xd : prevOut, rows, s.fin, inKey, mode.threshold, mode.scale, w.weightT, hf, b.dP, g.weightT, dPrev);
+      return;
+    }
+    const input = dropping ? b.xd : prevOut; // (N, FIN)
+    // dW += xdᵀ · dP and dxd = dP · Wᵀ over the projected rows, written into dPrev
+    this.gemmGrad(input, rows, s.fin, w.weightT, hf, b.dP, g.weightT, dPrev, false);
+    if (s.skip === 'proj') this.gemmGrad(input, targets, s.fin, w.skipT as Float32Array, hf, b.dAgg, g.skipT as Float32Array, dPrev, true);
+    else if (s.skip === 'identity') identitySkipBackward(targets, s.heads, s.fout, b.dAgg, dPrev);
+    // dx = dxd ⊙ mask (the mask recomputed from its key)
+    if (dropping) this.kernels.dropDense(dPrev, rows, s.fin, inKey, mode.threshold, mode.scale, dPrev);
+  }
+
+  /** out[rows] = x[rows] · wT: one GEMM over the rows (gathered first unless they are every node). */
+  private gemmRows(x: Float32Array, rows: Int32Array, fin: number, wT: Float32Array, hf: number, out: Float32Array): void {
+    const m = rows.length;
+    if (rows === this.bound.everyone) return this.dense.matmul(x, wT, m, fin, hf, {}, out); // (N, FIN) · (FIN, HF)
+    const product = new Float32Array(m * hf);
+    this.dense.matmul(gatherRows(x, rows, fin, new Float32Array(m * fin)), wT, m, fin, hf, {}, product);
+    scatterRows(product, rows, hf, out);
+  }
+
+  /**
+   * Gradients of gemmRows: dwT += x[rows]ᵀ · dOut[rows] and dx[rows] = dOut[rows] · wTᵀ (added to
+   * dx instead when `accumulate`).
+   */
+  private gemmGrad(x: Float32Array, rows: Int32Array, fin: number, wT: Float32Array, hf: number, dOut: Float32Array, dwT: Float32Array, dx: Float32Array, accumulate: boolean): void {
+    const m = rows.length;
+    const all = rows === this.bound.everyone;
+    const xr = all ? x : gatherRows(x, rows, fin, new Float32Array(m * fin)); // (M, FIN)
+    const gr = all ? dOut : gatherRows(dOut, rows, hf, new Float32Array(m * hf)); // (M, HF)
+    this.dense.matmul(xr, gr, fin, m, hf, { transposeA: true, accumulate: true }, dwT); // (FIN, HF)
+    if (all) return this.dense.matmul(gr, wT, m, hf, fin, { transposeB: true, accumulate }, dx); // (M, FIN)
+    const dxr = new Float32Array(m * fin);
+    this.dense.matmul(gr, wT, m, hf, fin, { transposeB: true }, dxr);
+    if (!accumulate) return scatterRows(dxr, rows, fin, dx);
+    for (let r = 0; r < m; r++) for (let k = 0; k < fin; k++) dx[rows[r] * fin + k] += dxr[r * fin + k];
   }
 }

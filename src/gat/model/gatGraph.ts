@@ -1,6 +1,7 @@
 /**
- * The edge structure the model runs on: the dataset's directed edges plus one self-loop per node,
- * grouped by target node (CSR by target), so every neighbourhood softmax is one contiguous range.
+ * The edge structure the model runs on: the dataset's directed edges plus one self-loop per node
+ * (or, for datasets whose files list their self-loops, exactly those), grouped by target node (CSR
+ * by target), so every neighbourhood softmax is one contiguous range.
  */
 import type { GraphDataset } from '../data/graph';
 
@@ -13,7 +14,7 @@ export class GraphError extends Error {
 
 export interface GatGraph {
   readonly numNodes: number;
-  /** E' = E + N: edges including one self-loop per node. */
+  /** E' = E + N: edges including one self-loop per node (fewer where a dataset lists its own). */
   readonly numEdges: number;
   /** Edges into node i are rowPtr[i] .. rowPtr[i+1]-1. */
   readonly rowPtr: Int32Array; // (N + 1)
@@ -22,7 +23,7 @@ export interface GatGraph {
 }
 
 /** Builds the self-looped, target-grouped edge list; throws a GraphError that names the first bad entry. */
-export function buildGatGraph(g: Pick<GraphDataset, 'numNodes' | 'edgeSource' | 'edgeTarget'>): GatGraph {
+export function buildGatGraph(g: Pick<GraphDataset, 'numNodes' | 'edgeSource' | 'edgeTarget' | 'selfLoops'>): GatGraph {
   const n = g.numNodes;
   if (!Number.isInteger(n) || n <= 0) throw new GraphError(`graph must have at least one node; got numNodes=${n}`);
   if (g.edgeSource.length !== g.edgeTarget.length) {
@@ -37,13 +38,14 @@ export function buildGatGraph(g: Pick<GraphDataset, 'numNodes' | 'edgeSource' | 
     }
     if (s !== t) counts[t + 1]++; // the model adds its own self-loops
   }
-  for (let i = 0; i < n; i++) counts[i + 1] += counts[i] + 1; // + 1: the self-loop
+  const loop = (i: number): number => (g.selfLoops ? (g.selfLoops[i] ? 1 : 0) : 1);
+  for (let i = 0; i < n; i++) counts[i + 1] += counts[i] + loop(i); // + the self-loop
   const rowPtr = counts;
   const numEdges = rowPtr[n];
   const source = new Int32Array(numEdges);
   const target = new Int32Array(numEdges);
   const fill = rowPtr.slice(0, n);
-  for (let i = 0; i < n; i++) source[fill[i]++] = i;
+  for (let i = 0; i < n; i++) if (loop(i)) source[fill[i]++] = i;
   for (let e = 0; e < g.edgeSource.length; e++) {
     const s = g.edgeSource[e];
     const t = g.edgeTarget[e];

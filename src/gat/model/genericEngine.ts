@@ -8,8 +8,8 @@
  * self-loops, NNZ non-zeros of the sparse input, C classes.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { AnalyzeResult, EngineInput, GatEngine, StepResult } from './engine';
-import { crossEntropy } from './loss';
+import type { AnalyzeResult, EngineInput, GatEngine, GraphBatch, StepResult } from './engine';
+import { binaryCrossEntropy, crossEntropy, microF1 } from './loss';
 import type { LayerShape } from './parameters';
 import { STREAM, dropoutSpec, fillMask, layerStream, streamKey } from './random';
 import { ensureGradients } from './tfGradients';
@@ -21,6 +21,7 @@ interface LayerInputs {
   readonly attSource: tf.Tensor2D; // (NH, FOUT)
   readonly attTarget: tf.Tensor2D; // (NH, FOUT)
   readonly bias: tf.Tensor1D;
+  readonly skipT: tf.Tensor2D | null; // (FIN, NH·FOUT) for a 'proj' skip connection
 }
 
 interface Masks {
@@ -28,32 +29,49 @@ interface Masks {
   readonly attention: tf.Tensor2D; // (E', NH)
 }
 
+/** The tensors of the bound batch. */
+interface BatchTensors {
+  readonly n: number;
+  readonly rowIdx: tf.Tensor1D; // (NNZ) row of each non-zero
+  readonly colIdx: tf.Tensor1D; // (NNZ)
+  readonly values: tf.Tensor1D; // (NNZ)
+  readonly src: tf.Tensor1D; // (E')
+  readonly trg: tf.Tensor1D; // (E')
+  readonly trainIdx: tf.Tensor1D;
+  readonly trainTargets: tf.Tensor2D; // (|train|, C): one-hot classes, or the 0/1 labels of a multi-label batch
+}
+
 export class GenericEngine implements GatEngine {
   readonly kind = 'generic';
-  private readonly n: number;
-  private readonly rowIdx: tf.Tensor1D; // (NNZ) row of each non-zero
-  private readonly colIdx: tf.Tensor1D; // (NNZ)
-  private readonly values: tf.Tensor1D; // (NNZ)
-  private readonly src: tf.Tensor1D; // (E')
-  private readonly trg: tf.Tensor1D; // (E')
-  private readonly trainIdx: tf.Tensor1D;
-  private readonly trainOneHot: tf.Tensor2D; // (|train|, C)
+  private batch!: GraphBatch;
+  private t!: BatchTensors;
 
   constructor(private readonly input: EngineInput) {
     ensureGradients();
-    const x = input.features;
-    this.n = input.graph.numNodes;
+    this.bind(input);
+  }
+
+  bind(batch: GraphBatch): void {
+    if (this.t) this.disposeBatch();
+    const x = batch.features;
     const rows = new Int32Array(x.values.length);
     for (let i = 0; i < x.rows; i++) rows.fill(i, x.indptr[i], x.indptr[i + 1]);
-    const classes = input.shapes[input.shapes.length - 1].fout;
-    const trainLabels = Int32Array.from(input.trainNodes, (i) => input.labels[i]);
-    this.rowIdx = tf.tensor1d(rows, 'int32');
-    this.colIdx = tf.tensor1d(x.indices, 'int32');
-    this.values = tf.tensor1d(x.values, 'float32');
-    this.src = tf.tensor1d(input.graph.source, 'int32');
-    this.trg = tf.tensor1d(input.graph.target, 'int32');
-    this.trainIdx = tf.tensor1d(input.trainNodes, 'int32');
-    this.trainOneHot = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(trainLabels, 'int32'), classes), 'float32') as tf.Tensor2D);
+    const classes = this.classes;
+    const train = batch.trainNodes;
+    const multi = batch.multiLabels;
+    this.batch = batch;
+    this.t = {
+      n: batch.graph.numNodes,
+      rowIdx: tf.tensor1d(rows, 'int32'),
+      colIdx: tf.tensor1d(x.indices, 'int32'),
+      values: tf.tensor1d(x.values, 'float32'),
+      src: tf.tensor1d(batch.graph.source, 'int32'),
+      trg: tf.tensor1d(batch.graph.target, 'int32'),
+      trainIdx: tf.tensor1d(train, 'int32'),
+      trainTargets: multi
+        ? tf.tensor2d(Float32Array.from({ length: train.length * classes }, (_, k) => multi[train[Math.floor(k / classes)] * classes + (k % classes)]), [train.length, classes])
+        : tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(train, (i) => batch.labels[i]), 'int32'), classes), 'float32') as tf.Tensor2D),
+    };
   }
 
   trainStep(step: number, grad: Float32Array): StepResult {
@@ -63,10 +81,10 @@ export class GenericEngine implements GatEngine {
     let logits: tf.Tensor2D | null = null;
     const { value, grads } = tf.valueAndGrads((...p: tf.Tensor[]) => {
       const out = this.forward(this.group(p), masks, null);
-      const trainLogits = tf.gather(out, this.trainIdx); // (|train|, C)
+      const trainLogits = tf.gather(out, this.t.trainIdx); // (|train|, C)
       logits = tf.keep(trainLogits);
-      return tf.neg(tf.mean(tf.sum(tf.mul(this.trainOneHot, tf.logSoftmax(trainLogits)), 1))) as tf.Scalar; // ()
-    })(params.flatMap((l) => [l.weightT, l.attSource, l.attTarget, l.bias]));
+      return this.lossOf(trainLogits);
+    })(flatten(params));
     let offset = 0;
     for (const g of grads) {
       const data = g.dataSync();
@@ -74,8 +92,8 @@ export class GenericEngine implements GatEngine {
       offset += data.length;
     }
     const logitsData = (logits as unknown as tf.Tensor2D).dataSync() as Float32Array;
-    const result = crossEntropy(logitsData, this.classes, this.input.trainNodes, this.input.labels, false);
-    tf.dispose([value, ...grads, logits as unknown as tf.Tensor, ...params.flatMap((l) => [l.weightT, l.attSource, l.attTarget, l.bias])]);
+    const result = this.metrics(logitsData, this.batch.trainNodes);
+    tf.dispose([value, ...grads, logits as unknown as tf.Tensor, ...flatten(params)]);
     disposeMasks(masks);
     return result;
   }
@@ -96,11 +114,30 @@ export class GenericEngine implements GatEngine {
   }
 
   dispose(): void {
-    tf.dispose([this.rowIdx, this.colIdx, this.values, this.src, this.trg, this.trainIdx, this.trainOneHot]);
+    this.disposeBatch();
+  }
+
+  private disposeBatch(): void {
+    const t = this.t;
+    tf.dispose([t.rowIdx, t.colIdx, t.values, t.src, t.trg, t.trainIdx, t.trainTargets]);
   }
 
   private get classes(): number {
     return this.input.shapes[this.input.shapes.length - 1].fout;
+  }
+
+  /** Mean softmax cross-entropy, or mean binary cross-entropy over every (node, label) for multi-label. */
+  private lossOf(logits: tf.Tensor2D): tf.Scalar {
+    const y = this.t.trainTargets; // (|train|, C)
+    if (!this.batch.multiLabels) return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.logSoftmax(logits)), 1))) as tf.Scalar; // ()
+    // max(x, 0) − x·y + log(1 + e^−|x|), stable for any x, as PyTorch's BCEWithLogitsLoss
+    return tf.mean(tf.add(tf.sub(tf.relu(logits), tf.mul(logits, y)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))))) as tf.Scalar; // ()
+  }
+
+  private metrics(logits: Float32Array, nodes: Int32Array): StepResult {
+    if (!this.batch.multiLabels) return crossEntropy(logits, this.classes, nodes, this.batch.labels, false);
+    const { loss, counts } = binaryCrossEntropy(logits, this.classes, nodes, this.batch.multiLabels, false);
+    return { loss, acc: microF1(counts), counts };
   }
 
   private paramTensors(): LayerInputs[] {
@@ -111,26 +148,31 @@ export class GenericEngine implements GatEngine {
         attSource: tf.tensor2d(l.attSource, [heads, fout]),
         attTarget: tf.tensor2d(l.attTarget, [heads, fout]),
         bias: tf.tensor1d(l.bias),
+        skipT: l.skipT ? tf.tensor2d(l.skipT, [fin, heads * fout]) : null,
       };
     });
   }
 
+  /** The flat tensor list (the order of allocateParameters' views) back into layers. */
   private group(p: tf.Tensor[]): LayerInputs[] {
-    return this.input.shapes.map((_, l) => ({
-      weightT: p[4 * l] as tf.Tensor2D, attSource: p[4 * l + 1] as tf.Tensor2D, attTarget: p[4 * l + 2] as tf.Tensor2D, bias: p[4 * l + 3] as tf.Tensor1D,
+    let k = 0;
+    return this.input.shapes.map((s) => ({
+      weightT: p[k++] as tf.Tensor2D, attSource: p[k++] as tf.Tensor2D, attTarget: p[k++] as tf.Tensor2D, bias: p[k++] as tf.Tensor1D,
+      skipT: s.skip === 'proj' ? (p[k++] as tf.Tensor2D) : null,
     }));
   }
 
   private masksFor(step: number, spec: { threshold: number; scale: number } | null): Masks[] | null {
     if (!spec) return null;
-    const e = this.input.graph.numEdges;
+    const e = this.batch.graph.numEdges;
+    const n = this.t.n;
     return this.input.shapes.map((s, l) => {
       const inKey = streamKey(this.input.seed, step, layerStream(STREAM.inputDropout, l));
       const attKey = streamKey(this.input.seed, step, layerStream(STREAM.attentionDropout, l));
-      const inLen = l === 0 ? this.input.features.values.length : this.n * s.fin;
+      const inLen = l === 0 ? this.batch.features.values.length : n * s.fin;
       const input = fillMask(inKey, spec, new Float32Array(inLen));
       return {
-        input: l === 0 ? tf.tensor1d(input) : tf.tensor2d(input, [this.n, s.fin]),
+        input: l === 0 ? tf.tensor1d(input) : tf.tensor2d(input, [n, s.fin]),
         attention: tf.tensor2d(fillMask(attKey, spec, new Float32Array(e * s.heads)), [e, s.heads]),
       };
     });
@@ -145,39 +187,58 @@ export class GenericEngine implements GatEngine {
     return h as unknown as tf.Tensor2D;
   }
 
+  /** x · W for the sparse first layer's (dropped) non-zeros: gather W's rows, scale, sum per node. (N, NH·FOUT) */
+  private sparseProject(vals: tf.Tensor1D, w: tf.Tensor2D): tf.Tensor2D {
+    const rowsOfW = tf.gather(w, this.t.colIdx); // (NNZ, NH·FOUT)
+    return tf.unsortedSegmentSum(tf.mul(rowsOfW, tf.expandDims(vals, 1)), this.t.rowIdx, this.t.n) as tf.Tensor2D;
+  }
+
   private layer(s: LayerShape, l: number, x: tf.Tensor2D | null, p: LayerInputs, m: Masks | null, capture: tf.Tensor[] | null): tf.Tensor2D {
     const { heads, fout } = s;
-    const n = this.n;
+    const { n, src, trg } = this.t;
     // Step 1: input dropout + linear projection
     let proj: tf.Tensor2D; // (N, NH·FOUT)
+    let skip: tf.Tensor | null = null; // (N, NH, FOUT) or broadcastable
     if (l === 0) {
-      const vals = m ? tf.mul(this.values, m.input) : this.values; // (NNZ)
-      const rowsOfW = tf.gather(p.weightT, this.colIdx); // (NNZ, NH·FOUT)
-      proj = tf.unsortedSegmentSum(tf.mul(rowsOfW, tf.expandDims(vals, 1)), this.rowIdx, n) as tf.Tensor2D; // (N, NH·FOUT)
+      const vals = (m ? tf.mul(this.t.values, m.input) : this.t.values) as tf.Tensor1D; // (NNZ)
+      proj = this.sparseProject(vals, p.weightT);
+      if (p.skipT) skip = tf.reshape(this.sparseProject(vals, p.skipT), [n, heads, fout]);
+      else if (s.skip === 'identity') {
+        // The dense input, scattered from its non-zeros at row·FIN + column.          (N, 1, FIN)
+        const flat = tf.add(tf.mul(this.t.rowIdx, tf.scalar(s.fin, 'int32')), this.t.colIdx) as tf.Tensor1D;
+        skip = tf.reshape(tf.unsortedSegmentSum(vals, flat, n * s.fin), [n, 1, s.fin]);
+      }
     } else {
       const xd = m ? tf.mul(x as tf.Tensor2D, m.input) : (x as tf.Tensor2D); // (N, FIN)
       proj = tf.matMul(xd, p.weightT); // (N, NH·FOUT)
+      if (p.skipT) skip = tf.reshape(tf.matMul(xd, p.skipT), [n, heads, fout]);
+      else if (s.skip === 'identity') skip = tf.expandDims(xd, 1); // (N, 1, FIN)
     }
     const proj3 = tf.reshape(proj, [n, heads, fout]); // (N, NH, FOUT)
 
     // Step 2: edge attention
     const scoresSource = tf.sum(tf.mul(proj3, p.attSource), -1); // (N, NH)
     const scoresTarget = tf.sum(tf.mul(proj3, p.attTarget), -1); // (N, NH)
-    const scoresPerEdge = tf.leakyRelu(tf.add(tf.gather(scoresSource, this.src), tf.gather(scoresTarget, this.trg)), 0.2); // (E', NH)
+    const scoresPerEdge = tf.leakyRelu(tf.add(tf.gather(scoresSource, src), tf.gather(scoresTarget, trg)), 0.2); // (E', NH)
     const expScores = tf.exp(tf.sub(scoresPerEdge, tf.max(scoresPerEdge))); // (E', NH) global max, as pytorch-GAT
-    const denominator = tf.unsortedSegmentSum(expScores, this.trg, n); // (N, NH)
-    const attention = tf.div(expScores, tf.add(tf.gather(denominator, this.trg), 1e-16)) as tf.Tensor2D; // (E', NH)
+    const denominator = tf.unsortedSegmentSum(expScores, trg, n); // (N, NH)
+    const attention = tf.div(expScores, tf.add(tf.gather(denominator, trg), 1e-16)) as tf.Tensor2D; // (E', NH)
     if (capture) capture.push(attention);
     const attentionD = m ? tf.mul(attention, m.attention) : attention; // (E', NH)
 
-    // Step 3: neighbourhood aggregation
-    const messages = tf.mul(tf.gather(proj3, this.src, SOURCE_AXIS), tf.expandDims(attentionD, -1)); // (E', NH, FOUT)
-    const aggregated = tf.unsortedSegmentSum(messages, this.trg, n); // (N, NH, FOUT)
+    // Step 3: neighbourhood aggregation (+ skip connection, before concat/mean as GAT.py)
+    const messages = tf.mul(tf.gather(proj3, src, SOURCE_AXIS), tf.expandDims(attentionD, -1)); // (E', NH, FOUT)
+    let aggregated = tf.unsortedSegmentSum(messages, trg, n); // (N, NH, FOUT)
+    if (skip) aggregated = tf.add(aggregated, skip);
 
     // Step 4: concat (+ ELU) or mean over heads, + bias
     if (s.concat) return tf.elu(tf.add(tf.reshape(aggregated, [n, heads * fout]), p.bias)) as tf.Tensor2D; // (N, NH·FOUT)
     return tf.add(tf.mean(aggregated, 1), p.bias) as tf.Tensor2D; // (N, FOUT)
   }
+}
+
+function flatten(params: LayerInputs[]): tf.Tensor[] {
+  return params.flatMap((l) => [l.weightT, l.attSource, l.attTarget, l.bias, ...(l.skipT ? [l.skipT] : [])]);
 }
 
 function disposeMasks(masks: Masks[] | null): void {

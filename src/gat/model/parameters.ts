@@ -12,6 +12,11 @@ export interface LayerShape {
   readonly fout: number;
   /** Concatenate heads (hidden layers) or average them (output layer). */
   readonly concat: boolean;
+  /**
+   * Skip connection, as GAT.py adds it before concat/mean: 'identity' adds the input to every head
+   * (when FOUT == FIN), 'proj' adds skip_proj(input), a bias-free FIN → NH·FOUT map. Absent: none.
+   */
+  readonly skip?: 'identity' | 'proj';
 }
 
 export interface LayerParams {
@@ -20,6 +25,7 @@ export interface LayerParams {
   readonly attSource: Float32Array; // (NH, FOUT)
   readonly attTarget: Float32Array; // (NH, FOUT)
   readonly bias: Float32Array; // (NH·FOUT) if concat else (FOUT)
+  readonly skipT: Float32Array | null; // (FIN, NH·FOUT) when skip is 'proj'
 }
 
 export interface GatParameters {
@@ -27,8 +33,11 @@ export interface GatParameters {
   readonly layers: readonly LayerParams[];
 }
 
-/** Layer shapes for `heads`/`hidden` per hidden layer plus an output layer of `numClasses`. */
-export function layerShapes(numFeatures: number, numClasses: number, heads: readonly number[], hidden: readonly number[]): LayerShape[] {
+/**
+ * Layer shapes for `heads`/`hidden` per hidden layer plus an output layer of `numClasses`; with
+ * `skipConnection`, each layer gets GAT.py's skip: identity when FOUT == FIN, else a projection.
+ */
+export function layerShapes(numFeatures: number, numClasses: number, heads: readonly number[], hidden: readonly number[], skipConnection = false): LayerShape[] {
   if (heads.length !== hidden.length + 1) {
     throw new RangeError(`heads needs one entry per layer (${hidden.length + 1} for ${hidden.length} hidden layer(s)); got [${heads.join(', ')}]`);
   }
@@ -37,14 +46,16 @@ export function layerShapes(numFeatures: number, numClasses: number, heads: read
   for (let l = 0; l < heads.length; l++) {
     const last = l === heads.length - 1;
     const fout = last ? numClasses : hidden[l];
-    shapes.push({ fin, heads: heads[l], fout, concat: !last });
+    const shape: LayerShape = { fin, heads: heads[l], fout, concat: !last };
+    shapes.push(skipConnection ? { ...shape, skip: fout === fin ? 'identity' : 'proj' } : shape);
     fin = heads[l] * fout;
   }
   return shapes;
 }
 
 function layerSize(s: LayerShape): number {
-  return s.fin * s.heads * s.fout + 2 * s.heads * s.fout + (s.concat ? s.heads * s.fout : s.fout);
+  const hf = s.heads * s.fout;
+  return s.fin * hf + 2 * hf + (s.concat ? hf : s.fout) + (s.skip === 'proj' ? s.fin * hf : 0);
 }
 
 /** Floats of all parameters of a model of these shapes. */
@@ -52,7 +63,7 @@ export function parameterCount(shapes: readonly LayerShape[]): number {
   return shapes.reduce((a, s) => a + layerSize(s), 0);
 }
 
-/** Views over `flat` (allocated when omitted) in the fixed order W, a_src, a_trg, bias per layer. */
+/** Views over `flat` (allocated when omitted) in the fixed order W, a_src, a_trg, bias, skip W per layer. */
 export function allocateParameters(shapes: readonly LayerShape[], flat?: Float32Array): GatParameters {
   const total = parameterCount(shapes);
   const buf = flat ?? new Float32Array(total);
@@ -61,12 +72,15 @@ export function allocateParameters(shapes: readonly LayerShape[], flat?: Float32
   const take = (n: number): Float32Array => buf.subarray(off, (off += n));
   const layers = shapes.map((shape) => {
     const hf = shape.heads * shape.fout;
-    return { shape, weightT: take(shape.fin * hf), attSource: take(hf), attTarget: take(hf), bias: take(shape.concat ? hf : shape.fout) };
+    return { shape, weightT: take(shape.fin * hf), attSource: take(hf), attTarget: take(hf), bias: take(shape.concat ? hf : shape.fout), skipT: shape.skip === 'proj' ? take(shape.fin * hf) : null };
   });
   return { flat: buf, layers };
 }
 
-/** Glorot-uniform weights and attention vectors with PyTorch's fan rules, zero biases. */
+/**
+ * Glorot-uniform weights and attention vectors with PyTorch's fan rules, zero biases (GAT.py's
+ * init_params); skip_proj keeps nn.Linear's own default, uniform in ±1/√FIN.
+ */
 export function initParameters(p: GatParameters, seed: number): void {
   const key = streamKey(seed, -1, STREAM.init);
   let idx = 0;
@@ -81,53 +95,66 @@ export function initParameters(p: GatParameters, seed: number): void {
     glorot(l.attSource, heads * fout, fout);
     l.bias.fill(0);
   }
+  // After every Glorot draw, so models without skip connections keep their exact initial values.
+  for (const l of p.layers) {
+    if (!l.skipT) continue;
+    const bound = 1 / Math.sqrt(l.shape.fin);
+    for (let i = 0; i < l.skipT.length; i++) l.skipT[i] = (2 * uniformAt(key, idx++) - 1) * bound;
+  }
+}
+
+interface NamedView {
+  readonly name: string;
+  readonly shape: number[];
+  readonly view: (l: LayerParams) => Float32Array;
+  /** Stored as W^T (FIN, NH·FOUT) here, as W (NH·FOUT, FIN) in the state_dict. */
+  readonly transposed: boolean;
+}
+
+/** pytorch-GAT state_dict names and layouts of one layer's tensors, with the view each fills. */
+function layerTensors(s: LayerShape, l: number): NamedView[] {
+  const hf = s.heads * s.fout;
+  const out: NamedView[] = [
+    { name: `gat_net.${l}.linear_proj.weight`, shape: [hf, s.fin], view: (p) => p.weightT, transposed: true },
+    { name: `gat_net.${l}.scoring_fn_source`, shape: [1, s.heads, s.fout], view: (p) => p.attSource, transposed: false },
+    { name: `gat_net.${l}.scoring_fn_target`, shape: [1, s.heads, s.fout], view: (p) => p.attTarget, transposed: false },
+    { name: `gat_net.${l}.bias`, shape: [s.concat ? hf : s.fout], view: (p) => p.bias, transposed: false },
+  ];
+  if (s.skip === 'proj') out.push({ name: `gat_net.${l}.skip_proj.weight`, shape: [hf, s.fin], view: (p) => p.skipT as Float32Array, transposed: true });
+  return out;
 }
 
 /** pytorch-GAT state_dict names and layouts, in the order of `allocateParameters`' views. */
 export function parameterNames(shapes: readonly LayerShape[]): { name: string; shape: number[] }[] {
-  return shapes.flatMap((s, l) => {
-    const hf = s.heads * s.fout;
-    return [
-      { name: `gat_net.${l}.linear_proj.weight`, shape: [hf, s.fin] },
-      { name: `gat_net.${l}.scoring_fn_source`, shape: [1, s.heads, s.fout] },
-      { name: `gat_net.${l}.scoring_fn_target`, shape: [1, s.heads, s.fout] },
-      { name: `gat_net.${l}.bias`, shape: [s.concat ? hf : s.fout] },
-    ];
-  });
+  return shapes.flatMap((s, l) => layerTensors(s, l).map(({ name, shape }) => ({ name, shape })));
 }
 
 /** Splits a flat buffer (parameters or an Adam moment) into pytorch-GAT-shaped tensors. */
 export function toNamedTensors(shapes: readonly LayerShape[], flat: Float32Array, prefix = ''): NamedTensor[] {
   const views = allocateParameters(shapes, flat);
-  const names = parameterNames(shapes);
-  return views.layers.flatMap((l, i) => {
-    const [w, src, trg, bias] = names.slice(4 * i, 4 * i + 4);
-    return [
-      { name: prefix + w.name, shape: w.shape, data: transpose(l.weightT, l.shape.fin, l.shape.heads * l.shape.fout) },
-      { name: prefix + src.name, shape: src.shape, data: l.attSource.slice() },
-      { name: prefix + trg.name, shape: trg.shape, data: l.attTarget.slice() },
-      { name: prefix + bias.name, shape: bias.shape, data: l.bias.slice() },
-    ];
-  });
+  return views.layers.flatMap((l, i) =>
+    layerTensors(l.shape, i).map((t) => ({
+      name: prefix + t.name,
+      shape: t.shape,
+      data: t.transposed ? transpose(t.view(l), l.shape.fin, l.shape.heads * l.shape.fout) : t.view(l).slice(),
+    })),
+  );
 }
 
 /** Writes named tensors (as from `toNamedTensors`) into a flat buffer; every name must be present with its shape. */
 export function fromNamedTensors(shapes: readonly LayerShape[], tensors: readonly NamedTensor[], flat: Float32Array, prefix = ''): void {
   const byName = new Map(tensors.map((t) => [t.name, t]));
   const views = allocateParameters(shapes, flat);
-  const names = parameterNames(shapes);
   views.layers.forEach((l, i) => {
-    const targets = [l.weightT, l.attSource, l.attTarget, l.bias];
-    names.slice(4 * i, 4 * i + 4).forEach((n, k) => {
+    for (const n of layerTensors(l.shape, i)) {
       const t = byName.get(prefix + n.name);
       if (!t) throw new RangeError(`missing tensor '${prefix + n.name}' (shape [${n.shape.join(', ')}])`);
       if (t.shape.length !== n.shape.length || t.shape.some((d, j) => d !== n.shape[j])) {
         throw new RangeError(`tensor '${t.name}' has shape [${t.shape.join(', ')}]; this model needs [${n.shape.join(', ')}]`);
       }
       if (!(t.data instanceof Float32Array)) throw new RangeError(`tensor '${t.name}' must be float32`);
-      if (k === 0) targets[0].set(transpose(t.data, l.shape.heads * l.shape.fout, l.shape.fin));
-      else targets[k].set(t.data);
-    });
+      n.view(l).set(n.transposed ? transpose(t.data, l.shape.heads * l.shape.fout, l.shape.fin) : t.data);
+    }
   });
 }
 

@@ -54,6 +54,10 @@ const CONFIGS: tf.GradConfig[] = [
     kernelName: 'Elu', outputsToSave: [true],
     gradFunc: (dy, [y]) => ({ x: () => tf.mul(dy as tf.Tensor, tf.minimum(tf.add(y, 1), 1)) }), // ELU' = y + 1 below 0, 1 above
   },
+  // For the multi-label loss (binary cross-entropy written as relu(x) − x·y + log1p(e^−|x|)).
+  { kernelName: 'Relu', inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => tf.mul(dy as tf.Tensor, tf.step(x)) }) },
+  { kernelName: 'Abs', inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => tf.mul(dy as tf.Tensor, tf.sign(x)) }) },
+  { kernelName: 'Log1p', inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => tf.div(dy as tf.Tensor, tf.add(x, 1)) }) },
   { kernelName: 'Reshape', inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => tf.reshape(dy as tf.Tensor, x.shape) }) },
   { kernelName: 'ExpandDims', inputsToSave: ['input'], gradFunc: (dy, [x]) => ({ input: () => tf.reshape(dy as tf.Tensor, x.shape) }) },
   { kernelName: 'Sum', inputsToSave: ['x'], gradFunc: (dy, [x], attrs) => ({ x: () => unreduce(dy as tf.Tensor, x.shape, axisOr(attrs.axis, x.rank)) }) },
