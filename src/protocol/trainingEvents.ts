@@ -15,6 +15,10 @@ export interface TrainingStartEvent {
   readonly backend: string;
   readonly maxEpochs: number;
   readonly resumedFromEpoch: number | null;
+  /** What trainAcc / valAcc measure (absent in events from before PPI: accuracy). */
+  readonly metric?: 'accuracy' | 'micro-F1';
+  /** Optimisation steps per epoch (inductive datasets: batches of graphs). */
+  readonly batchesPerEpoch?: number;
 }
 
 export interface EpochMetrics {
@@ -28,6 +32,16 @@ export interface EpochMetrics {
 
 export interface TrainingEpochEvent extends EpochMetrics {
   readonly type: 'epoch';
+}
+
+/** Inductive datasets: one batch of graphs done (an epoch of PPI is 10 of them). */
+export interface TrainingBatchEvent {
+  readonly type: 'batch';
+  readonly epoch: number;
+  readonly batch: number; // 0-based
+  readonly batches: number;
+  readonly loss: number;
+  readonly acc: number;
 }
 
 export interface TrainingCheckpointEvent {
@@ -64,12 +78,12 @@ export interface TrainingErrorEvent {
   readonly code: string;
 }
 
-export type TrainingEvent = TrainingStartEvent | TrainingEpochEvent | TrainingCheckpointEvent | TrainingDoneEvent | TrainingLogEvent | TrainingErrorEvent;
+export type TrainingEvent = TrainingStartEvent | TrainingEpochEvent | TrainingBatchEvent | TrainingCheckpointEvent | TrainingDoneEvent | TrainingLogEvent | TrainingErrorEvent;
 
 /** Host → training process. */
 export type TrainingCommand = { readonly type: 'cancel' };
 
-const EVENT_TYPES: ReadonlySet<string> = new Set(['start', 'epoch', 'checkpoint', 'done', 'log', 'error']);
+const EVENT_TYPES: ReadonlySet<string> = new Set(['start', 'epoch', 'batch', 'checkpoint', 'done', 'log', 'error']);
 
 export function isTrainingEvent(value: unknown): value is TrainingEvent {
   return typeof value === 'object' && value !== null && EVENT_TYPES.has((value as { type?: unknown }).type as string);

@@ -20,6 +20,9 @@ export const TENSORBOARD_TAGS = {
   valAcc: 'val_acc',
 } as const;
 
+/** pytorch-GAT's PPI script logs micro-F1 under these tags instead of the accuracies. */
+export const MICRO_F1_TAGS = { trainAcc: 'training_micro_f1', valAcc: 'val_micro_f1' } as const;
+
 export function eventFileName(wallSeconds: number, hostname: string): string {
   return `events.out.tfevents.${Math.floor(wallSeconds)}.${hostname}`;
 }
@@ -39,6 +42,8 @@ export interface EventFileOptions {
   /** Start time (default now); names the file and stamps the version record. */
   readonly now?: Date;
   readonly hostname?: string;
+  /** What trainAcc/valAcc hold: accuracy (default) or micro-F1, which is logged under the PPI script's tags. */
+  readonly metric?: 'accuracy' | 'micro-F1';
 }
 
 export class EventFileWriter {
@@ -47,6 +52,7 @@ export class EventFileWriter {
   private constructor(
     readonly path: string,
     fd: number,
+    private readonly tags: { readonly trainAcc: string; readonly valAcc: string },
   ) {
     this.fd = fd;
   }
@@ -60,7 +66,7 @@ export class EventFileWriter {
       mkdirSync(dir, { recursive: true });
       for (let n = 1; ; n++) {
         try {
-          const writer = new EventFileWriter(target, openSync(target, 'wx'));
+          const writer = new EventFileWriter(target, openSync(target, 'wx'), options.metric === 'micro-F1' ? MICRO_F1_TAGS : TENSORBOARD_TAGS);
           writer.append(encodeFileVersionEvent(now.getTime() / 1000));
           return writer;
         } catch (err) {
@@ -81,9 +87,9 @@ export class EventFileWriter {
   /** The four curves of one epoch, one Event each (as SummaryWriter.add_scalar writes them). */
   addEpochMetrics(m: EpochMetrics, wallTime: number = Date.now() / 1000): void {
     this.addScalar(TENSORBOARD_TAGS.trainLoss, m.trainLoss, m.epoch, wallTime);
-    this.addScalar(TENSORBOARD_TAGS.trainAcc, m.trainAcc, m.epoch, wallTime);
+    this.addScalar(this.tags.trainAcc, m.trainAcc, m.epoch, wallTime);
     this.addScalar(TENSORBOARD_TAGS.valLoss, m.valLoss, m.epoch, wallTime);
-    this.addScalar(TENSORBOARD_TAGS.valAcc, m.valAcc, m.epoch, wallTime);
+    this.addScalar(this.tags.valAcc, m.valAcc, m.epoch, wallTime);
   }
 
   /** Makes everything appended so far durable. */

@@ -74,13 +74,22 @@ export async function availableBackends(): Promise<{ name: BackendName; availabl
   });
 }
 
-/** Loads and activates a back end; for 'auto' the first that works. Throws a BackendError listing the available ones. */
-export async function selectBackend(requested: BackendName | 'auto'): Promise<SelectedBackend> {
+/** Back ends that run on a GPU, which `cpuOnly` (pytorch-GAT's --force_cpu) keeps 'auto' away from. */
+const GPU_BACKENDS: ReadonlySet<BackendName> = new Set(['tfjs-node-gpu']);
+
+/**
+ * Loads and activates a back end; for 'auto' the first that works (skipping GPU ones with `cpuOnly`).
+ * Throws a BackendError listing the available ones.
+ */
+export async function selectBackend(requested: BackendName | 'auto', options: { cpuOnly?: boolean } = {}): Promise<SelectedBackend> {
   if (requested !== 'auto' && !BACKEND_NAMES.includes(requested)) {
     throw new BackendError(`unknown back end '${String(requested)}'; use one of auto, ${BACKEND_NAMES.join(', ')}`);
   }
+  if (options.cpuOnly && requested !== 'auto' && GPU_BACKENDS.has(requested)) {
+    throw new BackendError(`--force_cpu and --backend ${requested} contradict each other: drop one`);
+  }
   const unavailable: Record<string, string> = {};
-  const candidates = requested === 'auto' ? BACKEND_NAMES : [requested];
+  const candidates = requested === 'auto' ? BACKEND_NAMES.filter((b) => !(options.cpuOnly && GPU_BACKENDS.has(b))) : [requested];
   for (const name of candidates) {
     const reason = unavailableReason(name) ?? (await activate(name));
     if (reason === null) return { name, detail: describe(name), unavailable };

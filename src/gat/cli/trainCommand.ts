@@ -7,7 +7,8 @@ import { TRAIN_OPTIONS } from './trainOptions';
 
 export const TRAIN_HELP = formatHelp(
   'gat train [options]',
-  'Train GAT (the paper\'s 2-layer, 8-head recipe) and write models/checkpoints/, models/binaries/ and runs/<run-id>/ under --out.\n' +
+  'Train GAT and write models/checkpoints/, models/binaries/ and runs/<run-id>/ under --out: the paper\'s 2-layer, 8-head recipe on\n' +
+    'Cora-like datasets, pytorch-GAT\'s 3-layer recipe with skip connections on PPI (inductive, multi-label, micro-F1).\n' +
     'Ctrl+C stops at the end of the epoch, saves a checkpoint and exits with code 130; --resume continues from it.',
   TRAIN_OPTIONS,
 );
@@ -44,6 +45,8 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
         weightDecay: opts.weightDecay,
         seed: opts.seed,
         backend: opts.backend as Parameters<typeof trainRun>[0]['backend'],
+        forceCpu: opts.forceCpu,
+        batchSize: opts.batchSize,
         shouldTest: opts.shouldTest,
         shouldVisualize: opts.shouldVisualize,
         enableTensorboard: opts.enableTensorboard,

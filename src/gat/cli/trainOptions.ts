@@ -3,19 +3,22 @@ import type { OptionTable } from './args';
 /**
  * Every option of `gat train`, declared once: the CLI parser, `--help`, the training-spec
  * JSON schema (media/schemas/trainingSpec.schema.json, checked against this table by a test)
- * and the extension's Train… command all follow it. Defaults are the GAT paper's Cora recipe.
+ * and the extension's Train… command all follow it. Options without a default here take the
+ * recipe of the dataset (src/gat/train/recipes.ts): the paper's Cora recipe, or pytorch-GAT's PPI one.
  */
 export const TRAIN_OPTIONS = {
-  numOfEpochs: { type: 'int', min: 1, max: 100_000, default: 10_000, help: 'maximum number of training epochs' },
-  patiencePeriod: { type: 'int', min: 1, max: 100_000, default: 1000, help: 'stop when neither validation accuracy nor loss improved for this many epochs' },
+  numOfEpochs: { type: 'int', min: 1, max: 100_000, help: 'maximum number of training epochs (default: Cora 10000, PPI 200)' },
+  patiencePeriod: { type: 'int', min: 1, max: 100_000, help: 'stop when neither validation accuracy (PPI: micro-F1) nor loss improved for this many epochs (default: Cora 1000, PPI 100)' },
   lr: { type: 'number', min: 0, max: 1, exclusiveMin: true, default: 5e-3, help: 'Adam learning rate' },
-  weightDecay: { type: 'number', min: 0, max: 1, default: 5e-4, help: 'L2 weight decay added to the gradient (PyTorch Adam style)' },
-  datasetName: { type: 'string', default: 'cora', placeholder: 'name', help: 'cora (bundled), citeseer (downloaded on first use), or your own with --data-dir' },
+  weightDecay: { type: 'number', min: 0, max: 1, help: 'L2 weight decay added to the gradient, PyTorch Adam style (default: Cora 5e-4, PPI 0)' },
+  datasetName: { type: 'string', default: 'cora', placeholder: 'name', help: 'cora (bundled), citeseer or ppi (downloaded on first use), or your own with --data-dir (Planetoid or PPI format)' },
+  batchSize: { type: 'int', min: 1, max: 1000, help: 'inductive datasets (PPI): graphs per training batch, merged into one disconnected graph (default 2)' },
+  forceCpu: { type: 'boolean', help: 'train on the CPU even where a GPU back end is available (pytorch-GAT\'s PPI flag; the run says which back end ran)' },
   shouldTest: { type: 'boolean', help: 'evaluate the final model on the test split' },
   shouldVisualize: { type: 'boolean', help: 'write the graph statistics (degrees, edge betweenness) next to the run' },
   enableTensorboard: { type: 'boolean', help: 'write TensorBoard scalars to runs/<run-id>/ (tensorboard --logdir=runs)' },
-  consoleLogFreq: { type: 'int', min: 1, max: 100_000, default: 100, help: 'log progress to the console every this many epochs' },
-  checkpointFreq: { type: 'int', min: 1, max: 100_000, default: 1000, help: 'write a checkpoint every this many epochs' },
+  consoleLogFreq: { type: 'int', min: 1, max: 100_000, help: 'log progress to the console every this many epochs (default 100), or batches of graphs on PPI (default 10)' },
+  checkpointFreq: { type: 'int', min: 1, max: 100_000, help: 'write a checkpoint every this many epochs (default: Cora 1000, PPI 5)' },
   seed: { type: 'int', min: 0, max: 2_147_483_647, default: 42, help: 'random seed (initialisation and dropout)' },
   backend: { type: 'enum', values: ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'], default: 'auto', help: 'TensorFlow.js back end; auto picks the fastest available' },
   dataDir: { type: 'string', placeholder: 'dir', help: 'folder with ind.<name>.* files and the download cache' },

@@ -63,6 +63,7 @@ export const STREAM = {
   init: 0,
   inputDropout: 1, // + 16 · layer
   attentionDropout: 2, // + 16 · layer
+  shuffle: 3, // the order of training graphs in an epoch (inductive datasets)
 } as const;
 
 export function layerStream(base: number, layer: number): number {

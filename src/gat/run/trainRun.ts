@@ -8,9 +8,10 @@ import { EventFileWriter } from '../artifacts/tensorboardWriter';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { writeFigures } from '../figures/writeFigures';
 import { selectBackend, type BackendName } from '../backend/backends';
-import { loadPlanetoid } from '../data/planetoid';
+import { loadDataset } from '../data/loadDataset';
 import { UsageError } from '../cli/args';
 import { edgeStats, degrees, summarize } from '../stats/graphStats';
+import { recipeFor } from '../train/recipes';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { createTrainer, type Trainer } from '../train/trainer';
 import { runTrainingLoop, type LoopState } from '../train/trainingLoop';
@@ -21,16 +22,20 @@ export interface TrainRunOptions {
   readonly datasetName: string;
   readonly dataDir?: string;
   readonly outDir: string;
-  readonly numOfEpochs: number;
-  readonly patiencePeriod: number;
+  /** Options left undefined take the dataset's recipe (see recipes.ts). */
+  readonly numOfEpochs?: number;
+  readonly patiencePeriod?: number;
   readonly lr: number;
-  readonly weightDecay: number;
+  readonly weightDecay?: number;
   readonly seed: number;
   readonly backend: BackendName | 'auto';
+  /** pytorch-GAT's --force_cpu: 'auto' never picks a GPU back end. */
+  readonly forceCpu?: boolean;
   readonly shouldTest: boolean;
   readonly shouldVisualize: boolean;
   readonly enableTensorboard: boolean;
-  readonly checkpointFreq: number;
+  readonly checkpointFreq?: number;
+  readonly batchSize?: number;
   readonly resume?: string;
   readonly specPath?: string;
   readonly commandLine: readonly string[];
@@ -54,14 +59,29 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
   let tensorboard: EventFileWriter | undefined;
   try {
     const resumeFrom = o.resume ? await readCheckpoint(path.resolve(o.resume)) : undefined;
-    const graph = await loadPlanetoid(o.datasetName, { dataDir: o.dataDir, downloadOptions: { onProgress: (e) => sink.info(`downloaded ${e.file} (${e.bytes} bytes, verified)`) } });
+    const graph = await loadDataset(o.datasetName, { dataDir: o.dataDir, downloadOptions: { onProgress: (e) => sink.info(`downloaded ${e.file} (${e.bytes} bytes, verified)`) } });
+    const recipe = recipeFor(graph);
+    const numOfEpochs = o.numOfEpochs ?? recipe.numOfEpochs;
+    const patiencePeriod = o.patiencePeriod ?? recipe.patiencePeriod;
+    const checkpointFreq = o.checkpointFreq ?? recipe.checkpointFreq;
     if (resumeFrom && resumeFrom.metadata.dataset && resumeFrom.metadata.dataset !== graph.name) {
       throw new UsageError(`--resume ${o.resume} was trained on ${resumeFrom.metadata.dataset}, not ${graph.name}: pass --dataset-name ${resumeFrom.metadata.dataset}`);
     }
-    const backend = await selectBackend(o.backend);
+    const backend = await selectBackend(o.backend, { cpuOnly: o.forceCpu });
     // Resuming continues the checkpoint's own recipe (seed, lr, weight decay) so the run is exact.
     const saved = resumeFrom ? (JSON.parse(resumeFrom.metadata.config ?? 'null') as Partial<TrainConfig> | null) : null;
-    const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, seed: o.seed, lr: o.lr, weightDecay: o.weightDecay, ...(saved ?? {}) };
+    const config: TrainConfig = {
+      ...DEFAULT_TRAIN_CONFIG,
+      heads: recipe.heads,
+      hidden: recipe.hidden,
+      dropout: recipe.dropout,
+      ...(recipe.skipConnection ? { skipConnection: true } : {}),
+      ...(graph.graphs ? { batchSize: o.batchSize ?? recipe.batchSize } : {}),
+      seed: o.seed,
+      lr: o.lr,
+      weightDecay: o.weightDecay ?? recipe.weightDecay,
+      ...(saved ?? {}),
+    };
     trainer = await createTrainer(graph, config, backend.name);
     // Checkpoints are named by epochs completed (pytorch-GAT's epoch + 1), which is also where to restart.
     const startEpoch = resumeFrom ? resumeFrom.epoch : 0;
@@ -76,7 +96,7 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
       outDir: o.outDir,
       dataset: graph.name,
       seed: config.seed,
-      config: { ...config, numOfEpochs: o.numOfEpochs, patiencePeriod: o.patiencePeriod, checkpointFreq: o.checkpointFreq },
+      config: { ...config, numOfEpochs, patiencePeriod, checkpointFreq },
       backend: backend.name,
       provenance,
       commandLine: o.commandLine,
@@ -84,13 +104,16 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
       resumedFrom: o.resume ? path.resolve(o.resume) : null,
     });
     if (o.enableTensorboard) {
-      tensorboard = EventFileWriter.open(run.paths.runDir);
+      tensorboard = EventFileWriter.open(run.paths.runDir, { metric: trainer.metric });
       run.recordArtifact('events', tensorboard.path);
       await run.save();
     }
     sink.info(`back end ${backend.name}: ${backend.detail}`);
     for (const [name, reason] of Object.entries(backend.unavailable)) sink.info(`  (${name} not used: ${reason})`);
-    sink.emit({ type: 'start', version: 1, runId: run.record.runId, runDir: run.paths.runDir, dataset: graph.name, backend: backend.name, maxEpochs: o.numOfEpochs, resumedFromEpoch: resumeFrom ? resumeFrom.epoch : null });
+    sink.emit({
+      type: 'start', version: 1, runId: run.record.runId, runDir: run.paths.runDir, dataset: graph.name, backend: backend.name, maxEpochs: numOfEpochs,
+      resumedFromEpoch: resumeFrom ? resumeFrom.epoch : null, metric: trainer.metric, batchesPerEpoch: trainer.stepsPerEpoch,
+    });
 
     const activeRun = run;
     const activeTrainer = trainer;
@@ -111,11 +134,12 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     let lastEpoch = startEpoch - 1;
     let checkpointedAt = -1;
     const result = await runTrainingLoop(trainer, {
-      maxEpochs: o.numOfEpochs,
-      patience: o.patiencePeriod,
+      maxEpochs: numOfEpochs,
+      patience: patiencePeriod,
       startEpoch,
       initialState,
       shouldStop: () => cancel.requested,
+      onBatch: (epoch, b) => sink.emit({ type: 'batch', epoch, ...b }),
       onEpoch: async (m, state) => {
         lastEpoch = m.epoch;
         loopState = state;
@@ -123,7 +147,7 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
         tensorboard?.addEpochMetrics(m);
         sink.emit({ type: 'epoch', ...m });
         // A cancel request checkpoints the current (not the best) state, so --resume is exact.
-        if ((m.epoch + 1) % o.checkpointFreq === 0 || cancel.requested) {
+        if ((m.epoch + 1) % checkpointFreq === 0 || cancel.requested) {
           await saveCheckpoint(m.epoch + 1);
           checkpointedAt = m.epoch;
         }

@@ -22,6 +22,10 @@ export interface TrainConfig {
    * medians of 5) at 1.19x the CPU time; 2 needs a core that is actually free.
    */
   readonly threads?: number;
+  /** GAT.py's add_skip_connection (the PPI recipe); default false. */
+  readonly skipConnection?: boolean;
+  /** Inductive datasets: graphs per training batch (default 2, as pytorch-GAT's PPI script). */
+  readonly batchSize?: number;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -47,4 +51,5 @@ export function validateTrainConfig(c: TrainConfig): void {
   if (c.heads.some((h) => !Number.isInteger(h) || h < 1)) fail(`heads must be positive integers; got [${c.heads.join(', ')}]`);
   if (c.hidden.some((h) => !Number.isInteger(h) || h < 1)) fail(`hidden must be positive integers; got [${c.hidden.join(', ')}]`);
   if (c.threads !== undefined && c.threads !== 1 && c.threads !== 2) fail(`threads must be 1 or 2; got ${c.threads}`);
+  if (c.batchSize !== undefined && !(Number.isInteger(c.batchSize) && c.batchSize >= 1)) fail(`batchSize must be a positive integer; got ${c.batchSize}`);
 }

@@ -7,15 +7,26 @@ import { BackendError, usesFusedKernels, type BackendName } from '../backend/bac
 import type { GraphDataset } from '../data/graph';
 import { Adam } from '../model/adam';
 import type { EngineInput, GatEngine } from '../model/engine';
+import { tfjsProducts } from '../kernels/denseProducts';
 import { FusedEngine, createFusedKernels } from '../model/fusedEngine';
 import { buildGatGraph } from '../model/gatGraph';
 import { GenericEngine } from '../model/genericEngine';
-import { crossEntropy } from '../model/loss';
+import { capacityOf, type GraphBatch } from '../model/engine';
+import { binaryCrossEntropy, crossEntropy, microF1, type LabelCounts } from '../model/loss';
 import { allocateParameters, fromNamedTensors, initParameters, layerShapes, parameterCount, parameterNames, toNamedTensors, type GatParameters, type LayerShape } from '../model/parameters';
 import { validateDataset } from '../model/validateDataset';
 import { typescriptKernels, type HotKernels } from '../kernels/hotKernels';
 import { wasmSimdSupported } from '../kernels/wasmKernels';
+import { capacityFor, cutGraphs, evaluationBatches, mergeBatch, trainingBatches, type GraphPiece } from './graphBatches';
 import { validateTrainConfig, type TrainConfig } from './trainConfig';
+
+/** Progress inside an epoch of an inductive dataset (one optimisation step per batch of graphs). */
+export interface BatchProgress {
+  readonly batch: number; // 0-based
+  readonly batches: number;
+  readonly loss: number;
+  readonly acc: number;
+}
 
 export interface AnalyzeOutput {
   readonly logits: Float32Array; // (N, C)
@@ -35,7 +46,11 @@ export interface Trainer {
   readonly threads: number;
   /** Optimisation steps taken so far (restored by importState). */
   readonly step: number;
-  trainEpoch(): { trainLoss: number; trainAcc: number };
+  /** What trainAcc / valAcc measure: accuracy, or micro-F1 on multi-label datasets. */
+  readonly metric: 'accuracy' | 'micro-F1';
+  /** Optimisation steps per epoch: 1, or the number of batches of an inductive dataset. */
+  readonly stepsPerEpoch: number;
+  trainEpoch(onBatch?: (b: BatchProgress) => void): { trainLoss: number; trainAcc: number };
   evaluate(split: 'val' | 'test'): { loss: number; acc: number };
   exportParameters(): NamedTensor[];
   exportOptimizerState(): { step: number; tensors: NamedTensor[] };
@@ -63,6 +78,7 @@ export async function createTrainer(graph: GraphDataset, config: TrainConfig, ba
 
 class GatTrainer implements Trainer {
   readonly engine: 'fused' | 'generic';
+  readonly metric: 'accuracy' | 'micro-F1';
   private readonly shapes: LayerShape[];
   private readonly params: GatParameters;
   private readonly grad: Float32Array;
@@ -71,6 +87,11 @@ class GatTrainer implements Trainer {
   private readonly input: { -readonly [K in keyof EngineInput]: EngineInput[K] };
   private best: Float32Array | null = null;
   private readonly kernels: HotKernels;
+  /** The whole dataset's graph (every edge, self-loops included): the order analysis outputs use. */
+  private readonly whole: ReturnType<typeof buildGatGraph>;
+  /** Inductive datasets: the graphs, cut out with local ids; empty for one transductive graph. */
+  private readonly pieces: GraphPiece[];
+  private readonly batchSize: number;
 
   constructor(
     private readonly graph: GraphDataset,
@@ -79,32 +100,40 @@ class GatTrainer implements Trainer {
     engine: 'fused' | 'generic',
   ) {
     this.engine = engine;
-    this.shapes = layerShapes(graph.numFeatures, graph.numClasses, config.heads, config.hidden);
-    const gatGraph = buildGatGraph(graph);
+    this.metric = graph.multiLabels ? 'micro-F1' : 'accuracy';
+    this.shapes = layerShapes(graph.numFeatures, graph.numClasses, config.heads, config.hidden, config.skipConnection ?? false);
+    this.whole = buildGatGraph(graph);
+    this.pieces = graph.graphs ? cutGraphs(graph, this.whole) : [];
+    this.batchSize = config.batchSize ?? 2;
+    // Transductive: the whole graph, training on the training split. Inductive: a batch of graphs at
+    // a time, every node of a training graph a training node; buffers sized for the largest batch.
+    const first: GraphBatch = this.pieces.length > 0
+      ? mergeBatch(this.pieces.filter((p) => p.part.split === 'train').slice(0, this.batchSize), graph)
+      : { graph: this.whole, features: graph.features, labels: graph.labels, multiLabels: graph.multiLabels, trainNodes: graph.split.train };
+    const capacity = this.pieces.length > 0 ? capacityFor(this.pieces, this.batchSize) : capacityOf(first);
     const hotKernels = backend === 'wasm' && wasmSimdSupported() ? 'wasm-simd' : 'typescript';
     // Fused engine: parameters, gradient and Adam moments live in the kernels' memory, so the
     // kernels (Adam included) work on them in place.
     const size = parameterCount(this.shapes);
     const threads = config.threads ?? 1;
-    const kernels = engine === 'fused' ? createFusedKernels({ graph: gatGraph, features: graph.features, shapes: this.shapes, hotKernels, threads }, size) : typescriptKernels;
+    const kernels = engine === 'fused' ? createFusedKernels({ ...first, shapes: this.shapes, hotKernels, threads, capacity }, size) : typescriptKernels;
     this.kernels = kernels;
     this.params = allocateParameters(this.shapes, kernels.allocF32(size));
     initParameters(this.params, config.seed);
     this.grad = kernels.allocF32(size);
     this.adam = new Adam(size, { lr: config.lr, weightDecay: config.weightDecay }, kernels);
     this.input = {
-      graph: gatGraph,
-      features: graph.features,
-      labels: graph.labels,
-      trainNodes: graph.split.train,
+      ...first,
       shapes: this.shapes,
       params: this.params,
       dropout: config.dropout,
       seed: config.seed,
+      capacity,
       hotKernels,
       kernels: engine === 'fused' ? kernels : undefined,
     };
-    this.impl = engine === 'fused' ? new FusedEngine(this.input) : new GenericEngine(this.input);
+    // Wide layers' products go to TensorFlow.js's active back end (XNNPACK on wasm).
+    this.impl = engine === 'fused' ? new FusedEngine(this.input, tfjsProducts) : new GenericEngine(this.input);
   }
 
   get hotKernels(): 'typescript' | 'wasm-simd' | null {
@@ -119,16 +148,56 @@ class GatTrainer implements Trainer {
     return this.adam.step;
   }
 
-  trainEpoch(): { trainLoss: number; trainAcc: number } {
-    const { loss, acc } = this.impl.trainStep(this.adam.step, this.grad);
-    this.adam.update(this.params.flat, this.grad);
+  get stepsPerEpoch(): number {
+    if (this.pieces.length === 0) return 1;
+    return Math.ceil(this.pieces.filter((p) => p.part.split === 'train').length / this.batchSize);
+  }
+
+  trainEpoch(onBatch?: (b: BatchProgress) => void): { trainLoss: number; trainAcc: number } {
+    if (this.pieces.length === 0) {
+      const { loss, acc } = this.impl.trainStep(this.adam.step, this.grad);
+      this.adam.update(this.params.flat, this.grad);
+      return { trainLoss: loss, trainAcc: acc };
+    }
+    // The epoch follows from the step count, so a resumed run shuffles as the uninterrupted one did.
+    const epoch = Math.floor(this.adam.step / this.stepsPerEpoch);
+    const batches = trainingBatches(this.pieces, this.batchSize, this.input.seed, epoch);
+    const pooled = new Pooled();
+    batches.forEach((pieces, i) => {
+      const batch = mergeBatch(pieces, this.graph);
+      this.impl.bind(batch);
+      const r = this.impl.trainStep(this.adam.step, this.grad);
+      this.adam.update(this.params.flat, this.grad);
+      pooled.add(r.loss, batch.trainNodes.length, r.counts, r.acc);
+      onBatch?.({ batch: i, batches: batches.length, loss: r.loss, acc: r.acc });
+    });
+    const { loss, acc } = pooled.result(this.metric);
     return { trainLoss: loss, trainAcc: acc };
   }
 
   evaluate(split: 'val' | 'test'): { loss: number; acc: number } {
-    const nodes = this.graph.split[split];
-    const logits = this.impl.predict(nodes);
-    return crossEntropy(logits, this.graph.numClasses, nodes, this.graph.labels, false);
+    if (this.pieces.length === 0) {
+      const nodes = this.graph.split[split];
+      const logits = this.impl.predict(nodes);
+      if (!this.graph.multiLabels) return crossEntropy(logits, this.graph.numClasses, nodes, this.graph.labels, false);
+      const { loss, counts } = binaryCrossEntropy(logits, this.graph.numClasses, nodes, this.graph.multiLabels, false);
+      return { loss, acc: microF1(counts) };
+    }
+    const pooled = new Pooled();
+    for (const pieces of evaluationBatches(this.pieces, split, this.input.capacity as NonNullable<EngineInput['capacity']>)) {
+      const batch = mergeBatch(pieces, this.graph);
+      this.impl.bind(batch);
+      const logits = this.impl.predict(batch.trainNodes);
+      const c = this.graph.numClasses;
+      if (batch.multiLabels) {
+        const { loss, counts } = binaryCrossEntropy(logits, c, batch.trainNodes, batch.multiLabels, false);
+        pooled.add(loss, batch.trainNodes.length, counts, microF1(counts));
+      } else {
+        const r = crossEntropy(logits, c, batch.trainNodes, batch.labels, false);
+        pooled.add(r.loss, batch.trainNodes.length, undefined, r.acc);
+      }
+    }
+    return pooled.result(this.metric);
   }
 
   exportParameters(): NamedTensor[] {
@@ -168,9 +237,23 @@ class GatTrainer implements Trainer {
   }
 
   analyze(): AnalyzeOutput {
-    const { logits, attention } = this.impl.analyze();
-    const g = this.input.graph;
-    return { logits, edgeSource: g.source.slice(), edgeTarget: g.target.slice(), attention, heads: this.shapes.map((s) => s.heads) };
+    const g = this.whole;
+    const heads = this.shapes.map((s) => s.heads);
+    if (this.pieces.length === 0) {
+      const { logits, attention } = this.impl.analyze();
+      return { logits, edgeSource: g.source.slice(), edgeTarget: g.target.slice(), attention, heads };
+    }
+    // Graph by graph, each into its place: its node rows and its range of the whole edge list.
+    const c = this.graph.numClasses;
+    const logits = new Float32Array(this.graph.numNodes * c);
+    const attention = heads.map((h) => new Float32Array(g.numEdges * h));
+    for (const piece of this.pieces) {
+      this.impl.bind(mergeBatch([piece], this.graph));
+      const r = this.impl.analyze();
+      logits.set(r.logits, piece.part.nodeStart * c);
+      r.attention.forEach((a, l) => attention[l].set(a, piece.edgeStart * heads[l]));
+    }
+    return { logits, edgeSource: g.source.slice(), edgeTarget: g.target.slice(), attention, heads };
   }
 
   keepBest(): void {
@@ -201,8 +284,27 @@ class GatTrainer implements Trainer {
   }
 }
 
+/** Pools an epoch's (or split's) batches: node-weighted mean loss; micro-F1 from pooled counts, or node-weighted accuracy. */
+class Pooled {
+  private lossSum = 0;
+  private nodes = 0;
+  private accSum = 0;
+  private counts: LabelCounts = { tp: 0, fp: 0, fn: 0 };
+
+  add(loss: number, nodes: number, counts: LabelCounts | undefined, acc: number): void {
+    this.lossSum += loss * nodes;
+    this.accSum += acc * nodes;
+    this.nodes += nodes;
+    if (counts) this.counts = { tp: this.counts.tp + counts.tp, fp: this.counts.fp + counts.fp, fn: this.counts.fn + counts.fn };
+  }
+
+  result(metric: 'accuracy' | 'micro-F1'): { loss: number; acc: number } {
+    return { loss: this.lossSum / this.nodes, acc: metric === 'micro-F1' ? microF1(this.counts) : this.accSum / this.nodes };
+  }
+}
+
 /** Float32 bytes of all parameters, as safetensors stores them (without its header). */
-export function parameterBytes(graph: Pick<GraphDataset, 'numFeatures' | 'numClasses'>, config: Pick<TrainConfig, 'heads' | 'hidden'>): number {
-  const shapes = layerShapes(graph.numFeatures, graph.numClasses, config.heads, config.hidden);
+export function parameterBytes(graph: Pick<GraphDataset, 'numFeatures' | 'numClasses'>, config: Pick<TrainConfig, 'heads' | 'hidden' | 'skipConnection'>): number {
+  const shapes = layerShapes(graph.numFeatures, graph.numClasses, config.heads, config.hidden, config.skipConnection ?? false);
   return parameterNames(shapes).reduce((a, t) => a + 4 * t.shape.reduce((x, y) => x * y, 1), 0);
 }

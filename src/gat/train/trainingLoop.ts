@@ -10,7 +10,7 @@
  * that model, so exportParameters() and evaluate('test') describe the same, reported model.
  */
 import type { EpochMetrics } from '../../protocol/trainingEvents';
-import type { Trainer } from './trainer';
+import type { BatchProgress, Trainer } from './trainer';
 
 /** What the patience rule remembers; saved in checkpoints so a resumed run continues exactly. */
 export interface LoopState {
@@ -28,6 +28,8 @@ export interface TrainLoopOptions {
   /** The patience state of the run being resumed (the trainer's best parameters are restored separately). */
   readonly initialState?: LoopState;
   onEpoch?(m: EpochMetrics, state: LoopState): void | Promise<void>;
+  /** Inductive datasets: after each batch of graphs (an epoch is several optimisation steps). */
+  onBatch?(epoch: number, b: BatchProgress): void;
   /** Polled before each epoch; true cancels the run. */
   shouldStop?(): boolean;
 }
@@ -60,7 +62,8 @@ export async function runTrainingLoop(trainer: Trainer, opts: TrainLoopOptions):
       break;
     }
     const t0 = performance.now();
-    const { trainLoss, trainAcc } = trainer.trainEpoch();
+    const current = epoch;
+    const { trainLoss, trainAcc } = trainer.trainEpoch(opts.onBatch ? (b) => opts.onBatch?.(current, b) : undefined);
     const val = trainer.evaluate('val');
     const ms = performance.now() - t0;
 
