@@ -1,28 +1,19 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { parseGatSettings, SETTING_NAMES, type GatSettings } from './settingsModel';
 
-export type BackendSetting = 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+export type { BackendSetting, GatSettings } from './settingsModel';
 
-/** Every `gat.*` setting, read in one place with its type and default. */
-export interface GatSettings {
-  readonly backend: BackendSetting;
-  /** Absolute output folder for runs and models, or undefined when no folder is open and none is set. */
-  readonly outputFolder: string | undefined;
-  readonly dataFolder: string | undefined;
-  readonly seed: number;
-  readonly quickTrainEpochs: number;
-}
+/** Problems already shown, so a bad setting warns once per session, not on every read. */
+const shown = new Set<string>();
 
 export function readSettings(): GatSettings {
   const c = vscode.workspace.getConfiguration('gat');
-  const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const output = c.get<string>('outputFolder', '').trim();
-  const data = c.get<string>('dataFolder', '').trim();
-  return {
-    backend: c.get<BackendSetting>('backend', 'auto'),
-    outputFolder: output ? (path.isAbsolute(output) || !workspace ? output : path.join(workspace, output)) : workspace,
-    dataFolder: data || undefined,
-    seed: c.get<number>('seed', 42),
-    quickTrainEpochs: c.get<number>('quickTrainEpochs', 10_000),
-  };
+  const raw = Object.fromEntries(SETTING_NAMES.map((name) => [name, c.get<unknown>(name)]));
+  const { settings, problems } = parseGatSettings(raw, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
+  for (const p of problems) {
+    if (shown.has(p)) continue;
+    shown.add(p);
+    void vscode.window.showWarningMessage(`GAT: ${p}`);
+  }
+  return settings;
 }

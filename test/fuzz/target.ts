@@ -6,7 +6,7 @@
 import type * as fc from 'fast-check';
 
 /** The name parsers are given for the input, which their messages must repeat. */
-export const FUZZ_FILE = '/fuzz/input-file.bin';
+export const FUZZ_FILE = '/fuzz/input.bin';
 
 export interface FuzzTarget {
   readonly name: string;

@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { ArtifactReadError } from '../../src/gat/artifacts/artifactRead';
 import { writeFileAtomic } from '../../src/gat/io/atomicWrite';
-import { computeAnalysis, encodeAnalysis, readAnalysis, writeAnalysis, type AnalysisInput } from '../../src/gat/artifacts/analysis';
+import { computeAnalysis, decodeAnalysis, encodeAnalysis, readAnalysis, writeAnalysis, type AnalysisInput } from '../../src/gat/artifacts/analysis';
 import { AttentionError } from '../../src/gat/artifacts/attentionStats';
 import { writeModelBinary } from '../../src/gat/artifacts/checkpoint';
+import { decodeSafetensors, encodeSafetensors } from '../../src/gat/artifacts/safetensors';
 import { collectProvenance } from '../../src/gat/artifacts/provenance';
 import { tempDir } from '../helpers/tempDir';
 
@@ -123,6 +124,33 @@ describe('analysis file', () => {
     bytes.write('0', at + '"analysisVersion":"'.length);
     await writeFileAtomic(file, bytes);
     await assert.rejects(readAnalysis(file), (e: unknown) => e instanceof ArtifactReadError && /has analysis format 0, but this version of GAT Explorer reads format 1\. Run `npx gat analyze/.test(e.message));
+  });
+
+  /** The analysis of input() re-encoded with one tensor or metadata field changed. */
+  const altered = (change: (tensors: Map<string, { shape: number[]; data: Float32Array | Int32Array }>, meta: Record<string, string>) => void): Uint8Array => {
+    const { tensors, metadata } = decodeSafetensors(encodeAnalysis(computeAnalysis(input())));
+    const byName = new Map(tensors.map((t) => [t.name, { shape: [...t.shape], data: t.data }]));
+    const meta = { ...metadata };
+    change(byName, meta);
+    return encodeSafetensors([...byName].map(([name, t]) => ({ name, ...t })), meta);
+  };
+  const refusedNaming = (bytes: Uint8Array, what: RegExp): void =>
+    assert.throws(() => decodeAnalysis(bytes, '/runs/r/analysis.safetensors'), (e: unknown) => e instanceof ArtifactReadError && e.message.startsWith('/runs/r/analysis.safetensors is not a valid analysis: ') && what.test(e.message));
+
+  it('refuses tensors whose shapes disagree with each other, naming the tensor', () => {
+    refusedNaming(altered((t) => void t.set('predictions', { shape: [4], data: new Int32Array(4) })), /tensor 'predictions' has shape \[4\]; expected \[5\]/);
+    refusedNaming(altered((t) => void t.set('attention.layer1', { shape: [3, 1], data: new Float32Array(3) })), /tensor 'attention.layer1' has shape \[3, 1\]; expected \[\d+, 1\]/);
+    refusedNaming(altered((t) => void t.delete('entropy.layer0')), /tensor 'entropy.layer0' is missing/);
+    refusedNaming(altered((t) => void t.set('labels', { shape: [5], data: new Float32Array(5) })), /tensor 'labels' must be I32/);
+  });
+
+  it('refuses values the panels would index with, and metadata that is not what it says', () => {
+    refusedNaming(altered((t) => void (t.get('predictions')!.data[2] = 3)), /tensor 'predictions' value 2 is 3, not a class \(0..2\)/);
+    refusedNaming(altered((t) => void (t.get('edge_index')!.data[0] = -1)), /tensor 'edge_index' value 0 is -1, not a node id/);
+    refusedNaming(altered((t) => void (t.get('split')!.data[4] = 7)), /tensor 'split' value 4 is 7/);
+    refusedNaming(altered((_, m) => void (m.heads = '[2, 1')), /metadata field 'heads' is not valid JSON/);
+    refusedNaming(altered((_, m) => void (m.heads = '[2]')), /tensor 'attention.layer1' is not part of an analysis with 1 layers/);
+    refusedNaming(altered((_, m) => void (m.classNames = '["a","b"]')), /metadata field 'classNames' lists 2 classes but tensor 'outputs' has 3/);
   });
 
   it('refuses a model binary passed as an analysis', async () => {

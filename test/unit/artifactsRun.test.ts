@@ -9,7 +9,8 @@ import { ArtifactWriteError, type FileWriter } from '../../src/gat/artifacts/art
 import { writeFileAtomic } from '../../src/gat/io/atomicWrite';
 import { readCheckpoint, type Checkpoint } from '../../src/gat/artifacts/checkpoint';
 import { makeRunId, runPaths } from '../../src/gat/artifacts/runPaths';
-import { isProcessAlive, listRuns, processStartMs, readMetrics, readRun } from '../../src/gat/artifacts/runRecord';
+import { isProcessAlive, listRuns, parseMetrics, parseRunRecord, processStartMs, readMetrics, readRun } from '../../src/gat/artifacts/runRecord';
+import { ArtifactReadError } from '../../src/gat/artifacts/artifactRead';
 import { RunWriter, type CreateRunOptions } from '../../src/gat/artifacts/runWriter';
 import { tempDir } from '../helpers/tempDir';
 
@@ -145,6 +146,49 @@ describe('RunWriter and readers', () => {
     const run = await RunWriter.create(base(out));
     assert.deepEqual((await listRuns(out)).map((r) => r.runId), [run.record.runId]);
     await assert.rejects(readRun(path.join(out, 'runs', 'junk')), /no run\.json in .*junk: not a training run folder/);
+  });
+});
+
+describe('run.json and metrics.jsonl from a file we were handed', () => {
+  const written = async (): Promise<Record<string, unknown>> => {
+    const run = await RunWriter.create(base(tempDir()));
+    await run.saveCheckpoint(ckptAt(1));
+    await run.finish('completed');
+    return JSON.parse(readFileSync(run.paths.runJson, 'utf8')) as Record<string, unknown>;
+  };
+  const refused = (rec: unknown, field: string): void =>
+    assert.throws(() => parseRunRecord(JSON.stringify(rec), '/o/runs/r/run.json'), (e: unknown) => e instanceof ArtifactReadError && e.message.startsWith(`/o/runs/r/run.json is not a valid run record: field '${field}' is `));
+
+  it('reads what RunWriter writes, field for field', async () => {
+    const rec = await written();
+    assert.deepEqual(parseRunRecord(JSON.stringify(rec), 'run.json'), rec);
+  });
+
+  it('refuses artifact paths that lead outside the output folder, and run ids that are no folder name', async () => {
+    const rec = await written();
+    const artifacts = rec.artifacts as Record<string, unknown>;
+    for (const bad of ['../x.safetensors', 'models/../../x', '/etc/passwd', 'C:\\x', 'a\\b', 'runs//x', '', 'a\u0000b']) {
+      refused({ ...rec, artifacts: { ...artifacts, binary: bad } }, 'artifacts.binary');
+      refused({ ...rec, artifacts: { ...artifacts, checkpoints: ['models/ok.safetensors', bad] } }, 'artifacts.checkpoints[1]');
+    }
+    for (const bad of ['..', '../x', 'a/b', '', '.hidden', 'a\\b']) refused({ ...rec, runId: bad }, 'runId');
+  });
+
+  it('refuses wrong types by field, and ignores unknown keys', async () => {
+    const rec = await written();
+    refused({ ...rec, epochs: -1 }, 'epochs');
+    refused({ ...rec, status: 'done' }, 'status');
+    refused({ ...rec, commandLine: ['gat', 1] }, 'commandLine[1]');
+    refused({ ...rec, process: { ...(rec.process as object), pid: 0 } }, 'process.pid');
+    refused({ ...rec, provenance: { versions: [] } }, 'provenance.versions');
+    assert.equal(parseRunRecord(JSON.stringify({ ...rec, future: 1 }), 'run.json').runId, rec.runId);
+  });
+
+  it('checks every metrics line (reading a NaN the writer stored as null back as NaN)', () => {
+    const line = { epoch: 0, trainLoss: 1, trainAcc: 0.5, valLoss: null, valAcc: 0.25, ms: 3 };
+    assert.deepEqual(parseMetrics(`${JSON.stringify(line)}\n`, 'm'), [{ ...line, valLoss: NaN }]);
+    assert.throws(() => parseMetrics(`${JSON.stringify({ ...line, epoch: 1.5 })}\n`, 'm.jsonl'), /^ArtifactReadError: m\.jsonl line 1 field 'epoch' is 1\.5, not a non-negative integer$/);
+    assert.throws(() => parseMetrics(`${JSON.stringify(line)}\n${JSON.stringify({ ...line, trainAcc: '1' })}\n`, 'm.jsonl'), /m\.jsonl line 2 field 'trainAcc' is "1", not a number/);
   });
 });
 

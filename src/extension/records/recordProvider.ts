@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import { ATTENTION_LINK_TEXT, buildNodeRecord, formatSummary, nodeSummary, parseNodeId, type RunNodeView } from '../../gat/records/nodeRecord';
+import { ATTENTION_LINK_TEXT, buildNodeRecord, formatSummary, nodeSummary, parseNodeId, UnknownNodeError, type RunNodeView } from '../../gat/records/nodeRecord';
 import type { DatasetService } from '../datasetService';
+import { RecordAddressError, type RecordAddress } from './recordAddress';
 import { RECORD_SCHEME, parseRecordUri, recordUri } from './recordUri';
 
 /** Looks up what a run knows about nodes (predictions, attention); undefined when none. */
@@ -39,10 +40,21 @@ export class RecordProvider implements vscode.TextDocumentContentProvider, vscod
     }
   }
 
+  /** The address of a record; a node part that is no node id is reported as the dataset's UnknownNodeError (naming the valid range). */
+  private async addressOf(uri: vscode.Uri): Promise<RecordAddress> {
+    try {
+      return parseRecordUri(uri);
+    } catch (err) {
+      if (!(err instanceof RecordAddressError && err.part === 'node' && err.dataset)) throw err;
+      const graph = await this.datasets.get(err.dataset);
+      throw new UnknownNodeError(graph.name, err.value, graph.numNodes);
+    }
+  }
+
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const ref = parseRecordUri(uri);
+    const ref = await this.addressOf(uri);
     const graph = await this.datasets.get(ref.dataset); // throws a DatasetError with the remedy
-    const node = parseNodeId(graph, ref.nodeText);
+    const node = parseNodeId(graph, String(ref.node)); // in range for this graph
     const run = ref.runId ? await this.runView(ref.runId) : undefined;
     return buildNodeRecord(graph, node, run);
   }
@@ -62,7 +74,7 @@ export class RecordProvider implements vscode.TextDocumentContentProvider, vscod
     const at = ref.runId ? text.indexOf(ATTENTION_LINK_TEXT) : -1;
     if (at >= 0 && ref.runId) {
       const start = document.positionAt(at + ATTENTION_LINK_TEXT.indexOf('open'));
-      const node = Number(ref.nodeText);
+      const node = ref.node;
       const target = vscode.Uri.parse(`command:gat.showAttention?${encodeURIComponent(JSON.stringify([ref.runId, node]))}`);
       const link = new vscode.DocumentLink(new vscode.Range(start, document.positionAt(at + ATTENTION_LINK_TEXT.length)), target);
       link.tooltip = `Show the attention node ${node} gives its neighbours in run ${ref.runId}`;
@@ -87,7 +99,7 @@ export class RecordProvider implements vscode.TextDocumentContentProvider, vscod
 /** Opens a node's record in an editor; errors (unknown node, missing dataset) become messages. */
 export async function openNodeRecord(dataset: string, node: number | string, runId?: string): Promise<vscode.TextEditor | undefined> {
   const uri = recordUri(dataset, typeof node === 'number' ? node : Number.NaN, runId);
-  const target = typeof node === 'number' ? uri : uri.with({ path: `/${dataset}/${encodeURIComponent(node)}.md` });
+  const target = typeof node === 'number' ? uri : uri.with({ path: `/${dataset}/${node}.md` });
   try {
     const doc = await vscode.workspace.openTextDocument(target);
     return await vscode.window.showTextDocument(doc, { preview: true });

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { parseRecordAddress, type RecordAddress } from './recordAddress';
 
 export const RECORD_SCHEME = 'gat-record';
 
@@ -7,15 +8,7 @@ export function recordUri(dataset: string, node: number, runId?: string): vscode
   return vscode.Uri.from({ scheme: RECORD_SCHEME, path: `/${dataset}/${node}.md`, query: runId ? `run=${encodeURIComponent(runId)}` : '' });
 }
 
-export interface RecordRef {
-  readonly dataset: string;
-  readonly nodeText: string;
-  readonly runId: string | undefined;
-}
-
-export function parseRecordUri(uri: vscode.Uri): RecordRef {
-  const m = /^\/([^/]+)\/([^/]+?)(?:\.md)?$/.exec(uri.path);
-  if (!m) throw new Error(`not a node record address: ${uri.toString()} (expected gat-record:/<dataset>/<node>.md)`);
-  const run = new URLSearchParams(uri.query).get('run') ?? undefined;
-  return { dataset: decodeURIComponent(m[1]), nodeText: decodeURIComponent(m[2]), runId: run };
+/** The record a `gat-record:` URI names; throws RecordAddressError naming the part at fault. */
+export function parseRecordUri(uri: vscode.Uri): RecordAddress {
+  return parseRecordAddress(uri.path, uri.query);
 }

@@ -9,12 +9,12 @@
  * Metadata: provenance (see provenance.ts) plus kind 'analysis', analysisVersion, classNames, heads.
  */
 import type { DatasetSplit } from '../data/graph';
-import { ArtifactReadError, readSafetensorsFile } from './artifactRead';
+import { ArtifactReadError, decodeSafetensorsFile, readArtifactBytes } from './artifactRead';
 import { writeArtifact, type WriteOptions } from './artifactWrite';
 import { attentionEntropy, incomingCounts, predictFromLogits, uniformEntropy, validateAttention } from './attentionStats';
 import type { NamedTensor } from './namedTensor';
 import { parseProvenance, provenanceMetadata, type Provenance } from './provenance';
-import { encodeSafetensors, requireTensor } from './safetensors';
+import { encodeSafetensors } from './safetensors';
 
 export const ANALYSIS_VERSION = 1;
 
@@ -115,35 +115,101 @@ export async function writeAnalysis(file: string, input: AnalysisInput, options:
 const REMEDY = 'Run `npx gat analyze --model <models/binaries/…safetensors>` to create it.';
 
 export async function readAnalysis(file: string): Promise<Analysis> {
-  const { tensors, metadata } = await readSafetensorsFile(file, 'analysis', REMEDY);
-  if (metadata.kind !== 'analysis') throw new ArtifactReadError(file, `${file} is not an analysis file (kind '${metadata.kind ?? 'none'}'). ${REMEDY}`);
-  if (metadata.analysisVersion !== String(ANALYSIS_VERSION)) {
+  return decodeAnalysis(await readArtifactBytes(file, 'analysis', REMEDY), file);
+}
+
+/** The most layers and heads per layer an analysis may list (the paper's models have 2–3 layers of ≤ 8 heads). */
+const MAX_LAYERS = 64;
+const MAX_HEADS = 1024;
+
+/**
+ * The analysis in `bytes` (the contents of `file`), with every tensor checked against the others:
+ * dtypes, shapes (N nodes, C classes, E' edges, NH_L heads), and the values the panels index with
+ * (predictions and labels are classes, edge_index holds node ids, split codes are -1..2). A file
+ * that breaks any of it is an ArtifactReadError naming the file and the tensor or metadata field.
+ */
+export function decodeAnalysis(bytes: Uint8Array, file: string): Analysis {
+  const { tensors, metadata } = decodeSafetensorsFile(bytes, file, 'analysis', REMEDY);
+  const meta = (key: string): string | undefined => (Object.hasOwn(metadata, key) ? metadata[key] : undefined);
+  if (meta('kind') !== 'analysis') throw new ArtifactReadError(file, `${file} is not an analysis file (kind '${meta('kind') ?? 'none'}'). ${REMEDY}`);
+  if (meta('analysisVersion') !== String(ANALYSIS_VERSION)) {
     throw new ArtifactReadError(
       file,
-      `${file} has analysis format ${metadata.analysisVersion ?? 'unknown'}, but this version of GAT Explorer reads format ${ANALYSIS_VERSION}. Run \`npx gat analyze --model <models/binaries/…safetensors>\` to re-create it.`,
+      `${file} has analysis format ${meta('analysisVersion') ?? 'unknown'}, but this version of GAT Explorer reads format ${ANALYSIS_VERSION}. Run \`npx gat analyze --model <models/binaries/…safetensors>\` to re-create it.`,
     );
   }
-  const t = (name: string): NamedTensor => requireTensor(tensors, name, file);
-  const heads = JSON.parse(metadata.heads ?? '[]') as number[];
-  const outputs = t('outputs');
-  const edgeIndex = t('edge_index').data as Int32Array;
-  const e = edgeIndex.length / 2;
+  const fail = (message: string): never => {
+    throw new ArtifactReadError(file, `${file} is not a valid analysis: ${message}. ${REMEDY}`);
+  };
+  const json = (key: string): unknown => {
+    const text = meta(key);
+    if (text === undefined) fail(`metadata field '${key}' is missing`);
+    try {
+      return JSON.parse(text!);
+    } catch {
+      return fail(`metadata field '${key}' is not valid JSON`);
+    }
+  };
+  const heads = json('heads');
+  if (!Array.isArray(heads) || heads.length > MAX_LAYERS || !heads.every((h) => Number.isSafeInteger(h) && h >= 1 && h <= MAX_HEADS)) {
+    fail(`metadata field 'heads' must list at most ${MAX_LAYERS} layers of 1..${MAX_HEADS} heads`);
+  }
+  const classNames = json('classNames');
+  if (!Array.isArray(classNames) || !classNames.every((c) => typeof c === 'string')) fail("metadata field 'classNames' must be a JSON list of strings");
+  const layers = heads as number[];
+  const names = classNames as string[];
+
+  const byName = new Map(tensors.map((t) => [t.name, t]));
+  const expected = new Set(['outputs', 'predictions', 'confidence', 'edge_index', 'labels', 'split', 'uniform_entropy', ...layers.flatMap((_, l) => [`attention.layer${l}`, `entropy.layer${l}`])]);
+  for (const t of tensors) if (!expected.has(t.name)) fail(`tensor '${t.name}' is not part of an analysis with ${layers.length} layers`);
+  const tensor = <K extends 'F32' | 'I32'>(name: string, dtype: K, shape: readonly number[]): K extends 'F32' ? Float32Array : Int32Array => {
+    const t = byName.get(name);
+    if (!t) return fail(`tensor '${name}' is missing`);
+    if ((dtype === 'F32') !== t.data instanceof Float32Array) fail(`tensor '${name}' must be ${dtype}`);
+    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) fail(`tensor '${name}' has shape [${t.shape.join(', ')}]; expected [${shape.join(', ')}]`);
+    return t.data as K extends 'F32' ? Float32Array : Int32Array;
+  };
+  const outputsShape = byName.get('outputs')?.shape;
+  if (!outputsShape) return fail("tensor 'outputs' is missing");
+  if (outputsShape.length !== 2) fail(`tensor 'outputs' has shape [${outputsShape.join(', ')}]; expected [nodes, classes]`);
+  const [n, c] = outputsShape;
+  if (n < 1 || c < 1) fail(`tensor 'outputs' has shape [${n}, ${c}]: an analysis needs at least one node and one class`);
+  if (names.length !== c) fail(`metadata field 'classNames' lists ${names.length} classes but tensor 'outputs' has ${c}`);
+  const outputs = tensor('outputs', 'F32', [n, c]);
+  const edgeShape = byName.get('edge_index')?.shape;
+  if (edgeShape && !(edgeShape.length === 2 && edgeShape[0] === 2)) fail(`tensor 'edge_index' has shape [${edgeShape.join(', ')}]; expected [2, edges]`);
+  const e = edgeShape ? edgeShape[1] : 0;
+  const edgeIndex = tensor('edge_index', 'I32', [2, e]);
+  const predictions = tensor('predictions', 'I32', [n]);
+  const confidence = tensor('confidence', 'F32', [n]);
+  const labels = tensor('labels', 'I32', [n]);
+  const split = tensor('split', 'I32', [n]);
+  const uniform = tensor('uniform_entropy', 'F32', [n]);
+  const attention = layers.map((h, l) => tensor(`attention.layer${l}`, 'F32', [e, h]));
+  const entropy = layers.map((h, l) => tensor(`entropy.layer${l}`, 'F32', [n, h]));
+  const inRange = (name: string, data: Int32Array, lo: number, hi: number, what: string): void => {
+    for (let i = 0; i < data.length; i++) if (!(data[i] >= lo && data[i] < hi)) fail(`tensor '${name}' value ${i} is ${data[i]}, not ${what}`);
+  };
+  inRange('predictions', predictions, 0, c, `a class (0..${c - 1})`);
+  inRange('labels', labels, -1, c, `a class (0..${c - 1}) or -1`);
+  inRange('split', split, -1, 3, 'a split code (-1 none, 0 train, 1 val, 2 test)');
+  inRange('edge_index', edgeIndex, 0, n, `a node id (0..${n - 1})`);
   return {
     version: ANALYSIS_VERSION,
-    numNodes: outputs.shape[0],
-    numClasses: outputs.shape[1],
-    classNames: JSON.parse(metadata.classNames ?? '[]') as string[],
-    heads,
-    outputs: outputs.data as Float32Array,
-    predictions: t('predictions').data as Int32Array,
-    confidence: t('confidence').data as Float32Array,
+    numNodes: n,
+    numClasses: c,
+    classNames: names,
+    heads: layers,
+    outputs,
+    predictions,
+    confidence,
     edgeSource: edgeIndex.slice(0, e),
     edgeTarget: edgeIndex.slice(e),
-    labels: t('labels').data as Int32Array,
-    split: t('split').data as Int32Array,
-    attention: heads.map((_, l) => t(`attention.layer${l}`).data as Float32Array),
-    entropy: heads.map((_, l) => t(`entropy.layer${l}`).data as Float32Array),
-    uniformEntropy: t('uniform_entropy').data as Float32Array,
+    labels,
+    split,
+    attention,
+    entropy,
+    uniformEntropy: uniform,
     provenance: parseProvenance(metadata),
   };
 }

@@ -15,20 +15,31 @@ export class ArtifactReadError extends Error {
   }
 }
 
-/** Reads and decodes a safetensors file; `what` and `remedy` complete the error sentences. */
-export async function readSafetensorsFile(file: string, what: string, remedy: string): Promise<DecodedSafetensors> {
-  let bytes: Uint8Array;
+/** Reads a whole artifact file; a missing or unreadable file is an ArtifactReadError naming it. */
+export async function readArtifactBytes(file: string, what: string, remedy: string): Promise<Uint8Array> {
   try {
-    bytes = await fs.readFile(file);
+    return await fs.readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new ArtifactReadError(file, `no ${what} at ${file}. ${remedy}`);
     throw new ArtifactReadError(file, `cannot read the ${what} ${file}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * Decodes the bytes of a safetensors file (what readSafetensorsFile does after reading it): a
+ * malformed file is an ArtifactReadError naming `file` and the byte, header field or tensor at fault.
+ */
+export function decodeSafetensorsFile(bytes: Uint8Array, file: string, what: string, remedy: string): DecodedSafetensors {
   try {
     return decodeSafetensors(bytes);
   } catch (err) {
     if (err instanceof SafetensorsError) throw new ArtifactReadError(file, `${file} is not a valid ${what}: ${err.message}. ${remedy}`);
     throw err;
   }
+}
+
+/** Reads and decodes a safetensors file; `what` and `remedy` complete the error sentences. */
+export async function readSafetensorsFile(file: string, what: string, remedy: string): Promise<DecodedSafetensors> {
+  return decodeSafetensorsFile(await readArtifactBytes(file, what, remedy), file, what, remedy);
 }

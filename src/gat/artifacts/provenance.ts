@@ -83,30 +83,56 @@ export function provenanceMetadata(p: Provenance): Record<string, string> {
   return meta;
 }
 
-/** Reads provenance back from metadata; missing keys become null/empty rather than failing. */
+/**
+ * Reads provenance back from metadata; missing keys, and values of the wrong type or shape, become
+ * null/empty rather than failing (provenance is informative, and comes from a file we were handed).
+ */
 export function parseProvenance(meta: Readonly<Record<string, string>>): Provenance {
-  const json = <T>(key: string, fallback: T): T => {
-    const v = meta[key];
-    if (v === undefined) return fallback;
+  const text = (key: string): string | undefined => (Object.hasOwn(meta, key) && typeof meta[key] === 'string' ? meta[key] : undefined);
+  const json = (key: string): unknown => {
+    const v = text(key);
+    if (v === undefined) return undefined;
     try {
-      return JSON.parse(v) as T;
+      return JSON.parse(v) as unknown;
     } catch {
-      return fallback;
+      return undefined;
     }
   };
+  const seed = text('seed');
+  const epoch = text('epoch');
   return {
-    dataset: meta.dataset ?? '',
-    datasetChecksums: json<Record<string, string>>('datasetChecksums', {}),
-    config: json<unknown>('config', null),
-    seed: meta.seed === undefined ? NaN : Number(meta.seed),
-    backend: meta.backend ?? '',
-    versions: json<Versions>('versions', { node: '', tfjs: null, 'gat-explorer': null }),
-    gitCommit: meta.gitCommit ?? null,
-    startedAt: meta.startedAt ?? '',
-    endedAt: meta.endedAt ?? null,
-    epoch: meta.epoch === undefined ? null : Number(meta.epoch),
-    metrics: json<unknown>('metrics', null),
+    dataset: text('dataset') ?? '',
+    datasetChecksums: stringRecord(json('datasetChecksums')) ?? {},
+    config: json('config') ?? null,
+    seed: seed === undefined ? NaN : Number(seed),
+    backend: text('backend') ?? '',
+    versions: parseVersions(json('versions')) ?? { node: '', tfjs: null, 'gat-explorer': null },
+    gitCommit: text('gitCommit') ?? null,
+    startedAt: text('startedAt') ?? '',
+    endedAt: text('endedAt') ?? null,
+    epoch: epoch === undefined ? null : Number(epoch),
+    metrics: json('metrics') ?? null,
   };
+}
+
+/** A JSON object of strings, copied key by key (never through its prototype), or undefined. */
+export function stringRecord(v: unknown): Record<string, string> | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x !== 'string') return undefined;
+    Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** `{ node, tfjs, 'gat-explorer' }` with the right types, or undefined. */
+export function parseVersions(v: unknown): Versions | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const r = v as Record<string, unknown>;
+  const nullableString = (x: unknown): x is string | null => x === null || typeof x === 'string';
+  if (typeof r.node !== 'string' || !nullableString(r.tfjs) || !nullableString(r['gat-explorer'])) return undefined;
+  return { node: r.node, tfjs: r.tfjs, 'gat-explorer': r['gat-explorer'] };
 }
 
 /** The folder of our own package.json, found from this file (bundled or not) or the current folder. */

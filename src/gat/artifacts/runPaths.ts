@@ -55,6 +55,40 @@ export function makeRunId(startedAt: Date, dataset: string, seed: number): strin
   return `${stamp}-${safeName(dataset)}-s${seed}`;
 }
 
+/**
+ * Whether `id` can name a run folder: what makeRunId makes (letters, digits, '-', '_', '.'), starting
+ * with a letter or digit, at most 200 characters, and never '..' (so `runs/<id>` stays in runs/).
+ */
+export function isSafeRunId(id: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(id) && !id.includes('..');
+}
+
+/**
+ * Why `rel` cannot be a path relative to the output folder as run.json stores them (relative,
+ * '/'-separated, no '..' segments), or undefined when it can: a path from a file we were handed must
+ * never lead outside the output folder.
+ */
+export function unsafeRelativePath(rel: string): string | undefined {
+  if (rel === '') return 'is empty';
+  if (hasControlCharacter(rel)) return 'has a control character';
+  if (rel.includes('\\')) return 'has a backslash';
+  if (rel.startsWith('/')) return 'is an absolute path';
+  if (/^[A-Za-z]:/.test(rel)) return 'starts with a drive letter';
+  const segments = rel.split('/');
+  if (segments.includes('..')) return "has a '..' segment";
+  if (segments.some((s) => s === '' || s === '.')) return "has an empty or '.' segment";
+  return undefined;
+}
+
+/** Whether `s` holds a C0 control character (NUL, newline, …) or DEL. */
+export function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 /** A path relative to the output folder with '/' separators, as stored in run.json. */
 export function relativeToOut(paths: Pick<RunPaths, 'outDir'>, absolute: string): string {
   return path.relative(paths.outDir, absolute).split(path.sep).join('/');

@@ -5,6 +5,7 @@
  * The header maps each tensor name to { dtype, shape, data_offsets: [begin, end] } (offsets relative
  * to the first byte after the header) plus an optional "__metadata__" of string → string.
  */
+import { describeJsonValue, parseJson } from '../io/jsonText';
 import { elementCount, type NamedTensor } from './namedTensor';
 
 export type SafetensorsDtype = 'F32' | 'I32';
@@ -74,21 +75,21 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Rea
 }
 
 export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
-  if (bytes.length < 8) throw new SafetensorsError(`truncated safetensors file: ${bytes.length} bytes, fewer than the 8-byte header length`);
+  if (bytes.length < 8) throw new SafetensorsError(`truncated safetensors file: ${bytes.length} bytes, fewer than the 8-byte header length (at byte 0)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = view.getBigUint64(0, true);
-  if (n > BigInt(MAX_HEADER_BYTES)) throw new SafetensorsError(`bad header length ${n}: larger than the ${MAX_HEADER_BYTES}-byte limit (corrupt file?)`);
+  if (n > BigInt(MAX_HEADER_BYTES)) throw new SafetensorsError(`bad header length ${n}: larger than the ${MAX_HEADER_BYTES}-byte limit (corrupt file? the length is at byte 0)`);
   const headerLength = Number(n);
   if (8 + headerLength > bytes.length) {
-    throw new SafetensorsError(`bad header length ${headerLength}: the file has only ${bytes.length - 8} bytes after the length field (truncated file?)`);
+    throw new SafetensorsError(`bad header length ${headerLength}: the file has only ${bytes.length - 8} bytes after the length field (truncated file? the length is at byte 0)`);
   }
   let header: unknown;
   try {
-    header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 8, headerLength).toString('utf8'));
+    header = parseJson(Buffer.from(bytes.buffer, bytes.byteOffset + 8, headerLength).toString('utf8'));
   } catch (err) {
-    throw new SafetensorsError(`header is not valid JSON: ${(err as Error).message}`);
+    throw new SafetensorsError(`header is not valid JSON (bytes 8..${8 + headerLength}; at ${(err as Error).message})`);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError('header is not a JSON object');
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError(`header is not a JSON object (bytes 8..${8 + headerLength})`);
 
   const metadata = readMetadata((header as Record<string, unknown>)[METADATA_KEY]);
   const dataStart = 8 + headerLength;
@@ -106,7 +107,7 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
     if (begin > expected) throw new SafetensorsError(`gap in the data before tensor '${name}' (bytes ${expected}..${begin} belong to no tensor)`);
     expected = end;
   }
-  if (expected > dataLength) throw new SafetensorsError(`truncated safetensors file: tensors need ${expected} data bytes but only ${dataLength} are present`);
+  if (expected > dataLength) throw new SafetensorsError(`truncated safetensors file: tensors need ${expected} data bytes but only ${dataLength} are present (the file ends at byte ${bytes.length})`);
   if (expected < dataLength) throw new SafetensorsError(`${dataLength - expected} trailing bytes after the last tensor`);
 
   const tensors = entries.map(({ name, entry }) => {
@@ -123,11 +124,11 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
 
 function readMetadata(raw: unknown): Record<string, string> {
   if (raw === undefined) return {};
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SafetensorsError('__metadata__ must be an object of strings');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SafetensorsError("header field '__metadata__' must be an object of strings");
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) {
-    if (typeof v !== 'string') throw new SafetensorsError(`__metadata__ value for '${k}' must be a string; got ${JSON.stringify(v)}`);
-    out[k] = v;
+    if (typeof v !== 'string') throw new SafetensorsError(`__metadata__ value for '${k}' must be a string; got ${describeJsonValue(v)}`);
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true }); // '__proto__' too, as a plain key
   }
   return out;
 }
@@ -135,11 +136,11 @@ function readMetadata(raw: unknown): Record<string, string> {
 function validateEntry(name: string, raw: unknown): HeaderEntry {
   const e = raw as Partial<HeaderEntry> | null;
   if (typeof e !== 'object' || e === null) throw new SafetensorsError(`header entry for '${name}' is not an object`);
-  if (e.dtype !== 'F32' && e.dtype !== 'I32') throw new SafetensorsError(`tensor '${name}' has dtype ${JSON.stringify(e.dtype)}; only F32 and I32 are supported`);
-  if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new SafetensorsError(`tensor '${name}' has an invalid shape ${JSON.stringify(e.shape)}`);
+  if (e.dtype !== 'F32' && e.dtype !== 'I32') throw new SafetensorsError(`tensor '${name}' has dtype ${describeJsonValue(e.dtype)}; only F32 and I32 are supported`);
+  if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new SafetensorsError(`tensor '${name}' has an invalid shape ${describeJsonValue(e.shape)}`);
   const offs = e.data_offsets;
   if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((o) => Number.isSafeInteger(o) && o >= 0) || offs[1] < offs[0]) {
-    throw new SafetensorsError(`tensor '${name}' has invalid data_offsets ${JSON.stringify(offs)}`);
+    throw new SafetensorsError(`tensor '${name}' has invalid data_offsets ${describeJsonValue(offs)}`);
   }
   const expectedBytes = elementCount(e.shape) * 4;
   if (offs[1] - offs[0] !== expectedBytes) {

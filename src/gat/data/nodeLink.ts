@@ -2,6 +2,7 @@
  * networkx node-link JSON (`nx.node_link_data`), the graph format of PPI's `*_graph.json`:
  * `{"directed": false, "multigraph": false, "nodes": [{"id": 0}, …], "links": [{"source": 0, "target": 5}, …]}`.
  */
+import { describeJsonValue, parseJson } from '../io/jsonText';
 import { DatasetError } from './datasetError';
 
 export interface NodeLinkGraph {
@@ -16,9 +17,9 @@ export function parseNodeLink(text: string, file: string): NodeLinkGraph {
   const fail = (message: string): DatasetError => new DatasetError('corrupt', `${file} is not a usable node-link graph: ${message}`, file);
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = parseJson(text);
   } catch (err) {
-    throw fail(`invalid JSON (${(err as Error).message})`);
+    throw fail(`invalid JSON at ${(err as Error).message}`);
   }
   if (!isObject(doc)) throw fail('the top level is not a JSON object');
   for (const flag of ['directed', 'multigraph'] as const) {
@@ -39,7 +40,7 @@ export function parseNodeLink(text: string, file: string): NodeLinkGraph {
     const node: unknown = nodes[i];
     if (!isObject(node) || !('id' in node)) throw fail(`nodes[${i}] has no 'id'`);
     const id = node.id;
-    if (!isIndex(id, numNodes)) throw fail(`nodes[${i}].id is ${JSON.stringify(id)}: node ids must be the integers 0..${numNodes - 1}`);
+    if (!isIndex(id, numNodes)) throw fail(`nodes[${i}].id is ${describeJsonValue(id)}: node ids must be the integers 0..${numNodes - 1}`);
     if (seen[id]) throw fail(`nodes[${i}].id ${id} is a duplicate (listed earlier too)`);
     seen[id] = 1;
   }
@@ -52,7 +53,7 @@ export function parseNodeLink(text: string, file: string): NodeLinkGraph {
     for (const end of ['source', 'target'] as const) {
       const v = link[end];
       if (v === undefined) throw fail(`${linkKey}[${i}] has no '${end}'`);
-      if (!isIndex(v, numNodes)) throw fail(`${linkKey}[${i}].${end} is ${JSON.stringify(v)}, not a node id (0..${numNodes - 1})`);
+      if (!isIndex(v, numNodes)) throw fail(`${linkKey}[${i}].${end} is ${describeJsonValue(v)}, not a node id (0..${numNodes - 1})`);
       (end === 'source' ? source : target)[i] = v;
     }
   }

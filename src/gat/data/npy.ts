@@ -207,8 +207,8 @@ function decode(bytes: Uint8Array, start: number, count: number, dtype: Dtype, f
     case 'f4': return new Float32Array(buf);
     case 'f8': return new Float64Array(buf);
     case 'f2': return halfToFloat(new Uint16Array(buf));
-    case 'i8': return wideIntegers(new BigInt64Array(buf), file);
-    default: return wideIntegers(new BigUint64Array(buf), file); // u8
+    case 'i8': return wideIntegers(new BigInt64Array(buf), file, start);
+    default: return wideIntegers(new BigUint64Array(buf), file, start); // u8
   }
 }
 
@@ -227,12 +227,12 @@ const INT32_MAX = BigInt(2 ** 31 - 1);
 const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** 64-bit integers: Int32Array when all fit (graph ids, indices), else exact doubles, else refused. */
-function wideIntegers(src: BigInt64Array | BigUint64Array, file: string): Int32Array | Float64Array {
+function wideIntegers(src: BigInt64Array | BigUint64Array, file: string, dataStart: number): Int32Array | Float64Array {
   let fitsInt32 = true;
   for (let i = 0; i < src.length; i++) {
     const v = src[i];
     if (v > SAFE_MAX || v < -SAFE_MAX) {
-      throw new DatasetError('corrupt', `${file}: element ${i} is ${v}, beyond ±2^53, which JavaScript cannot hold exactly`, file);
+      throw new DatasetError('corrupt', `${file}: element ${i} is ${v} (at byte ${dataStart + 8 * i}), beyond ±2^53, which JavaScript cannot hold exactly`, file);
     }
     if (v < INT32_MIN || v > INT32_MAX) fitsInt32 = false;
   }

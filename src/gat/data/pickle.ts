@@ -169,7 +169,7 @@ class Unpickler {
 
   private finish(at: number): PickleValue {
     if (this.stack.length !== 1 || this.stack[0] === MARK) throw new PickleError(`malformed pickle: STOP at byte ${at} with ${this.stack.length} items on the stack`);
-    return new Finalizer().value(this.stack[0] as PickleValue, 0);
+    return new Finalizer(at).value(this.stack[0] as PickleValue, 0);
   }
 
   /** The allowlist check: an unknown global is rejected here, before anything could call it. */
@@ -336,11 +336,14 @@ const MAX_DEPTH = 64;
 class Finalizer {
   private readonly done = new Map<object, PickleValue>();
 
+  /** `stop`: the byte of the STOP opcode that returns the value, named in errors. */
+  constructor(private readonly stop: number) {}
+
   value(v: PickleValue, depth: number): PickleValue {
     if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return v;
     const seen = this.done.get(v);
     if (seen !== undefined) return seen;
-    if (depth > MAX_DEPTH) throw new PickleError(`values nested deeper than ${MAX_DEPTH} levels: not a data pickle`);
+    if (depth > MAX_DEPTH) throw new PickleError(`values nested deeper than ${MAX_DEPTH} levels (in the value STOP at byte ${this.stop} returns): not a data pickle`);
     if (Array.isArray(v)) {
       const out: PickleValue[] = [];
       this.done.set(v, out);

@@ -31,9 +31,9 @@ export function readZipDirectory(bytes: Uint8Array, archive: string): ZipEntry[]
   const fail = (message: string): DatasetError => new DatasetError('corrupt', `${archive} is not a readable ZIP archive: ${message}`, archive);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const eocd = findEndOfDirectory(view);
-  if (eocd < 0) throw fail('no end-of-central-directory record (the file is truncated or not a ZIP)');
-  if (eocd >= 20 && view.getUint32(eocd - 20, true) === ZIP64_LOCATOR_SIG) throw fail('ZIP64 archives are not supported');
-  if (view.getUint16(eocd + 4, true) !== 0 || view.getUint16(eocd + 6, true) !== 0) throw fail('multi-disk archives are not supported');
+  if (eocd < 0) throw fail(`no end-of-central-directory record from byte ${Math.max(0, bytes.length - 22 - 0xffff)} to the end (the file is truncated or not a ZIP)`);
+  if (eocd >= 20 && view.getUint32(eocd - 20, true) === ZIP64_LOCATOR_SIG) throw fail(`ZIP64 archives are not supported (a ZIP64 locator at byte ${eocd - 20})`);
+  if (view.getUint16(eocd + 4, true) !== 0 || view.getUint16(eocd + 6, true) !== 0) throw fail(`multi-disk archives are not supported (the end record at byte ${eocd} names disks)`);
   const count = view.getUint16(eocd + 10, true);
   const cdSize = view.getUint32(eocd + 12, true);
   const cdOffset = view.getUint32(eocd + 16, true);

@@ -38,11 +38,7 @@ const S_IFLNK = 0o120000;
  * the SHA-256 of each extracted file by name. `archive` names the archive in error messages.
  */
 export async function extractZip(zip: Uint8Array, archive: string, targetDir: string, options: ExtractOptions): Promise<Record<string, string>> {
-  const entries = readZipDirectory(zip, archive);
-  for (const entry of entries) checkEntry(entry, archive);
-  const chosen = chooseEntries(entries, options.files, archive);
-  checkSizes(chosen, archive, options);
-
+  const chosen = chooseZipEntries(zip, archive, options);
   await fs.mkdir(path.dirname(targetDir), { recursive: true });
   const tmp = tempPathFor(targetDir);
   await fs.mkdir(tmp);
@@ -62,6 +58,19 @@ export async function extractZip(zip: Uint8Array, archive: string, targetDir: st
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * Reads the archive's directory and checks it before anything is inflated: every entry's name and
+ * type, the wanted files (each once, in one place) and their declared sizes. Returns the entry of
+ * each wanted file by name; throws DatasetError naming the archive and the entry.
+ */
+export function chooseZipEntries(zip: Uint8Array, archive: string, options: Pick<ExtractOptions, 'files' | 'maxTotalBytes' | 'maxRatio'>): Map<string, ZipEntry> {
+  const entries = readZipDirectory(zip, archive);
+  for (const entry of entries) checkEntry(entry, archive);
+  const chosen = chooseEntries(entries, options.files, archive);
+  checkSizes(chosen, archive, options);
+  return chosen;
 }
 
 /** Why an entry name could write outside the target folder, or undefined when it cannot. */
@@ -87,17 +96,18 @@ function checkEntry(entry: ZipEntry, archive: string): void {
 /** Maps each wanted file to its entry, allowing one common top folder. */
 function chooseEntries(entries: readonly ZipEntry[], files: readonly string[], archive: string): Map<string, ZipEntry> {
   const wanted = new Set(files);
-  const prefixes = new Set<string>();
+  const prefixes = new Map<string, string>(); // folder → the first wanted entry in it
   for (const e of entries) {
     if (e.isDirectory) continue;
     const slash = e.name.indexOf('/');
-    if (wanted.has(e.name)) prefixes.add('');
-    else if (slash > 0 && e.name.indexOf('/', slash + 1) < 0 && wanted.has(e.name.slice(slash + 1))) prefixes.add(e.name.slice(0, slash + 1));
+    if (wanted.has(e.name)) prefixes.set('', prefixes.get('') ?? e.name);
+    else if (slash > 0 && e.name.indexOf('/', slash + 1) < 0 && wanted.has(e.name.slice(slash + 1))) prefixes.set(e.name.slice(0, slash + 1), prefixes.get(e.name.slice(0, slash + 1)) ?? e.name);
   }
   if (prefixes.size > 1) {
-    throw new DatasetError('corrupt', `${archive} holds the dataset files in more than one folder (${[...prefixes].map((p) => p || 'the top level').join(', ')}); expected them in one place`, archive);
+    const where = [...prefixes].map(([p, name]) => `entry '${name}' in ${p || 'the top level'}`).join(', ');
+    throw new DatasetError('corrupt', `${archive} holds the dataset files in more than one folder (${where}); expected them in one place`, archive);
   }
-  const prefix = [...prefixes][0] ?? '';
+  const prefix = [...prefixes.keys()][0] ?? '';
   const chosen = new Map<string, ZipEntry>();
   for (const e of entries) {
     if (e.isDirectory || !e.name.startsWith(prefix)) continue;
@@ -113,7 +123,7 @@ function chooseEntries(entries: readonly ZipEntry[], files: readonly string[], a
   return chosen;
 }
 
-function checkSizes(chosen: ReadonlyMap<string, ZipEntry>, archive: string, options: ExtractOptions): void {
+function checkSizes(chosen: ReadonlyMap<string, ZipEntry>, archive: string, options: Pick<ExtractOptions, 'maxTotalBytes' | 'maxRatio'>): void {
   const maxTotal = options.maxTotalBytes ?? GiB;
   const maxRatio = options.maxRatio ?? 1000;
   let total = 0;
@@ -130,7 +140,8 @@ function checkSizes(chosen: ReadonlyMap<string, ZipEntry>, archive: string, opti
   }
 }
 
-function inflateEntry(zip: Uint8Array, entry: ZipEntry, archive: string): Uint8Array {
+/** The bytes of one checked entry (from chooseZipEntries), inflated into a buffer of its declared size and CRC-checked. */
+export function inflateEntry(zip: Uint8Array, entry: ZipEntry, archive: string): Uint8Array {
   const raw = entryBytes(zip, entry);
   let data: Uint8Array;
   try {

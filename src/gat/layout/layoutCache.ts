@@ -77,24 +77,35 @@ export function encodeLayout(r: LayoutResult): Buffer {
   return Buffer.concat(parts);
 }
 
-export function decodeLayout(buf: Buffer): LayoutResult | undefined {
+/**
+ * A layout from the cache file's bytes, or undefined for anything but a whole, well-formed one of
+ * this version: counts that match the file size, finite coordinates, edges between existing nodes,
+ * thickness in [0, 1].
+ */
+export function decodeLayout(buf: Uint8Array): LayoutResult | undefined {
   if (buf.byteLength < 16) return undefined;
   const copy = new Uint8Array(buf).buffer; // aligned copy for the typed-array views
   const [magic, version, n, e] = new Int32Array(copy, 0, 4);
-  if (magic !== MAGIC || version !== LAYOUT_VERSION || buf.byteLength !== 16 + 8 * n + 12 * e) return undefined;
+  if (magic !== MAGIC || version !== LAYOUT_VERSION || n < 0 || e < 0 || buf.byteLength !== 16 + 8 * n + 12 * e) return undefined;
   let at = 16;
   const take = <T>(make: (o: number, len: number) => T, len: number): T => {
     const out = make(at, len);
     at += 4 * len;
     return out;
   };
-  return {
+  const layout: LayoutResult = {
     x: take((o, l) => new Float32Array(copy, o, l), n),
     y: take((o, l) => new Float32Array(copy, o, l), n),
     u: take((o, l) => new Int32Array(copy, o, l), e),
     v: take((o, l) => new Int32Array(copy, o, l), e),
     thickness: take((o, l) => new Float32Array(copy, o, l), e),
   };
+  for (let i = 0; i < n; i++) if (!Number.isFinite(layout.x[i]) || !Number.isFinite(layout.y[i])) return undefined;
+  for (let k = 0; k < e; k++) {
+    const t = layout.thickness[k];
+    if (!(layout.u[k] >= 0 && layout.u[k] < n && layout.v[k] >= 0 && layout.v[k] < n && t >= 0 && t <= 1)) return undefined;
+  }
+  return layout;
 }
 
 async function readLayout(file: string, numNodes: number): Promise<LayoutResult | undefined> {

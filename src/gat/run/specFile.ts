@@ -1,12 +1,13 @@
 import { promises as fs } from 'node:fs';
-import { UsageError } from '../cli/args';
+import { parseArgs, UsageError } from '../cli/args';
+import { describeJsonValue, parseJson } from '../io/jsonText';
 import { specKey } from '../cli/specSchema';
-import { SPEC_KEYS } from '../cli/trainOptions';
+import { SPEC_KEYS, TRAIN_OPTIONS } from '../cli/trainOptions';
 
 /**
  * Reads a training spec (`*.gat.json`) into `gat train` flags, placed before the command-line
- * flags so those win. Unknown keys and wrong types are usage errors naming the file and key;
- * the values themselves are then checked by the CLI parser with its ranges.
+ * flags so those win. Unknown keys, wrong types and values out of range are usage errors naming
+ * the file and key.
  */
 export async function specToArgs(file: string): Promise<string[]> {
   let text: string;
@@ -15,22 +16,37 @@ export async function specToArgs(file: string): Promise<string[]> {
   } catch (err) {
     throw new UsageError(`cannot read the training spec ${file}: ${(err as Error).message}`);
   }
+  return specTextToArgs(text, file);
+}
+
+/**
+ * The flags of a training spec's text (`file` names it in errors). Every value is checked here by
+ * the CLI's own option parser, one key at a time, so that a bad value is reported with the file and
+ * the key it came from; the flags returned always parse.
+ */
+export function specTextToArgs(text: string, file: string): string[] {
   let spec: unknown;
   try {
-    spec = JSON.parse(text);
+    spec = parseJson(text);
   } catch (err) {
-    throw new UsageError(`the training spec ${file} is not valid JSON: ${(err as Error).message}`);
+    throw new UsageError(`the training spec ${file} is not valid JSON at ${(err as Error).message}`);
   }
-  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new UsageError(`the training spec ${file} must be a JSON object of options`);
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new UsageError(`the training spec ${file} must be a JSON object of options, but its top-level value is ${describeJsonValue(spec)}`);
   const known = new Map(SPEC_KEYS.map((k) => [specKey(k), k]));
   const args: string[] = [];
   for (const [key, value] of Object.entries(spec)) {
     if (key === '$schema') continue;
     if (!known.has(key)) throw new UsageError(`the training spec ${file} has an unknown option '${key}'; known options: ${[...known.keys()].join(', ')}`);
-    const flag = `--${key}`;
-    if (typeof value === 'boolean') args.push(`${flag}=${value}`);
-    else if (typeof value === 'number' || typeof value === 'string') args.push(`${flag}=${value}`);
-    else throw new UsageError(`the training spec ${file}: '${key}' must be a number, string or boolean`);
+    if (typeof value !== 'boolean' && typeof value !== 'number' && typeof value !== 'string') throw new UsageError(`the training spec ${file}: '${key}' must be a number, string or boolean`);
+    if (typeof value === 'string' && value.includes('\0')) throw new UsageError(`the training spec ${file}: '${key}' has a NUL character in its value`);
+    const flag = `--${key}=${value}`;
+    try {
+      parseArgs([flag], TRAIN_OPTIONS);
+    } catch (err) {
+      if (err instanceof UsageError) throw new UsageError(`the training spec ${file}: '${key}': ${err.message}`);
+      throw err;
+    }
+    args.push(flag);
   }
   return args;
 }

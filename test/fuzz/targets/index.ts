@@ -1,9 +1,32 @@
 /** Every fuzz target: one per parser of a file (or address) a user can hand the product. */
 import type { FuzzTarget } from '../target';
+import { layoutTarget } from './layout';
+import { nodeLinkTarget } from './nodeLink';
+import { npyTarget } from './npy';
 import { pickleTarget } from './pickle';
 import { planetoidTarget } from './planetoid';
+import { recordUriTarget } from './recordUri';
+import { runRecordTarget } from './runRecord';
+import { safetensorsTarget } from './safetensors';
+import { settingsTarget } from './settings';
+import { specTarget } from './spec';
+import { tfeventsTarget } from './tfevents';
+import { zipTarget } from './zip';
 
-export const FUZZ_TARGETS: readonly FuzzTarget[] = [pickleTarget, planetoidTarget];
+export const FUZZ_TARGETS: readonly FuzzTarget[] = [
+  pickleTarget,
+  planetoidTarget,
+  safetensorsTarget,
+  tfeventsTarget,
+  specTarget,
+  settingsTarget,
+  recordUriTarget,
+  runRecordTarget,
+  layoutTarget,
+  npyTarget,
+  zipTarget,
+  nodeLinkTarget,
+];
 
 export function targetNamed(name: string): FuzzTarget {
   const t = FUZZ_TARGETS.find((x) => x.name === name);
