@@ -2,12 +2,14 @@
  * Full default Cora training per seed (patience 1000, up to 10 000 epochs), test accuracy of the
  * kept model at the end. Prints human-readable lines, then one JSON object as the LAST line.
  * Usage: npm run bench -- --json [--seeds K] [--backend B] [--max-epochs M] [--engine fused|generic] [--threads 1|2]
+ *        npm run bench -- --dataset ppi-synthetic --json [--epochs K] [--backend B]   (see trainPpi.ts)
  */
 import { selectBackend, type BackendName } from '../src/gat/backend/backends';
 import { loadPlanetoid } from '../src/gat/data/planetoid';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/gat/train/trainConfig';
 import { createTrainer, parameterBytes } from '../src/gat/train/trainer';
 import { runTrainingLoop } from '../src/gat/train/trainingLoop';
+import { benchPpi } from './trainPpi';
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -71,7 +73,12 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-main().catch((e: unknown) => {
+const dataset = option('dataset') ?? 'cora';
+if (dataset !== 'cora' && dataset !== 'ppi-synthetic') {
+  console.error(`--dataset is cora or ppi-synthetic, not '${dataset}'`);
+  process.exit(2);
+}
+(dataset === 'ppi-synthetic' ? benchPpi() : main()).catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });

@@ -8,13 +8,14 @@ const production = process.argv.includes('--production');
 // Start from an empty dist/ so nothing stale (old entries, source maps) is packaged.
 rmSync('dist', { recursive: true, force: true });
 
-/** Native TensorFlow.js back ends are optional and loaded with a guarded require at run time. */
-const nodeExternals = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
+/** Native back ends (TensorFlow.js native, Dawn's webgpu) are optional and loaded at run time, guarded. */
+const nodeExternals = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'];
 
 const nodeEntries = [
   { in: 'src/gat/cli/main.ts', out: 'cli' },
   { in: 'src/gat/tsne/tsneWorker.ts', out: 'tsneWorker' },
   { in: 'src/gat/layout/layoutWorker.ts', out: 'layoutWorker' },
+  { in: 'src/gat/kernels/gemmWorker.ts', out: 'gemmWorker' },
 ].filter((e) => existsSync(e.in));
 
 const builds = [

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The reference libraries the unit tier cross-checks against, run for real (never replaced by
-# stored numbers): networkx and igraph (edge betweenness), NumPy and SciPy (Planetoid assembly,
-# safetensors and .npy files). Installed from Debian when missing (needs root, as Chromium does);
-# otherwise the message names the packages to install.
+# What the unit tier runs against for real (never replaced by stored numbers): the reference
+# libraries networkx and igraph (edge betweenness), NumPy and SciPy (Planetoid assembly, safetensors
+# and .npy files), and a Vulkan driver for the WebGPU tests: SwiftShader, which Debian's chromium
+# ships, loaded through libvulkan1. Installed from Debian when missing (needs root); otherwise the
+# message names the packages to install.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/debianPackages.sh"
-DEBS_LOG_TAG=ensureTestPackages ensure_debs python3-networkx python3-igraph python3-numpy python3-scipy
+DEBS_LOG_TAG=ensureTestPackages ensure_debs python3-networkx python3-igraph python3-numpy python3-scipy chromium libvulkan1

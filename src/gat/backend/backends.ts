@@ -129,7 +129,8 @@ async function activate(name: BackendName): Promise<string | null> {
 
 let wasmPathsSet = false;
 
-function wasmDirectory(): string {
+/** The folder of TensorFlow.js's .wasm files: dist/wasm in a build, else the package's. */
+export function wasmDirectory(): string {
   const bundled = path.join(__dirname, 'wasm');
   if (existsSync(path.join(bundled, 'tfjs-backend-wasm-simd.wasm'))) return bundled;
   return path.join(path.dirname(require.resolve(`${PACKAGE.wasm}/package.json`)), 'dist');

@@ -30,6 +30,11 @@ function usesGemm(s: LayerShape, l: number): boolean {
   return l > 0 && (s.skip !== undefined || s.fin * s.heads * s.fout >= GEMM_WEIGHTS);
 }
 
+/** Whether a model has layers whose products run as GEMMs (then a faster GEMM is worth starting). */
+export function hasGemmLayers(shapes: readonly LayerShape[]): boolean {
+  return shapes.some((s, l) => usesGemm(s, l));
+}
+
 /** Floats of each layer's buffers (see LayerBuffers), for batches up to `cap`. */
 function bufferSizes(cap: BatchCapacity, shapes: readonly LayerShape[]): Record<keyof LayerBuffers, number>[] {
   const n = cap.nodes;

@@ -26,6 +26,11 @@ export interface TrainConfig {
   readonly skipConnection?: boolean;
   /** Inductive datasets: graphs per training batch (default 2, as pytorch-GAT's PPI script). */
   readonly batchSize?: number;
+  /**
+   * wasm back end, models with wide layers (PPI): threads for the dense products, 1 or 2 (a worker
+   * takes half of each product's rows). Default 2 where the machine has 2 CPUs or more.
+   */
+  readonly gemmThreads?: number;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -51,5 +56,6 @@ export function validateTrainConfig(c: TrainConfig): void {
   if (c.heads.some((h) => !Number.isInteger(h) || h < 1)) fail(`heads must be positive integers; got [${c.heads.join(', ')}]`);
   if (c.hidden.some((h) => !Number.isInteger(h) || h < 1)) fail(`hidden must be positive integers; got [${c.hidden.join(', ')}]`);
   if (c.threads !== undefined && c.threads !== 1 && c.threads !== 2) fail(`threads must be 1 or 2; got ${c.threads}`);
+  if (c.gemmThreads !== undefined && c.gemmThreads !== 1 && c.gemmThreads !== 2) fail(`gemmThreads must be 1 or 2; got ${c.gemmThreads}`);
   if (c.batchSize !== undefined && !(Number.isInteger(c.batchSize) && c.batchSize >= 1)) fail(`batchSize must be a positive integer; got ${c.batchSize}`);
 }

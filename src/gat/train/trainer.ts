@@ -3,12 +3,14 @@
  * without TensorFlow.js), and an engine (fused kernels or generic ops) that computes the gradients.
  */
 import type { NamedTensor } from '../artifacts/namedTensor';
-import { BackendError, usesFusedKernels, type BackendName } from '../backend/backends';
+import { availableParallelism } from 'node:os';
+import { BackendError, usesFusedKernels, wasmDirectory, type BackendName } from '../backend/backends';
+import { startThreadedProducts, type ThreadedProducts } from '../kernels/gemmThreads';
 import type { GraphDataset } from '../data/graph';
 import { Adam } from '../model/adam';
 import type { EngineInput, GatEngine } from '../model/engine';
-import { tfjsProducts } from '../kernels/denseProducts';
-import { FusedEngine, createFusedKernels } from '../model/fusedEngine';
+import { tfjsProducts, type DenseProducts } from '../kernels/denseProducts';
+import { FusedEngine, createFusedKernels, hasGemmLayers } from '../model/fusedEngine';
 import { buildGatGraph } from '../model/gatGraph';
 import { GenericEngine } from '../model/genericEngine';
 import { capacityOf, type GraphBatch } from '../model/engine';
@@ -19,6 +21,13 @@ import { typescriptKernels, type HotKernels } from '../kernels/hotKernels';
 import { wasmSimdSupported } from '../kernels/wasmKernels';
 import { capacityFor, cutGraphs, evaluationBatches, mergeBatch, trainingBatches, type GraphPiece } from './graphBatches';
 import { validateTrainConfig, type TrainConfig } from './trainConfig';
+
+/** Where training time goes (milliseconds since the trainer was made), for benchmarks. */
+export interface TrainerTimings {
+  products: number; // dense GEMMs of the wide layers
+  optimizer: number; // Adam
+  batching: number; // cutting and merging graphs into batches
+}
 
 /** Progress inside an epoch of an inductive dataset (one optimisation step per batch of graphs). */
 export interface BatchProgress {
@@ -44,12 +53,15 @@ export interface Trainer {
   readonly hotKernels: 'typescript' | 'wasm-simd' | null;
   /** Threads the fused engine's kernels run on (1 for the generic engine and TypeScript kernels). */
   readonly threads: number;
+  /** Threads the dense products of wide layers run on. */
+  readonly gemmThreads: number;
   /** Optimisation steps taken so far (restored by importState). */
   readonly step: number;
   /** What trainAcc / valAcc measure: accuracy, or micro-F1 on multi-label datasets. */
   readonly metric: 'accuracy' | 'micro-F1';
   /** Optimisation steps per epoch: 1, or the number of batches of an inductive dataset. */
   readonly stepsPerEpoch: number;
+  readonly timings: TrainerTimings;
   trainEpoch(onBatch?: (b: BatchProgress) => void): { trainLoss: number; trainAcc: number };
   evaluate(split: 'val' | 'test'): { loss: number; acc: number };
   exportParameters(): NamedTensor[];
@@ -73,7 +85,10 @@ export async function createTrainer(graph: GraphDataset, config: TrainConfig, ba
   validateDataset(graph);
   const engineKind = config.engine === 'fused' || config.engine === 'generic' ? config.engine : usesFusedKernels(backend) ? 'fused' : 'generic';
   if (engineKind === 'fused' && !usesFusedKernels(backend)) throw new BackendError(`fused kernels run on cpu or wasm, not on ${backend}`);
-  return new GatTrainer(graph, config, backend, engineKind);
+  const shapes = layerShapes(graph.numFeatures, graph.numClasses, config.heads, config.hidden, config.skipConnection ?? false);
+  const gemmThreads = config.gemmThreads ?? (availableParallelism() >= 2 ? 2 : 1);
+  const products = engineKind === 'fused' && backend === 'wasm' && gemmThreads === 2 && hasGemmLayers(shapes) ? await startThreadedProducts(wasmDirectory()) : null;
+  return new GatTrainer(graph, config, backend, engineKind, products);
 }
 
 class GatTrainer implements Trainer {
@@ -92,12 +107,15 @@ class GatTrainer implements Trainer {
   /** Inductive datasets: the graphs, cut out with local ids; empty for one transductive graph. */
   private readonly pieces: GraphPiece[];
   private readonly batchSize: number;
+  readonly timings: TrainerTimings = { products: 0, optimizer: 0, batching: 0 };
 
   constructor(
     private readonly graph: GraphDataset,
     config: TrainConfig,
     readonly backend: BackendName,
     engine: 'fused' | 'generic',
+    /** Two-thread dense products, when started; else TensorFlow.js's on this thread. */
+    private readonly products: ThreadedProducts | null = null,
   ) {
     this.engine = engine;
     this.metric = graph.multiLabels ? 'micro-F1' : 'accuracy';
@@ -133,7 +151,7 @@ class GatTrainer implements Trainer {
       kernels: engine === 'fused' ? kernels : undefined,
     };
     // Wide layers' products go to TensorFlow.js's active back end (XNNPACK on wasm).
-    this.impl = engine === 'fused' ? new FusedEngine(this.input, tfjsProducts) : new GenericEngine(this.input);
+    this.impl = engine === 'fused' ? new FusedEngine(this.input, timed(products ?? tfjsProducts, this.timings)) : new GenericEngine(this.input);
   }
 
   get hotKernels(): 'typescript' | 'wasm-simd' | null {
@@ -142,6 +160,10 @@ class GatTrainer implements Trainer {
 
   get threads(): number {
     return this.kernels.threads;
+  }
+
+  get gemmThreads(): number {
+    return this.products?.threads ?? 1;
   }
 
   get step(): number {
@@ -156,7 +178,7 @@ class GatTrainer implements Trainer {
   trainEpoch(onBatch?: (b: BatchProgress) => void): { trainLoss: number; trainAcc: number } {
     if (this.pieces.length === 0) {
       const { loss, acc } = this.impl.trainStep(this.adam.step, this.grad);
-      this.adam.update(this.params.flat, this.grad);
+      this.optimizerStep();
       return { trainLoss: loss, trainAcc: acc };
     }
     // The epoch follows from the step count, so a resumed run shuffles as the uninterrupted one did.
@@ -164,10 +186,10 @@ class GatTrainer implements Trainer {
     const batches = trainingBatches(this.pieces, this.batchSize, this.input.seed, epoch);
     const pooled = new Pooled();
     batches.forEach((pieces, i) => {
-      const batch = mergeBatch(pieces, this.graph);
+      const batch = this.merge(pieces);
       this.impl.bind(batch);
       const r = this.impl.trainStep(this.adam.step, this.grad);
-      this.adam.update(this.params.flat, this.grad);
+      this.optimizerStep();
       pooled.add(r.loss, batch.trainNodes.length, r.counts, r.acc);
       onBatch?.({ batch: i, batches: batches.length, loss: r.loss, acc: r.acc });
     });
@@ -185,7 +207,7 @@ class GatTrainer implements Trainer {
     }
     const pooled = new Pooled();
     for (const pieces of evaluationBatches(this.pieces, split, this.input.capacity as NonNullable<EngineInput['capacity']>)) {
-      const batch = mergeBatch(pieces, this.graph);
+      const batch = this.merge(pieces);
       this.impl.bind(batch);
       const logits = this.impl.predict(batch.trainNodes);
       const c = this.graph.numClasses;
@@ -198,6 +220,19 @@ class GatTrainer implements Trainer {
       }
     }
     return pooled.result(this.metric);
+  }
+
+  private optimizerStep(): void {
+    const t0 = performance.now();
+    this.adam.update(this.params.flat, this.grad);
+    this.timings.optimizer += performance.now() - t0;
+  }
+
+  private merge(pieces: readonly GraphPiece[]): GraphBatch {
+    const t0 = performance.now();
+    const batch = mergeBatch(pieces, this.graph);
+    this.timings.batching += performance.now() - t0;
+    return batch;
   }
 
   exportParameters(): NamedTensor[] {
@@ -281,7 +316,20 @@ class GatTrainer implements Trainer {
   dispose(): void {
     this.impl.dispose();
     this.kernels.dispose();
+    this.products?.dispose();
   }
+}
+
+/** The products, timed into `timings.products`. */
+function timed(inner: DenseProducts, timings: TrainerTimings): DenseProducts {
+  return {
+    name: inner.name,
+    matmul(...args) {
+      const t0 = performance.now();
+      inner.matmul(...args);
+      timings.products += performance.now() - t0;
+    },
+  };
 }
 
 /** Pools an epoch's (or split's) batches: node-weighted mean loss; micro-F1 from pooled counts, or node-weighted accuracy. */

@@ -1,0 +1,102 @@
+/**
+ * Dense products on two cores: the calling thread multiplies the first half of the left operand's
+ * rows while a worker thread (its own TensorFlow.js wasm back end) multiplies the second half, both
+ * reading one shared arena. For PPI's products (hundreds of milliseconds each) the hand-off costs
+ * well under a millisecond. Falls back to one thread when the worker cannot start.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { transposeInto, type DenseProducts } from './denseProducts';
+import { DONE, type GemmJob, type GemmWorkerInit, type GemmWorkerReply } from './gemmProtocol';
+
+/** Below this many rows a product is not worth splitting. */
+const MIN_SPLIT_ROWS = 128;
+/** A product takes seconds at most; far longer means the worker is gone. */
+const WORKER_TIMEOUT_MS = 120_000;
+
+export interface ThreadedProducts extends DenseProducts {
+  readonly threads: number;
+  dispose(): void;
+}
+
+/** dist/gemmWorker.js next to the nearest package.json above this bundle. */
+export function defaultGemmWorker(from: string = __dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'dist', 'gemmWorker.js');
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+/** Starts the worker (TensorFlow.js's wasm back end must already be active here). */
+export async function startThreadedProducts(wasmDir: string, workerScript = defaultGemmWorker(), timeoutMs = 20_000): Promise<ThreadedProducts | null> {
+  if (tf.getBackend() !== 'wasm' || !existsSync(workerScript)) return null;
+  const worker = new Worker(workerScript, { workerData: { wasmDir } satisfies GemmWorkerInit });
+  const ready = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    worker.once('message', (m: GemmWorkerReply) => {
+      clearTimeout(timer);
+      resolve(m.type === 'ready');
+    });
+    worker.once('error', () => resolve(false));
+  });
+  if (!ready) {
+    await worker.terminate();
+    return null;
+  }
+  worker.unref();
+  return twoThreads(worker);
+}
+
+function twoThreads(worker: Worker): ThreadedProducts {
+  const control = new SharedArrayBuffer(16);
+  const flags = new Int32Array(control);
+  let arena = new SharedArrayBuffer(0);
+  let seq = 0;
+  let failure: string | null = null;
+  worker.on('message', (m: GemmWorkerReply) => {
+    if (m.type === 'error') failure = m.message;
+  });
+  const room = (floats: number): Float32Array => {
+    if (arena.byteLength < 4 * floats) arena = new SharedArrayBuffer(4 * Math.ceil(floats * 1.25));
+    return new Float32Array(arena);
+  };
+  return {
+    name: 'tfjs',
+    threads: 2,
+    matmul(a, b, m, k, n, o, out) {
+      // Both operands untransposed in the arena (XNNPACK's fast path), then the output.
+      const mem = room(m * k + k * n + m * n);
+      const left = mem.subarray(0, m * k);
+      const right = mem.subarray(m * k, m * k + k * n);
+      const result = mem.subarray(m * k + k * n, m * k + k * n + m * n);
+      if (o.transposeA) transposeInto(a, k, m, left);
+      else left.set(a.subarray(0, m * k));
+      if (o.transposeB) transposeInto(b, n, k, right);
+      else right.set(b.subarray(0, k * n));
+      const split = m >= MIN_SPLIT_ROWS ? m >> 1 : m;
+      if (split < m) {
+        const job: GemmJob = { seq: ++seq, control, arena, a: split * k, b: m * k, out: m * k + k * n + split * n, m: m - split, k, n };
+        worker.postMessage(job);
+      }
+      const mine = tf.tidy(() => tf.matMul(tf.tensor2d(left.subarray(0, split * k), [split, k]), tf.tensor2d(right, [k, n]))); // (split, N)
+      result.set(mine.dataSync() as Float32Array);
+      mine.dispose();
+      if (split < m) {
+        // The worker's events cannot arrive while this thread waits, so a dead worker shows as a timeout.
+        const deadline = Date.now() + WORKER_TIMEOUT_MS;
+        while (Atomics.load(flags, DONE) !== seq) {
+          if (Date.now() > deadline) throw new Error(`the GEMM worker thread stopped answering (no result in ${WORKER_TIMEOUT_MS / 1000} s)`);
+          Atomics.wait(flags, DONE, Atomics.load(flags, DONE), 1000);
+        }
+        if (Atomics.load(flags, 1) !== 0) throw new Error(`the GEMM worker failed: ${failure ?? 'unknown error'}`);
+      }
+      if (o.accumulate) for (let i = 0; i < m * n; i++) out[i] += result[i];
+      else out.set(result);
+    },
+    dispose() {
+      void worker.terminate();
+    },
+  };
+}
