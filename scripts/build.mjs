@@ -16,6 +16,7 @@ const nodeEntries = [
   { in: 'src/gat/tsne/tsneWorker.ts', out: 'tsneWorker' },
   { in: 'src/gat/layout/layoutWorker.ts', out: 'layoutWorker' },
   { in: 'src/gat/kernels/gemmWorker.ts', out: 'gemmWorker' },
+  { in: 'src/gat/data/datasetWorker.ts', out: 'datasetWorker' },
 ].filter((e) => existsSync(e.in));
 
 const builds = [

@@ -39,10 +39,10 @@ export interface GatExtensionApi {
 export function activate(context: vscode.ExtensionContext): GatExtensionApi {
   const log = vscode.window.createOutputChannel('GAT Explorer');
   const outDir = (): string | undefined => readSettings().outputFolder;
-  const datasets = new DatasetService(() => readSettings().dataFolder);
+  const datasets = new DatasetService(() => readSettings().dataFolder, context.extensionUri);
   const training = new TrainingController(path.join(context.extensionUri.fsPath, 'dist', 'cli.js'), log, () => trainingEnv(context));
   controller = training;
-  const runsTree = new RunsTreeProvider(outDir);
+  const runsTree = new RunsTreeProvider(outDir, (runs) => runs.forEach((r) => datasets.learn(r.dataset, r.datasetDir)));
   const datasetsTree = new DatasetsTreeProvider(datasets, () => readSettings().dataFolder);
   const services: Services = {
     context,

@@ -29,7 +29,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   private refreshTimer: NodeJS.Timeout | undefined;
   private runs: RunRecord[] = [];
 
-  constructor(private readonly outDir: () => string | undefined) {}
+  constructor(
+    private readonly outDir: () => string | undefined,
+    /** Told where each run's dataset came from, so its panels find a --data-dir dataset. */
+    private readonly onRunsListed: (runs: readonly RunRecord[]) => void = () => undefined,
+  ) {}
 
   /**
    * Coalesced: a training writes run.json and sends epoch events many times a second, so calls
@@ -99,6 +103,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       this.watch(out);
       try {
         this.runs = (await listRuns(out)).sort((a, b) => b.runId.localeCompare(a.runId));
+        this.onRunsListed(this.runs);
       } catch (err) {
         return [{ kind: 'error', message: `cannot list runs in ${out}: ${err instanceof Error ? err.message : String(err)}` }];
       }

@@ -7,8 +7,13 @@
  *   edge_index [2, E'] I32 (row 0 sources, row 1 targets) · labels [N] I32 · split [N] I32 (0 train, 1 val, 2 test, -1 none)
  *   attention.layer{L} [E', NH_L] F32 · entropy.layer{L} [N, NH_L] F32 · uniform_entropy [N] F32
  * Metadata: provenance (see provenance.ts) plus kind 'analysis', analysisVersion, classNames, heads.
+ *
+ * Multi-label models (PPI) add, with metadata task 'multi-label' and `graphs` (the dataset's graphs):
+ *   multi_labels [N, W] I32 and multi_predictions [N, W] I32: the 0/1 targets and the predictions
+ *   (logit > 0), bit-packed 32 labels to a word (W = ⌈C / 32⌉). predictions and confidence then hold
+ *   the most probable label and its sigmoid. Real PPI's file is ~80 MB: outputs 27 MB, attention 49 MB.
  */
-import type { DatasetSplit } from '../data/graph';
+import type { DatasetSplit, GraphPart } from '../data/graph';
 import { ArtifactReadError, decodeSafetensorsFile, readArtifactBytes } from './artifactRead';
 import { writeArtifact, type WriteOptions } from './artifactWrite';
 import { attentionEntropy, incomingCounts, predictFromLogits, uniformEntropy, validateAttention } from './attentionStats';
@@ -28,6 +33,16 @@ export interface AnalysisInput {
   readonly split: DatasetSplit;
   readonly classNames: readonly string[];
   readonly provenance: Provenance;
+  /** Multi-label datasets: (N, C) 0/1 targets. */
+  readonly multiLabels?: Uint8Array;
+  /** Inductive datasets: the graphs. */
+  readonly graphs?: readonly GraphPart[];
+}
+
+/** What a multi-label analysis adds. */
+export interface MultiLabelAnalysis {
+  readonly targets: Uint8Array; // (N, C) 0/1
+  readonly predicted: Uint8Array; // (N, C) 0/1: logit > 0
 }
 
 export interface Analysis {
@@ -48,6 +63,8 @@ export interface Analysis {
   readonly entropy: readonly Float32Array[];
   readonly uniformEntropy: Float32Array;
   readonly provenance: Provenance;
+  readonly multiLabel?: MultiLabelAnalysis;
+  readonly graphs?: readonly GraphPart[];
 }
 
 /** Validates the attention and derives predictions and entropies. Throws AttentionError on bad input. */
@@ -55,7 +72,7 @@ export function computeAnalysis(input: AnalysisInput): Analysis {
   const n = input.labels.length;
   const c = input.classNames.length;
   const counts = incomingCounts(n, input.edgeSource, input.edgeTarget);
-  const { predictions, confidence } = predictFromLogits(input.logits, n, c);
+  const { predictions, confidence } = predictFromLogits(input.logits, n, c, input.multiLabels !== undefined);
   if (input.attention.length !== input.heads.length) throw new Error(`attention has ${input.attention.length} layers but heads lists ${input.heads.length}`);
   input.attention.forEach((a, l) => validateAttention(l, a, input.heads[l], input.edgeTarget, n));
   return {
@@ -75,7 +92,24 @@ export function computeAnalysis(input: AnalysisInput): Analysis {
     entropy: input.attention.map((a, l) => attentionEntropy(a, input.heads[l], input.edgeTarget, n)),
     uniformEntropy: uniformEntropy(counts),
     provenance: input.provenance,
+    ...(input.multiLabels ? { multiLabel: { targets: input.multiLabels, predicted: Uint8Array.from(input.logits, (z) => (z > 0 ? 1 : 0)) } } : {}),
+    ...(input.graphs ? { graphs: input.graphs } : {}),
   };
+}
+
+/** (N, C) 0/1 → (N, ⌈C/32⌉) words, label c of node i in bit c % 32 of word ⌊c / 32⌋. */
+export function packBits(bits: Uint8Array, n: number, c: number): Int32Array {
+  const w = Math.ceil(c / 32);
+  const out = new Int32Array(n * w);
+  for (let i = 0; i < n; i++) for (let k = 0; k < c; k++) if (bits[i * c + k]) out[i * w + (k >> 5)] |= 1 << (k & 31);
+  return out;
+}
+
+export function unpackBits(words: Int32Array, n: number, c: number): Uint8Array {
+  const w = Math.ceil(c / 32);
+  const out = new Uint8Array(n * c);
+  for (let i = 0; i < n; i++) for (let k = 0; k < c; k++) out[i * c + k] = (words[i * w + (k >> 5)] >>> (k & 31)) & 1;
+  return out;
 }
 
 export function encodeAnalysis(a: Analysis): Uint8Array {
@@ -95,12 +129,19 @@ export function encodeAnalysis(a: Analysis): Uint8Array {
     ...a.attention.map((att, l) => ({ name: `attention.layer${l}`, shape: [e, a.heads[l]], data: att })),
     ...a.entropy.map((ent, l) => ({ name: `entropy.layer${l}`, shape: [n, a.heads[l]], data: ent })),
   ];
+  const words = Math.ceil(a.numClasses / 32);
+  if (a.multiLabel) {
+    tensors.push({ name: 'multi_labels', shape: [n, words], data: packBits(a.multiLabel.targets, n, a.numClasses) });
+    tensors.push({ name: 'multi_predictions', shape: [n, words], data: packBits(a.multiLabel.predicted, n, a.numClasses) });
+  }
   const metadata = {
     ...provenanceMetadata(a.provenance),
     kind: 'analysis',
     analysisVersion: String(ANALYSIS_VERSION),
     classNames: JSON.stringify(a.classNames),
     heads: JSON.stringify(a.heads),
+    ...(a.multiLabel ? { task: 'multi-label' } : {}),
+    ...(a.graphs ? { graphs: JSON.stringify(a.graphs) } : {}),
   };
   return encodeSafetensors(tensors, metadata);
 }
@@ -159,8 +200,11 @@ export function decodeAnalysis(bytes: Uint8Array, file: string): Analysis {
   const layers = heads as number[];
   const names = classNames as string[];
 
+  const task = meta('task');
+  if (task !== undefined && task !== 'multi-label') fail(`metadata field 'task' is '${task}'; only 'multi-label' is known`);
+  const multi = task === 'multi-label';
   const byName = new Map(tensors.map((t) => [t.name, t]));
-  const expected = new Set(['outputs', 'predictions', 'confidence', 'edge_index', 'labels', 'split', 'uniform_entropy', ...layers.flatMap((_, l) => [`attention.layer${l}`, `entropy.layer${l}`])]);
+  const expected = new Set(['outputs', 'predictions', 'confidence', 'edge_index', 'labels', 'split', 'uniform_entropy', ...layers.flatMap((_, l) => [`attention.layer${l}`, `entropy.layer${l}`]), ...(multi ? ['multi_labels', 'multi_predictions'] : [])]);
   for (const t of tensors) if (!expected.has(t.name)) fail(`tensor '${t.name}' is not part of an analysis with ${layers.length} layers`);
   const tensor = <K extends 'F32' | 'I32'>(name: string, dtype: K, shape: readonly number[]): K extends 'F32' ? Float32Array : Int32Array => {
     const t = byName.get(name);
@@ -194,6 +238,9 @@ export function decodeAnalysis(bytes: Uint8Array, file: string): Analysis {
   inRange('labels', labels, -1, c, `a class (0..${c - 1}) or -1`);
   inRange('split', split, -1, 3, 'a split code (-1 none, 0 train, 1 val, 2 test)');
   inRange('edge_index', edgeIndex, 0, n, `a node id (0..${n - 1})`);
+  const words = Math.ceil(c / 32);
+  const multiLabel = multi ? { targets: unpackBits(tensor('multi_labels', 'I32', [n, words]), n, c), predicted: unpackBits(tensor('multi_predictions', 'I32', [n, words]), n, c) } : undefined;
+  const graphs = meta('graphs') === undefined ? undefined : graphParts(json('graphs'), n, fail);
   return {
     version: ANALYSIS_VERSION,
     numNodes: n,
@@ -211,7 +258,23 @@ export function decodeAnalysis(bytes: Uint8Array, file: string): Analysis {
     entropy,
     uniformEntropy: uniform,
     provenance: parseProvenance(metadata),
+    ...(multiLabel ? { multiLabel } : {}),
+    ...(graphs ? { graphs } : {}),
   };
+}
+
+/** The `graphs` metadata: contiguous, in order, covering the nodes, each with a split. */
+function graphParts(value: unknown, n: number, fail: (message: string) => never): GraphPart[] {
+  if (!Array.isArray(value) || value.length > n) return fail("metadata field 'graphs' must be a list of graphs");
+  let next = 0;
+  return value.map((g: unknown, i) => {
+    const p = g as Partial<GraphPart> | null;
+    const ok = typeof p === 'object' && p !== null && Number.isSafeInteger(p.id) && (p.split === 'train' || p.split === 'val' || p.split === 'test') && p.nodeStart === next && Number.isSafeInteger(p.numNodes) && (p.numNodes as number) >= 1;
+    if (!ok) fail(`metadata field 'graphs' entry ${i} is not a graph {id, split, nodeStart, numNodes} starting at node ${next}`);
+    next += p!.numNodes as number;
+    if (next > n) fail(`metadata field 'graphs' covers ${next} nodes but the analysis has ${n}`);
+    return { id: p!.id as number, split: p!.split as GraphPart['split'], nodeStart: p!.nodeStart as number, numNodes: p!.numNodes as number };
+  });
 }
 
 function splitCodes(n: number, split: DatasetSplit): Int32Array {

@@ -73,7 +73,11 @@ export function attentionEntropy(attention: Float32Array, heads: number, edgeTar
 }
 
 /** Softmax confidence (max probability) and arg-max class of each row of (N × C) logits. */
-export function predictFromLogits(logits: Float32Array, numNodes: number, numClasses: number): { predictions: Int32Array; confidence: Float32Array } {
+/**
+ * Per node: the predicted class and its probability — softmax for single-label models; for
+ * multi-label ones (`multiLabel`) the most probable label and its sigmoid.
+ */
+export function predictFromLogits(logits: Float32Array, numNodes: number, numClasses: number, multiLabel = false): { predictions: Int32Array; confidence: Float32Array } {
   if (logits.length !== numNodes * numClasses) throw new AttentionError(`logits have ${logits.length} values; expected ${numNodes} nodes × ${numClasses} classes`);
   const predictions = new Int32Array(numNodes);
   const confidence = new Float32Array(numNodes);
@@ -81,6 +85,11 @@ export function predictFromLogits(logits: Float32Array, numNodes: number, numCla
     const row = logits.subarray(i * numClasses, (i + 1) * numClasses);
     let best = 0;
     for (let c = 1; c < numClasses; c++) if (row[c] > row[best]) best = c;
+    if (multiLabel) {
+      predictions[i] = best;
+      confidence[i] = 1 / (1 + Math.exp(-row[best]));
+      continue;
+    }
     let z = 0;
     for (let c = 0; c < numClasses; c++) z += Math.exp(row[c] - row[best]); // shifted for stability
     predictions[i] = best;

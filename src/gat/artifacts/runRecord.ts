@@ -38,6 +38,10 @@ export interface RunRecord {
   readonly format: typeof RUN_FORMAT;
   readonly runId: string;
   readonly dataset: string;
+  /** The folder the dataset's files were read from, so the explorer finds a dataset trained from --data-dir (absent in older runs). */
+  readonly datasetDir?: string | null;
+  /** What bestValAcc / testAcc measure (absent in older runs: accuracy). */
+  readonly metric?: 'accuracy' | 'micro-F1';
   readonly status: RunStatus;
   readonly config: unknown;
   readonly seed: number;
@@ -284,6 +288,8 @@ export function parseRunRecord(text: string, file: string): RunRecord {
     format: RUN_FORMAT,
     runId,
     dataset: str(rec, 'dataset', 'dataset'),
+    datasetDir: nullableStr(rec, 'datasetDir', 'datasetDir'),
+    metric: own(rec, 'metric') === undefined ? 'accuracy' : own(rec, 'metric') === 'micro-F1' || own(rec, 'metric') === 'accuracy' ? (own(rec, 'metric') as 'accuracy' | 'micro-F1') : fail('metric', own(rec, 'metric'), "'accuracy' or 'micro-F1'"),
     status: status as RunStatus,
     config: own(rec, 'config') ?? null,
     seed: integer(rec, 'seed', 'seed', Number.MIN_SAFE_INTEGER),

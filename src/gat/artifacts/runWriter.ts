@@ -18,6 +18,8 @@ import { currentProcessStart, RUN_FORMAT, type RunArtifacts, type RunRecord } fr
 export interface CreateRunOptions {
   readonly outDir: string;
   readonly dataset: string;
+  readonly datasetDir?: string | null;
+  readonly metric?: 'accuracy' | 'micro-F1';
   readonly seed: number;
   readonly config: unknown;
   readonly backend: string;
@@ -54,6 +56,8 @@ export class RunWriter {
       format: RUN_FORMAT,
       runId,
       dataset: o.dataset,
+      datasetDir: o.datasetDir ?? null,
+      metric: o.metric ?? 'accuracy',
       status: 'running',
       config: o.config,
       seed: o.seed,

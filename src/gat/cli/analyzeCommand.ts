@@ -4,7 +4,8 @@ import { writeAnalysis } from '../artifacts/analysis';
 import { readModelBinary } from '../artifacts/checkpoint';
 import { parseProvenance } from '../artifacts/provenance';
 import { selectBackend, type BackendName } from '../backend/backends';
-import { loadPlanetoid } from '../data/planetoid';
+import { readRun } from '../artifacts/runRecord';
+import { loadDataset } from '../data/loadDataset';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { createTrainer } from '../train/trainer';
 import { formatHelp, parseArgs, type OptionTable } from './args';
@@ -27,14 +28,17 @@ export async function analyzeCommand(argv: readonly string[], write: (s: string)
   const model = path.resolve(opts.model);
   const binary = await readModelBinary(model);
   const provenance = parseProvenance(binary.metadata);
-  const graph = await loadPlanetoid(provenance.dataset || 'cora', { dataDir: opts.dataDir });
+  // Without --data-dir, the folder the model's own run read its dataset from (a --data-dir dataset).
+  const run = runOfModel(model);
+  const datasetDir = opts.dataDir ?? (run ? (await readRun(run).catch(() => undefined))?.datasetDir ?? undefined : undefined);
+  const graph = await loadDataset(provenance.dataset || 'cora', { dataDir: datasetDir });
   const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...((provenance.config ?? {}) as Partial<TrainConfig>) };
   const backend = await selectBackend(opts.backend as BackendName | 'auto');
   const trainer = await createTrainer(graph, config, backend.name);
   try {
     trainer.importState(binary.params);
     const target = opts.output ? path.resolve(opts.output) : defaultOutput(model);
-    await writeAnalysis(target, { ...trainer.analyze(), labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance });
+    await writeAnalysis(target, { ...trainer.analyze(), labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance, multiLabels: graph.multiLabels, graphs: graph.graphs });
     write(`analysis of ${model} (${graph.name}, back end ${backend.name}) written to ${target}\n`);
     return 0;
   } finally {
@@ -42,10 +46,15 @@ export async function analyzeCommand(argv: readonly string[], write: (s: string)
   }
 }
 
-/** models/binaries/gat_<ds>_<run-id>.safetensors → runs/<run-id>/analysis.safetensors when that run exists. */
-function defaultOutput(model: string): string {
+/** models/binaries/gat_<ds>_<run-id>.safetensors → the folder runs/<run-id>, when that run exists. */
+function runOfModel(model: string): string | undefined {
   const m = /^gat_[^_]+_(.+)\.safetensors$/.exec(path.basename(model));
-  const outDir = path.resolve(path.dirname(model), '..', '..');
-  if (m && existsSync(path.join(outDir, 'runs', m[1]))) return path.join(outDir, 'runs', m[1], 'analysis.safetensors');
-  return model.replace(/\.safetensors$/, '') + '.analysis.safetensors';
+  const runDir = m ? path.join(path.resolve(path.dirname(model), '..', '..'), 'runs', m[1]) : undefined;
+  return runDir && existsSync(runDir) ? runDir : undefined;
+}
+
+/** The model's run's analysis.safetensors, else next to the model. */
+function defaultOutput(model: string): string {
+  const run = runOfModel(model);
+  return run ? path.join(run, 'analysis.safetensors') : model.replace(/\.safetensors$/, '') + '.analysis.safetensors';
 }

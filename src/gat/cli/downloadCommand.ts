@@ -1,18 +1,18 @@
 import { resolveDataDir } from '../data/dataDirs';
-import { loadPlanetoid } from '../data/planetoid';
+import { loadDataset } from '../data/loadDataset';
 import { formatHelp, parseArgs, type OptionTable } from './args';
 
 const DOWNLOAD_OPTIONS = {
-  datasetName: { type: 'string', default: 'citeseer', placeholder: 'name', help: 'known dataset to download and verify (citeseer)' },
+  datasetName: { type: 'string', default: 'citeseer', placeholder: 'name', help: 'known dataset to download and verify: citeseer, or ppi (the original\'s archive, unpacked into <cache>/ppi)' },
   dataDir: { type: 'string', placeholder: 'dir', help: 'cache folder (default: $GAT_DATA_DIR or the per-user cache)' },
 } as const satisfies OptionTable;
 
-export const DOWNLOAD_HELP = formatHelp('gat download [options]', 'Download a known Planetoid dataset into the cache, verify every file and check that it loads.', DOWNLOAD_OPTIONS);
+export const DOWNLOAD_HELP = formatHelp('gat download [options]', 'Download a known dataset (Citeseer, PPI) into the cache, verify every file and check that it loads.', DOWNLOAD_OPTIONS);
 
 export async function downloadCommand(argv: readonly string[], write: (s: string) => void): Promise<number> {
   const opts = parseArgs(argv, DOWNLOAD_OPTIONS);
   const dir = resolveDataDir(opts.dataDir);
-  const graph = await loadPlanetoid(opts.datasetName, {
+  const graph = await loadDataset(opts.datasetName, {
     dataDir: dir,
     downloadOptions: { onProgress: (e) => write(`downloaded ${e.file} (${e.bytes} bytes, verified)\n`) },
   });

@@ -8,7 +8,7 @@ import { readAnalysis } from '../artifacts/analysis';
 import { readMetrics, readRun } from '../artifacts/runRecord';
 import { userCacheDir } from '../data/dataDirs';
 import { neighbourOffsets } from '../data/graph';
-import { loadPlanetoid } from '../data/planetoid';
+import { loadDataset } from '../data/loadDataset';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { graphLayout } from '../layout/layoutCache';
 import { embeddingSnapshot } from '../panels/embeddingSnapshot';
@@ -82,7 +82,7 @@ export async function writeFigures(o: FigureOptions): Promise<string[]> {
   if (!run.artifacts.analysis) throw new FiguresError(`run ${run.runId} (${run.status}) has no analysis artifact: figures need a completed run (or \`npx gat analyze --model <binary>\` first)`);
   const trainingOut = path.resolve(o.runDir, '..', '..');
   const analysis = await readAnalysis(path.join(trainingOut, run.artifacts.analysis));
-  const graph = await loadPlanetoid(run.dataset, { dataDir: o.dataDir });
+  const graph = await loadDataset(run.dataset, { dataDir: o.dataDir ?? run.datasetDir ?? undefined, download: false });
   const provenance = panelProvenance(graph, run, trainingOut);
   const runView = { runId: run.runId, predictions: analysis.predictions, confidence: analysis.confidence };
 

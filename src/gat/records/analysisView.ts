@@ -28,6 +28,11 @@ export function analysisNodeView(runId: string, a: Analysis): RunNodeView {
         return { layer: layer + 1, heads, neighbours: Int32Array.from(edges, (e) => a.edgeSource[e]), weights };
       });
     },
+    ...(a.multiLabel
+      ? {
+          labelProbabilities: (node: number): Float32Array => Float32Array.from(a.outputs.subarray(node * a.numClasses, (node + 1) * a.numClasses), (z) => 1 / (1 + Math.exp(-z))),
+        }
+      : {}),
     entropy(node) {
       return a.entropy.map((ent, layer) => {
         const heads = a.heads[layer];

@@ -1,4 +1,4 @@
-import { neighbourOffsets, neighboursOf, splitOf, type GraphDataset } from '../data/graph';
+import { neighbourOffsets, neighboursOf, splitOf, type GraphDataset, type GraphPart } from '../data/graph';
 
 /**
  * A node's data record as the `gat-record:` documents show it: pure text built from the
@@ -15,6 +15,8 @@ export interface RunNodeView {
   attentionGiven?(node: number): Array<{ layer: number; heads: number; neighbours: Int32Array; weights: Float32Array /* (deg+1) × heads */ }>;
   /** Per layer: entropy of the node's attention per head, and the uniform entropy log(deg+1). */
   entropy?(node: number): Array<{ layer: number; perHead: Float32Array; uniform: number }>;
+  /** Multi-label runs: each label's probability (sigmoid of its logit) for a node; predicted = above 0.5. */
+  labelProbabilities?(node: number): Float32Array;
 }
 
 /** The line of a run's record that the editor turns into a link to the attention panel. */
@@ -37,22 +39,61 @@ export function parseNodeId(g: Pick<GraphDataset, 'name' | 'numNodes'>, text: st
 
 export interface NodeSummary {
   readonly node: number;
+  /** The class, or for multi-label datasets how many labels the node has. */
   readonly className: string;
   readonly split: string;
   readonly degree: number;
+  /** Inductive datasets: the graph the node belongs to. */
+  readonly graph?: number;
   readonly prediction?: { className: string; confidence: number; correct: boolean };
+  /** Multi-label runs: the node's own counts and F1 over its labels. */
+  readonly labelPrediction?: { predicted: number; tp: number; fp: number; fn: number; f1: number };
+}
+
+/** The true labels of a node of a multi-label dataset. */
+export function trueLabels(g: Pick<GraphDataset, 'multiLabels' | 'numClasses'>, node: number): number[] {
+  const out: number[] = [];
+  const c = g.numClasses;
+  for (let k = 0; k < c; k++) if (g.multiLabels?.[node * c + k]) out.push(k);
+  return out;
+}
+
+export function graphOf(g: Pick<GraphDataset, 'graphs'>, node: number): GraphPart | undefined {
+  return g.graphs?.find((p) => node >= p.nodeStart && node < p.nodeStart + p.numNodes);
 }
 
 export function nodeSummary(g: GraphDataset, node: number, run?: RunNodeView, offsets = neighbourOffsets(g)): NodeSummary {
-  const base = { node, className: g.classNames[g.labels[node]], split: splitOf(g, node), degree: offsets[node + 1] - offsets[node] };
+  const multi = g.multiLabels !== undefined;
+  const className = multi ? `${trueLabels(g, node).length} labels` : g.classNames[g.labels[node]];
+  const base = { node, className, split: splitOf(g, node), degree: offsets[node + 1] - offsets[node], ...(g.graphs ? { graph: graphOf(g, node)?.id } : {}) };
   if (!run) return base;
+  const probabilities = run.labelProbabilities?.(node);
+  if (multi && probabilities) {
+    const truth = new Set(trueLabels(g, node));
+    let tp = 0;
+    let fp = 0;
+    let predicted = 0;
+    probabilities.forEach((p, k) => {
+      if (p <= 0.5) return;
+      predicted++;
+      if (truth.has(k)) tp++;
+      else fp++;
+    });
+    const fn = truth.size - tp;
+    const d = 2 * tp + fp + fn;
+    return { ...base, labelPrediction: { predicted, tp, fp, fn, f1: d === 0 ? 1 : (2 * tp) / d } };
+  }
   const predicted = run.predictions[node];
   return { ...base, prediction: { className: g.classNames[predicted], confidence: run.confidence[node], correct: predicted === g.labels[node] } };
 }
 
 /** One or two lines for tooltips and hovers. */
 export function formatSummary(s: NodeSummary): string {
-  const first = `node ${s.node} · ${s.className} · ${s.split} · degree ${s.degree}`;
+  const first = `node ${s.node} · ${s.className} · ${s.split}${s.graph !== undefined ? ` graph ${s.graph}` : ''} · degree ${s.degree}`;
+  if (s.labelPrediction) {
+    const p = s.labelPrediction;
+    return `${first}\npredicted ${p.predicted} labels: ${p.tp} right, ${p.fp} extra, ${p.fn} missed (F1 ${p.f1.toFixed(2)})`;
+  }
   if (!s.prediction) return first;
   return `${first}\npredicted ${s.prediction.className} (${(100 * s.prediction.confidence).toFixed(1)}%) ${s.prediction.correct ? '✓ correct' : '✗ wrong'}`;
 }
@@ -62,14 +103,30 @@ export function buildNodeRecord(g: GraphDataset, node: number, run?: RunNodeView
   const s = nodeSummary(g, node, run, offsets);
   const neighbours = neighboursOf(g, offsets, node);
   const featureIndices = g.features.indices.subarray(g.features.indptr[node], g.features.indptr[node + 1]);
+  const multi = g.multiLabels !== undefined;
+  const part = graphOf(g, node);
+  const selfLoop = !g.selfLoops || g.selfLoops[node] === 1;
   const lines = [
     `# node ${node} · ${g.name}`,
     '',
-    `- dataset: ${g.name} (${g.numNodes} nodes, ${g.numClasses} classes)`,
-    `- class: ${s.className} (${g.labels[node]})`,
+    `- dataset: ${g.name} (${g.numNodes} nodes, ${g.numClasses} ${multi ? 'labels, multi-label' : 'classes'}${g.graphs ? `, ${g.graphs.length} graphs` : ''})`,
+    ...(part ? [`- graph: ${part.id} (${part.split}, nodes ${part.nodeStart}–${part.nodeStart + part.numNodes - 1})`] : []),
+    multi ? `- labels: ${trueLabels(g, node).join(', ') || 'none'} (${trueLabels(g, node).length} of ${g.numClasses})` : `- class: ${s.className} (${g.labels[node]})`,
     `- split: ${s.split}`,
-    `- degree: ${s.degree} (${s.degree + 1} with its self-loop)`,
+    `- degree: ${s.degree}${selfLoop ? ` (${s.degree + 1} with its self-loop)` : ' (no self-loop in the files)'}`,
   ];
+  const probabilities = run?.labelProbabilities?.(node);
+  if (run && s.labelPrediction && probabilities) {
+    const p = s.labelPrediction;
+    const truth = new Set(trueLabels(g, node));
+    lines.push('', `## Prediction (run ${run.runId})`, '', `- predicted labels (probability > 0.5): ${p.predicted}: ${p.tp} right, ${p.fp} extra, ${p.fn} missed; F1 over this node's labels ${p.f1.toFixed(3)}`);
+    lines.push(`- ${ATTENTION_LINK_TEXT}`);
+    for (const e of run.entropy?.(node) ?? []) {
+      lines.push(`- layer ${e.layer} attention entropy per head: ${[...e.perHead].map((h) => h.toFixed(3)).join(', ')} (uniform: ${e.uniform.toFixed(3)})`);
+    }
+    lines.push('', '### Labels: true, predicted, probability', '', '| label | true | predicted | probability |', '| ---: | :---: | :---: | ---: |');
+    probabilities.forEach((pr, k) => lines.push(`| ${k} | ${truth.has(k) ? '✓' : ''} | ${pr > 0.5 ? '✓' : ''} | ${pr.toFixed(3)} |`));
+  }
   if (run && s.prediction) {
     lines.push('', `## Prediction (run ${run.runId})`, '', `- predicted: ${s.prediction.className} (${run.predictions[node]}), confidence ${(100 * s.prediction.confidence).toFixed(1)}%, ${s.prediction.correct ? 'correct' : 'wrong'}`);
     lines.push(`- ${ATTENTION_LINK_TEXT}`);
@@ -85,7 +142,13 @@ export function buildNodeRecord(g: GraphDataset, node: number, run?: RunNodeView
     }
   }
   lines.push('', `## Neighbours (${neighbours.length})`, '');
-  for (const n of neighbours) lines.push(`- node ${n} · ${g.classNames[g.labels[n]]} · ${splitOf(g, n)}`);
-  lines.push('', `## Features (${featureIndices.length} words of ${g.numFeatures}, bag-of-words indices)`, '', [...featureIndices].sort((a, b) => a - b).join(', '), '');
+  for (const n of neighbours) lines.push(`- node ${n} · ${multi ? `${trueLabels(g, n).length} labels` : g.classNames[g.labels[n]]} · ${splitOf(g, n)}`);
+  if (g.format === 'ppi') {
+    const row = new Float32Array(g.numFeatures);
+    for (let p = g.features.indptr[node]; p < g.features.indptr[node + 1]; p++) row[g.features.indices[p]] = g.features.values[p];
+    lines.push('', `## Features (${g.numFeatures} values)`, '', Array.from(row, (v, k) => `${k}: ${Number(v.toPrecision(4))}`).join(', '), '');
+  } else {
+    lines.push('', `## Features (${featureIndices.length} words of ${g.numFeatures}, bag-of-words indices)`, '', [...featureIndices].sort((a, b) => a - b).join(', '), '');
+  }
   return lines.join('\n');
 }

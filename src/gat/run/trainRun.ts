@@ -95,6 +95,8 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     run = await RunWriter.create({
       outDir: o.outDir,
       dataset: graph.name,
+      datasetDir: graph.sourceDir,
+      metric: trainer.metric,
       seed: config.seed,
       config: { ...config, numOfEpochs, patiencePeriod, checkpointFreq },
       backend: backend.name,
@@ -169,7 +171,7 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     const final: Provenance = { ...provenance, endedAt: new Date().toISOString(), epoch: result.bestEpoch, metrics };
     const binary = await run.saveModelBinary(trainer.exportParameters(), provenanceMetadata(final));
     const analysis = trainer.analyze();
-    await writeAnalysis(run.paths.analysis, { ...analysis, labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance: final });
+    await writeAnalysis(run.paths.analysis, { ...analysis, labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance: final, multiLabels: graph.multiLabels, graphs: graph.graphs });
     run.recordArtifact('analysis', run.paths.analysis);
     await run.finish('completed', { testAcc, provenance: final });
     if (o.shouldVisualize) {
