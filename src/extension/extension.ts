@@ -96,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     cacheDir: path.join(context.globalStorageUri.fsPath, 'layouts'),
 
     showAttention: (runId, node) => void AttentionPanel.createOrShow(analysisDeps, runId, node),
+    analyses,
   };
   context.subscriptions.push(registerGraphSerializer(dataPanelDeps), registerDegreeSerializer(dataPanelDeps));
   const records = new RecordProvider(datasets, (runId) => runViews.get(runId));

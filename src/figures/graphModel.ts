@@ -1,3 +1,4 @@
+import { hasLabel, labelCount } from '../protocol/graphScope';
 import type { GraphColourMode, GraphSnapshot } from '../protocol/webviewMessages';
 
 /**
@@ -83,27 +84,81 @@ export function neighboursOf(m: GraphModel, node: number): Int32Array {
   return m.neighbours.subarray(m.offsets[node], m.offsets[node + 1]);
 }
 
-/** Colourings offered: predictions need a run. */
-export function colourModes(s: Pick<GraphSnapshot, 'run'>): GraphColourMode[] {
+/** Colourings offered: predictions need a run; multi-label datasets colour by labels. */
+export function colourModes(s: Pick<GraphSnapshot, 'run' | 'multiLabel'>): GraphColourMode[] {
+  if (s.multiLabel) return s.multiLabel.predicted ? ['labelCount', 'label', 'predictedLabel', 'labelF1'] : ['labelCount', 'label'];
   return s.run ? ['class', 'predicted', 'correct'] : ['class'];
 }
 
-export const COLOUR_MODE_LABELS: Readonly<Record<GraphColourMode, string>> = { class: 'true class', predicted: 'predicted class', correct: 'correct / wrong' };
+export const COLOUR_MODE_LABELS: Readonly<Record<GraphColourMode, string>> = {
+  class: 'true class',
+  predicted: 'predicted class',
+  correct: 'correct / wrong',
+  label: 'has the label',
+  predictedLabel: 'predicted to have the label',
+  labelCount: 'number of labels',
+  labelF1: 'F1 of the predicted labels',
+};
 
-/** Category index of every node under a colouring (class index, or 0 correct / 1 wrong). */
-export function nodeCategories(s: GraphSnapshot, mode: GraphColourMode): Uint8Array {
+/** Whether a colouring is about one chosen label (the panel then shows a label picker). */
+export function needsLabel(mode: GraphColourMode): boolean {
+  return mode === 'label' || mode === 'predictedLabel';
+}
+
+/** Bins of the multi-label colourings, in legend order. */
+const COUNT_BINS: ReadonlyArray<readonly [number, string]> = [[0, 'no labels'], [15, '1–15 labels'], [30, '16–30 labels'], [45, '31–45 labels'], [Infinity, 'over 45 labels']];
+const F1_BINS: ReadonlyArray<readonly [number, string]> = [[0.9, 'F1 ≥ 0.9'], [0.75, 'F1 0.75–0.9'], [0.5, 'F1 0.5–0.75'], [-Infinity, 'F1 < 0.5']];
+
+/** A node's own F1 over its labels: 2·TP / (2·TP + FP + FN); 1 when it has and is predicted none. */
+export function nodeF1(s: Pick<GraphSnapshot, 'multiLabel'>, i: number): { tp: number; fp: number; fn: number; predicted: number; f1: number } {
+  const m = s.multiLabel!;
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (let k = 0; k < m.labels; k++) {
+    const t = hasLabel(m.targets, m.labels, i, k);
+    const p = m.predicted ? hasLabel(m.predicted, m.labels, i, k) : false;
+    if (t && p) tp++;
+    else if (p) fp++;
+    else if (t) fn++;
+  }
+  const d = 2 * tp + fp + fn;
+  return { tp, fp, fn, predicted: tp + fp, f1: d === 0 ? 1 : (2 * tp) / d };
+}
+
+/** Category index of every node under a colouring (class index; 0 correct / 1 wrong; 0 has / 1 lacks the label; a bin). */
+export function nodeCategories(s: GraphSnapshot, mode: GraphColourMode, label = 0): Uint8Array {
   const run = s.run;
+  const m = s.multiLabel;
+  const n = s.labels.length;
+  if (m) {
+    if (mode === 'label') return Uint8Array.from({ length: n }, (_, i) => (hasLabel(m.targets, m.labels, i, label) ? 0 : 1));
+    if (mode === 'predictedLabel' && m.predicted) return Uint8Array.from({ length: n }, (_, i) => (hasLabel(m.predicted!, m.labels, i, label) ? 0 : 1));
+    if (mode === 'labelF1' && m.predicted) return Uint8Array.from({ length: n }, (_, i) => F1_BINS.findIndex(([lo]) => nodeF1(s, i).f1 >= lo));
+    return Uint8Array.from({ length: n }, (_, i) => COUNT_BINS.findIndex(([hi]) => labelCount(m.targets, m.labels, i) <= hi));
+  }
   if (mode === 'predicted' && run) return Uint8Array.from(run.predictions);
   if (mode === 'correct' && run) return Uint8Array.from(s.labels, (label, i) => (run.predictions[i] === label ? 0 : 1));
   return Uint8Array.from(s.labels);
 }
 
 /** The legend: names, node counts and colours of the categories of a colouring. */
-export function categories(s: GraphSnapshot, mode: GraphColourMode, category: Uint8Array, classColours: readonly string[], outcome: readonly [string, string]): Category[] {
-  const names = mode === 'correct' && s.run ? ['correct', 'wrong'] : [...s.classNames];
+export function categories(s: GraphSnapshot, mode: GraphColourMode, category: Uint8Array, classColours: readonly string[], outcome: readonly [string, string], label = 0): Category[] {
+  let names: string[];
+  let colours: readonly string[] = classColours;
+  if (s.multiLabel && (mode === 'label' || mode === 'predictedLabel')) {
+    const verb = mode === 'label' ? 'has' : 'predicted';
+    names = [`${verb} ${s.classNames[label] ?? `label ${label}`}`, mode === 'label' ? 'does not' : 'not predicted'];
+    colours = outcome;
+  } else if (s.multiLabel && mode === 'labelF1') names = F1_BINS.map(([, name]) => name);
+  else if (s.multiLabel) names = COUNT_BINS.map(([, name]) => name);
+  else if (mode === 'correct' && s.run) {
+    names = ['correct', 'wrong'];
+    colours = outcome;
+  } else names = [...s.classNames];
   const counts = new Array<number>(names.length).fill(0);
   for (const c of category) counts[c]++;
-  return names.map((name, key) => ({ key, name, count: counts[key], colour: mode === 'correct' && s.run ? outcome[key] : classColours[key] }));
+  return names.map((name, key) => ({ key, name, count: counts[key], colour: colours[key] }));
 }
 
 /** 1 where the node's category is shown. */
@@ -123,9 +178,23 @@ export function soloHidden(hidden: readonly number[], key: number, count: number
   return alreadySolo ? [] : others;
 }
 
+/** The dataset's id of a node of the snapshot (graphs of an inductive dataset number their nodes locally). */
+export function datasetNodeId(s: Pick<GraphSnapshot, 'scope'>, node: number): number {
+  return (s.scope?.nodeOffset ?? 0) + node;
+}
+
 /** The record summary, worded as node records' hovers are (formatSummary in src/gat/records). */
 export function tooltipText(s: GraphSnapshot, node: number): string {
-  const first = `node ${node} · ${s.classNames[s.labels[node]]} · ${s.split[node]} · degree ${s.degree[node]}`;
+  const id = datasetNodeId(s, node);
+  const graph = s.scope && s.scope.selected !== null ? ` graph ${s.scope.graphs[s.scope.selected].id}` : '';
+  const m = s.multiLabel;
+  if (m) {
+    const first = `node ${id} · ${labelCount(m.targets, m.labels, node)} labels · ${s.split[node]}${graph} · degree ${s.degree[node]}`;
+    if (!m.predicted) return first;
+    const f = nodeF1(s, node);
+    return `${first}\npredicted ${f.predicted} labels: ${f.tp} right, ${f.fp} extra, ${f.fn} missed (F1 ${f.f1.toFixed(2)})`;
+  }
+  const first = `node ${id} · ${s.classNames[s.labels[node]]} · ${s.split[node]}${graph} · degree ${s.degree[node]}`;
   if (!s.run) return first;
   const predicted = s.run.predictions[node];
   const correct = predicted === s.labels[node];
@@ -144,12 +213,12 @@ export function centreOn(wx: number, wy: number, k: number, width: number, heigh
   return { k, x: width / 2 - k * wx, y: height / 2 - k * wy };
 }
 
-/** A node id typed in the search box, or undefined. */
-export function parseNodeQuery(text: string, n: number): number | undefined {
+/** A node id typed in the search box (the dataset's id), as a node of the snapshot, or undefined. */
+export function parseNodeQuery(text: string, n: number, nodeOffset = 0): number | undefined {
   const t = text.trim().replace(/^node\s*/i, '');
   if (!/^\d+$/.test(t)) return undefined;
-  const id = Number(t);
-  return id < n ? id : undefined;
+  const id = Number(t) - nodeOffset;
+  return id >= 0 && id < n ? id : undefined;
 }
 
 export type Direction = 'left' | 'right' | 'up' | 'down';

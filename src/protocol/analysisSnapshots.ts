@@ -1,3 +1,4 @@
+import type { GraphScope } from './graphScope';
 import type { Provenance } from './webviewMessages';
 
 /**
@@ -52,6 +53,7 @@ export interface EntropySnapshot {
   readonly provenance: Provenance;
   readonly data: EntropySnapshotData;
   readonly layers: number;
+  readonly scope?: GraphScope;
 }
 
 /** Panel → host: show another node or layer (the host answers with a new snapshot). */
@@ -85,6 +87,7 @@ export interface AttentionPanelState {
 export interface EntropyPanelState {
   readonly runId: string;
   readonly layer: number;
+  readonly graphIndex?: number | null;
 }
 
 /** Host → attention/entropy/embedding panel: the run's analysis cannot be shown, and why. */

@@ -1,4 +1,5 @@
 import type { AnalysisUnavailable, AttentionRequest, AttentionSnapshot, EntropyRequest, EntropySnapshot, ShowAttention } from './analysisSnapshots';
+import type { GraphScope, MultiLabelView, SelectGraph } from './graphScope';
 
 /**
  * Messages between the extension host and the webview panels. Both sides import these types
@@ -41,9 +42,10 @@ export type WebviewToHost =
   | AttentionRequest
   | EntropyRequest
   | ShowAttention
-  | EmbeddingRequest;
+  | EmbeddingRequest
+  | SelectGraph;
 
-const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand', 'exportImage', 'showInGraph', 'attentionRequest', 'entropyRequest', 'showAttention', 'embeddingRequest']);
+const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand', 'exportImage', 'showInGraph', 'attentionRequest', 'entropyRequest', 'showAttention', 'embeddingRequest', 'selectGraph']);
 
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
   return typeof value === 'object' && value !== null && WEBVIEW_TO_HOST_TYPES.has((value as { type?: unknown }).type as string);
@@ -85,6 +87,10 @@ export interface GraphSnapshot {
   readonly focusNode?: number;
   /** Set when the positions are a t-SNE map of the run's outputs rather than a graph layout. */
   readonly embedding?: EmbeddingInfo;
+  /** Inductive datasets: which graph this is (node ids are local to it) and the others to pick. */
+  readonly scope?: GraphScope;
+  /** Multi-label datasets: every node's labels (and the run's predicted ones). */
+  readonly multiLabel?: MultiLabelView;
 }
 
 export interface EmbeddingSettingsMessage {
@@ -134,6 +140,7 @@ export interface DegreeSnapshot {
   readonly labels: readonly number[]; // (N)
   readonly inDegree: readonly number[]; // (N)
   readonly outDegree: readonly number[]; // (N)
+  readonly scope?: GraphScope;
 }
 
 /** State a panel persists with `setState`, so a reload restores it (the serializer reads it). */
@@ -141,7 +148,8 @@ export interface MetricsPanelState {
   readonly runId: string | null;
 }
 
-export type GraphColourMode = 'class' | 'predicted' | 'correct';
+/** Single-label: class, predicted, correct. Multi-label: one label (true or predicted), the number of labels, per-node F1. */
+export type GraphColourMode = 'class' | 'predicted' | 'correct' | 'label' | 'predictedLabel' | 'labelCount' | 'labelF1';
 
 export interface GraphPanelState {
   readonly dataset: string;
@@ -152,10 +160,15 @@ export interface GraphPanelState {
   readonly hidden?: readonly number[];
   /** The t-SNE settings when the app shows an embedding map. */
   readonly embeddingSettings?: EmbeddingSettingsMessage;
+  /** Inductive datasets: the graph shown (index into the dataset's graphs). */
+  readonly graphIndex?: number;
+  /** Multi-label colourings: the label shown. */
+  readonly label?: number;
 }
 
 export interface DegreePanelState {
   readonly dataset: string;
+  readonly graphIndex?: number | null;
   readonly logScale?: boolean;
   readonly selection?: { readonly plot: 'in' | 'out' | 'dist'; readonly from: number; readonly to: number } | null;
 }

@@ -3,12 +3,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { resolveDataDir } from '../../gat/data/dataDirs';
 import { KNOWN_DATASETS, planetoidFileName } from '../../gat/data/knownDatasets';
+import { ppiCacheDir } from '../../gat/data/ppiDownload';
+import { ppiFileName } from '../../gat/data/ppiFiles';
 import { summarize } from '../../gat/stats/graphStats';
 import type { DatasetService } from '../datasetService';
 
 type DatasetsNode = { kind: 'dataset'; name: string; available: boolean; bundled: boolean } | { kind: 'fact'; label: string; value: string };
 
-/** The Datasets view: Cora (bundled), Citeseer (downloadable), each with its statistics. */
+/** The Datasets view: Cora (bundled), Citeseer and PPI (downloadable), each with its statistics. */
 export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<DatasetsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -32,6 +34,7 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetsNod
     item.id = `dataset:${node.name}`;
     item.iconPath = new vscode.ThemeIcon(node.available ? 'database' : 'cloud-download');
     item.description = node.bundled ? 'bundled' : node.available ? 'downloaded' : 'not downloaded';
+    if (node.name === 'ppi') item.tooltip = 'PPI: 24 protein–protein interaction graphs (20 train, 2 validation, 2 test), 121 labels per node (multi-label, inductive). Downloaded from data.dgl.ai (7 MB, checksum pinned).';
     item.contextValue = node.available ? 'dataset.available' : 'dataset.downloadable';
     if (!node.available) item.command = { command: 'gat.downloadDataset', title: 'Download', arguments: [node.name] };
     return item;
@@ -40,16 +43,33 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetsNod
   async getChildren(node?: DatasetsNode): Promise<DatasetsNode[]> {
     if (!node) {
       const dir = resolveDataDir(this.dataDir());
-      return Object.values(KNOWN_DATASETS).map((d) => ({
+      const planetoid: DatasetsNode[] = Object.values(KNOWN_DATASETS).map((d) => ({
         kind: 'dataset',
         name: d.name,
         bundled: d.bundled,
         available: d.bundled || existsSync(path.join(dir, planetoidFileName(d.name, 'graph'))),
       }));
+      const ppi = existsSync(path.join(ppiCacheDir(dir), ppiFileName('test', 'graph_id.npy'))) || existsSync(path.join(dir, ppiFileName('test', 'graph_id.npy')));
+      return [...planetoid, { kind: 'dataset', name: 'ppi', bundled: false, available: ppi }];
     }
     if (node.kind !== 'dataset') return [];
     try {
-      const s = summarize(await this.datasets.get(node.name));
+      const g = await this.datasets.get(node.name);
+      const s = summarize(g);
+      if (g.graphs) {
+        const count = (split: string): string => {
+          const parts = g.graphs!.filter((p) => p.split === split);
+          return `${parts.length} (${parts.reduce((a, p) => a + p.numNodes, 0)} nodes)`;
+        };
+        return [
+          { kind: 'fact', label: 'graphs', value: `train ${count('train')}, val ${count('val')}, test ${count('test')}` },
+          { kind: 'fact', label: 'nodes', value: String(s.nodes) },
+          { kind: 'fact', label: 'features', value: String(s.features) },
+          { kind: 'fact', label: 'edges', value: `${s.undirectedEdges} undirected` },
+          { kind: 'fact', label: 'labels', value: `${s.classes} per node (multi-label)` },
+          { kind: 'fact', label: 'max degree', value: `${s.maxDegree} (node ${s.maxDegreeNode})` },
+        ];
+      }
       return [
         { kind: 'fact', label: 'nodes', value: String(s.nodes) },
         { kind: 'fact', label: 'features', value: `${s.features} (${s.nonZeros} non-zeros)` },

@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { checkEmbeddingSettings, DEFAULT_EMBEDDING_SETTINGS, readCachedEmbedding, writeCachedEmbedding, type EmbeddingSettings } from '../../gat/analysis/embeddingCache';
 import type { Analysis } from '../../gat/artifacts/analysis';
 import { embeddingSnapshot, scaleEmbedding } from '../../gat/panels/embeddingSnapshot';
+import { defaultGraphIndex, multiLabelView, scopeAnalysis, scopeDataset, scopeMessage } from '../../gat/panels/graphScope';
+import type { GraphDataset } from '../../gat/data/graph';
 import { runTsneInWorker } from '../../gat/tsne/runTsneInWorker';
 import type { EmbeddingInfo, HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
 import { loadRunForPanel, type AnalysisPanelDeps } from './attentionPanel';
@@ -16,6 +18,7 @@ const LAYOUT_EVERY = 10;
 interface EmbeddingPanelState {
   readonly runId: string | null;
   readonly embeddingSettings?: EmbeddingSettings;
+  readonly graphIndex?: number;
 }
 
 /**
@@ -28,6 +31,8 @@ export class EmbeddingPanel extends PanelBase {
   private static readonly panels = new Map<string, EmbeddingPanel>();
   private abort: AbortController | undefined;
   private settings: EmbeddingSettings;
+  /** Points of the map shown (the graph's nodes on an inductive dataset). */
+  private points = 0;
 
   static createOrShow(deps: AnalysisPanelDeps, runId: string, settings: EmbeddingSettings = DEFAULT_EMBEDDING_SETTINGS): EmbeddingPanel {
     const existing = EmbeddingPanel.panels.get(runId);
@@ -39,8 +44,8 @@ export class EmbeddingPanel extends PanelBase {
     return new EmbeddingPanel(panel, deps, runId, settings);
   }
 
-  static revive(panel: vscode.WebviewPanel, deps: AnalysisPanelDeps, runId: string, settings: EmbeddingSettings | undefined): EmbeddingPanel {
-    return new EmbeddingPanel(panel, deps, runId, settings ?? DEFAULT_EMBEDDING_SETTINGS);
+  static revive(panel: vscode.WebviewPanel, deps: AnalysisPanelDeps, runId: string, settings: EmbeddingSettings | undefined, graphIndex?: number): EmbeddingPanel {
+    return new EmbeddingPanel(panel, deps, runId, settings ?? DEFAULT_EMBEDDING_SETTINGS, graphIndex);
   }
 
   static all(): readonly EmbeddingPanel[] {
@@ -52,6 +57,8 @@ export class EmbeddingPanel extends PanelBase {
     private readonly deps: AnalysisPanelDeps,
     readonly runId: string,
     settings: EmbeddingSettings,
+    /** Inductive datasets: the graph mapped (t-SNE of one graph's outputs at a time). */
+    private graphIndex?: number,
   ) {
     super(panel, deps.extensionUri, 'graph', titleFor(runId));
     this.settings = settings;
@@ -61,16 +68,26 @@ export class EmbeddingPanel extends PanelBase {
   protected async snapshot(): Promise<HostToWebview> {
     const loaded = await loadRunForPanel(this.deps, this.runId);
     if ('type' in loaded) return loaded;
-    const { run, analysis, graph, provenance } = loaded;
+    const { run, provenance } = loaded;
+    // Inductive datasets: one graph at a time, each with local node ids.
+    if (loaded.graph.graphs && this.graphIndex === undefined) this.graphIndex = defaultGraphIndex(loaded.graph);
+    const part = loaded.graph.graphs && this.graphIndex !== undefined ? loaded.graph.graphs[this.graphIndex] : undefined;
+    const graph: GraphDataset = part ? scopeDataset(loaded.graph, part) : loaded.graph;
+    const analysis = part ? scopeAnalysis(loaded.analysis, part) : loaded.analysis;
+    this.nodeOffset = part?.nodeStart ?? 0;
+    this.points = analysis.numNodes;
+    const scope = scopeMessage(loaded.graph, this.graphIndex ?? null, false);
+    const multiLabel = multiLabelView(graph, analysis);
+    const extra = { ...(scope ? { scope } : {}), ...(multiLabel ? { multiLabel } : {}) };
     const runDir = path.join(this.deps.outDir() ?? '', 'runs', run.runId);
-    const cached = await readCachedEmbedding(runDir, this.settings, analysis.numNodes);
-    if (cached) return embeddingSnapshot(graph, analysis, run.runId, provenance, cached.embedding, { settings: this.settings, status: 'done', iteration: this.settings.iterations, kl: cached.kl, seconds: cached.seconds });
+    const cached = await readCachedEmbedding(runDir, this.settings, analysis.numNodes, part?.id);
+    if (cached) return { ...embeddingSnapshot(graph, analysis, run.runId, provenance, cached.embedding, { settings: this.settings, status: 'done', iteration: this.settings.iterations, kl: cached.kl, seconds: cached.seconds }), ...extra };
     // Nothing cached: start with every point at the centre and animate as t-SNE runs.
-    void this.compute(runDir, analysis);
-    return embeddingSnapshot(graph, analysis, run.runId, provenance, new Float64Array(2 * analysis.numNodes), { settings: this.settings, status: 'computing', iteration: 0 });
+    void this.compute(runDir, analysis, part?.id);
+    return { ...embeddingSnapshot(graph, analysis, run.runId, provenance, new Float64Array(2 * analysis.numNodes), { settings: this.settings, status: 'computing', iteration: 0 }), ...extra };
   }
 
-  private async compute(runDir: string, analysis: Analysis): Promise<void> {
+  private async compute(runDir: string, analysis: Analysis, graphId: number | undefined): Promise<void> {
     this.abort?.abort();
     const abort = new AbortController();
     this.abort = abort;
@@ -88,7 +105,7 @@ export class EmbeddingPanel extends PanelBase {
         onLayout: (iteration, embedding) => postLayout(embedding, info('computing', iteration)),
       });
       const cached = { format: 'gat-explorer/embedding/1' as const, runId: this.runId, settings, kl: result.kl, seconds: result.timings.totalSeconds, embedding: Array.from(result.embedding, (v) => Math.round(v * 1e4) / 1e4) };
-      await writeCachedEmbedding(runDir, cached).catch(() => undefined); // a read-only run folder still shows the map
+      await writeCachedEmbedding(runDir, cached, graphId).catch(() => undefined); // a read-only run folder still shows the map
       postLayout(result.embedding, info('done', settings.iterations, { kl: result.kl, seconds: result.timings.totalSeconds }));
     } catch (err) {
       if (abort.signal.aborted) return;
@@ -98,22 +115,25 @@ export class EmbeddingPanel extends PanelBase {
   }
 
   protected override onMessage(message: WebviewToHost): boolean {
+    if (message.type === 'selectGraph') {
+      if (message.index !== null) this.graphIndex = message.index;
+      void this.refresh();
+      return true;
+    }
     if (message.type === 'showInGraph') {
       this.deps.showInGraph(message.dataset, message.node, this.runId);
       return true;
     }
     if (message.type !== 'embeddingRequest') return false;
     const next = message.settings;
-    void this.deps.analyses.get(this.runId).then(({ analysis }) => {
-      try {
-        checkEmbeddingSettings(next, analysis.numNodes);
-      } catch (err) {
-        void vscode.window.showErrorMessage(`GAT: ${(err as Error).message}`);
-        return;
-      }
-      this.settings = next;
-      void this.refresh();
-    });
+    try {
+      checkEmbeddingSettings(next, this.points);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`GAT: ${(err as Error).message}`);
+      return true;
+    }
+    this.settings = next;
+    void this.refresh();
     return true;
   }
 
@@ -133,6 +153,6 @@ export function registerEmbeddingSerializer(deps: AnalysisPanelDeps): vscode.Dis
       panel.dispose();
       return;
     }
-    EmbeddingPanel.revive(panel, deps, state.runId, state.embeddingSettings);
+    EmbeddingPanel.revive(panel, deps, state.runId, state.embeddingSettings, state.graphIndex);
   });
 }

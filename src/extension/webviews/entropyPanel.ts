@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { entropySnapshotData } from '../../gat/analysis/panelData';
+import { scopeAnalysis, scopeMessage } from '../../gat/panels/graphScope';
 import type { EntropyPanelState } from '../../protocol/analysisSnapshots';
 import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
 import type { AnalysisPanelDeps } from './attentionPanel';
@@ -30,7 +31,7 @@ export class EntropyPanel extends PanelBase {
       panel.dispose();
       return;
     }
-    new EntropyPanel(panel, deps, state.runId, state.layer);
+    new EntropyPanel(panel, deps, state.runId, state.layer, state.graphIndex ?? null);
   }
 
   static all(): readonly EntropyPanel[] {
@@ -42,6 +43,8 @@ export class EntropyPanel extends PanelBase {
     private readonly deps: AnalysisPanelDeps,
     readonly runId: string,
     private layer: number,
+    /** Inductive datasets: one graph (an index into the dataset's graphs), or every graph (null). */
+    private graphIndex: number | null = null,
   ) {
     super(panel, deps.extensionUri, 'entropy', titleFor(runId));
     EntropyPanel.panels.set(runId, this);
@@ -51,8 +54,12 @@ export class EntropyPanel extends PanelBase {
     const loaded = await loadRunForPanel(this.deps, this.runId);
     if ('type' in loaded) return loaded;
     const { run, analysis, provenance } = loaded;
+    const part = analysis.graphs && this.graphIndex !== null ? analysis.graphs[this.graphIndex] : undefined;
+    this.nodeOffset = part?.nodeStart ?? 0;
+    const scope = scopeMessage(analysis, this.graphIndex, true);
     try {
-      return { type: 'entropySnapshot', provenance, data: entropySnapshotData(run.dataset, run.runId, analysis, this.layer), layers: analysis.heads.length };
+      const data = entropySnapshotData(run.dataset, run.runId, part ? scopeAnalysis(analysis, part) : analysis, this.layer);
+      return { type: 'entropySnapshot', provenance, data, layers: analysis.heads.length, ...(scope ? { scope } : {}) };
     } catch (err) {
       if (err instanceof RangeError) return { type: 'analysisUnavailable', provenance, message: err.message }; // an unknown layer
       throw err;
@@ -60,6 +67,11 @@ export class EntropyPanel extends PanelBase {
   }
 
   protected override onMessage(message: WebviewToHost): boolean {
+    if (message.type === 'selectGraph') {
+      this.graphIndex = message.index;
+      void this.refresh();
+      return true;
+    }
     if (message.type === 'entropyRequest') {
       this.layer = message.layer;
       void this.refresh();

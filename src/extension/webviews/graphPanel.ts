@@ -2,7 +2,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readRun, type RunRecord } from '../../gat/artifacts/runRecord';
 import { graphLayout } from '../../gat/layout/layoutCache';
+import type { RunAnalyses } from '../../gat/analysis/runAnalyses';
+import type { GraphDataset } from '../../gat/data/graph';
 import { graphSnapshot } from '../../gat/panels/graphSnapshot';
+import { defaultGraphIndex, graphIndexOf, multiLabelView, scopeAnalysis, scopeDataset, scopeMessage } from '../../gat/panels/graphScope';
 import { panelProvenance } from '../../gat/panels/provenance';
 import type { GraphPanelState, HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
 import type { DatasetService } from '../datasetService';
@@ -22,12 +25,17 @@ export interface DataPanelDeps {
   readonly cacheDir: string;
   /** Opens the attention panel of a run for a node (the graph's "Show attention" action). */
   readonly showAttention?: (runId: string, node: number) => void;
+  /** Runs' analyses (multi-label predictions colour the graph). */
+  readonly analyses?: RunAnalyses;
 }
 
 export interface GraphPanelOptions {
   readonly dataset?: string;
   readonly runId?: string | null;
+  /** A node of the dataset to zoom to (on an inductive dataset, its graph is shown). */
   readonly focusNode?: number;
+  /** Inductive datasets: the graph to show (index into the dataset's graphs). */
+  readonly graphIndex?: number;
 }
 
 /**
@@ -49,11 +57,11 @@ export class GraphPanel extends PanelBase {
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(GraphPanel.viewType, titleFor(dataset, runId), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    return new GraphPanel(panel, deps, dataset, runId, options.focusNode);
+    return new GraphPanel(panel, deps, dataset, runId, options.focusNode, options.graphIndex);
   }
 
   static revive(panel: vscode.WebviewPanel, deps: DataPanelDeps, state: GraphPanelState | undefined): GraphPanel {
-    return new GraphPanel(panel, deps, state?.dataset ?? 'cora', state?.runId ?? null, undefined);
+    return new GraphPanel(panel, deps, state?.dataset ?? 'cora', state?.runId ?? null, undefined, state?.graphIndex);
   }
 
   /** Open panels, for tests. */
@@ -67,29 +75,50 @@ export class GraphPanel extends PanelBase {
     readonly dataset: string,
     readonly runId: string | null,
     focusNode: number | undefined,
+    /** Inductive datasets: the graph shown (chosen when the dataset loads if unset). */
+    private graphIndex?: number,
   ) {
     super(panel, deps.extensionUri, 'graph', titleFor(dataset, runId));
     this.pendingFocus = focusNode;
     GraphPanel.panels.set(keyOf(dataset, runId), this);
   }
 
+  /** Zooms to a node of the dataset; on an inductive dataset, shows its graph first if need be. */
   focus(node: number): void {
-    if (this.isReady) void this.post({ type: 'graphFocus', node });
-    else this.pendingFocus = node;
+    void this.deps.datasets.get(this.dataset).then((g) => {
+      const index = graphIndexOf(g, node);
+      if (index !== undefined && index !== this.graphIndex) {
+        this.graphIndex = index;
+        this.pendingFocus = node;
+        void this.refresh();
+      } else if (this.isReady) void this.post({ type: 'graphFocus', node: node - this.nodeOffset });
+      else this.pendingFocus = node;
+    });
   }
 
   protected async snapshot(): Promise<HostToWebview> {
-    const g = await this.deps.datasets.get(this.dataset);
-    const layout = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `GAT: laying out ${this.dataset}…` },
-      () => graphLayout(g, { cacheDir: this.deps.cacheDir, workerScript: path.join(this.deps.extensionUri.fsPath, 'dist', 'layoutWorker.js') }),
-    );
-    const run = this.runId ? await this.runRecord(this.runId) : undefined;
-    const view = this.runId ? await this.deps.runViews.get(this.runId) : undefined;
-    if (this.runId && !view) void vscode.window.showWarningMessage(`GAT: run ${this.runId} has no analysis yet; the graph shows the data only.`);
+    const whole = await this.deps.datasets.get(this.dataset);
     const focus = this.pendingFocus;
     this.pendingFocus = undefined;
-    return graphSnapshot(g, layout, panelProvenance(g, run, this.deps.outDir()), view, focus);
+    // Inductive datasets: one graph at a time (PPI's graphs have about 2,000–3,500 nodes each).
+    if (whole.graphs && this.graphIndex === undefined) this.graphIndex = (focus !== undefined ? graphIndexOf(whole, focus) : undefined) ?? defaultGraphIndex(whole);
+    const part = whole.graphs && this.graphIndex !== undefined ? whole.graphs[this.graphIndex] : undefined;
+    const g: GraphDataset = part ? scopeDataset(whole, part) : whole;
+    this.nodeOffset = part?.nodeStart ?? 0;
+    const layout = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `GAT: laying out ${part ? `graph ${part.id} of ` : ''}${this.dataset}…` },
+      () => graphLayout(part ? { ...g, name: `${g.name}-graph${part.id}` } : g, { cacheDir: this.deps.cacheDir, workerScript: path.join(this.deps.extensionUri.fsPath, 'dist', 'layoutWorker.js') }),
+    );
+    const run = this.runId ? await this.runRecord(this.runId) : undefined;
+    const analysis = this.runId ? await this.deps.analyses?.get(this.runId).then((r) => r.analysis).catch(() => undefined) : undefined;
+    const view = this.runId ? await this.deps.runViews.get(this.runId) : undefined;
+    if (this.runId && !view) void vscode.window.showWarningMessage(`GAT: run ${this.runId} has no analysis yet; the graph shows the data only.`);
+    const scopedAnalysis = analysis && part ? scopeAnalysis(analysis, part) : analysis;
+    const runView = view && part && scopedAnalysis ? { runId: view.runId, predictions: scopedAnalysis.predictions, confidence: scopedAnalysis.confidence } : view;
+    const snapshot = graphSnapshot(g, layout, panelProvenance(whole, run, this.deps.outDir()), runView, focus === undefined ? undefined : focus - this.nodeOffset);
+    const scope = scopeMessage(whole, this.graphIndex ?? null, false);
+    const multiLabel = multiLabelView(g, scopedAnalysis);
+    return { ...snapshot, ...(scope ? { scope } : {}), ...(multiLabel ? { multiLabel } : {}) };
   }
 
   private async runRecord(runId: string): Promise<RunRecord | undefined> {
@@ -100,6 +129,11 @@ export class GraphPanel extends PanelBase {
   }
 
   protected override onMessage(message: WebviewToHost): boolean {
+    if (message.type === 'selectGraph') {
+      if (message.index !== null) this.graphIndex = message.index;
+      void this.refresh();
+      return true;
+    }
     if (message.type === 'showAttention') {
       if (this.runId && this.deps.showAttention) this.deps.showAttention(this.runId, message.node);
       else void vscode.window.showInformationMessage('GAT: attention needs a trained run: open the graph from a run in the Runs view.');

@@ -18,6 +18,11 @@ export abstract class PanelBase implements vscode.Disposable {
   snapshotsPosted = 0;
   /** Where exports are saved: the save dialog; tests holding the panel replace it. */
   askSaveLocation: AskSaveLocation = (options) => vscode.window.showSaveDialog(options);
+  /**
+   * Dataset id of the webview's node 0: a panel showing one graph of an inductive dataset numbers
+   * its nodes locally (set by the subclass with each snapshot); incoming node ids are translated.
+   */
+  protected nodeOffset = 0;
 
   protected constructor(
     readonly panel: vscode.WebviewPanel,
@@ -59,8 +64,9 @@ export abstract class PanelBase implements vscode.Disposable {
   protected abstract onDispose(): void;
 
   /** Routes one webview message; exported for tests that drive a panel without a webview. */
-  async receive(message: unknown): Promise<void> {
-    if (!isWebviewToHost(message)) return;
+  async receive(raw: unknown): Promise<void> {
+    if (!isWebviewToHost(raw)) return;
+    const message = 'node' in raw && typeof raw.node === 'number' ? { ...raw, node: raw.node + this.nodeOffset } : raw;
     try {
       if (message.type === 'ready') {
         this.ready = true;

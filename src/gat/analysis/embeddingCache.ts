@@ -21,30 +21,33 @@ export interface CachedEmbedding {
   readonly embedding: number[];
 }
 
-/** runs/<run-id>/tsne/p30-i1000-s42.json: one file per settings, next to the run's other artifacts. */
-export function embeddingCachePath(runDir: string, s: EmbeddingSettings): string {
-  return path.join(runDir, 'tsne', `p${s.perplexity}-i${s.iterations}-s${s.seed}.json`);
+/**
+ * runs/<run-id>/tsne/p30-i1000-s42.json: one file per settings, next to the run's other artifacts;
+ * on an inductive dataset one per graph too (…-g23.json).
+ */
+export function embeddingCachePath(runDir: string, s: EmbeddingSettings, graphId?: number): string {
+  return path.join(runDir, 'tsne', `p${s.perplexity}-i${s.iterations}-s${s.seed}${graphId === undefined ? '' : `-g${graphId}`}.json`);
 }
 
-export async function readCachedEmbedding(runDir: string, s: EmbeddingSettings, numNodes: number): Promise<CachedEmbedding | undefined> {
+export async function readCachedEmbedding(runDir: string, s: EmbeddingSettings, numNodes: number, graphId?: number): Promise<CachedEmbedding | undefined> {
   let text: string;
   try {
-    text = await fs.readFile(embeddingCachePath(runDir, s), 'utf8');
+    text = await fs.readFile(embeddingCachePath(runDir, s, graphId), 'utf8');
   } catch {
     return undefined;
   }
   try {
     const cached = JSON.parse(text) as CachedEmbedding;
     // A cache from another format or a different graph is recomputed, not trusted.
-    if (cached.format !== 'gat-explorer/embedding/1' || cached.embedding.length !== 2 * numNodes) return undefined;
+    if (cached.format !== 'gat-explorer/embedding/1' || !Array.isArray(cached.embedding) || cached.embedding.length !== 2 * numNodes || !cached.embedding.every(Number.isFinite)) return undefined;
     return cached;
   } catch {
     return undefined;
   }
 }
 
-export async function writeCachedEmbedding(runDir: string, value: CachedEmbedding): Promise<void> {
-  await writeFileAtomic(embeddingCachePath(runDir, value.settings), JSON.stringify(value));
+export async function writeCachedEmbedding(runDir: string, value: CachedEmbedding, graphId?: number): Promise<void> {
+  await writeFileAtomic(embeddingCachePath(runDir, value.settings, graphId), JSON.stringify(value));
 }
 
 /** Validates settings typed by a user, with the allowed ranges in the message. */

@@ -65,16 +65,17 @@ export function pointTooltip(s: DegreeSnapshot, plot: 'in' | 'out', from: number
   const values = perNodeValues(s, plot);
   const top = peakIn(values, from, to);
   const label = plot === 'in' ? 'in-degree' : 'out-degree';
-  const range = from === to ? `node ${from}` : `nodes ${from}–${to}`;
-  return `${range}: ${from === to ? '' : `max `}${label} ${values[top]}${from === to ? '' : ` (node ${top})`}`;
+  const o = s.scope?.nodeOffset ?? 0; // one graph of an inductive dataset: show the dataset's ids
+  const range = from === to ? `node ${from + o}` : `nodes ${from + o}–${to + o}`;
+  return `${range}: ${from === to ? '' : `max `}${label} ${values[top]}${from === to ? '' : ` (node ${top + o})`}`;
 }
 
 export function barTooltip(bar: Bar, total: number): string {
   return `degree ${bar.degree}: ${bar.count} node${bar.count === 1 ? '' : 's'} (${((100 * bar.count) / total).toFixed(1)}%)`;
 }
 
-export function selectionTitle(plot: DegreePlotKind, from: number, to: number, count: number): string {
+export function selectionTitle(plot: DegreePlotKind, from: number, to: number, count: number, offset = 0): string {
   if (plot === 'dist') return `${count} node${count === 1 ? '' : 's'} with degree ${from}`;
   const label = plot === 'in' ? 'in-degree' : 'out-degree';
-  return from === to ? `node ${from} (${label})` : `nodes ${from}–${to} by ${label}`;
+  return from === to ? `node ${from + offset} (${label})` : `nodes ${from + offset}–${to + offset} by ${label}`;
 }

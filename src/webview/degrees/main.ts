@@ -6,6 +6,7 @@ import { barTooltip, distributionBars, idRangeAt, peakIn, pointTooltip, selected
 import { composeSvg, svgToPng } from './degreeExport';
 import { renderNodeList } from './nodeList';
 import { toolbarButton } from '../shared/controls';
+import { GraphPicker } from '../shared/graphPicker';
 
 /** The degree plots app: in-/out-degree per node id and the distribution, linked to node lists. */
 const api = vscodeApi<DegreePanelState>();
@@ -21,7 +22,8 @@ logLabel.append(logBox, ' log-scale counts');
 const button = toolbarButton;
 const status = document.createElement('span');
 status.className = 'status';
-toolbar.append(logLabel, button('Export PNG', 'export-png', () => void exportImage('png')), button('Export SVG', 'export-svg', () => void exportImage('svg')), status);
+const graphPicker = new GraphPicker((index) => api.postMessage({ type: 'selectGraph', index }));
+toolbar.append(graphPicker.element, logLabel, button('Export PNG', 'export-png', () => void exportImage('png')), button('Export SVG', 'export-svg', () => void exportImage('svg')), status);
 const plots = document.createElement('div');
 plots.className = 'degree-plots';
 const svgs: Record<DegreePlotKind, SVGSVGElement> = {
@@ -146,10 +148,11 @@ function renderSelection(): void {
   }
   const nodes = selectedNodes(snapshot, selected.plot, selected.from, selected.to);
   const dataset = snapshot.dataset;
-  renderNodeList(selection, selectionTitle(selected.plot, selected.from, selected.to, nodes.length), nodes, {
+  const offset = snapshot.scope?.nodeOffset ?? 0;
+  renderNodeList(selection, selectionTitle(selected.plot, selected.from, selected.to, nodes.length, offset), nodes, {
     open: (node) => api.postMessage({ type: 'openRecord', dataset, node }),
     showInGraph: (node) => api.postMessage({ type: 'showInGraph', dataset, node }),
-  });
+  }, offset);
 }
 
 function key(plot: DegreePlotKind, e: KeyboardEvent): void {
@@ -175,7 +178,7 @@ function key(plot: DegreePlotKind, e: KeyboardEvent): void {
 
 function saveState(): void {
   if (!snapshot) return;
-  state = { dataset: snapshot.dataset, logScale, selection: selected };
+  state = { dataset: snapshot.dataset, logScale, selection: selected, ...(snapshot.scope ? { graphIndex: snapshot.scope.selected } : {}) };
   api.setState(state);
 }
 
@@ -197,13 +200,15 @@ logBox.addEventListener('change', () => {
 });
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   if (event.data?.type !== 'degreeSnapshot') return;
+  const graphChanged = (snapshot?.scope?.selected ?? null) !== (event.data.scope?.selected ?? null) && snapshot !== undefined;
   snapshot = event.data;
   bars = distributionBars(snapshot.inDegree);
-  if (selected && state?.dataset !== snapshot.dataset) selected = null;
+  if (selected && (state?.dataset !== snapshot.dataset || graphChanged)) selected = null;
+  graphPicker.update(snapshot.scope);
   cursor.in = cursor.out = peakIn(snapshot.inDegree, 0, snapshot.inDegree.length - 1);
   cursor.dist = bars[0]?.degree ?? 0;
   renderProvenance(header, snapshot.provenance);
-  status.textContent = `${snapshot.inDegree.length} nodes · max degree ${Math.max(...snapshot.inDegree)}`;
+  status.textContent = `${snapshot.inDegree.length} nodes · max degree ${snapshot.inDegree.reduce((a, b) => Math.max(a, b), 0)}`;
   layout();
   draw();
   renderSelection();

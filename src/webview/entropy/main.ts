@@ -5,6 +5,7 @@ import { vscodeApi } from '../shared/vscodeApi';
 import { entropyChart } from './entropyChart';
 import { entropyHistogram, entropySummary, summaryText, type Histogram } from '../../figures/entropyModel';
 import { toolbarButton } from '../shared/controls';
+import { GraphPicker } from '../shared/graphPicker';
 
 /** The entropy panel: per head, learned attention entropy (orange) over uniform (blue). */
 const api = vscodeApi<EntropyPanelState>();
@@ -26,7 +27,8 @@ const binNodes = document.createElement('div');
 binNodes.className = 'bin-nodes';
 binNodes.setAttribute('aria-live', 'polite');
 const button = toolbarButton;
-toolbar.append(layerSelect, legend, button('Export PNG', 'export-png', () => void exportPng()), button('Export SVG', 'export-svg', () => exportSvg()));
+const graphPicker = new GraphPicker((index) => api.postMessage({ type: 'selectGraph', index }));
+toolbar.append(graphPicker.element, layerSelect, legend, button('Export PNG', 'export-png', () => void exportPng()), button('Export SVG', 'export-svg', () => exportSvg()));
 app.append(header, toolbar, summary, grid, binNodes);
 
 let snapshot: EntropySnapshot | undefined;
@@ -74,10 +76,11 @@ function showBin(head: number, bin: number): void {
   const title = document.createElement('div');
   title.textContent = `head ${head + 1}, entropy ${h.edges[bin].toFixed(3)}–${h.edges[bin + 1].toFixed(3)} nats: ${nodes.length} node${nodes.length === 1 ? '' : 's'}${nodes.length > 200 ? ' (first 200)' : ''}`;
   binNodes.append(title);
+  const offset = snapshot.scope?.nodeOffset ?? 0; // one graph of an inductive dataset: show the dataset's ids
   for (const node of nodes.slice(0, 200)) {
     const record = document.createElement('a');
     record.href = '#';
-    record.textContent = `node ${node}`;
+    record.textContent = `node ${node + offset}`;
     record.addEventListener('click', (e) => {
       e.preventDefault();
       api.postMessage({ type: 'openRecord', dataset: snapshot!.data.dataset, node, runId: snapshot!.data.runId });
@@ -132,8 +135,9 @@ window.addEventListener('message', (event: MessageEvent<{ type?: string }>) => {
   renderProvenance(header, snapshot.provenance);
   layerSelect.replaceChildren(...Array.from({ length: snapshot.layers }, (_, l) => new Option(`layer ${l + 1}`, String(l + 1))));
   layerSelect.value = String(snapshot.data.layer);
+  graphPicker.update(snapshot.scope);
   binNodes.replaceChildren();
-  api.setState({ runId: snapshot.data.runId, layer: snapshot.data.layer });
+  api.setState({ runId: snapshot.data.runId, layer: snapshot.data.layer, ...(snapshot.scope ? { graphIndex: snapshot.scope.selected } : {}) });
   draw();
 });
 api.postMessage({ type: 'ready' });

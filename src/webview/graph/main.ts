@@ -2,7 +2,8 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { EmbeddingLayout, GraphColourMode, GraphPanelState, GraphSnapshot, HostToWebview } from '../../protocol/webviewMessages';
 import { renderProvenance } from '../shared/provenanceHeader';
 import { vscodeApi } from '../shared/vscodeApi';
-import { buildGraphModel, categories, colourModes, COLOUR_MODE_LABELS, nodeCategories, parseNodeQuery, soloHidden, toggleHidden, tooltipText, visibleMask, type Category, type GraphModel } from '../../figures/graphModel';
+import { buildGraphModel, categories, colourModes, COLOUR_MODE_LABELS, datasetNodeId, needsLabel, nodeCategories, parseNodeQuery, soloHidden, toggleHidden, tooltipText, visibleMask, type Category, type GraphModel } from '../../figures/graphModel';
+import { GraphPicker } from '../shared/graphPicker';
 import { readTheme, type DrawTheme } from './graphRenderer';
 import { graphSvg } from '../../figures/graphSvg';
 import { GraphView } from './graphView';
@@ -25,6 +26,14 @@ search.setAttribute('aria-label', 'Find node by id');
 const colourSelect = document.createElement('select');
 colourSelect.className = 'colour-mode';
 colourSelect.setAttribute('aria-label', 'Colour nodes by');
+// Multi-label datasets: which label the 'has the label' colourings show.
+const labelSelect = document.createElement('select');
+labelSelect.className = 'label-choice';
+labelSelect.setAttribute('aria-label', 'Label to colour by');
+labelSelect.hidden = true;
+const graphPicker = new GraphPicker((index) => {
+  if (index !== null) api.postMessage({ type: 'selectGraph', index });
+});
 const button = (label: string, cls: string, onClick: () => void): HTMLElement => {
   const b = document.createElement('vscode-button');
   b.textContent = label;
@@ -60,6 +69,7 @@ let model: GraphModel | undefined;
 const restored = api.getState();
 let state: GraphPanelState | undefined = restored;
 let mode: GraphColourMode = state?.colourMode ?? 'class';
+let label = state?.label ?? 0;
 let hidden: number[] = [...(state?.hidden ?? [])];
 let legendItems: Category[] = [];
 let theme: DrawTheme = currentTheme();
@@ -79,9 +89,11 @@ view.canvas.addEventListener('contextmenu', (e) => {
   api.postMessage({ type: 'showAttention', node });
 });
 toolbar.append(
+  graphPicker.element,
   search,
   button('Find', 'find-button', () => find(search.value)),
   colourSelect,
+  labelSelect,
   button('Fit', 'fit-button', () => view.fitToView()),
   attentionButton,
   button('Export PNG', 'export-png', () => exportPng()),
@@ -102,6 +114,13 @@ search.addEventListener('keydown', (e) => {
 colourSelect.addEventListener('change', () => {
   mode = colourSelect.value as GraphColourMode;
   hidden = [];
+  labelSelect.hidden = !needsLabel(mode);
+  apply();
+  saveState();
+});
+labelSelect.addEventListener('change', () => {
+  label = Number(labelSelect.value);
+  hidden = [];
   apply();
   saveState();
 });
@@ -115,8 +134,8 @@ function currentTheme(): DrawTheme {
 /** Recomputes colours, visibility and the legend from (snapshot, mode, hidden, theme), then draws. */
 function apply(): void {
   if (!snapshot || !model) return;
-  const category = nodeCategories(snapshot, mode);
-  legendItems = categories(snapshot, mode, category, classColours(theme.kind, snapshot.classNames.length), outcomeColours(theme.kind));
+  const category = nodeCategories(snapshot, mode, label);
+  legendItems = categories(snapshot, mode, category, classColours(theme.kind, snapshot.classNames.length), outcomeColours(theme.kind), label);
   const visible = visibleMask(category, hidden);
   view.setData(model, visible, category, legendItems.map((c) => c.colour), theme);
   renderLegend(legend, legendItems, hidden, `colour: ${COLOUR_MODE_LABELS[mode]}`, {
@@ -149,21 +168,26 @@ function showTooltip(node: number | undefined, at: { x: number; y: number } | un
 
 function find(text: string): void {
   if (!snapshot || !model) return;
-  const node = parseNodeQuery(text, model.n);
+  const offset = snapshot.scope?.nodeOffset ?? 0;
+  const node = parseNodeQuery(text, model.n, offset);
   if (node === undefined) {
-    status.textContent = `No node “${text.trim()}”: ids are 0–${model.n - 1}.`;
+    status.textContent = `No node “${text.trim()}”${snapshot.scope ? ' in this graph' : ''}: ids are ${offset}–${offset + model.n - 1}.`;
     return;
   }
-  const category = nodeCategories(snapshot, mode)[node];
+  const category = nodeCategories(snapshot, mode, label)[node];
   if (hidden.includes(category)) setHidden(hidden.filter((k) => k !== category));
-  status.textContent = `node ${node}`;
+  status.textContent = `node ${datasetNodeId(snapshot, node)}`;
   view.zoomToNode(node);
 }
 
 function saveState(): void {
   if (!snapshot) return;
   const t = view.transform;
-  state = { dataset: snapshot.dataset, runId: snapshot.run?.runId ?? null, transform: { k: t.k, x: t.x, y: t.y }, selected: view.selected ?? null, colourMode: mode, hidden, ...(snapshot.embedding ? { embeddingSettings: snapshot.embedding.settings } : {}) };
+  state = {
+    dataset: snapshot.dataset, runId: snapshot.run?.runId ?? null, transform: { k: t.k, x: t.x, y: t.y }, selected: view.selected ?? null, colourMode: mode, hidden, label,
+    ...(snapshot.embedding ? { embeddingSettings: snapshot.embedding.settings } : {}),
+    ...(snapshot.scope?.selected != null ? { graphIndex: snapshot.scope.selected } : {}),
+  };
   api.setState(state);
 }
 
@@ -174,20 +198,25 @@ function receive(s: GraphSnapshot): void {
   model = buildGraphModel(s);
   renderProvenance(header, s.provenance);
   const modes = colourModes(s);
-  if (!modes.includes(mode)) mode = 'class';
+  if (!modes.includes(mode)) mode = modes[0];
   colourSelect.replaceChildren(...modes.map((m) => new Option(`colour: ${COLOUR_MODE_LABELS[m]}`, m, false, m === mode)));
   colourSelect.hidden = modes.length < 2;
+  if (label >= s.classNames.length) label = 0;
+  labelSelect.replaceChildren(...s.classNames.map((name, k) => new Option(name, String(k), false, k === label)));
+  labelSelect.hidden = !needsLabel(mode);
+  graphPicker.update(s.scope);
   embeddingControls.update(s.embedding);
   attentionButton.hidden = !s.run || !!s.embedding; // before layout(): the controls take height above the canvas
   layout();
   apply();
-  const same = first && restored?.dataset === s.dataset;
+  const same = first && restored?.dataset === s.dataset && (restored?.graphIndex ?? null) === (s.scope?.selected ?? null);
   if (same && restored?.selected != null) view.selected = restored.selected;
   if (same && restored?.transform) view.setTransform(restored.transform);
   else if (first) view.fitToView();
   if (s.focusNode !== undefined) view.zoomToNode(s.focusNode);
   view.draw();
-  status.textContent = s.embedding ? `${s.labels.length} points (t-SNE of the model's outputs)` : `${s.labels.length} nodes · ${s.edgeU.length} edges`;
+  const where = s.scope?.selected != null ? ` of graph ${s.scope.graphs[s.scope.selected].id}` : '';
+  status.textContent = s.embedding ? `${s.labels.length} points${where} (t-SNE of the model's outputs)` : `${s.labels.length} nodes · ${s.edgeU.length} edges${where}`;
   requestAnimationFrame(() => {
     document.body.dataset.firstRenderMs = (performance.now() - start).toFixed(1);
     document.body.dataset.graphReady = 'true';
@@ -237,7 +266,7 @@ function exportPng(): void {
 
 function exportSvg(): void {
   if (!snapshot || !model) return;
-  const category = nodeCategories(snapshot, mode);
+  const category = nodeCategories(snapshot, mode, label);
   const svg = graphSvg(model, {
     ...view.size,
     transform: view.transform,
