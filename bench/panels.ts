@@ -12,12 +12,19 @@
  *   tsneRenderMs        embedding map: snapshot of 2708 t-SNE points received → first full frame (median of 5)
  *   attentionRenderMs   attention panel: node 1358, all 8 heads, snapshot posted → drawn (median of 5)
  * The embedding and attention figures use a real analysis from a short Cora training (30 epochs).
+ *   ppi.*               the same graph-panel figures on one PPI-sized graph (3,000 nodes, about 35,000
+ *                       edges, from a synthetic PPI-format dataset through the real loader), with the
+ *                       multi-label colouring, the graph picker and a run's predicted labels
  * Screenshots (light and dark) go to out/screenshots/.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { loadDataset } from '../src/gat/data/loadDataset';
 import { loadPlanetoid } from '../src/gat/data/planetoid';
+import { multiLabelView, scopeAnalysis, scopeDataset, scopeMessage } from '../src/gat/panels/graphScope';
+import { fakePpiAnalysis } from '../test/helpers/ppiPanels';
+import { writeSyntheticPpi } from '../test/helpers/ppiSynthetic';
 import { DEFAULT_LAYOUT } from '../src/gat/layout/forceLayout';
 import { graphLayout, runLayoutWorker } from '../src/gat/layout/layoutCache';
 import { degreeSnapshot, graphSnapshot } from '../src/gat/panels/graphSnapshot';
@@ -79,6 +86,125 @@ async function shortTraining(): Promise<{ analysis: Analysis; runId: string; run
   return { analysis: await readAnalysis(path.join(runDir, 'analysis.safetensors')), runId, runDir };
 }
 
+/** Hover (to the tooltip, and to the painted frame) and zoom/pan frame timings of a graph panel. */
+async function measureGraph(chromium: BrowserHandle, snapshot: GraphSnapshot, sample: (i: number) => number): Promise<{ hovers: number[]; painted: number[]; frames: number[]; draws: number[] }> {
+  const { p } = await openGraph(chromium, snapshot);
+  // Hover: real mouse moves between nodes spread over the graph (alternating with empty space).
+  const hovers: number[] = [];
+  for (let i = 0; i < 120; i++) {
+    const node = sample(i);
+    const [x, y] = await screenPoint(p, snapshot, node);
+    await p.page.mouse.move(x, y);
+    const ms = await p.page.getAttribute('canvas', 'data-hover-ms');
+    if (ms && (await p.page.getAttribute('canvas', 'data-hovered')) === String(node)) hovers.push(Number(ms));
+    await p.page.mouse.move(5, 5);
+    await p.page.evaluate(() => delete document.querySelector('canvas')!.dataset.hoverMs);
+  }
+  // The same hovers to pixels: the event, the tooltip and the highlighted frame rasterised
+  // (getImageData forces the canvas's recorded drawing to be painted).
+  const painted = await p.page.evaluate(
+    ({ xs, ys }) => {
+      const canvas = document.querySelector('canvas')!;
+      const ctx = canvas.getContext('2d')!;
+      const r = canvas.getBoundingClientRect();
+      const [k, tx, ty] = canvas.dataset.transform!.split(',').map(Number);
+      const out: number[] = [];
+      for (let i = 0; i < xs.length; i++) {
+        const t0 = performance.now();
+        canvas.dispatchEvent(new PointerEvent('pointermove', { clientX: r.x + tx + k * xs[i], clientY: r.y + ty + k * ys[i], bubbles: true }));
+        ctx.getImageData(0, 0, 1, 1);
+        out.push(performance.now() - t0);
+        canvas.dispatchEvent(new PointerEvent('pointermove', { clientX: r.x + 2, clientY: r.y + 2, bubbles: true }));
+        ctx.getImageData(0, 0, 1, 1);
+      }
+      return out;
+    },
+    { xs: Array.from({ length: 60 }, (_, i) => snapshot.x[sample(i)]), ys: Array.from({ length: 60 }, (_, i) => snapshot.y[sample(i)]) },
+  );
+  log(`painted hovers: ${painted.map((x) => x.toFixed(0)).join(" ")}`);
+  // Zoom and pan, scripted in the page (wheel events, then a mouse drag, one step per
+  // frame) with the frame-rate cap lifted: a frame's time is the interval between frames
+  // (input handling, drawing, rasterising, compositing), not just the drawing calls.
+  const timing = await p.page.evaluate(async () => {
+    const canvas = document.querySelector('canvas')!;
+    const r = canvas.getBoundingClientRect();
+    const cx = r.x + r.width / 2;
+    const cy = r.y + r.height / 2;
+    const frame = (): Promise<number> => new Promise((res) => requestAnimationFrame(res));
+    const intervals: number[] = [];
+    const draws: number[] = [];
+    let last = await frame();
+    const step = async (): Promise<void> => {
+      const now = await frame();
+      intervals.push(now - last);
+      draws.push(Number(canvas.dataset.drawMs));
+      last = now;
+    };
+    for (let i = 0; i < 60; i++) {
+      canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: i < 30 ? -80 : 60, clientX: cx + 3 * i, clientY: cy, bubbles: true, cancelable: true, view: window }));
+      await step();
+    }
+    canvas.dispatchEvent(new MouseEvent('mousedown', { clientX: cx, clientY: cy, button: 0, bubbles: true, cancelable: true, view: window }));
+    for (let i = 0; i < 90; i++) {
+      window.dispatchEvent(new MouseEvent('mousemove', { clientX: cx + 250 * Math.sin(i / 8), clientY: cy + 150 * Math.cos(i / 8), bubbles: true, cancelable: true, view: window }));
+      await step();
+    }
+    window.dispatchEvent(new MouseEvent('mouseup', { clientX: cx, clientY: cy, button: 0, bubbles: true, view: window }));
+    return { intervals, draws, transform: canvas.dataset.transform };
+  });
+  const frames = timing.intervals;
+  log(`zoom/pan: ${frames.length} frames, transform now ${timing.transform}; intervals ${frames.map((f) => f.toFixed(0)).join(' ')}`);
+  await p.close();
+  return { hovers, painted, frames, draws: timing.draws };
+}
+
+/** One PPI-sized graph of a synthetic PPI-format dataset, as the graph panel shows it with a run. */
+async function measurePpiGraph(chromium: BrowserHandle): Promise<Record<string, number>> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gat-bench-ppi-'));
+  try {
+    writeSyntheticPpi(dir, { sizes: { train: [3000], valid: [60], test: [60] }, meanDegree: 23, seed: 11 });
+    const g = await loadDataset('ppi-bench', { dataDir: dir });
+    const a = fakePpiAnalysis(g);
+    const part = g.graphs![0];
+    const s = scopeDataset(g, part);
+    const sa = scopeAnalysis(a, part);
+    const t0 = performance.now();
+    const layout = await runLayoutWorker(workerScript, { numNodes: s.numNodes, edgeSource: s.edgeSource, edgeTarget: s.edgeTarget, ...DEFAULT_LAYOUT });
+    const layoutMs = performance.now() - t0;
+    const snapshot: GraphSnapshot = { ...graphSnapshot(s, layout, panelProvenance(g), { runId: 'bench', predictions: sa.predictions, confidence: sa.confidence }), scope: scopeMessage(g, 0, false), multiLabel: multiLabelView(s, sa) };
+    const firsts: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { p, inApp } = await openGraph(chromium, snapshot);
+      firsts.push(inApp);
+      if (i === 0 && screenshots) {
+        mkdirSync(shots, { recursive: true });
+        await p.page.screenshot({ path: path.join(shots, 'graph-ppi-dark.png') });
+      }
+      await p.close();
+    }
+    if (screenshots) {
+      const light = await openGraph(chromium, snapshot, 'vscode-light');
+      await light.p.page.selectOption('.colour-mode', 'labelF1');
+      await light.p.page.screenshot({ path: path.join(shots, 'graph-ppi-f1-light.png') });
+      await light.p.close();
+    }
+    const m = await measureGraph(chromium, snapshot, (i) => (i * 617) % s.numNodes);
+    return {
+      nodes: s.numNodes,
+      edges: snapshot.edgeU.length,
+      firstRenderMs: round(median(firsts)),
+      hoverMs: round(quantile(m.hovers, 0.95)),
+      hoverPaintedMs: round(quantile(m.painted, 0.95)),
+      frameP95Ms: round(quantile(m.frames, 0.95)),
+      drawP95Ms: round(quantile(m.draws, 0.95)),
+      layoutMs: Math.round(layoutMs),
+      snapshotKiB: Math.round(JSON.stringify(snapshot).length / 1024),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   for (const f of ['dist/webview/graph.js', 'dist/webview/degrees.js', 'dist/layoutWorker.js']) {
     if (!existsSync(path.join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
@@ -102,74 +228,8 @@ async function main(): Promise<void> {
     }
     log(`first render: in app ${firsts.map((x) => x.toFixed(0)).join(', ')} ms; from postMessage ${posts.map((x) => x.toFixed(0)).join(', ')} ms`);
 
-    const { p } = await openGraph(chromium, snapshot);
-    // Hover: real mouse moves between nodes spread over the graph (alternating with empty space).
-    const hovers: number[] = [];
-    for (let i = 0; i < 120; i++) {
-      const node = (i * 617) % cora.numNodes;
-      const [x, y] = await screenPoint(p, snapshot, node);
-      await p.page.mouse.move(x, y);
-      const ms = await p.page.getAttribute('canvas', 'data-hover-ms');
-      if (ms && (await p.page.getAttribute('canvas', 'data-hovered')) === String(node)) hovers.push(Number(ms));
-      await p.page.mouse.move(5, 5);
-      await p.page.evaluate(() => delete document.querySelector('canvas')!.dataset.hoverMs);
-    }
-    // The same hovers to pixels: the event, the tooltip and the highlighted frame rasterised
-    // (getImageData forces the canvas's recorded drawing to be painted).
-    const painted = await p.page.evaluate(
-      ({ xs, ys }) => {
-        const canvas = document.querySelector('canvas')!;
-        const ctx = canvas.getContext('2d')!;
-        const r = canvas.getBoundingClientRect();
-        const [k, tx, ty] = canvas.dataset.transform!.split(',').map(Number);
-        const out: number[] = [];
-        for (let i = 0; i < xs.length; i++) {
-          const t0 = performance.now();
-          canvas.dispatchEvent(new PointerEvent('pointermove', { clientX: r.x + tx + k * xs[i], clientY: r.y + ty + k * ys[i], bubbles: true }));
-          ctx.getImageData(0, 0, 1, 1);
-          out.push(performance.now() - t0);
-          canvas.dispatchEvent(new PointerEvent('pointermove', { clientX: r.x + 2, clientY: r.y + 2, bubbles: true }));
-          ctx.getImageData(0, 0, 1, 1);
-        }
-        return out;
-      },
-      { xs: Array.from({ length: 60 }, (_, i) => snapshot.x[(i * 617) % cora.numNodes]), ys: Array.from({ length: 60 }, (_, i) => snapshot.y[(i * 617) % cora.numNodes]) },
-    );
-    log(`painted hovers: ${painted.map((x) => x.toFixed(0)).join(" ")}`);
-    // Zoom and pan, scripted in the page (wheel events, then a mouse drag, one step per
-    // frame) with the frame-rate cap lifted: a frame's time is the interval between frames
-    // (input handling, drawing, rasterising, compositing), not just the drawing calls.
-    const timing = await p.page.evaluate(async () => {
-      const canvas = document.querySelector('canvas')!;
-      const r = canvas.getBoundingClientRect();
-      const cx = r.x + r.width / 2;
-      const cy = r.y + r.height / 2;
-      const frame = (): Promise<number> => new Promise((res) => requestAnimationFrame(res));
-      const intervals: number[] = [];
-      const draws: number[] = [];
-      let last = await frame();
-      const step = async (): Promise<void> => {
-        const now = await frame();
-        intervals.push(now - last);
-        draws.push(Number(canvas.dataset.drawMs));
-        last = now;
-      };
-      for (let i = 0; i < 60; i++) {
-        canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: i < 30 ? -80 : 60, clientX: cx + 3 * i, clientY: cy, bubbles: true, cancelable: true, view: window }));
-        await step();
-      }
-      canvas.dispatchEvent(new MouseEvent('mousedown', { clientX: cx, clientY: cy, button: 0, bubbles: true, cancelable: true, view: window }));
-      for (let i = 0; i < 90; i++) {
-        window.dispatchEvent(new MouseEvent('mousemove', { clientX: cx + 250 * Math.sin(i / 8), clientY: cy + 150 * Math.cos(i / 8), bubbles: true, cancelable: true, view: window }));
-        await step();
-      }
-      window.dispatchEvent(new MouseEvent('mouseup', { clientX: cx, clientY: cy, button: 0, bubbles: true, view: window }));
-      return { intervals, draws, transform: canvas.dataset.transform };
-    });
-    const frames = timing.intervals;
-    log(`zoom/pan: ${frames.length} frames, transform now ${timing.transform}; intervals ${frames.map((f) => f.toFixed(0)).join(' ')}`);
+    const { hovers, painted, frames, draws } = await measureGraph(chromium, snapshot, (i) => (i * 617) % cora.numNodes);
     if (screenshots) mkdirSync(shots, { recursive: true });
-    await p.close();
 
     if (screenshots) {
       for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] as const) {
@@ -191,6 +251,9 @@ async function main(): Promise<void> {
         await d.close();
       }
     }
+
+    const ppi = await measurePpiGraph(chromium);
+    log(`PPI graph (${ppi.nodes} nodes, ${ppi.edges} edges): first render ${ppi.firstRenderMs} ms, hover p95 ${ppi.hoverMs} ms, frame p95 ${ppi.frameP95Ms} ms, layout ${ppi.layoutMs} ms`);
 
     // The analysis panels, from a real (short) training's artifact.
     const { analysis, runId, runDir } = await shortTraining();
@@ -233,9 +296,10 @@ async function main(): Promise<void> {
       hoverPaintedMs: round(quantile(painted, 0.95)),
       frameP95Ms: round(quantile(frames, 0.95)),
       frameSamples: frames.length,
-      drawP95Ms: round(quantile(timing.draws, 0.95)),
+      drawP95Ms: round(quantile(draws, 0.95)),
       layoutMs: Math.round(layoutMs),
       tsneRenderMs: round(median(tsneRenders)),
+      ppi,
       attentionRenderMs: round(median(attentionRenders)),
       cpus: os.cpus().length,
       chromium: chromium.browser.version(),

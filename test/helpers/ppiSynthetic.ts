@@ -20,6 +20,8 @@ export interface SyntheticPpiOptions {
   readonly labels?: number; // default 121
   /** Mean number of neighbours per node (default 14, as PPI). */
   readonly meanDegree?: number;
+  /** Node counts of each graph per split, instead of a scale's. */
+  readonly sizes?: Record<PpiSplit, number[]>;
 }
 
 /** Node counts of each graph per split. */
@@ -42,7 +44,7 @@ export function syntheticPpiFiles(options: SyntheticPpiOptions = {}): Map<string
   const f = options.features ?? 50;
   const l = options.labels ?? 121;
   const half = Math.max(1, Math.round((options.meanDegree ?? 14) / 2));
-  const sizes = graphSizes(options.scale ?? 'small');
+  const sizes = options.sizes ?? graphSizes(options.scale ?? 'small');
   // One labelling rule for the whole dataset (as PPI's labels mean the same thing in every graph).
   const w = Float64Array.from({ length: l * f }, () => gaussian(rand));
   const files = new Map<string, Uint8Array>();

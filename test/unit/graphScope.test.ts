@@ -4,47 +4,21 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { computeAnalysis, type Analysis } from '../../src/gat/artifacts/analysis';
+import type { Analysis } from '../../src/gat/artifacts/analysis';
 import type { GraphDataset } from '../../src/gat/data/graph';
-import { loadDataset } from '../../src/gat/data/loadDataset';
-import { buildGatGraph } from '../../src/gat/model/gatGraph';
 import { defaultGraphIndex, graphIndexOf, multiLabelView, scopeAnalysis, scopeDataset, scopeMessage } from '../../src/gat/panels/graphScope';
 import { graphSnapshot } from '../../src/gat/panels/graphSnapshot';
 import { categories, colourModes, datasetNodeId, nodeCategories, nodeF1, parseNodeQuery, tooltipText } from '../../src/figures/graphModel';
 import { hasLabel, labelCount } from '../../src/protocol/graphScope';
-import { writeSyntheticPpi } from '../helpers/ppiSynthetic';
+import { fakePpiAnalysis, syntheticPpiDataset } from '../helpers/ppiPanels';
 import { tempDir } from '../helpers/tempDir';
-
-/** An analysis of `g` with made-up but valid numbers: uniform attention, logits from a hash. */
-function fakeAnalysis(g: GraphDataset): Analysis {
-  const whole = buildGatGraph(g);
-  const c = g.numClasses;
-  const counts = new Int32Array(g.numNodes);
-  for (const t of whole.target) counts[t]++;
-  const uniform = (heads: number): Float32Array => Float32Array.from({ length: whole.numEdges * heads }, (_, k) => 1 / counts[whole.target[Math.floor(k / heads)]]);
-  return computeAnalysis({
-    logits: Float32Array.from({ length: g.numNodes * c }, (_, k) => Math.sin(k * 12.9898) * 3),
-    edgeSource: whole.source,
-    edgeTarget: whole.target,
-    attention: [uniform(4), uniform(6)],
-    heads: [4, 6],
-    labels: g.labels,
-    split: g.split,
-    classNames: g.classNames,
-    provenance: { dataset: g.name } as never,
-    multiLabels: g.multiLabels,
-    graphs: g.graphs,
-  });
-}
 
 describe('graph scope: one graph of a PPI-format dataset', () => {
   let g: GraphDataset;
   let a: Analysis;
   before(async () => {
-    const dir = tempDir();
-    writeSyntheticPpi(dir, { scale: 'tiny', seed: 2 });
-    g = await loadDataset('scoped', { dataDir: dir });
-    a = fakeAnalysis(g);
+    g = await syntheticPpiDataset(tempDir());
+    a = fakePpiAnalysis(g);
   });
 
   it('picks the first test graph by default and finds the graph of any node', () => {
