@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     const loopStart = performance.now();
     const r = await runTrainingLoop(trainer, { maxEpochs, patience });
     const loopMs = performance.now() - loopStart;
-    const test = trainer.evaluate('test');
+    const test = await trainer.evaluate('test');
     trainer.dispose();
     const wall = (performance.now() - start + (seed === 1 ? setupMs : 0)) / 1000;
     runs.push({ epochs: r.epochs, msPerEpoch: loopMs / Math.max(1, r.epochs), wall, testAcc: test.acc, bestEpoch: r.bestEpoch });

@@ -50,9 +50,9 @@ export async function benchPpi(): Promise<void> {
   const perEpoch: Array<{ trainMs: number; valMs: number; loss: number; trainF1: number; valF1: number }> = [];
   for (let e = 0; e < epochs; e++) {
     const ts = performance.now();
-    const r = trainer.trainEpoch();
+    const r = await trainer.trainEpoch();
     const tv = performance.now();
-    const val = trainer.evaluate('val');
+    const val = await trainer.evaluate('val');
     const end = performance.now();
     perEpoch.push({ trainMs: tv - ts, valMs: end - tv, loss: r.trainLoss, trainF1: r.trainAcc, valF1: val.acc });
     console.log(`epoch ${e + 1}: training ${((tv - ts) / 1000).toFixed(1)} s (${trainer.stepsPerEpoch} batches), validation ${((end - tv) / 1000).toFixed(1)} s, loss ${r.trainLoss.toFixed(4)}, micro-F1 train ${r.trainAcc.toFixed(3)} val ${val.acc.toFixed(3)}`);

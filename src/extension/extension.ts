@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings } from './config';
 import { DatasetService } from './datasetService';
-import { installGpuBackend, showBackendInfo, trainingEnv } from './commands/backendCommands';
+import { BACKEND_INFO_URI, BackendInfoProvider, installGpuBackend, showBackendInfo, trainingEnv } from './commands/backendCommands';
 import { downloadDatasetCommand, openNodeRecordCommand } from './commands/datasetCommands';
 import { copyTensorboardCommand, deleteRun, openLatestRun, openRunItem, resumeRun, revealRun } from './commands/runCommands';
 import { newTrainingSpec, resumeFromCheckpoint, trainCora, trainSpec, trainWithOptions } from './commands/trainingCommands';
@@ -107,6 +107,9 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     }),
   );
 
+  const backendInfo = new BackendInfoProvider(() => services);
+  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(BACKEND_INFO_URI.scheme, backendInfo));
+
   const commands: Record<string, (...args: never[]) => unknown> = {
     'gat.trainCora': () => trainCora(services),
     'gat.train': () => trainWithOptions(services),
@@ -115,8 +118,8 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     'gat.downloadDataset': (name?: string | { name?: string }) => downloadDatasetCommand(services, typeof name === 'string' ? name : name?.name),
     'gat.openNodeRecord': (dataset?: string, node?: number | string, runId?: string) => openNodeRecordCommand(services, dataset, node, runId),
     'gat.showTrainingMetrics': (runId?: string) => MetricsPanel.createOrShow(metricsDeps, typeof runId === 'string' ? runId : null),
-    'gat.showBackendInfo': () => showBackendInfo(services),
-    'gat.installGpuBackend': () => installGpuBackend(services),
+    'gat.showBackendInfo': () => showBackendInfo(backendInfo),
+    'gat.installGpuBackend': () => installGpuBackend(services, backendInfo),
     'gat.newTrainingSpec': () => newTrainingSpec(services),
     'gat.showCoraGraph': (runId?: string) => GraphPanel.createOrShow(dataPanelDeps, { runId: typeof runId === 'string' ? runId : null }),
     'gat.showDegreePlots': () => DegreePanel.createOrShow(dataPanelDeps),

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 
-export const BACKEND_SETTINGS = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+export const BACKEND_SETTINGS = ['auto', 'webgpu', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 export type BackendSetting = (typeof BACKEND_SETTINGS)[number];
 
 /** Every `gat.*` setting, read in one place with its type and default. */

@@ -2,6 +2,7 @@
 // Process helpers for the code-server runner: a free port, the tree of child processes, and
 // waiting for processes to exit, so that a run leaves nothing behind.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { hermeticEnv } from '../../scripts/nodeScripts.mjs';
@@ -103,13 +104,18 @@ export async function waitForHealthz(port, server, timeoutMs) {
   throw new Error(`code-server did not answer /healthz within ${timeoutMs / 1000} s`);
 }
 
+/** The Vulkan driver the WebGPU tests run on where no GPU is: SwiftShader, from Debian's chromium. */
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
 /**
  * The environment code-server and Chromium run with: a temp HOME, nothing from an outer VS Code,
- * and none of the product's GAT_* variables from the caller.
+ * none of the product's GAT_* variables from the caller, and the Vulkan loader pointed at
+ * SwiftShader unless the caller names a driver (so WebGPU works in the training processes).
  */
 export function cleanEnv(dirs) {
   const env = hermeticEnv();
   for (const key of Object.keys(env)) if (key.startsWith('VSCODE_') || key === 'ELECTRON_RUN_AS_NODE') delete env[key];
+  if (!env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   return Object.assign(env, {
     HOME: dirs.home,
     XDG_CONFIG_HOME: path.join(dirs.home, '.config'),

@@ -122,7 +122,7 @@ describe('gat train (the real CLI on Cora)', () => {
     [['--lr', '0'], /--lr must be > 0 and ≤ 1; got 0/],
     [['--num_of_epochs', '-5'], /--num_of_epochs must be ≥ 1 and ≤ 100000; got -5/],
     [['--patience-period', 'soon'], /--patience-period must be an integer/],
-    [['--backend', 'tpu'], /--backend must be one of auto, tfjs-node-gpu, tfjs-node, wasm, cpu/],
+    [['--backend', 'tpu'], /--backend must be one of auto, webgpu, tfjs-node-gpu, tfjs-node, wasm, cpu/],
     [['--dataset_name', 'nosuch'], /unknown dataset 'nosuch'/],
   ];
   for (const [args, message] of badValues) {

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_NAMES, BackendError, availableBackends, selectBackend } from '../../src/gat/backend/backends';
 import { probeCuda } from '../../src/gat/backend/cudaProbe';
+import { SWIFTSHADER_ICD } from '../helpers/webgpuTestGpu';
 
 describe('back ends', () => {
   it('lists every back end in preference order, with a reason for each unavailable one', async () => {
@@ -19,12 +20,28 @@ describe('back ends', () => {
     assert.match(s.detail, /fused/);
   });
 
-  it("'auto' takes the first available back end and says why it skipped the others", async () => {
+  it("'auto' takes the first available back end (never a software GPU adapter) and says why it skipped the others", async () => {
     const list = await availableBackends();
     const s = await selectBackend('auto');
-    const first = list.find((b) => b.available)!;
+    const first = list.find((b) => b.available && !b.software)!;
     assert.equal(s.name, first.name);
     for (const b of list.slice(0, list.indexOf(first))) assert.ok(s.unavailable[b.name], `a reason for skipping ${b.name}`);
+    await selectBackend('cpu');
+  });
+
+  it('webgpu: SwiftShader is listed as a software adapter that auto skips but --backend webgpu takes', async () => {
+    assert.equal(process.env.VK_ICD_FILENAMES, SWIFTSHADER_ICD, 'the tests run WebGPU on SwiftShader');
+    const webgpu = (await availableBackends()).find((b) => b.name === 'webgpu')!;
+    assert.equal(webgpu.available, true, webgpu.reason);
+    assert.equal(webgpu.software, true);
+    assert.match(webgpu.adapter ?? '', /swiftshader .*SwiftShader driver/i);
+    const auto = await selectBackend('auto');
+    assert.notEqual(auto.name, 'webgpu');
+    assert.match(auto.unavailable.webgpu ?? '', /only WebGPU adapter is a software one \(SwiftShader/);
+    const chosen = await selectBackend('webgpu');
+    assert.equal(chosen.name, 'webgpu');
+    assert.match(chosen.detail, /^WebGPU \(Dawn\) on google · swiftshader · SwiftShader driver [\d.]+ \(software adapter: runs on the CPU\); graph ops: WGSL compute kernels/);
+    await assert.rejects(selectBackend('webgpu', { cpuOnly: true }), /--force_cpu and --backend webgpu contradict each other/);
     await selectBackend('cpu');
   });
 
@@ -35,7 +52,7 @@ describe('back ends', () => {
   });
 
   it('an unknown name is a BackendError', async () => {
-    await assert.rejects(selectBackend('tpu' as never), /unknown back end 'tpu'; use one of auto, tfjs-node-gpu, tfjs-node, wasm, cpu/);
+    await assert.rejects(selectBackend('tpu' as never), /unknown back end 'tpu'; use one of auto, webgpu, tfjs-node-gpu, tfjs-node, wasm, cpu/);
   });
 });
 

@@ -10,12 +10,14 @@ import { tinyGraph } from '../helpers/tinyGraph';
 
 const TINY: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, heads: [4, 1], hidden: [4], seed: 5 };
 
-function epochs(t: Trainer, k: number): Array<{ trainLoss: number; trainAcc: number; valLoss: number; valAcc: number }> {
-  return Array.from({ length: k }, () => {
-    const tr = t.trainEpoch();
-    const val = t.evaluate('val');
-    return { ...tr, valLoss: val.loss, valAcc: val.acc };
-  });
+async function epochs(t: Trainer, k: number): Promise<Array<{ trainLoss: number; trainAcc: number; valLoss: number; valAcc: number }>> {
+  const out: Array<{ trainLoss: number; trainAcc: number; valLoss: number; valAcc: number }> = [];
+  for (let i = 0; i < k; i++) {
+    const tr = await t.trainEpoch();
+    const val = await t.evaluate('val');
+    out.push({ ...tr, valLoss: val.loss, valAcc: val.acc });
+  }
+  return out;
 }
 
 describe('Trainer', () => {
@@ -26,9 +28,9 @@ describe('Trainer', () => {
   for (const engine of ['fused', 'generic'] as const) {
     it(`${engine}: the same seed gives the same metrics, another seed different ones`, async () => {
       const g = tinyGraph({ nodes: 20, seed: 3 });
-      const a = epochs(await createTrainer(g, { ...TINY, engine }, 'cpu'), 4);
-      const b = epochs(await createTrainer(g, { ...TINY, engine }, 'cpu'), 4);
-      const c = epochs(await createTrainer(g, { ...TINY, engine, seed: 6 }, 'cpu'), 4);
+      const a = await epochs(await createTrainer(g, { ...TINY, engine }, 'cpu'), 4);
+      const b = await epochs(await createTrainer(g, { ...TINY, engine }, 'cpu'), 4);
+      const c = await epochs(await createTrainer(g, { ...TINY, engine, seed: 6 }, 'cpu'), 4);
       assert.deepEqual(a, b);
       assert.notDeepEqual(a, c);
     });
@@ -43,8 +45,8 @@ describe('Trainer', () => {
       assert.equal(one.hotKernels, 'wasm-simd');
       assert.equal(one.threads, 1);
       assert.equal(two.threads, 2);
-      assert.deepEqual(epochs(two, 5), epochs(one, 5));
-      assert.deepEqual(two.exportParameters(), one.exportParameters());
+      assert.deepEqual(await epochs(two, 5), await epochs(one, 5));
+      assert.deepEqual(await two.exportParameters(), await one.exportParameters());
     } finally {
       one.dispose();
       two.dispose();
@@ -54,12 +56,12 @@ describe('Trainer', () => {
 
   it('generic engine: no tensors leak per epoch', async () => {
     const t = await createTrainer(tinyGraph({ nodes: 16 }), { ...TINY, engine: 'generic' }, 'cpu');
-    epochs(t, 1);
-    t.analyze();
+    await epochs(t, 1);
+    await t.analyze();
     const before = tf.memory().numTensors;
-    epochs(t, 3);
-    t.evaluate('test');
-    t.analyze();
+    await epochs(t, 3);
+    await t.evaluate('test');
+    await t.analyze();
     assert.equal(tf.memory().numTensors, before);
     t.dispose();
   });
@@ -67,7 +69,7 @@ describe('Trainer', () => {
   it('exports pytorch-GAT state_dict names and layouts', async () => {
     const g = tinyGraph({ nodes: 12, features: 10, classes: 3 });
     const t = await createTrainer(g, { ...DEFAULT_TRAIN_CONFIG, engine: 'fused' }, 'cpu');
-    const shapes = Object.fromEntries(t.exportParameters().map((p) => [p.name, p.shape]));
+    const shapes = Object.fromEntries((await t.exportParameters()).map((p) => [p.name, p.shape]));
     assert.deepEqual(shapes, {
       'gat_net.0.linear_proj.weight': [64, 10],
       'gat_net.0.scoring_fn_source': [1, 8, 8],
@@ -78,7 +80,7 @@ describe('Trainer', () => {
       'gat_net.1.scoring_fn_target': [1, 1, 3],
       'gat_net.1.bias': [3],
     });
-    const opt = t.exportOptimizerState();
+    const opt = await t.exportOptimizerState();
     assert.ok(opt.tensors.some((x) => x.name === 'adam.m.gat_net.0.bias'));
     assert.ok(opt.tensors.some((x) => x.name === 'adam.v.gat_net.1.linear_proj.weight'));
     assert.deepEqual(Array.from(opt.tensors.find((x) => x.name === 'rng.state')!.data), [DEFAULT_TRAIN_CONFIG.seed, 0]);
@@ -87,23 +89,23 @@ describe('Trainer', () => {
   it('resumes exactly from exported parameters, Adam state and RNG state', async () => {
     const g = tinyGraph({ nodes: 20, seed: 9 });
     const straight = await createTrainer(g, { ...TINY, engine: 'fused' }, 'cpu');
-    const first = epochs(straight, 3);
-    const params = straight.exportParameters();
-    const opt = straight.exportOptimizerState();
-    const rest = epochs(straight, 3);
+    const first = await epochs(straight, 3);
+    const params = await straight.exportParameters();
+    const opt = await straight.exportOptimizerState();
+    const rest = await epochs(straight, 3);
     const resumed = await createTrainer(g, { ...TINY, engine: 'fused', seed: 99 }, 'cpu'); // seed comes back from rng.state
-    resumed.importState(params, opt);
+    await resumed.importState(params, opt);
     assert.equal(resumed.step, 3);
-    assert.deepEqual(epochs(resumed, 3), rest);
+    assert.deepEqual(await epochs(resumed, 3), rest);
     assert.equal(first.length, 3);
   });
 
   it('importState names the tensor that is missing or misshapen', async () => {
     const t = await createTrainer(tinyGraph(), { ...TINY, engine: 'fused' }, 'cpu');
-    const params = t.exportParameters();
-    assert.throws(() => t.importState(params.slice(1)), /missing tensor 'gat_net\.0\.linear_proj\.weight'/);
+    const params = await t.exportParameters();
+    await assert.rejects(t.importState(params.slice(1)), /missing tensor 'gat_net\.0\.linear_proj\.weight'/);
     const wrong = params.map((p) => (p.name === 'gat_net.0.bias' ? { ...p, shape: [3] } : p));
-    assert.throws(() => t.importState(wrong), /'gat_net\.0\.bias' has shape \[3\]; this model needs \[16\]/);
+    await assert.rejects(t.importState(wrong), /'gat_net\.0\.bias' has shape \[3\]; this model needs \[16\]/);
   });
 
   it('rejects an invalid config and a dataset whose labels are out of range', async () => {
@@ -123,7 +125,7 @@ describe('runTrainingLoop', () => {
     assert.equal(r.epochs, seen.length);
     assert.deepEqual(seen, Array.from({ length: r.epochs }, (_, i) => i));
     assert.ok(r.bestEpoch >= 0 && r.bestEpoch < r.epochs);
-    const val = t.evaluate('val');
+    const val = await t.evaluate('val');
     assert.ok(Math.abs(val.loss - r.bestValLoss) < 1e-9, `kept model has the lowest validation loss: ${val.loss} vs ${r.bestValLoss}`);
     assert.ok(val.acc <= r.bestValAcc);
   });
@@ -143,8 +145,8 @@ describe('runTrainingLoop', () => {
     const r = await runTrainingLoop(t, { maxEpochs: 20, patience: 100, onEpoch: (m) => void losses.push(m.trainLoss) });
     assert.equal(r.stoppedBy, 'maxEpochs');
     assert.ok(losses[19] < losses[0], `train loss ${losses[0]} → ${losses[19]}`);
-    assert.ok(t.evaluate('val').acc > 0.3);
-    const a = t.analyze();
+    assert.ok((await t.evaluate('val')).acc > 0.3);
+    const a = await t.analyze();
     assert.equal(a.logits.length, 2708 * 7);
     assert.equal(a.edgeSource.length, 13264);
     assert.deepEqual(a.heads, [8, 1]);

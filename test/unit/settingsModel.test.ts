@@ -18,7 +18,7 @@ describe('gat.* settings', () => {
     const { settings, problems } = parseGatSettings({ backend: 'gpu', seed: 1.5, quickTrainEpochs: 0, outputFolder: 5, dataFolder: 'a\u0000b' }, '/ws');
     assert.deepEqual(settings, { backend: 'auto', outputFolder: '/ws', dataFolder: undefined, seed: 42, quickTrainEpochs: 10_000 });
     assert.deepEqual(problems, [
-      'gat.backend is "gpu", which is not allowed (one of auto, tfjs-node-gpu, tfjs-node, wasm, cpu); using the default, "auto"',
+      'gat.backend is "gpu", which is not allowed (one of auto, webgpu, tfjs-node-gpu, tfjs-node, wasm, cpu); using the default, "auto"',
       'gat.outputFolder is 5, which is not allowed (a folder path); using the default, empty',
       'gat.dataFolder is "a\\u0000b", which is not allowed (a folder path without NUL characters); using the default, empty',
       'gat.seed is 1.5, which is not allowed (an integer from 0 to 2147483647); using the default, 42',

@@ -40,7 +40,7 @@ export async function trainWithOptions(services: Services): Promise<void> {
     { title: 'GAT: Train… (1/3) dataset' },
   );
   if (!dataset) return;
-  const backends: BackendSetting[] = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+  const backends: BackendSetting[] = ['auto', 'webgpu', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
   const backend = await vscode.window.showQuickPick(backends.map((b) => ({ label: b, description: b === readSettings().backend ? 'current setting' : undefined })), { title: 'GAT: Train… (2/3) back end' });
   if (!backend) return;
   const seed = await vscode.window.showInputBox({

@@ -1,7 +1,7 @@
 /**
- * Choosing the TensorFlow.js back end: tfjs-node-gpu → tfjs-node → wasm → cpu. The native ones are
- * optional dependencies (their install downloads libtensorflow), so they are loaded with a guarded
- * require and every unavailable back end comes with the reason.
+ * Choosing the back end: webgpu (on a hardware adapter only) → tfjs-node-gpu → tfjs-node → wasm →
+ * cpu. webgpu (Dawn) and the native TensorFlow.js ones are optional dependencies, loaded guarded,
+ * and every unavailable back end comes with the reason.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -11,12 +11,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { wasmSimdSupported } from '../kernels/wasmKernels';
+import { describeAdapter, requestGpuDevice, type WebGpuDevice } from '../gpu/webgpuDevice';
 import { probeCuda } from './cudaProbe';
 
-export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+export type BackendName = 'webgpu' | 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
 
-/** Preference order for 'auto'. */
-export const BACKEND_NAMES: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+/** Preference order for 'auto' (webgpu only on a hardware adapter: see selectBackend). */
+export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
 
 export interface SelectedBackend {
   readonly name: BackendName;
@@ -32,6 +33,7 @@ export class BackendError extends Error {
 }
 
 const PACKAGE: Record<BackendName, string> = {
+  webgpu: 'webgpu',
   'tfjs-node-gpu': '@tensorflow/tfjs-node-gpu',
   'tfjs-node': '@tensorflow/tfjs-node',
   wasm: '@tensorflow/tfjs-backend-wasm',
@@ -39,7 +41,7 @@ const PACKAGE: Record<BackendName, string> = {
 };
 
 /** The TensorFlow.js registry name each of ours registers under. */
-const TF_NAME: Record<BackendName, string> = { 'tfjs-node-gpu': 'tensorflow', 'tfjs-node': 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
+const TF_NAME: Record<BackendName, string> = { webgpu: 'cpu', 'tfjs-node-gpu': 'tensorflow', 'tfjs-node': 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
 
 function guardedRequire(id: string): unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional packages must not break loading
@@ -56,6 +58,7 @@ function isInstalled(id: string): boolean {
 }
 
 function notInstalled(name: BackendName): string {
+  if (name === 'webgpu') return 'webgpu (Dawn) is not installed (an optional dependency; GAT: Install GPU Back End installs it, about 21 MB, no CUDA needed)';
   return `${PACKAGE[name]} is not installed (an optional dependency: its install downloads libtensorflow and fails without internet)`;
 }
 
@@ -67,15 +70,29 @@ function unavailableReason(name: BackendName): string | null {
   return null;
 }
 
-export async function availableBackends(): Promise<{ name: BackendName; available: boolean; reason?: string }[]> {
-  return BACKEND_NAMES.map((name) => {
+export async function availableBackends(): Promise<{ name: BackendName; available: boolean; reason?: string; adapter?: string; software?: boolean }[]> {
+  const out: { name: BackendName; available: boolean; reason?: string; adapter?: string; software?: boolean }[] = [];
+  for (const name of BACKEND_NAMES) {
     const reason = unavailableReason(name);
-    return reason ? { name, available: false, reason } : { name, available: true };
-  });
+    if (reason) out.push({ name, available: false, reason });
+    else if (name === 'webgpu') {
+      // The adapter decides: none (no Vulkan/Metal/D3D12 driver) is a reason; a software one is usable but never automatic.
+      const a = await describeAdapter();
+      out.push(a.available ? { name, available: true, adapter: a.line, software: a.isSoftware } : { name, available: false, reason: a.line });
+    } else out.push({ name, available: true });
+  }
+  return out;
 }
 
 /** Back ends that run on a GPU, which `cpuOnly` (pytorch-GAT's --force_cpu) keeps 'auto' away from. */
-const GPU_BACKENDS: ReadonlySet<BackendName> = new Set(['tfjs-node-gpu']);
+const GPU_BACKENDS: ReadonlySet<BackendName> = new Set(['webgpu', 'tfjs-node-gpu']);
+
+/** The WebGPU device of the active back end (set when selectBackend picks webgpu). */
+let gpuDevice: WebGpuDevice | null = null;
+
+export function activeGpuDevice(): WebGpuDevice | null {
+  return gpuDevice;
+}
 
 /**
  * Loads and activates a back end; for 'auto' the first that works (skipping GPU ones with `cpuOnly`).
@@ -91,7 +108,7 @@ export async function selectBackend(requested: BackendName | 'auto', options: { 
   const unavailable: Record<string, string> = {};
   const candidates = requested === 'auto' ? BACKEND_NAMES.filter((b) => !(options.cpuOnly && GPU_BACKENDS.has(b))) : [requested];
   for (const name of candidates) {
-    const reason = unavailableReason(name) ?? (await activate(name));
+    const reason = unavailableReason(name) ?? (name === 'webgpu' ? await activateWebGpu(requested === 'auto') : await activate(name));
     if (reason === null) return { name, detail: describe(name), unavailable };
     unavailable[name] = reason;
   }
@@ -104,6 +121,27 @@ export async function selectBackend(requested: BackendName | 'auto', options: { 
 
 function formatReasons(r: Record<string, string>): string {
   return Object.entries(r).map(([k, v]) => `${k}: ${v}`).join('; ');
+}
+
+/**
+ * Requests a WebGPU device; returns why that failed, or null. 'auto' takes only a hardware adapter:
+ * a software one (SwiftShader, llvmpipe) is slower than our CPU kernels, so it must be asked for.
+ */
+async function activateWebGpu(auto: boolean): Promise<string | null> {
+  try {
+    const device = gpuDevice ?? (await requestGpuDevice());
+    if (auto && device.isSoftware) {
+      device.destroy();
+      return `the only WebGPU adapter is a software one (${device.adapter.description || device.adapter.architecture}); --backend webgpu uses it anyway`;
+    }
+    gpuDevice = device;
+    // Nothing of TensorFlow.js runs in a WebGPU session; its JavaScript back end serves any stray use.
+    await tf.setBackend('cpu');
+    silenceCpuBanner();
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 /** Loads the package and switches TensorFlow.js to it; returns why that failed, or null. */
@@ -145,6 +183,11 @@ function silenceCpuBanner(): void {
 function describe(name: BackendName): string {
   const version = tf.version_core;
   switch (name) {
+    case 'webgpu': {
+      const a = gpuDevice?.adapter;
+      const adapter = a ? [a.vendor, a.architecture, a.description].filter(Boolean).join(' · ') : 'no device';
+      return `WebGPU (Dawn) on ${adapter}${gpuDevice?.isSoftware ? ' (software adapter: runs on the CPU)' : ''}; graph ops: WGSL compute kernels, parameters resident on the GPU`;
+    }
     case 'tfjs-node-gpu':
       return `TensorFlow.js ${version} native back end with CUDA (tfjs-node-gpu); graph ops: generic TensorFlow ops`;
     case 'tfjs-node':

@@ -14,7 +14,7 @@ const ANALYZE_OPTIONS = {
   model: { type: 'string', placeholder: 'file.safetensors', help: 'model binary (models/binaries/…) or checkpoint to analyse (required)' },
   output: { type: 'string', placeholder: 'file', help: "where to write the analysis (default: the run's runs/<run-id>/analysis.safetensors, else next to the model)" },
   dataDir: { type: 'string', placeholder: 'dir', help: 'folder with the dataset files, if not bundled or cached' },
-  backend: { type: 'enum', values: ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'], default: 'auto', help: 'TensorFlow.js back end' },
+  backend: { type: 'enum', values: ['auto', 'webgpu', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'], default: 'auto', help: 'back end (webgpu: Dawn on the GPU; the others TensorFlow.js)' },
 } as const satisfies OptionTable;
 
 export const ANALYZE_HELP = formatHelp('gat analyze --model BINARY [options]', 'Recompute the analysis artifact (outputs, predictions, attention per layer and head, entropies) of a trained model.', ANALYZE_OPTIONS);
@@ -36,9 +36,9 @@ export async function analyzeCommand(argv: readonly string[], write: (s: string)
   const backend = await selectBackend(opts.backend as BackendName | 'auto');
   const trainer = await createTrainer(graph, config, backend.name);
   try {
-    trainer.importState(binary.params);
+    await trainer.importState(binary.params);
     const target = opts.output ? path.resolve(opts.output) : defaultOutput(model);
-    await writeAnalysis(target, { ...trainer.analyze(), labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance, multiLabels: graph.multiLabels, graphs: graph.graphs });
+    await writeAnalysis(target, { ...(await trainer.analyze()), labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance, multiLabels: graph.multiLabels, graphs: graph.graphs });
     write(`analysis of ${model} (${graph.name}, back end ${backend.name}) written to ${target}\n`);
     return 0;
   } finally {

@@ -86,7 +86,7 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     // Checkpoints are named by epochs completed (pytorch-GAT's epoch + 1), which is also where to restart.
     const startEpoch = resumeFrom ? resumeFrom.epoch : 0;
     if (resumeFrom) {
-      trainer.importState(resumeFrom.params, { step: resumeFrom.optimizer.step, tensors: [...resumeFrom.optimizer.tensors] });
+      await trainer.importState(resumeFrom.params, { step: resumeFrom.optimizer.step, tensors: [...resumeFrom.optimizer.tensors] });
       trainer.importBest(resumeFrom.optimizer.tensors);
     }
     const initialState = resumeFrom ? parseLoopState(resumeFrom.metadata.loopState) : undefined;
@@ -122,9 +122,9 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     let loopState: LoopState | undefined = initialState;
     /** `completed` = number of epochs finished, as in the original's checkpoint names. */
     const saveCheckpoint = async (completed: number): Promise<void> => {
-      const optimizer = activeTrainer.exportOptimizerState();
+      const optimizer = await activeTrainer.exportOptimizerState();
       const file = await activeRun.saveCheckpoint({
-        params: activeTrainer.exportParameters(),
+        params: await activeTrainer.exportParameters(),
         // The best-so-far parameters and the patience state travel too, so --resume is exact.
         optimizer: { step: optimizer.step, tensors: [...optimizer.tensors, ...activeTrainer.exportBest()] },
         epoch: completed,
@@ -166,11 +166,11 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     }
 
     // After the loop the trainer holds the model we report (the paper's best-validation rule).
-    const testAcc = o.shouldTest ? trainer.evaluate('test').acc : null;
+    const testAcc = o.shouldTest ? (await trainer.evaluate('test')).acc : null;
     const metrics = { bestValAcc: result.bestValAcc, bestValLoss: result.bestValLoss, bestEpoch: result.bestEpoch, epochs: result.epochs, stoppedBy: result.stoppedBy, testAcc };
     const final: Provenance = { ...provenance, endedAt: new Date().toISOString(), epoch: result.bestEpoch, metrics };
-    const binary = await run.saveModelBinary(trainer.exportParameters(), provenanceMetadata(final));
-    const analysis = trainer.analyze();
+    const binary = await run.saveModelBinary(await trainer.exportParameters(), provenanceMetadata(final));
+    const analysis = await trainer.analyze();
     await writeAnalysis(run.paths.analysis, { ...analysis, labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance: final, multiLabels: graph.multiLabels, graphs: graph.graphs });
     run.recordArtifact('analysis', run.paths.analysis);
     await run.finish('completed', { testAcc, provenance: final });

@@ -63,12 +63,12 @@ export async function runTrainingLoop(trainer: Trainer, opts: TrainLoopOptions):
     }
     const t0 = performance.now();
     const current = epoch;
-    const { trainLoss, trainAcc } = trainer.trainEpoch(opts.onBatch ? (b) => opts.onBatch?.(current, b) : undefined);
-    const val = trainer.evaluate('val');
+    const { trainLoss, trainAcc } = await trainer.trainEpoch(opts.onBatch ? (b) => opts.onBatch?.(current, b) : undefined);
+    const val = await trainer.evaluate('val');
     const ms = performance.now() - t0;
 
     if (val.loss < bestValLoss) {
-      trainer.keepBest();
+      await trainer.keepBest();
       bestEpoch = epoch;
     }
     if (val.acc > bestValAcc || val.loss < bestValLoss) {
@@ -90,6 +90,6 @@ export async function runTrainingLoop(trainer: Trainer, opts: TrainLoopOptions):
     }
   }
   const start = opts.startEpoch ?? 0;
-  if (!trainer.restoreBest()) bestEpoch = epoch - 1; // nothing kept (no epochs run): the current model
+  if (!(await trainer.restoreBest())) bestEpoch = epoch - 1; // nothing kept (no epochs run): the current model
   return { epochs: epoch - start, bestValAcc, bestValLoss, bestEpoch, stoppedBy };
 }

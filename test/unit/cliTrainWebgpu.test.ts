@@ -1,0 +1,87 @@
+/**
+ * `gat train --backend webgpu` as a user runs it, on SwiftShader (a Vulkan driver running on the
+ * CPU): the same metrics as the wasm back end for the same seed, the same artifacts, cancel and
+ * exact resume, and a clear refusal — never a silent fallback — when there is no GPU driver.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { readAnalysis } from '../../src/gat/artifacts/analysis';
+import { readModelBinary } from '../../src/gat/artifacts/checkpoint';
+import { readMetrics, readRun } from '../../src/gat/artifacts/runRecord';
+import { runGat } from '../helpers/cli';
+import { repoRoot } from '../helpers/paths';
+import { tempDir } from '../helpers/tempDir';
+import { SWIFTSHADER_ICD } from '../helpers/webgpuTestGpu';
+
+const GPU_ENV = { VK_ICD_FILENAMES: SWIFTSHADER_ICD };
+
+function runDirs(out: string): string[] {
+  return readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.')).sort().map((d) => path.join(out, 'runs', d));
+}
+
+describe('gat train --backend webgpu (SwiftShader)', () => {
+  it('50 Cora epochs give the wasm run\'s metrics to 1e-3, and the same artifacts', async () => {
+    const gpu = tempDir();
+    const cpu = tempDir();
+    const common = ['train', '--num_of_epochs', '50', '--seed', '3', '--should_test', '--checkpoint_freq', '25'];
+    const [g, c] = [await runGat([...common, '--backend', 'webgpu', '--out', gpu], { env: GPU_ENV, timeoutMs: 300_000 }), await runGat([...common, '--backend', 'wasm', '--out', cpu])];
+    assert.equal(g.code, 0, g.stderr + g.stdout);
+    assert.equal(c.code, 0, c.stderr);
+    assert.match(g.stdout, /back end webgpu: WebGPU \(Dawn\) on google · swiftshader/, 'the run names the adapter it used');
+    const [gm, cm] = [await readMetrics(runDirs(gpu)[0]), await readMetrics(runDirs(cpu)[0])];
+    assert.equal(gm.length, 50);
+    for (let e = 0; e < 50; e++) {
+      for (const k of ['trainLoss', 'trainAcc', 'valLoss', 'valAcc'] as const) assert.ok(Math.abs(gm[e][k] - cm[e][k]) <= 1e-3, `epoch ${e + 1} ${k}: webgpu ${gm[e][k]}, wasm ${cm[e][k]}`);
+    }
+    const [gr, cr] = [await readRun(runDirs(gpu)[0]), await readRun(runDirs(cpu)[0])];
+    assert.equal(gr.backend, 'webgpu');
+    assert.equal(gr.status, 'completed');
+    assert.ok(Math.abs(gr.testAcc! - cr.testAcc!) <= 2e-3, `test accuracy ${gr.testAcc} vs ${cr.testAcc}`);
+    assert.deepEqual(gr.artifacts.checkpoints.map((p) => path.basename(p)), cr.artifacts.checkpoints.map((p) => path.basename(p)));
+    const [gb, cb] = [await readModelBinary(path.join(gpu, gr.artifacts.binary!)), await readModelBinary(path.join(cpu, cr.artifacts.binary!))];
+    assert.deepEqual(gb.params.map((p) => [p.name, p.shape]), cb.params.map((p) => [p.name, p.shape]));
+    assert.equal(gb.metadata.backend, 'webgpu');
+    const a = await readAnalysis(path.join(gpu, gr.artifacts.analysis!));
+    assert.equal(a.attention[0].length, 13264 * 8);
+  });
+
+  it('cancels with a checkpoint (exit 130) and resumes from it to the metrics of an uninterrupted run', async () => {
+    const out = tempDir();
+    const straight = tempDir();
+    const common = ['--backend', 'webgpu', '--seed', '4', '--checkpoint_freq', '100'];
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'gat.js'), 'train', ...common, '--num_of_epochs', '1000', '--console_log_freq', '1', '--out', out], { env: { ...process.env, ...GPU_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      const onData = (d: Buffer): void => {
+        output += d.toString();
+        if (/epoch= {3}3 \|/.test(output)) resolve();
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      void exit.then(() => resolve());
+    });
+    child.kill('SIGINT');
+    assert.equal(await exit, 130, output);
+    const cancelled = await readRun(runDirs(out)[0]);
+    assert.equal(cancelled.status, 'cancelled');
+    const done = cancelled.epochs;
+    const resumed = await runGat(['train', ...common, '--num_of_epochs', String(done + 2), '--resume', path.join(out, cancelled.artifacts.lastCheckpoint!), '--out', out], { env: GPU_ENV, timeoutMs: 300_000 });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal((await runGat(['train', ...common, '--num_of_epochs', String(done + 2), '--out', straight], { env: GPU_ENV, timeoutMs: 300_000 })).code, 0);
+    const strip = (m: Awaited<ReturnType<typeof readMetrics>>): unknown[] => m.map(({ ms: _ms, ...rest }) => rest);
+    const parts = [...strip(await readMetrics(runDirs(out)[0])), ...strip(await readMetrics(runDirs(out)[1]))];
+    assert.deepEqual(parts, strip(await readMetrics(runDirs(straight)[0])));
+  });
+
+  it('without a GPU driver, --backend webgpu stops with the back-end exit code and names the driver; it never falls back', async () => {
+    const out = tempDir();
+    const r = await runGat(['train', '--backend', 'webgpu', '--num_of_epochs', '2', '--out', out], { env: { VK_ICD_FILENAMES: '/nonexistent/icd.json' } });
+    assert.equal(r.code, 5, r.stdout + r.stderr);
+    assert.match(r.stderr, /back end 'webgpu' is not available: .*Vulkan/);
+    assert.doesNotMatch(r.stdout, /Training GAT/);
+  });
+});
