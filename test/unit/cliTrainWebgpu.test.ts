@@ -77,6 +77,22 @@ describe('gat train --backend webgpu (SwiftShader)', () => {
     assert.deepEqual(parts, strip(await readMetrics(runDirs(straight)[0])));
   });
 
+  it('a lost device ends the run with exit code 5, a checkpoint of the last finished epoch, and how to resume', async () => {
+    const out = tempDir();
+    // Fault injection: the device is destroyed before the 4th optimisation step, as a driver reset would lose it.
+    const r = await runGat(['train', '--backend', 'webgpu', '--num_of_epochs', '10', '--out', out], { env: { ...GPU_ENV, GAT_TEST_LOSE_GPU_AT_STEP: '3' }, timeoutMs: 300_000 });
+    assert.equal(r.code, 5, r.stdout + r.stderr);
+    const ckpt = /resume with --resume (\S+\.safetensors)/.exec(r.stderr)?.[1];
+    assert.ok(ckpt, r.stderr);
+    assert.match(r.stderr, /the WebGPU device was lost \(destroyed\).*The state after epoch 3 was saved/);
+    const run = await readRun(runDirs(out)[0]);
+    assert.equal(run.status, 'failed');
+    assert.equal(path.basename(ckpt), 'gat_cora_ckpt_epoch_3.safetensors');
+    const resumed = await runGat(['train', '--backend', 'wasm', '--num_of_epochs', '5', '--resume', ckpt, '--out', out]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual((await readMetrics(runDirs(out)[1])).map((m) => m.epoch), [3, 4], 'the CPU continues where the GPU stopped');
+  });
+
   it('without a GPU driver, --backend webgpu stops with the back-end exit code and names the driver; it never falls back', async () => {
     const out = tempDir();
     const r = await runGat(['train', '--backend', 'webgpu', '--num_of_epochs', '2', '--out', out], { env: { VK_ICD_FILENAMES: '/nonexistent/icd.json' } });

@@ -7,7 +7,9 @@ import { RunWriter } from '../artifacts/runWriter';
 import { EventFileWriter } from '../artifacts/tensorboardWriter';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { writeFigures } from '../figures/writeFigures';
-import { selectBackend, type BackendName } from '../backend/backends';
+import { BackendError, selectBackend, type BackendName } from '../backend/backends';
+import { isGpuFailure } from '../gpu/gpuErrors';
+import type { NamedTensor } from '../artifacts/namedTensor';
 import { loadDataset } from '../data/loadDataset';
 import { UsageError } from '../cli/args';
 import { edgeStats, degrees, summarize } from '../stats/graphStats';
@@ -57,6 +59,8 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
   let trainer: Trainer | undefined;
   let run: RunWriter | undefined;
   let tensorboard: EventFileWriter | undefined;
+  /** WebGPU runs: the last finished epoch's state, copied to the host. */
+  let lastGood: CapturedState | undefined;
   try {
     const resumeFrom = o.resume ? await readCheckpoint(path.resolve(o.resume)) : undefined;
     const graph = await loadDataset(o.datasetName, { dataDir: o.dataDir, downloadOptions: { onProgress: (e) => sink.info(`downloaded ${e.file} (${e.bytes} bytes, verified)`) } });
@@ -120,19 +124,27 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     const activeRun = run;
     const activeTrainer = trainer;
     let loopState: LoopState | undefined = initialState;
-    /** `completed` = number of epochs finished, as in the original's checkpoint names. */
-    const saveCheckpoint = async (completed: number): Promise<void> => {
+    /** The state after `completed` epochs, as a checkpoint holds it (read back from a GPU). */
+    const captureState = async (completed: number): Promise<CapturedState> => {
       const optimizer = await activeTrainer.exportOptimizerState();
+      // The best-so-far parameters and the patience state travel too, so --resume is exact.
+      return { params: await activeTrainer.exportParameters(), optimizer: { step: optimizer.step, tensors: [...optimizer.tensors, ...activeTrainer.exportBest()] }, completed, loopState };
+    };
+    /** `completed` = number of epochs finished, as in the original's checkpoint names. */
+    const saveCheckpoint = async (state: CapturedState): Promise<string> => {
       const file = await activeRun.saveCheckpoint({
-        params: await activeTrainer.exportParameters(),
-        // The best-so-far parameters and the patience state travel too, so --resume is exact.
-        optimizer: { step: optimizer.step, tensors: [...optimizer.tensors, ...activeTrainer.exportBest()] },
-        epoch: completed,
-        metadata: { ...provenanceMetadata({ ...provenance, epoch: completed }), ...(loopState ? { loopState: formatLoopState(loopState) } : {}) },
+        params: state.params,
+        optimizer: state.optimizer,
+        epoch: state.completed,
+        metadata: { ...provenanceMetadata({ ...provenance, epoch: state.completed }), ...(state.loopState ? { loopState: formatLoopState(state.loopState) } : {}) },
       });
       tensorboard?.flush();
-      sink.emit({ type: 'checkpoint', epoch: completed, path: file });
+      sink.emit({ type: 'checkpoint', epoch: state.completed, path: file });
+      return file;
     };
+    // On a GPU the state lives in GPU memory, which a lost device takes with it: keep a host copy of
+    // each finished epoch's, so a failure still leaves a checkpoint to resume from.
+    const mirrorOnHost = backend.name === 'webgpu';
     let lastEpoch = startEpoch - 1;
     let checkpointedAt = -1;
     const result = await runTrainingLoop(trainer, {
@@ -148,9 +160,10 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
         await activeRun.appendEpoch(m);
         tensorboard?.addEpochMetrics(m);
         sink.emit({ type: 'epoch', ...m });
+        if (mirrorOnHost) lastGood = await captureState(m.epoch + 1);
         // A cancel request checkpoints the current (not the best) state, so --resume is exact.
         if ((m.epoch + 1) % checkpointFreq === 0 || cancel.requested) {
-          await saveCheckpoint(m.epoch + 1);
+          await saveCheckpoint(lastGood?.completed === m.epoch + 1 ? lastGood : await captureState(m.epoch + 1));
           checkpointedAt = m.epoch;
         }
       },
@@ -159,7 +172,7 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     tensorboard = undefined;
 
     if (result.stoppedBy === 'cancelled') {
-      if (checkpointedAt !== lastEpoch && lastEpoch >= startEpoch) await saveCheckpoint(lastEpoch + 1);
+      if (checkpointedAt !== lastEpoch && lastEpoch >= startEpoch) await saveCheckpoint(await captureState(lastEpoch + 1));
       await run.finish('cancelled', { provenance: { ...provenance, endedAt: new Date().toISOString(), epoch: lastEpoch } });
       sink.emit(doneEvent(run, 'cancelled', result.epochs, result.bestValAcc, null, null, started));
       return TRAINING_EXIT.cancelled;
@@ -182,8 +195,15 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     }
     sink.emit(doneEvent(run, 'completed', result.epochs, result.bestValAcc, testAcc, binary, started));
     return TRAINING_EXIT.ok;
-  } catch (err) {
+  } catch (caught) {
     tensorboard?.close();
+    let err = caught;
+    if (run && isGpuFailure(caught)) {
+      // The GPU failed (device lost, out of memory): save the last finished epoch's state from the host copy.
+      const saved = lastGood ? await saveGpuFailureCheckpoint(run, lastGood, sink).catch(() => null) : null;
+      const resume = saved ? ` The state after epoch ${lastGood!.completed} was saved: resume with --resume ${saved} (add --backend wasm to continue on the CPU).` : ' No epoch had finished, so there is nothing to resume: try again, or train with --backend wasm.';
+      err = new BackendError(`${caught.message}.${resume}`);
+    }
     if (run) {
       const message = err instanceof Error ? err.message : String(err);
       await run.finish('failed', { error: message }).catch(() => undefined); // the original error matters more
@@ -193,6 +213,25 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     trainer?.dispose();
     await releaseLock();
   }
+}
+
+/** What a checkpoint holds: the state after `completed` epochs. */
+interface CapturedState {
+  readonly params: readonly NamedTensor[];
+  readonly optimizer: { step: number; tensors: NamedTensor[] };
+  readonly completed: number;
+  readonly loopState: LoopState | undefined;
+}
+
+async function saveGpuFailureCheckpoint(run: RunWriter, state: CapturedState, sink: EventSink): Promise<string> {
+  const file = await run.saveCheckpoint({
+    params: state.params,
+    optimizer: state.optimizer,
+    epoch: state.completed,
+    metadata: { ...provenanceMetadata({ ...(run.record.provenance as Provenance), epoch: state.completed }), ...(state.loopState ? { loopState: formatLoopState(state.loopState) } : {}) },
+  });
+  sink.emit({ type: 'checkpoint', epoch: state.completed, path: file });
+  return file;
 }
 
 function doneEvent(run: RunWriter, status: 'completed' | 'cancelled', epochs: number, bestValAcc: number, testAcc: number | null, binary: string | null, started: number) {

@@ -17,6 +17,12 @@ import type { Trainer } from './trainer';
 /** The gradient stays on the GPU: a zero-length array asks the engine not to read it back. */
 const NO_GRADIENT = new Float32Array(0);
 
+/**
+ * Fault injection for the tests of what a lost device leaves behind: the device is destroyed (as a
+ * driver reset would lose it) before the optimisation step of this number. Unset in normal use.
+ */
+const LOSE_DEVICE_AT_STEP = Number(process.env.GAT_TEST_LOSE_GPU_AT_STEP ?? NaN);
+
 export class GpuTrainer extends SessionBase implements Trainer {
   readonly backend = 'webgpu' as const;
   readonly engine = 'webgpu' as const;
@@ -29,14 +35,18 @@ export class GpuTrainer extends SessionBase implements Trainer {
   private seed: number;
 
   static async create(graph: GraphDataset, config: TrainConfig, gpu: WebGpuDevice): Promise<GpuTrainer> {
-    const t = new GpuTrainer(graph, config);
+    const t = new GpuTrainer(graph, config, gpu);
     const params = allocateParameters(t.shapes);
     initParameters(params, config.seed); // the CPU engines' initial values, uploaded once
     t.impl = await createWebGpuEngine({ ...t.firstBatch, shapes: t.shapes, params, dropout: config.dropout, seed: config.seed, capacity: t.capacity }, gpu);
     return t;
   }
 
-  private constructor(graph: GraphDataset, config: TrainConfig) {
+  private constructor(
+    graph: GraphDataset,
+    config: TrainConfig,
+    private readonly gpu: WebGpuDevice,
+  ) {
     super(graph, config);
     this.seed = config.seed;
   }
@@ -55,6 +65,7 @@ export class GpuTrainer extends SessionBase implements Trainer {
   }
 
   protected async trainStep(): Promise<StepResult> {
+    if (this.impl.optimizerSteps === LOSE_DEVICE_AT_STEP) this.gpu.device.destroy(); // as a driver reset would
     const r = await this.impl.trainStep(this.impl.optimizerSteps, NO_GRADIENT);
     this.timeOptimizer(() => this.impl.adamStep({ lr: this.config.lr, weightDecay: this.config.weightDecay }));
     return r;
