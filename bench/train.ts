@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   let engineKind = '';
   let hotKernels: string | null = null;
   let threads = 1;
+  let split: Record<string, number> | null = null;
   for (let seed = 1; seed <= seeds; seed++) {
     const start = performance.now();
     const trainer = await createTrainer(graph, { ...DEFAULT_TRAIN_CONFIG, seed, engine, threads: threadsOption }, backend.name);
@@ -43,6 +44,12 @@ async function main(): Promise<void> {
     const r = await runTrainingLoop(trainer, { maxEpochs, patience });
     const loopMs = performance.now() - loopStart;
     const test = await trainer.evaluate('test');
+    if (backend.name === 'webgpu') {
+      // Where a GPU epoch goes: uploads, dispatches until done (incl. a 16-byte readback), other readbacks, the optimizer's submit.
+      const t = trainer.timings;
+      const per = (ms: number): number => Number((ms / Math.max(1, r.epochs)).toFixed(3));
+      split = { uploadMsPerEpoch: per(t.upload), kernelsMsPerEpoch: per(t.kernels), readbackMsPerEpoch: per(t.readback), optimizerSubmitMsPerEpoch: per(t.optimizer) };
+    }
     trainer.dispose();
     const wall = (performance.now() - start + (seed === 1 ? setupMs : 0)) / 1000;
     runs.push({ epochs: r.epochs, msPerEpoch: loopMs / Math.max(1, r.epochs), wall, testAcc: test.acc, bestEpoch: r.bestEpoch });
@@ -69,6 +76,7 @@ async function main(): Promise<void> {
     testAccuracies: accs.map((a) => Number(a.toFixed(1))),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     modelBytes: parameterBytes(graph, DEFAULT_TRAIN_CONFIG),
+    ...(backend.name === 'webgpu' ? { adapter: backend.detail, split } : {}),
   };
   console.log(JSON.stringify(result));
 }

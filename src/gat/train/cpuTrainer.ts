@@ -86,7 +86,7 @@ export class CpuTrainer extends SessionBase implements Trainer {
 
   protected async trainStep(): Promise<StepResult> {
     const r = this.impl.trainStep(this.adam.step, this.grad);
-    this.timeOptimizer(() => this.adam.update(this.params.flat, this.grad));
+    this.timed('optimizer', () => this.adam.update(this.params.flat, this.grad));
     return r;
   }
 

@@ -61,18 +61,19 @@ export class GpuTrainer extends SessionBase implements Trainer {
   }
 
   protected bindBatch(batch: GraphBatch): void {
-    this.impl.bind(batch);
+    this.timed('upload', () => this.impl.bind(batch));
   }
 
   protected async trainStep(): Promise<StepResult> {
     if (this.impl.optimizerSteps === LOSE_DEVICE_AT_STEP) this.gpu.device.destroy(); // as a driver reset would
-    const r = await this.impl.trainStep(this.impl.optimizerSteps, NO_GRADIENT);
-    this.timeOptimizer(() => this.impl.adamStep({ lr: this.config.lr, weightDecay: this.config.weightDecay }));
+    // One submission and a 16-byte readback: the time until the loss is back is the kernels' time.
+    const r = await this.timedAsync('kernels', () => this.impl.trainStep(this.impl.optimizerSteps, NO_GRADIENT));
+    this.timed('optimizer', () => this.impl.adamStep({ lr: this.config.lr, weightDecay: this.config.weightDecay }));
     return r;
   }
 
   protected predictNodes(nodes: Int32Array): Promise<Float32Array> {
-    return this.impl.predict(nodes);
+    return this.timedAsync('kernels', () => this.impl.predict(nodes));
   }
 
   protected analyzeBound(): Promise<AnalyzeResult> {
@@ -80,11 +81,11 @@ export class GpuTrainer extends SessionBase implements Trainer {
   }
 
   async exportParameters(): Promise<NamedTensor[]> {
-    return toNamedTensors(this.shapes, await this.impl.readParameters());
+    return toNamedTensors(this.shapes, await this.timedAsync('readback', () => this.impl.readParameters()));
   }
 
   async exportOptimizerState(): Promise<{ step: number; tensors: NamedTensor[] }> {
-    const { m, v, step } = await this.impl.readMoments();
+    const { m, v, step } = await this.timedAsync('readback', () => this.impl.readMoments());
     return {
       step,
       tensors: [...toNamedTensors(this.shapes, m, 'adam.m.'), ...toNamedTensors(this.shapes, v, 'adam.v.'), { name: 'rng.state', shape: [2], data: Int32Array.of(this.seed, step) }],
@@ -105,7 +106,7 @@ export class GpuTrainer extends SessionBase implements Trainer {
   }
 
   async keepBest(): Promise<void> {
-    this.best = await this.impl.readParameters();
+    this.best = await this.timedAsync('readback', () => this.impl.readParameters());
   }
 
   exportBest(): NamedTensor[] {

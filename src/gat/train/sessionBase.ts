@@ -16,7 +16,7 @@ import type { AnalyzeOutput, BatchProgress, TrainerTimings } from './trainer';
 
 export abstract class SessionBase {
   readonly metric: 'accuracy' | 'micro-F1';
-  readonly timings: TrainerTimings = { products: 0, optimizer: 0, batching: 0 };
+  readonly timings: TrainerTimings = { products: 0, optimizer: 0, batching: 0, upload: 0, kernels: 0, readback: 0 };
   protected readonly shapes: LayerShape[];
   /** The whole dataset's graph (every edge, self-loops included): the order analysis outputs use. */
   protected readonly whole: GatGraph;
@@ -125,11 +125,18 @@ export abstract class SessionBase {
     return { logits, edgeSource: g.source.slice(), edgeTarget: g.target.slice(), attention, heads };
   }
 
-  /** Times the optimizer's share of a step. */
-  protected timeOptimizer<T>(update: () => T): T {
+  /** Times a share of the work into `timings[what]`. */
+  protected timed<T>(what: keyof TrainerTimings, work: () => T): T {
     const t0 = performance.now();
-    const r = update();
-    this.timings.optimizer += performance.now() - t0;
+    const r = work();
+    this.timings[what] += performance.now() - t0;
+    return r;
+  }
+
+  protected async timedAsync<T>(what: keyof TrainerTimings, work: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    const r = await work();
+    this.timings[what] += performance.now() - t0;
     return r;
   }
 

@@ -21,6 +21,9 @@ export interface TrainerTimings {
   products: number; // dense GEMMs of the wide layers
   optimizer: number; // Adam
   batching: number; // cutting and merging graphs into batches
+  upload: number; // WebGPU: copying a batch (graph, features, targets) to the GPU
+  kernels: number; // WebGPU: a step's or a prediction's dispatches, until the GPU has finished them
+  readback: number; // WebGPU: copying results back (a step's loss and counts, predictions, parameters)
 }
 
 /** Progress inside an epoch of an inductive dataset (one optimisation step per batch of graphs). */
