@@ -121,7 +121,8 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     'gat.showBackendInfo': () => showBackendInfo(backendInfo),
     'gat.installGpuBackend': () => installGpuBackend(services, backendInfo),
     'gat.newTrainingSpec': () => newTrainingSpec(services),
-    'gat.showCoraGraph': (runId?: string) => GraphPanel.createOrShow(dataPanelDeps, { runId: typeof runId === 'string' ? runId : null }),
+    // From the palette: Cora; from a run in the Runs view: that run's dataset, with its predictions.
+    'gat.showCoraGraph': (runId?: string, dataset?: string) => GraphPanel.createOrShow(dataPanelDeps, { runId: typeof runId === 'string' ? runId : null, dataset: typeof dataset === 'string' ? dataset : undefined }),
     'gat.showDegreePlots': () => DegreePanel.createOrShow(dataPanelDeps),
     // Tree items pass the run id; the palette asks for the run and the node.
     'gat.showAttention': (runId?: unknown, node?: unknown) => showAttention(services, analysisDeps, runId, node),

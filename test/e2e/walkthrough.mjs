@@ -3,7 +3,9 @@
 // installed by scripts/setupCodeServer.sh), driven through the workbench UI with playwright-core
 // and Debian's headless Chromium. Packages the .vsix, installs it like a user would, opens an
 // empty workspace and walks through: the view, training, the graph and node records, the
-// analysis panels, provenance links, cancelling a run, reloading the window, exporting a PNG.
+// analysis panels, provenance links, cancelling a run, reloading the window, exporting a PNG, and
+// a PPI-format dataset (generated into the workspace) trained from a spec, with its graph picker,
+// label colourings and a node's labels in its record.
 //
 // Usage: node test/e2e/walkthrough.mjs [--skip-package] [--vsix FILE]
 //   --skip-package   install the existing gat-explorer.vsix instead of running `npm run package`
@@ -52,6 +54,7 @@ const HUB = 1358; // Cora's largest hub
 const HUB_DEGREE = 168;
 const QUICK_EPOCHS = 200;
 const LONG_EPOCHS = 5000; // the run to cancel: long enough to still be running when Cancel is clicked
+const STEPS = 9;
 
 const log = (msg) => console.log(`[e2e] ${msg}`);
 const t0 = Date.now();
@@ -151,6 +154,11 @@ async function main() {
   mkdirSync(path.dirname(wsSettingsFile), { recursive: true });
   const writeWsSettings = (epochs) => writeFileSync(wsSettingsFile, JSON.stringify({ 'gat.quickTrainEpochs': epochs, 'security.workspace.trust.enabled': false }, null, 2));
   writeWsSettings(QUICK_EPOCHS);
+  // A PPI-format dataset of its own (the real archive cannot be fetched here) and a spec that trains on it.
+  const ppiDir = path.join(ws, 'ppi-data');
+  const gen = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'generatePpi.mjs'), ppiDir, '--scale', 'tiny', '--seed', '5'], { cwd: repoRoot, encoding: 'utf8' });
+  if (gen.status !== 0) throw new Error(`generating the PPI-format dataset failed:\n${gen.stdout}\n${gen.stderr}`);
+  writeFileSync(path.join(ws, 'synthppi.gat.json'), JSON.stringify({ dataset_name: 'synthppi', data_dir: ppiDir, num_of_epochs: 3, backend: 'wasm', should_test: true }, null, 2));
 
   log(installExtension(entryJs, dirs, vsix).split('\n').pop());
   const serverLog = path.join(dirs.root, 'code-server.log');
@@ -446,6 +454,50 @@ async function main() {
       await toasts(page).filter({ hasText: 'saved' }).first().waitFor();
     }, ['runId']);
 
+    await step(9, 'PPI-format dataset: train from a spec (micro-F1 on the run), its graph with the graph picker and label colourings, a node\'s labels in its record', async () => {
+      await runCommand(page, 'GAT: Train…');
+      // The spec's row starts with a codicon, so it is matched by its text rather than by a label prefix.
+      await page.locator('.quick-input-widget .quick-input-box input').fill('synthppi');
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'synthppi.gat.json' }).first().click();
+      const runs = sidebarPane(page, 'Runs');
+      const done = treeRows(runs).filter({ hasText: /completed · val F1 0\.\d{3} · test F1 0\.\d{3}/ }).first();
+      await done.waitFor({ timeout: 120_000 });
+      const row = plain(await done.innerText()).replace(/\n/g, ' ');
+      log(`  Runs row: ${row}`);
+      await done.click();
+      const graphItem = treeRows(runs).filter({ hasText: /^Graph with predictions/ }).first();
+      await graphItem.waitFor({ timeout: 15_000 });
+      await graphItem.click();
+      const frame = await webview(page, 'body[data-graph-ready="true"]:not([data-tsne-status]) .graph-picker:not([hidden])', 60_000);
+      const picker = frame.locator('.graph-picker');
+      const groups = await picker.locator('optgroup').evaluateAll((gs) => gs.map((g) => `${g.label} (${g.children.length})`));
+      assert(groups.join(', ') === 'training graphs (3), validation graphs (1), test graphs (1)', `graph picker groups: ${groups.join(', ')}`);
+      const status = plain(await frame.locator('.toolbar .status').first().innerText());
+      assert(/nodes · \d+ edges of graph 5$/.test(status), `the panel does not start on the test graph (5): "${status}"`);
+      await shot(page, '09-dark-ppi-graph');
+      // another graph, then colour by one label
+      await picker.selectOption({ label: 'graph 1 · train · 24 nodes' });
+      await frame.locator('.toolbar .status', { hasText: /of graph 1$/ }).first().waitFor({ timeout: 30_000 });
+      await frame.locator('.colour-mode').selectOption('label');
+      await frame.locator('.label-choice').selectOption('3');
+      const legend = (await frame.locator('.legend-toggle').allInnerTexts()).map(plain);
+      assert(/^has label 3 \(\d+\)$/.test(legend[0]) && /^does not \(\d+\)$/.test(legend[1]), `legend: ${legend.join(' | ')}`);
+      const total = legend.reduce((n, l) => n + Number(/\((\d+)\)$/.exec(l)[1]), 0);
+      assert(total === 24, `the legend counts ${total} nodes, not the graph's 24`);
+      await shot(page, '09-dark-ppi-label');
+      // hover node 2 of the dataset (graph 1 starts at node 0) and open its record
+      await findNode(frame, 2);
+      const { box, text } = await hoverCanvasCentre(page, frame, 2);
+      assert(/^node 2 · \d+ labels · train graph 1 · degree \d+\npredicted \d+ labels: \d+ right, \d+ extra, \d+ missed/.test(text), `PPI tooltip: "${text}"`);
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      await tab(page, '2.md').waitFor();
+      const record = await editorText(page);
+      assert(/- graph: 1 \(train, nodes 0–23\)/.test(record) && /- labels: [\d,\s]+ \(\d+ of 121\)/.test(record), `the record does not show the graph and labels:\n${record.slice(0, 500)}`);
+      log(`  record: ${record.split('\n').filter((l) => /^- (graph|labels|predicted)/.test(l)).join(' / ').slice(0, 200)}`);
+      await shot(page, '09-dark-ppi-record');
+      ctx.ppi = true;
+    }, ['runId']);
+
     // Light theme: a few screenshots of the same panels (not a step of its own).
     if (!interrupted && ctx.runId) {
       try {
@@ -453,17 +505,18 @@ async function main() {
         await runCommand(page, 'Preferences: Color Theme');
         await pickQuickItem(page, 'Light Modern', 'Light Modern');
         await page.locator('.monaco-workbench.vs').waitFor({ timeout: 15_000 });
-        await shot(page, '09-light-workbench');
+        await shot(page, '10-light-workbench');
         for (const [prefix, sel, name] of [
           [/^Cora Graph/, 'body.vscode-light[data-graph-ready="true"]:not([data-tsne-status])', 'graph'],
           [/^GAT Attention/, 'body.vscode-light .attention-svg .node[data-node]', 'attention'],
           [/^GAT Entropy/, 'body.vscode-light .entropy-grid svg', 'entropy'],
           [/^GAT Embedding/, 'body.vscode-light[data-tsne-status="done"]', 'embedding'],
+          ...(ctx.ppi ? [[/^Synthppi Graph/, 'body.vscode-light[data-graph-ready="true"] .graph-picker:not([hidden])', 'ppi-graph']] : []),
         ]) {
           await tabs(page).filter({ hasText: prefix }).first().click();
           await webview(page, sel);
           await sleep(300); // the canvas redraws on the theme change
-          await shot(page, `09-light-${name}`);
+          await shot(page, `10-light-${name}`);
         }
       } catch (err) {
         log(`light-theme screenshots failed: ${err.message}`);
@@ -494,14 +547,14 @@ async function main() {
   log(`walk-through finished in ${elapsed()}; screenshots in ${path.relative(repoRoot, screenshotsDir)}/`);
   // CI reads this line: keep it last and exactly in this form.
   console.log(`${passed} passed, ${failed} failed`);
-  return failed === 0 && passed === 8 ? 0 : 1;
+  return failed === 0 && passed === STEPS ? 0 : 1;
 }
 
 main().then(
   (code) => process.exit(code),
   (err) => {
     console.error(`[e2e] ${err?.stack ?? err}`);
-    console.log('0 passed, 8 failed');
+    console.log(`0 passed, ${STEPS} failed`);
     process.exit(1);
   },
 );

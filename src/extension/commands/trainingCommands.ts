@@ -36,7 +36,10 @@ export async function trainWithOptions(services: Services): Promise<void> {
   if (!specPick) return;
   if (specPick.spec) return startTraining(services, `Training GAT (${path.basename(specPick.spec)})`, ['--spec', specPick.spec]);
   const dataset = await vscode.window.showQuickPick(
-    Object.values(KNOWN_DATASETS).map((d) => ({ label: d.name, description: d.bundled ? 'bundled' : 'downloaded on first use' })),
+    [
+      ...Object.values(KNOWN_DATASETS).map((d) => ({ label: d.name, description: d.bundled ? 'bundled' : 'downloaded on first use' })),
+      { label: 'ppi', description: 'PPI: 24 graphs, multi-label; downloaded on first use (7 MB); pytorch-GAT\'s PPI recipe' },
+    ],
     { title: 'GAT: Train… (1/3) dataset' },
   );
   if (!dataset) return;

@@ -125,7 +125,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       if (a.analysis) {
         children.push({ kind: 'file', run: r, label: 'Analysis', file: abs(a.analysis), icon: 'beaker' });
         children.push(
-          { kind: 'panel', run: r, label: 'Graph with predictions', command: 'gat.showCoraGraph', icon: 'type-hierarchy' },
+          { kind: 'panel', run: r, label: 'Graph with predictions', command: 'gat.showCoraGraph', icon: 'type-hierarchy', args: [r.dataset] },
           { kind: 'panel', run: r, label: 'Attention of the largest hub', command: 'gat.showAttention', icon: 'eye', args: ['hub'] },
           { kind: 'panel', run: r, label: 'Entropy histograms', command: 'gat.showEntropy', icon: 'pulse' },
           { kind: 'panel', run: r, label: 'Embedding map (t-SNE)', command: 'gat.showEmbedding', icon: 'symbol-constant' },
@@ -161,8 +161,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
 function describeRun(r: RunRecord): string {
   const parts: string[] = [r.status];
-  if (r.bestValAcc !== null) parts.push(`val ${(100 * r.bestValAcc).toFixed(1)}%`);
-  if (r.testAcc !== null) parts.push(`test ${(100 * r.testAcc).toFixed(1)}%`);
+  // Accuracy as a percentage; micro-F1 (multi-label runs) as the fraction the literature quotes.
+  const f1 = r.metric === 'micro-F1';
+  const value = (v: number): string => (f1 ? `F1 ${v.toFixed(3)}` : `${(100 * v).toFixed(1)}%`);
+  if (r.bestValAcc !== null) parts.push(`val ${value(r.bestValAcc)}`);
+  if (r.testAcc !== null) parts.push(`test ${value(r.testAcc)}`);
   if (r.endedAt) parts.push(`${((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1)} s`);
   return parts.join(' · ');
 }
