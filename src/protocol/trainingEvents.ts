@@ -6,6 +6,19 @@
 
 export const TRAINING_EVENT_VERSION = 1;
 
+/** What a run's trainAcc / valAcc / testAcc measure: single-label accuracy, or micro-F1 (PPI). */
+export type TrainingMetric = 'accuracy' | 'micro-F1';
+
+/** Accuracy as a percentage; micro-F1 as the fraction the literature quotes (PPI: 0.973). */
+export function formatMetric(value: number, metric: TrainingMetric | undefined): string {
+  return metric === 'micro-F1' ? `F1 ${value.toFixed(3)}` : `${(100 * value).toFixed(1)}%`;
+}
+
+/** Short name of the metric for chart titles and legends. */
+export function metricName(metric: TrainingMetric | undefined): string {
+  return metric === 'micro-F1' ? 'micro-F1' : 'acc';
+}
+
 export interface TrainingStartEvent {
   readonly type: 'start';
   readonly version: typeof TRAINING_EVENT_VERSION;
@@ -16,7 +29,7 @@ export interface TrainingStartEvent {
   readonly maxEpochs: number;
   readonly resumedFromEpoch: number | null;
   /** What trainAcc / valAcc measure (absent in events from before PPI: accuracy). */
-  readonly metric?: 'accuracy' | 'micro-F1';
+  readonly metric?: TrainingMetric;
   /** Optimisation steps per epoch (inductive datasets: batches of graphs). */
   readonly batchesPerEpoch?: number;
 }

@@ -5,7 +5,7 @@ import type { GraphScope, MultiLabelView, SelectGraph } from './graphScope';
  * Messages between the extension host and the webview panels. Both sides import these types
  * (`import type`); the webview announces `ready`, then the host posts complete snapshots.
  */
-import type { EpochMetrics } from './trainingEvents';
+import type { EpochMetrics, TrainingMetric } from './trainingEvents';
 
 /** Where a panel's data came from, with paths the header turns into links. */
 export interface Provenance {
@@ -25,6 +25,8 @@ export interface MetricsSnapshot {
   readonly provenance: Provenance | null;
   readonly live: boolean;
   readonly epochs: readonly EpochMetrics[];
+  /** What the second chart measures (absent: accuracy). */
+  readonly metric?: TrainingMetric;
   /** Shown instead of the charts when there is nothing to draw. */
   readonly message?: string;
   readonly compact: boolean;

@@ -20,6 +20,14 @@ describe('metrics view-model', () => {
     assert.equal(summaryLine([]), '');
   });
 
+  it('titles the second chart by what the run measures', () => {
+    assert.equal(accuracyChart(epochs).title, 'Accuracy');
+    const f1 = accuracyChart(epochs, 'micro-F1');
+    assert.equal(f1.title, 'Micro-F1');
+    assert.deepEqual(f1.series.map((s) => s.name), ['train micro-F1', 'val micro-F1']);
+    assert.equal(summaryLine(epochs, 'micro-F1'), 'epoch 10 · best val micro-F1 0.800 at epoch 7 · 10.0 ms/epoch');
+  });
+
   it('thins long series but keeps the last point', () => {
     const points = Array.from({ length: 10_000 }, (_, i) => i);
     const t = thin(points, 100);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../gat/artifacts/runRecord';
 import { neighbourOffsets } from '../../gat/data/graph';
+import { formatMetric } from '../../protocol/trainingEvents';
 import type { Services } from '../services';
 import { AttentionPanel, type AnalysisPanelDeps } from '../webviews/attentionPanel';
 import { EmbeddingPanel } from '../webviews/embeddingPanel';
@@ -23,7 +24,7 @@ export async function pickAnalysedRun(services: Services, runId?: unknown): Prom
   }
   if (runs.length === 1) return runs[0].runId;
   const pick = await vscode.window.showQuickPick(
-    runs.map((r) => ({ label: r.runId, description: [r.dataset, r.status, r.testAcc !== null ? `test ${(100 * r.testAcc).toFixed(1)}%` : ''].filter(Boolean).join(' · ') })),
+    runs.map((r) => ({ label: r.runId, description: [r.dataset, r.status, r.testAcc !== null ? `test ${formatMetric(r.testAcc, r.metric)}` : ''].filter(Boolean).join(' · ') })),
     { title: 'GAT: which run?', placeHolder: 'Runs with an analysis, newest first' },
   );
   return pick?.label;

@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeTrainingExit, TRAINING_EXIT, type EpochMetrics, type TrainingDoneEvent, type TrainingEvent, type TrainingStartEvent } from '../../protocol/trainingEvents';
+import { describeTrainingExit, formatMetric, TRAINING_EXIT, type EpochMetrics, type TrainingBatchEvent, type TrainingDoneEvent, type TrainingEvent, type TrainingStartEvent } from '../../protocol/trainingEvents';
+import { progressPosition } from './progressText';
 import { TrainingProcess, type TrainingExit } from './trainingProcess';
 
 /** How often live training updates reach the views (epochs take ~2–20 ms each). */
@@ -19,6 +20,8 @@ export interface LiveTraining {
   readonly request: TrainingRequest;
   start?: TrainingStartEvent;
   readonly epochs: EpochMetrics[];
+  /** Inductive runs: the latest batch, so a 20-second PPI epoch still shows progress. */
+  batch?: TrainingBatchEvent;
   done?: TrainingDoneEvent;
   exit?: TrainingExit;
 }
@@ -76,7 +79,7 @@ export class TrainingController implements vscode.Disposable {
     const live: LiveTraining = { request, epochs: [] };
     this.lastLive = live;
     this.log.appendLine(`$ gat train ${[...request.args, '--out', outDir].join(' ')}`);
-    let progressReport: ((e: EpochMetrics) => void) | undefined;
+    let progressReport: (() => void) | undefined;
     // Epochs arrive every few milliseconds: views, status bar and notification are updated at
     // most every EPOCH_UPDATE_MS with the latest state, not once per epoch.
     let pending: NodeJS.Timeout | undefined;
@@ -85,8 +88,7 @@ export class TrainingController implements vscode.Disposable {
       pending = undefined;
       this.changed.fire(live);
       this.updateStatus(live);
-      const last = live.epochs[live.epochs.length - 1];
-      if (last) progressReport?.(last);
+      progressReport?.();
     };
     const child = new TrainingProcess({
       script: this.script,
@@ -96,7 +98,7 @@ export class TrainingController implements vscode.Disposable {
       onOutput: (line) => this.log.appendLine(line),
       onEvent: (event) => {
         if (!this.apply(live, event)) return;
-        if (event.type !== 'epoch') notify();
+        if (event.type !== 'epoch' && event.type !== 'batch') notify();
         else pending ??= setTimeout(notify, EPOCH_UPDATE_MS);
       },
     });
@@ -113,12 +115,13 @@ export class TrainingController implements vscode.Disposable {
           child.cancel();
         });
         let reported = 0;
-        progressReport = (event) => {
+        progressReport = () => {
+          const position = progressPosition({ epochs: live.epochs, batch: live.batch, metric: live.start?.metric });
+          if (!position) return;
           const max = live.start?.maxEpochs ?? 0;
-          const done = event.epoch + 1; // events count epochs from 0
-          const increment = max > 0 ? (100 * (done - reported)) / max : 0;
-          reported = done;
-          progress.report({ increment, message: formatEpoch(event) });
+          const increment = max > 0 ? (100 * (position.epochs - reported)) / max : 0;
+          reported = position.epochs;
+          progress.report({ increment, message: position.message });
         };
         live.exit = await child.exited;
         notify(); // the last epochs before the exit
@@ -142,6 +145,9 @@ export class TrainingController implements vscode.Disposable {
       case 'epoch':
         live.epochs.push(event);
         break;
+      case 'batch':
+        live.batch = event;
+        break;
       case 'done':
         live.done = event;
         break;
@@ -156,12 +162,12 @@ export class TrainingController implements vscode.Disposable {
   private updateStatus(live: LiveTraining): void {
     const last = live.epochs[live.epochs.length - 1];
     if (!live.exit) {
-      this.status.text = `$(sync~spin) GAT ${last ? `epoch ${last.epoch + 1} · val ${(100 * last.valAcc).toFixed(1)}%` : 'starting…'}`;
+      this.status.text = `$(sync~spin) GAT ${last ? `epoch ${last.epoch + 1} · val ${formatMetric(last.valAcc, live.start?.metric)}` : 'starting…'}`;
       this.status.tooltip = 'GAT training in progress: click for the live metrics';
       this.status.show();
     } else if (live.done) {
-      this.status.text = `$(check) GAT ${live.done.status}${live.done.testAcc !== null ? ` · test ${(100 * live.done.testAcc).toFixed(1)}%` : ''}`;
-      this.status.tooltip = `Run ${live.done.runId}: best val ${(100 * live.done.bestValAcc).toFixed(1)}%`;
+      this.status.text = `$(check) GAT ${live.done.status}${live.done.testAcc !== null ? ` · test ${formatMetric(live.done.testAcc, live.start?.metric)}` : ''}`;
+      this.status.tooltip = `Run ${live.done.runId}: best val ${formatMetric(live.done.bestValAcc, live.start?.metric)}`;
       this.status.show();
     } else {
       this.status.text = '$(error) GAT training failed';
@@ -175,7 +181,7 @@ export class TrainingController implements vscode.Disposable {
     const what = describeTrainingExit(exit.code, exit.signal);
     if (exit.code === TRAINING_EXIT.ok && live.done) {
       const d = live.done;
-      void vscode.window.showInformationMessage(`GAT: training finished after ${d.epochs} epochs in ${d.wallSeconds.toFixed(1)} s: best val ${(100 * d.bestValAcc).toFixed(1)}%${d.testAcc !== null ? `, test ${(100 * d.testAcc).toFixed(1)}%` : ''}.`);
+      void vscode.window.showInformationMessage(`GAT: training finished after ${d.epochs} epochs in ${d.wallSeconds.toFixed(1)} s: best val ${formatMetric(d.bestValAcc, live.start?.metric)}${d.testAcc !== null ? `, test ${formatMetric(d.testAcc, live.start?.metric)}` : ''}.`);
     } else if (exit.code === TRAINING_EXIT.cancelled) {
       void vscode.window.showInformationMessage(`GAT: ${what}.`);
     } else {
@@ -197,8 +203,4 @@ export class TrainingController implements vscode.Disposable {
     this.status.dispose();
     this.changed.dispose();
   }
-}
-
-function formatEpoch(m: EpochMetrics): string {
-  return `epoch ${m.epoch + 1} · loss ${m.trainLoss.toFixed(3)} / ${m.valLoss.toFixed(3)} · acc ${(100 * m.trainAcc).toFixed(1)}% / ${(100 * m.valAcc).toFixed(1)}% (train / val)`;
 }

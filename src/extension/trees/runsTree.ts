@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { listRuns, type RunRecord } from '../../gat/artifacts/runRecord';
+import { formatMetric } from '../../protocol/trainingEvents';
 
 type RunsNode =
   | { kind: 'run'; run: RunRecord }
@@ -161,11 +162,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
 function describeRun(r: RunRecord): string {
   const parts: string[] = [r.status];
-  // Accuracy as a percentage; micro-F1 (multi-label runs) as the fraction the literature quotes.
-  const f1 = r.metric === 'micro-F1';
-  const value = (v: number): string => (f1 ? `F1 ${v.toFixed(3)}` : `${(100 * v).toFixed(1)}%`);
-  if (r.bestValAcc !== null) parts.push(`val ${value(r.bestValAcc)}`);
-  if (r.testAcc !== null) parts.push(`test ${value(r.testAcc)}`);
+  if (r.bestValAcc !== null) parts.push(`val ${formatMetric(r.bestValAcc, r.metric)}`);
+  if (r.testAcc !== null) parts.push(`test ${formatMetric(r.testAcc, r.metric)}`);
   if (r.endedAt) parts.push(`${((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1)} s`);
   return parts.join(' · ');
 }

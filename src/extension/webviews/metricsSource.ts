@@ -11,7 +11,7 @@ export async function metricsSnapshot(options: { run?: RunRecord; live?: LiveTra
     const provenance: Provenance | null = live.start
       ? { dataset: live.start.dataset, runId: live.start.runId, backend: live.start.backend, status: live.exit ? (live.done?.status ?? 'failed') : 'running', files: [{ label: 'run record', path: path.join(live.start.runDir, 'run.json') }] }
       : null;
-    return { type: 'metricsSnapshot', provenance, live: !live.exit, epochs: live.epochs, compact, message: live.epochs.length ? undefined : 'Waiting for the first epoch…' };
+    return { type: 'metricsSnapshot', provenance, live: !live.exit, epochs: live.epochs, metric: live.start?.metric, compact, message: live.epochs.length ? undefined : 'Waiting for the first epoch…' };
   }
   if (run && outDir) {
     const runDir = path.join(outDir, 'runs', run.runId);
@@ -25,6 +25,7 @@ export async function metricsSnapshot(options: { run?: RunRecord; live?: LiveTra
       provenance: { dataset: run.dataset, runId: run.runId, backend: run.backend, status: run.status, when: run.startedAt, files },
       live: false,
       epochs,
+      metric: run.metric,
       compact,
       message: epochs.length ? undefined : 'This run recorded no epochs.',
     };

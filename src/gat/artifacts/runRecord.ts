@@ -6,7 +6,7 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { EpochMetrics, RunStatus } from '../../protocol/trainingEvents';
+import type { EpochMetrics, RunStatus, TrainingMetric } from '../../protocol/trainingEvents';
 import { describeJsonValue, parseJson } from '../io/jsonText';
 import { ArtifactReadError } from './artifactRead';
 import { parseVersions, stringRecord, type Provenance } from './provenance';
@@ -41,7 +41,7 @@ export interface RunRecord {
   /** The folder the dataset's files were read from, so the explorer finds a dataset trained from --data-dir (absent in older runs). */
   readonly datasetDir?: string | null;
   /** What bestValAcc / testAcc measure (absent in older runs: accuracy). */
-  readonly metric?: 'accuracy' | 'micro-F1';
+  readonly metric?: TrainingMetric;
   readonly status: RunStatus;
   readonly config: unknown;
   readonly seed: number;
@@ -289,7 +289,7 @@ export function parseRunRecord(text: string, file: string): RunRecord {
     runId,
     dataset: str(rec, 'dataset', 'dataset'),
     datasetDir: nullableStr(rec, 'datasetDir', 'datasetDir'),
-    metric: own(rec, 'metric') === undefined ? 'accuracy' : own(rec, 'metric') === 'micro-F1' || own(rec, 'metric') === 'accuracy' ? (own(rec, 'metric') as 'accuracy' | 'micro-F1') : fail('metric', own(rec, 'metric'), "'accuracy' or 'micro-F1'"),
+    metric: own(rec, 'metric') === undefined ? 'accuracy' : own(rec, 'metric') === 'micro-F1' || own(rec, 'metric') === 'accuracy' ? (own(rec, 'metric') as TrainingMetric) : fail('metric', own(rec, 'metric'), "'accuracy' or 'micro-F1'"),
     status: status as RunStatus,
     config: own(rec, 'config') ?? null,
     seed: integer(rec, 'seed', 'seed', Number.MIN_SAFE_INTEGER),

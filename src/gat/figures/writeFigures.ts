@@ -97,7 +97,7 @@ export async function writeFigures(o: FigureOptions): Promise<string[]> {
   const settings = o.embedding ?? DEFAULT_EMBEDDING_SETTINGS;
   log(`t-SNE of the outputs (${analysis.numNodes} × ${analysis.numClasses}, ${settings.iterations} iterations)…`);
   const tsne = runTsne(analysis.outputs, analysis.numNodes, analysis.numClasses, settings);
-  const metrics: MetricsSnapshot = { type: 'metricsSnapshot', provenance, live: false, epochs: await readMetrics(o.runDir), compact: false };
+  const metrics: MetricsSnapshot = { type: 'metricsSnapshot', provenance, live: false, epochs: await readMetrics(o.runDir), metric: run.metric, compact: false };
 
   const nav = PAGES.map((p) => ({ label: p.label, href: p.file }));
   const pages: Array<[string, StandalonePage]> = [

@@ -34,13 +34,13 @@ function render(): void {
   message.textContent = last.message ?? '';
   message.hidden = !last.message;
   trainButton.hidden = last.epochs.length > 0 || last.live;
-  summary.textContent = summaryLine(last.epochs) + (last.live ? ' · training…' : '');
+  summary.textContent = summaryLine(last.epochs, last.metric) + (last.live ? ' · training…' : '');
   const width = Math.max(200, app.clientWidth - 8);
   const height = last.compact ? 140 : 260;
   charts.hidden = last.epochs.length === 0;
   if (last.epochs.length > 0) {
     drawLineChart(lossSvg, lossChart(last.epochs), last.compact ? width : Math.min(width, 900), height);
-    drawLineChart(accSvg, accuracyChart(last.epochs), last.compact ? width : Math.min(width, 900), height);
+    drawLineChart(accSvg, accuracyChart(last.epochs, last.metric), last.compact ? width : Math.min(width, 900), height);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { EpochMetrics } from '../../protocol/trainingEvents';
+import { formatMetric, metricName, type EpochMetrics, type TrainingMetric } from '../../protocol/trainingEvents';
 
 /** Pure view-model for the metrics charts: series, domains and the summary line. */
 export interface Series {
@@ -22,12 +22,14 @@ export function lossChart(epochs: readonly EpochMetrics[]): ChartModel {
   return { title: 'Loss', series, xDomain: xDomain(epochs), yDomain: [0, niceMax(series)] };
 }
 
-export function accuracyChart(epochs: readonly EpochMetrics[]): ChartModel {
+/** Accuracy, or micro-F1 for multi-label runs (PPI); both live in [0, 1]. */
+export function accuracyChart(epochs: readonly EpochMetrics[], metric?: TrainingMetric): ChartModel {
+  const name = metricName(metric);
   const series = [
-    { name: 'train acc', cssClass: 'train', points: epochs.map((e) => [e.epoch, e.trainAcc] as const) },
-    { name: 'val acc', cssClass: 'val', points: epochs.map((e) => [e.epoch, e.valAcc] as const) },
+    { name: `train ${name}`, cssClass: 'train', points: epochs.map((e) => [e.epoch, e.trainAcc] as const) },
+    { name: `val ${name}`, cssClass: 'val', points: epochs.map((e) => [e.epoch, e.valAcc] as const) },
   ];
-  return { title: 'Accuracy', series, xDomain: xDomain(epochs), yDomain: [0, 1] };
+  return { title: metric === 'micro-F1' ? 'Micro-F1' : 'Accuracy', series, xDomain: xDomain(epochs), yDomain: [0, 1] };
 }
 
 /** Long runs have thousands of epochs: keep at most `max` points per series, always the last. */
@@ -40,14 +42,14 @@ export function thin<T>(points: readonly T[], max: number): T[] {
   return out;
 }
 
-export function summaryLine(epochs: readonly EpochMetrics[]): string {
+export function summaryLine(epochs: readonly EpochMetrics[], metric?: TrainingMetric): string {
   if (epochs.length === 0) return '';
   const last = epochs[epochs.length - 1];
   let best = epochs[0];
   for (const e of epochs) if (e.valAcc > best.valAcc) best = e;
   const msPerEpoch = epochs.reduce((a, e) => a + e.ms, 0) / epochs.length;
   // Events count epochs from 0; users read them from 1, as the progress notification, status bar and checkpoint names do.
-  return `epoch ${last.epoch + 1} · best val acc ${(100 * best.valAcc).toFixed(1)}% at epoch ${best.epoch + 1} · ${msPerEpoch.toFixed(1)} ms/epoch`;
+  return `epoch ${last.epoch + 1} · best val ${metric === 'micro-F1' ? 'micro-' : 'acc '}${formatMetric(best.valAcc, metric)} at epoch ${best.epoch + 1} · ${msPerEpoch.toFixed(1)} ms/epoch`;
 }
 
 function xDomain(epochs: readonly EpochMetrics[]): [number, number] {
