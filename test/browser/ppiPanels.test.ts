@@ -14,6 +14,7 @@ import { defaultGraphIndex, multiLabelView, scopeAnalysis, scopeDataset, scopeMe
 import { graphSnapshot } from '../../src/gat/panels/graphSnapshot';
 import type { EntropySnapshot } from '../../src/protocol/analysisSnapshots';
 import type { GraphSnapshot } from '../../src/protocol/webviewMessages';
+import { buildGraphModel } from '../../src/figures/graphModel';
 import { repoRoot } from '../helpers/paths';
 import { fakePpiAnalysis, syntheticPpiDataset } from '../helpers/ppiPanels';
 import { tempDir } from '../helpers/tempDir';
@@ -90,6 +91,30 @@ describe('panels on a PPI-format dataset in Chromium', () => {
       await p.page.fill('.node-search', String(id));
       await p.page.press('.node-search', 'Enter');
       assert.equal(await p.page.textContent('.status'), `node ${id}`);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('finding a node in a graph of 24 zooms in without one disc filling the view', async () => {
+    const tiny = await syntheticPpiDataset(tempDir(), 'tiny');
+    const part = tiny.graphs![0];
+    const s = scopeDataset(tiny, part);
+    const layout = runLayoutJob({ numNodes: s.numNodes, edgeSource: s.edgeSource, edgeTarget: s.edgeTarget, ...DEFAULT_LAYOUT });
+    const small = { ...graphSnapshot(s, layout, { dataset: tiny.name }), scope: scopeMessage(tiny, 0, false)! };
+    const p = await openGraph(chromium, small);
+    try {
+      const model = buildGraphModel(small);
+      const fit = (await p.state<{ transform: { k: number } }>())!.transform.k;
+      await p.page.fill('.node-search', String(part.nodeStart + 5));
+      await p.page.press('.node-search', 'Enter');
+      const k = (await p.state<{ transform: { k: number } }>())!.transform.k;
+      const median = Float32Array.from(model.r).sort()[model.r.length >> 1];
+      assert.ok(k >= fit, `zoomed in (k ${k} from ${fit})`);
+      // Nodes this few are already large at the fit; zooming must not make them larger than that or 12 px.
+      assert.ok(k * median <= Math.max(12.5, fit * median * 1.001), `a median node is ${(k * median).toFixed(1)} px (${(fit * median).toFixed(1)} px at the fit)`);
+      const viewport = await p.page.$eval('canvas', (c) => c.clientHeight);
+      assert.ok(k * model.r[5] < viewport / 4, `the found node is ${(k * model.r[5]).toFixed(1)} px in a ${viewport} px view`);
     } finally {
       await p.close();
     }

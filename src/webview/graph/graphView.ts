@@ -12,6 +12,19 @@ export interface GraphViewHooks {
   readonly onViewChange: () => void;
 }
 
+/** Screen radius of a median node after "zoom to node" (Cora at 4× the fit: about 9 px). */
+const FOCUS_MEDIAN_RADIUS_PX = 12;
+
+const medianRadii = new WeakMap<GraphModel, number>();
+function medianRadius(m: GraphModel): number {
+  let r = medianRadii.get(m);
+  if (r === undefined) {
+    r = Math.max(1e-6, Float32Array.from(m.r).sort()[m.r.length >> 1] ?? 1);
+    medianRadii.set(m, r);
+  }
+  return r;
+}
+
 const ARROWS: Readonly<Record<string, Direction>> = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down' };
 
 /**
@@ -142,7 +155,9 @@ export class GraphView {
   zoomToNode(node: number): void {
     if (!this.model) return;
     const fitK = fitTransform(this.model, this.width, this.height).k;
-    const k = Math.max(this.transform.k, fitK * 4);
+    // 4× the fit shows a neighbourhood of Cora; on a small graph (one PPI graph of 24 nodes) it
+    // would fill the view with a few discs, so a typical node is drawn at most FOCUS_MEDIAN_RADIUS_PX.
+    const k = Math.max(this.transform.k, Math.min(fitK * 4, Math.max(fitK, FOCUS_MEDIAN_RADIUS_PX / medianRadius(this.model))));
     this.setTransform(centreOn(this.model.x[node], this.model.y[node], k, this.width, this.height));
     this.focused = node;
     this.selected = node;
