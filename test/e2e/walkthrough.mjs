@@ -454,7 +454,7 @@ async function main() {
       await toasts(page).filter({ hasText: 'saved' }).first().waitFor();
     }, ['runId']);
 
-    await step(9, 'PPI-format dataset: train from a spec (micro-F1 on the run), its graph with the graph picker and label colourings, a node\'s labels in its record', async () => {
+    await step(9, 'PPI-format dataset: train from a spec (micro-F1 on the run), its graph with the graph picker and label colourings, a node\'s labels in its record, the embedding map of a small graph', async () => {
       await runCommand(page, 'GAT: Train…');
       // The spec's row starts with a codicon, so it is matched by its text rather than by a label prefix.
       await page.locator('.quick-input-widget .quick-input-box input').fill('synthppi');
@@ -495,6 +495,16 @@ async function main() {
       assert(/- graph: 1 \(train, nodes 0–23\)/.test(record) && /- labels: [\d,\s]+ \(\d+ of 121\)/.test(record), `the record does not show the graph and labels:\n${record.slice(0, 500)}`);
       log(`  record: ${record.split('\n').filter((l) => /^- (graph|labels|predicted)/.test(l)).join(' / ').slice(0, 200)}`);
       await shot(page, '09-dark-ppi-record');
+      // The embedding map of the test graph: 20 nodes, too few for perplexity 30, mapped with the largest that fits.
+      const ppiRun = /\S+-synthppi-s\d+/.exec(row)?.[0];
+      assert(ppiRun, `no run id in the Runs row "${row}"`);
+      await runCommand(page, 'GAT: Show Embedding Map (t-SNE)');
+      await pickQuickItem(page, ppiRun, ppiRun);
+      const map = await webview(page, 'body[data-tsne-status="done"] .graph-picker:not([hidden])', 60_000);
+      const perplexity = await map.locator('.tsne-perplexity').inputValue();
+      assert(perplexity === '6', `the 20-node map uses perplexity ${perplexity}, not the largest allowed (6)`);
+      log(`  embedding of graph 5: perplexity ${perplexity}, ${plain(await map.locator('.toolbar .status').first().innerText())}`);
+      await shot(page, '09-dark-ppi-embedding');
       ctx.ppi = true;
     }, ['runId']);
 
@@ -511,7 +521,7 @@ async function main() {
           [/^GAT Attention/, 'body.vscode-light .attention-svg .node[data-node]', 'attention'],
           [/^GAT Entropy/, 'body.vscode-light .entropy-grid svg', 'entropy'],
           [/^GAT Embedding/, 'body.vscode-light[data-tsne-status="done"]', 'embedding'],
-          ...(ctx.ppi ? [[/^Synthppi Graph/, 'body.vscode-light[data-graph-ready="true"] .graph-picker:not([hidden])', 'ppi-graph']] : []),
+          ...(ctx.ppi ? [[/^Synthppi Graph/, 'body.vscode-light[data-graph-ready="true"] .graph-picker:not([hidden])', 'ppi-graph'], [/^GAT Embedding.*synthppi/, 'body.vscode-light[data-tsne-status="done"] .graph-picker:not([hidden])', 'ppi-embedding']] : []),
         ]) {
           await tabs(page).filter({ hasText: prefix }).first().click();
           await webview(page, sel);

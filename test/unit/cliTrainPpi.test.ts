@@ -12,6 +12,7 @@ import { readCheckpoint, readModelBinary } from '../../src/gat/artifacts/checkpo
 import { readMetrics, readRun } from '../../src/gat/artifacts/runRecord';
 import { readScalarEvents } from '../../src/gat/artifacts/tfEventReader';
 import { loadDataset } from '../../src/gat/data/loadDataset';
+import { defaultGraphIndex } from '../../src/gat/panels/graphScope';
 import { buildNodeRecord } from '../../src/gat/records/nodeRecord';
 import { analysisNodeView } from '../../src/gat/records/analysisView';
 import { runGat } from '../helpers/cli';
@@ -117,5 +118,33 @@ describe('gat train on a PPI-format folder (the real CLI)', () => {
     const b = await readAnalysis(again);
     for (let i = 0; i < b.outputs.length; i++) assert.ok(Math.abs(b.outputs[i] - written.outputs[i]) < 1e-5, `output ${i}`);
     assert.deepEqual(Array.from(b.multiLabel!.predicted), Array.from(written.multiLabel!.predicted));
+  });
+
+  it('--should_visualize draws one graph of the dataset (the panels\' default), attention and entropy over all of them', async () => {
+    const out = tempDir();
+    const r = await runGat(['train', '--dataset_name', 'tinyppi', '--data_dir', data, '--num_of_epochs', '2', '--backend', 'wasm', '--should_visualize', '--out', out]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const g = await loadDataset('tinyppi', { dataDir: data });
+    const part = g.graphs![defaultGraphIndex(g)];
+    const figures = path.join(runDirs(out)[0], 'figures');
+    const baked = (file: string): Record<string, unknown> => {
+      const m = /<script type="application\/json" id="gat-data">([\s\S]*?)<\/script>/.exec(readFileSync(path.join(figures, file), 'utf8'));
+      assert.ok(m, `${file} carries its data`);
+      return (JSON.parse(m[1]) as { snapshot: Record<string, unknown> }).snapshot;
+    };
+    const graph = baked('graph.html') as { labels: number[]; scope: { nodeOffset: number; graphs: unknown[] }; multiLabel: { labels: number } };
+    assert.equal(graph.labels.length, part.numNodes, `graph ${part.id} only`);
+    assert.equal(graph.scope.nodeOffset, part.nodeStart, 'tooltips show the dataset\'s node ids');
+    assert.equal(graph.scope.graphs.length, 1, 'a page without a host offers no other graph');
+    assert.equal(graph.multiLabel.labels, 121);
+    assert.equal((baked('embedding.html') as { labels: number[] }).labels.length, part.numNodes);
+    assert.equal((baked('degrees.html') as { scope: { nodeOffset: number } }).scope.nodeOffset, part.nodeStart);
+    const entropy = baked('entropy.html') as { data: { learned: number[][] } };
+    assert.equal(entropy.data.learned[0].length, g.numNodes, 'entropies pool every graph');
+    assert.equal((readFileSync(path.join(figures, 'graph.svg'), 'utf8').match(/class="node"/g) ?? []).length, part.numNodes);
+    assert.match(readFileSync(path.join(figures, 'metrics.html'), 'utf8'), /"metric":"micro-F1"/);
+    const stats = JSON.parse(readFileSync(path.join(runDirs(out)[0], 'graphStatistics.json'), 'utf8')) as { graph: { id: number }; inDegree: number[] };
+    assert.equal(stats.graph.id, part.id);
+    assert.equal(stats.inDegree.length, part.numNodes);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { checkEmbeddingSettings, embeddingCachePath, readCachedEmbedding, writeCachedEmbedding, DEFAULT_EMBEDDING_SETTINGS } from '../../src/gat/analysis/embeddingCache';
+import { checkEmbeddingSettings, embeddingCachePath, fitEmbeddingSettings, readCachedEmbedding, writeCachedEmbedding, DEFAULT_EMBEDDING_SETTINGS } from '../../src/gat/analysis/embeddingCache';
 import { tempDir } from '../helpers/tempDir';
 
 describe('t-SNE embedding cache', () => {
@@ -23,6 +23,13 @@ describe('t-SNE embedding cache', () => {
     mkdirSync(path.join(runDir, 'tsne'), { recursive: true });
     writeFileSync(embeddingCachePath(runDir, DEFAULT_EMBEDDING_SETTINGS), '{ not json');
     assert.equal(await readCachedEmbedding(runDir, DEFAULT_EMBEDDING_SETTINGS, 1), undefined);
+  });
+
+  it('maps a graph too small for the default perplexity with the largest it allows', () => {
+    assert.equal(fitEmbeddingSettings(DEFAULT_EMBEDDING_SETTINGS, 2708), DEFAULT_EMBEDDING_SETTINGS);
+    const small = fitEmbeddingSettings(DEFAULT_EMBEDDING_SETTINGS, 20);
+    assert.deepEqual(small, { ...DEFAULT_EMBEDDING_SETTINGS, perplexity: 6 });
+    assert.doesNotThrow(() => checkEmbeddingSettings(small, 20));
   });
 
   it('names the allowed range of each setting', () => {

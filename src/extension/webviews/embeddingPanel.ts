@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkEmbeddingSettings, DEFAULT_EMBEDDING_SETTINGS, readCachedEmbedding, writeCachedEmbedding, type EmbeddingSettings } from '../../gat/analysis/embeddingCache';
+import { checkEmbeddingSettings, DEFAULT_EMBEDDING_SETTINGS, fitEmbeddingSettings, readCachedEmbedding, writeCachedEmbedding, type EmbeddingSettings } from '../../gat/analysis/embeddingCache';
 import type { Analysis } from '../../gat/artifacts/analysis';
 import { embeddingSnapshot, scaleEmbedding } from '../../gat/panels/embeddingSnapshot';
 import { defaultGraphIndex, multiLabelView, scopeAnalysis, scopeDataset, scopeMessage } from '../../gat/panels/graphScope';
@@ -80,18 +80,19 @@ export class EmbeddingPanel extends PanelBase {
     const multiLabel = multiLabelView(graph, analysis);
     const extra = { ...(scope ? { scope } : {}), ...(multiLabel ? { multiLabel } : {}) };
     const runDir = path.join(this.deps.outDir() ?? '', 'runs', run.runId);
-    const cached = await readCachedEmbedding(runDir, this.settings, analysis.numNodes, part?.id);
-    if (cached) return { ...embeddingSnapshot(graph, analysis, run.runId, provenance, cached.embedding, { settings: this.settings, status: 'done', iteration: this.settings.iterations, kl: cached.kl, seconds: cached.seconds }), ...extra };
+    // A graph too small for the chosen perplexity is mapped with the largest it allows.
+    const settings = fitEmbeddingSettings(this.settings, analysis.numNodes);
+    const cached = await readCachedEmbedding(runDir, settings, analysis.numNodes, part?.id);
+    if (cached) return { ...embeddingSnapshot(graph, analysis, run.runId, provenance, cached.embedding, { settings, status: 'done', iteration: settings.iterations, kl: cached.kl, seconds: cached.seconds }), ...extra };
     // Nothing cached: start with every point at the centre and animate as t-SNE runs.
-    void this.compute(runDir, analysis, part?.id);
-    return { ...embeddingSnapshot(graph, analysis, run.runId, provenance, new Float64Array(2 * analysis.numNodes), { settings: this.settings, status: 'computing', iteration: 0 }), ...extra };
+    void this.compute(runDir, analysis, part?.id, settings);
+    return { ...embeddingSnapshot(graph, analysis, run.runId, provenance, new Float64Array(2 * analysis.numNodes), { settings, status: 'computing', iteration: 0 }), ...extra };
   }
 
-  private async compute(runDir: string, analysis: Analysis, graphId: number | undefined): Promise<void> {
+  private async compute(runDir: string, analysis: Analysis, graphId: number | undefined, settings: EmbeddingSettings): Promise<void> {
     this.abort?.abort();
     const abort = new AbortController();
     this.abort = abort;
-    const settings = this.settings;
     const info = (status: EmbeddingInfo['status'], iteration: number, extra: Partial<EmbeddingInfo> = {}): EmbeddingInfo => ({ settings, status, iteration, ...extra });
     const postLayout = (embedding: ArrayLike<number>, i: EmbeddingInfo): void => {
       if (!this.isReady || abort.signal.aborted) return;

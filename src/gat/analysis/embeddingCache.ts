@@ -50,6 +50,16 @@ export async function writeCachedEmbedding(runDir: string, value: CachedEmbeddin
   await writeFileAtomic(embeddingCachePath(runDir, value.settings, graphId), JSON.stringify(value));
 }
 
+/**
+ * The settings for a map of `numNodes` points: a perplexity above (N − 1) / 3 has too few
+ * neighbours to mean what it says, so a small graph (a PPI-format dataset of 20-node graphs) is
+ * mapped with the largest that does, instead of failing. Explicit user choices are checked instead.
+ */
+export function fitEmbeddingSettings(s: EmbeddingSettings, numNodes: number): EmbeddingSettings {
+  const max = Math.max(1, Math.floor((numNodes - 1) / 3));
+  return s.perplexity > max ? { ...s, perplexity: max } : s;
+}
+
 /** Validates settings typed by a user, with the allowed ranges in the message. */
 export function checkEmbeddingSettings(s: EmbeddingSettings, numNodes: number): void {
   const maxPerplexity = Math.floor((numNodes - 1) / 3);

@@ -2,7 +2,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { AttentionSnapshot, EntropySnapshot } from '../../protocol/analysisSnapshots';
 import type { MetricsSnapshot } from '../../protocol/webviewMessages';
-import { DEFAULT_EMBEDDING_SETTINGS, type EmbeddingSettings } from '../analysis/embeddingCache';
+import { DEFAULT_EMBEDDING_SETTINGS, fitEmbeddingSettings, type EmbeddingSettings } from '../analysis/embeddingCache';
 import { attentionSnapshotData, entropySnapshotData } from '../analysis/panelData';
 import { readAnalysis } from '../artifacts/analysis';
 import { readMetrics, readRun } from '../artifacts/runRecord';
@@ -12,6 +12,7 @@ import { loadDataset } from '../data/loadDataset';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { graphLayout } from '../layout/layoutCache';
 import { embeddingSnapshot } from '../panels/embeddingSnapshot';
+import { defaultGraphIndex, multiLabelView, scopeAnalysis, scopeDataset } from '../panels/graphScope';
 import { degreeSnapshot, graphSnapshot } from '../panels/graphSnapshot';
 import { panelProvenance } from '../panels/provenance';
 import { runTsne } from '../tsne/tsne';
@@ -22,6 +23,7 @@ import { entropyHistogram } from '../../figures/entropyModel';
 import { buildGraphModel, categories, fitTransform, nodeCategories } from '../../figures/graphModel';
 import { graphSvg } from '../../figures/graphSvg';
 import { classColours, outcomeColours, THEME_BACKGROUND } from '../../figures/palette';
+import type { GraphScope } from '../../protocol/graphScope';
 import type { GraphSnapshot } from '../../protocol/webviewMessages';
 
 /** A run that cannot be drawn, or an install missing its panel bundles: a one-line CLI error. */
@@ -44,7 +46,7 @@ export interface FigureOptions {
 }
 
 const PAGES = [
-  { file: 'graph.html', label: 'Cora graph' },
+  { file: 'graph.html', label: 'graph' },
   { file: 'degrees.html', label: 'degrees' },
   { file: 'attention.html', label: 'attention' },
   { file: 'entropy.html', label: 'entropy' },
@@ -81,31 +83,42 @@ export async function writeFigures(o: FigureOptions): Promise<string[]> {
   const run = await readRun(o.runDir);
   if (!run.artifacts.analysis) throw new FiguresError(`run ${run.runId} (${run.status}) has no analysis artifact: figures need a completed run (or \`npx gat analyze --model <binary>\` first)`);
   const trainingOut = path.resolve(o.runDir, '..', '..');
-  const analysis = await readAnalysis(path.join(trainingOut, run.artifacts.analysis));
-  const graph = await loadDataset(run.dataset, { dataDir: o.dataDir ?? run.datasetDir ?? undefined, download: false });
-  const provenance = panelProvenance(graph, run, trainingOut);
+  const wholeAnalysis = await readAnalysis(path.join(trainingOut, run.artifacts.analysis));
+  const whole = await loadDataset(run.dataset, { dataDir: o.dataDir ?? run.datasetDir ?? undefined, download: false });
+  const provenance = panelProvenance(whole, run, trainingOut);
+  // An inductive dataset (PPI: 24 graphs, 57,000 nodes) is drawn one graph at a time, as the panels
+  // open it: the graph, degree and embedding pages show the default graph; attention and entropy
+  // cover the whole dataset (the hub is the dataset's, entropies pool every graph).
+  const index = whole.graphs ? defaultGraphIndex(whole) : undefined;
+  const part = index === undefined ? undefined : whole.graphs![index];
+  const graph = part ? scopeDataset(whole, part) : whole;
+  const analysis = part ? scopeAnalysis(wholeAnalysis, part) : wholeAnalysis;
+  const scope: GraphScope | undefined = part ? { graphs: [{ id: part.id, split: part.split, numNodes: part.numNodes }], selected: 0, allowAll: false, nodeOffset: part.nodeStart } : undefined;
+  const multiLabel = multiLabelView(graph, analysis);
+  const scoped = (snapshot: GraphSnapshot): GraphSnapshot => ({ ...snapshot, ...(scope ? { scope } : {}), ...(multiLabel ? { multiLabel } : {}) });
   const runView = { runId: run.runId, predictions: analysis.predictions, confidence: analysis.confidence };
 
-  log('laying out the graph…');
+  log(`laying out the graph${part ? ` (graph ${part.id}, ${part.split})` : ''}…`);
   const layout = await graphLayout(graph, { cacheDir: userCacheDir('layouts'), workerScript: path.join(root, 'dist', 'layoutWorker.js') });
-  const offsets = neighbourOffsets(graph);
+  const offsets = neighbourOffsets(whole);
   let hub = 0;
-  for (let i = 1; i < graph.numNodes; i++) if (offsets[i + 1] - offsets[i] > offsets[hub + 1] - offsets[hub]) hub = i;
-  const layers = analysis.heads.length;
-  const attention = (layer: number): AttentionSnapshot => ({ type: 'attentionSnapshot', provenance, data: attentionSnapshotData(run.dataset, run.runId, analysis, hub, layer), numNodes: analysis.numNodes, layers });
-  const entropy = (layer: number): EntropySnapshot => ({ type: 'entropySnapshot', provenance, data: entropySnapshotData(run.dataset, run.runId, analysis, layer), layers });
-  const settings = o.embedding ?? DEFAULT_EMBEDDING_SETTINGS;
+  for (let i = 1; i < whole.numNodes; i++) if (offsets[i + 1] - offsets[i] > offsets[hub + 1] - offsets[hub]) hub = i;
+  const layers = wholeAnalysis.heads.length;
+  const attention = (layer: number): AttentionSnapshot => ({ type: 'attentionSnapshot', provenance, data: attentionSnapshotData(run.dataset, run.runId, wholeAnalysis, hub, layer), numNodes: wholeAnalysis.numNodes, layers });
+  const entropy = (layer: number): EntropySnapshot => ({ type: 'entropySnapshot', provenance, data: entropySnapshotData(run.dataset, run.runId, wholeAnalysis, layer), layers });
+  const settings = o.embedding ?? fitEmbeddingSettings(DEFAULT_EMBEDDING_SETTINGS, analysis.numNodes);
   log(`t-SNE of the outputs (${analysis.numNodes} × ${analysis.numClasses}, ${settings.iterations} iterations)…`);
   const tsne = runTsne(analysis.outputs, analysis.numNodes, analysis.numClasses, settings);
   const metrics: MetricsSnapshot = { type: 'metricsSnapshot', provenance, live: false, epochs: await readMetrics(o.runDir), metric: run.metric, compact: false };
+  const graphTitle = `${graph.name} graph${part ? ` ${part.id} (${part.split})` : ''}`;
 
   const nav = PAGES.map((p) => ({ label: p.label, href: p.file }));
   const pages: Array<[string, StandalonePage]> = [
-    ['graph.html', { title: `${graph.name} graph · ${run.runId}`, app: 'graph', snapshot: graphSnapshot(graph, layout, provenance, runView), nav }],
-    ['degrees.html', { title: `${graph.name} degrees`, app: 'degrees', snapshot: degreeSnapshot(graph, provenance), nav }],
+    ['graph.html', { title: `${graphTitle} · ${run.runId}`, app: 'graph', snapshot: scoped(graphSnapshot(graph, layout, provenance, runView)), nav }],
+    ['degrees.html', { title: `${graphTitle} degrees`, app: 'degrees', snapshot: scope ? { ...degreeSnapshot(graph, provenance), scope } : degreeSnapshot(graph, provenance), nav }],
     ['attention.html', { title: `attention of node ${hub} · ${run.runId}`, app: 'attention', snapshot: attention(1), extra: Object.fromEntries(Array.from({ length: layers }, (_, l) => [`attention:${hub}:${l + 1}`, attention(l + 1)])), nav }],
     ['entropy.html', { title: `attention entropy · ${run.runId}`, app: 'entropy', snapshot: entropy(1), extra: Object.fromEntries(Array.from({ length: layers }, (_, l) => [`entropy:${l + 1}`, entropy(l + 1)])), nav }],
-    ['embedding.html', { title: `t-SNE of the outputs · ${run.runId}`, app: 'graph', snapshot: embeddingSnapshot(graph, analysis, run.runId, provenance, tsne.embedding, { settings, status: 'done', iteration: settings.iterations, kl: tsne.kl, seconds: tsne.timings.totalSeconds }), nav }],
+    ['embedding.html', { title: `t-SNE of the outputs · ${run.runId}`, app: 'graph', snapshot: scoped(embeddingSnapshot(graph, analysis, run.runId, provenance, tsne.embedding, { settings, status: 'done', iteration: settings.iterations, kl: tsne.kl, seconds: tsne.timings.totalSeconds })), nav }],
     ['metrics.html', { title: `training metrics · ${run.runId}`, app: 'metrics', snapshot: metrics, nav }],
   ];
   const written: string[] = [];
@@ -116,7 +129,7 @@ export async function writeFigures(o: FigureOptions): Promise<string[]> {
   }
   // Static SVGs of the original's figures, drawn by the same pure code as the panels (light theme).
   const svgs: Array<[string, string]> = [
-    ['graph.svg', graphFigure(pages[0][1].snapshot as GraphSnapshot, `${graph.name} graph · ${run.runId}`)],
+    ['graph.svg', graphFigure(pages[0][1].snapshot as GraphSnapshot, `${graphTitle} · ${run.runId}`)],
     ['embedding.svg', graphFigure(pages[4][1].snapshot as GraphSnapshot, `t-SNE of the outputs · ${run.runId}`)],
     ['attention.svg', attentionGrid(attention(1).data)],
     ['entropy.svg', entropyGrid(entropy(1).data)],
