@@ -4,6 +4,7 @@ import { readSettings } from './config';
 import { DatasetService } from './datasetService';
 import { BACKEND_INFO_URI, BackendInfoProvider, installGpuBackend, showBackendInfo, trainingEnv } from './commands/backendCommands';
 import { downloadDatasetCommand, openNodeRecordCommand } from './commands/datasetCommands';
+import { pickDataset } from './commands/datasetPanels';
 import { copyTensorboardCommand, deleteRun, openLatestRun, openRunItem, resumeRun, revealRun } from './commands/runCommands';
 import { newTrainingSpec, resumeFromCheckpoint, trainCora, trainSpec, trainWithOptions } from './commands/trainingCommands';
 import { RecordProvider } from './records/recordProvider';
@@ -123,7 +124,15 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     'gat.newTrainingSpec': () => newTrainingSpec(services),
     // From the palette: Cora; from a run in the Runs view: that run's dataset, with its predictions.
     'gat.showCoraGraph': (runId?: string, dataset?: string) => GraphPanel.createOrShow(dataPanelDeps, { runId: typeof runId === 'string' ? runId : null, dataset: typeof dataset === 'string' ? dataset : undefined }),
-    'gat.showDegreePlots': () => DegreePanel.createOrShow(dataPanelDeps),
+    // From the Datasets view: that dataset; from the palette: the only one here, or the user's pick.
+    'gat.showDatasetGraph': async (dataset?: unknown) => {
+      const name = await pickDataset(services, dataset, 'GAT: graph of which dataset?');
+      return name ? GraphPanel.createOrShow(dataPanelDeps, { runId: null, dataset: name }) : undefined;
+    },
+    'gat.showDegreePlots': async (dataset?: unknown) => {
+      const name = await pickDataset(services, dataset, 'GAT: degree plots of which dataset?');
+      return name ? DegreePanel.createOrShow(dataPanelDeps, name) : undefined;
+    },
     // Tree items pass the run id; the palette asks for the run and the node.
     'gat.showAttention': (runId?: unknown, node?: unknown) => showAttention(services, analysisDeps, runId, node),
     'gat.showEntropy': (runId?: unknown) => showEntropy(services, analysisDeps, runId),

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import { PPI_SPLITS, ppiFileName, type PpiSplit } from '../../src/gat/data/ppiFiles';
 import { encodeNpy } from './npyWrite';
+import { seededRandom } from '../../src/gat/layout/forceLayout';
 
 export interface PpiFixtureOptions {
   readonly seed?: number;
@@ -49,7 +50,7 @@ export interface PpiFixture {
 }
 
 export function makePpi(options: PpiFixtureOptions = {}): PpiFixture {
-  const rand = mulberry32(options.seed ?? 1);
+  const rand = seededRandom(options.seed ?? 1);
   const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
   const numFeatures = options.features ?? 50;
   const numLabels = options.labels ?? 121;
@@ -129,16 +130,6 @@ export function zipFiles(files: ReadonlyMap<string, Uint8Array>, topFolder?: str
   return zipSync(entries, { mtime: new Date('2020-01-01T00:00:00Z') });
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(a: T[], rand: () => number): T[] {
   for (let i = a.length - 1; i > 0; i--) {

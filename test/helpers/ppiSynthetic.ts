@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PPI_SPLITS, ppiFileName, type PpiSplit } from '../../src/gat/data/ppiFiles';
 import { encodeNpy } from './npyWrite';
+import { seededRandom } from '../../src/gat/layout/forceLayout';
 
 export type SyntheticScale = 'ppi' | 'small' | 'tiny';
 
@@ -40,7 +41,7 @@ function gaussian(rand: () => number): number {
 
 /** The twelve files of a synthetic PPI-format dataset. */
 export function syntheticPpiFiles(options: SyntheticPpiOptions = {}): Map<string, Uint8Array> {
-  const rand = mulberry32(options.seed ?? 7);
+  const rand = seededRandom(options.seed ?? 7);
   const f = options.features ?? 50;
   const l = options.labels ?? 121;
   const half = Math.max(1, Math.round((options.meanDegree ?? 14) / 2));
@@ -106,13 +107,3 @@ export function writeSyntheticPpi(dir: string, options: SyntheticPpiOptions = {}
   for (const [name, bytes] of syntheticPpiFiles(options)) writeFileSync(path.join(dir, name), bytes);
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

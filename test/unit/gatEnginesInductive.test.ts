@@ -10,39 +10,12 @@ import { before, describe, it } from 'node:test';
 import { selectBackend } from '../../src/gat/backend/backends';
 import type { GraphDataset } from '../../src/gat/data/graph';
 import { tfjsProducts, typescriptProducts } from '../../src/gat/kernels/denseProducts';
-import type { EngineInput, GraphBatch } from '../../src/gat/model/engine';
 import { FusedEngine } from '../../src/gat/model/fusedEngine';
-import { buildGatGraph } from '../../src/gat/model/gatGraph';
 import { GenericEngine } from '../../src/gat/model/genericEngine';
 import { binaryCrossEntropy, microF1 } from '../../src/gat/model/loss';
-import { allocateParameters, initParameters, layerShapes, parameterNames, toNamedTensors } from '../../src/gat/model/parameters';
+import { parameterNames, toNamedTensors } from '../../src/gat/model/parameters';
 import { mix32 } from '../../src/gat/model/random';
-import { tinyGraph } from '../helpers/tinyGraph';
-
-/** tinyGraph with 0/1 multi-labels and dense-ish real features (as PPI's). */
-function multiLabelGraph(opts: { nodes: number; features: number; labels: number; seed: number; edges?: number }): GraphDataset {
-  const g = tinyGraph({ nodes: opts.nodes, features: opts.features, classes: opts.labels, seed: opts.seed, edges: opts.edges });
-  let s = opts.seed;
-  const next = (): number => (s = mix32(s + 0x9e3779b9)) / 4294967296;
-  const multiLabels = Uint8Array.from({ length: opts.nodes * opts.labels }, () => (next() < 0.35 ? 1 : 0));
-  const indptr = Int32Array.from({ length: opts.nodes + 1 }, (_, i) => i * opts.features);
-  const indices = Int32Array.from({ length: opts.nodes * opts.features }, (_, k) => k % opts.features);
-  const values = Float32Array.from({ length: opts.nodes * opts.features }, () => 2 * next() - 1);
-  const all = Int32Array.from({ length: opts.nodes }, (_, i) => i);
-  return { ...g, features: { rows: opts.nodes, cols: opts.features, indptr, indices, values }, multiLabels, split: { train: all, val: all, test: all } };
-}
-
-function batchOf(g: GraphDataset): GraphBatch {
-  return { graph: buildGatGraph(g), features: g.features, labels: g.labels, multiLabels: g.multiLabels, trainNodes: g.split.train };
-}
-
-function engineInput(g: GraphDataset, heads: number[], hidden: number[], dropout: number, skip: boolean, seed = 3): EngineInput {
-  const shapes = layerShapes(g.numFeatures, g.numClasses, heads, hidden, skip);
-  const params = allocateParameters(shapes);
-  initParameters(params, seed);
-  for (let i = 0; i < params.flat.length; i++) if (params.flat[i] === 0) params.flat[i] = 0.05 * Math.sin(i);
-  return { ...batchOf(g), shapes, params, dropout, seed };
-}
+import { batchOf, engineInput, everyNode, multiLabelGraph } from '../helpers/engineCases';
 
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
@@ -51,8 +24,6 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
     assert.ok(err <= tol * (1 + Math.abs(expected[i])), `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
   }
 }
-
-const everyNode = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
 
 /** PPI's architecture in miniature: 3 layers, heads [4, 4, 6]-like, skip everywhere, mean over the last heads. */
 const CASES: Array<{ name: string; graph: () => GraphDataset; heads: number[]; hidden: number[]; gemm: boolean }> = [

@@ -11,7 +11,7 @@ import { WebGpuAllocationError, WebGpuDeviceLostError, WebGpuError, WebGpuUnavai
 import { BufferUsage } from '../../src/gat/gpu/gpuTypes';
 import { createWebGpuEngine } from '../../src/gat/gpu/webgpuEngine';
 import { describeAdapter, isSoftwareAdapter, requestGpuDevice, requiredDriver, type WebGpuDevice } from '../../src/gat/gpu/webgpuDevice';
-import { engineInput } from '../helpers/webgpuEngineCases';
+import { engineInput } from '../helpers/engineCases';
 import { testGpu } from '../helpers/webgpuTestGpu';
 import { tinyGraph } from '../helpers/tinyGraph';
 

@@ -12,7 +12,7 @@ import { Adam } from '../../src/gat/model/adam';
 import { FusedEngine } from '../../src/gat/model/fusedEngine';
 import { allocateParameters } from '../../src/gat/model/parameters';
 import { assertClose, assertCloseToScale } from '../helpers/webgpuArrays';
-import { engineInput, everyNode } from '../helpers/webgpuEngineCases';
+import { engineInput, everyNode } from '../helpers/engineCases';
 import { testGpu } from '../helpers/webgpuTestGpu';
 import { tinyGraph } from '../helpers/tinyGraph';
 

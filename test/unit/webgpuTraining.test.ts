@@ -13,7 +13,7 @@ import { FusedEngine } from '../../src/gat/model/fusedEngine';
 import { allocateParameters } from '../../src/gat/model/parameters';
 import { mix32 } from '../../src/gat/model/random';
 import { assertClose } from '../helpers/webgpuArrays';
-import { engineInput } from '../helpers/webgpuEngineCases';
+import { engineInput } from '../helpers/engineCases';
 import { testGpu } from '../helpers/webgpuTestGpu';
 import { tinyGraph } from '../helpers/tinyGraph';
 

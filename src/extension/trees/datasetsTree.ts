@@ -8,7 +8,7 @@ import { ppiFileName } from '../../gat/data/ppiFiles';
 import { summarize } from '../../gat/stats/graphStats';
 import type { DatasetService } from '../datasetService';
 
-type DatasetsNode = { kind: 'dataset'; name: string; available: boolean; bundled: boolean } | { kind: 'fact'; label: string; value: string };
+export type DatasetsNode = { kind: 'dataset'; name: string; available: boolean; bundled: boolean } | { kind: 'fact'; label: string; value: string };
 
 /** The Datasets view: Cora (bundled), Citeseer and PPI (downloadable), each with its statistics. */
 export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetsNode>, vscode.Disposable {

@@ -47,14 +47,8 @@ export interface AdapterSummary {
 }
 
 /** The limits the GAT's buffers and kernels depend on, as granted to the device. */
-export interface GpuDeviceLimits {
-  readonly maxStorageBufferBindingSize: number;
-  readonly maxBufferSize: number;
-  readonly maxComputeWorkgroupStorageSize: number;
-  readonly maxComputeInvocationsPerWorkgroup: number;
-  readonly maxStorageBuffersPerShaderStage: number;
-  readonly maxComputeWorkgroupsPerDimension: number;
-}
+export type GpuDeviceLimits = Pick<GpuLimits, (typeof DEVICE_LIMITS)[number]>;
+const DEVICE_LIMITS = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupsPerDimension'] as const;
 
 export interface GpuDeviceOptions {
   readonly powerPreference?: 'low-power' | 'high-performance';
@@ -227,12 +221,6 @@ export class WebGpuDevice {
 }
 
 function pickLimits(l: GpuLimits): GpuDeviceLimits {
-  return {
-    maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
-    maxBufferSize: l.maxBufferSize,
-    maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
-    maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
-    maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
-    maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
-  };
+  // Only the limits the kernels depend on, copied out of the device's own object.
+  return Object.fromEntries(DEVICE_LIMITS.map((k) => [k, l[k]])) as GpuDeviceLimits;
 }

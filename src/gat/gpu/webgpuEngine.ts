@@ -13,7 +13,7 @@
  * moment read/write serve checkpoints and resume.
  */
 import type { AdamOptions } from '../model/adam';
-import { capacityOf, type AnalyzeResult, type BatchCapacity, type EngineInput, type GraphBatch, type StepResult } from '../model/engine';
+import { capacityOf, checkBatchFits, type AnalyzeResult, type BatchCapacity, type EngineInput, type GraphBatch, type StepResult } from '../model/engine';
 import { microF1 } from '../model/loss';
 import type { LayerShape } from '../model/parameters';
 import { STREAM, dropoutSpec, layerStream, streamKey } from '../model/random';
@@ -127,11 +127,7 @@ export class WebGpuEngine implements AsyncGatEngine {
     this.live();
     const g = batch.graph;
     const x = batch.features;
-    const cap = this.capacity;
-    if (g.numNodes > cap.nodes || g.numEdges > cap.edges || x.values.length > cap.nonZeros) {
-      throw new RangeError(`batch of ${g.numNodes} nodes, ${g.numEdges} edges, ${x.values.length} non-zeros exceeds the engine's capacity (${cap.nodes}, ${cap.edges}, ${cap.nonZeros})`);
-    }
-    if (x.rows !== g.numNodes) throw new RangeError(`features have ${x.rows} rows but the batch graph has ${g.numNodes} nodes`);
+    checkBatchFits(batch, this.capacity);
     if (x.cols !== this.shapes[0].fin) throw new RangeError(`features have ${x.cols} columns; the model's first layer takes ${this.shapes[0].fin}`);
     if ((batch.multiLabels !== undefined) !== this.multiLabel) throw new RangeError(`this engine was built for ${this.multiLabel ? 'multi' : 'single'}-label batches`);
     const n = g.numNodes;

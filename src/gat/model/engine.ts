@@ -79,3 +79,13 @@ export interface GatEngine {
 export function capacityOf(b: Pick<GraphBatch, 'graph' | 'features'>): BatchCapacity {
   return { nodes: b.graph.numNodes, edges: b.graph.numEdges, nonZeros: b.features.values.length };
 }
+
+/** Throws a RangeError naming both sizes when `batch` does not fit `cap`, or its features do not fit its graph. */
+export function checkBatchFits(batch: Pick<GraphBatch, 'graph' | 'features'>, cap: BatchCapacity): void {
+  const g = batch.graph;
+  const x = batch.features;
+  if (g.numNodes > cap.nodes || g.numEdges > cap.edges || x.values.length > cap.nonZeros) {
+    throw new RangeError(`batch of ${g.numNodes} nodes, ${g.numEdges} edges, ${x.values.length} non-zeros exceeds the engine's capacity (${cap.nodes}, ${cap.edges}, ${cap.nonZeros})`);
+  }
+  if (x.rows !== g.numNodes) throw new RangeError(`features have ${x.rows} rows but the batch graph has ${g.numNodes} nodes`);
+}

@@ -16,7 +16,7 @@ import { typescriptProducts, type DenseProducts } from '../kernels/denseProducts
 import { typescriptKernels, type HotKernels } from '../kernels/hotKernels';
 import { addIdentitySkip, addSkip, addSparseIdentitySkip, gatherRows, identitySkipBackward, scatterRows } from '../kernels/skip';
 import { createWasmKernels } from '../kernels/wasmKernels';
-import { capacityOf, type AnalyzeResult, type BatchCapacity, type EngineInput, type GatEngine, type GraphBatch, type StepResult } from './engine';
+import { capacityOf, checkBatchFits, type AnalyzeResult, type BatchCapacity, type EngineInput, type GatEngine, type GraphBatch, type StepResult } from './engine';
 import { inNeighbourhood, type GatGraph } from './gatGraph';
 import { binaryCrossEntropy, crossEntropy, microF1 } from './loss';
 import { allocateParameters, type GatParameters, type LayerParams, type LayerShape } from './parameters';
@@ -170,11 +170,7 @@ export class FusedEngine implements GatEngine {
   bind(batch: GraphBatch): void {
     const g = batch.graph;
     const x = batch.features;
-    const cap = this.capacity;
-    if (g.numNodes > cap.nodes || g.numEdges > cap.edges || x.values.length > cap.nonZeros) {
-      throw new RangeError(`batch of ${g.numNodes} nodes, ${g.numEdges} edges, ${x.values.length} non-zeros exceeds the engine's capacity (${cap.nodes}, ${cap.edges}, ${cap.nonZeros})`);
-    }
-    if (x.rows !== g.numNodes) throw new RangeError(`features have ${x.rows} rows but the batch graph has ${g.numNodes} nodes`);
+    checkBatchFits(batch, this.capacity);
     const n = g.numNodes;
     const { f32, i32 } = this.batchArea;
     let at = 0;
