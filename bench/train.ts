@@ -1,7 +1,7 @@
 /**
  * Full default Cora training per seed (patience 1000, up to 10 000 epochs), test accuracy of the
  * kept model at the end. Prints human-readable lines, then one JSON object as the LAST line.
- * Usage: npm run bench -- --json [--seeds K] [--backend B] [--max-epochs M] [--engine fused|generic] [--threads 1|2]
+ * Usage: npm run bench -- --json [--seeds K] [--backend B] [--max-epochs M] [--engine fused|generic] [--threads 1|2] [--attention learned|uniform]
  *        npm run bench -- --dataset ppi-synthetic --json [--epochs K] [--backend B]   (see trainPpi.ts)
  */
 import { selectBackend, type BackendName } from '../src/gat/backend/backends';
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const maxEpochs = Number(option('max-epochs') ?? 10_000);
   const patience = Number(option('patience') ?? 1000);
   const engine = (option('engine') ?? 'auto') as TrainConfig['engine'];
+  const attention = (option('attention') ?? 'learned') as NonNullable<TrainConfig['attention']>;
   const threadsOption = option('threads') === undefined ? undefined : Number(option('threads'));
   const backend = await selectBackend((option('backend') ?? 'auto') as BackendName | 'auto');
   const graph = await loadPlanetoid('cora');
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   let split: Record<string, number> | null = null;
   for (let seed = 1; seed <= seeds; seed++) {
     const start = performance.now();
-    const trainer = await createTrainer(graph, { ...DEFAULT_TRAIN_CONFIG, seed, engine, threads: threadsOption }, backend.name);
+    const trainer = await createTrainer(graph, { ...DEFAULT_TRAIN_CONFIG, seed, engine, threads: threadsOption, attention }, backend.name);
     engineKind = trainer.engine;
     hotKernels = trainer.hotKernels;
     threads = trainer.threads;
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   const accMean = mean(accs);
   const accStd = Math.sqrt(mean(accs.map((a) => (a - accMean) ** 2)));
   const result = {
+    attention,
     backend: backend.name,
     engine: engineKind,
     hotKernels,
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
     testAccuracyStd: Number(accStd.toFixed(2)),
     testAccuracies: accs.map((a) => Number(a.toFixed(1))),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
-    modelBytes: parameterBytes(graph, DEFAULT_TRAIN_CONFIG),
+    modelBytes: parameterBytes(graph, { ...DEFAULT_TRAIN_CONFIG, attention }),
     ...(backend.name === 'webgpu' ? { adapter: backend.detail, split } : {}),
   };
   console.log(JSON.stringify(result));

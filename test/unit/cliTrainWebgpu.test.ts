@@ -48,6 +48,26 @@ describe('gat train --backend webgpu (SwiftShader)', () => {
     assert.equal(a.attention[0].length, 13264 * 8);
   });
 
+  it('--attention uniform on the GPU: the wasm run\'s metrics to 1e-3 and attention exactly uniform (the scoring gradient is cleared on the GPU)', async () => {
+    const gpu = tempDir();
+    const cpu = tempDir();
+    const common = ['train', '--attention', 'uniform', '--num_of_epochs', '15', '--seed', '4'];
+    const [g, c] = [await runGat([...common, '--backend', 'webgpu', '--out', gpu], { env: GPU_ENV, timeoutMs: 300_000 }), await runGat([...common, '--backend', 'wasm', '--out', cpu])];
+    assert.equal(g.code, 0, g.stderr + g.stdout);
+    assert.equal(c.code, 0, c.stderr);
+    const [gm, cm] = [await readMetrics(runDirs(gpu)[0]), await readMetrics(runDirs(cpu)[0])];
+    for (let e = 0; e < 15; e++) {
+      for (const k of ['trainLoss', 'trainAcc', 'valLoss', 'valAcc'] as const) assert.ok(Math.abs(gm[e][k] - cm[e][k]) <= 1e-3, `epoch ${e + 1} ${k}: webgpu ${gm[e][k]}, wasm ${cm[e][k]}`);
+    }
+    const run = await readRun(runDirs(gpu)[0]);
+    const a = await readAnalysis(path.join(gpu, run.artifacts.analysis!));
+    const incoming = new Int32Array(a.numNodes);
+    for (const t of a.edgeTarget) incoming[t]++;
+    for (const [l, alpha] of a.attention.entries()) {
+      for (let k = 0; k < alpha.length; k++) assert.ok(Math.abs(alpha[k] - 1 / incoming[a.edgeTarget[Math.floor(k / a.heads[l])]]) <= 1e-6, `layer ${l + 1}, entry ${k}: ${alpha[k]}`);
+    }
+  });
+
   it('cancels with a checkpoint (exit 130) and resumes from it to the metrics of an uninterrupted run', async () => {
     const out = tempDir();
     const straight = tempDir();

@@ -162,8 +162,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
 function describeRun(r: RunRecord): string {
   const parts: string[] = [r.status];
+  if (isUniformAttention(r)) parts.push('uniform attention');
   if (r.bestValAcc !== null) parts.push(`val ${formatMetric(r.bestValAcc, r.metric)}`);
   if (r.testAcc !== null) parts.push(`test ${formatMetric(r.testAcc, r.metric)}`);
   if (r.endedAt) parts.push(`${((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1)} s`);
   return parts.join(' · ');
+}
+
+/** A run of the Const-GAT control (`--attention uniform`). */
+function isUniformAttention(r: RunRecord): boolean {
+  const config = r.config as { attention?: unknown } | null | undefined;
+  return typeof config === 'object' && config !== null && config.attention === 'uniform';
 }

@@ -47,6 +47,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
         backend: opts.backend as Parameters<typeof trainRun>[0]['backend'],
         forceCpu: opts.forceCpu,
         batchSize: opts.batchSize,
+        attention: opts.attention as 'learned' | 'uniform',
         shouldTest: opts.shouldTest,
         shouldVisualize: opts.shouldVisualize,
         enableTensorboard: opts.enableTensorboard,

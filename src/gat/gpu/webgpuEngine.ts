@@ -189,6 +189,10 @@ export class WebGpuEngine implements AsyncGatEngine {
     this.live();
     const s = adamStepScalars(opts, ++this.adamSteps);
     const encoder = this.gpu.device.createCommandEncoder({ label: 'adam' });
+    // Uniform attention: the scoring vectors are held at zero, so their gradient never reaches Adam.
+    this.layout.layers.forEach((l, i) => {
+      if (this.shapes[i].attention === 'uniform') encoder.clearBuffer(this.buffers.grad, 4 * l.att.gpu, 4 * l.att.length);
+    });
     const pass = encoder.beginComputePass({ label: 'adam' });
     this.adam.encode(pass, { count: this.layout.gpuFloats, ...s });
     pass.end();

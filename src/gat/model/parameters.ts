@@ -17,6 +17,12 @@ export interface LayerShape {
    * (when FOUT == FIN), 'proj' adds skip_proj(input), a bias-free FIN → NH·FOUT map. Absent: none.
    */
   readonly skip?: 'identity' | 'proj';
+  /**
+   * 'uniform': attention fixed to 1/(in-degree + 1), the GAT paper's Const-GAT control. The scoring
+   * vectors stay in the flat buffer (the engines read them) but are held at zero, so every edge of
+   * a neighbourhood scores the same; they are not model parameters (no tensor, no gradient).
+   */
+  readonly attention?: 'uniform';
 }
 
 export interface LayerParams {
@@ -37,7 +43,7 @@ export interface GatParameters {
  * Layer shapes for `heads`/`hidden` per hidden layer plus an output layer of `numClasses`; with
  * `skipConnection`, each layer gets GAT.py's skip: identity when FOUT == FIN, else a projection.
  */
-export function layerShapes(numFeatures: number, numClasses: number, heads: readonly number[], hidden: readonly number[], skipConnection = false): LayerShape[] {
+export function layerShapes(numFeatures: number, numClasses: number, heads: readonly number[], hidden: readonly number[], skipConnection = false, attention: 'learned' | 'uniform' = 'learned'): LayerShape[] {
   if (heads.length !== hidden.length + 1) {
     throw new RangeError(`heads needs one entry per layer (${hidden.length + 1} for ${hidden.length} hidden layer(s)); got [${heads.join(', ')}]`);
   }
@@ -46,7 +52,7 @@ export function layerShapes(numFeatures: number, numClasses: number, heads: read
   for (let l = 0; l < heads.length; l++) {
     const last = l === heads.length - 1;
     const fout = last ? numClasses : hidden[l];
-    const shape: LayerShape = { fin, heads: heads[l], fout, concat: !last };
+    const shape: LayerShape = { fin, heads: heads[l], fout, concat: !last, ...(attention === 'uniform' ? { attention: 'uniform' as const } : {}) };
     shapes.push(skipConnection ? { ...shape, skip: fout === fin ? 'identity' : 'proj' } : shape);
     fin = heads[l] * fout;
   }
@@ -94,6 +100,11 @@ export function initParameters(p: GatParameters, seed: number): void {
     glorot(l.attTarget, heads * fout, fout); // scoring_fn_* [1, NH, FOUT]: fan_in = NH·FOUT, fan_out = FOUT
     glorot(l.attSource, heads * fout, fout);
     l.bias.fill(0);
+    // Drawn and then cleared, so a uniform model starts from the same weights as its learned twin.
+    if (l.shape.attention === 'uniform') {
+      l.attSource.fill(0);
+      l.attTarget.fill(0);
+    }
   }
   // After every Glorot draw, so models without skip connections keep their exact initial values.
   for (const l of p.layers) {
@@ -114,10 +125,16 @@ interface NamedView {
 /** pytorch-GAT state_dict names and layouts of one layer's tensors, with the view each fills. */
 function layerTensors(s: LayerShape, l: number): NamedView[] {
   const hf = s.heads * s.fout;
+  const scoring: NamedView[] =
+    s.attention === 'uniform'
+      ? []
+      : [
+          { name: `gat_net.${l}.scoring_fn_source`, shape: [1, s.heads, s.fout], view: (p) => p.attSource, transposed: false },
+          { name: `gat_net.${l}.scoring_fn_target`, shape: [1, s.heads, s.fout], view: (p) => p.attTarget, transposed: false },
+        ];
   const out: NamedView[] = [
     { name: `gat_net.${l}.linear_proj.weight`, shape: [hf, s.fin], view: (p) => p.weightT, transposed: true },
-    { name: `gat_net.${l}.scoring_fn_source`, shape: [1, s.heads, s.fout], view: (p) => p.attSource, transposed: false },
-    { name: `gat_net.${l}.scoring_fn_target`, shape: [1, s.heads, s.fout], view: (p) => p.attTarget, transposed: false },
+    ...scoring,
     { name: `gat_net.${l}.bias`, shape: [s.concat ? hf : s.fout], view: (p) => p.bias, transposed: false },
   ];
   if (s.skip === 'proj') out.push({ name: `gat_net.${l}.skip_proj.weight`, shape: [hf, s.fin], view: (p) => p.skipT as Float32Array, transposed: true });
@@ -163,4 +180,19 @@ export function transpose(a: Float32Array, rows: number, cols: number): Float32A
   const out = new Float32Array(a.length);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c];
   return out;
+}
+
+/**
+ * [offset, length] in the flat buffer of what training must not change: the scoring vectors of
+ * uniform-attention layers (their gradient is cleared before each optimizer step).
+ */
+export function frozenRanges(shapes: readonly LayerShape[]): Array<readonly [number, number]> {
+  const ranges: Array<readonly [number, number]> = [];
+  let off = 0;
+  for (const s of shapes) {
+    const hf = s.heads * s.fout;
+    if (s.attention === 'uniform') ranges.push([off + s.fin * hf, 2 * hf]); // a_src, a_trg follow W^T
+    off += layerSize(s);
+  }
+  return ranges;
 }

@@ -40,6 +40,8 @@ export interface TrainRunOptions {
   readonly enableTensorboard: boolean;
   readonly checkpointFreq?: number;
   readonly batchSize?: number;
+  /** 'uniform': the Const-GAT control (attention fixed to 1/(in-degree + 1)). Default 'learned'. */
+  readonly attention?: 'learned' | 'uniform';
   readonly resume?: string;
   readonly specPath?: string;
   readonly commandLine: readonly string[];
@@ -76,6 +78,9 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     const backend = await selectBackend(o.backend, { cpuOnly: o.forceCpu });
     // Resuming continues the checkpoint's own recipe (seed, lr, weight decay) so the run is exact.
     const saved = resumeFrom ? (JSON.parse(resumeFrom.metadata.config ?? 'null') as Partial<TrainConfig> | null) : null;
+    if (resumeFrom && o.attention === 'uniform' && saved?.attention !== 'uniform') {
+      throw new UsageError(`--resume ${o.resume} was trained with learned attention: a run cannot switch to --attention uniform midway (start a new run instead)`);
+    }
     const config: TrainConfig = {
       ...DEFAULT_TRAIN_CONFIG,
       heads: recipe.heads,
@@ -83,6 +88,7 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
       dropout: recipe.dropout,
       ...(recipe.skipConnection ? { skipConnection: true } : {}),
       ...(graph.graphs ? { batchSize: o.batchSize ?? recipe.batchSize } : {}),
+      ...(o.attention === 'uniform' ? { attention: 'uniform' as const } : {}),
       seed: o.seed,
       lr: o.lr,
       weightDecay: o.weightDecay ?? recipe.weightDecay,

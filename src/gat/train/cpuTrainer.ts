@@ -14,7 +14,7 @@ import { Adam } from '../model/adam';
 import type { AnalyzeResult, EngineInput, GatEngine, GraphBatch, StepResult } from '../model/engine';
 import { FusedEngine, createFusedKernels } from '../model/fusedEngine';
 import { GenericEngine } from '../model/genericEngine';
-import { allocateParameters, fromNamedTensors, initParameters, parameterCount, toNamedTensors, type GatParameters } from '../model/parameters';
+import { allocateParameters, fromNamedTensors, frozenRanges, initParameters, parameterCount, toNamedTensors, type GatParameters } from '../model/parameters';
 import { SessionBase } from './sessionBase';
 import type { TrainConfig } from './trainConfig';
 import type { Trainer, TrainerTimings } from './trainer';
@@ -28,6 +28,7 @@ export class CpuTrainer extends SessionBase implements Trainer {
   private readonly input: { -readonly [K in keyof EngineInput]: EngineInput[K] };
   private best: Float32Array | null = null;
   private readonly kernels: HotKernels;
+  private readonly frozen: ReturnType<typeof frozenRanges>;
 
   constructor(
     graph: GraphDataset,
@@ -49,6 +50,7 @@ export class CpuTrainer extends SessionBase implements Trainer {
     this.params = allocateParameters(this.shapes, kernels.allocF32(size));
     initParameters(this.params, config.seed);
     this.grad = kernels.allocF32(size);
+    this.frozen = frozenRanges(this.shapes);
     this.adam = new Adam(size, { lr: config.lr, weightDecay: config.weightDecay }, kernels);
     this.input = {
       ...this.firstBatch,
@@ -86,6 +88,8 @@ export class CpuTrainer extends SessionBase implements Trainer {
 
   protected async trainStep(): Promise<StepResult> {
     const r = this.impl.trainStep(this.adam.step, this.grad);
+    // Uniform attention: the scoring vectors are held at zero, so their gradient never reaches Adam.
+    for (const [offset, length] of this.frozen) this.grad.fill(0, offset, offset + length);
     this.timed('optimizer', () => this.adam.update(this.params.flat, this.grad));
     return r;
   }

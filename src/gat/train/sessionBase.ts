@@ -9,9 +9,9 @@ import type { GraphDataset } from '../data/graph';
 import { capacityOf, type AnalyzeResult, type BatchCapacity, type GraphBatch, type StepResult } from '../model/engine';
 import { buildGatGraph, type GatGraph } from '../model/gatGraph';
 import { binaryCrossEntropy, crossEntropy, microF1, type LabelCounts } from '../model/loss';
-import { layerShapes, type LayerShape } from '../model/parameters';
+import type { LayerShape } from '../model/parameters';
 import { capacityFor, cutGraphs, evaluationBatches, mergeBatch, trainingBatches, type GraphPiece } from './graphBatches';
-import type { TrainConfig } from './trainConfig';
+import { configShapes, type TrainConfig } from './trainConfig';
 import type { AnalyzeOutput, BatchProgress, TrainerTimings } from './trainer';
 
 export abstract class SessionBase {
@@ -32,7 +32,7 @@ export abstract class SessionBase {
     protected readonly config: TrainConfig,
   ) {
     this.metric = graph.multiLabels ? 'micro-F1' : 'accuracy';
-    this.shapes = layerShapes(graph.numFeatures, graph.numClasses, config.heads, config.hidden, config.skipConnection ?? false);
+    this.shapes = configShapes(graph, config);
     this.whole = buildGatGraph(graph);
     this.pieces = graph.graphs ? cutGraphs(graph, this.whole) : [];
     this.batchSize = config.batchSize ?? 2;

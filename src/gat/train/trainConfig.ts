@@ -1,3 +1,6 @@
+import { layerShapes, type LayerShape } from '../model/parameters';
+import type { GraphDataset } from '../data/graph';
+
 /** Hyper-parameters of a training session; the defaults are the paper's / pytorch-GAT's Cora recipe. */
 
 export interface TrainConfig {
@@ -22,6 +25,11 @@ export interface TrainConfig {
    * medians of 5) at 1.19x the CPU time; 2 needs a core that is actually free.
    */
   readonly threads?: number;
+  /**
+   * 'uniform' fixes every attention coefficient to 1/(in-degree + 1): the GAT paper's control
+   * ("Const-GAT"), the same network without scoring parameters. Default 'learned'.
+   */
+  readonly attention?: 'learned' | 'uniform';
   /** GAT.py's add_skip_connection (the PPI recipe); default false. */
   readonly skipConnection?: boolean;
   /** Inductive datasets: graphs per training batch (default 2, as pytorch-GAT's PPI script). */
@@ -57,5 +65,11 @@ export function validateTrainConfig(c: TrainConfig): void {
   if (c.hidden.some((h) => !Number.isInteger(h) || h < 1)) fail(`hidden must be positive integers; got [${c.hidden.join(', ')}]`);
   if (c.threads !== undefined && c.threads !== 1 && c.threads !== 2) fail(`threads must be 1 or 2; got ${c.threads}`);
   if (c.gemmThreads !== undefined && c.gemmThreads !== 1 && c.gemmThreads !== 2) fail(`gemmThreads must be 1 or 2; got ${c.gemmThreads}`);
+  if (c.attention !== undefined && c.attention !== 'learned' && c.attention !== 'uniform') fail(`attention must be 'learned' or 'uniform'; got ${String(c.attention)}`);
   if (c.batchSize !== undefined && !(Number.isInteger(c.batchSize) && c.batchSize >= 1)) fail(`batchSize must be a positive integer; got ${c.batchSize}`);
+}
+
+/** The layer shapes a config gives on a dataset. */
+export function configShapes(graph: Pick<GraphDataset, 'numFeatures' | 'numClasses'>, c: Pick<TrainConfig, 'heads' | 'hidden' | 'skipConnection' | 'attention'>): LayerShape[] {
+  return layerShapes(graph.numFeatures, graph.numClasses, c.heads, c.hidden, c.skipConnection ?? false, c.attention ?? 'learned');
 }

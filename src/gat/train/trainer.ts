@@ -10,11 +10,11 @@ import { BackendError, activeGpuDevice, usesFusedKernels, wasmDirectory, type Ba
 import type { GraphDataset } from '../data/graph';
 import { startThreadedProducts } from '../kernels/gemmThreads';
 import { hasGemmLayers } from '../model/fusedEngine';
-import { layerShapes, parameterNames } from '../model/parameters';
+import { parameterNames } from '../model/parameters';
 import { validateDataset } from '../model/validateDataset';
 import { CpuTrainer } from './cpuTrainer';
 import { GpuTrainer } from './gpuTrainer';
-import { validateTrainConfig, type TrainConfig } from './trainConfig';
+import { configShapes, validateTrainConfig, type TrainConfig } from './trainConfig';
 
 /** Where training time goes (milliseconds since the trainer was made), for benchmarks. */
 export interface TrainerTimings {
@@ -87,14 +87,14 @@ export async function createTrainer(graph: GraphDataset, config: TrainConfig, ba
   }
   const engineKind = config.engine === 'fused' || config.engine === 'generic' ? config.engine : usesFusedKernels(backend) ? 'fused' : 'generic';
   if (engineKind === 'fused' && !usesFusedKernels(backend)) throw new BackendError(`fused kernels run on cpu or wasm, not on ${backend}`);
-  const shapes = layerShapes(graph.numFeatures, graph.numClasses, config.heads, config.hidden, config.skipConnection ?? false);
+  const shapes = configShapes(graph, config);
   const gemmThreads = config.gemmThreads ?? (availableParallelism() >= 2 ? 2 : 1);
   const products = engineKind === 'fused' && backend === 'wasm' && gemmThreads === 2 && hasGemmLayers(shapes) ? await startThreadedProducts(wasmDirectory()) : null;
   return new CpuTrainer(graph, config, backend, engineKind, products);
 }
 
 /** Float32 bytes of all parameters, as safetensors stores them (without its header). */
-export function parameterBytes(graph: Pick<GraphDataset, 'numFeatures' | 'numClasses'>, config: Pick<TrainConfig, 'heads' | 'hidden' | 'skipConnection'>): number {
-  const shapes = layerShapes(graph.numFeatures, graph.numClasses, config.heads, config.hidden, config.skipConnection ?? false);
+export function parameterBytes(graph: Pick<GraphDataset, 'numFeatures' | 'numClasses'>, config: Pick<TrainConfig, 'heads' | 'hidden' | 'skipConnection' | 'attention'>): number {
+  const shapes = configShapes(graph, config);
   return parameterNames(shapes).reduce((a, t) => a + 4 * t.shape.reduce((x, y) => x * y, 1), 0);
 }
