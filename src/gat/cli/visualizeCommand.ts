@@ -1,7 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { writeFigures } from '../figures/writeFigures';
 import { formatHelp, parseArgs, UsageError, type OptionTable } from './args';
+import { resolveRunDir } from './runArg';
 
 const VISUALIZE_OPTIONS = {
   run: { type: 'string', placeholder: 'run', help: 'the run: its folder (runs/<run-id>) or its id under ./runs (required)' },
@@ -21,7 +21,7 @@ export const VISUALIZE_HELP = formatHelp(
 export async function visualizeCommand(argv: readonly string[], write: (s: string) => void): Promise<number> {
   const opts = parseArgs(argv, VISUALIZE_OPTIONS);
   if (!opts.run) throw new UsageError('--run is required: a run folder (runs/<run-id>) or a run id under ./runs');
-  const runDir = resolveRun(opts.run);
+  const runDir = resolveRunDir(opts.run);
   const outDir = path.resolve(opts.out ?? path.join(runDir, 'figures'));
   const files = await writeFigures({
     runDir,
@@ -32,11 +32,4 @@ export async function visualizeCommand(argv: readonly string[], write: (s: strin
   });
   for (const f of files) write(`wrote ${f}\n`);
   return 0;
-}
-
-function resolveRun(run: string): string {
-  for (const candidate of [path.resolve(run), path.resolve('runs', run)]) {
-    if (existsSync(path.join(candidate, 'run.json')) && statSync(candidate).isDirectory()) return candidate;
-  }
-  throw new UsageError(`no run '${run}': pass a run folder (with run.json) or the id of a run under ${path.resolve('runs')}`);
 }
