@@ -54,7 +54,7 @@ if (existsSync('src/extension/extension.ts')) {
   );
 }
 
-const webviewEntries = ['graph', 'degrees', 'metrics', 'attention', 'entropy', 'embedding', 'training']
+const webviewEntries = ['graph', 'degrees', 'metrics', 'attention', 'entropy', 'embedding', 'training', 'compare']
   .map((name) => ({ in: `src/webview/${name}/main.ts`, out: name }))
   .filter((e) => existsSync(e.in));
 if (webviewEntries.length > 0) {

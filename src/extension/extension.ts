@@ -5,6 +5,7 @@ import { DatasetService } from './datasetService';
 import { BACKEND_INFO_URI, BackendInfoProvider, installGpuBackend, showBackendInfo, trainingEnv } from './commands/backendCommands';
 import { downloadDatasetCommand, openNodeRecordCommand } from './commands/datasetCommands';
 import { pickDataset } from './commands/datasetPanels';
+import { compareRuns } from './commands/compareCommands';
 import { copyTensorboardCommand, deleteRun, openLatestRun, openRunItem, resumeRun, revealRun } from './commands/runCommands';
 import { newTrainingSpec, resumeFromCheckpoint, trainCora, trainSpec, trainWithOptions } from './commands/trainingCommands';
 import { RecordProvider } from './records/recordProvider';
@@ -17,6 +18,7 @@ import { RunsTreeProvider } from './trees/runsTree';
 import { showAttention, showEmbedding, showEntropy } from './commands/analysisCommands';
 import { registerEmbeddingSerializer } from './webviews/embeddingPanel';
 import { AttentionPanel, registerAttentionSerializer, type AnalysisPanelDeps } from './webviews/attentionPanel';
+import { registerCompareSerializer, type CompareDeps } from './webviews/comparePanel';
 import { DegreePanel, registerDegreeSerializer } from './webviews/degreePanel';
 import { registerEntropySerializer } from './webviews/entropyPanel';
 import { RunAnalyses } from '../gat/analysis/runAnalyses';
@@ -65,7 +67,8 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     training,
     runsTree,
     datasetsTree,
-    vscode.window.registerTreeDataProvider('gat.runs', runsTree),
+    // Several runs can be selected: two of them are what Compare Runs compares.
+    vscode.window.createTreeView('gat.runs', { treeDataProvider: runsTree, canSelectMany: true }),
     vscode.window.registerTreeDataProvider('gat.datasets', datasetsTree),
     vscode.window.registerWebviewViewProvider(TrainingViewProvider.viewId, new TrainingViewProvider(metricsDeps)),
     registerMetricsSerializer(metricsDeps),
@@ -87,7 +90,8 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     outDir,
     showInGraph: (dataset, node, runId) => GraphPanel.createOrShow(dataPanelDeps, { dataset, runId, focusNode: node }),
   };
-  context.subscriptions.push(registerAttentionSerializer(analysisDeps), registerEntropySerializer(analysisDeps), registerEmbeddingSerializer(analysisDeps));
+  const compareDeps: CompareDeps = { extensionUri: context.extensionUri, analyses, outDir };
+  context.subscriptions.push(registerAttentionSerializer(analysisDeps), registerEntropySerializer(analysisDeps), registerEmbeddingSerializer(analysisDeps), registerCompareSerializer(compareDeps));
   const dataPanelDeps: DataPanelDeps = {
     extensionUri: context.extensionUri,
     datasets,
@@ -137,6 +141,8 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     'gat.showAttention': (runId?: unknown, node?: unknown) => showAttention(services, analysisDeps, runId, node),
     'gat.showEntropy': (runId?: unknown) => showEntropy(services, analysisDeps, runId),
     'gat.showEmbedding': (runId?: unknown) => showEmbedding(services, analysisDeps, runId),
+    // From the Runs view: (clicked run, selected runs); from a link or a test: two run ids; else a pick.
+    'gat.compareRuns': (first?: unknown, second?: unknown) => compareRuns(services, compareDeps, first, second),
     'gat.refreshRuns': () => runsTree.refresh(),
     'gat.openRunItem': (file: string) => openRunItem(file),
     'gat.revealRun': (arg: never) => revealRun(services, arg),

@@ -1,4 +1,5 @@
 import type { AnalysisUnavailable, AttentionRequest, AttentionSnapshot, EntropyRequest, EntropySnapshot, ShowAttention } from './analysisSnapshots';
+import type { CompareSnapshot, SwapRuns } from './compareSnapshot';
 import type { GraphScope, MultiLabelView, SelectGraph } from './graphScope';
 
 /**
@@ -32,7 +33,7 @@ export interface MetricsSnapshot {
   readonly compact: boolean;
 }
 
-export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphFocus | DegreeSnapshot | AttentionSnapshot | EntropySnapshot | AnalysisUnavailable | EmbeddingLayout;
+export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphFocus | DegreeSnapshot | AttentionSnapshot | EntropySnapshot | AnalysisUnavailable | EmbeddingLayout | CompareSnapshot;
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
@@ -45,9 +46,10 @@ export type WebviewToHost =
   | EntropyRequest
   | ShowAttention
   | EmbeddingRequest
-  | SelectGraph;
+  | SelectGraph
+  | SwapRuns;
 
-const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand', 'exportImage', 'showInGraph', 'attentionRequest', 'entropyRequest', 'showAttention', 'embeddingRequest', 'selectGraph']);
+const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand', 'exportImage', 'showInGraph', 'attentionRequest', 'entropyRequest', 'showAttention', 'embeddingRequest', 'selectGraph', 'swapRuns']);
 
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
   return typeof value === 'object' && value !== null && WEBVIEW_TO_HOST_TYPES.has((value as { type?: unknown }).type as string);

@@ -1,0 +1,46 @@
+/**
+ * The Compare Runs panel's data: two runs' curves, their results side by side, what differs in
+ * their configuration, and where their test predictions agree.
+ */
+import type { EpochMetrics, TrainingMetric } from './trainingEvents';
+
+export interface CompareSide {
+  readonly runId: string;
+  readonly dataset: string;
+  readonly epochs: readonly EpochMetrics[];
+  /** run.json, for the header's link. */
+  readonly runJson: string;
+}
+
+export interface CompareRow {
+  readonly label: string;
+  readonly a: string;
+  readonly b: string;
+  readonly differs: boolean;
+}
+
+export interface CompareAgreement {
+  readonly unit: 'nodes' | 'node-label pairs';
+  /** Both right, only A right, only B right, both wrong (test split). */
+  readonly counts: readonly [number, number, number, number];
+}
+
+export interface CompareSnapshot {
+  readonly type: 'compareSnapshot';
+  readonly a: CompareSide;
+  readonly b: CompareSide;
+  readonly metric: TrainingMetric;
+  readonly rows: readonly CompareRow[];
+  readonly config: ReadonlyArray<{ readonly key: string; readonly a: string; readonly b: string }>;
+  readonly agreement: CompareAgreement | { readonly unavailable: string };
+}
+
+/** Webview → host: swap A and B (the table, curves and agreement are drawn again). */
+export interface SwapRuns {
+  readonly type: 'swapRuns';
+}
+
+/** Webview state kept across reloads. */
+export interface ComparePanelState {
+  readonly runIds: readonly [string, string];
+}

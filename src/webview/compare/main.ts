@@ -1,0 +1,38 @@
+import type { ComparePanelState, CompareSnapshot } from '../../protocol/compareSnapshot';
+import type { HostToWebview } from '../../protocol/webviewMessages';
+import { vscodeApi } from '../shared/vscodeApi';
+import { AgreementBar, CompareHeader, OverlayCharts, ResultsTable } from './compareViews';
+
+/** The Compare Runs app: state in (the host's snapshot), render out, one component per part. */
+const api = vscodeApi<ComparePanelState>();
+const app = document.getElementById('app')!;
+const header = new CompareHeader(() => api.postMessage({ type: 'swapRuns' }));
+const results = new ResultsTable();
+const agreement = new AgreementBar();
+const charts = new OverlayCharts();
+app.append(header.element, results.element, agreement.element, charts.element);
+
+let last: CompareSnapshot | undefined;
+
+function render(): void {
+  if (!last) return;
+  api.setState({ runIds: [last.a.runId, last.b.runId] });
+  header.render(last);
+  results.render(last);
+  agreement.render(last);
+  charts.render({ ...last, width: Math.max(240, app.clientWidth - 8) });
+  document.body.dataset.compareReady = 'true';
+}
+
+window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
+  if (event.data?.type === 'compareSnapshot') {
+    last = event.data;
+    render();
+  }
+});
+let resizeTimer: number | undefined;
+window.addEventListener('resize', () => {
+  window.clearTimeout(resizeTimer);
+  resizeTimer = window.setTimeout(render, 100);
+});
+api.postMessage({ type: 'ready' });

@@ -1,0 +1,59 @@
+// Compare Runs in the real workbench: two Cora runs (GAT and its uniform-attention control, the
+// second trained from a spec), compared from the Runs view's selection and by id; the panel gets
+// its snapshot, and Swap exchanges A and B.
+import * as assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { GatExtensionApi } from '../../../src/extension/extension';
+import type { ComparePanel } from '../../../src/extension/webviews/comparePanel';
+import { gatApi, readRunJson, setQuickTrainEpochs, waitFor, withTimeout, workspaceDir } from './support';
+
+function tabLabels(): string[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+}
+
+describe('Compare Runs', function () {
+  this.timeout(120_000);
+  let api: GatExtensionApi;
+  let learned: string;
+  let uniform: string;
+  const spec = path.join(workspaceDir(), 'uniform-control.gat.json');
+
+  before(async () => {
+    api = await gatApi();
+    await setQuickTrainEpochs(15);
+    await vscode.commands.executeCommand('gat.trainCora');
+    learned = api.training.latest!.done!.runId;
+    writeFileSync(spec, JSON.stringify({ dataset_name: 'cora', attention: 'uniform', num_of_epochs: 15, should_test: true }, null, 2) + '\n');
+    await withTimeout('gat.trainSpec', vscode.commands.executeCommand('gat.trainSpec', vscode.Uri.file(spec)), 60_000);
+    uniform = api.training.latest!.done!.runId;
+    assert.equal((readRunJson(path.join(workspaceDir(), 'runs', uniform)).config as { attention?: string }).attention, 'uniform');
+  });
+
+  after(() => rmSync(spec, { force: true }));
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('compares the two runs selected in the Runs view, the earlier one as A', async () => {
+    const nodes = (await api.runs.getChildren()).filter((n) => n.kind === 'run' && (n.run.runId === learned || n.run.runId === uniform));
+    assert.equal(nodes.length, 2);
+    const panel = (await vscode.commands.executeCommand('gat.compareRuns', nodes[0], nodes)) as ComparePanel | undefined;
+    assert.ok(panel, 'the command returns the panel');
+    assert.deepEqual(panel.runIds, [learned, uniform]);
+    await waitFor('the compare snapshot', () => panel.snapshotsPosted > 0, 30_000);
+    assert.ok(tabLabels().includes(`GAT Compare: ${learned} vs ${uniform}`), tabLabels().join(', '));
+  });
+
+  it('Swap exchanges A and B and posts the comparison again', async () => {
+    const panel = (await vscode.commands.executeCommand('gat.compareRuns', learned, uniform)) as ComparePanel;
+    await waitFor('the compare snapshot', () => panel.snapshotsPosted > 0, 30_000);
+    const before = panel.snapshotsPosted;
+    await panel.receive({ type: 'swapRuns' });
+    await waitFor('a second snapshot', () => panel.snapshotsPosted > before, 30_000);
+    assert.deepEqual(panel.runIds, [uniform, learned]);
+    assert.equal(panel.panel.title, `GAT Compare: ${uniform} vs ${learned}`);
+  });
+});
