@@ -5,7 +5,8 @@
 // empty workspace and walks through: the view, training, the graph and node records, the
 // analysis panels, provenance links, cancelling a run, reloading the window, exporting a PNG, and
 // a PPI-format dataset (generated into the workspace) trained from a spec, with its graph picker,
-// label colourings and a node's labels in its record.
+// label colourings, a node's labels in its record and an embedding map, and the uniform-attention
+// control compared with the first run (Compare Runs).
 //
 // Usage: node test/e2e/walkthrough.mjs [--skip-package] [--vsix FILE]
 //   --skip-package   install the existing gat-explorer.vsix instead of running `npm run package`
@@ -54,7 +55,7 @@ const HUB = 1358; // Cora's largest hub
 const HUB_DEGREE = 168;
 const QUICK_EPOCHS = 200;
 const LONG_EPOCHS = 5000; // the run to cancel: long enough to still be running when Cancel is clicked
-const STEPS = 9;
+const STEPS = 10;
 
 const log = (msg) => console.log(`[e2e] ${msg}`);
 const t0 = Date.now();
@@ -159,6 +160,8 @@ async function main() {
   const gen = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'generatePpi.mjs'), ppiDir, '--scale', 'tiny', '--seed', '5'], { cwd: repoRoot, encoding: 'utf8' });
   if (gen.status !== 0) throw new Error(`generating the PPI-format dataset failed:\n${gen.stdout}\n${gen.stderr}`);
   writeFileSync(path.join(ws, 'synthppi.gat.json'), JSON.stringify({ dataset_name: 'synthppi', data_dir: ppiDir, num_of_epochs: 3, backend: 'wasm', should_test: true }, null, 2));
+  // The uniform-attention control of step 2's run: same seed and epochs, attention fixed.
+  writeFileSync(path.join(ws, 'uniform.gat.json'), JSON.stringify({ dataset_name: 'cora', attention: 'uniform', num_of_epochs: QUICK_EPOCHS, seed: 42, should_test: true }, null, 2));
 
   log(installExtension(entryJs, dirs, vsix).split('\n').pop());
   const serverLog = path.join(dirs.root, 'code-server.log');
@@ -234,7 +237,8 @@ async function main() {
       log(`  progress toast: ${plain(progress).slice(0, 140)}`);
       const row = plain(await done.innerText()).replace(/\n/g, ' ');
       log(`  Runs row: ${row}`);
-      ctx.runId = plain(await done.locator('.label-name').first().innerText()).trim();
+      // The label cell's text runs the id into the description ("…-cora-s42completed · …").
+      ctx.runId = /^(\S+?)(?:completed|cancelled|running|failed|interrupted|$)/.exec(plain(await done.locator('.label-name').first().innerText()).trim())?.[1] ?? '';
       assert(/\S/.test(ctx.runId), 'the run row has no run id');
       // The run's accuracy is on its row (status · val · test · time); the row's hover repeats it.
       assert(/completed · val \d+\.\d% · test \d+\.\d%/.test(row), `the Runs row does not show the accuracy: ${row}`);
@@ -508,6 +512,39 @@ async function main() {
       ctx.ppi = true;
     }, ['runId']);
 
+    await step(10, 'The uniform-attention control trained from a spec, then Compare Runs with step 2\'s run: results side by side, the attention difference, the agreement bar, overlaid curves', async () => {
+      await runCommand(page, 'GAT: Train…');
+      await page.locator('.quick-input-widget .quick-input-box input').fill('uniform');
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'uniform.gat.json' }).first().click();
+      const runs = sidebarPane(page, 'Runs');
+      const done = treeRows(runs).filter({ hasText: /completed · uniform attention · val \d+\.\d% · test \d+\.\d%/ }).first();
+      await done.waitFor({ timeout: 120_000 });
+      const row = plain(await done.innerText()).replace(/\n/g, ' ');
+      log(`  Runs row: ${row}`);
+      const uniformRun = /^(\S+?)completed/.exec(row)?.[1];
+      assert(uniformRun && uniformRun !== ctx.runId, `no new run id in "${row}"`);
+      await runCommand(page, 'GAT: Compare Runs…');
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      for (const id of [ctx.runId, uniformRun]) {
+        await input.fill(id);
+        await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: id }).first().click(); // toggles its check box
+      }
+      await input.press('Enter');
+      const frame = await webview(page, 'body[data-compare-ready="true"]', 60_000);
+      const rows = await frame.locator('.compare-table tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent).join(' | ')));
+      const test = rows.find((r) => r.startsWith('test accuracy'));
+      assert(test && /\d+\.\d\d % \| \d+\.\d\d %$/.test(test), `no test accuracy row: ${rows.join(' / ')}`);
+      const config = (await frame.locator('.config-item').allInnerTexts()).map(plain);
+      assert(config.includes('attention: "learned" → "uniform"'), `configuration differences: ${config.join(' / ')}`);
+      const legend = (await frame.locator('.agreement-item').allInnerTexts()).map(plain);
+      const total = legend.reduce((n, l) => n + Number(/: ([\d,]+) \(/.exec(l)[1].replace(/,/g, '')), 0);
+      assert(total === 1000, `the agreement covers ${total} test nodes, not Cora's 1000`);
+      assert((await frame.locator('.loss-chart path.series').count()) === 4, 'the loss chart does not overlay four curves');
+      log(`  ${test}; ${legend.join(' · ')}`);
+      await shot(page, '10-dark-compare');
+      ctx.compare = true;
+    }, ['runId']);
+
     // Light theme: a few screenshots of the same panels (not a step of its own).
     if (!interrupted && ctx.runId) {
       try {
@@ -515,18 +552,19 @@ async function main() {
         await runCommand(page, 'Preferences: Color Theme');
         await pickQuickItem(page, 'Light Modern', 'Light Modern');
         await page.locator('.monaco-workbench.vs').waitFor({ timeout: 15_000 });
-        await shot(page, '10-light-workbench');
+        await shot(page, '11-light-workbench');
         for (const [prefix, sel, name] of [
           [/^Cora Graph/, 'body.vscode-light[data-graph-ready="true"]:not([data-tsne-status])', 'graph'],
           [/^GAT Attention/, 'body.vscode-light .attention-svg .node[data-node]', 'attention'],
           [/^GAT Entropy/, 'body.vscode-light .entropy-grid svg', 'entropy'],
           [/^GAT Embedding/, 'body.vscode-light[data-tsne-status="done"]', 'embedding'],
+          ...(ctx.compare ? [[/^GAT Compare/, 'body.vscode-light[data-compare-ready="true"]', 'compare']] : []),
           ...(ctx.ppi ? [[/^Synthppi Graph/, 'body.vscode-light[data-graph-ready="true"] .graph-picker:not([hidden])', 'ppi-graph'], [/^GAT Embedding.*synthppi/, 'body.vscode-light[data-tsne-status="done"] .graph-picker:not([hidden])', 'ppi-embedding']] : []),
         ]) {
           await tabs(page).filter({ hasText: prefix }).first().click();
           await webview(page, sel);
           await sleep(300); // the canvas redraws on the theme change
-          await shot(page, `10-light-${name}`);
+          await shot(page, `11-light-${name}`);
         }
       } catch (err) {
         log(`light-theme screenshots failed: ${err.message}`);

@@ -32,6 +32,7 @@ describe('gat compare', () => {
     assert.match(r.stdout, /^test accuracy +\d+\.\d\d % +\d+\.\d\d %/m);
     assert.match(r.stdout, /^configuration differences:\n {2}attention: "learned" → "uniform"$/m);
     assert.match(r.stdout, /^agreement on the test split \(1000 nodes\):$/m);
+    assert.match(r.stdout, /^ms per epoch +[\d.]+ +[\d.]+$/m, 'timings are never marked as a difference');
   });
 
   it('--json: the agreement adds up to each run\'s own test accuracy', async () => {

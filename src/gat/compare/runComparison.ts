@@ -52,7 +52,8 @@ export const AGREEMENT_NAMES = ['both right', 'only A right', 'only B right', 'b
 export function compareRuns(a: RunSide, b: RunSide): RunComparison {
   const metric: TrainingMetric = a.run.metric === 'micro-F1' || b.run.metric === 'micro-F1' ? 'micro-F1' : 'accuracy';
   const value = (v: number | null): string => (v === null ? '—' : metric === 'micro-F1' ? v.toFixed(4) : `${(100 * v).toFixed(2)} %`);
-  const row = (label: string, x: string, y: string): ComparisonRow => ({ label, a: x, b: y, differs: x !== y });
+  // Timings vary from run to run on the same machine: shown, never marked as a difference.
+  const row = (label: string, x: string, y: string, timing = false): ComparisonRow => ({ label, a: x, b: y, differs: !timing && x !== y });
   const name = metric === 'micro-F1' ? 'micro-F1' : 'accuracy';
   const rows = [
     row('dataset', a.run.dataset, b.run.dataset),
@@ -61,8 +62,8 @@ export function compareRuns(a: RunSide, b: RunSide): RunComparison {
     row(`test ${name}`, value(a.run.testAcc), value(b.run.testAcc)),
     row('epochs', String(a.run.epochs), String(b.run.epochs)),
     row('best epoch', bestEpoch(a.epochs), bestEpoch(b.epochs)),
-    row('wall time', wallTime(a.run), wallTime(b.run)),
-    row('ms per epoch', msPerEpoch(a.epochs), msPerEpoch(b.epochs)),
+    row('wall time', wallTime(a.run), wallTime(b.run), true),
+    row('ms per epoch', msPerEpoch(a.epochs), msPerEpoch(b.epochs), true),
     row('back end', a.run.backend, b.run.backend),
     row('seed', String(a.run.seed), String(b.run.seed)),
   ];
