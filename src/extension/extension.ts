@@ -90,7 +90,12 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     outDir,
     showInGraph: (dataset, node, runId) => GraphPanel.createOrShow(dataPanelDeps, { dataset, runId, focusNode: node }),
   };
-  const compareDeps: CompareDeps = { extensionUri: context.extensionUri, analyses, outDir };
+  const compareDeps: CompareDeps = {
+    extensionUri: context.extensionUri,
+    analyses,
+    outDir,
+    showAgreementGraph: (dataset, a, b) => void GraphPanel.createOrShow(dataPanelDeps, { dataset, runId: a, compareRunId: b }),
+  };
   context.subscriptions.push(registerAttentionSerializer(analysisDeps), registerEntropySerializer(analysisDeps), registerEmbeddingSerializer(analysisDeps), registerCompareSerializer(compareDeps));
   const dataPanelDeps: DataPanelDeps = {
     extensionUri: context.extensionUri,
@@ -126,8 +131,10 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     'gat.showBackendInfo': () => showBackendInfo(backendInfo),
     'gat.installGpuBackend': () => installGpuBackend(services, backendInfo),
     'gat.newTrainingSpec': () => newTrainingSpec(services),
-    // From the palette: Cora; from a run in the Runs view: that run's dataset, with its predictions.
-    'gat.showCoraGraph': (runId?: string, dataset?: string) => GraphPanel.createOrShow(dataPanelDeps, { runId: typeof runId === 'string' ? runId : null, dataset: typeof dataset === 'string' ? dataset : undefined }),
+    // From the palette: Cora; from a run in the Runs view: that run's dataset, with its predictions;
+    // with a second run: coloured by where the two agree (Compare Runs).
+    'gat.showCoraGraph': (runId?: string, dataset?: string, compareRunId?: string) =>
+      GraphPanel.createOrShow(dataPanelDeps, { runId: typeof runId === 'string' ? runId : null, dataset: typeof dataset === 'string' ? dataset : undefined, compareRunId: typeof compareRunId === 'string' ? compareRunId : null }),
     // From the Datasets view: that dataset; from the palette: the only one here, or the user's pick.
     'gat.showDatasetGraph': async (dataset?: unknown) => {
       const name = await pickDataset(services, dataset, 'GAT: graph of which dataset?');

@@ -1,4 +1,5 @@
 import { hasLabel, labelCount } from '../protocol/graphScope';
+import { AGREEMENT_NAMES, agreementCategory } from '../protocol/compareSnapshot';
 import type { GraphColourMode, GraphSnapshot } from '../protocol/webviewMessages';
 
 /**
@@ -108,8 +109,9 @@ export function neighboursOf(m: GraphModel, node: number): Int32Array {
 }
 
 /** Colourings offered: predictions need a run; multi-label datasets colour by labels. */
-export function colourModes(s: Pick<GraphSnapshot, 'run' | 'multiLabel'>): GraphColourMode[] {
+export function colourModes(s: Pick<GraphSnapshot, 'run' | 'multiLabel' | 'comparison'>): GraphColourMode[] {
   if (s.multiLabel) return s.multiLabel.predicted ? ['labelCount', 'label', 'predictedLabel', 'labelF1'] : ['labelCount', 'label'];
+  if (s.run && s.comparison) return ['agreement', 'class', 'predicted', 'correct'];
   return s.run ? ['class', 'predicted', 'correct'] : ['class'];
 }
 
@@ -121,6 +123,7 @@ export const COLOUR_MODE_LABELS: Readonly<Record<GraphColourMode, string>> = {
   predictedLabel: 'predicted to have the label',
   labelCount: 'number of labels',
   labelF1: 'F1 of the predicted labels',
+  agreement: 'agreement of runs A and B',
 };
 
 /** Whether a colouring is about one chosen label (the panel then shows a label picker). */
@@ -160,16 +163,21 @@ export function nodeCategories(s: GraphSnapshot, mode: GraphColourMode, label = 
     if (mode === 'labelF1' && m.predicted) return Uint8Array.from({ length: n }, (_, i) => F1_BINS.findIndex(([lo]) => nodeF1(s, i).f1 >= lo));
     return Uint8Array.from({ length: n }, (_, i) => COUNT_BINS.findIndex(([hi]) => labelCount(m.targets, m.labels, i) <= hi));
   }
+  const b = s.comparison;
+  if (mode === 'agreement' && run && b) return Uint8Array.from(s.labels, (label, i) => agreementCategory(run.predictions[i] === label, b.predictions[i] === label));
   if (mode === 'predicted' && run) return Uint8Array.from(run.predictions);
   if (mode === 'correct' && run) return Uint8Array.from(s.labels, (label, i) => (run.predictions[i] === label ? 0 : 1));
   return Uint8Array.from(s.labels);
 }
 
 /** The legend: names, node counts and colours of the categories of a colouring. */
-export function categories(s: GraphSnapshot, mode: GraphColourMode, category: Uint8Array, classColours: readonly string[], outcome: readonly [string, string], label = 0): Category[] {
+export function categories(s: GraphSnapshot, mode: GraphColourMode, category: Uint8Array, classColours: readonly string[], outcome: readonly [string, string], label = 0, agreement: readonly string[] = []): Category[] {
   let names: string[];
   let colours: readonly string[] = classColours;
-  if (s.multiLabel && (mode === 'label' || mode === 'predictedLabel')) {
+  if (mode === 'agreement' && s.comparison) {
+    names = [...AGREEMENT_NAMES];
+    colours = agreement;
+  } else if (s.multiLabel && (mode === 'label' || mode === 'predictedLabel')) {
     const verb = mode === 'label' ? 'has' : 'predicted';
     names = [`${verb} ${s.classNames[label] ?? `label ${label}`}`, mode === 'label' ? 'does not' : 'not predicted'];
     colours = outcome;
@@ -219,9 +227,11 @@ export function tooltipText(s: GraphSnapshot, node: number): string {
   }
   const first = `node ${id} · ${s.classNames[s.labels[node]]} · ${s.split[node]}${graph} · degree ${s.degree[node]}`;
   if (!s.run) return first;
-  const predicted = s.run.predictions[node];
-  const correct = predicted === s.labels[node];
-  return `${first}\npredicted ${s.classNames[predicted]} (${(100 * s.run.confidence[node]).toFixed(1)}%) ${correct ? '✓ correct' : '✗ wrong'}`;
+  const line = (who: string, r: NonNullable<GraphSnapshot['run']>): string => {
+    const predicted = r.predictions[node];
+    return `${who}predicted ${s.classNames[predicted]} (${(100 * r.confidence[node]).toFixed(1)}%) ${predicted === s.labels[node] ? '✓ correct' : '✗ wrong'}`;
+  };
+  return s.comparison ? `${first}\n${line('A ', s.run)}\n${line('B ', s.comparison)}` : `${first}\n${line('', s.run)}`;
 }
 
 /** The transform that fits the whole graph into width × height with a margin. */

@@ -47,6 +47,15 @@ export function outcomeColours(kind: ThemeKind): readonly [string, string] {
   return OUTCOME_COLOURS[kind];
 }
 
+/**
+ * Both right, only A, only B, both wrong: bluish green, sky blue, reddish purple and vermillion,
+ * Okabe–Ito hues already tuned per theme for the class colours (so they keep the same contrast).
+ */
+export function agreementColours(kind: ThemeKind): readonly [string, string, string, string] {
+  const c = CLASS_COLOURS[kind];
+  return [c[2], c[1], c[6], OUTCOME_COLOURS[kind][1]];
+}
+
 /** WCAG contrast ratio of two #rrggbb colours. */
 export function contrastRatio(a: string, b: string): number {
   const [la, lb] = [relativeLuminance(a), relativeLuminance(b)].sort((p, q) => q - p);

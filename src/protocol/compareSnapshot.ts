@@ -4,6 +4,14 @@
  */
 import type { EpochMetrics, TrainingMetric } from './trainingEvents';
 
+/** The agreement categories, in legend order (category index 0..3). */
+export const AGREEMENT_NAMES = ['both right', 'only A right', 'only B right', 'both wrong'] as const;
+
+/** Agreement category of a node (or node-label pair) from whether A and B got it right. */
+export function agreementCategory(aRight: boolean, bRight: boolean): number {
+  return aRight ? (bRight ? 0 : 1) : bRight ? 2 : 3;
+}
+
 export interface CompareSide {
   readonly runId: string;
   readonly dataset: string;
@@ -38,6 +46,11 @@ export interface CompareSnapshot {
 /** Webview → host: swap A and B (the table, curves and agreement are drawn again). */
 export interface SwapRuns {
   readonly type: 'swapRuns';
+}
+
+/** Webview → host: open the graph coloured by where A and B agree. */
+export interface ShowAgreementGraph {
+  readonly type: 'showAgreementGraph';
 }
 
 /** Webview state kept across reloads. */

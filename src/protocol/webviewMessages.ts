@@ -1,5 +1,5 @@
 import type { AnalysisUnavailable, AttentionRequest, AttentionSnapshot, EntropyRequest, EntropySnapshot, ShowAttention } from './analysisSnapshots';
-import type { CompareSnapshot, SwapRuns } from './compareSnapshot';
+import type { CompareSnapshot, ShowAgreementGraph, SwapRuns } from './compareSnapshot';
 import type { GraphScope, MultiLabelView, SelectGraph } from './graphScope';
 
 /**
@@ -38,7 +38,7 @@ export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphFocus | Degre
 export type WebviewToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'openFile'; readonly path: string }
-  | { readonly type: 'openRecord'; readonly dataset: string; readonly node: number; readonly runId?: string }
+  | { readonly type: 'openRecord'; readonly dataset: string; readonly node: number; readonly runId?: string; readonly compareRunId?: string }
   | { readonly type: 'runCommand'; readonly command: 'gat.trainCora' | 'gat.cancelTraining' | 'gat.showTrainingMetrics' }
   | ExportImage
   | ShowInGraph
@@ -47,9 +47,10 @@ export type WebviewToHost =
   | ShowAttention
   | EmbeddingRequest
   | SelectGraph
-  | SwapRuns;
+  | SwapRuns
+  | ShowAgreementGraph;
 
-const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand', 'exportImage', 'showInGraph', 'attentionRequest', 'entropyRequest', 'showAttention', 'embeddingRequest', 'selectGraph', 'swapRuns']);
+const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand', 'exportImage', 'showInGraph', 'attentionRequest', 'entropyRequest', 'showAttention', 'embeddingRequest', 'selectGraph', 'swapRuns', 'showAgreementGraph']);
 
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
   return typeof value === 'object' && value !== null && WEBVIEW_TO_HOST_TYPES.has((value as { type?: unknown }).type as string);
@@ -87,6 +88,8 @@ export interface GraphSnapshot {
   /** The original's thickness: log edge betweenness, normalised to [0, 1]. */
   readonly edgeThickness: readonly number[]; // (E)
   readonly run?: { readonly runId: string; readonly predictions: readonly number[]; readonly confidence: readonly number[] };
+  /** A second run (B) compared with `run` (A): its predictions colour the graph by agreement. Single-label only. */
+  readonly comparison?: { readonly runId: string; readonly predictions: readonly number[]; readonly confidence: readonly number[] };
   /** Node to zoom to once drawn (from "show in graph"). */
   readonly focusNode?: number;
   /** Set when the positions are a t-SNE map of the run's outputs rather than a graph layout. */
@@ -153,11 +156,13 @@ export interface MetricsPanelState {
 }
 
 /** Single-label: class, predicted, correct. Multi-label: one label (true or predicted), the number of labels, per-node F1. */
-export type GraphColourMode = 'class' | 'predicted' | 'correct' | 'label' | 'predictedLabel' | 'labelCount' | 'labelF1';
+export type GraphColourMode = 'class' | 'predicted' | 'correct' | 'label' | 'predictedLabel' | 'labelCount' | 'labelF1' | 'agreement';
 
 export interface GraphPanelState {
   readonly dataset: string;
   readonly runId: string | null;
+  /** Compared with `runId` (colour by agreement). */
+  readonly compareRunId?: string | null;
   readonly transform?: { readonly k: number; readonly x: number; readonly y: number };
   readonly selected?: number | null;
   readonly colourMode?: GraphColourMode;

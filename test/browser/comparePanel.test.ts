@@ -96,13 +96,19 @@ describe('Compare Runs panel in Chromium', () => {
     }
   });
 
-  it('Swap asks the host to exchange A and B', async () => {
+  it('Swap asks the host to exchange A and B; "Show agreement in graph" is offered node by node only', async () => {
     const p = await openPanel(chromium, repoRoot, 'compare');
     try {
       await p.post(SNAPSHOT);
       await p.page.waitForSelector('body[data-compare-ready="true"]');
       await p.page.click('.swap-button');
       assert.deepEqual((await p.posted()).filter((m) => m.type === 'swapRuns'), [{ type: 'swapRuns' }]);
+      await p.page.click('.agreement-graph-button');
+      assert.deepEqual((await p.posted()).filter((m) => m.type === 'showAgreementGraph'), [{ type: 'showAgreementGraph' }]);
+      await p.post({ ...SNAPSHOT, agreement: { unit: 'node-label pairs', counts: [10, 1, 1, 2] } });
+      await p.page.waitForFunction(() => (document.querySelector('.agreement-graph-button') as HTMLElement).hidden);
+      await p.post({ ...SNAPSHOT, agreement: { unavailable: 'different datasets' } });
+      assert.equal(await p.page.isVisible('.agreement-graph-button'), false);
     } finally {
       await p.close();
     }

@@ -162,6 +162,36 @@ describe('graph panel in Chromium (Cora)', () => {
     await r.close();
   });
 
+  it('comparing two runs: opens on the agreement colouring, the tooltip gives both predictions, a click opens the record of both', async () => {
+    // A (fakeRun) is wrong where i % 7 === 3; B where i % 5 === 0.
+    const b = { runId: 'run-b', predictions: withRun.labels.map((l, i) => (i % 5 === 0 ? (l + 2) % 7 : l)), confidence: withRun.labels.map(() => 0.5) };
+    const compared: GraphSnapshot = { ...withRun, comparison: b };
+    const r = await openGraph(chromium, compared);
+    try {
+      assert.equal(await r.page.$eval('.colour-mode', (e) => (e as HTMLSelectElement).value), 'agreement');
+      const ids = Array.from({ length: 2708 }, (_, i) => i);
+      const count = (f: (i: number) => boolean): number => ids.filter(f).length;
+      const legend = await r.page.$$eval('.legend-toggle', (els) => els.map((e) => e.textContent));
+      assert.deepEqual(legend, [
+        `both right (${count((i) => i % 7 !== 3 && i % 5 !== 0)})`,
+        `only A right (${count((i) => i % 7 !== 3 && i % 5 === 0)})`,
+        `only B right (${count((i) => i % 7 === 3 && i % 5 !== 0)})`,
+        `both wrong (${count((i) => i % 7 === 3 && i % 5 === 0)})`,
+      ]);
+      await r.page.click('.legend-solo[data-key="3"]');
+      assert.equal(await drawnNodes(r), count((i) => i % 7 === 3 && i % 5 === 0));
+      await r.page.click('.legend-all');
+      const [x, y] = await nodeScreenPoint(r, compared, 1358);
+      await r.page.mouse.move(x, y);
+      assert.match((await r.page.textContent('.tooltip')) ?? '', /\nA predicted \w+ \(\d+\.\d%\) (✓ correct|✗ wrong)\nB predicted \w+ \(50\.0%\) (✓ correct|✗ wrong)/);
+      await r.page.mouse.click(x, y);
+      assert.deepEqual((await r.posted()).filter((m) => m.type === 'openRecord').at(-1), { type: 'openRecord', dataset: 'cora', node: 1358, runId: 'test-run', compareRunId: 'run-b' });
+      assert.equal((await r.state<{ compareRunId?: string }>())?.compareRunId, 'run-b');
+    } finally {
+      await r.close();
+    }
+  });
+
   it('zooms to the node a graphFocus message names', async () => {
     await p.post({ type: 'graphFocus', node: 2000 });
     assert.equal(await p.page.getAttribute('canvas', 'data-focused'), '2000');

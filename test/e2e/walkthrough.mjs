@@ -471,8 +471,19 @@ async function main() {
       await done.click();
       const graphItem = treeRows(runs).filter({ hasText: /^Graph with predictions/ }).first();
       await graphItem.waitFor({ timeout: 15_000 });
-      await graphItem.click();
-      const frame = await webview(page, 'body[data-graph-ready="true"]:not([data-tsne-status]) .graph-picker:not([hidden])', 60_000);
+      // The Runs view refreshes as the finished run's files land; a click in that instant reaches
+      // the item's previous rendering, whose command VS Code has already dropped ("Actual command
+      // not found"). A user clicks again; so does the walk-through, at most twice more.
+      const ppiGraph = 'body[data-graph-ready="true"]:not([data-tsne-status]) .graph-picker:not([hidden])';
+      let frame;
+      for (let attempt = 1; !frame; attempt++) {
+        await graphItem.click();
+        frame = await webview(page, ppiGraph, attempt < 3 ? 15_000 : 60_000).catch((err) => {
+          if (attempt >= 3) throw err;
+          log(`  the graph did not open on click ${attempt}; clicking again`);
+          return undefined;
+        });
+      }
       const picker = frame.locator('.graph-picker');
       const groups = await picker.locator('optgroup').evaluateAll((gs) => gs.map((g) => `${g.label} (${g.children.length})`));
       assert(groups.join(', ') === 'training graphs (3), validation graphs (1), test graphs (1)', `graph picker groups: ${groups.join(', ')}`);
@@ -512,7 +523,7 @@ async function main() {
       ctx.ppi = true;
     }, ['runId']);
 
-    await step(10, 'The uniform-attention control trained from a spec, then Compare Runs with step 2\'s run: results side by side, the attention difference, the agreement bar, overlaid curves', async () => {
+    await step(10, 'The uniform-attention control trained from a spec, then Compare Runs with step 2\'s run: results side by side, the attention difference, the agreement bar, overlaid curves, the graph coloured by agreement', async () => {
       await runCommand(page, 'GAT: Train…');
       await page.locator('.quick-input-widget .quick-input-box input').fill('uniform');
       await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'uniform.gat.json' }).first().click();
@@ -543,6 +554,16 @@ async function main() {
       log(`  ${test}; ${legend.join(' · ')}`);
       await shot(page, '10-dark-compare');
       ctx.compare = true;
+      // The graph coloured by agreement; a node's record shows both predictions.
+      await frame.locator('.agreement-graph-button').click();
+      const graph = await webview(page, 'body[data-graph-ready="true"] .legend-toggle', 60_000);
+      const items = (await graph.locator('.legend-toggle').allInnerTexts()).map(plain);
+      assert(/^both right \(\d+\)$/.test(items[0]) && items.length === 4, `agreement legend: ${items.join(' | ')}`);
+      const nodes = items.reduce((n, l) => n + Number(/\((\d+)\)$/.exec(l)[1]), 0);
+      assert(nodes === 2708, `the agreement legend counts ${nodes} nodes, not Cora's 2708`);
+      log(`  agreement graph: ${items.join(' · ')}`);
+      await shot(page, '10-dark-agreement-graph');
+      ctx.agreementGraph = true;
     }, ['runId']);
 
     // Light theme: a few screenshots of the same panels (not a step of its own).
@@ -559,6 +580,7 @@ async function main() {
           [/^GAT Entropy/, 'body.vscode-light .entropy-grid svg', 'entropy'],
           [/^GAT Embedding/, 'body.vscode-light[data-tsne-status="done"]', 'embedding'],
           ...(ctx.compare ? [[/^GAT Compare/, 'body.vscode-light[data-compare-ready="true"]', 'compare']] : []),
+          ...(ctx.agreementGraph ? [[/^Cora Graph: .* vs /, 'body.vscode-light[data-graph-ready="true"]', 'agreement-graph']] : []),
           ...(ctx.ppi ? [[/^Synthppi Graph/, 'body.vscode-light[data-graph-ready="true"] .graph-picker:not([hidden])', 'ppi-graph'], [/^GAT Embedding.*synthppi/, 'body.vscode-light[data-tsne-status="done"] .graph-picker:not([hidden])', 'ppi-embedding']] : []),
         ]) {
           await tabs(page).filter({ hasText: prefix }).first().click();

@@ -9,7 +9,7 @@ import type { GraphSnapshot } from '../../src/protocol/webviewMessages';
 import { buildGraphModel, categories, centreOn, colourModes, fitTransform, neighboursOf, nodeCategories, parseNodeQuery, soloHidden, stepFocus, toggleHidden, tooltipText, visibleMask, type GraphModel } from '../../src/figures/graphModel';
 import { graphSvg } from '../../src/figures/graphSvg';
 import { NodeIndex } from '../../src/webview/graph/hitTest';
-import { classColours, contrastRatio, outcomeColours, parseHex, THEME_BACKGROUND, themeKindOf, type ThemeKind } from '../../src/figures/palette';
+import { agreementColours, classColours, contrastRatio, outcomeColours, parseHex, THEME_BACKGROUND, themeKindOf, type ThemeKind } from '../../src/figures/palette';
 import { coraLayout, fakeRun } from '../helpers/coraPanels';
 
 const KINDS: ThemeKind[] = ['light', 'dark', 'high-contrast', 'high-contrast-light'];
@@ -59,6 +59,28 @@ describe('graph view-model (webview side, pure)', () => {
       ['correct', 'wrong'],
     );
     assert.equal(outcome[1].count, Array.from({ length: 2708 }, (_, i) => i).filter((i) => i % 7 === 3).length);
+  });
+
+  it('colours by the agreement of two runs, and the tooltip gives both predictions', () => {
+    const a = fakeRun(cora, 'run-a');
+    // B gets every node right except those with i % 5 === 0.
+    const b = { runId: 'run-b', predictions: Int32Array.from(cora.labels, (label, i) => (i % 5 === 0 ? (label + 2) % 7 : label)), confidence: new Float32Array(cora.numNodes).fill(0.5) };
+    const compared: GraphSnapshot = { ...withRun, run: { runId: 'run-a', predictions: Array.from(a.predictions), confidence: Array.from(a.confidence) }, comparison: { runId: 'run-b', predictions: Array.from(b.predictions), confidence: Array.from(b.confidence) } };
+    assert.deepEqual(colourModes(compared), ['agreement', 'class', 'predicted', 'correct']);
+    const nodes = Array.from({ length: cora.numNodes }, (_, i) => i);
+    const aWrong = (i: number): boolean => i % 7 === 3;
+    const bWrong = (i: number): boolean => i % 5 === 0;
+    const legend = categories(compared, 'agreement', nodeCategories(compared, 'agreement'), classColours('dark', 7), outcomeColours('dark'), 0, agreementColours('dark'));
+    assert.deepEqual(legend.map((c) => [c.name, c.count]), [
+      ['both right', nodes.filter((i) => !aWrong(i) && !bWrong(i)).length],
+      ['only A right', nodes.filter((i) => !aWrong(i) && bWrong(i)).length],
+      ['only B right', nodes.filter((i) => aWrong(i) && !bWrong(i)).length],
+      ['both wrong', nodes.filter((i) => aWrong(i) && bWrong(i)).length],
+    ]);
+    assert.equal(new Set(legend.map((c) => c.colour)).size, 4, 'four distinct colours');
+    for (const kind of KINDS) for (const c of agreementColours(kind)) assert.ok(contrastRatio(c, THEME_BACKGROUND[kind]) >= 3, `${kind} ${c}`);
+    // node 15: A right (15 mod 7 is not 3), B wrong (15 mod 5 is 0)
+    assert.match(tooltipText(compared, 15), /\nA predicted \S+ \([\d.]+%\) ✓ correct\nB predicted \S+ \(50\.0%\) ✗ wrong$/);
   });
 
   it('hides and solos categories', () => {

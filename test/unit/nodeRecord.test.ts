@@ -83,4 +83,12 @@ describe('node records', () => {
     assert.match(text, /### Attention given, layer 1 \(8 heads; uniform = 0\.0059\)/);
     assert.match(text, /- node 1358 \(self\): 0\.0059/);
   });
+
+  it('shows a second run\'s prediction and the agreement when compared (Compare Runs)', () => {
+    const a = { runId: 'run-a', predictions: Int32Array.from(cora.labels), confidence: new Float32Array(cora.numNodes).fill(0.9) };
+    const b = { runId: 'run-b', predictions: Int32Array.from(cora.labels, (l) => (l + 1) % 7), confidence: new Float32Array(cora.numNodes).fill(0.6) };
+    const text = buildNodeRecord(cora, 1358, a, b);
+    assert.match(text, new RegExp(`## Compared with run run-b\n\n- predicted: ${cora.classNames[(cora.labels[1358] + 1) % 7]} \\(\\d\\), confidence 60\\.0%, wrong\n- agreement: only A right \\(A: run run-a, B: run run-b\\)`));
+    assert.doesNotMatch(buildNodeRecord(cora, 1358, a), /Compared with/);
+  });
 });

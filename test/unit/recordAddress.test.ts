@@ -7,6 +7,7 @@ describe('node record addresses', () => {
     assert.deepEqual(parseRecordAddress('/cora/1358.md', 'run=2026-11-25T01-02-03Z-cora-s42'), { dataset: 'cora', node: 1358, runId: '2026-11-25T01-02-03Z-cora-s42' });
     assert.deepEqual(parseRecordAddress('/citeseer/0', ''), { dataset: 'citeseer', node: 0, runId: undefined });
     assert.deepEqual(parseRecordAddress('/cora/7.md', `run=${encodeURIComponent('r-1.b_2')}`), { dataset: 'cora', node: 7, runId: 'r-1.b_2' });
+    assert.deepEqual(parseRecordAddress('/cora/7.md', 'run=a-1&compare=b-2'), { dataset: 'cora', node: 7, runId: 'a-1', compareRunId: 'b-2' }, 'a run to compare with (Compare Runs)');
   });
 
   const bad: Array<[string, string, RecordAddressPart]> = [
@@ -26,6 +27,9 @@ describe('node record addresses', () => {
     ['/cora/1.md', 'run=', 'run'],
     ['/cora/1.md', 'run=a&run=b', 'run'],
     ['/cora/1.md', 'foo=1', 'run'],
+    ['/cora/1.md', 'compare=b', 'run'],
+    ['/cora/1.md', 'run=a&compare=b&compare=c', 'run'],
+    ['/cora/1.md', 'run=a&compare=..', 'run'],
   ];
   for (const [path, query, part] of bad) {
     it(`refuses ${path}${query ? `?${query}` : ''}, naming the ${part}`, () => {

@@ -1,7 +1,7 @@
 /**
- * Node-record addresses, `gat-record:/cora/1358.md?run=<run-id>`, as data: the dataset must be a
- * valid dataset name, the node a non-negative integer written in decimal, the run (optional) a safe
- * run id. Pure and free of `vscode` (recordUri.ts hands it a Uri's path and query), so the unit
+ * Node-record addresses, `gat-record:/cora/1358.md?run=<run-id>[&compare=<run-id>]`, as data: the
+ * dataset must be a valid dataset name, the node a non-negative integer written in decimal, the run
+ * (optional) a safe run id, and a second run to compare with (optional, only with a run) another. Pure and free of `vscode` (recordUri.ts hands it a Uri's path and query), so the unit
  * tier and the fuzzer can run it. Whether the node exists in the dataset is checked by the record
  * provider against the loaded graph.
  */
@@ -15,6 +15,8 @@ export interface RecordAddress {
   readonly node: number;
   /** The run whose predictions and attention the record shows; undefined for the dataset alone. */
   readonly runId: string | undefined;
+  /** A second run whose prediction the record shows next to the first (Compare Runs). */
+  readonly compareRunId?: string;
 }
 
 /** An address that names no record: says which part is wrong, and what it should be. */
@@ -52,13 +54,14 @@ export function parseRecordAddress(path: string, query: string): RecordAddress {
   if (!isValidDatasetName(dataset)) fail('dataset', dataset, `the dataset '${dataset}' is not a dataset name (letters, digits, '_' and '-', at most 64)`);
   if (!new RegExp(`^\\d{1,${MAX_NODE_DIGITS}}$`).test(nodeText)) fail('node', nodeText, `the node '${nodeText}' is not a node id (a non-negative integer)`, dataset);
   const node = Number(nodeText);
-  let runId: string | undefined;
+  const runs: { run?: string; compare?: string } = {};
   const params = new URLSearchParams(query);
   for (const [key, value] of params) {
-    if (key !== 'run') fail('run', key, `the query may only name a run (run=<run id>), not '${key}'`);
-    if (runId !== undefined) fail('run', value, 'the query names more than one run');
+    if (key !== 'run' && key !== 'compare') fail('run', key, `the query may only name a run and a run to compare with (run=<run id>&compare=<run id>), not '${key}'`);
+    if (runs[key as 'run' | 'compare'] !== undefined) fail('run', value, `the query names more than one ${key === 'run' ? 'run' : 'run to compare with'}`);
     if (!isSafeRunId(value)) fail('run', value, `the run '${value}' is not a run id (letters, digits, '-', '_', '.'; no '..')`);
-    runId = value;
+    runs[key as 'run' | 'compare'] = value;
   }
-  return { dataset, node, runId };
+  if (runs.compare !== undefined && runs.run === undefined) fail('run', runs.compare, 'compare=<run id> needs run=<run id> to compare with');
+  return { dataset, node, runId: runs.run, ...(runs.compare !== undefined ? { compareRunId: runs.compare } : {}) };
 }

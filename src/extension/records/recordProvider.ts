@@ -56,7 +56,8 @@ export class RecordProvider implements vscode.TextDocumentContentProvider, vscod
     const graph = await this.datasets.get(ref.dataset); // throws a DatasetError with the remedy
     const node = parseNodeId(graph, String(ref.node)); // in range for this graph
     const run = ref.runId ? await this.runView(ref.runId) : undefined;
-    return buildNodeRecord(graph, node, run);
+    const compared = ref.compareRunId ? await this.runView(ref.compareRunId) : undefined;
+    return buildNodeRecord(graph, node, run, compared);
   }
 
   provideDocumentLinks(document: vscode.TextDocument): vscode.DocumentLink[] {
@@ -66,7 +67,7 @@ export class RecordProvider implements vscode.TextDocumentContentProvider, vscod
     for (const m of text.matchAll(NODE_REFERENCE)) {
       const start = document.positionAt(m.index! + 'node '.length);
       const range = new vscode.Range(start, start.translate(0, m[1].length));
-      const link = new vscode.DocumentLink(range, recordUri(ref.dataset, Number(m[1]), ref.runId));
+      const link = new vscode.DocumentLink(range, recordUri(ref.dataset, Number(m[1]), ref.runId, ref.compareRunId));
       link.tooltip = `Open the record of node ${m[1]}`;
       links.push(link);
     }

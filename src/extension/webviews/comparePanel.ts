@@ -13,6 +13,8 @@ export interface CompareDeps {
   readonly extensionUri: vscode.Uri;
   readonly analyses: RunAnalyses;
   readonly outDir: () => string | undefined;
+  /** Opens the graph of `dataset` coloured by where runs A and B agree. */
+  readonly showAgreementGraph: (dataset: string, a: string, b: string) => void;
 }
 
 /**
@@ -85,6 +87,14 @@ export class ComparePanel extends PanelBase {
   }
 
   protected override onMessage(message: WebviewToHost): boolean {
+    if (message.type === 'showAgreementGraph') {
+      const out = this.deps.outDir();
+      void (out ? readRun(path.join(out, 'runs', this.a)) : Promise.reject(new Error('no output folder'))).then(
+        (run) => this.deps.showAgreementGraph(run.dataset, this.a, this.b),
+        (err: unknown) => void vscode.window.showErrorMessage(`GAT: cannot open the graph of run ${this.a}: ${err instanceof Error ? err.message : String(err)}`),
+      );
+      return true;
+    }
     if (message.type !== 'swapRuns') return false;
     [this.a, this.b] = [this.b, this.a];
     this.panel.title = titleFor(this.a, this.b);

@@ -7,7 +7,7 @@ import type { GraphDataset } from '../../gat/data/graph';
 import { graphSnapshot } from '../../gat/panels/graphSnapshot';
 import { defaultGraphIndex, graphIndexOf, multiLabelView, scopeAnalysis, scopeDataset, scopeMessage } from '../../gat/panels/graphScope';
 import { panelProvenance } from '../../gat/panels/provenance';
-import type { GraphPanelState, HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
+import type { GraphPanelState, GraphSnapshot, HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
 import type { DatasetService } from '../datasetService';
 import type { RunViews } from '../records/runViews';
 import type { RunsTreeProvider } from '../trees/runsTree';
@@ -36,6 +36,8 @@ export interface GraphPanelOptions {
   readonly focusNode?: number;
   /** Inductive datasets: the graph to show (index into the dataset's graphs). */
   readonly graphIndex?: number;
+  /** A second run compared with `runId`: nodes coloured by where the two agree (single-label datasets). */
+  readonly compareRunId?: string | null;
 }
 
 /**
@@ -50,18 +52,19 @@ export class GraphPanel extends PanelBase {
   static createOrShow(deps: DataPanelDeps, options: GraphPanelOptions = {}): GraphPanel {
     const dataset = options.dataset ?? 'cora';
     const runId = options.runId ?? null;
-    const existing = GraphPanel.panels.get(keyOf(dataset, runId));
+    const compareRunId = runId ? (options.compareRunId ?? null) : null;
+    const existing = GraphPanel.panels.get(keyOf(dataset, runId, compareRunId));
     if (existing) {
       existing.panel.reveal();
       if (options.focusNode !== undefined) existing.focus(options.focusNode);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(GraphPanel.viewType, titleFor(dataset, runId), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    return new GraphPanel(panel, deps, dataset, runId, options.focusNode, options.graphIndex);
+    const panel = vscode.window.createWebviewPanel(GraphPanel.viewType, titleFor(dataset, runId, compareRunId), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    return new GraphPanel(panel, deps, dataset, runId, options.focusNode, options.graphIndex, compareRunId);
   }
 
   static revive(panel: vscode.WebviewPanel, deps: DataPanelDeps, state: GraphPanelState | undefined): GraphPanel {
-    return new GraphPanel(panel, deps, state?.dataset ?? 'cora', state?.runId ?? null, undefined, state?.graphIndex);
+    return new GraphPanel(panel, deps, state?.dataset ?? 'cora', state?.runId ?? null, undefined, state?.graphIndex, state?.runId ? (state.compareRunId ?? null) : null);
   }
 
   /** Open panels, for tests. */
@@ -77,10 +80,11 @@ export class GraphPanel extends PanelBase {
     focusNode: number | undefined,
     /** Inductive datasets: the graph shown (chosen when the dataset loads if unset). */
     private graphIndex?: number,
+    readonly compareRunId: string | null = null,
   ) {
-    super(panel, deps.extensionUri, 'graph', titleFor(dataset, runId));
+    super(panel, deps.extensionUri, 'graph', titleFor(dataset, runId, compareRunId));
     this.pendingFocus = focusNode;
-    GraphPanel.panels.set(keyOf(dataset, runId), this);
+    GraphPanel.panels.set(keyOf(dataset, runId, compareRunId), this);
   }
 
   /** Zooms to a node of the dataset; on an inductive dataset, shows its graph first if need be. */
@@ -118,7 +122,23 @@ export class GraphPanel extends PanelBase {
     const snapshot = graphSnapshot(g, layout, panelProvenance(whole, run, this.deps.outDir()), runView, focus === undefined ? undefined : focus - this.nodeOffset);
     const scope = scopeMessage(whole, this.graphIndex ?? null, false);
     const multiLabel = multiLabelView(g, scopedAnalysis);
-    return { ...snapshot, ...(scope ? { scope } : {}), ...(multiLabel ? { multiLabel } : {}) };
+    const comparison = await this.comparison(whole);
+    return { ...snapshot, ...(scope ? { scope } : {}), ...(multiLabel ? { multiLabel } : {}), ...(comparison && snapshot.run ? { comparison } : {}) };
+  }
+
+  /** The compared run's predictions; single-label datasets only (multi-label runs compare in the Compare panel). */
+  private async comparison(whole: GraphDataset): Promise<GraphSnapshot['comparison']> {
+    if (!this.compareRunId) return undefined;
+    if (whole.multiLabels || whole.graphs) {
+      void vscode.window.showInformationMessage('GAT: the graph colours agreement on single-label datasets; compare multi-label runs in the Compare Runs panel.');
+      return undefined;
+    }
+    const view = await this.deps.runViews.get(this.compareRunId);
+    if (!view) {
+      void vscode.window.showWarningMessage(`GAT: run ${this.compareRunId} has no analysis; the graph shows run ${this.runId} alone.`);
+      return undefined;
+    }
+    return { runId: view.runId, predictions: Array.from(view.predictions), confidence: Array.from(view.confidence, (c) => Math.round(c * 1e4) / 1e4) };
   }
 
   private async runRecord(runId: string): Promise<RunRecord | undefined> {
@@ -145,16 +165,17 @@ export class GraphPanel extends PanelBase {
   }
 
   protected onDispose(): void {
-    GraphPanel.panels.delete(keyOf(this.dataset, this.runId));
+    GraphPanel.panels.delete(keyOf(this.dataset, this.runId, this.compareRunId));
   }
 }
 
-function keyOf(dataset: string, runId: string | null): string {
-  return `${dataset}\u0000${runId ?? ''}`;
+function keyOf(dataset: string, runId: string | null, compareRunId: string | null = null): string {
+  return `${dataset}\u0000${runId ?? ''}\u0000${compareRunId ?? ''}`;
 }
 
-function titleFor(dataset: string, runId: string | null): string {
+function titleFor(dataset: string, runId: string | null, compareRunId: string | null = null): string {
   const name = dataset.charAt(0).toUpperCase() + dataset.slice(1);
+  if (runId && compareRunId) return `${name} Graph: ${runId} vs ${compareRunId}`;
   return runId ? `${name} Graph: ${runId}` : `${name} Graph`;
 }
 

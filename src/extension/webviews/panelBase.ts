@@ -16,6 +16,8 @@ export abstract class PanelBase implements vscode.Disposable {
   private disposed = false;
   /** Snapshots posted so far (tests wait on it: the webview loaded, said ready, and got its data). */
   snapshotsPosted = 0;
+  /** The last snapshot posted (tests read what the webview was given). */
+  lastSnapshot: HostToWebview | undefined;
   /** Where exports are saved: the save dialog; tests holding the panel replace it. */
   askSaveLocation: AskSaveLocation = (options) => vscode.window.showSaveDialog(options);
   /**
@@ -41,7 +43,10 @@ export abstract class PanelBase implements vscode.Disposable {
   async refresh(): Promise<void> {
     if (!this.ready || this.disposed) return;
     const snapshot = await this.snapshot();
-    if (snapshot && !this.disposed && (await this.post(snapshot))) this.snapshotsPosted++;
+    if (snapshot && !this.disposed && (await this.post(snapshot))) {
+      this.lastSnapshot = snapshot;
+      this.snapshotsPosted++;
+    }
   }
 
   protected post(message: HostToWebview): Thenable<boolean> {

@@ -9,7 +9,7 @@ export async function handleCommonMessage(message: WebviewToHost): Promise<void>
       await vscode.commands.executeCommand('gat.openRunItem', message.path);
       return;
     case 'openRecord':
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(recordUri(message.dataset, message.node, message.runId)), { preview: true });
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(recordUri(message.dataset, message.node, message.runId, message.compareRunId)), { preview: true });
       return;
     case 'runCommand':
       await vscode.commands.executeCommand(message.command);

@@ -4,6 +4,7 @@
  */
 import type { Analysis } from '../artifacts/analysis';
 import type { RunRecord } from '../artifacts/runRecord';
+import { AGREEMENT_NAMES, agreementCategory as category } from '../../protocol/compareSnapshot';
 import type { EpochMetrics, TrainingMetric } from '../../protocol/trainingEvents';
 
 export interface RunSide {
@@ -47,7 +48,6 @@ export interface RunComparison {
   readonly agreement: Agreement | { readonly unavailable: string };
 }
 
-export const AGREEMENT_NAMES = ['both right', 'only A right', 'only B right', 'both wrong'] as const;
 
 export function compareRuns(a: RunSide, b: RunSide): RunComparison {
   const metric: TrainingMetric = a.run.metric === 'micro-F1' || b.run.metric === 'micro-F1' ? 'micro-F1' : 'accuracy';
@@ -119,10 +119,6 @@ function agreement(a: RunSide, b: RunSide): Agreement | { unavailable: string } 
     if (x.split[i] === TEST) counts[perNode[i]]++;
   }
   return { unit: 'nodes', bothRight: counts[0], onlyA: counts[1], onlyB: counts[2], bothWrong: counts[3], perNode };
-}
-
-function category(aRight: boolean, bRight: boolean): number {
-  return aRight ? (bRight ? 0 : 1) : bRight ? 2 : 3;
 }
 
 function bestEpoch(epochs: readonly EpochMetrics[]): string {

@@ -1,4 +1,5 @@
 import { neighbourOffsets, neighboursOf, splitOf, type GraphDataset, type GraphPart } from '../data/graph';
+import { AGREEMENT_NAMES, agreementCategory } from '../../protocol/compareSnapshot';
 
 /**
  * A node's data record as the `gat-record:` documents show it: pure text built from the
@@ -98,7 +99,7 @@ export function formatSummary(s: NodeSummary): string {
   return `${first}\npredicted ${s.prediction.className} (${(100 * s.prediction.confidence).toFixed(1)}%) ${s.prediction.correct ? '✓ correct' : '✗ wrong'}`;
 }
 
-export function buildNodeRecord(g: GraphDataset, node: number, run?: RunNodeView): string {
+export function buildNodeRecord(g: GraphDataset, node: number, run?: RunNodeView, compared?: RunNodeView): string {
   const offsets = neighbourOffsets(g);
   const s = nodeSummary(g, node, run, offsets);
   const neighbours = neighboursOf(g, offsets, node);
@@ -140,6 +141,13 @@ export function buildNodeRecord(g: GraphDataset, node: number, run?: RunNodeView
         lines.push(`- node ${a.neighbours[i]}${a.neighbours[i] === node ? ' (self)' : ''}: ${w}`);
       }
     }
+  }
+  if (run && compared && !multi) {
+    // Compare Runs: the second run's prediction next to the first's.
+    const right = (r: RunNodeView): boolean => r.predictions[node] === g.labels[node];
+    const b = compared.predictions[node];
+    lines.push('', `## Compared with run ${compared.runId}`, '', `- predicted: ${g.classNames[b]} (${b}), confidence ${(100 * compared.confidence[node]).toFixed(1)}%, ${right(compared) ? 'correct' : 'wrong'}`);
+    lines.push(`- agreement: ${AGREEMENT_NAMES[agreementCategory(right(run), right(compared))]} (A: run ${run.runId}, B: run ${compared.runId})`);
   }
   lines.push('', `## Neighbours (${neighbours.length})`, '');
   for (const n of neighbours) lines.push(`- node ${n} · ${multi ? `${trueLabels(g, n).length} labels` : g.classNames[g.labels[n]]} · ${splitOf(g, n)}`);

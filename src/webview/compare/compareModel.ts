@@ -1,15 +1,10 @@
-import type { CompareSnapshot } from '../../protocol/compareSnapshot';
+import { AGREEMENT_NAMES, type CompareSnapshot } from '../../protocol/compareSnapshot';
 import type { EpochMetrics } from '../../protocol/trainingEvents';
 import type { ChartModel, Series } from '../metrics/metricsModel';
 
 /** Pure view-model of the Compare Runs panel: overlaid curves and the agreement bar's segments. */
 
-export const AGREEMENT = [
-  { name: 'both right', cssClass: 'both-right' },
-  { name: 'only A right', cssClass: 'only-a' },
-  { name: 'only B right', cssClass: 'only-b' },
-  { name: 'both wrong', cssClass: 'both-wrong' },
-] as const;
+const AGREEMENT_CLASSES = ['both-right', 'only-a', 'only-b', 'both-wrong'] as const;
 
 /** Loss, then accuracy (or micro-F1): each with A's and B's validation curves, training curves dashed. */
 export function overlayCharts(s: CompareSnapshot): [ChartModel, ChartModel] {
@@ -36,5 +31,5 @@ export function overlayCharts(s: CompareSnapshot): [ChartModel, ChartModel] {
 /** The agreement bar: each category's share of the test split, with its count. */
 export function agreementSegments(counts: readonly number[]): Array<{ name: string; cssClass: string; count: number; share: number }> {
   const total = counts.reduce((a, b) => a + b, 0);
-  return AGREEMENT.map((a, i) => ({ ...a, count: counts[i], share: total > 0 ? counts[i] / total : 0 }));
+  return AGREEMENT_NAMES.map((name, i) => ({ name, cssClass: AGREEMENT_CLASSES[i], count: counts[i], share: total > 0 ? counts[i] / total : 0 }));
 }

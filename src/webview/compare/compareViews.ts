@@ -5,17 +5,22 @@ import { vscodeApi } from '../shared/vscodeApi';
 import { drawLineChart } from '../metrics/lineChart';
 import { agreementSegments, overlayCharts } from './compareModel';
 
-/** "A run-id · B run-id", each a link to its run.json, and a Swap button. */
+/** "A run-id · B run-id", each a link to its run.json; Swap, and the graph coloured by agreement. */
 export class CompareHeader extends Component<CompareSnapshot> {
   private readonly runs = element('div', 'compare-runs');
+  private readonly graphButton: HTMLElement;
 
-  constructor(onSwap: () => void) {
+  constructor(actions: { swap: () => void; showGraph: () => void }) {
     super(element('div', 'provenance compare-header'));
-    const swap = toolbarButton('Swap A and B', 'swap-button', onSwap);
-    this.element.append(this.runs, swap);
+    this.graphButton = toolbarButton('Show agreement in graph', 'agreement-graph-button', actions.showGraph);
+    const buttons = element('div', 'toolbar');
+    buttons.append(this.graphButton, toolbarButton('Swap A and B', 'swap-button', actions.swap));
+    this.element.append(this.runs, buttons);
   }
 
   render(s: CompareSnapshot): void {
+    // Node by node only for single-label runs on the same dataset.
+    this.graphButton.hidden = 'unavailable' in s.agreement || s.agreement.unit !== 'nodes';
     const link = (label: string, runId: string, file: string, cls: string): HTMLElement => {
       const wrap = element('span', `run-label ${cls}`);
       const a = element('a', 'run-link', { href: '#', title: file });

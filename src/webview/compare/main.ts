@@ -6,7 +6,7 @@ import { AgreementBar, CompareHeader, OverlayCharts, ResultsTable } from './comp
 /** The Compare Runs app: state in (the host's snapshot), render out, one component per part. */
 const api = vscodeApi<ComparePanelState>();
 const app = document.getElementById('app')!;
-const header = new CompareHeader(() => api.postMessage({ type: 'swapRuns' }));
+const header = new CompareHeader({ swap: () => api.postMessage({ type: 'swapRuns' }), showGraph: () => api.postMessage({ type: 'showAgreementGraph' }) });
 const results = new ResultsTable();
 const agreement = new AgreementBar();
 const charts = new OverlayCharts();

@@ -9,7 +9,7 @@ import { graphSvg } from '../../figures/graphSvg';
 import { GraphView } from './graphView';
 import { EmbeddingControls } from './embeddingControls';
 import { drawLegendOnCanvas, renderLegend } from './legend';
-import { classColours, outcomeColours, THEME_BACKGROUND, themeKindOf } from '../../figures/palette';
+import { agreementColours, classColours, outcomeColours, THEME_BACKGROUND, themeKindOf } from '../../figures/palette';
 
 /** The Cora graph app: canvas view, legend, search, colouring, export; state survives reloads. */
 const api = vscodeApi<GraphPanelState>();
@@ -78,7 +78,7 @@ let areaTop = 0;
 
 const view = new GraphView({
   onHighlight: (node, at) => showTooltip(node, at),
-  onOpen: (node) => snapshot && api.postMessage({ type: 'openRecord', dataset: snapshot.dataset, node, ...(snapshot.run ? { runId: snapshot.run.runId } : {}) }),
+  onOpen: (node) => snapshot && api.postMessage({ type: 'openRecord', dataset: snapshot.dataset, node, ...(snapshot.run ? { runId: snapshot.run.runId } : {}), ...(snapshot.comparison ? { compareRunId: snapshot.comparison.runId } : {}) }),
   onViewChange: () => saveState(),
 });
 view.canvas.addEventListener('contextmenu', (e) => {
@@ -135,7 +135,7 @@ function currentTheme(): DrawTheme {
 function apply(): void {
   if (!snapshot || !model) return;
   const category = nodeCategories(snapshot, mode, label);
-  legendItems = categories(snapshot, mode, category, classColours(theme.kind, snapshot.classNames.length), outcomeColours(theme.kind), label);
+  legendItems = categories(snapshot, mode, category, classColours(theme.kind, snapshot.classNames.length), outcomeColours(theme.kind), label, agreementColours(theme.kind));
   const visible = visibleMask(category, hidden);
   view.setData(model, visible, category, legendItems.map((c) => c.colour), theme);
   renderLegend(legend, legendItems, hidden, `colour: ${COLOUR_MODE_LABELS[mode]}`, {
@@ -184,7 +184,7 @@ function saveState(): void {
   if (!snapshot) return;
   const t = view.transform;
   state = {
-    dataset: snapshot.dataset, runId: snapshot.run?.runId ?? null, transform: { k: t.k, x: t.x, y: t.y }, selected: view.selected ?? null, colourMode: mode, hidden, label,
+    dataset: snapshot.dataset, runId: snapshot.run?.runId ?? null, ...(snapshot.comparison ? { compareRunId: snapshot.comparison.runId } : {}), transform: { k: t.k, x: t.x, y: t.y }, selected: view.selected ?? null, colourMode: mode, hidden, label,
     ...(snapshot.embedding ? { embeddingSettings: snapshot.embedding.settings } : {}),
     ...(snapshot.scope?.selected != null ? { graphIndex: snapshot.scope.selected } : {}),
   };
@@ -198,6 +198,8 @@ function receive(s: GraphSnapshot): void {
   model = buildGraphModel(s);
   renderProvenance(header, s.provenance);
   const modes = colourModes(s);
+  // A comparison opens on its agreement colouring, unless this panel had another one before a reload.
+  if (first && s.comparison && !restored?.colourMode) mode = 'agreement';
   if (!modes.includes(mode)) mode = modes[0];
   colourSelect.replaceChildren(...modes.map((m) => new Option(`colour: ${COLOUR_MODE_LABELS[m]}`, m, false, m === mode)));
   colourSelect.hidden = modes.length < 2;

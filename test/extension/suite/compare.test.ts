@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GatExtensionApi } from '../../../src/extension/extension';
 import type { ComparePanel } from '../../../src/extension/webviews/comparePanel';
+import type { GraphPanel } from '../../../src/extension/webviews/graphPanel';
+import type { GraphSnapshot } from '../../../src/protocol/webviewMessages';
 import { gatApi, readRunJson, setQuickTrainEpochs, waitFor, withTimeout, workspaceDir } from './support';
 
 function tabLabels(): string[] {
@@ -55,5 +57,26 @@ describe('Compare Runs', function () {
     await waitFor('a second snapshot', () => panel.snapshotsPosted > before, 30_000);
     assert.deepEqual(panel.runIds, [uniform, learned]);
     assert.equal(panel.panel.title, `GAT Compare: ${uniform} vs ${learned}`);
+  });
+
+  it('"Show agreement in graph" opens the graph of both runs, and a node\'s record shows both predictions', async () => {
+    const panel = (await vscode.commands.executeCommand('gat.compareRuns', learned, uniform)) as ComparePanel;
+    await waitFor('the compare snapshot', () => panel.snapshotsPosted > 0, 30_000);
+    await panel.receive({ type: 'showAgreementGraph' });
+    const title = `Cora Graph: ${learned} vs ${uniform}`;
+    await waitFor(`a '${title}' tab`, () => tabLabels().includes(title), 10_000);
+    // The same (dataset, run, compared run) is one panel: the command hands back the one just opened.
+    const graph = (await vscode.commands.executeCommand('gat.showCoraGraph', learned, 'cora', uniform)) as GraphPanel;
+    assert.equal(graph.compareRunId, uniform);
+    assert.equal(tabLabels().filter((l) => l === title).length, 1);
+    await waitFor('the graph snapshot', () => graph.snapshotsPosted > 0, 60_000);
+    const snapshot = graph.lastSnapshot as GraphSnapshot;
+    assert.equal(snapshot.run?.runId, learned);
+    assert.equal(snapshot.comparison?.runId, uniform, 'the compared run\'s predictions reached the webview');
+    assert.equal(snapshot.comparison?.predictions.length, 2708);
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(`gat-record:/cora/1358.md?run=${encodeURIComponent(learned)}&compare=${encodeURIComponent(uniform)}`));
+    const text = doc.getText();
+    assert.match(text, new RegExp(`## Prediction \\(run ${learned}\\)`));
+    assert.match(text, new RegExp(`## Compared with run ${uniform}\\n\\n- predicted: \\w+ \\(\\d\\), confidence [\\d.]+%, (correct|wrong)\\n- agreement: (both right|only A right|only B right|both wrong)`));
   });
 });
