@@ -423,7 +423,16 @@ async function main() {
         const sel = Object.entries(content).find(([prefix]) => t.startsWith(prefix))?.[1];
         if (!sel) continue;
         await tab(page, t).click();
-        await webview(page, sel, 60_000); // a restored panel rebuilds its snapshot; slow on a loaded CI machine
+        // A restored panel rebuilds its snapshot: slow on a loaded CI machine. Once in a few runs
+        // code-server leaves a restored webview's frame loading forever; showing another tab and
+        // coming back makes VS Code build the frame again, as a user would do.
+        const shown = await webview(page, sel, 30_000).catch(() => undefined);
+        if (!shown) {
+          log(`  ${t}: still loading after 30 s; showing another tab and coming back`);
+          await tab(page, titles.find((other) => other !== t)).click();
+          await tab(page, t).click();
+          await webview(page, sel, 60_000);
+        }
       }
       log(`  restored: ${titles.join(' | ')}`);
       await shot(page, '07-dark-after-reload');
