@@ -71,6 +71,18 @@ async function shot(page, name) {
 }
 
 /**
+ * GAT: Train… and pick the spec `<name>.gat.json`. Waits for Train…'s own pick (it lists the
+ * workspace's specs first), so typing never lands in the closing command palette.
+ */
+async function trainFromSpec(page, name) {
+  await runCommand(page, 'GAT: Train…');
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: /^GAT: Train…$/ }).waitFor({ timeout: 20_000 });
+  await page.locator('.quick-input-widget .quick-input-box input').fill(name);
+  // The spec's row starts with a codicon, so it is matched by its text rather than by a label prefix.
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: `${name}.gat.json` }).first().click();
+}
+
+/**
  * Hovers the canvas centre (where Find put the node) and returns the tooltip. Moving to a corner
  * first makes the hover a real hit test: the canvas' data-hovered must change to `node` on the move.
  */
@@ -468,10 +480,7 @@ async function main() {
     }, ['runId']);
 
     await step(9, 'PPI-format dataset: train from a spec (micro-F1 on the run), its graph with the graph picker and label colourings, a node\'s labels in its record, the embedding map of a small graph', async () => {
-      await runCommand(page, 'GAT: Train…');
-      // The spec's row starts with a codicon, so it is matched by its text rather than by a label prefix.
-      await page.locator('.quick-input-widget .quick-input-box input').fill('synthppi');
-      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'synthppi.gat.json' }).first().click();
+      await trainFromSpec(page, 'synthppi');
       const runs = sidebarPane(page, 'Runs');
       const done = treeRows(runs).filter({ hasText: /completed · val F1 0\.\d{3} · test F1 0\.\d{3}/ }).first();
       await done.waitFor({ timeout: 120_000 });
@@ -533,9 +542,7 @@ async function main() {
     }, ['runId']);
 
     await step(10, 'The uniform-attention control trained from a spec, then Compare Runs with step 2\'s run: results side by side, the attention difference, the agreement bar, overlaid curves, the graph coloured by agreement', async () => {
-      await runCommand(page, 'GAT: Train…');
-      await page.locator('.quick-input-widget .quick-input-box input').fill('uniform');
-      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'uniform.gat.json' }).first().click();
+      await trainFromSpec(page, 'uniform');
       const runs = sidebarPane(page, 'Runs');
       const done = treeRows(runs).filter({ hasText: /completed · uniform attention · val \d+\.\d% · test \d+\.\d%/ }).first();
       await done.waitFor({ timeout: 120_000 });

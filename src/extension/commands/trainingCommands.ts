@@ -31,7 +31,7 @@ export async function trainWithOptions(services: Services): Promise<void> {
   const specs = await vscode.workspace.findFiles('**/*.gat.json', '**/node_modules/**', 50);
   const specPick = await vscode.window.showQuickPick(
     [{ label: '$(circle-slash) No spec file', description: 'choose the dataset, back end and seed now', spec: undefined as string | undefined }, ...specs.map((u) => ({ label: `$(settings) ${vscode.workspace.asRelativePath(u)}`, description: 'training spec', spec: u.fsPath }))],
-    { title: 'GAT: Train… (1/3) spec', placeHolder: 'Train from a spec file (*.gat.json), or choose options' },
+    { title: 'GAT: Train…', placeHolder: 'Train from a spec file (*.gat.json), or choose the options' },
   );
   if (!specPick) return;
   if (specPick.spec) return startTraining(services, `Training GAT (${path.basename(specPick.spec)})`, ['--spec', specPick.spec]);
