@@ -1,5 +1,5 @@
 import type { ComparePanelState, CompareSnapshot } from '../../protocol/compareSnapshot';
-import type { HostToWebview } from '../../protocol/webviewMessages';
+import { onHostMessage, onResizeSettled } from '../shared/hostMessages';
 import { vscodeApi } from '../shared/vscodeApi';
 import { AgreementBar, CompareHeader, OverlayCharts, ResultsTable } from './compareViews';
 
@@ -24,15 +24,9 @@ function render(): void {
   document.body.dataset.compareReady = 'true';
 }
 
-window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
-  if (event.data?.type === 'compareSnapshot') {
-    last = event.data;
-    render();
-  }
+onHostMessage('compareSnapshot', (snapshot) => {
+  last = snapshot;
+  render();
 });
-let resizeTimer: number | undefined;
-window.addEventListener('resize', () => {
-  window.clearTimeout(resizeTimer);
-  resizeTimer = window.setTimeout(render, 100);
-});
+onResizeSettled(render);
 api.postMessage({ type: 'ready' });

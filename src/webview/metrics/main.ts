@@ -1,6 +1,7 @@
-import type { HostToWebview, MetricsSnapshot } from '../../protocol/webviewMessages';
+import type { MetricsSnapshot } from '../../protocol/webviewMessages';
 import { toolbarButton } from '../shared/controls';
 import { renderProvenance } from '../shared/provenanceHeader';
+import { onHostMessage, onResizeSettled } from '../shared/hostMessages';
 import { vscodeApi } from '../shared/vscodeApi';
 import { drawLineChart } from './lineChart';
 import { accuracyChart, lossChart, summaryLine } from './metricsModel';
@@ -44,15 +45,9 @@ function render(): void {
   }
 }
 
-window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
-  if (event.data?.type === 'metricsSnapshot') {
-    last = event.data;
-    render();
-  }
+onHostMessage('metricsSnapshot', (snapshot) => {
+  last = snapshot;
+  render();
 });
-let resizeTimer: number | undefined;
-window.addEventListener('resize', () => {
-  window.clearTimeout(resizeTimer);
-  resizeTimer = window.setTimeout(render, 100);
-});
+onResizeSettled(render);
 api.postMessage({ type: 'ready' });
