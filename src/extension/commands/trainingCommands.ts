@@ -26,7 +26,10 @@ export function trainCora(services: Services): Promise<void> {
   return startTraining(services, 'Training GAT on Cora', ['--dataset-name', 'cora', '--num-of-epochs', String(s.quickTrainEpochs)]);
 }
 
-/** Train…: a spec file, or dataset, back end, attention and seed, each with a sensible default. */
+/**
+ * Train…: a spec file, or dataset, back end, attention and seed, each with a sensible default.
+ * The later steps survive a focus change (ignoreFocusOut) so a click elsewhere loses no answers.
+ */
 export async function trainWithOptions(services: Services): Promise<void> {
   const specs = await vscode.workspace.findFiles('**/*.gat.json', '**/node_modules/**', 50);
   const specPick = await vscode.window.showQuickPick(
@@ -40,22 +43,23 @@ export async function trainWithOptions(services: Services): Promise<void> {
       ...Object.values(KNOWN_DATASETS).map((d) => ({ label: d.name, description: d.bundled ? 'bundled' : 'downloaded on first use' })),
       { label: 'ppi', description: 'PPI: 24 graphs, multi-label; downloaded on first use (7 MB); pytorch-GAT\'s PPI recipe' },
     ],
-    { title: 'GAT: Train… (1/4) dataset' },
+    { title: 'GAT: Train… (1/4) dataset', ignoreFocusOut: true },
   );
   if (!dataset) return;
   const backends: BackendSetting[] = ['auto', 'webgpu', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
-  const backend = await vscode.window.showQuickPick(backends.map((b) => ({ label: b, description: b === readSettings().backend ? 'current setting' : undefined })), { title: 'GAT: Train… (2/4) back end' });
+  const backend = await vscode.window.showQuickPick(backends.map((b) => ({ label: b, description: b === readSettings().backend ? 'current setting' : undefined })), { title: 'GAT: Train… (2/4) back end', ignoreFocusOut: true });
   if (!backend) return;
   const attention = await vscode.window.showQuickPick(
     [
       { label: 'learned', description: 'GAT: attention scored from the features' },
       { label: 'uniform', description: "every neighbour weighted 1/(in-degree + 1): the paper's control, to compare against" },
     ],
-    { title: 'GAT: Train… (3/4) attention' },
+    { title: 'GAT: Train… (3/4) attention', ignoreFocusOut: true },
   );
   if (!attention) return;
   const seed = await vscode.window.showInputBox({
     title: 'GAT: Train… (4/4) seed',
+    ignoreFocusOut: true,
     value: String(readSettings().seed),
     validateInput: (v) => (/^\d{1,10}$/.test(v.trim()) && Number(v) <= 2_147_483_647 ? undefined : 'a whole number from 0 to 2147483647'),
   });
