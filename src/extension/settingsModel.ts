@@ -17,6 +17,8 @@ export interface GatSettings {
   readonly dataFolder: string | undefined;
   readonly seed: number;
   readonly quickTrainEpochs: number;
+  /** K of `gat train --snapshots K`: the epochs the panels' timeline can show (0: none). */
+  readonly snapshots: number;
 }
 
 /** The settings' names under `gat.` with their defaults, as package.json declares them. */
@@ -26,6 +28,7 @@ export const SETTING_DEFAULTS = {
   dataFolder: '',
   seed: 42,
   quickTrainEpochs: 10_000,
+  snapshots: 32,
 } as const;
 
 export type SettingName = keyof typeof SETTING_DEFAULTS;
@@ -33,6 +36,7 @@ export const SETTING_NAMES = Object.keys(SETTING_DEFAULTS) as SettingName[];
 
 const SEED_MAX = 2_147_483_647;
 const EPOCHS_MAX = 100_000;
+const SNAPSHOTS_MAX = 256;
 
 /** A value as a problem message shows it: short, and never by walking a (possibly deep) structure. */
 function describe(v: unknown): string {
@@ -53,7 +57,7 @@ export function parseGatSettings(raw: Readonly<Record<string, unknown>>, workspa
     problems.push(`gat.${name} is ${describe(value)}, which is not allowed (${allowed}); using the default, ${fallback === '' ? 'empty' : describe(fallback)}`);
     return fallback;
   };
-  const integer = (name: 'seed' | 'quickTrainEpochs', min: number, max: number): number => {
+  const integer = (name: 'seed' | 'quickTrainEpochs' | 'snapshots', min: number, max: number): number => {
     const v = get(name);
     if (v === undefined || v === null) return SETTING_DEFAULTS[name];
     return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : bad(name, v, `an integer from ${min} to ${max}`, SETTING_DEFAULTS[name]);
@@ -83,6 +87,7 @@ export function parseGatSettings(raw: Readonly<Record<string, unknown>>, workspa
       dataFolder: data || undefined,
       seed: integer('seed', 0, SEED_MAX),
       quickTrainEpochs: integer('quickTrainEpochs', 1, EPOCHS_MAX),
+      snapshots: integer('snapshots', 0, SNAPSHOTS_MAX),
     },
     problems,
   };

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { NamedTensor } from '../../src/gat/artifacts/namedTensor';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -127,7 +128,7 @@ describe('analysis file', () => {
   });
 
   /** The analysis of input() re-encoded with one tensor or metadata field changed. */
-  const altered = (change: (tensors: Map<string, { shape: number[]; data: Float32Array | Int32Array }>, meta: Record<string, string>) => void): Uint8Array => {
+  const altered = (change: (tensors: Map<string, { shape: number[]; data: NamedTensor['data'] }>, meta: Record<string, string>) => void): Uint8Array => {
     const { tensors, metadata } = decodeSafetensors(encodeAnalysis(computeAnalysis(input())));
     const byName = new Map(tensors.map((t) => [t.name, { shape: [...t.shape], data: t.data }]));
     const meta = { ...metadata };

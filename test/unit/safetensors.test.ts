@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { NamedTensor } from '../../src/gat/artifacts/namedTensor';
+import { float16Value, toFloat16 } from '../../src/gat/artifacts/float16';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError } from '../../src/gat/artifacts/safetensors';
 import { coraShapedParams } from '../helpers/coraParams';
 import { pythonWith } from '../helpers/python';
@@ -15,6 +16,8 @@ const SAMPLE: NamedTensor[] = [
   { name: 'scalar', shape: [], data: Float32Array.from([42.25]) },
   { name: 'empty', shape: [0, 5], data: new Float32Array(0) },
   { name: 'odd', shape: [3], data: Int32Array.from([7, 8, 9]) },
+  // half precision, as snapshots store floats: 1, -2, the largest half, the smallest subnormal, 0.1 rounded, odd count
+  { name: 'half', shape: [5], data: toFloat16(Float32Array.from([1, -2, 65504, 2 ** -24, 0.1])) },
 ];
 const META = { dataset: 'cora', config: JSON.stringify({ lr: 0.005, heads: [8, 1] }), note: 'ünïcode ✓' };
 
@@ -29,7 +32,7 @@ function rawFile(header: unknown, data: Uint8Array, lengthOverride?: bigint): Ui
 }
 
 describe('safetensors encode/decode', () => {
-  it('round-trips F32 and I32 tensors, scalars, empty tensors and metadata', () => {
+  it('round-trips F32, F16 and I32 tensors, scalars, empty tensors and metadata', () => {
     const { tensors, metadata } = decodeSafetensors(encodeSafetensors(SAMPLE, META));
     assert.deepEqual(metadata, META);
     assert.deepEqual(tensors.map((t) => t.name), SAMPLE.map((t) => t.name));
@@ -86,14 +89,15 @@ describe('safetensors encode/decode', () => {
   const f32 = (n: number): Uint8Array => new Uint8Array(new Float32Array(n).buffer);
   const corrupt: Array<[string, Uint8Array, RegExp]> = [
     ['a file shorter than the length field', good.subarray(0, 5), /truncated safetensors file: 5 bytes/],
-    ['a file cut inside the data', good.subarray(0, good.length - 4), /truncated safetensors file: tensors need 56 data bytes but only 52/],
+    ['a file cut inside the data', good.subarray(0, good.length - 4), /truncated safetensors file: tensors need 66 data bytes but only 62/],
     ['a file cut inside the header', good.subarray(0, 40), /bad header length \d+: the file has only 32 bytes/],
     ['an absurd header length', rawFile({}, new Uint8Array(0), 2n ** 60n), /bad header length 1152921504606846976: larger than/],
     ['a header that is not JSON', rawFile({}, new Uint8Array(0)).map((b, i) => (i === 8 ? 0x41 : b)), /header is not valid JSON/],
     ['overlapping offsets', rawFile({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, f32(3)), /tensor 'b' data_offsets \[4, 12\] overlap the previous tensor/],
     ['a gap between tensors', rawFile({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } }, f32(3)), /gap in the data before tensor 'b'/],
     ['offsets that disagree with the shape', rawFile({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, f32(2)), /shape \[3\] \(12 bytes\) but data_offsets span 8 bytes/],
-    ['an unsupported dtype', rawFile({ a: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, f32(1)), /dtype "F16"; only F32 and I32/],
+    ['an unsupported dtype', rawFile({ a: { dtype: 'BF16', shape: [2], data_offsets: [0, 4] } }, f32(1)), /dtype "BF16"; only F32, F16 and I32/],
+    ['F16 offsets sized as if 4 bytes each', rawFile({ a: { dtype: 'F16', shape: [2], data_offsets: [0, 8] } }, f32(2)), /shape \[2\] \(4 bytes\) but data_offsets span 8 bytes/],
     ['trailing bytes', rawFile({ a: { dtype: 'I32', shape: [1], data_offsets: [0, 4] } }, f32(2)), /4 trailing bytes after the last tensor/],
     ['non-string metadata', rawFile({ __metadata__: { a: 1 } }, new Uint8Array(0)), /__metadata__ value for 'a' must be a string/],
   ];
@@ -122,7 +126,7 @@ header = json.loads(raw[8:8 + n].decode('utf-8'))
 meta = header.pop('__metadata__', {})
 assert all(isinstance(v, str) for v in meta.values())
 data = raw[8 + n:]
-dtypes = {'F32': '<f4', 'I32': '<i4'}
+dtypes = {'F32': '<f4', 'I32': '<i4', 'F16': '<f2'}
 out, end = {}, 0
 for name, e in sorted(header.items(), key=lambda kv: kv[1]['data_offsets'][0]):
     b, f = e['data_offsets']
@@ -145,10 +149,12 @@ describe('safetensors cross-check with Python (json + numpy)', () => {
     assert.deepEqual(Object.keys(py.tensors).sort(), SAMPLE.map((t) => t.name).sort());
     for (const t of SAMPLE) {
       const p = py.tensors[t.name];
-      assert.equal(p.dtype, t.data instanceof Float32Array ? 'F32' : 'I32');
+      const half = t.data instanceof Uint16Array;
+      assert.equal(p.dtype, t.data instanceof Float32Array ? 'F32' : half ? 'F16' : 'I32');
       assert.deepEqual(p.shape, [...t.shape]);
-      // -0 prints as -0.0 in Python; compare numerically.
-      assert.deepEqual(p.values.map((v) => (v === 0 ? 0 : v)), Array.from(t.data, (v) => (v === 0 ? 0 : v)));
+      // -0 prints as -0.0 in Python; compare numerically. numpy's float16 decodes our half bits.
+      const ours = Array.from(t.data, (v) => (half ? float16Value(v) : v));
+      assert.deepEqual(p.values.map((v) => (v === 0 ? 0 : v)), ours.map((v) => (v === 0 ? 0 : v)));
     }
   });
 });

@@ -28,7 +28,7 @@ export async function openRunItem(file: string): Promise<void> {
   }
   if (file.endsWith('.safetensors')) {
     const decoded = decodeSafetensors(await fs.readFile(file));
-    const lines = [`# ${path.basename(file)}`, '', `${file}`, '', '## Tensors', '', ...decoded.tensors.map((t) => `- \`${t.name}\` ${t.data instanceof Int32Array ? 'I32' : 'F32'} [${t.shape.join(', ')}]`), '', '## Metadata', ''];
+    const lines = [`# ${path.basename(file)}`, '', `${file}`, '', '## Tensors', '', ...decoded.tensors.map((t) => `- \`${t.name}\` ${t.data instanceof Int32Array ? 'I32' : t.data instanceof Uint16Array ? 'F16' : 'F32'} [${t.shape.join(', ')}]`), '', '## Metadata', ''];
     for (const [k, v] of Object.entries(decoded.metadata)) lines.push(`- **${k}**: ${v.length > 400 ? `${v.slice(0, 400)}…` : v}`);
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') + '\n' });
     await vscode.window.showTextDocument(doc, { preview: true });

@@ -7,7 +7,7 @@ import type { Services } from '../services';
 /** The flags every training started from VS Code shares. */
 function baseArgs(): string[] {
   const s = readSettings();
-  const args = ['--seed', String(s.seed), '--backend', s.backend, '--should-test', '--enable-tensorboard'];
+  const args = ['--seed', String(s.seed), '--backend', s.backend, '--should-test', '--enable-tensorboard', '--snapshots', String(s.snapshots)];
   if (s.dataFolder) args.push('--data-dir', s.dataFolder);
   return args;
 }

@@ -8,6 +8,10 @@
  *   attention.layer{L} [E', NH_L] F32 · entropy.layer{L} [N, NH_L] F32 · uniform_entropy [N] F32
  * Metadata: provenance (see provenance.ts) plus kind 'analysis', analysisVersion, classNames, heads.
  *
+ * A training snapshot (runs/<run-id>/snapshots/epoch_<E>.safetensors, see snapshots.ts) is the same
+ * file with its float tensors in F16 (read back as float32) and provenance.epoch = E; the integer
+ * tensors (predictions, edges, labels, split, multi-label bits) stay exact.
+ *
  * Multi-label models (PPI) add, with metadata task 'multi-label' and `graphs` (the dataset's graphs):
  *   multi_labels [N, W] I32 and multi_predictions [N, W] I32: the 0/1 targets and the predictions
  *   (logit > 0), bit-packed 32 labels to a word (W = ⌈C / 32⌉). predictions and confidence then hold
@@ -19,6 +23,7 @@ import { writeArtifact, type WriteOptions } from './artifactWrite';
 import { attentionEntropy, incomingCounts, predictFromLogits, uniformEntropy, validateAttention } from './attentionStats';
 import type { NamedTensor } from './namedTensor';
 import { parseProvenance, provenanceMetadata, type Provenance } from './provenance';
+import { fromFloat16, toFloat16 } from './float16';
 import { encodeSafetensors } from './safetensors';
 
 export const ANALYSIS_VERSION = 1;
@@ -112,22 +117,28 @@ export function unpackBits(words: Int32Array, n: number, c: number): Uint8Array 
   return out;
 }
 
-export function encodeAnalysis(a: Analysis): Uint8Array {
+/** 'float16' halves the float tensors for snapshots, where a panel needs no more than 3 digits. */
+export interface EncodeOptions {
+  readonly precision?: 'float32' | 'float16';
+}
+
+export function encodeAnalysis(a: Analysis, options: EncodeOptions = {}): Uint8Array {
+  const real = options.precision === 'float16' ? toFloat16 : (x: Float32Array): Float32Array | Uint16Array => x;
   const n = a.numNodes;
   const e = a.edgeTarget.length;
   const edgeIndex = new Int32Array(2 * e);
   edgeIndex.set(a.edgeSource, 0);
   edgeIndex.set(a.edgeTarget, e);
   const tensors: NamedTensor[] = [
-    { name: 'outputs', shape: [n, a.numClasses], data: a.outputs },
+    { name: 'outputs', shape: [n, a.numClasses], data: real(a.outputs) },
     { name: 'predictions', shape: [n], data: a.predictions },
-    { name: 'confidence', shape: [n], data: a.confidence },
+    { name: 'confidence', shape: [n], data: real(a.confidence) },
     { name: 'edge_index', shape: [2, e], data: edgeIndex },
     { name: 'labels', shape: [n], data: a.labels },
     { name: 'split', shape: [n], data: a.split },
-    { name: 'uniform_entropy', shape: [n], data: a.uniformEntropy },
-    ...a.attention.map((att, l) => ({ name: `attention.layer${l}`, shape: [e, a.heads[l]], data: att })),
-    ...a.entropy.map((ent, l) => ({ name: `entropy.layer${l}`, shape: [n, a.heads[l]], data: ent })),
+    { name: 'uniform_entropy', shape: [n], data: real(a.uniformEntropy) },
+    ...a.attention.map((att, l) => ({ name: `attention.layer${l}`, shape: [e, a.heads[l]], data: real(att) })),
+    ...a.entropy.map((ent, l) => ({ name: `entropy.layer${l}`, shape: [n, a.heads[l]], data: real(ent) })),
   ];
   const words = Math.ceil(a.numClasses / 32);
   if (a.multiLabel) {
@@ -147,9 +158,9 @@ export function encodeAnalysis(a: Analysis): Uint8Array {
 }
 
 /** Computes, validates and writes the analysis atomically; returns what was written. */
-export async function writeAnalysis(file: string, input: AnalysisInput, options: WriteOptions = {}): Promise<Analysis> {
+export async function writeAnalysis(file: string, input: AnalysisInput, options: WriteOptions & EncodeOptions = {}): Promise<Analysis> {
   const analysis = computeAnalysis(input);
-  await writeArtifact(file, encodeAnalysis(analysis), options);
+  await writeArtifact(file, encodeAnalysis(analysis, options), options);
   return analysis;
 }
 
@@ -206,12 +217,14 @@ export function decodeAnalysis(bytes: Uint8Array, file: string): Analysis {
   const byName = new Map(tensors.map((t) => [t.name, t]));
   const expected = new Set(['outputs', 'predictions', 'confidence', 'edge_index', 'labels', 'split', 'uniform_entropy', ...layers.flatMap((_, l) => [`attention.layer${l}`, `entropy.layer${l}`]), ...(multi ? ['multi_labels', 'multi_predictions'] : [])]);
   for (const t of tensors) if (!expected.has(t.name)) fail(`tensor '${t.name}' is not part of an analysis with ${layers.length} layers`);
+  // Float tensors may be F32 or (snapshots) F16, read back as float32; integer tensors are I32 only.
   const tensor = <K extends 'F32' | 'I32'>(name: string, dtype: K, shape: readonly number[]): K extends 'F32' ? Float32Array : Int32Array => {
     const t = byName.get(name);
     if (!t) return fail(`tensor '${name}' is missing`);
-    if ((dtype === 'F32') !== t.data instanceof Float32Array) fail(`tensor '${name}' must be ${dtype}`);
+    const ok = dtype === 'F32' ? t.data instanceof Float32Array || t.data instanceof Uint16Array : t.data instanceof Int32Array;
+    if (!ok) fail(`tensor '${name}' must be ${dtype === 'F32' ? 'F32 or F16' : 'I32'}`);
     if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) fail(`tensor '${name}' has shape [${t.shape.join(', ')}]; expected [${shape.join(', ')}]`);
-    return t.data as K extends 'F32' ? Float32Array : Int32Array;
+    return (t.data instanceof Uint16Array ? fromFloat16(t.data) : t.data) as K extends 'F32' ? Float32Array : Int32Array;
   };
   const outputsShape = byName.get('outputs')?.shape;
   if (!outputsShape) return fail("tensor 'outputs' is missing");

@@ -5,7 +5,7 @@
 export interface NamedTensor {
   readonly name: string;
   readonly shape: readonly number[];
-  readonly data: Float32Array | Int32Array;
+  readonly data: Float32Array | Int32Array | Uint16Array;
 }
 
 export function elementCount(shape: readonly number[]): number {

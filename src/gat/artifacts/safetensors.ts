@@ -8,7 +8,9 @@
 import { describeJsonValue, parseJson } from '../io/jsonText';
 import { elementCount, type NamedTensor } from './namedTensor';
 
-export type SafetensorsDtype = 'F32' | 'I32';
+export type SafetensorsDtype = 'F32' | 'I32' | 'F16';
+
+const BYTES_PER_ELEMENT: Readonly<Record<SafetensorsDtype, number>> = { F32: 4, I32: 4, F16: 2 };
 
 export interface DecodedSafetensors {
   readonly tensors: NamedTensor[];
@@ -34,8 +36,8 @@ interface HeaderEntry {
   data_offsets: [number, number];
 }
 
-function dtypeOf(data: Float32Array | Int32Array): SafetensorsDtype {
-  return data instanceof Float32Array ? 'F32' : 'I32';
+function dtypeOf(data: NamedTensor['data']): SafetensorsDtype {
+  return data instanceof Float32Array ? 'F32' : data instanceof Uint16Array ? 'F16' : 'I32';
 }
 
 /** Encodes tensors in the order given; metadata values must already be strings (JSON-encode nested values). */
@@ -115,8 +117,8 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
     // A fresh copy: aligned for the typed array, independent of `bytes` (Buffer.slice would be a view of a shared pool).
     const slice = new Uint8Array(end - begin);
     slice.set(bytes.subarray(dataStart + begin, dataStart + end));
-    if (!LITTLE_ENDIAN_HOST) swap32(slice);
-    const data = entry.dtype === 'F32' ? new Float32Array(slice.buffer) : new Int32Array(slice.buffer);
+    if (!LITTLE_ENDIAN_HOST) swapBytes(slice, BYTES_PER_ELEMENT[entry.dtype]);
+    const data = entry.dtype === 'F32' ? new Float32Array(slice.buffer) : entry.dtype === 'F16' ? new Uint16Array(slice.buffer) : new Int32Array(slice.buffer);
     return { name, shape: entry.shape, data } satisfies NamedTensor;
   });
   return { tensors, metadata };
@@ -136,36 +138,30 @@ function readMetadata(raw: unknown): Record<string, string> {
 function validateEntry(name: string, raw: unknown): HeaderEntry {
   const e = raw as Partial<HeaderEntry> | null;
   if (typeof e !== 'object' || e === null) throw new SafetensorsError(`header entry for '${name}' is not an object`);
-  if (e.dtype !== 'F32' && e.dtype !== 'I32') throw new SafetensorsError(`tensor '${name}' has dtype ${describeJsonValue(e.dtype)}; only F32 and I32 are supported`);
+  if (e.dtype !== 'F32' && e.dtype !== 'I32' && e.dtype !== 'F16') throw new SafetensorsError(`tensor '${name}' has dtype ${describeJsonValue(e.dtype)}; only F32, F16 and I32 are supported`);
   if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new SafetensorsError(`tensor '${name}' has an invalid shape ${describeJsonValue(e.shape)}`);
   const offs = e.data_offsets;
   if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((o) => Number.isSafeInteger(o) && o >= 0) || offs[1] < offs[0]) {
     throw new SafetensorsError(`tensor '${name}' has invalid data_offsets ${describeJsonValue(offs)}`);
   }
-  const expectedBytes = elementCount(e.shape) * 4;
+  const expectedBytes = elementCount(e.shape) * BYTES_PER_ELEMENT[e.dtype];
   if (offs[1] - offs[0] !== expectedBytes) {
     throw new SafetensorsError(`tensor '${name}' has shape [${e.shape.join(', ')}] (${expectedBytes} bytes) but data_offsets span ${offs[1] - offs[0]} bytes`);
   }
   return { dtype: e.dtype, shape: e.shape, data_offsets: [offs[0], offs[1]] };
 }
 
-function toLittleEndianBytes(data: Float32Array | Int32Array): Uint8Array {
+function toLittleEndianBytes(data: NamedTensor['data']): Uint8Array {
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (LITTLE_ENDIAN_HOST) return bytes;
   const copy = bytes.slice();
-  swap32(copy);
+  swapBytes(copy, data.BYTES_PER_ELEMENT);
   return copy;
 }
 
-function swap32(b: Uint8Array): void {
-  for (let i = 0; i + 3 < b.length; i += 4) {
-    const t0 = b[i];
-    const t1 = b[i + 1];
-    b[i] = b[i + 3];
-    b[i + 1] = b[i + 2];
-    b[i + 2] = t1;
-    b[i + 3] = t0;
-  }
+/** Reverses each `width`-byte element in place (big-endian hosts only). */
+function swapBytes(b: Uint8Array, width: number): void {
+  for (let i = 0; i + width - 1 < b.length; i += width) b.subarray(i, i + width).reverse();
 }
 
 /** Looks a tensor up by name, with an error that lists what the file does hold. */

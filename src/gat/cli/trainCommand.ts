@@ -52,6 +52,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
         shouldVisualize: opts.shouldVisualize,
         enableTensorboard: opts.enableTensorboard,
         checkpointFreq: opts.checkpointFreq,
+        snapshots: opts.snapshots,
         resume: opts.resume,
         specPath: opts.spec,
         commandLine: ['gat', 'train', ...argv],

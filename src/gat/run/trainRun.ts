@@ -20,6 +20,7 @@ import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { createTrainer, type Trainer } from '../train/trainer';
 import { runTrainingLoop, type LoopState } from '../train/trainingLoop';
 import type { EventSink } from './eventSink';
+import { SnapshotTaker } from './snapshotTaker';
 import { acquireTrainLock } from './trainLock';
 
 export interface TrainRunOptions {
@@ -42,6 +43,8 @@ export interface TrainRunOptions {
   readonly batchSize?: number;
   /** 'uniform': the Const-GAT control (attention fixed to 1/(in-degree + 1)). Default 'learned'. */
   readonly attention?: 'learned' | 'uniform';
+  /** K: snapshot the analysis at K log-spaced epochs and every checkpoint (0 or undefined: none). */
+  readonly snapshots?: number;
   readonly resume?: string;
   readonly specPath?: string;
   readonly commandLine: readonly string[];
@@ -153,6 +156,7 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     // On a GPU the state lives in GPU memory, which a lost device takes with it: keep a host copy of
     // each finished epoch's, so a failure still leaves a checkpoint to resume from.
     const mirrorOnHost = backend.name === 'webgpu';
+    const snapshots = o.snapshots ? new SnapshotTaker({ runDir: run.paths.runDir, graph, provenance, count: o.snapshots, maxEpochs: numOfEpochs, checkpointFreq }) : undefined;
     let lastEpoch = startEpoch - 1;
     let checkpointedAt = -1;
     const result = await runTrainingLoop(trainer, {
@@ -174,8 +178,13 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
           await saveCheckpoint(lastGood?.completed === m.epoch + 1 ? lastGood : await captureState(m.epoch + 1));
           checkpointedAt = m.epoch;
         }
+        if (snapshots?.wants(m.epoch + 1)) await snapshots.take(activeTrainer, m.epoch + 1);
       },
     });
+    if (snapshots) {
+      await snapshots.finish();
+      sink.info(`snapshots: ${snapshots.taken.length} epochs, ${(snapshots.bytes / 1e6).toFixed(1)} MB in ${path.join(run.paths.runDir, 'snapshots')}`);
+    }
     tensorboard?.close();
     tensorboard = undefined;
 

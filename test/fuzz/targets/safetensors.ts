@@ -79,6 +79,7 @@ export const safetensorsSeeds = lazy((): Uint8Array[] => {
     encodeModelBinary(params, provenanceMetadata(PROVENANCE)),
     encodeAnalysis(tinyAnalysis(5, 3, [2, 1])),
     encodeAnalysis(tinyAnalysis(3, 2, [1])),
+    encodeAnalysis(tinyAnalysis(5, 3, [2, 1]), { precision: 'float16' }), // a training snapshot
     encodeSafetensors([{ name: 'w', shape: [0], data: new Float32Array(0) }]),
   ];
 });
@@ -103,7 +104,7 @@ const rawHeader: fc.Arbitrary<Uint8Array> = fc
     entries: fc.array(
       fc.record({
         name: fc.oneof(fc.constantFrom('w', 'outputs', 'predictions', 'edge_index', 'optimizer.rng.state', '__metadata__', '__proto__', 'constructor', ''), fc.string({ maxLength: 6 })),
-        dtype: fc.oneof(fc.constantFrom('F32', 'I32'), junk),
+        dtype: fc.oneof(fc.constantFrom('F32', 'I32', 'F16'), junk),
         shape: fc.oneof(fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 3 }), junk),
         length: fc.integer({ min: 0, max: 6 }),
         offsetJunk: fc.option(junk, { freq: 4 }),
@@ -120,7 +121,8 @@ const rawHeader: fc.Arbitrary<Uint8Array> = fc
     let offset = 0;
     for (const e of entries) {
       const count = Array.isArray(e.shape) && e.shape.every((d) => typeof d === 'number') ? (e.shape as number[]).reduce((a, b) => a * b, 1) : e.length;
-      const bytes = Number.isSafeInteger(count) && count >= 0 && count < 64 ? count * 4 : e.length * 4;
+      const width = e.dtype === 'F16' ? 2 : 4;
+      const bytes = Number.isSafeInteger(count) && count >= 0 && count < 64 ? count * width : e.length * width;
       const offsets = e.offsetJunk ?? [offset, offset + bytes];
       offset += bytes;
       parts.push(`${JSON.stringify(e.name)}:{"dtype":${JSON.stringify(e.dtype)},"shape":${JSON.stringify(e.shape)},"data_offsets":${JSON.stringify(offsets)}}`);
@@ -165,11 +167,13 @@ const edited: fc.Arbitrary<Uint8Array> = fc.record({ seed: fc.nat(), edits: fc.a
     if (e.kind === 'drop') list = list.filter((_, k) => k !== i);
     else if (e.kind === 'reshape') {
       const n = e.shape.reduce((a, b) => a * b, 1);
-      const data = t.data instanceof Float32Array ? new Float32Array(n) : new Int32Array(n);
+      const data = t.data instanceof Float32Array ? new Float32Array(n) : t.data instanceof Uint16Array ? new Uint16Array(n) : new Int32Array(n);
       data.set(t.data.subarray(0, Math.min(n, t.data.length)));
       list[i] = { ...t, shape: e.shape, data };
     } else if (e.kind === 'retype') {
-      list[i] = { ...t, data: t.data instanceof Float32Array ? new Int32Array(t.data.buffer.slice(0)) : new Float32Array(t.data.buffer.slice(0)) };
+      // same element count, another dtype: F32 → I32 (bit patterns), I32 → F16 (low 16 bits), F16 → F32 (bit patterns as values)
+      const data = t.data instanceof Float32Array ? new Int32Array(t.data.buffer.slice(t.data.byteOffset, t.data.byteOffset + t.data.byteLength)) : t.data instanceof Int32Array ? Uint16Array.from(t.data) : Float32Array.from(t.data);
+      list[i] = { ...t, data };
     } else if (t.data.length > 0) {
       const data = t.data.slice();
       data[e.at % data.length] = e.value;

@@ -13,7 +13,7 @@ import { require, type FuzzTarget } from '../target';
 const WORKSPACE = '/fuzz/workspace';
 
 export const settingsSeeds = lazy((): Uint8Array[] => [
-  jsonBytes({ 'gat.backend': 'cpu', 'gat.seed': 7, 'gat.quickTrainEpochs': 50, 'gat.outputFolder': 'out', 'gat.dataFolder': '/data' }),
+  jsonBytes({ 'gat.backend': 'cpu', 'gat.seed': 7, 'gat.quickTrainEpochs': 50, 'gat.snapshots': 4, 'gat.outputFolder': 'out', 'gat.dataFolder': '/data' }),
   jsonBytes({ 'gat.backend': 'auto', 'gat.outputFolder': '/abs/out', 'editor.fontSize': 12 }),
   jsonBytes({}),
 ]);
@@ -54,6 +54,7 @@ export const settingsTarget: FuzzTarget = {
     require((BACKEND_SETTINGS as readonly string[]).includes(s.backend), `backend ${String(s.backend)}`);
     require(Number.isInteger(s.seed) && s.seed >= 0 && s.seed <= 2147483647, `seed ${s.seed}`);
     require(Number.isInteger(s.quickTrainEpochs) && s.quickTrainEpochs >= 1 && s.quickTrainEpochs <= 100000, `quickTrainEpochs ${s.quickTrainEpochs}`);
+    require(Number.isInteger(s.snapshots) && s.snapshots >= 0 && s.snapshots <= 256, `snapshots ${s.snapshots}`);
     require(typeof s.outputFolder === 'string' && path.isAbsolute(s.outputFolder) && !s.outputFolder.includes('\0'), `outputFolder ${String(s.outputFolder)}`);
     require(s.dataFolder === undefined || (typeof s.dataFolder === 'string' && s.dataFolder.length > 0 && !s.dataFolder.includes('\0')), `dataFolder ${String(s.dataFolder)}`);
     require(Array.isArray(problems) && problems.every((p) => typeof p === 'string' && /^gat\.\w+ /.test(p)), 'problems name their setting');
