@@ -21,6 +21,7 @@ import { AttentionPanel, registerAttentionSerializer, type AnalysisPanelDeps } f
 import { registerCompareSerializer, type CompareDeps } from './webviews/comparePanel';
 import { DegreePanel, registerDegreeSerializer } from './webviews/degreePanel';
 import { registerEntropySerializer } from './webviews/entropyPanel';
+import { RunSnapshots } from '../gat/analysis/runSnapshots';
 import { RunAnalyses } from '../gat/analysis/runAnalyses';
 import { GraphPanel, registerGraphSerializer, type DataPanelDeps } from './webviews/graphPanel';
 import { MetricsPanel, registerMetricsSerializer, type MetricsDeps } from './webviews/metricsPanel';
@@ -82,11 +83,13 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     }),
   );
   const analyses = new RunAnalyses(outDir);
+  const snapshots = new RunSnapshots(outDir);
   const runViews = new RunViews(analyses);
   const analysisDeps: AnalysisPanelDeps = {
     extensionUri: context.extensionUri,
     datasets,
     analyses,
+    snapshots,
     outDir,
     showInGraph: (dataset, node, runId) => GraphPanel.createOrShow(dataPanelDeps, { dataset, runId, focusNode: node }),
   };
@@ -107,6 +110,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
 
     showAttention: (runId, node) => void AttentionPanel.createOrShow(analysisDeps, runId, node),
     analyses,
+    snapshots,
   };
   context.subscriptions.push(registerGraphSerializer(dataPanelDeps), registerDegreeSerializer(dataPanelDeps));
   const records = new RecordProvider(datasets, (runId) => runViews.get(runId));

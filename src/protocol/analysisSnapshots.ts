@@ -1,4 +1,5 @@
 import type { GraphScope } from './graphScope';
+import type { TimelineFrame } from './timeline';
 import type { Provenance } from './webviewMessages';
 
 /**
@@ -45,6 +46,8 @@ export interface AttentionSnapshot {
   readonly data: AttentionSnapshotData;
   readonly numNodes: number;
   readonly layers: number;
+  /** The same view at each training snapshot, then the trained model (`data`); absent without snapshots. */
+  readonly timeline?: readonly TimelineFrame<AttentionSnapshotData>[];
 }
 
 /** Host → entropy panel: one layer's per-head entropies next to the uniform ones. */
@@ -54,6 +57,8 @@ export interface EntropySnapshot {
   readonly data: EntropySnapshotData;
   readonly layers: number;
   readonly scope?: GraphScope;
+  /** The same view at each training snapshot, then the trained model (`data`); absent without snapshots. */
+  readonly timeline?: readonly TimelineFrame<EntropySnapshotData>[];
 }
 
 /** Panel → host: show another node or layer (the host answers with a new snapshot). */

@@ -1,6 +1,7 @@
 import type { AnalysisUnavailable, AttentionRequest, AttentionSnapshot, EntropyRequest, EntropySnapshot, ShowAttention } from './analysisSnapshots';
 import type { CompareSnapshot, ShowAgreementGraph, SwapRuns } from './compareSnapshot';
 import type { GraphScope, MultiLabelView, SelectGraph } from './graphScope';
+import type { MarkEpoch, TimelineEpoch, TimelineFrame } from './timeline';
 
 /**
  * Messages between the extension host and the webview panels. Both sides import these types
@@ -33,7 +34,7 @@ export interface MetricsSnapshot {
   readonly compact: boolean;
 }
 
-export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphFocus | DegreeSnapshot | AttentionSnapshot | EntropySnapshot | AnalysisUnavailable | EmbeddingLayout | CompareSnapshot;
+export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphFocus | DegreeSnapshot | AttentionSnapshot | EntropySnapshot | AnalysisUnavailable | EmbeddingLayout | CompareSnapshot | MarkEpoch;
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
@@ -48,9 +49,10 @@ export type WebviewToHost =
   | EmbeddingRequest
   | SelectGraph
   | SwapRuns
-  | ShowAgreementGraph;
+  | ShowAgreementGraph
+  | TimelineEpoch;
 
-const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand', 'exportImage', 'showInGraph', 'attentionRequest', 'entropyRequest', 'showAttention', 'embeddingRequest', 'selectGraph', 'swapRuns', 'showAgreementGraph']);
+const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand', 'exportImage', 'showInGraph', 'attentionRequest', 'entropyRequest', 'showAttention', 'embeddingRequest', 'selectGraph', 'swapRuns', 'showAgreementGraph', 'timelineEpoch']);
 
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
   return typeof value === 'object' && value !== null && WEBVIEW_TO_HOST_TYPES.has((value as { type?: unknown }).type as string);
@@ -98,6 +100,14 @@ export interface GraphSnapshot {
   readonly scope?: GraphScope;
   /** Multi-label datasets: every node's labels (and the run's predicted ones). */
   readonly multiLabel?: MultiLabelView;
+  /** Single-label runs with snapshots: `run`'s predictions at each snapshot, then the trained model's. */
+  readonly runTimeline?: readonly TimelineFrame<RunPredictions>[];
+}
+
+/** A run's prediction and its probability for every node. */
+export interface RunPredictions {
+  readonly predictions: readonly number[];
+  readonly confidence: readonly number[];
 }
 
 export interface EmbeddingSettingsMessage {

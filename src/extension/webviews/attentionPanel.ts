@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { attentionSnapshotData } from '../../gat/analysis/panelData';
 import { panelProvenance } from '../../gat/panels/provenance';
-import type { AttentionPanelState } from '../../protocol/analysisSnapshots';
+import type { AttentionPanelState, AttentionSnapshotData } from '../../protocol/analysisSnapshots';
 import type { Analysis } from '../../gat/artifacts/analysis';
 import type { RunRecord } from '../../gat/artifacts/runRecord';
 import type { GraphDataset } from '../../gat/data/graph';
@@ -10,12 +10,15 @@ import type { HostToWebview, Provenance, WebviewToHost } from '../../protocol/we
 import type { DatasetService } from '../datasetService';
 import { PanelBase, registerPanelSerializer } from './panelBase';
 import { AnalysisUnavailableError, type RunAnalyses } from '../../gat/analysis/runAnalyses';
+import type { RunSnapshots } from '../../gat/analysis/runSnapshots';
 import { webviewOptions } from './webviewHtml';
 
 export interface AnalysisPanelDeps {
   readonly extensionUri: vscode.Uri;
   readonly datasets: DatasetService;
   readonly analyses: RunAnalyses;
+  /** The runs' training snapshots, for the panels' epoch timelines. */
+  readonly snapshots: RunSnapshots;
   readonly outDir: () => string | undefined;
   /** Opens (or reveals) the graph panel focused on a node. */
   readonly showInGraph: (dataset: string, node: number, runId: string) => void;
@@ -89,7 +92,16 @@ export class AttentionPanel extends PanelBase {
     const { run, analysis, provenance } = loaded;
     try {
       const data = attentionSnapshotData(run.dataset, run.runId, analysis, this.node, this.layer);
-      return { type: 'attentionSnapshot', provenance, data, numNodes: analysis.numNodes, layers: analysis.heads.length };
+      const timeline = await this.deps.snapshots.frames(
+        run.runId,
+        analysis,
+        (snapshot, scope) => {
+          const local = scope.local(this.node);
+          return local === undefined ? undefined : toDatasetIds(attentionSnapshotData(run.dataset, run.runId, snapshot, local, this.layer), scope.part?.nodeStart ?? 0);
+        },
+        () => data,
+      );
+      return { type: 'attentionSnapshot', provenance, data, numNodes: analysis.numNodes, layers: analysis.heads.length, ...(timeline ? { timeline } : {}) };
     } catch (err) {
       if (err instanceof RangeError) return { type: 'analysisUnavailable', provenance, message: err.message }; // an unknown node or layer
       throw err;
@@ -105,6 +117,11 @@ export class AttentionPanel extends PanelBase {
   protected onDispose(): void {
     AttentionPanel.panels.delete(this.runId);
   }
+}
+
+/** A snapshot of one graph numbers its nodes from 0: shift them back to the dataset's ids. */
+function toDatasetIds(d: AttentionSnapshotData, offset: number): AttentionSnapshotData {
+  return offset === 0 ? d : { ...d, node: d.node + offset, neighbours: d.neighbours.map((n) => ({ ...n, node: n.node + offset })) };
 }
 
 function titleFor(runId: string, node: number): string {

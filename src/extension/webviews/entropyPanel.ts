@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { entropySnapshotData } from '../../gat/analysis/panelData';
 import { scopeAnalysis, scopeMessage } from '../../gat/panels/graphScope';
-import type { EntropyPanelState } from '../../protocol/analysisSnapshots';
+import type { GraphPart } from '../../gat/data/graph';
+import type { EntropyPanelState, EntropySnapshotData } from '../../protocol/analysisSnapshots';
 import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
 import type { AnalysisPanelDeps } from './attentionPanel';
 import { AttentionPanel, loadRunForPanel } from './attentionPanel';
@@ -59,7 +60,10 @@ export class EntropyPanel extends PanelBase {
     const scope = scopeMessage(analysis, this.graphIndex, true);
     try {
       const data = entropySnapshotData(run.dataset, run.runId, part ? scopeAnalysis(analysis, part) : analysis, this.layer);
-      return { type: 'entropySnapshot', provenance, data, layers: analysis.heads.length, ...(scope ? { scope } : {}) };
+      // Snapshots hold the whole graph, or (PPI) the first test graph: a timeline where they cover the view.
+      const covered = (snapshotPart: GraphPart | undefined): boolean => (snapshotPart === undefined ? !analysis.graphs : part !== undefined && part.nodeStart === snapshotPart.nodeStart);
+      const timeline = await this.deps.snapshots.frames(run.runId, analysis, (snapshot, s) => (covered(s.part) ? compactEntropy(entropySnapshotData(run.dataset, run.runId, snapshot, this.layer)) : undefined), () => data);
+      return { type: 'entropySnapshot', provenance, data, layers: analysis.heads.length, ...(scope ? { scope } : {}), ...(timeline ? { timeline } : {}) };
     } catch (err) {
       if (err instanceof RangeError) return { type: 'analysisUnavailable', provenance, message: err.message }; // an unknown layer
       throw err;
@@ -87,6 +91,12 @@ export class EntropyPanel extends PanelBase {
   protected onDispose(): void {
     EntropyPanel.panels.delete(this.runId);
   }
+}
+
+/** Snapshot entropies are F16 already: 4 decimals say all they hold and keep 30 frames small to post. */
+function compactEntropy(d: EntropySnapshotData): EntropySnapshotData {
+  const round = (v: number): number => Math.round(v * 1e4) / 1e4;
+  return { ...d, learned: d.learned.map((head) => head.map(round)), uniform: d.uniform.map(round) };
 }
 
 function titleFor(runId: string): string {

@@ -3,11 +3,13 @@ import * as vscode from 'vscode';
 import { readRun, type RunRecord } from '../../gat/artifacts/runRecord';
 import { graphLayout } from '../../gat/layout/layoutCache';
 import type { RunAnalyses } from '../../gat/analysis/runAnalyses';
+import type { RunSnapshots } from '../../gat/analysis/runSnapshots';
+import type { Analysis } from '../../gat/artifacts/analysis';
 import type { GraphDataset } from '../../gat/data/graph';
 import { graphSnapshot } from '../../gat/panels/graphSnapshot';
 import { defaultGraphIndex, graphIndexOf, multiLabelView, scopeAnalysis, scopeDataset, scopeMessage } from '../../gat/panels/graphScope';
 import { panelProvenance } from '../../gat/panels/provenance';
-import type { GraphPanelState, GraphSnapshot, HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
+import type { GraphPanelState, GraphSnapshot, HostToWebview, RunPredictions, WebviewToHost } from '../../protocol/webviewMessages';
 import type { DatasetService } from '../datasetService';
 import type { RunViews } from '../records/runViews';
 import type { RunsTreeProvider } from '../trees/runsTree';
@@ -25,6 +27,8 @@ export interface DataPanelDeps {
   readonly cacheDir: string;
   /** Opens the attention panel of a run for a node (the graph's "Show attention" action). */
   readonly showAttention?: (runId: string, node: number) => void;
+  /** Runs' training snapshots: the timeline of the predictions. */
+  readonly snapshots?: RunSnapshots;
   /** Runs' analyses (multi-label predictions colour the graph). */
   readonly analyses?: RunAnalyses;
 }
@@ -123,7 +127,8 @@ export class GraphPanel extends PanelBase {
     const scope = scopeMessage(whole, this.graphIndex ?? null, false);
     const multiLabel = multiLabelView(g, scopedAnalysis);
     const comparison = await this.comparison(whole);
-    return { ...snapshot, ...(scope ? { scope } : {}), ...(multiLabel ? { multiLabel } : {}), ...(comparison && snapshot.run ? { comparison } : {}) };
+    const runTimeline = analysis && this.runId && !comparison && !whole.graphs && !whole.multiLabels ? await this.deps.snapshots?.frames(this.runId, analysis, predictionsOf, predictionsOf) : undefined;
+    return { ...snapshot, ...(scope ? { scope } : {}), ...(multiLabel ? { multiLabel } : {}), ...(comparison && snapshot.run ? { comparison } : {}), ...(runTimeline ? { runTimeline } : {}) };
   }
 
   /** The compared run's predictions; single-label datasets only (multi-label runs compare in the Compare panel). */
@@ -181,4 +186,9 @@ function titleFor(dataset: string, runId: string | null, compareRunId: string | 
 
 export function registerGraphSerializer(deps: DataPanelDeps): vscode.Disposable {
   return registerPanelSerializer<GraphPanelState>(GraphPanel.viewType, (panel, state) => GraphPanel.revive(panel, deps, state));
+}
+
+/** Predictions and confidence (4 decimals, enough for the tooltip's percentage) to post. */
+function predictionsOf(a: Analysis): RunPredictions {
+  return { predictions: Array.from(a.predictions), confidence: Array.from(a.confidence, (c) => Math.round(c * 1e4) / 1e4) };
 }

@@ -3,6 +3,7 @@ import { isWebviewToHost, type MetricsPanelState } from '../../protocol/webviewM
 import type { RunsTreeProvider } from '../trees/runsTree';
 import type { TrainingController } from '../training/trainingController';
 import { metricsSnapshot } from './metricsSource';
+import { onTimelineEpoch, timelineEpochOf } from './timelineEpochs';
 import { handleCommonMessage } from './webviewMessageHandler';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -22,6 +23,8 @@ export class MetricsPanel implements vscode.Disposable {
   private static readonly panels = new Map<string, MetricsPanel>();
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
+  /** The epoch marked on the curves: a timeline of this run's panels shows it (tests read it). */
+  markedEpoch: number | null = null;
 
   static createOrShow(deps: MetricsDeps, runId: string | null): MetricsPanel {
     const key = runId ?? 'live';
@@ -61,6 +64,12 @@ export class MetricsPanel implements vscode.Disposable {
     );
     // Only the live run's panel (or the live panel) changes during a training; others keep their file's data.
     deps.training.onDidChange((live) => (runId === null || live.start?.runId === runId) && void this.post(), null, this.disposables);
+    onTimelineEpoch((e) => e.runId === runId && void this.mark(e.epoch), null, this.disposables);
+  }
+
+  private async mark(epoch: number | null): Promise<void> {
+    this.markedEpoch = epoch;
+    if (this.ready) await this.panel.webview.postMessage({ type: 'markEpoch', epoch });
   }
 
   private async post(): Promise<void> {
@@ -69,6 +78,10 @@ export class MetricsPanel implements vscode.Disposable {
     const live = this.runId === null || this.deps.training.latest?.start?.runId === this.runId ? this.deps.training.latest : undefined;
     const snapshot = await metricsSnapshot({ run, live, outDir: this.deps.outDir(), compact: false });
     await this.panel.webview.postMessage(snapshot);
+    if (this.runId) {
+      this.markedEpoch = timelineEpochOf(this.runId);
+      if (this.markedEpoch !== null) await this.panel.webview.postMessage({ type: 'markEpoch', epoch: this.markedEpoch });
+    }
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { isWebviewToHost, type HostToWebview, type WebviewToHost } from '../../protocol/webviewMessages';
 import { saveExportedImage, type AskSaveLocation } from './exportImage';
+import { announceTimelineEpoch } from './timelineEpochs';
 import { handleCommonMessage } from './webviewMessageHandler';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -78,6 +79,8 @@ export abstract class PanelBase implements vscode.Disposable {
         await this.refresh();
       } else if (await this.onMessage(message)) {
         return;
+      } else if (message.type === 'timelineEpoch') {
+        if (typeof message.runId === 'string' && (message.epoch === null || Number.isSafeInteger(message.epoch))) announceTimelineEpoch({ runId: message.runId, epoch: message.epoch });
       } else if (message.type === 'exportImage') {
         await saveExportedImage(message, this.askSaveLocation);
       } else {

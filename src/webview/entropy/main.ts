@@ -6,6 +6,7 @@ import { entropyChart } from './entropyChart';
 import { entropyHistogram, entropySummary, summaryText, type Histogram } from '../../figures/entropyModel';
 import { toolbarButton } from '../shared/controls';
 import { GraphPicker } from '../shared/graphPicker';
+import { Timeline } from '../shared/timeline';
 
 /** The entropy panel: per head, learned attention entropy (orange) over uniform (blue). */
 const api = vscodeApi<EntropyPanelState>();
@@ -29,9 +30,12 @@ binNodes.setAttribute('aria-live', 'polite');
 const button = toolbarButton;
 const graphPicker = new GraphPicker((index) => api.postMessage({ type: 'selectGraph', index }));
 toolbar.append(graphPicker.element, layerSelect, legend, button('Export PNG', 'export-png', () => void exportPng()), button('Export SVG', 'export-svg', () => exportSvg()));
-app.append(header, toolbar, summary, grid, binNodes);
+const timeline = new Timeline((index) => showFrame(index));
+app.append(header, toolbar, timeline.element, summary, grid, binNodes);
 
 let snapshot: EntropySnapshot | undefined;
+/** Which timeline frame is on screen (the last: the trained model). */
+let frameIndex = 0;
 let histograms: Histogram[] = [];
 
 function colours(): { learned: string; uniform: string; foreground: string; background: string } {
@@ -64,7 +68,8 @@ function draw(): void {
   );
   const all = d.learned.map((l) => entropySummary(l, d.uniform));
   const worst = all.reduce((a, b) => (b.earthMovers > a.earthMovers ? b : a));
-  summary.textContent = `Most distinct head: ${summaryText(worst)}`;
+  const frame = snapshot.timeline?.[frameIndex];
+  summary.textContent = `${frame && !frame.final ? `After epoch ${frame.epoch}: most` : 'Most'} distinct head: ${summaryText(worst)}`;
   grid.dataset.drawn = String(histograms.length);
 }
 
@@ -100,6 +105,18 @@ function showBin(head: number, bin: number): void {
   }
 }
 
+/** Shows timeline frame `index`: that snapshot's entropies, drawn the same way. */
+function showFrame(index: number): void {
+  const frames = snapshot?.timeline;
+  if (!snapshot || !frames) return;
+  frameIndex = index;
+  snapshot = { ...snapshot, data: frames[index].data };
+  timeline.render({ frames, index });
+  binNodes.replaceChildren();
+  draw();
+  api.postMessage({ type: 'timelineEpoch', runId: snapshot.data.runId, epoch: frames[index].final ? null : frames[index].epoch });
+}
+
 grid.addEventListener('click', (e) => {
   const bar = e.target instanceof Element ? e.target.closest('.learned-bars [data-bin]') : null;
   const svg = e.target instanceof Element ? e.target.closest('svg') : null;
@@ -123,6 +140,7 @@ window.addEventListener('message', (event: MessageEvent<{ type?: string }>) => {
   if (event.data?.type === 'analysisUnavailable') {
     const m = event.data as AnalysisUnavailable;
     renderProvenance(header, m.provenance);
+    timeline.render(undefined);
     grid.replaceChildren();
     grid.dataset.drawn = '0';
     summary.textContent = m.message;
@@ -131,7 +149,12 @@ window.addEventListener('message', (event: MessageEvent<{ type?: string }>) => {
   }
   if (event.data?.type !== 'entropySnapshot') return;
   summary.classList.remove('error');
-  snapshot = event.data as EntropySnapshot;
+  const s = event.data as EntropySnapshot;
+  // Another layer or graph keeps the timeline where it was; a first snapshot starts at the trained model.
+  const keep = snapshot?.timeline && s.timeline && snapshot.timeline.length === s.timeline.length;
+  frameIndex = keep ? frameIndex : Math.max(0, (s.timeline?.length ?? 1) - 1);
+  snapshot = s.timeline ? { ...s, data: s.timeline[frameIndex].data } : s;
+  timeline.render(s.timeline ? { frames: s.timeline, index: frameIndex } : undefined);
   renderProvenance(header, snapshot.provenance);
   layerSelect.replaceChildren(...Array.from({ length: snapshot.layers }, (_, l) => new Option(`layer ${l + 1}`, String(l + 1))));
   layerSelect.value = String(snapshot.data.layer);

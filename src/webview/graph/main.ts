@@ -4,6 +4,7 @@ import { renderProvenance } from '../shared/provenanceHeader';
 import { vscodeApi } from '../shared/vscodeApi';
 import { buildGraphModel, categories, colourModes, COLOUR_MODE_LABELS, datasetNodeId, needsLabel, nodeCategories, parseNodeQuery, soloHidden, toggleHidden, tooltipText, visibleMask, type Category, type GraphModel } from '../../figures/graphModel';
 import { GraphPicker } from '../shared/graphPicker';
+import { Timeline } from '../shared/timeline';
 import { readTheme, type DrawTheme } from './graphRenderer';
 import { graphSvg } from '../../figures/graphSvg';
 import { GraphView } from './graphView';
@@ -65,6 +66,8 @@ announcer.setAttribute('aria-live', 'polite');
 
 let snapshot: GraphSnapshot | undefined;
 let model: GraphModel | undefined;
+/** Which timeline frame colours the nodes (the last: the trained model). */
+let frameIndex = 0;
 /** What the panel had before a reload (the serializer restores the panel, getState its view). */
 const restored = api.getState();
 let state: GraphPanelState | undefined = restored;
@@ -106,8 +109,10 @@ const embeddingControls = new EmbeddingControls({
     if (snapshot && view.selected !== undefined && view.selected !== null) api.postMessage({ type: 'showInGraph', dataset: snapshot.dataset, node: view.selected });
   },
 });
+// With snapshots: the run's predictions epoch by epoch (the colourings by prediction follow it).
+const timeline = new Timeline((index) => showFrame(index));
 area.append(view.canvas, legend, tooltip);
-app.append(header, toolbar, embeddingControls.element, area, announcer);
+app.append(header, toolbar, timeline.element, embeddingControls.element, area, announcer);
 search.addEventListener('keydown', (e) => {
   if (e.key === 'Enter') find(search.value);
 });
@@ -191,11 +196,28 @@ function saveState(): void {
   api.setState(state);
 }
 
+/** Shows timeline frame `index`: the run's predictions after that epoch; only the colours change. */
+function showFrame(index: number): void {
+  const frames = snapshot?.runTimeline;
+  if (!snapshot?.run || !frames) return;
+  const start = performance.now();
+  frameIndex = index;
+  const run = { ...snapshot.run, ...frames[index].data };
+  snapshot = { ...snapshot, run };
+  timeline.render({ frames, index });
+  apply();
+  document.body.dataset.frameMs = (performance.now() - start).toFixed(1);
+  api.postMessage({ type: 'timelineEpoch', runId: run.runId, epoch: frames[index].final ? null : frames[index].epoch });
+}
+
 function receive(s: GraphSnapshot): void {
   const start = performance.now();
   const first = !snapshot;
-  snapshot = s;
-  model = buildGraphModel(s);
+  const keep = !first && s.runTimeline && snapshot?.runTimeline?.length === s.runTimeline.length;
+  frameIndex = keep ? frameIndex : Math.max(0, (s.runTimeline?.length ?? 1) - 1);
+  snapshot = s.runTimeline && s.run ? { ...s, run: { ...s.run, ...s.runTimeline[frameIndex].data } } : s;
+  timeline.render(s.runTimeline && s.run ? { frames: s.runTimeline, index: frameIndex } : undefined);
+  model = buildGraphModel(snapshot);
   renderProvenance(header, s.provenance);
   const modes = colourModes(s);
   // A comparison opens on its agreement colouring, unless this panel had another one before a reload.

@@ -5,7 +5,8 @@ const MARGIN = { top: 24, right: 16, bottom: 28, left: 44 };
 const MAX_POINTS = 1500;
 
 /** Draws one chart into an SVG; colours come from CSS classes bound to theme variables. */
-export function drawLineChart(svgElement: SVGSVGElement, model: ChartModel, width: number, height: number): void {
+/** `mark`: a vertical line at one epoch (the timeline's snapshot), with its label. */
+export function drawLineChart(svgElement: SVGSVGElement, model: ChartModel, width: number, height: number, mark?: { readonly x: number; readonly label: string }): void {
   const svg = select(svgElement).attr('width', width).attr('height', height).attr('role', 'img').attr('aria-label', `${model.title} per epoch`);
   svg.selectAll('*').remove();
   const x = scaleLinear().domain(model.xDomain).range([MARGIN.left, width - MARGIN.right]);
@@ -17,6 +18,10 @@ export function drawLineChart(svgElement: SVGSVGElement, model: ChartModel, widt
     .defined(([, v]) => Number.isFinite(v))
     .x(([e]) => x(e))
     .y(([, v]) => y(v));
+  if (mark && mark.x >= model.xDomain[0] && mark.x <= model.xDomain[1]) {
+    svg.append('line').attr('class', 'epoch-mark').attr('x1', x(mark.x)).attr('x2', x(mark.x)).attr('y1', MARGIN.top).attr('y2', height - MARGIN.bottom);
+    svg.append('text').attr('class', 'epoch-mark-label').attr('x', Math.min(x(mark.x) + 4, width - MARGIN.right - 120)).attr('y', MARGIN.top + 10).text(mark.label);
+  }
   model.series.forEach((s, i) => {
     svg.append('path').attr('class', `series ${s.cssClass}`).attr('d', path(thin(s.points, MAX_POINTS)) ?? '');
     const lx = width - MARGIN.right - 90;

@@ -27,6 +27,8 @@ trainButton.removeAttribute('secondary'); // the one primary action of an empty 
 app.append(header, summary, message, trainButton, charts);
 
 let last: MetricsSnapshot | undefined;
+/** Epochs finished at the snapshot another panel's timeline shows (null: none). */
+let marked: number | null = null;
 
 function render(): void {
   if (!last) return;
@@ -40,13 +42,20 @@ function render(): void {
   const height = last.compact ? 140 : 260;
   charts.hidden = last.epochs.length === 0;
   if (last.epochs.length > 0) {
-    drawLineChart(lossSvg, lossChart(last.epochs), last.compact ? width : Math.min(width, 900), height);
-    drawLineChart(accSvg, accuracyChart(last.epochs, last.metric), last.compact ? width : Math.min(width, 900), height);
+    // A snapshot after E epochs is the model at the end of epoch E - 1 (the curves count from 0).
+    const mark = marked === null ? undefined : { x: marked - 1, label: `snapshot: after epoch ${marked}` };
+    drawLineChart(lossSvg, lossChart(last.epochs), last.compact ? width : Math.min(width, 900), height, mark);
+    drawLineChart(accSvg, accuracyChart(last.epochs, last.metric), last.compact ? width : Math.min(width, 900), height, mark);
   }
 }
 
 onHostMessage('metricsSnapshot', (snapshot) => {
   last = snapshot;
+  render();
+});
+onHostMessage('markEpoch', (m) => {
+  marked = m.epoch;
+  charts.dataset.markedEpoch = m.epoch === null ? '' : String(m.epoch);
   render();
 });
 onResizeSettled(render);

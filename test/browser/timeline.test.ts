@@ -1,0 +1,172 @@
+/**
+ * The epoch timeline in Chromium, from a real Cora run trained with snapshots: the frames come from
+ * the host's own code (RunSnapshots), the slider is driven by keyboard and play, and what is drawn
+ * is checked against the snapshot files read independently.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { attentionSnapshotData, entropySnapshotData } from '../../src/gat/analysis/panelData';
+import { RunSnapshots } from '../../src/gat/analysis/runSnapshots';
+import { readAnalysis, type Analysis } from '../../src/gat/artifacts/analysis';
+import { readMetrics, readRun } from '../../src/gat/artifacts/runRecord';
+import { readSnapshot } from '../../src/gat/artifacts/snapshots';
+import { loadPlanetoid } from '../../src/gat/data/planetoid';
+import { graphSnapshot } from '../../src/gat/panels/graphSnapshot';
+import { entropyHistogram } from '../../src/figures/entropyModel';
+import { panelProvenance } from '../../src/gat/panels/provenance';
+import type { AttentionSnapshot, EntropySnapshot } from '../../src/protocol/analysisSnapshots';
+import type { GraphSnapshot, MetricsSnapshot, Provenance, RunPredictions } from '../../src/protocol/webviewMessages';
+import { runGat } from '../helpers/cli';
+import { coraLayout } from '../helpers/coraPanels';
+import { repoRoot } from '../helpers/paths';
+import { tempDir } from '../helpers/tempDir';
+import { openGraph } from './graphPage';
+import { launchChromium, openPanel, type BrowserHandle, type PanelPage } from './harness';
+
+describe('the epoch timeline in Chromium (a Cora run with snapshots)', () => {
+  const out = tempDir();
+  let chromium: BrowserHandle;
+  let runId: string;
+  let runDir: string;
+  let analysis: Analysis;
+  let provenance: Provenance;
+  let attention: AttentionSnapshot;
+  let entropy: EntropySnapshot;
+  let graph: GraphSnapshot;
+  let epochs: number[];
+
+  before(async () => {
+    const r = await runGat(['train', '--num-of-epochs', '30', '--snapshots', '4', '--checkpoint-freq', '100', '--backend', 'cpu', '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    runId = readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'))[0];
+    runDir = path.join(out, 'runs', runId);
+    const run = await readRun(runDir);
+    analysis = await readAnalysis(path.join(out, run.artifacts.analysis!));
+    const cora = await loadPlanetoid('cora');
+    provenance = panelProvenance(cora, run, out);
+    const snapshots = new RunSnapshots(() => out);
+    epochs = await snapshots.epochs(runId);
+    assert.deepEqual(epochs, [1, 3, 10, 30]);
+    const att = attentionSnapshotData('cora', runId, analysis, 1358, 1);
+    const attFrames = await snapshots.frames(runId, analysis, (s) => attentionSnapshotData('cora', runId, s, 1358, 1), () => att);
+    attention = { type: 'attentionSnapshot', provenance, data: att, numNodes: analysis.numNodes, layers: 2, timeline: attFrames };
+    const ent = entropySnapshotData('cora', runId, analysis, 1);
+    // rounded to 4 decimals, as the entropy panel posts them
+    const round = (d: ReturnType<typeof entropySnapshotData>): ReturnType<typeof entropySnapshotData> => ({ ...d, learned: d.learned.map((h) => h.map((v) => Math.round(v * 1e4) / 1e4)), uniform: d.uniform.map((v) => Math.round(v * 1e4) / 1e4) });
+    entropy = { type: 'entropySnapshot', provenance, data: ent, layers: 2, timeline: await snapshots.frames(runId, analysis, (s) => round(entropySnapshotData('cora', runId, s, 1)), () => ent) };
+    const predictions = (a: Analysis): RunPredictions => ({ predictions: Array.from(a.predictions), confidence: Array.from(a.confidence) });
+    const layout = await coraLayout(cora);
+    graph = { ...graphSnapshot(cora, layout, provenance, { runId, predictions: analysis.predictions, confidence: analysis.confidence }), runTimeline: await snapshots.frames(runId, analysis, predictions, predictions) };
+    chromium = await launchChromium();
+  });
+  after(async () => {
+    await chromium?.close();
+  });
+
+  const label = (p: PanelPage): Promise<string> => p.page.locator('.timeline-label').innerText();
+  const epochsPosted = async (p: PanelPage): Promise<Array<number | null>> => (await p.posted()).flatMap((m) => (m.type === 'timelineEpoch' ? [m.epoch] : []));
+
+  it('attention: starts at the trained model; Home, arrow keys and play step through the snapshots, each drawn from its file', async () => {
+    const p = await openPanel(chromium, repoRoot, 'attention');
+    try {
+      await p.post(attention);
+      await p.page.waitForSelector('[data-drawn]:not([data-drawn="0"])');
+      assert.match(await label(p), /^trained model \(best validation, epoch \d+\)$/);
+      assert.equal(await p.page.locator('.timeline-slider').getAttribute('aria-valuetext'), await label(p));
+      await p.page.focus('.timeline-slider');
+      await p.page.keyboard.press('Home');
+      await p.page.waitForSelector('.timeline[data-epoch="1"]');
+      assert.equal(await label(p), 'after epoch 1 (snapshot 1 of 4)');
+      // what is drawn is snapshot 1's attention of node 1358, head 1 (read from the file here)
+      const first = await readSnapshot(runDir, 1);
+      const drawn = await p.page.$$eval('.attention-svg .edge', (els) => els.map((e) => [Number(e.getAttribute('data-node')), Number(e.getAttribute('data-weight'))] as [number, number]));
+      const expected = new Map<number, number>();
+      for (let e = 0; e < first.edgeTarget.length; e++) if (first.edgeTarget[e] === 1358) expected.set(first.edgeSource[e], first.attention[0][e * 8]);
+      assert.equal(drawn.length, 169);
+      for (const [node, w] of drawn) assert.equal(w, expected.get(node), `node ${node} at epoch 1`);
+      assert.match(await p.page.locator('.summary').innerText(), /· after epoch 1 ·/);
+      await p.page.keyboard.press('ArrowRight');
+      await p.page.waitForSelector('.timeline[data-epoch="3"]');
+      // play runs to the trained model and stops there
+      await p.page.click('.timeline-play');
+      await p.page.waitForSelector('.timeline[data-final="true"]', { timeout: 10_000 });
+      await p.page.waitForFunction(() => document.querySelector('.timeline-play')?.textContent === 'Play');
+      assert.deepEqual(await epochsPosted(p), [1, 3, 10, 30, null], 'each frame tells the host its epoch (the metrics panel marks it)');
+      // another head keeps the frame on screen
+      await p.page.focus('.timeline-slider');
+      await p.page.keyboard.press('Home');
+      await p.page.waitForSelector('.timeline[data-epoch="1"]');
+      await p.page.selectOption('.head-select', '2');
+      assert.equal(await p.page.getAttribute('.timeline', 'data-epoch'), '1');
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('entropy: the histograms follow the slider and say which epoch they show', async () => {
+    const p = await openPanel(chromium, repoRoot, 'entropy');
+    try {
+      await p.post(entropy);
+      await p.page.waitForSelector('[data-drawn]:not([data-drawn="0"])');
+      const finalSummary = await p.page.locator('.summary').innerText();
+      assert.match(finalSummary, /^Most distinct head/);
+      await p.page.focus('.timeline-slider');
+      await p.page.keyboard.press('Home');
+      await p.page.waitForSelector('.timeline[data-epoch="1"]');
+      assert.match(await p.page.locator('.summary').innerText(), /^After epoch 1: most distinct head/);
+      // head 1's bars count epoch 1's entropies, binned here from the snapshot file
+      const first = await readSnapshot(runDir, 1);
+      const learned = Array.from({ length: first.numNodes }, (_, i) => Math.round(first.entropy[0][i * 8] * 1e4) / 1e4);
+      const uniform = Array.from(first.uniformEntropy, (v) => Math.round(v * 1e4) / 1e4);
+      const expected = entropyHistogram(learned, uniform, 30).learned;
+      const drawn = await p.page.$$eval('svg[data-head="0"] .learned-bars [data-bin]', (els) => els.map((e) => Number(e.getAttribute('data-count'))));
+      assert.deepEqual(drawn, expected);
+      await p.page.keyboard.press('End');
+      await p.page.waitForSelector('.timeline[data-final="true"]');
+      assert.equal(await p.page.locator('.summary').innerText(), finalSummary);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('graph: colour by prediction follows the slider, under 50 ms a step, with the counts of that snapshot', async () => {
+    const p = await openGraph(chromium, graph);
+    try {
+      await p.page.selectOption('.colour-mode', 'correct');
+      await p.page.focus('.timeline-slider');
+      for (const [index, epoch] of epochs.entries()) {
+        await p.page.keyboard.press(index === 0 ? 'Home' : 'ArrowRight');
+        await p.page.waitForSelector(`.timeline[data-epoch="${epoch}"]`);
+        const ms = Number(await p.page.getAttribute('body', 'data-frame-ms'));
+        assert.ok(ms <= 50, `epoch ${epoch} redrew in ${ms} ms`);
+        const snap = await readSnapshot(runDir, epoch);
+        const right = Array.from(snap.predictions).filter((c, i) => c === snap.labels[i]).length;
+        const legend = await p.page.$$eval('.legend-toggle', (els) => els.map((e) => e.textContent ?? ''));
+        assert.equal(Number(/\((\d+)\)/.exec(legend[0])![1]), right, `epoch ${epoch}: legend ${legend.join(' | ')}`);
+      }
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('metrics: a marked epoch draws a line on both curves, and none once cleared', async () => {
+    const p = await openPanel(chromium, repoRoot, 'metrics');
+    try {
+      const snapshot: MetricsSnapshot = { type: 'metricsSnapshot', provenance, live: false, epochs: await readMetrics(runDir), compact: false };
+      await p.post(snapshot);
+      await p.page.waitForSelector('.loss-chart path.series');
+      assert.equal(await p.page.locator('.epoch-mark').count(), 0);
+      await p.post({ type: 'markEpoch', epoch: 10 });
+      await p.page.waitForSelector('.charts[data-marked-epoch="10"]');
+      assert.equal(await p.page.locator('.epoch-mark').count(), 2);
+      assert.equal((await p.page.locator('.loss-chart .epoch-mark-label').textContent())?.trim(), 'snapshot: after epoch 10');
+      await p.post({ type: 'markEpoch', epoch: null });
+      await p.page.waitForSelector('.charts[data-marked-epoch=""]');
+      assert.equal(await p.page.locator('.epoch-mark').count(), 0);
+    } finally {
+      await p.close();
+    }
+  });
+});
