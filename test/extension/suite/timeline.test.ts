@@ -1,0 +1,56 @@
+// The epoch timeline in the real workbench: Train on Cora takes snapshots (gat.snapshots, default
+// 32), the attention panel posts them as timeline frames ending with the trained model, and an
+// epoch the panel reports is marked by the run's metrics panel.
+import * as assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { GatExtensionApi } from '../../../src/extension/extension';
+import type { AttentionPanel } from '../../../src/extension/webviews/attentionPanel';
+import type { MetricsPanel } from '../../../src/extension/webviews/metricsPanel';
+import type { AttentionSnapshot } from '../../../src/protocol/analysisSnapshots';
+import { gatApi, setQuickTrainEpochs, waitFor, workspaceDir } from './support';
+
+describe('epoch timeline', function () {
+  this.timeout(120_000);
+  let api: GatExtensionApi;
+  let runId: string;
+
+  before(async () => {
+    api = await gatApi();
+    await setQuickTrainEpochs(40);
+    await vscode.commands.executeCommand('gat.trainCora');
+    const done = api.training.latest?.done;
+    assert.ok(done && done.status === 'completed', `training did not complete: ${JSON.stringify(api.training.latest?.exit)}`);
+    runId = done.runId;
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('Train on Cora writes snapshots by default (log-spaced epochs up to the last)', () => {
+    const files = readdirSync(path.join(workspaceDir(), 'runs', runId, 'snapshots')).sort((a, b) => parseInt(a.slice(6), 10) - parseInt(b.slice(6), 10));
+    assert.ok(files.length >= 20, `only ${files.length} snapshots: ${files.join(', ')}`);
+    assert.equal(files[0], 'epoch_1.safetensors');
+    assert.equal(files.at(-1), 'epoch_40.safetensors');
+  });
+
+  it("the attention panel posts a frame per snapshot then the trained model; the metrics panel marks the epoch a panel shows", async () => {
+    const attention = (await vscode.commands.executeCommand('gat.showAttention', runId, 1358)) as AttentionPanel;
+    await waitFor('the attention snapshot', () => attention.snapshotsPosted > 0, 30_000);
+    const snapshot = attention.lastSnapshot as AttentionSnapshot;
+    const frames = snapshot.timeline ?? [];
+    const snapshots = readdirSync(path.join(workspaceDir(), 'runs', runId, 'snapshots')).length;
+    assert.equal(frames.length, snapshots + 1);
+    assert.deepEqual(frames.at(-1)?.data, snapshot.data, 'the last frame is the trained model');
+    assert.ok(frames.at(-1)?.final && frames.slice(0, -1).every((f) => !f.final));
+    assert.notDeepEqual(frames[0].data.neighbours.map((n) => n.weights), snapshot.data.neighbours.map((n) => n.weights), 'epoch 1 differs from the trained model');
+
+    const metrics = (await vscode.commands.executeCommand('gat.showTrainingMetrics', runId)) as MetricsPanel;
+    await attention.receive({ type: 'timelineEpoch', runId, epoch: frames[2].epoch });
+    await waitFor('the marked epoch', () => metrics.markedEpoch === frames[2].epoch);
+    await attention.receive({ type: 'timelineEpoch', runId, epoch: null });
+    await waitFor('the mark cleared', () => metrics.markedEpoch === null);
+  });
+});
