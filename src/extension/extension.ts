@@ -131,7 +131,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     'gat.resumeFromCheckpoint': (file?: string) => resumeFromCheckpoint(services, typeof file === 'string' ? file : undefined),
     'gat.downloadDataset': (name?: string | { name?: string }) => downloadDatasetCommand(services, typeof name === 'string' ? name : name?.name),
     'gat.openNodeRecord': (dataset?: string, node?: number | string, runId?: string) => openNodeRecordCommand(services, dataset, node, runId),
-    'gat.showTrainingMetrics': (runId?: string) => MetricsPanel.createOrShow(metricsDeps, typeof runId === 'string' ? runId : null),
+    'gat.showTrainingMetrics': (runId?: string, column?: vscode.ViewColumn) => MetricsPanel.createOrShow(metricsDeps, typeof runId === 'string' ? runId : null, column === vscode.ViewColumn.Beside ? column : undefined),
     'gat.showBackendInfo': () => showBackendInfo(backendInfo),
     'gat.installGpuBackend': () => installGpuBackend(services, backendInfo),
     'gat.newTrainingSpec': () => newTrainingSpec(services),

@@ -4,7 +4,7 @@
  * so scrubbing and playing redraw in the webview without a round trip.
  */
 export interface TimelineFrame<T> {
-  /** Epochs finished when the snapshot was taken; for the trained model, its best-validation epoch. */
+  /** Epochs finished when the snapshot was taken; for the trained model, the epoch whose parameters were kept. */
   readonly epoch: number;
   /** The trained model (the run's analysis): always the last frame. */
   readonly final: boolean;
@@ -22,4 +22,10 @@ export interface TimelineEpoch {
 export interface MarkEpoch {
   readonly type: 'markEpoch';
   readonly epoch: number | null;
+}
+
+/** Panel → host: open the run's metrics panel beside this one, where the timeline's epoch is marked. */
+export interface ShowRunMetrics {
+  readonly type: 'showRunMetrics';
+  readonly runId: string;
 }

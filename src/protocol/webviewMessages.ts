@@ -1,7 +1,7 @@
 import type { AnalysisUnavailable, AttentionRequest, AttentionSnapshot, EntropyRequest, EntropySnapshot, ShowAttention } from './analysisSnapshots';
 import type { CompareSnapshot, ShowAgreementGraph, SwapRuns } from './compareSnapshot';
 import type { GraphScope, MultiLabelView, SelectGraph } from './graphScope';
-import type { MarkEpoch, TimelineEpoch, TimelineFrame } from './timeline';
+import type { MarkEpoch, ShowRunMetrics, TimelineEpoch, TimelineFrame } from './timeline';
 
 /**
  * Messages between the extension host and the webview panels. Both sides import these types
@@ -50,9 +50,10 @@ export type WebviewToHost =
   | SelectGraph
   | SwapRuns
   | ShowAgreementGraph
-  | TimelineEpoch;
+  | TimelineEpoch
+  | ShowRunMetrics;
 
-const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand', 'exportImage', 'showInGraph', 'attentionRequest', 'entropyRequest', 'showAttention', 'embeddingRequest', 'selectGraph', 'swapRuns', 'showAgreementGraph', 'timelineEpoch']);
+const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand', 'exportImage', 'showInGraph', 'attentionRequest', 'entropyRequest', 'showAttention', 'embeddingRequest', 'selectGraph', 'swapRuns', 'showAgreementGraph', 'timelineEpoch', 'showRunMetrics']);
 
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
   return typeof value === 'object' && value !== null && WEBVIEW_TO_HOST_TYPES.has((value as { type?: unknown }).type as string);

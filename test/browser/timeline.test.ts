@@ -73,7 +73,7 @@ describe('the epoch timeline in Chromium (a Cora run with snapshots)', () => {
     try {
       await p.post(attention);
       await p.page.waitForSelector('[data-drawn]:not([data-drawn="0"])');
-      assert.match(await label(p), /^trained model \(best validation, epoch \d+\)$/);
+      assert.match(await label(p), /^trained model \(parameters kept at epoch \d+\)$/);
       assert.equal(await p.page.locator('.timeline-slider').getAttribute('aria-valuetext'), await label(p));
       await p.page.focus('.timeline-slider');
       await p.page.keyboard.press('Home');
@@ -94,6 +94,14 @@ describe('the epoch timeline in Chromium (a Cora run with snapshots)', () => {
       await p.page.waitForSelector('.timeline[data-final="true"]', { timeout: 10_000 });
       await p.page.waitForFunction(() => document.querySelector('.timeline-play')?.textContent === 'Play');
       assert.deepEqual(await epochsPosted(p), [1, 3, 10, 30, null], 'each frame tells the host its epoch (the metrics panel marks it)');
+      // taking the slider while playing pauses, and the frame the user chose stays
+      await p.page.click('.timeline-play');
+      await p.page.waitForFunction(() => document.querySelector('.timeline-play')?.textContent === 'Pause');
+      await p.page.focus('.timeline-slider');
+      await p.page.keyboard.press('Home');
+      assert.equal(await p.page.locator('.timeline-play').textContent(), 'Play');
+      await p.page.waitForTimeout(1200);
+      assert.equal(await p.page.getAttribute('.timeline', 'data-epoch'), '1', 'play went on after the user took the slider');
       // another head keeps the frame on screen
       await p.page.focus('.timeline-slider');
       await p.page.keyboard.press('Home');

@@ -55,7 +55,7 @@ const HUB = 1358; // Cora's largest hub
 const HUB_DEGREE = 168;
 const QUICK_EPOCHS = 200;
 const LONG_EPOCHS = 5000; // the run to cancel: long enough to still be running when Cancel is clicked
-const STEPS = 10;
+const STEPS = 11;
 
 const log = (msg) => console.log(`[e2e] ${msg}`);
 const t0 = Date.now();
@@ -593,6 +593,44 @@ async function main() {
       ctx.agreementGraph = true;
     }, ['runId']);
 
+    await step(11, "Epoch timeline: step 2's run took snapshots; scrub node 1358's attention from epoch 1 with the keyboard, see the epoch marked on the run's curves, play to the trained model", async () => {
+      await tabs(page).filter({ hasText: new RegExp(`^GAT Attention: node ${HUB} \\(${ctx.runId}\\)`) }).first().click();
+      const frame = await webview(page, '.timeline:not([hidden]) .timeline-slider', 30_000);
+      const slider = frame.locator('.timeline-slider');
+      await slider.focus();
+      await slider.press('Home');
+      await frame.locator('.timeline[data-epoch="1"]').waitFor();
+      const first = plain(await frame.locator('.timeline-label').innerText());
+      assert(/^after epoch 1 \(snapshot 1 of \d+\)$/.test(first), `timeline label at Home: "${first}"`);
+      for (let i = 0; i < 12; i++) await slider.press('ArrowRight');
+      const epoch = await frame.locator('.timeline').getAttribute('data-epoch');
+      const summary = plain(await frame.locator('.summary').innerText());
+      assert(summary.includes(`· after epoch ${epoch} ·`), `the summary does not say the epoch shown: "${summary}"`);
+      log(`  timeline: ${first} → ${plain(await frame.locator('.timeline-label').innerText())}`);
+      await shot(page, '11-dark-timeline-attention');
+      await frame.locator('.timeline-curves').click();
+      const curves = await webview(page, `.charts[data-marked-epoch="${epoch}"] .epoch-mark`, 30_000);
+      log(`  metrics panel beside: ${plain(await curves.locator('.loss-chart .epoch-mark-label').textContent())}`);
+      await shot(page, '11-dark-timeline-curves');
+      // play from epoch 1 to the trained model: the mark follows, then clears
+      await slider.focus();
+      await slider.press('Home');
+      await frame.locator('.timeline-play').click();
+      await frame.locator('.timeline[data-final="true"]').waitFor({ timeout: 60_000 });
+      await curves.locator('.charts[data-marked-epoch=""]').waitFor({ timeout: 10_000 });
+      const final = plain(await frame.locator('.timeline-label').innerText());
+      assert(/^trained model \(parameters kept at epoch \d+\)$/.test(final), `timeline label after play: "${final}"`);
+      log(`  played to: ${final}`);
+      // leave it on a middle epoch for the light-theme screenshots
+      await slider.focus();
+      await slider.press('Home');
+      await frame.locator('.timeline[data-epoch="1"]').waitFor({ timeout: 10_000 });
+      for (let i = 0; i < 12; i++) await slider.press('ArrowRight');
+      await frame.locator(`.timeline[data-epoch="${epoch}"]`).waitFor({ timeout: 10_000 });
+      await curves.locator(`.charts[data-marked-epoch="${epoch}"]`).waitFor({ state: 'attached', timeout: 10_000 });
+      ctx.timeline = true;
+    }, ['runId']);
+
     // Light theme: a few screenshots of the same panels (not a step of its own).
     if (!interrupted && ctx.runId) {
       try {
@@ -608,6 +646,7 @@ async function main() {
           [/^GAT Embedding/, 'body.vscode-light[data-tsne-status="done"]', 'embedding'],
           ...(ctx.compare ? [[/^GAT Compare/, 'body.vscode-light[data-compare-ready="true"]', 'compare']] : []),
           ...(ctx.agreementGraph ? [[/^Cora Graph: .* vs /, 'body.vscode-light[data-graph-ready="true"]', 'agreement-graph']] : []),
+          ...(ctx.timeline ? [[/^GAT Metrics: /, 'body.vscode-light .epoch-mark', 'timeline-curves']] : []),
           ...(ctx.ppi ? [[/^Synthppi Graph/, 'body.vscode-light[data-graph-ready="true"] .graph-picker:not([hidden])', 'ppi-graph'], [/^GAT Embedding.*synthppi/, 'body.vscode-light[data-tsne-status="done"] .graph-picker:not([hidden])', 'ppi-embedding']] : []),
         ]) {
           await tabs(page).filter({ hasText: prefix }).first().click();

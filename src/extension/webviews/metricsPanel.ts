@@ -25,15 +25,17 @@ export class MetricsPanel implements vscode.Disposable {
   private ready = false;
   /** The epoch marked on the curves: a timeline of this run's panels shows it (tests read it). */
   markedEpoch: number | null = null;
+  private shownRunId: string | undefined;
 
-  static createOrShow(deps: MetricsDeps, runId: string | null): MetricsPanel {
+  /** `column` Beside: next to the panel that asked (a timeline showing its epoch on the curves). */
+  static createOrShow(deps: MetricsDeps, runId: string | null, column: vscode.ViewColumn = vscode.ViewColumn.Active): MetricsPanel {
     const key = runId ?? 'live';
     const existing = MetricsPanel.panels.get(key);
     if (existing) {
-      existing.panel.reveal();
+      existing.panel.reveal(column === vscode.ViewColumn.Beside ? undefined : column, column === vscode.ViewColumn.Beside);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(MetricsPanel.viewType, titleFor(runId), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(MetricsPanel.viewType, titleFor(runId), { viewColumn: column, preserveFocus: column === vscode.ViewColumn.Beside }, webviewOptions(deps.extensionUri));
     return new MetricsPanel(panel, deps, runId);
   }
 
@@ -64,7 +66,8 @@ export class MetricsPanel implements vscode.Disposable {
     );
     // Only the live run's panel (or the live panel) changes during a training; others keep their file's data.
     deps.training.onDidChange((live) => (runId === null || live.start?.runId === runId) && void this.post(), null, this.disposables);
-    onTimelineEpoch((e) => e.runId === runId && void this.mark(e.epoch), null, this.disposables);
+    // The live panel marks the run it shows at the moment.
+    onTimelineEpoch((e) => e.runId === (runId ?? this.shownRunId) && void this.mark(e.epoch), null, this.disposables);
   }
 
   private async mark(epoch: number | null): Promise<void> {
@@ -78,8 +81,10 @@ export class MetricsPanel implements vscode.Disposable {
     const live = this.runId === null || this.deps.training.latest?.start?.runId === this.runId ? this.deps.training.latest : undefined;
     const snapshot = await metricsSnapshot({ run, live, outDir: this.deps.outDir(), compact: false });
     await this.panel.webview.postMessage(snapshot);
-    if (this.runId) {
-      this.markedEpoch = timelineEpochOf(this.runId);
+    this.shownRunId = snapshot.provenance?.runId;
+    const shown = this.runId ?? this.shownRunId;
+    if (shown) {
+      this.markedEpoch = timelineEpochOf(shown);
       if (this.markedEpoch !== null) await this.panel.webview.postMessage({ type: 'markEpoch', epoch: this.markedEpoch });
     }
   }

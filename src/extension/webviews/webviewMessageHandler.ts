@@ -14,6 +14,9 @@ export async function handleCommonMessage(message: WebviewToHost): Promise<void>
     case 'runCommand':
       await vscode.commands.executeCommand(message.command);
       return;
+    case 'showRunMetrics':
+      if (typeof message.runId === 'string') await vscode.commands.executeCommand('gat.showTrainingMetrics', message.runId, vscode.ViewColumn.Beside);
+      return;
     case 'ready':
       return;
   }

@@ -40,7 +40,13 @@ const relativeLabel = document.createElement('label');
 relativeLabel.append(relativeBox, ' relative to uniform');
 const button = toolbarButton;
 toolbar.append(nodeInput, nodeList, button('Show', 'show-button', () => request()), layerSelect, headSelect, layoutSelect, relativeLabel, button('Export PNG', 'export-png', () => void exportPng()), button('Export SVG', 'export-svg', () => exportSvg()));
-const timeline = new Timeline((index) => showFrame(index));
+const timeline = new Timeline(
+  (index) => showFrame(index),
+  () => {
+    const runId = snapshot?.data.runId;
+    if (runId) api.postMessage({ type: 'showRunMetrics', runId });
+  },
+);
 app.append(header, toolbar, timeline.element, summary, legend, grid, tooltip);
 
 let snapshot: AttentionSnapshot | undefined;

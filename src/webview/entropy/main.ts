@@ -30,7 +30,13 @@ binNodes.setAttribute('aria-live', 'polite');
 const button = toolbarButton;
 const graphPicker = new GraphPicker((index) => api.postMessage({ type: 'selectGraph', index }));
 toolbar.append(graphPicker.element, layerSelect, legend, button('Export PNG', 'export-png', () => void exportPng()), button('Export SVG', 'export-svg', () => exportSvg()));
-const timeline = new Timeline((index) => showFrame(index));
+const timeline = new Timeline(
+  (index) => showFrame(index),
+  () => {
+    const runId = snapshot?.data.runId;
+    if (runId) api.postMessage({ type: 'showRunMetrics', runId });
+  },
+);
 app.append(header, toolbar, timeline.element, summary, grid, binNodes);
 
 let snapshot: EntropySnapshot | undefined;

@@ -110,7 +110,13 @@ const embeddingControls = new EmbeddingControls({
   },
 });
 // With snapshots: the run's predictions epoch by epoch (the colourings by prediction follow it).
-const timeline = new Timeline((index) => showFrame(index));
+const timeline = new Timeline(
+  (index) => showFrame(index),
+  () => {
+    const runId = snapshot?.run?.runId;
+    if (runId) api.postMessage({ type: 'showRunMetrics', runId });
+  },
+);
 area.append(view.canvas, legend, tooltip);
 app.append(header, toolbar, timeline.element, embeddingControls.element, area, announcer);
 search.addEventListener('keydown', (e) => {

@@ -13,7 +13,7 @@ const PLAY_STEP_MS = 450;
 
 /** The label of a frame: a snapshot's epoch, or the trained model and the epoch it was kept at. */
 export function frameLabel(frame: Pick<TimelineFrame<unknown>, 'epoch' | 'final'>, count: number, index: number): string {
-  return frame.final ? `trained model (best validation, epoch ${frame.epoch})` : `after epoch ${frame.epoch} (snapshot ${index + 1} of ${count - 1})`;
+  return frame.final ? `trained model (parameters kept at epoch ${frame.epoch})` : `after epoch ${frame.epoch} (snapshot ${index + 1} of ${count - 1})`;
 }
 
 /**
@@ -28,14 +28,25 @@ export class Timeline extends Component<TimelineState | undefined> {
   private state: TimelineState | undefined;
   private timer: number | undefined;
 
-  constructor(private readonly onSeek: (index: number) => void) {
+  /** `onShowCurves`: opens the run's metrics panel, which marks the shown epoch on its curves. */
+  constructor(
+    private readonly onSeek: (index: number) => void,
+    onShowCurves?: () => void,
+  ) {
     super(element('div', 'timeline'));
     this.play = toolbarButton('Play', 'timeline-play', () => this.toggle());
     this.play.setAttribute('aria-label', 'Play the training timeline');
     this.element.append(element('span', 'timeline-title'), this.play, this.slider, this.label);
+    if (onShowCurves) this.element.append(toolbarButton('Show on curves', 'timeline-curves', onShowCurves));
     (this.element.firstChild as HTMLElement).textContent = 'Epoch';
     this.element.hidden = true;
-    this.listen(this.slider, 'input', () => this.seek(Number(this.slider.value)));
+    // Taking the slider while playing (a key, a press) pauses: the user's frame stays on screen.
+    this.listen(this.slider, 'keydown', () => this.stop());
+    this.listen(this.slider, 'pointerdown', () => this.stop());
+    this.listen(this.slider, 'input', () => {
+      this.stop();
+      this.seek(Number(this.slider.value));
+    });
   }
 
   render(state: TimelineState | undefined): void {
@@ -74,6 +85,8 @@ export class Timeline extends Component<TimelineState | undefined> {
     this.timer = window.setInterval(() => {
       if (!this.state || this.state.index >= this.state.frames.length - 1) return this.stop();
       this.seek(this.state.index + 1);
+      // Stop on reaching the trained model, not a tick later (a key pressed meanwhile would restart it).
+      if (this.state.index >= this.state.frames.length - 1) this.stop();
     }, PLAY_STEP_MS);
   }
 
