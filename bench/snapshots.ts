@@ -2,7 +2,7 @@
  * What training snapshots cost: full default Cora runs (patience 1000, up to 10,000 epochs) through
  * the real run path (trainRun: metrics, checkpoints, final analysis), alternately without and with
  * `--snapshots K`, and the snapshots' size on disk. Prints lines, then one JSON object as the LAST line.
- * Usage: node scripts/runBench.mjs snapshots [--repeats R] [--snapshots K] [--backend B]
+ * Usage: npm run bench:snapshots -- [--repeats R] [--snapshots K] [--backend B]
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
