@@ -34,7 +34,7 @@ export interface MetricsSnapshot {
   readonly compact: boolean;
 }
 
-export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphFocus | DegreeSnapshot | AttentionSnapshot | EntropySnapshot | AnalysisUnavailable | EmbeddingLayout | CompareSnapshot | MarkEpoch;
+export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphFocus | DegreeSnapshot | AttentionSnapshot | EntropySnapshot | AnalysisUnavailable | EmbeddingLayout | CompareSnapshot | MarkEpoch | EmbeddingTimeline;
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
@@ -102,13 +102,25 @@ export interface GraphSnapshot {
   /** Multi-label datasets: every node's labels (and the run's predicted ones). */
   readonly multiLabel?: MultiLabelView;
   /** Single-label runs with snapshots: `run`'s predictions at each snapshot, then the trained model's. */
-  readonly runTimeline?: readonly TimelineFrame<RunPredictions>[];
+  readonly runTimeline?: readonly TimelineFrame<RunFrame>[];
 }
 
 /** A run's prediction and its probability for every node. */
 export interface RunPredictions {
   readonly predictions: readonly number[];
   readonly confidence: readonly number[];
+}
+
+/** A timeline frame of the graph app: predictions, and on the embedding map that snapshot's map. */
+export interface RunFrame extends RunPredictions {
+  readonly x?: readonly number[];
+  readonly y?: readonly number[];
+}
+
+/** Host → embedding panel: the maps of the run's snapshots, once computed (or read from the cache). */
+export interface EmbeddingTimeline {
+  readonly type: 'embeddingTimeline';
+  readonly frames: readonly TimelineFrame<RunFrame>[];
 }
 
 export interface EmbeddingSettingsMessage {

@@ -17,12 +17,15 @@ import { graphSnapshot } from '../../src/gat/panels/graphSnapshot';
 import { entropyHistogram } from '../../src/figures/entropyModel';
 import { panelProvenance } from '../../src/gat/panels/provenance';
 import type { AttentionSnapshot, EntropySnapshot } from '../../src/protocol/analysisSnapshots';
-import type { GraphSnapshot, MetricsSnapshot, Provenance, RunPredictions } from '../../src/protocol/webviewMessages';
+import type { GraphSnapshot, MetricsSnapshot, Provenance, RunFrame, RunPredictions } from '../../src/protocol/webviewMessages';
+import type { TimelineFrame } from '../../src/protocol/timeline';
+import { embeddingSnapshot, scaleEmbedding } from '../../src/gat/panels/embeddingSnapshot';
+import { runTsne } from '../../src/gat/tsne/tsne';
 import { runGat } from '../helpers/cli';
 import { coraLayout } from '../helpers/coraPanels';
 import { repoRoot } from '../helpers/paths';
 import { tempDir } from '../helpers/tempDir';
-import { openGraph } from './graphPage';
+import { nodeScreenPoint, openGraph } from './graphPage';
 import { launchChromium, openPanel, type BrowserHandle, type PanelPage } from './harness';
 
 describe('the epoch timeline in Chromium (a Cora run with snapshots)', () => {
@@ -154,6 +157,42 @@ describe('the epoch timeline in Chromium (a Cora run with snapshots)', () => {
         const legend = await p.page.$$eval('.legend-toggle', (els) => els.map((e) => e.textContent ?? ''));
         assert.equal(Number(/\((\d+)\)/.exec(legend[0])![1]), right, `epoch ${epoch}: legend ${legend.join(' | ')}`);
       }
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('embedding map: the snapshots\' maps arrive after the trained model\'s; the slider moves the points to each', async () => {
+    const cora = await loadPlanetoid('cora');
+    const finalMap = runTsne(analysis.outputs, analysis.numNodes, analysis.numClasses, { iterations: 300 }).embedding;
+    const map = embeddingSnapshot(cora, analysis, runId, provenance, finalMap, { settings: { perplexity: 30, iterations: 300, seed: 42 }, status: 'done', iteration: 300 });
+    const p = await openGraph(chromium, map);
+    try {
+      assert.equal(await p.page.locator('.timeline').isHidden(), true, 'no timeline before the maps arrive');
+      // each snapshot's map, continued from the later one's as the host does (short runs here)
+      const frames: TimelineFrame<RunFrame>[] = [];
+      let previous = finalMap;
+      const maps = new Map<number, Float64Array>();
+      for (const epoch of [...epochs].reverse()) {
+        const s = await readSnapshot(runDir, epoch);
+        previous = runTsne(s.outputs, s.numNodes, s.numClasses, { iterations: 50, exaggerationIterations: 0, initialEmbedding: previous }).embedding;
+        maps.set(epoch, previous);
+      }
+      for (const epoch of epochs) {
+        const s = await readSnapshot(runDir, epoch);
+        const { x, y } = scaleEmbedding(maps.get(epoch)!, s.numNodes);
+        frames.push({ epoch, final: false, data: { predictions: Array.from(s.predictions), confidence: Array.from(s.confidence), x: Array.from(x), y: Array.from(y) } });
+      }
+      frames.push({ epoch: 29, final: true, data: { predictions: map.run!.predictions, confidence: map.run!.confidence, x: map.x, y: map.y } });
+      await p.post({ type: 'embeddingTimeline', frames });
+      await p.page.waitForSelector('.timeline:not([hidden])[data-final="true"]');
+      const before = await nodeScreenPoint(p, map, 1358);
+      await p.page.focus('.timeline-slider');
+      await p.page.keyboard.press('Home');
+      await p.page.waitForSelector('.timeline[data-epoch="1"]');
+      const moved = await nodeScreenPoint(p, { ...map, x: frames[0].data.x!, y: frames[0].data.y! }, 1358);
+      assert.notDeepEqual(moved, before, 'node 1358 sits where epoch 1\'s map puts it');
+      assert.ok(Number(await p.page.getAttribute('body', 'data-frame-ms')) <= 50);
     } finally {
       await p.close();
     }

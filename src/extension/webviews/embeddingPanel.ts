@@ -6,7 +6,11 @@ import { embeddingSnapshot, scaleEmbedding } from '../../gat/panels/embeddingSna
 import { defaultGraphIndex, multiLabelView, scopeAnalysis, scopeDataset, scopeMessage } from '../../gat/panels/graphScope';
 import type { GraphDataset } from '../../gat/data/graph';
 import { runTsneInWorker } from '../../gat/tsne/runTsneInWorker';
-import type { EmbeddingInfo, HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
+import type { EmbeddingInfo, HostToWebview, RunFrame, WebviewToHost } from '../../protocol/webviewMessages';
+import type { TimelineFrame } from '../../protocol/timeline';
+import { snapshotMaps } from '../../gat/analysis/embeddingTimeline';
+import { snapshotScope } from '../../gat/analysis/runSnapshots';
+import type { GraphPart } from '../../gat/data/graph';
 import { loadRunForPanel, type AnalysisPanelDeps } from './attentionPanel';
 import { PanelBase, registerPanelSerializer } from './panelBase';
 import { webviewOptions } from './webviewHtml';
@@ -33,6 +37,8 @@ export class EmbeddingPanel extends PanelBase {
   private settings: EmbeddingSettings;
   /** Points of the map shown (the graph's nodes on an inductive dataset). */
   private points = 0;
+  /** Frames of the epoch timeline posted (tests read it). */
+  timelineFrames = 0;
 
   static createOrShow(deps: AnalysisPanelDeps, runId: string, settings: EmbeddingSettings = DEFAULT_EMBEDDING_SETTINGS): EmbeddingPanel {
     const existing = EmbeddingPanel.panels.get(runId);
@@ -83,13 +89,19 @@ export class EmbeddingPanel extends PanelBase {
     // A graph too small for the chosen perplexity is mapped with the largest it allows.
     const settings = fitEmbeddingSettings(this.settings, analysis.numNodes);
     const cached = await readCachedEmbedding(runDir, settings, analysis.numNodes, part?.id);
-    if (cached) return { ...embeddingSnapshot(graph, analysis, run.runId, provenance, cached.embedding, { settings, status: 'done', iteration: settings.iterations, kl: cached.kl, seconds: cached.seconds }), ...extra };
+    if (cached) {
+      this.abort?.abort(); // a timeline still mapping for other settings
+      this.abort = new AbortController();
+      void this.timeline(runDir, loaded.analysis, analysis, part, settings, cached.embedding);
+      return { ...embeddingSnapshot(graph, analysis, run.runId, provenance, cached.embedding, { settings, status: 'done', iteration: settings.iterations, kl: cached.kl, seconds: cached.seconds }), ...extra };
+    }
     // Nothing cached: start with every point at the centre and animate as t-SNE runs.
-    void this.compute(runDir, analysis, part?.id, settings);
+    void this.compute(runDir, analysis, part?.id, settings).then((embedding) => embedding && this.timeline(runDir, loaded.analysis, analysis, part, settings, embedding));
     return { ...embeddingSnapshot(graph, analysis, run.runId, provenance, new Float64Array(2 * analysis.numNodes), { settings, status: 'computing', iteration: 0 }), ...extra };
   }
 
-  private async compute(runDir: string, analysis: Analysis, graphId: number | undefined, settings: EmbeddingSettings): Promise<void> {
+  /** The trained model's map; resolves to it (undefined when aborted or failed). */
+  private async compute(runDir: string, analysis: Analysis, graphId: number | undefined, settings: EmbeddingSettings): Promise<Float64Array | undefined> {
     this.abort?.abort();
     const abort = new AbortController();
     this.abort = abort;
@@ -108,10 +120,57 @@ export class EmbeddingPanel extends PanelBase {
       const cached = { format: 'gat-explorer/embedding/1' as const, runId: this.runId, settings, kl: result.kl, seconds: result.timings.totalSeconds, embedding: Array.from(result.embedding, (v) => Math.round(v * 1e4) / 1e4) };
       await writeCachedEmbedding(runDir, cached, graphId).catch(() => undefined); // a read-only run folder still shows the map
       postLayout(result.embedding, info('done', settings.iterations, { kl: result.kl, seconds: result.timings.totalSeconds }));
+      return result.embedding;
     } catch (err) {
-      if (abort.signal.aborted) return;
+      if (abort.signal.aborted) return undefined;
       const message = `t-SNE failed: ${err instanceof Error ? err.message : String(err)}`;
       if (this.isReady) void this.post({ type: 'embeddingLayout', x: [], y: [], info: info('failed', 0, { message }) });
+      return undefined;
+    }
+  }
+
+  /**
+   * With snapshots: each snapshot's map (in a worker, continued from the later one's, cached), then
+   * the frames to the webview. The map in view stays usable meanwhile; the status says how far it is.
+   */
+  private async timeline(runDir: string, whole: Analysis, analysis: Analysis, part: GraphPart | undefined, settings: EmbeddingSettings, finalEmbedding: ArrayLike<number>): Promise<void> {
+    const epochs = await this.deps.snapshots.epochs(this.runId);
+    const scope = snapshotScope(whole);
+    // Snapshots hold the whole graph, or (PPI) the first test graph: frames only where they cover the map.
+    const covered = scope.part === undefined ? !whole.graphs : part !== undefined && part.nodeStart === scope.part.nodeStart;
+    if (epochs.length === 0 || !covered) return;
+    const abort = this.abort ?? new AbortController();
+    this.abort = abort;
+    try {
+      const maps = await snapshotMaps({
+        runDir,
+        runId: this.runId,
+        epochs,
+        read: (epoch) => this.deps.snapshots.read(this.runId, epoch).catch(() => undefined),
+        finalEmbedding,
+        settings,
+        graphId: part?.id,
+        signal: abort.signal,
+        compute: (points, n, dims, options) => runTsneInWorker(points, n, dims, options, { signal: abort.signal }),
+      });
+      if (abort.signal.aborted || !this.isReady) return;
+      const frame = (a: Analysis, embedding: ArrayLike<number>): RunFrame => {
+        const { x, y } = scaleEmbedding(embedding, a.numNodes);
+        const round = (v: number): number => Math.round(v * 10) / 10;
+        return { predictions: Array.from(a.predictions), confidence: Array.from(a.confidence, (c) => Math.round(c * 1e4) / 1e4), x: Array.from(x, round), y: Array.from(y, round) };
+      };
+      const frames: TimelineFrame<RunFrame>[] = [];
+      for (const epoch of epochs) {
+        const map = maps.get(epoch);
+        const snapshot = map && (await this.deps.snapshots.read(this.runId, epoch).catch(() => undefined));
+        if (map && snapshot) frames.push({ epoch, final: false, data: frame(snapshot, map) });
+      }
+      if (frames.length === 0) return;
+      frames.push({ epoch: whole.provenance.epoch ?? epochs[epochs.length - 1], final: true, data: frame(analysis, finalEmbedding) });
+      this.timelineFrames = frames.length;
+      await this.post({ type: 'embeddingTimeline', frames });
+    } catch (err) {
+      if (!abort.signal.aborted) void vscode.window.showWarningMessage(`GAT: the embedding timeline could not be mapped: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 

@@ -25,14 +25,15 @@ export interface CachedEmbedding {
  * runs/<run-id>/tsne/p30-i1000-s42.json: one file per settings, next to the run's other artifacts;
  * on an inductive dataset one per graph too (…-g23.json).
  */
-export function embeddingCachePath(runDir: string, s: EmbeddingSettings, graphId?: number): string {
-  return path.join(runDir, 'tsne', `p${s.perplexity}-i${s.iterations}-s${s.seed}${graphId === undefined ? '' : `-g${graphId}`}.json`);
+export function embeddingCachePath(runDir: string, s: EmbeddingSettings, graphId?: number, epoch?: number): string {
+  return path.join(runDir, 'tsne', `p${s.perplexity}-i${s.iterations}-s${s.seed}${graphId === undefined ? '' : `-g${graphId}`}${epoch === undefined ? '' : `-e${epoch}`}.json`);
 }
 
-export async function readCachedEmbedding(runDir: string, s: EmbeddingSettings, numNodes: number, graphId?: number): Promise<CachedEmbedding | undefined> {
+/** `epoch`: the map of the snapshot after that many epochs (the epoch timeline), else of the trained model. */
+export async function readCachedEmbedding(runDir: string, s: EmbeddingSettings, numNodes: number, graphId?: number, epoch?: number): Promise<CachedEmbedding | undefined> {
   let text: string;
   try {
-    text = await fs.readFile(embeddingCachePath(runDir, s, graphId), 'utf8');
+    text = await fs.readFile(embeddingCachePath(runDir, s, graphId, epoch), 'utf8');
   } catch {
     return undefined;
   }
@@ -46,8 +47,8 @@ export async function readCachedEmbedding(runDir: string, s: EmbeddingSettings, 
   }
 }
 
-export async function writeCachedEmbedding(runDir: string, value: CachedEmbedding, graphId?: number): Promise<void> {
-  await writeFileAtomic(embeddingCachePath(runDir, value.settings, graphId), JSON.stringify(value));
+export async function writeCachedEmbedding(runDir: string, value: CachedEmbedding, graphId?: number, epoch?: number): Promise<void> {
+  await writeFileAtomic(embeddingCachePath(runDir, value.settings, graphId, epoch), JSON.stringify(value));
 }
 
 /**

@@ -28,6 +28,11 @@ export interface TsneOptions {
   /** 'pca' (default): first two principal components, scaled to std 1e-4. 'random': N(0, 1e-4²). */
   readonly init?: 'pca' | 'random';
   /**
+   * A starting layout (N × 2, row-major) instead of `init`: a map continued from another one, as
+   * the embedding timeline maps each snapshot from its neighbour's so points stay where they were.
+   */
+  readonly initialEmbedding?: ArrayLike<number>;
+  /**
    * Threads for the gradient iterations, the calling one included (helpers are worker threads
    * running the bundled tsneWorker.js). Does not change the result, only the wall time.
    * Default: 1 below 1000 points (starting a thread costs more than it saves), else the number
@@ -46,6 +51,7 @@ export interface ResolvedTsneOptions {
   readonly earlyExaggeration: number;
   readonly exaggerationIterations: number;
   readonly init: 'pca' | 'random';
+  readonly initialEmbedding: Float64Array | undefined;
   /** Threads asked for (see TsneResult.threads for how many ran). */
   readonly threads: number;
   /** Nearest neighbours used for the sparse affinities: min(N − 1, ⌊3 · perplexity⌋). */
@@ -94,8 +100,15 @@ export function resolveOptions(n: number, options: TsneOptions = {}): ResolvedTs
   const threads = options.threads ?? (n < 1000 ? 1 : Math.min(availableParallelism(), 4));
   check(Number.isInteger(threads) && threads >= 1 && threads <= 64, `threads must be an integer in [1, 64]; got ${threads}`);
 
+  const start = options.initialEmbedding;
+  if (start !== undefined) {
+    check(start.length === 2 * n, `initialEmbedding must hold 2 × ${n} coordinates; got ${start.length}`);
+    for (let k = 0; k < start.length; k++) check(Number.isFinite(start[k]), `initialEmbedding value ${k} is ${start[k]}, not a finite number`);
+  }
+  const initialEmbedding = start === undefined ? undefined : Float64Array.from(start);
+
   const neighbours = Math.min(n - 1, Math.floor(3 * perplexity));
-  return { perplexity, iterations, theta, exaggerationTheta, learningRate, seed, earlyExaggeration, exaggerationIterations, init, threads, neighbours };
+  return { perplexity, iterations, theta, exaggerationTheta, learningRate, seed, earlyExaggeration, exaggerationIterations, init, initialEmbedding, threads, neighbours };
 }
 
 /** Rejects a malformed point matrix, naming the first bad row and column. */

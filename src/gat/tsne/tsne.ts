@@ -90,7 +90,7 @@ function optimise(points: ArrayLike<number>, n: number, dims: number, resolved: 
   const t1 = performance.now();
 
   const random = createRandom(resolved.seed);
-  const state = createOptimiserState(initialLayout(points, n, dims, resolved.init, random));
+  const state = createOptimiserState(resolved.initialEmbedding ? Float64Array.from(resolved.initialEmbedding) : initialLayout(points, n, dims, resolved.init, random));
   const tree = new QuadTree(n, true);
   const arrays: ForceArrays = {
     n,

@@ -208,8 +208,11 @@ function showFrame(index: number): void {
   if (!snapshot?.run || !frames) return;
   const start = performance.now();
   frameIndex = index;
-  const run = { ...snapshot.run, ...frames[index].data };
-  snapshot = { ...snapshot, run };
+  const { x, y, ...predictions } = frames[index].data;
+  const run = { ...snapshot.run, ...predictions };
+  // The embedding map moves to that snapshot's map; the graph's layout stays.
+  snapshot = x && y ? { ...snapshot, run, x, y } : { ...snapshot, run };
+  if (x && y) model = buildGraphModel(snapshot);
   timeline.render({ frames, index });
   apply();
   document.body.dataset.frameMs = (performance.now() - start).toFixed(1);
@@ -221,7 +224,7 @@ function receive(s: GraphSnapshot): void {
   const first = !snapshot;
   const keep = !first && s.runTimeline && snapshot?.runTimeline?.length === s.runTimeline.length;
   frameIndex = keep ? frameIndex : Math.max(0, (s.runTimeline?.length ?? 1) - 1);
-  snapshot = s.runTimeline && s.run ? { ...s, run: { ...s.run, ...s.runTimeline[frameIndex].data } } : s;
+  snapshot = s.runTimeline && s.run ? { ...s, run: { ...s.run, predictions: s.runTimeline[frameIndex].data.predictions, confidence: s.runTimeline[frameIndex].data.confidence } } : s;
   timeline.render(s.runTimeline && s.run ? { frames: s.runTimeline, index: frameIndex } : undefined);
   model = buildGraphModel(snapshot);
   renderProvenance(header, s.provenance);
@@ -316,6 +319,14 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   if (message?.type === 'graphSnapshot') receive(message);
   else if (message?.type === 'embeddingLayout') moveEmbedding(message);
   else if (message?.type === 'graphFocus') view.zoomToNode(message.node);
+  else if (message?.type === 'embeddingTimeline' && snapshot?.run && snapshot.embedding) {
+    // The snapshots' maps arrive after the trained model's: the slider appears at its end.
+    snapshot = { ...snapshot, runTimeline: message.frames };
+    frameIndex = message.frames.length - 1;
+    timeline.render({ frames: message.frames, index: frameIndex });
+    relayoutIfMoved();
+    view.draw();
+  }
 });
 new MutationObserver(() => {
   theme = currentTheme();

@@ -7,12 +7,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GatExtensionApi } from '../../../src/extension/extension';
 import type { AttentionPanel } from '../../../src/extension/webviews/attentionPanel';
+import type { EmbeddingPanel } from '../../../src/extension/webviews/embeddingPanel';
 import type { MetricsPanel } from '../../../src/extension/webviews/metricsPanel';
 import type { AttentionSnapshot } from '../../../src/protocol/analysisSnapshots';
 import { gatApi, setQuickTrainEpochs, waitFor, workspaceDir } from './support';
 
 describe('epoch timeline', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let api: GatExtensionApi;
   let runId: string;
 
@@ -52,5 +53,14 @@ describe('epoch timeline', function () {
     await waitFor('the marked epoch', () => metrics.markedEpoch === frames[2].epoch);
     await attention.receive({ type: 'timelineEpoch', runId, epoch: null });
     await waitFor('the mark cleared', () => metrics.markedEpoch === null);
+  });
+
+  it('the embedding panel maps every snapshot in a worker, continued from the trained model\'s map, caches them and posts the frames', async () => {
+    const panel = (await vscode.commands.executeCommand('gat.showEmbedding', runId)) as EmbeddingPanel;
+    const snapshots = readdirSync(path.join(workspaceDir(), 'runs', runId, 'snapshots')).length;
+    await waitFor('the embedding timeline', () => panel.timelineFrames > 0, 110_000, 250);
+    assert.equal(panel.timelineFrames, snapshots + 1);
+    const maps = readdirSync(path.join(workspaceDir(), 'runs', runId, 'tsne')).filter((f) => /^p30-i1000-s42-e\d+\.json$/.test(f));
+    assert.equal(maps.length, snapshots, `cached snapshot maps: ${maps.join(', ')}`);
   });
 });
