@@ -2,16 +2,20 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { writeAnalysis } from '../artifacts/analysis';
 import { readModelBinary } from '../artifacts/checkpoint';
-import { parseProvenance } from '../artifacts/provenance';
+import type { NamedTensor } from '../artifacts/namedTensor';
+import { collectProvenance, parseProvenance, type Provenance } from '../artifacts/provenance';
+import type { GraphDataset } from '../data/graph';
+import { importSource, isPthFile, readPthModel } from '../import/importModel';
 import { selectBackend, type BackendName } from '../backend/backends';
 import { readRun } from '../artifacts/runRecord';
 import { loadDataset } from '../data/loadDataset';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { createTrainer } from '../train/trainer';
-import { formatHelp, parseArgs, type OptionTable } from './args';
+import { formatHelp, parseArgs, UsageError, type OptionTable } from './args';
 
 const ANALYZE_OPTIONS = {
-  model: { type: 'string', placeholder: 'file.safetensors', help: 'model binary (models/binaries/…) or checkpoint to analyse (required)' },
+  model: { type: 'string', placeholder: 'file', help: 'model binary (models/binaries/…), checkpoint, or a PyTorch .pth (pytorch-GAT checkpoint or state_dict) to analyse (required)' },
+  datasetName: { type: 'string', placeholder: 'name', help: "dataset to run it on (default: the model's own record; a .pth without one: cora)" },
   output: { type: 'string', placeholder: 'file', help: "where to write the analysis (default: the run's runs/<run-id>/analysis.safetensors, else next to the model)" },
   dataDir: { type: 'string', placeholder: 'dir', help: 'folder with the dataset files, if not bundled or cached' },
   backend: { type: 'enum', values: ['auto', 'webgpu', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'], default: 'auto', help: 'back end (webgpu: Dawn on the GPU; the others TensorFlow.js)' },
@@ -26,24 +30,49 @@ export async function analyzeCommand(argv: readonly string[], write: (s: string)
     return 2;
   }
   const model = path.resolve(opts.model);
-  const binary = await readModelBinary(model);
-  const provenance = parseProvenance(binary.metadata);
-  // Without --data-dir, the folder the model's own run read its dataset from (a --data-dir dataset).
-  const run = runOfModel(model);
-  const datasetDir = opts.dataDir ?? (run ? (await readRun(run).catch(() => undefined))?.datasetDir ?? undefined : undefined);
+  const backend = await selectBackend(opts.backend as BackendName | 'auto');
+  const { params, provenance, datasetDir } = await modelToAnalyse(model, opts.datasetName, opts.dataDir, backend.name);
   const graph = await loadDataset(provenance.dataset || 'cora', { dataDir: datasetDir });
   const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...((provenance.config ?? {}) as Partial<TrainConfig>) };
-  const backend = await selectBackend(opts.backend as BackendName | 'auto');
+  checkFits(params, graph, model);
   const trainer = await createTrainer(graph, config, backend.name);
   try {
-    await trainer.importState(binary.params);
+    await trainer.importState(params);
     const target = opts.output ? path.resolve(opts.output) : defaultOutput(model);
-    await writeAnalysis(target, { ...(await trainer.analyze()), labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance, multiLabels: graph.multiLabels, graphs: graph.graphs });
+    // An imported model's provenance names the dataset it ran on here, with that dataset's checksums.
+    const final = provenance.datasetChecksums && Object.keys(provenance.datasetChecksums).length ? provenance : { ...provenance, dataset: graph.name, datasetChecksums: graph.checksums };
+    await writeAnalysis(target, { ...(await trainer.analyze()), labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance: final, multiLabels: graph.multiLabels, graphs: graph.graphs });
     write(`analysis of ${model} (${graph.name}, back end ${backend.name}) written to ${target}\n`);
     return 0;
   } finally {
     trainer.dispose();
   }
+}
+
+/** The parameters and provenance of a model binary or checkpoint, or of a .pth trained elsewhere. */
+async function modelToAnalyse(model: string, datasetName: string | undefined, dataDir: string | undefined, backend: BackendName): Promise<{ params: NamedTensor[]; provenance: Provenance; datasetDir: string | undefined }> {
+  if (isPthFile(model)) {
+    const imported = await readPthModel(model);
+    const m = imported.model;
+    const config = { ...DEFAULT_TRAIN_CONFIG, heads: m.heads, hidden: m.hidden, ...(m.skipConnection ? { skipConnection: true } : {}), imported: importSource(imported) };
+    const provenance = collectProvenance({ dataset: datasetName ?? m.dataset ?? 'cora', datasetChecksums: {}, config, seed: 0, backend });
+    return { params: m.params, provenance, datasetDir: dataDir };
+  }
+  const binary = await readModelBinary(model);
+  const provenance = parseProvenance(binary.metadata);
+  // Without --data-dir, the folder the model's own run read its dataset from (a --data-dir dataset).
+  const run = runOfModel(model);
+  const datasetDir = dataDir ?? (run ? ((await readRun(run).catch(() => undefined))?.datasetDir ?? undefined) : undefined);
+  return { params: binary.params, provenance: datasetName ? { ...provenance, dataset: datasetName } : provenance, datasetDir };
+}
+
+/** The model's first layer reads the dataset's features and its last writes its classes: else say which dataset it needs. */
+function checkFits(params: readonly NamedTensor[], graph: GraphDataset, model: string): void {
+  const first = params.find((p) => p.name === 'gat_net.0.linear_proj.weight');
+  const layers = params.filter((p) => /^gat_net\.\d+\.linear_proj\.weight$/.test(p.name)).length;
+  const last = params.find((p) => p.name === `gat_net.${layers - 1}.bias`);
+  if (first && first.shape[1] !== graph.numFeatures) throw new UsageError(`${model} reads ${first.shape[1]} input features, but ${graph.name} has ${graph.numFeatures}: pass --dataset-name with the dataset it was trained on`);
+  if (last && last.shape[0] !== graph.numClasses) throw new UsageError(`${model} predicts ${last.shape[0]} classes, but ${graph.name} has ${graph.numClasses}: pass --dataset-name with the dataset it was trained on`);
 }
 
 /** models/binaries/gat_<ds>_<run-id>.safetensors → the folder runs/<run-id>, when that run exists. */

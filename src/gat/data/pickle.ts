@@ -9,6 +9,11 @@
  *
  * Supports the opcodes of protocols 0–4 that data pickles use. Python 2 `str` (BINSTRING)
  * is read as a latin-1 string so raw array bytes survive unchanged.
+ *
+ * The 'torch' profile (PyTorch's data.pkl inside a .pth, see artifacts/pth.ts) allows exactly what
+ * a saved state_dict needs instead: `collections.OrderedDict`, `torch._utils._rebuild_tensor_v2`
+ * and the float storage classes, named through persistent ids. Tensors come back as references
+ * to their storage, which the .pth reader fills in from the archive.
  */
 
 export class PickleError extends Error {
@@ -25,6 +30,28 @@ export class PickleError extends Error {
 export interface ReadPickleOptions {
   /** Called with every global the reader accepts (after the allowlist check): for audits and tests. */
   readonly onGlobal?: (module: string, name: string) => void;
+  /** 'data' (default): NumPy/SciPy data pickles. 'torch': the pickle of a PyTorch .pth file. */
+  readonly profile?: 'data' | 'torch';
+}
+
+/** Element types of the PyTorch storages a .pth may hold (the float ones a GAT's weights use). */
+export type TorchStorageType = 'float32' | 'float64' | 'float16';
+
+/** A PyTorch storage named by a persistent id: the archive's data/<key>, `numel` elements. */
+export interface StorageRef {
+  readonly kind: 'storage';
+  readonly dtype: TorchStorageType;
+  readonly key: string;
+  readonly numel: number;
+}
+
+/** `_rebuild_tensor_v2(storage, offset, size, stride, …)`: a strided view of a storage. */
+export interface TensorRef {
+  readonly kind: 'tensor';
+  readonly storage: StorageRef;
+  readonly offset: number;
+  readonly shape: number[];
+  readonly stride: number[];
 }
 
 /** A NumPy array as raw little-endian data plus its shape. */
@@ -55,15 +82,19 @@ export type PickleValue =
   | NdArray
   | CsrPickle
   | AllowedClass
-  | PendingObject;
+  | PendingObject
+  | StorageRef
+  | TensorRef;
 
 /** A class reference from the allowlist; only these can appear on the stack as globals. */
 interface AllowedClass {
   readonly kind: 'class';
   readonly name: AllowedName;
+  /** Storage classes: their element type. */
+  readonly storage?: TorchStorageType;
 }
 
-type AllowedName = 'ndarray' | 'reconstruct' | 'dtype' | 'csr_matrix' | 'defaultdict' | 'list';
+type AllowedName = 'ndarray' | 'reconstruct' | 'dtype' | 'csr_matrix' | 'defaultdict' | 'list' | 'ordereddict' | 'rebuild_tensor' | 'storage';
 
 /** An object under construction (between NEWOBJ/REDUCE and BUILD). */
 interface PendingObject {
@@ -84,6 +115,21 @@ const ALLOWED_GLOBALS: ReadonlyMap<string, AllowedName> = new Map([
   ['__builtin__ list', 'list'],
   ['builtins list', 'list'],
 ]);
+
+/** The torch profile's allowlist: what `torch.save(model.state_dict())` and pytorch-GAT's checkpoint dict use. */
+const TORCH_GLOBALS: ReadonlyMap<string, AllowedClass> = new Map([
+  ['collections OrderedDict', { kind: 'class', name: 'ordereddict' }],
+  ['torch._utils _rebuild_tensor_v2', { kind: 'class', name: 'rebuild_tensor' }],
+  ['torch FloatStorage', { kind: 'class', name: 'storage', storage: 'float32' }],
+  ['torch DoubleStorage', { kind: 'class', name: 'storage', storage: 'float64' }],
+  ['torch HalfStorage', { kind: 'class', name: 'storage', storage: 'float16' }],
+]);
+
+/** PyTorch storages a .pth may hold that a GAT's weights never need: refused by name, as unsupported rather than hostile. */
+const OTHER_TORCH_STORAGES = new Set(['BFloat16Storage', 'LongStorage', 'IntStorage', 'ShortStorage', 'CharStorage', 'ByteStorage', 'BoolStorage', 'ComplexFloatStorage', 'ComplexDoubleStorage', 'QInt8Storage', 'QUInt8Storage', 'QInt32Storage', 'UntypedStorage']);
+
+/** Tensors a GAT checkpoint holds are small; a larger claim is a corrupt or hostile file. */
+const MAX_TENSOR_ELEMENTS = 1 << 28;
 
 const MARK = Symbol('mark');
 type StackItem = PickleValue | typeof MARK;
@@ -161,6 +207,7 @@ class Unpickler {
         case 0x52: this.reduce(opcodeAt); break; // REDUCE
         case 0x81: this.newObj(opcodeAt); break; // NEWOBJ
         case 0x62: this.build(opcodeAt); break; // BUILD
+        case 0x51: this.stack.push(this.persistent(this.pop(), opcodeAt)); break; // BINPERSID
         default:
           throw new PickleError(`unsupported pickle opcode 0x${op.toString(16)} at byte ${opcodeAt}: this reader only accepts data pickles`);
       }
@@ -175,12 +222,33 @@ class Unpickler {
   /** The allowlist check: an unknown global is rejected here, before anything could call it. */
   private global(module: string, name: string): AllowedClass {
     const key = `${module} ${name}`;
+    if (this.options.profile === 'torch') {
+      const allowed = TORCH_GLOBALS.get(key);
+      if (allowed) {
+        this.options.onGlobal?.(module, name);
+        return allowed;
+      }
+      if (module === 'torch' && OTHER_TORCH_STORAGES.has(name)) throw new PickleError(`tensor storage torch.${name} at byte ${this.pos} is not supported: a GAT's weights are float32, float64 or float16`);
+      throw new PickleError(`refusing to load global '${module}.${name}' at byte ${this.pos}: a .pth is read as data and only tensors (float storages), OrderedDict and plain values are allowed`, true);
+    }
     const allowed = ALLOWED_GLOBALS.get(key);
     if (!allowed) {
       throw new PickleError(`refusing to load global '${module}.${name}' at byte ${this.pos}: pickles are read as data and only NumPy arrays, SciPy CSR matrices and defaultdict(list) are allowed`, true);
     }
     this.options.onGlobal?.(module, name);
     return { kind: 'class', name: allowed };
+  }
+
+  /** BINPERSID: PyTorch names each storage ('storage', class, key, location, numel); nothing else is a persistent id. */
+  private persistent(pid: PickleValue, at: number): StorageRef {
+    if (this.options.profile !== 'torch') throw new PickleError(`persistent id at byte ${at}: a data pickle has none`);
+    if (!Array.isArray(pid) || pid.length !== 5 || pid[0] !== 'storage') throw new PickleError(`persistent id at byte ${at} is not ('storage', class, key, location, numel)`);
+    const [, cls, key, location, numel] = pid;
+    if (!isClass(cls) || cls.name !== 'storage' || !cls.storage) throw new PickleError(`persistent id at byte ${at} does not name a float storage class`);
+    if (typeof key !== 'string' || !/^[0-9A-Za-z_]{1,64}$/.test(key)) throw new PickleError(`persistent id at byte ${at} has an invalid storage key`);
+    if (typeof location !== 'string') throw new PickleError(`persistent id at byte ${at} has no device location`);
+    if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0 || numel > MAX_TENSOR_ELEMENTS) throw new PickleError(`persistent id at byte ${at} claims ${String(numel)} elements`);
+    return { kind: 'storage', dtype: cls.storage, key, numel };
   }
 
   private reduce(at: number): void {
@@ -200,6 +268,13 @@ class Unpickler {
         if (args.length > 0 && !(isClass(args[0]) && args[0].name === 'list')) throw new PickleError(`defaultdict at byte ${at} may only use list as its factory`);
         this.stack.push(new Map());
         return;
+      case 'ordereddict':
+        if (args.length > 0) throw new PickleError(`OrderedDict at byte ${at} is built empty, then filled`);
+        this.stack.push(new Map());
+        return;
+      case 'rebuild_tensor':
+        this.stack.push(tensorRef(args, at));
+        return;
       default:
         throw new PickleError(`REDUCE at byte ${at}: '${callable.name}' cannot be called`);
     }
@@ -215,6 +290,8 @@ class Unpickler {
   private build(at: number): void {
     const state = this.pop();
     const target = this.top();
+    // A state_dict is an OrderedDict with a `_metadata` attribute (module versions): not needed, dropped.
+    if (this.options.profile === 'torch' && target instanceof Map) return;
     if (!isPending(target)) throw new PickleError(`BUILD at byte ${at} on a value that is not an object under construction`);
     target.state = state;
   }
@@ -315,6 +392,25 @@ class Unpickler {
     if (n > 0 && b[n - 1] & 0x80) v -= 1n << BigInt(8 * n);
     return Number(v);
   }
+}
+
+/** `_rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])`. */
+function tensorRef(args: PickleValue[], at: number): TensorRef {
+  const [storage, offset, size, stride] = args;
+  const ints = (v: PickleValue | undefined): v is number[] => Array.isArray(v) && v.length <= 8 && v.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0);
+  if (args.length < 6 || args.length > 7) throw new PickleError(`_rebuild_tensor_v2 at byte ${at} takes 6 or 7 arguments, not ${args.length}`);
+  if (!isStorage(storage)) throw new PickleError(`_rebuild_tensor_v2 at byte ${at} is not given a storage`);
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) throw new PickleError(`_rebuild_tensor_v2 at byte ${at} has an invalid storage offset`);
+  if (!ints(size) || !ints(stride) || size.length !== stride.length) throw new PickleError(`_rebuild_tensor_v2 at byte ${at} needs a size and a stride of the same length`);
+  return { kind: 'tensor', storage, offset, shape: [...size], stride: [...stride] };
+}
+
+export function isStorage(v: PickleValue | undefined): v is StorageRef {
+  return typeof v === 'object' && v !== null && !(v instanceof Map) && !(v instanceof Uint8Array) && !Array.isArray(v) && v.kind === 'storage';
+}
+
+export function isTensorRef(v: PickleValue | undefined): v is TensorRef {
+  return typeof v === 'object' && v !== null && !(v instanceof Map) && !(v instanceof Uint8Array) && !Array.isArray(v) && v.kind === 'tensor';
 }
 
 function isClass(v: PickleValue | undefined): v is AllowedClass {

@@ -1,7 +1,7 @@
 /**
  * Reads a ZIP archive's central directory: the names, sizes and Unix modes that fflate does not
  * expose, so extraction can refuse symlinks and absurd sizes before inflating anything.
- * Every offset is bounds-checked; ZIP64, multi-disk and encrypted archives are refused.
+ * Every offset is bounds-checked; ZIP64 sizes, multi-disk and encrypted archives are refused.
  */
 import { DatasetError } from './datasetError';
 
@@ -32,11 +32,14 @@ export function readZipDirectory(bytes: Uint8Array, archive: string): ZipEntry[]
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const eocd = findEndOfDirectory(view);
   if (eocd < 0) throw fail(`no end-of-central-directory record from byte ${Math.max(0, bytes.length - 22 - 0xffff)} to the end (the file is truncated or not a ZIP)`);
-  if (eocd >= 20 && view.getUint32(eocd - 20, true) === ZIP64_LOCATOR_SIG) throw fail(`ZIP64 archives are not supported (a ZIP64 locator at byte ${eocd - 20})`);
   if (view.getUint16(eocd + 4, true) !== 0 || view.getUint16(eocd + 6, true) !== 0) throw fail(`multi-disk archives are not supported (the end record at byte ${eocd} names disks)`);
   const count = view.getUint16(eocd + 10, true);
   const cdSize = view.getUint32(eocd + 12, true);
   const cdOffset = view.getUint32(eocd + 16, true);
+  // PyTorch's writer adds ZIP64 end records to every archive; while the classic record's fields are
+  // exact (none saturated), they say the same and are read. Only a real ZIP64 archive is refused.
+  const saturated = count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff;
+  if (saturated && eocd >= 20 && view.getUint32(eocd - 20, true) === ZIP64_LOCATOR_SIG) throw fail(`ZIP64 archives are not supported (a ZIP64 locator at byte ${eocd - 20})`);
   if (cdOffset + cdSize > eocd) throw fail(`the central directory (byte ${cdOffset}, ${cdSize} bytes) runs past its end record at byte ${eocd}`);
 
   const entries: ZipEntry[] = [];

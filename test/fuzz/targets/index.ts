@@ -5,6 +5,7 @@ import { nodeLinkTarget } from './nodeLink';
 import { npyTarget } from './npy';
 import { pickleTarget } from './pickle';
 import { planetoidTarget } from './planetoid';
+import { pthTarget } from './pth';
 import { recordUriTarget } from './recordUri';
 import { runRecordTarget } from './runRecord';
 import { safetensorsTarget } from './safetensors';
@@ -26,6 +27,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   npyTarget,
   zipTarget,
   nodeLinkTarget,
+  pthTarget,
 ];
 
 export function targetNamed(name: string): FuzzTarget {

@@ -1,0 +1,95 @@
+/**
+ * A GAT from what a .pth holds: pytorch-GAT's checkpoint dict (its `state_dict` plus the
+ * architecture and run facts the original saves with it), or a bare state_dict whose tensor
+ * shapes determine the architecture. Names and shapes must be exactly those of a pytorch-GAT
+ * model (ours are the same); anything else is refused naming what does not fit.
+ */
+import type { NamedTensor } from '../artifacts/namedTensor';
+import { layerShapes, parameterNames } from '../model/parameters';
+import { isPthTensor, PthError, type PthTensor, type PthValue } from './pthArchive';
+
+export interface ImportedGat {
+  readonly format: 'pytorch-GAT checkpoint' | 'state_dict';
+  readonly params: NamedTensor[];
+  readonly numFeatures: number;
+  readonly numClasses: number;
+  readonly heads: number[];
+  readonly hidden: number[];
+  readonly skipConnection: boolean;
+  /** The dataset the checkpoint names (pytorch-GAT: 'CORA', 'PPI'), lower-cased. */
+  readonly dataset?: string;
+  /** The checkpoint's other plain entries (epochs, test accuracy, commit hash…), as JSON text. */
+  readonly info: Record<string, string>;
+}
+
+const LAYER_WEIGHT = /^gat_net\.(\d+)\.linear_proj\.weight$/;
+
+export function gatFromPth(value: PthValue, file: string): ImportedGat {
+  const fail = (message: string): never => {
+    throw new PthError(`${file}: ${message}`);
+  };
+  if (!(value instanceof Map)) return fail("its pickle 'data.pkl' holds no dict of tensors (a state_dict or a pytorch-GAT checkpoint)");
+  const checkpoint = value.get('state_dict');
+  const stateDict = checkpoint instanceof Map ? checkpoint : value;
+  const format = checkpoint instanceof Map ? 'pytorch-GAT checkpoint' : 'state_dict';
+  const tensors = new Map<string, PthTensor>();
+  for (const [k, v] of stateDict) {
+    if (typeof k !== 'string') fail("has a 'state_dict' key that is not a string");
+    if (!isPthTensor(v)) fail(`entry '${String(k)}' of the state_dict is not a tensor`);
+    tensors.set(k as string, v as PthTensor);
+  }
+  if (tensors.size === 0) fail(format === 'state_dict' ? "its pickle 'data.pkl' holds neither a state_dict nor a pytorch-GAT checkpoint (no tensors)" : "has an empty 'state_dict'");
+
+  // ── the architecture, from the shapes: W [NH·F, F_in], scoring vectors [1, NH, F] ──
+  const layers = [...tensors.keys()].flatMap((k) => (LAYER_WEIGHT.exec(k) ? [Number(LAYER_WEIGHT.exec(k)![1])] : [])).sort((a, b) => a - b);
+  if (layers.length === 0 || layers.some((l, i) => l !== i)) fail(`is not a pytorch-GAT model: no tensor 'gat_net.<layer>.linear_proj.weight' for layers numbered from 0 (it has ${[...tensors.keys()].slice(0, 6).join(', ')}${tensors.size > 6 ? ', …' : ''})`);
+  const heads: number[] = [];
+  const fout: number[] = [];
+  for (const l of layers) {
+    const scoring = tensors.get(`gat_net.${l}.scoring_fn_target`);
+    if (!scoring || scoring.shape.length !== 3 || scoring.shape[0] !== 1) fail(`layer ${l} has no tensor 'gat_net.${l}.scoring_fn_target' of shape [1, heads, features]`);
+    heads.push(scoring!.shape[1]);
+    fout.push(scoring!.shape[2]);
+  }
+  const numFeatures = tensors.get('gat_net.0.linear_proj.weight')!.shape[1];
+  const skipConnection = [...tensors.keys()].some((k) => /^gat_net\.\d+\.skip_proj\.weight$/.test(k)) || value.get('add_skip_connection') === true;
+  const hidden = fout.slice(0, -1);
+  const numClasses = fout[fout.length - 1];
+  let shapes;
+  try {
+    shapes = layerShapes(numFeatures, numClasses, heads, hidden, skipConnection);
+  } catch (err) {
+    return fail(`its 'state_dict' does not describe a GAT: ${(err as Error).message}`);
+  }
+  const expected = parameterNames(shapes);
+  const names = new Set(expected.map((e) => e.name));
+  // The original creates skip_proj on every layer but adds the input as is where the sizes match: unused there.
+  const unused = shapes.flatMap((s, l) => (s.skip === 'identity' && tensors.has(`gat_net.${l}.skip_proj.weight`) ? [`gat_net.${l}.skip_proj.weight`] : []));
+  const extra = [...tensors.keys()].filter((k) => !names.has(k) && !unused.includes(k));
+  if (extra.length) fail(`has tensors a pytorch-GAT model of this shape does not: ${extra.map((k) => `'${k}'`).join(', ')}`);
+  const params = expected.map(({ name, shape }) => {
+    const t = tensors.get(name);
+    if (!t) return fail(`is missing tensor '${name}' (shape [${shape.join(', ')}])`);
+    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) fail(`tensor '${name}' has shape [${t.shape.join(', ')}]; a GAT with heads [${heads.join(', ')}] needs [${shape.join(', ')}]`);
+    return { name, shape, data: t.data };
+  });
+
+  // ── what the original's checkpoint says of itself ──
+  const info: Record<string, string> = unused.length ? { unusedTensors: JSON.stringify(unused) } : {};
+  if (checkpoint instanceof Map) {
+    for (const [k, v] of value) {
+      if (typeof k !== 'string' || k === 'state_dict' || !isPlain(v)) continue;
+      info[k] = JSON.stringify(v);
+    }
+    const declared = value.get('num_heads_per_layer');
+    if (Array.isArray(declared) && declared.join() !== heads.join()) fail(`says 'num_heads_per_layer' [${declared.join(', ')}] but its tensors have heads [${heads.join(', ')}]`);
+  }
+  const name = value.get('dataset_name');
+  return { format, params, numFeatures, numClasses, heads, hidden, skipConnection, ...(typeof name === 'string' && name ? { dataset: name.toLowerCase() } : {}), info };
+}
+
+/** Numbers, strings, booleans and lists of them: what a checkpoint's facts are made of. */
+function isPlain(v: PthValue): boolean {
+  if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return true;
+  return Array.isArray(v) && v.length <= 64 && v.every((x) => x === null || typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean');
+}
