@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { unzipSync, zipSync } from 'fflate';
 import { readAnalysis } from '../../src/gat/artifacts/analysis';
+import { readRun } from '../../src/gat/artifacts/runRecord';
 import { parseNpy } from '../../src/gat/data/npy';
 import { gatFromPth } from '../../src/gat/import/gatFromPth';
 import { readPthModel } from '../../src/gat/import/importModel';
@@ -124,6 +125,32 @@ describe('gat analyze --model FILE.pth (the real CLI)', () => {
     const tiny = await runGat(['analyze', '--model', fixture('tiny_state_dict_f32.pth'), '--output', path.join(tempDir(), 'x.safetensors'), '--backend', 'wasm']);
     assert.equal(tiny.code, 2);
     assert.match(tiny.stderr, /reads 20 input features, but cora has 1433: pass --dataset-name/);
+  });
+});
+
+describe('gat import (the real CLI)', () => {
+  it('registers the .pth as a completed run: model binary, analysis, and the test accuracy PyTorch measured', async () => {
+    const out = tempDir();
+    const r = await runGat(['import', '--model', fixture('gat_cora_checkpoint.pth'), '--out', out, '--backend', 'wasm']);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const runId = /as run (\S+):/.exec(r.stdout)?.[1];
+    assert.ok(runId && runId.endsWith('-cora-imported'), r.stdout);
+    const run = await readRun(path.join(out, 'runs', runId));
+    assert.equal(run.status, 'completed');
+    const { model } = await readPthModel(fixture('gat_cora_checkpoint.pth'));
+    // PyTorch measured it in float32: the same 816 of 1000 test nodes
+    assert.equal(Math.round((run.testAcc ?? 0) * 1000), Math.round(Number(model.info.test_perf) * 1000), "our test accuracy is the one PyTorch measured for it");
+    assert.ok(run.bestValAcc !== null && run.bestValAcc > 0.5);
+    assert.ok(run.artifacts.binary && run.artifacts.analysis);
+    const config = run.config as { imported?: { sha256: string; format: string }; heads?: number[] };
+    assert.equal(config.imported?.format, 'pytorch-GAT checkpoint');
+    assert.deepEqual(config.heads, [8, 1]);
+    // the binary is our own format now: the rest of the tool chain reads it
+    const again = path.join(tempDir(), 'again.safetensors');
+    assert.equal((await runGat(['analyze', '--model', path.join(out, run.artifacts.binary), '--output', again, '--backend', 'wasm'])).code, 0);
+    const a = await readAnalysis(again);
+    const b = await readAnalysis(path.join(out, run.artifacts.analysis));
+    assert.deepEqual(a.predictions, b.predictions);
   });
 });
 

@@ -50,9 +50,10 @@ export function runPaths(outDir: string, runId: string, dataset: string): RunPat
 }
 
 /** `2026-11-25T01-02-03Z-cora-s42`: sorts by start time and reads at a glance (no ':' for Windows). */
-export function makeRunId(startedAt: Date, dataset: string, seed: number): string {
+/** `tag` replaces the seed part: an imported model is `…-cora-imported`. */
+export function makeRunId(startedAt: Date, dataset: string, seed: number, tag?: 'imported'): string {
   const stamp = startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
-  return `${stamp}-${safeName(dataset)}-s${seed}`;
+  return `${stamp}-${safeName(dataset)}-${tag ?? `s${seed}`}`;
 }
 
 /**

@@ -30,6 +30,8 @@ export interface CreateRunOptions {
   readonly resumedFrom?: string | null;
   readonly now?: Date;
   readonly writer?: FileWriter;
+  /** A model trained elsewhere, registered as a run (its id ends in -imported). */
+  readonly imported?: boolean;
 }
 
 type ArtifactField = 'binary' | 'analysis' | 'events';
@@ -48,7 +50,7 @@ export class RunWriter {
 
   static async create(o: CreateRunOptions): Promise<RunWriter> {
     const now = o.now ?? new Date();
-    const { paths, runId } = await reserveRunDir(o.outDir, makeRunId(now, o.dataset, o.seed), o.dataset);
+    const { paths, runId } = await reserveRunDir(o.outDir, makeRunId(now, o.dataset, o.seed, o.imported ? 'imported' : undefined), o.dataset);
     const spec = o.specPath ? { path: path.resolve(o.specPath), sha256: createHash('sha256').update(await fs.readFile(o.specPath)).digest('hex') } : null;
     const rel = (p: string): string => relativeToOut(paths, p);
     const artifacts: RunArtifacts = { runJson: rel(paths.runJson), metrics: rel(paths.metrics), checkpoints: [], lastCheckpoint: null, binary: null, analysis: null, events: [] };
@@ -149,9 +151,11 @@ export class RunWriter {
   }
 
   /** Ends the run: status, end time, test accuracy or error, then run.json. */
-  async finish(status: Exclude<RunStatus, 'running' | 'interrupted'>, extra: { testAcc?: number | null; error?: string | null; provenance?: Provenance | null; now?: Date } = {}): Promise<void> {
+  async finish(status: Exclude<RunStatus, 'running' | 'interrupted'>, extra: { testAcc?: number | null; bestValAcc?: number; error?: string | null; provenance?: Provenance | null; now?: Date } = {}): Promise<void> {
     this.rec = {
       ...this.rec,
+      // An imported model has no epochs: its validation result is measured once, on import.
+      ...(extra.bestValAcc !== undefined ? { bestValAcc: extra.bestValAcc } : {}),
       status,
       endedAt: (extra.now ?? new Date()).toISOString(),
       testAcc: extra.testAcc ?? this.rec.testAcc,

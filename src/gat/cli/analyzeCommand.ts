@@ -4,14 +4,14 @@ import { writeAnalysis } from '../artifacts/analysis';
 import { readModelBinary } from '../artifacts/checkpoint';
 import type { NamedTensor } from '../artifacts/namedTensor';
 import { collectProvenance, parseProvenance, type Provenance } from '../artifacts/provenance';
-import type { GraphDataset } from '../data/graph';
 import { importSource, isPthFile, readPthModel } from '../import/importModel';
+import { checkModelFitsDataset } from '../import/modelFit';
 import { selectBackend, type BackendName } from '../backend/backends';
 import { readRun } from '../artifacts/runRecord';
 import { loadDataset } from '../data/loadDataset';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { createTrainer } from '../train/trainer';
-import { formatHelp, parseArgs, UsageError, type OptionTable } from './args';
+import { formatHelp, parseArgs, type OptionTable } from './args';
 
 const ANALYZE_OPTIONS = {
   model: { type: 'string', placeholder: 'file', help: 'model binary (models/binaries/…), checkpoint, or a PyTorch .pth (pytorch-GAT checkpoint or state_dict) to analyse (required)' },
@@ -34,7 +34,7 @@ export async function analyzeCommand(argv: readonly string[], write: (s: string)
   const { params, provenance, datasetDir } = await modelToAnalyse(model, opts.datasetName, opts.dataDir, backend.name);
   const graph = await loadDataset(provenance.dataset || 'cora', { dataDir: datasetDir });
   const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...((provenance.config ?? {}) as Partial<TrainConfig>) };
-  checkFits(params, graph, model);
+  checkModelFitsDataset(params, graph, model);
   const trainer = await createTrainer(graph, config, backend.name);
   try {
     await trainer.importState(params);
@@ -64,15 +64,6 @@ async function modelToAnalyse(model: string, datasetName: string | undefined, da
   const run = runOfModel(model);
   const datasetDir = dataDir ?? (run ? ((await readRun(run).catch(() => undefined))?.datasetDir ?? undefined) : undefined);
   return { params: binary.params, provenance: datasetName ? { ...provenance, dataset: datasetName } : provenance, datasetDir };
-}
-
-/** The model's first layer reads the dataset's features and its last writes its classes: else say which dataset it needs. */
-function checkFits(params: readonly NamedTensor[], graph: GraphDataset, model: string): void {
-  const first = params.find((p) => p.name === 'gat_net.0.linear_proj.weight');
-  const layers = params.filter((p) => /^gat_net\.\d+\.linear_proj\.weight$/.test(p.name)).length;
-  const last = params.find((p) => p.name === `gat_net.${layers - 1}.bias`);
-  if (first && first.shape[1] !== graph.numFeatures) throw new UsageError(`${model} reads ${first.shape[1]} input features, but ${graph.name} has ${graph.numFeatures}: pass --dataset-name with the dataset it was trained on`);
-  if (last && last.shape[0] !== graph.numClasses) throw new UsageError(`${model} predicts ${last.shape[0]} classes, but ${graph.name} has ${graph.numClasses}: pass --dataset-name with the dataset it was trained on`);
 }
 
 /** models/binaries/gat_<ds>_<run-id>.safetensors → the folder runs/<run-id>, when that run exists. */
