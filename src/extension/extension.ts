@@ -22,6 +22,7 @@ import { registerCompareSerializer, type CompareDeps } from './webviews/compareP
 import { DegreePanel, registerDegreeSerializer } from './webviews/degreePanel';
 import { registerEntropySerializer } from './webviews/entropyPanel';
 import { RunSnapshots } from '../gat/analysis/runSnapshots';
+import { openModel, RunsDropController } from './commands/importCommands';
 import { RunAnalyses } from '../gat/analysis/runAnalyses';
 import { GraphPanel, registerGraphSerializer, type DataPanelDeps } from './webviews/graphPanel';
 import { MetricsPanel, registerMetricsSerializer, type MetricsDeps } from './webviews/metricsPanel';
@@ -69,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     runsTree,
     datasetsTree,
     // Several runs can be selected: two of them are what Compare Runs compares.
-    vscode.window.createTreeView('gat.runs', { treeDataProvider: runsTree, canSelectMany: true }),
+    vscode.window.createTreeView('gat.runs', { treeDataProvider: runsTree, canSelectMany: true, dragAndDropController: new RunsDropController(services) }),
     vscode.window.registerTreeDataProvider('gat.datasets', datasetsTree),
     vscode.window.registerWebviewViewProvider(TrainingViewProvider.viewId, new TrainingViewProvider(metricsDeps)),
     registerMetricsSerializer(metricsDeps),
@@ -127,6 +128,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
   const commands: Record<string, (...args: never[]) => unknown> = {
     'gat.trainCora': () => trainCora(services),
     'gat.train': () => trainWithOptions(services),
+    'gat.openModel': (file?: unknown) => openModel(services, file instanceof vscode.Uri ? file.fsPath : typeof file === 'string' ? file : undefined),
     'gat.cancelTraining': () => training.cancelAll(),
     'gat.resumeFromCheckpoint': (file?: string) => resumeFromCheckpoint(services, typeof file === 'string' ? file : undefined),
     'gat.downloadDataset': (name?: string | { name?: string }) => downloadDatasetCommand(services, typeof name === 'string' ? name : name?.name),

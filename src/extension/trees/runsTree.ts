@@ -162,11 +162,19 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
 function describeRun(r: RunRecord): string {
   const parts: string[] = [r.status];
+  if (importedFrom(r)) parts.push(`imported from ${path.basename(importedFrom(r)!)}`);
   if (isUniformAttention(r)) parts.push('uniform attention');
   if (r.bestValAcc !== null) parts.push(`val ${formatMetric(r.bestValAcc, r.metric)}`);
   if (r.testAcc !== null) parts.push(`test ${formatMetric(r.testAcc, r.metric)}`);
-  if (r.endedAt) parts.push(`${((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1)} s`);
+  if (r.endedAt && !importedFrom(r)) parts.push(`${((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1)} s`);
   return parts.join(' · ');
+}
+
+/** The file a run was imported from (`gat import`: config.imported.file), if it was. */
+function importedFrom(r: RunRecord): string | undefined {
+  const config = r.config as { imported?: { file?: unknown } } | null | undefined;
+  const file = typeof config === 'object' && config !== null ? config.imported?.file : undefined;
+  return typeof file === 'string' ? file : undefined;
 }
 
 /** A run of the Const-GAT control (`--attention uniform`). */

@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { readSettings } from '../config';
+import type { Services } from '../services';
+import { trainingEnv } from './backendCommands';
+
+export interface ImportedRun {
+  readonly runId: string;
+  readonly runDir: string;
+}
+
+/** Model files Open Model… accepts: PyTorch's (pytorch-GAT's models/binaries/*.pth, a state_dict). */
+export const IMPORTABLE = /\.(pth|pt)$/i;
+
+/**
+ * GAT: Open Model…: a .pth trained elsewhere becomes a run (`gat import` in a child process, so
+ * reading and analysing it never blocks the extension host), then its graph opens with its
+ * predictions. `file` is given by a drop on the Runs view; otherwise an open dialog asks.
+ */
+export async function openModel(services: Services, file?: string): Promise<ImportedRun | undefined> {
+  const outDir = services.requireOutDir();
+  if (!outDir) return undefined;
+  let model = file;
+  if (!model) {
+    const picked = await vscode.window.showOpenDialog({ title: 'GAT: Open Model', canSelectMany: false, filters: { 'PyTorch models (pytorch-GAT, state_dict)': ['pth', 'pt'] } });
+    model = picked?.[0]?.fsPath;
+  }
+  if (!model) return undefined;
+  if (!IMPORTABLE.test(model)) {
+    void vscode.window.showErrorMessage(`GAT: ${path.basename(model)} is not a PyTorch model file (.pth or .pt). Models trained here are already runs: find them in the Runs view.`);
+    return undefined;
+  }
+  const settings = readSettings();
+  const args = ['import', '--model', model, '--out', outDir, '--backend', settings.backend, ...(settings.dataFolder ? ['--data-dir', settings.dataFolder] : [])];
+  const cli = path.join(services.context.extensionUri.fsPath, 'dist', 'cli.js');
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `GAT: importing ${path.basename(model)}…` }, () => runCli(cli, args, outDir, trainingEnv(services.context)));
+  services.log.appendLine(`gat ${args.join(' ')}\n${result.stdout}${result.stderr}`);
+  const runDir = /^run: (.+)$/m.exec(result.stdout)?.[1];
+  if (result.code !== 0 || !runDir) {
+    // The CLI's own message says what is wrong with the file (refused global, shapes, dataset).
+    const reason = result.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit code ${result.code}`;
+    void vscode.window.showErrorMessage(`GAT: could not open ${path.basename(model)}: ${reason.replace(/^gat: (error: )?/, '')}`, 'Show Log').then((a) => a && services.log.show());
+    return undefined;
+  }
+  services.runsTree.refresh();
+  const imported = { runId: path.basename(runDir), runDir };
+  const summary = result.stdout.split('\n').find((l) => l.startsWith('imported ')) ?? '';
+  void vscode.window.showInformationMessage(`GAT: ${summary.replace(/^imported \S+ /, `opened ${path.basename(model)} `)}`);
+  await vscode.commands.executeCommand('gat.showCoraGraph', imported.runId);
+  return imported;
+}
+
+/** The CLI in a child process (the back ends installed by the extension on its NODE_PATH). */
+function runCli(cli: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 300_000, maxBuffer: 4 << 20 }, (err, stdout, stderr) => {
+      const status = (err as { code?: unknown } | null)?.code;
+      resolve({ code: err ? (typeof status === 'number' ? status : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Dropping a .pth on the Runs view opens it as Open Model… does. */
+export class RunsDropController implements vscode.TreeDragAndDropController<unknown> {
+  readonly dropMimeTypes = ['text/uri-list'];
+  readonly dragMimeTypes: string[] = [];
+
+  constructor(private readonly services: Services) {}
+
+  async handleDrop(_target: unknown, data: vscode.DataTransfer): Promise<void> {
+    const text = await data.get('text/uri-list')?.asString();
+    const files = (text ?? '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((l) => vscode.Uri.parse(l)).filter((u) => u.scheme === 'file');
+    const models = files.filter((u) => IMPORTABLE.test(u.fsPath));
+    if (models.length === 0) {
+      if (files.length) void vscode.window.showWarningMessage('GAT: drop a PyTorch model file (.pth or .pt) on the Runs view to open it.');
+      return;
+    }
+    for (const m of models) await openModel(this.services, m.fsPath);
+  }
+}
