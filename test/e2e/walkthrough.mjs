@@ -55,7 +55,7 @@ const HUB = 1358; // Cora's largest hub
 const HUB_DEGREE = 168;
 const QUICK_EPOCHS = 200;
 const LONG_EPOCHS = 5000; // the run to cancel: long enough to still be running when Cancel is clicked
-const STEPS = 11;
+const STEPS = 12;
 
 const log = (msg) => console.log(`[e2e] ${msg}`);
 const t0 = Date.now();
@@ -631,6 +631,30 @@ async function main() {
       ctx.timeline = true;
     }, ['runId']);
 
+    await step(12, "Open a model trained elsewhere: pytorch-GAT's Cora checkpoint (.pth, written by PyTorch) through Open Model… becomes an imported run with its test accuracy, and its graph opens with its predictions", async () => {
+      const model = path.join(ws, 'gat_cora_checkpoint.pth');
+      copyFileSync(path.join(repoRoot, 'test', 'fixtures', 'pth', 'gat_cora_checkpoint.pth'), model);
+      const runs = sidebarPane(page, 'Runs');
+      await runCommand(page, 'GAT: Open Model…');
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible' });
+      // the simple dialog fills in its folder once it has read it: type the path after that
+      const deadline = Date.now() + 10_000;
+      while (!(await input.inputValue()).endsWith('/') && Date.now() < deadline) await sleep(200);
+      await input.fill(model);
+      await input.press('Enter');
+      const row = treeRows(runs).filter({ hasText: /completed · imported from gat_cora_checkpoint\.pth · val \d+\.\d% · test \d+\.\d%/ }).first();
+      await row.waitFor({ timeout: 60_000 });
+      log(`  Runs row: ${plain(await row.innerText()).replace(/\n/g, ' ')}`);
+      const graph = await webview(page, 'body[data-graph-ready="true"]:not([data-tsne-status]) .legend-toggle', 60_000);
+      await graph.locator('.colour-mode').selectOption('correct');
+      const legend = (await graph.locator('.legend-toggle').allInnerTexts()).map(plain);
+      assert(/^correct \(\d+\)$/.test(legend[0]), `legend: ${legend.join(' | ')}`);
+      log(`  graph of the imported run: ${legend.join(' · ')}`);
+      await shot(page, '12-dark-imported-graph');
+      ctx.imported = true;
+    });
+
     // Light theme: a few screenshots of the same panels (not a step of its own).
     if (!interrupted && ctx.runId) {
       try {
@@ -647,6 +671,7 @@ async function main() {
           ...(ctx.compare ? [[/^GAT Compare/, 'body.vscode-light[data-compare-ready="true"]', 'compare']] : []),
           ...(ctx.agreementGraph ? [[/^Cora Graph: .* vs /, 'body.vscode-light[data-graph-ready="true"]', 'agreement-graph']] : []),
           ...(ctx.timeline ? [[/^GAT Metrics: /, 'body.vscode-light .epoch-mark', 'timeline-curves']] : []),
+          ...(ctx.imported ? [[/^Cora Graph: .*-imported/, 'body.vscode-light[data-graph-ready="true"]', 'imported-graph']] : []),
           ...(ctx.ppi ? [[/^Synthppi Graph/, 'body.vscode-light[data-graph-ready="true"] .graph-picker:not([hidden])', 'ppi-graph'], [/^GAT Embedding.*synthppi/, 'body.vscode-light[data-tsne-status="done"] .graph-picker:not([hidden])', 'ppi-embedding']] : []),
         ]) {
           await tabs(page).filter({ hasText: prefix }).first().click();

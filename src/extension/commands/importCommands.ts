@@ -23,7 +23,7 @@ export async function openModel(services: Services, file?: string): Promise<Impo
   if (!outDir) return undefined;
   let model = file;
   if (!model) {
-    const picked = await vscode.window.showOpenDialog({ title: 'GAT: Open Model', canSelectMany: false, filters: { 'PyTorch models (pytorch-GAT, state_dict)': ['pth', 'pt'] } });
+    const picked = await vscode.window.showOpenDialog({ title: 'GAT: Open Model', canSelectMany: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, filters: { 'PyTorch models (pytorch-GAT, state_dict)': ['pth', 'pt'] } });
     model = picked?.[0]?.fsPath;
   }
   if (!model) return undefined;
