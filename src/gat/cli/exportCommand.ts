@@ -1,0 +1,55 @@
+import * as path from 'node:path';
+import { writeArtifact } from '../artifacts/artifactWrite';
+import { readModelBinary } from '../artifacts/checkpoint';
+import { parseProvenance } from '../artifacts/provenance';
+import { encodePth, type CheckpointFact } from '../export/pthWriter';
+import { gatFromPth } from '../import/gatFromPth';
+import { readPth } from '../import/pthArchive';
+import { formatHelp, parseArgs, UsageError, type OptionTable } from './args';
+
+const EXPORT_OPTIONS = {
+  model: { type: 'string', placeholder: 'file.safetensors', help: 'model binary (models/binaries/…) or checkpoint to export (required)' },
+  format: { type: 'enum', values: ['pth'], default: 'pth', help: "pth: pytorch-GAT's checkpoint dict, which its scripts load (torch.load, then load_state_dict)" },
+  output: { type: 'string', placeholder: 'file.pth', help: 'where to write it (default: next to the model, .pth)' },
+} as const satisfies OptionTable;
+
+export const EXPORT_HELP = formatHelp('gat export --model BINARY [--format pth] [--output FILE]', "Write a model in another tool's format: a .pth the original pytorch-GAT loads, with its architecture facts.", EXPORT_OPTIONS);
+
+/** `gat export`: our model binary → pytorch-GAT's checkpoint dict (.pth). */
+export async function exportCommand(argv: readonly string[], write: (s: string) => void): Promise<number> {
+  const opts = parseArgs(argv, EXPORT_OPTIONS);
+  if (!opts.model) {
+    write(EXPORT_HELP + '\n');
+    return 2;
+  }
+  const model = path.resolve(opts.model);
+  const binary = await readModelBinary(model);
+  const provenance = parseProvenance(binary.metadata);
+  const config = (provenance.config ?? {}) as { attention?: string; dropout?: number };
+  if (config.attention === 'uniform') throw new UsageError(`${model} has uniform attention (no scoring vectors): the original's GAT has no such layer to load it into`);
+  const params = binary.params.filter((p) => p.data instanceof Float32Array);
+  // ── the architecture, read back from the tensors the same way an import reads it ──
+  const arch = gatFromPth(new Map(params.map((p) => [p.name, { kind: 'pthTensor' as const, shape: [...p.shape], data: p.data as Float32Array, dtype: 'float32' as const }])), model);
+  const metrics = (provenance.metrics ?? {}) as { testAcc?: unknown };
+  const facts: Array<readonly [string, CheckpointFact]> = [
+    ['commit_hash', provenance.gitCommit ?? ''],
+    ['dataset_name', provenance.dataset.toUpperCase()],
+    ['num_of_epochs', provenance.epoch ?? 0],
+    ['test_perf', typeof metrics.testAcc === 'number' ? metrics.testAcc : 0],
+    ['num_of_layers', arch.heads.length],
+    ['num_heads_per_layer', arch.heads],
+    ['num_features_per_layer', [arch.numFeatures, ...arch.hidden, arch.numClasses]],
+    ['add_skip_connection', arch.skipConnection],
+    ['bias', true],
+    ['dropout', typeof config.dropout === 'number' ? config.dropout : 0.6],
+    ['layer_type', 'IMP3'],
+  ];
+  const target = opts.output ? path.resolve(opts.output) : model.replace(/\.safetensors$/, '') + '.pth';
+  const name = path.basename(target).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'archive';
+  const bytes = encodePth({ stateDict: arch.params, facts }, name);
+  // What we write we can read back, before it replaces anything.
+  gatFromPth(readPth(bytes, target), target);
+  await writeArtifact(target, bytes);
+  write(`${model} exported as pytorch-GAT's checkpoint (${arch.heads.length} layers, heads [${arch.heads.join(', ')}]) to ${target}\n`);
+  return 0;
+}
