@@ -151,6 +151,13 @@ describe('gat import (the real CLI)', () => {
     const a = await readAnalysis(again);
     const b = await readAnalysis(path.join(out, run.artifacts.analysis));
     assert.deepEqual(a.predictions, b.predictions);
+    // a safetensors model (this one, carried to another workspace) imports the same way
+    const elsewhere = tempDir();
+    const s = await runGat(['import', '--model', path.join(out, run.artifacts.binary), '--out', elsewhere, '--backend', 'wasm']);
+    assert.equal(s.code, 0, s.stderr);
+    const second = await readRun(path.join(elsewhere, 'runs', /as run (\S+):/.exec(s.stdout)![1]));
+    assert.equal(second.testAcc, run.testAcc);
+    assert.equal((second.config as { imported?: { format: string } }).imported?.format, 'safetensors');
   });
 });
 

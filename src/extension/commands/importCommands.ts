@@ -10,8 +10,8 @@ export interface ImportedRun {
   readonly runDir: string;
 }
 
-/** Model files Open Model… accepts: PyTorch's (pytorch-GAT's models/binaries/*.pth, a state_dict). */
-export const IMPORTABLE = /\.(pth|pt)$/i;
+/** Model files Open Model… accepts: PyTorch's (pytorch-GAT's models/binaries/*.pth, a state_dict), or safetensors weights. */
+export const IMPORTABLE = /\.(pth|pt|safetensors)$/i;
 
 /**
  * GAT: Open Model…: a .pth trained elsewhere becomes a run (`gat import` in a child process, so
@@ -23,12 +23,12 @@ export async function openModel(services: Services, file?: string): Promise<Impo
   if (!outDir) return undefined;
   let model = file;
   if (!model) {
-    const picked = await vscode.window.showOpenDialog({ title: 'GAT: Open Model', canSelectMany: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, filters: { 'PyTorch models (pytorch-GAT, state_dict)': ['pth', 'pt'] } });
+    const picked = await vscode.window.showOpenDialog({ title: 'GAT: Open Model', canSelectMany: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, filters: { 'GAT models (PyTorch .pth, safetensors)': ['pth', 'pt', 'safetensors'] } });
     model = picked?.[0]?.fsPath;
   }
   if (!model) return undefined;
   if (!IMPORTABLE.test(model)) {
-    void vscode.window.showErrorMessage(`GAT: ${path.basename(model)} is not a PyTorch model file (.pth or .pt). Models trained here are already runs: find them in the Runs view.`);
+    void vscode.window.showErrorMessage(`GAT: ${path.basename(model)} is not a model file (.pth, .pt or .safetensors).`);
     return undefined;
   }
   const settings = readSettings();
@@ -73,7 +73,7 @@ export class RunsDropController implements vscode.TreeDragAndDropController<unkn
     const files = (text ?? '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((l) => vscode.Uri.parse(l)).filter((u) => u.scheme === 'file');
     const models = files.filter((u) => IMPORTABLE.test(u.fsPath));
     if (models.length === 0) {
-      if (files.length) void vscode.window.showWarningMessage('GAT: drop a PyTorch model file (.pth or .pt) on the Runs view to open it.');
+      if (files.length) void vscode.window.showWarningMessage('GAT: drop a model file (.pth, .pt or .safetensors) on the Runs view to open it.');
       return;
     }
     for (const m of models) await openModel(this.services, m.fsPath);

@@ -4,14 +4,14 @@ import { collectProvenance, provenanceMetadata, type Provenance } from '../artif
 import { RunWriter } from '../artifacts/runWriter';
 import { selectBackend, type BackendName } from '../backend/backends';
 import { loadDataset } from '../data/loadDataset';
-import { importSource, readPthModel } from '../import/importModel';
+import { importSource, readModelFile } from '../import/importModel';
 import { checkModelFitsDataset } from '../import/modelFit';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { createTrainer } from '../train/trainer';
 import { formatHelp, parseArgs, type OptionTable } from './args';
 
 const IMPORT_OPTIONS = {
-  model: { type: 'string', placeholder: 'file.pth', help: "a PyTorch .pth: pytorch-GAT's checkpoint (models/binaries/*.pth) or a GAT state_dict (required)" },
+  model: { type: 'string', placeholder: 'file.pth', help: "a PyTorch .pth (pytorch-GAT's checkpoint, models/binaries/*.pth, or a GAT state_dict) or a safetensors model with pytorch-GAT's tensor names (required)" },
   datasetName: { type: 'string', placeholder: 'name', help: "the dataset it was trained on (default: the checkpoint's dataset_name, else cora)" },
   dataDir: { type: 'string', placeholder: 'dir', help: 'folder with the dataset files, if not bundled or cached' },
   out: { type: 'string', placeholder: 'dir', help: 'output folder for runs/ and models/ (default: the current folder)' },
@@ -33,7 +33,7 @@ export async function importCommand(argv: readonly string[], write: (s: string) 
     return 2;
   }
   const file = path.resolve(opts.model);
-  const imported = await readPthModel(file);
+  const imported = await readModelFile(file);
   const m = imported.model;
   const graph = await loadDataset(opts.datasetName ?? m.dataset ?? 'cora', { dataDir: opts.dataDir });
   checkModelFitsDataset(m.params, graph, file);

@@ -9,7 +9,7 @@ import { layerShapes, parameterNames } from '../model/parameters';
 import { isPthTensor, PthError, type PthTensor, type PthValue } from './pthArchive';
 
 export interface ImportedGat {
-  readonly format: 'pytorch-GAT checkpoint' | 'state_dict';
+  readonly format: 'pytorch-GAT checkpoint' | 'state_dict' | 'safetensors';
   readonly params: NamedTensor[];
   readonly numFeatures: number;
   readonly numClasses: number;

@@ -7,8 +7,10 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ArtifactReadError } from '../artifacts/artifactRead';
+import { readModelBinary } from '../artifacts/checkpoint';
+import { parseProvenance } from '../artifacts/provenance';
 import { gatFromPth, type ImportedGat } from './gatFromPth';
-import { PthError, readPth } from './pthArchive';
+import { PthError, readPth, type PthValue } from './pthArchive';
 
 /** pytorch-GAT's PPI model is 15 MB; a file far beyond any GAT is refused before it is read. */
 const MAX_FILE_BYTES = 1 << 30;
@@ -30,6 +32,28 @@ export interface ImportSource {
 
 export function isPthFile(file: string): boolean {
   return /\.(pth|pt)$/i.test(file);
+}
+
+/** A model file `gat import` takes: a PyTorch .pth, or a safetensors model (ours from elsewhere, or weights converted by hand). */
+export function readModelFile(file: string): Promise<ImportedModelFile> {
+  return isPthFile(file) ? readPthModel(file) : readSafetensorsModel(file);
+}
+
+/** A safetensors model: its tensors must be a pytorch-GAT model's, as in a .pth; our metadata, if there, names the dataset. */
+export async function readSafetensorsModel(file: string): Promise<ImportedModelFile> {
+  const abs = path.resolve(file);
+  const binary = await readModelBinary(abs);
+  const bytes = await fs.readFile(abs);
+  const tensors = new Map<PthValue, PthValue>(binary.params.map((p) => [p.name, { kind: 'pthTensor', shape: [...p.shape], data: p.data as Float32Array, dtype: 'float32' }]));
+  let model: ImportedGat;
+  try {
+    model = gatFromPth(tensors, abs);
+  } catch (err) {
+    if (err instanceof PthError) throw new ArtifactReadError(abs, err.message);
+    throw err;
+  }
+  const dataset = Object.hasOwn(binary.metadata, 'dataset') ? parseProvenance(binary.metadata).dataset : undefined;
+  return { file: abs, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, model: { ...model, format: 'safetensors', ...(dataset ? { dataset } : {}) } };
 }
 
 export async function readPthModel(file: string): Promise<ImportedModelFile> {
