@@ -122,6 +122,24 @@ def main():
         'state_dict': model.state_dict(),
     }, os.path.join(OUT, 'gat_cora_checkpoint.pth'))
     np.save(os.path.join(OUT, 'gat_cora_outputs.npy'), logits.numpy().astype(np.float32))
+    # The same Cora weights under PyTorch Geometric's GATConv names (PyG itself is not installable on
+    # these machines: the names follow torch_geometric.nn.GATConv's state_dict, version 2.5: lin.weight)
+    sd = model.state_dict()
+    def pyg(layer, prefix, shared_lin_names=False):
+        out = {f'{prefix}.att_src': sd[f'gat_net.{layer}.scoring_fn_source'], f'{prefix}.att_dst': sd[f'gat_net.{layer}.scoring_fn_target'], f'{prefix}.bias': sd[f'gat_net.{layer}.bias']}
+        w = sd[f'gat_net.{layer}.linear_proj.weight']
+        if shared_lin_names:  # PyG 2.3: lin_src and lin_dst are one module, saved under both names
+            out[f'{prefix}.lin_src.weight'] = w
+            out[f'{prefix}.lin_dst.weight'] = w
+        else:
+            out[f'{prefix}.lin.weight'] = w
+        return out
+    torch.save({**pyg(0, 'conv1'), **pyg(1, 'conv2')}, os.path.join(OUT, 'pyg_cora_state_dict.pth'))
+    torch.save({**pyg(0, 'convs.0', True), **pyg(1, 'convs.1', True)}, os.path.join(OUT, 'pyg23_cora_state_dict.pth'))
+    edge = {**pyg(0, 'conv1'), **pyg(1, 'conv2')}
+    edge['conv1.lin_edge.weight'] = torch.zeros(64, 3)
+    edge['conv1.att_edge'] = torch.zeros(1, 8, 8)
+    torch.save(edge, os.path.join(OUT, 'pyg_edge_features.pth'))
     # small models for the formats: a bare state_dict in float64 with one tensor stored transposed
     # (strides, not a copy), the same in float16, the PPI shape with skip connections
     torch.manual_seed(9)

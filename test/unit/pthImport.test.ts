@@ -128,6 +128,31 @@ describe('gat analyze --model FILE.pth (the real CLI)', () => {
   });
 });
 
+describe('PyTorch Geometric GATConv weights', () => {
+  it('maps a stack of GATConv layers (PyG 2.5 names, and 2.3 with shared lin_src/lin_dst) onto the same GAT', async () => {
+    const checkpoint = (await readPthModel(fixture('gat_cora_checkpoint.pth'))).model;
+    for (const name of ['pyg_cora_state_dict.pth', 'pyg23_cora_state_dict.pth']) {
+      const { model } = await readPthModel(fixture(name));
+      assert.equal(model.format, 'PyG GATConv', name);
+      assert.deepEqual([model.heads, model.hidden, model.numClasses], [[8, 1], [8], 7], name);
+      for (const p of checkpoint.params) assert.deepEqual(model.params.find((q) => q.name === p.name)?.data, p.data, `${name}: ${p.name}`);
+    }
+  });
+
+  it('gives the outputs PyTorch computed for the same weights (to 1e-5)', async () => {
+    const out = path.join(tempDir(), 'pyg.safetensors');
+    const r = await runGat(['analyze', '--model', fixture('pyg_cora_state_dict.pth'), '--output', out, '--backend', 'wasm']);
+    assert.equal(r.code, 0, r.stderr);
+    const expected = parseNpy(bytesOf('gat_cora_outputs.npy'), 'outputs.npy').data as Float32Array;
+    const outputs = (await readAnalysis(out)).outputs;
+    assert.ok(outputs.every((v, i) => Math.abs(v - expected[i]) < 1e-5));
+  });
+
+  it('refuses what it does not model, by name: edge features', () => {
+    assert.throws(() => gatFromPth(readPth(bytesOf('pyg_edge_features.pth'), 'edge.pth'), 'edge.pth'), (e: unknown) => e instanceof PthError && /tensor 'conv1\.lin_edge\.weight': edge features \(edge_dim\) are not modeled/.test(e.message));
+  });
+});
+
 describe('gat import (the real CLI)', () => {
   it('registers the .pth as a completed run: model binary, analysis, and the test accuracy PyTorch measured', async () => {
     const out = tempDir();

@@ -7,9 +7,10 @@
 import type { NamedTensor } from '../artifacts/namedTensor';
 import { layerShapes, parameterNames } from '../model/parameters';
 import { isPthTensor, PthError, type PthTensor, type PthValue } from './pthArchive';
+import { isPygStateDict, pygToGatNames } from './pygNames';
 
 export interface ImportedGat {
-  readonly format: 'pytorch-GAT checkpoint' | 'state_dict' | 'safetensors';
+  readonly format: 'pytorch-GAT checkpoint' | 'state_dict' | 'safetensors' | 'PyG GATConv';
   readonly params: NamedTensor[];
   readonly numFeatures: number;
   readonly numClasses: number;
@@ -31,12 +32,17 @@ export function gatFromPth(value: PthValue, file: string): ImportedGat {
   if (!(value instanceof Map)) return fail("its pickle 'data.pkl' holds no dict of tensors (a state_dict or a pytorch-GAT checkpoint)");
   const checkpoint = value.get('state_dict');
   const stateDict = checkpoint instanceof Map ? checkpoint : value;
-  const format = checkpoint instanceof Map ? 'pytorch-GAT checkpoint' : 'state_dict';
-  const tensors = new Map<string, PthTensor>();
+  let format: ImportedGat['format'] = checkpoint instanceof Map ? 'pytorch-GAT checkpoint' : 'state_dict';
+  let tensors = new Map<string, PthTensor>();
   for (const [k, v] of stateDict) {
     if (typeof k !== 'string') fail("has a 'state_dict' key that is not a string");
     if (!isPthTensor(v)) fail(`entry '${String(k)}' of the state_dict is not a tensor`);
     tensors.set(k as string, v as PthTensor);
+  }
+  // A stack of PyTorch Geometric GATConv layers: the same parameters under PyG's names.
+  if (isPygStateDict([...tensors.keys()])) {
+    tensors = pygToGatNames(tensors, file);
+    format = 'PyG GATConv';
   }
   if (tensors.size === 0) fail(format === 'state_dict' ? "its pickle 'data.pkl' holds neither a state_dict nor a pytorch-GAT checkpoint (no tensors)" : "has an empty 'state_dict'");
 
