@@ -39,6 +39,8 @@ export interface GatExtensionApi {
   readonly training: TrainingController;
   readonly runs: RunsTreeProvider;
   readonly datasets: DatasetService;
+  /** What a drop on the Runs view runs (tests drop files through it). */
+  readonly runsDrop: RunsDropController;
 }
 
 export function activate(context: vscode.ExtensionContext): GatExtensionApi {
@@ -62,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
       return dir;
     },
   };
+  const runsDrop = new RunsDropController(services);
   const metricsDeps: MetricsDeps = { extensionUri: context.extensionUri, training, runs: runsTree, outDir };
 
   context.subscriptions.push(
@@ -70,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     runsTree,
     datasetsTree,
     // Several runs can be selected: two of them are what Compare Runs compares.
-    vscode.window.createTreeView('gat.runs', { treeDataProvider: runsTree, canSelectMany: true, dragAndDropController: new RunsDropController(services) }),
+    vscode.window.createTreeView('gat.runs', { treeDataProvider: runsTree, canSelectMany: true, dragAndDropController: runsDrop }),
     vscode.window.registerTreeDataProvider('gat.datasets', datasetsTree),
     vscode.window.registerWebviewViewProvider(TrainingViewProvider.viewId, new TrainingViewProvider(metricsDeps)),
     registerMetricsSerializer(metricsDeps),
@@ -166,7 +169,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     'gat.openLatestRun': (uri?: vscode.Uri) => openLatestRun(services, uri),
   };
   for (const [id, handler] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
-  return { training, runs: runsTree, datasets };
+  return { training, runs: runsTree, datasets, runsDrop };
 }
 
 /** Ends any training: each process saves a checkpoint on SIGTERM. */

@@ -16,6 +16,7 @@ import { gatFromPth } from '../../src/gat/import/gatFromPth';
 import { readPthModel } from '../../src/gat/import/importModel';
 import { isPthTensor, PthError, readPth } from '../../src/gat/import/pthArchive';
 import { runGat } from '../helpers/cli';
+import { Program } from '../helpers/pickleWriter';
 import { repoRoot } from '../helpers/paths';
 import { tempDir } from '../helpers/tempDir';
 
@@ -86,6 +87,10 @@ describe('reading .pth files written by PyTorch', () => {
       ['no data.pkl', edited('tiny_state_dict_f32.pth', /data\.pkl$/, () => undefined), /exactly one entry '<name>\/data\.pkl', found 0/],
       ['a big-endian archive', edited('tiny_state_dict_f32.pth', /^$/, (d) => d, { byteorder: 'big' }), /big-endian/],
       ['not a zip', new TextEncoder().encode('hello'), /is not a PyTorch \.pth archive/],
+      // a persistent id that is not ('storage', class, key, location, numel)
+      ['a wrong persistent id', edited('tiny_state_dict_f32.pth', /data\.pkl$/, () => new Program().op(0x80).raw([2]).mark().str('storage').global('torch', 'FloatStorage').str('0').str('cpu').op(0x74).op(0x51).op(0x2e).finish()), /persistent id at byte \d+ is not \('storage', class, key, location, numel\)/],
+      // a persistent id whose storage class is a function
+      ['a persistent id naming os.system', edited('tiny_state_dict_f32.pth', /data\.pkl$/, () => new Program().op(0x80).raw([2]).mark().str('storage').global('os', 'system').str('0').str('cpu').int(1).op(0x74).op(0x51).op(0x2e).finish()), /refusing to load global 'os\.system'/],
     ];
     for (const [what, bytes, message] of cases) assert.throws(() => readPth(bytes, 'bad.pth'), (e: unknown) => e instanceof PthError && message.test(e.message), what);
   });

@@ -69,13 +69,23 @@ export class RunsDropController implements vscode.TreeDragAndDropController<unkn
   constructor(private readonly services: Services) {}
 
   async handleDrop(_target: unknown, data: vscode.DataTransfer): Promise<void> {
+    await this.importDropped(data);
+  }
+
+  /** Imports the model files among the dropped ones; returns the runs made. */
+  async importDropped(data: vscode.DataTransfer): Promise<ImportedRun[]> {
     const text = await data.get('text/uri-list')?.asString();
     const files = (text ?? '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((l) => vscode.Uri.parse(l)).filter((u) => u.scheme === 'file');
     const models = files.filter((u) => IMPORTABLE.test(u.fsPath));
     if (models.length === 0) {
       if (files.length) void vscode.window.showWarningMessage('GAT: drop a model file (.pth, .pt or .safetensors) on the Runs view to open it.');
-      return;
+      return [];
     }
-    for (const m of models) await openModel(this.services, m.fsPath);
+    const runs: ImportedRun[] = [];
+    for (const m of models) {
+      const run = await openModel(this.services, m.fsPath);
+      if (run) runs.push(run);
+    }
+    return runs;
   }
 }

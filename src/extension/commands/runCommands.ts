@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isPthFile, readPthModel } from '../../gat/import/importModel';
 import { decodeSafetensors } from '../../gat/artifacts/safetensors';
 import type { RunRecord } from '../../gat/artifacts/runRecord';
 import { runPaths } from '../../gat/artifacts/runPaths';
@@ -30,6 +31,16 @@ export async function openRunItem(file: string): Promise<void> {
     const decoded = decodeSafetensors(await fs.readFile(file));
     const lines = [`# ${path.basename(file)}`, '', `${file}`, '', '## Tensors', '', ...decoded.tensors.map((t) => `- \`${t.name}\` ${t.data instanceof Int32Array ? 'I32' : t.data instanceof Uint16Array ? 'F16' : 'F32'} [${t.shape.join(', ')}]`), '', '## Metadata', ''];
     for (const [k, v] of Object.entries(decoded.metadata)) lines.push(`- **${k}**: ${v.length > 400 ? `${v.slice(0, 400)}…` : v}`);
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') + '\n' });
+    await vscode.window.showTextDocument(doc, { preview: true });
+    return;
+  }
+  if (isPthFile(file)) {
+    // A model imported from PyTorch: what it holds, read as data (a few hundred KB, parsed in milliseconds).
+    const { model, sha256 } = await readPthModel(file).catch((err: Error) => ({ model: undefined, sha256: err.message }));
+    const lines = model
+      ? [`# ${path.basename(file)}`, '', file, '', `- **format**: ${model.format}`, `- **SHA-256**: ${sha256}`, `- **heads per layer**: ${model.heads.join(', ')}`, `- **features**: ${[model.numFeatures, ...model.hidden, model.numClasses].join(' → ')}`, `- **skip connections**: ${model.skipConnection}`, '', '## Tensors', '', ...model.params.map((t) => `- \`${t.name}\` [${t.shape.join(', ')}]`), '', '## What the file says of itself', '', ...Object.entries(model.info).map(([k, v]) => `- **${k}**: ${v}`)]
+      : [`# ${path.basename(file)}`, '', `GAT Explorer cannot read it: ${sha256}`];
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') + '\n' });
     await vscode.window.showTextDocument(doc, { preview: true });
     return;

@@ -9,6 +9,9 @@ export function panelProvenance(g: Pick<GraphDataset, 'name' | 'checksums'>, run
   if (!run || !outDir) return { dataset: g.name, datasetChecksum };
   const files: Array<{ label: string; path: string }> = [];
   if (run.spec) files.push({ label: 'spec', path: run.spec.path });
+  // An imported model (gat import): the file it came from, first.
+  const imported = (run.config as { imported?: { file?: unknown } } | null)?.imported?.file;
+  if (typeof imported === 'string') files.push({ label: `imported from ${path.basename(imported)}`, path: imported });
   files.push({ label: 'run record', path: path.join(outDir, run.artifacts.runJson) });
   if (run.artifacts.lastCheckpoint) files.push({ label: 'checkpoint', path: path.join(outDir, run.artifacts.lastCheckpoint) });
   if (run.artifacts.binary) files.push({ label: 'model', path: path.join(outDir, run.artifacts.binary) });

@@ -37,6 +37,22 @@ describe('GAT: Open Model…', function () {
     await waitFor('the graph tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && /^Cora Graph/.test(t.label)));
   });
 
+  it("the run's provenance links to the .pth, which opens as a summary of what it holds (never as binary)", async () => {
+    await vscode.commands.executeCommand('gat.openRunItem', fixture('gat_cora_checkpoint.pth'));
+    const text = await waitFor('the summary', () => vscode.window.activeTextEditor?.document.getText());
+    assert.match(text, /- \*\*format\*\*: pytorch-GAT checkpoint/);
+    assert.match(text, /- \*\*heads per layer\*\*: 8, 1/);
+    assert.match(text, /`gat_net\.0\.linear_proj\.weight` \[64, 1433\]/);
+  });
+
+  it('a PyG state_dict dropped on the Runs view becomes a run too; other files dropped there are ignored', async () => {
+    const transfer = new vscode.DataTransfer();
+    transfer.set('text/uri-list', new vscode.DataTransferItem([vscode.Uri.file(fixture('pyg_cora_state_dict.pth')).toString(), vscode.Uri.file(fixture('gat_cora_outputs.npy')).toString()].join('\r\n')));
+    const runs = await api.runsDrop.importDropped(transfer);
+    assert.equal(runs.length, 1);
+    assert.equal((readRunJson(runs[0].runDir).config as { imported?: { format?: string } }).imported?.format, 'PyG GATConv');
+  });
+
   it('refuses a .pth whose pickle would run os.system, and registers nothing', async () => {
     const before = runFolders().length;
     const imported = await vscode.commands.executeCommand('gat.openModel', fixture('hostile_os_system.pth'));
