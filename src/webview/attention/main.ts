@@ -1,4 +1,4 @@
-import type { AnalysisUnavailable, AttentionPanelState, AttentionSnapshot } from '../../protocol/analysisSnapshots';
+import type { AnalysisUnavailable, AttentionPanelState, AttentionSnapshot, AttentionSnapshotData } from '../../protocol/analysisSnapshots';
 import { classColours, themeKindOf } from '../../figures/palette';
 import { exportSvgAsPng, serializeSvg } from '../shared/exportSvg';
 import { renderProvenance } from '../shared/provenanceHeader';
@@ -6,7 +6,7 @@ import { vscodeApi } from '../shared/vscodeApi';
 import { attentionTooltip, uniformWeight } from '../../figures/attentionModel';
 import { attentionSvg } from './attentionSvg';
 import { toolbarButton, tooltipElement } from '../shared/controls';
-import { Timeline } from '../shared/timeline';
+import { PanelTimeline } from '../shared/panelTimeline';
 
 /** The attention panel: one node's neighbourhood per head (or all heads side by side). */
 const api = vscodeApi<AttentionPanelState>();
@@ -40,18 +40,19 @@ const relativeLabel = document.createElement('label');
 relativeLabel.append(relativeBox, ' relative to uniform');
 const button = toolbarButton;
 toolbar.append(nodeInput, nodeList, button('Show', 'show-button', () => request()), layerSelect, headSelect, layoutSelect, relativeLabel, button('Export PNG', 'export-png', () => void exportPng()), button('Export SVG', 'export-svg', () => exportSvg()));
-const timeline = new Timeline(
-  (index) => showFrame(index),
-  () => {
-    const runId = snapshot?.data.runId;
-    if (runId) api.postMessage({ type: 'showRunMetrics', runId });
+// With snapshots: the same neighbourhood at each epoch (another node or layer keeps the epoch).
+const timeline = new PanelTimeline<AttentionSnapshotData>(
+  (data) => {
+    if (!snapshot) return;
+    snapshot = { ...snapshot, data };
+    draw();
   },
+  () => snapshot?.data.runId,
+  (m) => api.postMessage(m),
 );
 app.append(header, toolbar, timeline.element, summary, legend, grid, tooltip);
 
 let snapshot: AttentionSnapshot | undefined;
-/** Which timeline frame is on screen (the last: the trained model). */
-let frameIndex = 0;
 let state: AttentionPanelState | undefined = api.getState();
 
 function control(tag: 'input' | 'select', cls: string, label: string): HTMLElement {
@@ -93,7 +94,7 @@ function draw(): void {
   renderClassLegend(d.neighbours.map((n) => n.label), d.classNames, classColours(kind, d.classNames.length));
   const uniform = uniformWeight(d);
   const weights = heads.flatMap((h) => d.neighbours.map((n) => n.weights[h]));
-  const frame = snapshot.timeline?.[frameIndex];
+  const frame = timeline.current;
   const when = frame && !frame.final ? ` · after epoch ${frame.epoch}` : '';
   summary.textContent = `node ${d.node} (${d.classNames[d.nodeLabel]}) · layer ${d.layer}${when} · ${d.neighbours.length - 1} neighbours + self · uniform weight 1/(degree+1) = ${uniform.toFixed(4)} · weights ${Math.min(...weights).toFixed(4)}–${Math.max(...weights).toFixed(4)}`;
   grid.dataset.drawn = String(heads.length);
@@ -125,25 +126,10 @@ function saveState(): void {
   api.setState(state);
 }
 
-/** Shows timeline frame `index`: that snapshot's attention, drawn the same way. */
-function showFrame(index: number): void {
-  const frames = snapshot?.timeline;
-  if (!snapshot || !frames) return;
-  frameIndex = index;
-  snapshot = { ...snapshot, data: frames[index].data };
-  timeline.render({ frames, index });
-  draw();
-  api.postMessage({ type: 'timelineEpoch', runId: snapshot.data.runId, epoch: frames[index].final ? null : frames[index].epoch });
-}
-
 function receive(s: AttentionSnapshot): void {
   const first = !snapshot;
   summary.classList.remove('error');
-  // Another node or layer keeps the timeline where it was; a first snapshot starts at the trained model.
-  const keep = !first && s.timeline && snapshot?.timeline?.length === s.timeline.length;
-  frameIndex = keep ? frameIndex : Math.max(0, (s.timeline?.length ?? 1) - 1);
-  snapshot = s.timeline ? { ...s, data: s.timeline[frameIndex].data } : s;
-  timeline.render(s.timeline ? { frames: s.timeline, index: frameIndex } : undefined);
+  snapshot = { ...s, data: timeline.receive(s.timeline, s.data) };
   renderProvenance(header, s.provenance);
   nodeInput.max = String(s.numNodes - 1);
   nodeInput.value = String(s.data.node);
@@ -223,7 +209,7 @@ window.addEventListener('message', (event: MessageEvent<{ type?: string }>) => {
 /** A missing or outdated artifact: say so, with the command that regenerates it. */
 function showUnavailable(m: AnalysisUnavailable): void {
   renderProvenance(header, m.provenance);
-  timeline.render(undefined);
+  timeline.clear();
   grid.replaceChildren();
   grid.dataset.drawn = '0';
   summary.textContent = m.message;

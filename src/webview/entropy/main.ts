@@ -1,4 +1,4 @@
-import type { AnalysisUnavailable, EntropyPanelState, EntropySnapshot } from '../../protocol/analysisSnapshots';
+import type { AnalysisUnavailable, EntropyPanelState, EntropySnapshot, EntropySnapshotData } from '../../protocol/analysisSnapshots';
 import { exportSvgAsPng, serializeSvg } from '../shared/exportSvg';
 import { renderProvenance } from '../shared/provenanceHeader';
 import { vscodeApi } from '../shared/vscodeApi';
@@ -6,7 +6,7 @@ import { entropyChart } from './entropyChart';
 import { entropyHistogram, entropySummary, summaryText, type Histogram } from '../../figures/entropyModel';
 import { toolbarButton } from '../shared/controls';
 import { GraphPicker } from '../shared/graphPicker';
-import { Timeline } from '../shared/timeline';
+import { PanelTimeline } from '../shared/panelTimeline';
 
 /** The entropy panel: per head, learned attention entropy (orange) over uniform (blue). */
 const api = vscodeApi<EntropyPanelState>();
@@ -30,18 +30,20 @@ binNodes.setAttribute('aria-live', 'polite');
 const button = toolbarButton;
 const graphPicker = new GraphPicker((index) => api.postMessage({ type: 'selectGraph', index }));
 toolbar.append(graphPicker.element, layerSelect, legend, button('Export PNG', 'export-png', () => void exportPng()), button('Export SVG', 'export-svg', () => exportSvg()));
-const timeline = new Timeline(
-  (index) => showFrame(index),
-  () => {
-    const runId = snapshot?.data.runId;
-    if (runId) api.postMessage({ type: 'showRunMetrics', runId });
+// With snapshots: the same histograms at each epoch (another layer or graph keeps the epoch).
+const timeline = new PanelTimeline<EntropySnapshotData>(
+  (data) => {
+    if (!snapshot) return;
+    snapshot = { ...snapshot, data };
+    binNodes.replaceChildren();
+    draw();
   },
+  () => snapshot?.data.runId,
+  (m) => api.postMessage(m),
 );
 app.append(header, toolbar, timeline.element, summary, grid, binNodes);
 
 let snapshot: EntropySnapshot | undefined;
-/** Which timeline frame is on screen (the last: the trained model). */
-let frameIndex = 0;
 let histograms: Histogram[] = [];
 
 function colours(): { learned: string; uniform: string; foreground: string; background: string } {
@@ -74,7 +76,7 @@ function draw(): void {
   );
   const all = d.learned.map((l) => entropySummary(l, d.uniform));
   const worst = all.reduce((a, b) => (b.earthMovers > a.earthMovers ? b : a));
-  const frame = snapshot.timeline?.[frameIndex];
+  const frame = timeline.current;
   summary.textContent = `${frame && !frame.final ? `After epoch ${frame.epoch}: most` : 'Most'} distinct head: ${summaryText(worst)}`;
   grid.dataset.drawn = String(histograms.length);
 }
@@ -111,18 +113,6 @@ function showBin(head: number, bin: number): void {
   }
 }
 
-/** Shows timeline frame `index`: that snapshot's entropies, drawn the same way. */
-function showFrame(index: number): void {
-  const frames = snapshot?.timeline;
-  if (!snapshot || !frames) return;
-  frameIndex = index;
-  snapshot = { ...snapshot, data: frames[index].data };
-  timeline.render({ frames, index });
-  binNodes.replaceChildren();
-  draw();
-  api.postMessage({ type: 'timelineEpoch', runId: snapshot.data.runId, epoch: frames[index].final ? null : frames[index].epoch });
-}
-
 grid.addEventListener('click', (e) => {
   const bar = e.target instanceof Element ? e.target.closest('.learned-bars [data-bin]') : null;
   const svg = e.target instanceof Element ? e.target.closest('svg') : null;
@@ -146,7 +136,7 @@ window.addEventListener('message', (event: MessageEvent<{ type?: string }>) => {
   if (event.data?.type === 'analysisUnavailable') {
     const m = event.data as AnalysisUnavailable;
     renderProvenance(header, m.provenance);
-    timeline.render(undefined);
+    timeline.clear();
     grid.replaceChildren();
     grid.dataset.drawn = '0';
     summary.textContent = m.message;
@@ -156,11 +146,7 @@ window.addEventListener('message', (event: MessageEvent<{ type?: string }>) => {
   if (event.data?.type !== 'entropySnapshot') return;
   summary.classList.remove('error');
   const s = event.data as EntropySnapshot;
-  // Another layer or graph keeps the timeline where it was; a first snapshot starts at the trained model.
-  const keep = snapshot?.timeline && s.timeline && snapshot.timeline.length === s.timeline.length;
-  frameIndex = keep ? frameIndex : Math.max(0, (s.timeline?.length ?? 1) - 1);
-  snapshot = s.timeline ? { ...s, data: s.timeline[frameIndex].data } : s;
-  timeline.render(s.timeline ? { frames: s.timeline, index: frameIndex } : undefined);
+  snapshot = { ...s, data: timeline.receive(s.timeline, s.data) };
   renderProvenance(header, snapshot.provenance);
   layerSelect.replaceChildren(...Array.from({ length: snapshot.layers }, (_, l) => new Option(`layer ${l + 1}`, String(l + 1))));
   layerSelect.value = String(snapshot.data.layer);

@@ -1,10 +1,10 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { EmbeddingLayout, GraphColourMode, GraphPanelState, GraphSnapshot, HostToWebview } from '../../protocol/webviewMessages';
+import type { EmbeddingLayout, GraphColourMode, GraphPanelState, GraphSnapshot, HostToWebview, RunFrame } from '../../protocol/webviewMessages';
 import { renderProvenance } from '../shared/provenanceHeader';
 import { vscodeApi } from '../shared/vscodeApi';
 import { buildGraphModel, categories, colourModes, COLOUR_MODE_LABELS, datasetNodeId, needsLabel, nodeCategories, parseNodeQuery, soloHidden, toggleHidden, tooltipText, visibleMask, type Category, type GraphModel } from '../../figures/graphModel';
 import { GraphPicker } from '../shared/graphPicker';
-import { Timeline } from '../shared/timeline';
+import { PanelTimeline } from '../shared/panelTimeline';
 import { readTheme, type DrawTheme } from './graphRenderer';
 import { graphSvg } from '../../figures/graphSvg';
 import { GraphView } from './graphView';
@@ -66,8 +66,6 @@ announcer.setAttribute('aria-live', 'polite');
 
 let snapshot: GraphSnapshot | undefined;
 let model: GraphModel | undefined;
-/** Which timeline frame colours the nodes (the last: the trained model). */
-let frameIndex = 0;
 /** What the panel had before a reload (the serializer restores the panel, getState its view). */
 const restored = api.getState();
 let state: GraphPanelState | undefined = restored;
@@ -110,12 +108,10 @@ const embeddingControls = new EmbeddingControls({
   },
 });
 // With snapshots: the run's predictions epoch by epoch (the colourings by prediction follow it).
-const timeline = new Timeline(
-  (index) => showFrame(index),
-  () => {
-    const runId = snapshot?.run?.runId;
-    if (runId) api.postMessage({ type: 'showRunMetrics', runId });
-  },
+const timeline = new PanelTimeline<RunFrame>(
+  (data) => showFrame(data),
+  () => snapshot?.run?.runId,
+  (m) => api.postMessage(m),
 );
 area.append(view.canvas, legend, tooltip);
 app.append(header, toolbar, timeline.element, embeddingControls.element, area, announcer);
@@ -202,30 +198,25 @@ function saveState(): void {
   api.setState(state);
 }
 
-/** Shows timeline frame `index`: the run's predictions after that epoch; only the colours change. */
-function showFrame(index: number): void {
-  const frames = snapshot?.runTimeline;
-  if (!snapshot?.run || !frames) return;
+/** Shows a timeline frame: the run's predictions after that epoch (only the colours change), and on the embedding map that epoch's map. */
+function showFrame(data: RunFrame): void {
+  if (!snapshot?.run) return;
   const start = performance.now();
-  frameIndex = index;
-  const { x, y, ...predictions } = frames[index].data;
+  const { x, y, ...predictions } = data;
   const run = { ...snapshot.run, ...predictions };
-  // The embedding map moves to that snapshot's map; the graph's layout stays.
   snapshot = x && y ? { ...snapshot, run, x, y } : { ...snapshot, run };
   if (x && y) model = buildGraphModel(snapshot);
-  timeline.render({ frames, index });
   apply();
   document.body.dataset.frameMs = (performance.now() - start).toFixed(1);
-  api.postMessage({ type: 'timelineEpoch', runId: run.runId, epoch: frames[index].final ? null : frames[index].epoch });
 }
 
 function receive(s: GraphSnapshot): void {
   const start = performance.now();
   const first = !snapshot;
-  const keep = !first && s.runTimeline && snapshot?.runTimeline?.length === s.runTimeline.length;
-  frameIndex = keep ? frameIndex : Math.max(0, (s.runTimeline?.length ?? 1) - 1);
-  snapshot = s.runTimeline && s.run ? { ...s, run: { ...s.run, predictions: s.runTimeline[frameIndex].data.predictions, confidence: s.runTimeline[frameIndex].data.confidence } } : s;
-  timeline.render(s.runTimeline && s.run ? { frames: s.runTimeline, index: frameIndex } : undefined);
+  // With snapshots, the frame on screen colours the nodes (another graph keeps the epoch).
+  const frame = s.run ? timeline.receive(s.runTimeline, s.run) : undefined;
+  if (!s.run) timeline.clear();
+  snapshot = frame && s.run ? { ...s, run: { ...s.run, predictions: frame.predictions, confidence: frame.confidence } } : s;
   model = buildGraphModel(snapshot);
   renderProvenance(header, s.provenance);
   const modes = colourModes(s);
@@ -321,9 +312,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   else if (message?.type === 'graphFocus') view.zoomToNode(message.node);
   else if (message?.type === 'embeddingTimeline' && snapshot?.run && snapshot.embedding) {
     // The snapshots' maps arrive after the trained model's: the slider appears at its end.
-    snapshot = { ...snapshot, runTimeline: message.frames };
-    frameIndex = message.frames.length - 1;
-    timeline.render({ frames: message.frames, index: frameIndex });
+    timeline.receive(message.frames, snapshot.run);
     relayoutIfMoved();
     view.draw();
   }
