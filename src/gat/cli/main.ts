@@ -5,6 +5,7 @@ import { BACKENDS_HELP, backendsCommand } from './backendsCommand';
 import { COMPARE_HELP, compareCommand } from './compareCommand';
 import { IMPORT_HELP, importCommand } from './importCommand';
 import { EXPORT_HELP, exportCommand } from './exportCommand';
+import { EXPLAIN_HELP, explainCommand } from './explainCommand';
 import { DOWNLOAD_HELP, downloadCommand } from './downloadCommand';
 import { INSPECT_HELP, inspectCommand } from './inspectCommand';
 import { TRAIN_HELP, trainCommand } from './trainCommand';
@@ -23,6 +24,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   analyze: { run: analyzeCommand, help: ANALYZE_HELP, summary: 'recompute the analysis artifact (attention, entropy, outputs) of a trained model' },
   visualize: { run: visualizeCommand, help: VISUALIZE_HELP, summary: 'write every panel of a run as standalone HTML figures (works offline in a browser)' },
   import: { run: importCommand, help: IMPORT_HELP, summary: 'register a GAT trained elsewhere (a PyTorch .pth of pytorch-GAT) as a run every panel can show' },
+  explain: { run: explainCommand, help: EXPLAIN_HELP, summary: "step through one node's computation with the run's parameters (--json: every number)" },
   export: { run: exportCommand, help: EXPORT_HELP, summary: "write a model as a .pth the original pytorch-GAT loads" },
   compare: { run: compareCommand, help: COMPARE_HELP, summary: 'compare two runs: results, configuration differences, where their predictions agree' },
   backends: { run: backendsCommand, help: BACKENDS_HELP, summary: 'list the TensorFlow.js back ends and which one auto picks' },

@@ -1,0 +1,74 @@
+/**
+ * What `gat explain` computes for one node and the Computation panel draws: every number of the
+ * node's forward pass, layer by layer and head by head (evaluation mode: no dropout). Plain JSON.
+ */
+
+/** The steps of a GAT layer, each linked to the source that computes it (see explainSources.ts). */
+export const EXPLAIN_STEPS = ['input', 'projection', 'scores', 'attention', 'aggregate', 'skip', 'combine', 'output'] as const;
+export type ExplainStep = (typeof EXPLAIN_STEPS)[number];
+
+export interface NeighbourTerm {
+  readonly node: number;
+  readonly isSelf: boolean;
+  /** s_j = a_src · W h_j */
+  readonly sourceScore: number;
+  /** e_ij = LeakyReLU(s_j + t_i, 0.2) */
+  readonly e: number;
+  /** α_ij = softmax over the neighbourhood */
+  readonly weight: number;
+  /** 1 / (in-degree + 1): uniform attention over the same neighbourhood */
+  readonly uniform: number;
+}
+
+export interface HeadComputation {
+  readonly head: number; // 0-based
+  /** W h_i for this head (FOUT values) */
+  readonly projection: number[];
+  /** t_i = a_trg · W h_i */
+  readonly targetScore: number;
+  readonly neighbours: NeighbourTerm[];
+  /** Σ_j α_ij W h_j (FOUT values) */
+  readonly aggregated: number[];
+}
+
+export interface LayerComputation {
+  readonly layer: number; // 1-based
+  readonly fin: number;
+  readonly fout: number;
+  readonly heads: number;
+  readonly concat: boolean;
+  readonly skip: 'none' | 'identity' | 'proj';
+  readonly activation: 'elu' | 'none';
+  /** The node's input to this layer: layer 1 lists the non-zero features, later layers every value. */
+  readonly input: { readonly size: number; readonly nonZero: Array<{ readonly index: number; readonly value: number }> };
+  readonly perHead: HeadComputation[];
+  /** What the skip connection adds to every head (NH·FOUT values), when the layer has one. */
+  readonly skipAdded?: number[];
+  /** Concatenation (hidden) or mean (output) over heads, before the bias. */
+  readonly combined: number[];
+  readonly bias: number[];
+  /** After the bias and the activation: the layer's output for the node. */
+  readonly output: number[];
+}
+
+export interface NodeExplanation {
+  readonly format: 'gat-explorer/explanation/1';
+  readonly runId: string;
+  readonly dataset: string;
+  readonly node: number;
+  readonly classNames: string[];
+  readonly multiLabel: boolean;
+  /** The node's true class (single-label) or labels (multi-label). */
+  readonly truth: number[];
+  readonly split: 'train' | 'val' | 'test' | 'none';
+  readonly degree: number;
+  readonly layers: LayerComputation[];
+  readonly result: {
+    readonly logits: number[];
+    /** softmax (single-label) or one sigmoid per label (multi-label) */
+    readonly probabilities: number[];
+    /** argmax, or every label with probability > 0.5 */
+    readonly predicted: number[];
+    readonly correct: boolean;
+  };
+}
