@@ -1,7 +1,8 @@
 // Bundles every entry point with esbuild: the CLI and training core (Node), the extension host
 // (Node, `vscode` external) and the webview apps (browser). Type checking is `tsc -b`, separately.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
 
@@ -54,7 +55,7 @@ if (existsSync('src/extension/extension.ts')) {
   );
 }
 
-const webviewEntries = ['graph', 'degrees', 'metrics', 'attention', 'entropy', 'embedding', 'training', 'compare']
+const webviewEntries = ['graph', 'degrees', 'metrics', 'attention', 'entropy', 'embedding', 'training', 'compare', 'computation']
   .map((name) => ({ in: `src/webview/${name}/main.ts`, out: name }))
   .filter((e) => existsSync(e.in));
 if (webviewEntries.length > 0) {
@@ -79,5 +80,28 @@ mkdirSync('dist/wasm', { recursive: true });
 for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
   copyFileSync(`node_modules/@tensorflow/tfjs-backend-wasm/dist/${f}`, `dist/wasm/${f}`);
 }
+
+// The Computation panel links each step of a GAT layer to the code that computes it. The links are
+// resolved here, from `// explain: <step>` markers, so they follow the code through refactors, and
+// the files they point into ship in dist/source/ (the packaged extension has no src/).
+const EXPLAIN_STEPS = ['input', 'projection', 'scores', 'attention', 'aggregate', 'skip', 'combine', 'output'];
+function sourceFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sourceFiles(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []));
+}
+const explainSources = {};
+for (const file of sourceFiles('src/gat')) {
+  readFileSync(file, 'utf8').split('\n').forEach((text, i) => {
+    const m = /^\s*\/\/ explain: (\w+)/.exec(text);
+    if (!m) return;
+    if (!EXPLAIN_STEPS.includes(m[1]) || explainSources[m[1]]) throw new Error(`${file}:${i + 1}: '// explain: ${m[1]}' is not a step or marks one twice`);
+    const rel = file.split(path.sep).join('/');
+    explainSources[m[1]] = { file: rel, line: i + 2 }; // the line after the marker: the code itself
+    mkdirSync(path.dirname(path.join('dist/source', rel)), { recursive: true });
+    copyFileSync(file, path.join('dist/source', rel));
+  });
+}
+const missing = EXPLAIN_STEPS.filter((s) => !explainSources[s]);
+if (missing.length) throw new Error(`no '// explain: <step>' marker for ${missing.join(', ')} under src/gat`);
+writeFileSync('dist/explainSources.json', JSON.stringify(explainSources, null, 2) + '\n');
 
 await Promise.all(builds);

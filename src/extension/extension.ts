@@ -15,7 +15,7 @@ import { SpecCodeLensProvider } from './specs/specCodeLens';
 import { TrainingController } from './training/trainingController';
 import { DatasetsTreeProvider } from './trees/datasetsTree';
 import { RunsTreeProvider } from './trees/runsTree';
-import { showAttention, showEmbedding, showEntropy } from './commands/analysisCommands';
+import { showAttention, showEmbedding, showEntropy, stepThroughNode } from './commands/analysisCommands';
 import { registerEmbeddingSerializer } from './webviews/embeddingPanel';
 import { AttentionPanel, registerAttentionSerializer, type AnalysisPanelDeps } from './webviews/attentionPanel';
 import { registerCompareSerializer, type CompareDeps } from './webviews/comparePanel';
@@ -23,6 +23,7 @@ import { DegreePanel, registerDegreeSerializer } from './webviews/degreePanel';
 import { registerEntropySerializer } from './webviews/entropyPanel';
 import { RunSnapshots } from '../gat/analysis/runSnapshots';
 import { openModel, RunsDropController } from './commands/importCommands';
+import { ComputationPanel, registerComputationSerializer } from './webviews/computationPanel';
 import { RunAnalyses } from '../gat/analysis/runAnalyses';
 import { GraphPanel, registerGraphSerializer, type DataPanelDeps } from './webviews/graphPanel';
 import { MetricsPanel, registerMetricsSerializer, type MetricsDeps } from './webviews/metricsPanel';
@@ -95,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     analyses,
     snapshots,
     outDir,
+    extraEnv: () => trainingEnv(context),
     showInGraph: (dataset, node, runId) => GraphPanel.createOrShow(dataPanelDeps, { dataset, runId, focusNode: node }),
   };
   const compareDeps: CompareDeps = {
@@ -103,7 +105,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     outDir,
     showAgreementGraph: (dataset, a, b) => void GraphPanel.createOrShow(dataPanelDeps, { dataset, runId: a, compareRunId: b }),
   };
-  context.subscriptions.push(registerAttentionSerializer(analysisDeps), registerEntropySerializer(analysisDeps), registerEmbeddingSerializer(analysisDeps), registerCompareSerializer(compareDeps));
+  context.subscriptions.push(registerAttentionSerializer(analysisDeps), registerEntropySerializer(analysisDeps), registerEmbeddingSerializer(analysisDeps), registerCompareSerializer(compareDeps), registerComputationSerializer(analysisDeps));
   const dataPanelDeps: DataPanelDeps = {
     extensionUri: context.extensionUri,
     datasets,
@@ -113,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     cacheDir: path.join(context.globalStorageUri.fsPath, 'layouts'),
 
     showAttention: (runId, node) => void AttentionPanel.createOrShow(analysisDeps, runId, node),
+    showComputation: (runId, node) => void ComputationPanel.createOrShow(analysisDeps, runId, node),
     analyses,
     snapshots,
   };
@@ -155,6 +158,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     },
     // Tree items pass the run id; the palette asks for the run and the node.
     'gat.showAttention': (runId?: unknown, node?: unknown) => showAttention(services, analysisDeps, runId, node),
+    'gat.stepThroughNode': (runId?: unknown, node?: unknown) => stepThroughNode(services, analysisDeps, runId, node),
     'gat.showEntropy': (runId?: unknown) => showEntropy(services, analysisDeps, runId),
     'gat.showEmbedding': (runId?: unknown) => showEmbedding(services, analysisDeps, runId),
     // From the Runs view: (clicked run, selected runs); from a link or a test: two run ids; else a pick.

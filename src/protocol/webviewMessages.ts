@@ -2,6 +2,7 @@ import type { AnalysisUnavailable, AttentionRequest, AttentionSnapshot, EntropyR
 import type { CompareSnapshot, ShowAgreementGraph, SwapRuns } from './compareSnapshot';
 import type { GraphScope, MultiLabelView, SelectGraph } from './graphScope';
 import type { MarkEpoch, ShowRunMetrics, TimelineEpoch, TimelineFrame } from './timeline';
+import type { ComputationNeighbour, ComputationSnapshot, ExplainNeighbour, OpenSource, StepThrough } from './explanation';
 
 /**
  * Messages between the extension host and the webview panels. Both sides import these types
@@ -34,7 +35,7 @@ export interface MetricsSnapshot {
   readonly compact: boolean;
 }
 
-export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphFocus | DegreeSnapshot | AttentionSnapshot | EntropySnapshot | AnalysisUnavailable | EmbeddingLayout | CompareSnapshot | MarkEpoch | EmbeddingTimeline;
+export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphFocus | DegreeSnapshot | AttentionSnapshot | EntropySnapshot | AnalysisUnavailable | EmbeddingLayout | CompareSnapshot | MarkEpoch | EmbeddingTimeline | ComputationSnapshot | ComputationNeighbour;
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
@@ -51,9 +52,12 @@ export type WebviewToHost =
   | SwapRuns
   | ShowAgreementGraph
   | TimelineEpoch
-  | ShowRunMetrics;
+  | ShowRunMetrics
+  | OpenSource
+  | ExplainNeighbour
+  | StepThrough;
 
-const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand', 'exportImage', 'showInGraph', 'attentionRequest', 'entropyRequest', 'showAttention', 'embeddingRequest', 'selectGraph', 'swapRuns', 'showAgreementGraph', 'timelineEpoch', 'showRunMetrics']);
+const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand', 'exportImage', 'showInGraph', 'attentionRequest', 'entropyRequest', 'showAttention', 'embeddingRequest', 'selectGraph', 'swapRuns', 'showAgreementGraph', 'timelineEpoch', 'showRunMetrics', 'openSource', 'explainNeighbour', 'stepThrough']);
 
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
   return typeof value === 'object' && value !== null && WEBVIEW_TO_HOST_TYPES.has((value as { type?: unknown }).type as string);

@@ -11,7 +11,7 @@ import { before, describe, it } from 'node:test';
 import { readAnalysis, type Analysis } from '../../src/gat/artifacts/analysis';
 import { readRun } from '../../src/gat/artifacts/runRecord';
 import { explainRunNode } from '../../src/gat/cli/explainCommand';
-import type { NodeExplanation } from '../../src/gat/explain/explanation';
+import type { NodeExplanation } from '../../src/protocol/explanation';
 import { runGat } from '../helpers/cli';
 import { writeSyntheticPpi } from '../helpers/ppiSynthetic';
 import { tempDir } from '../helpers/tempDir';

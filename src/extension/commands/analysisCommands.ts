@@ -6,6 +6,7 @@ import type { Services } from '../services';
 import { AttentionPanel, type AnalysisPanelDeps } from '../webviews/attentionPanel';
 import { EmbeddingPanel } from '../webviews/embeddingPanel';
 import { EntropyPanel } from '../webviews/entropyPanel';
+import { ComputationPanel } from '../webviews/computationPanel';
 
 /**
  * The run a visualization is for: the one given (a run id from the Runs tree or a panel), else
@@ -71,4 +72,13 @@ export async function showEntropy(services: Services, deps: AnalysisPanelDeps, r
 export async function showEmbedding(services: Services, deps: AnalysisPanelDeps, runId?: unknown): Promise<EmbeddingPanel | undefined> {
   const run = await pickAnalysedRun(services, runId);
   return run ? EmbeddingPanel.createOrShow(deps, run) : undefined;
+}
+
+/** GAT: Step Through Node…: a run's node, step by step (from the palette it asks for the run and the node). */
+export async function stepThroughNode(services: Services, deps: AnalysisPanelDeps, runId?: unknown, node?: unknown): Promise<ComputationPanel | undefined> {
+  const run = await pickAnalysedRun(services, runId);
+  if (!run) return undefined;
+  const dataset = services.runsTree.findRun(run)?.dataset ?? 'cora';
+  const target = typeof node === 'number' ? node : node === 'hub' ? await largestHub(services, dataset) : await pickNode(services, dataset);
+  return target === undefined ? undefined : ComputationPanel.createOrShow(deps, run, target);
 }

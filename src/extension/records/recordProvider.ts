@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ATTENTION_LINK_TEXT, buildNodeRecord, formatSummary, nodeSummary, parseNodeId, UnknownNodeError, type RunNodeView } from '../../gat/records/nodeRecord';
+import { ATTENTION_LINK_TEXT, buildNodeRecord, COMPUTATION_LINK_TEXT, formatSummary, nodeSummary, parseNodeId, UnknownNodeError, type RunNodeView } from '../../gat/records/nodeRecord';
 import type { DatasetService } from '../datasetService';
 import { RecordAddressError, type RecordAddress } from './recordAddress';
 import { RECORD_SCHEME, parseRecordUri, recordUri } from './recordUri';
@@ -79,6 +79,15 @@ export class RecordProvider implements vscode.TextDocumentContentProvider, vscod
       const target = vscode.Uri.parse(`command:gat.showAttention?${encodeURIComponent(JSON.stringify([ref.runId, node]))}`);
       const link = new vscode.DocumentLink(new vscode.Range(start, document.positionAt(at + ATTENTION_LINK_TEXT.length)), target);
       link.tooltip = `Show the attention node ${node} gives its neighbours in run ${ref.runId}`;
+      links.push(link);
+    }
+    // …and one that steps through the node's computation.
+    const step = ref.runId ? text.indexOf(COMPUTATION_LINK_TEXT) : -1;
+    if (step >= 0 && ref.runId) {
+      const start = document.positionAt(step + COMPUTATION_LINK_TEXT.indexOf('step'));
+      const target = vscode.Uri.parse(`command:gat.stepThroughNode?${encodeURIComponent(JSON.stringify([ref.runId, ref.node]))}`);
+      const link = new vscode.DocumentLink(new vscode.Range(start, document.positionAt(step + COMPUTATION_LINK_TEXT.length)), target);
+      link.tooltip = `Step through node ${ref.node}'s computation in run ${ref.runId}, next to the code`;
       links.push(link);
     }
     return links;

@@ -11,6 +11,7 @@ import type { DatasetService } from '../datasetService';
 import { PanelBase, registerPanelSerializer } from './panelBase';
 import { AnalysisUnavailableError, type RunAnalyses } from '../../gat/analysis/runAnalyses';
 import type { RunSnapshots } from '../../gat/analysis/runSnapshots';
+import { ComputationPanel } from './computationPanel';
 import { webviewOptions } from './webviewHtml';
 
 export interface AnalysisPanelDeps {
@@ -20,6 +21,8 @@ export interface AnalysisPanelDeps {
   /** The runs' training snapshots, for the panels' epoch timelines. */
   readonly snapshots: RunSnapshots;
   readonly outDir: () => string | undefined;
+  /** The environment child processes of the CLI get (the back ends the extension installed). */
+  readonly extraEnv?: () => NodeJS.ProcessEnv;
   /** Opens (or reveals) the graph panel focused on a node. */
   readonly showInGraph: (dataset: string, node: number, runId: string) => void;
 }
@@ -109,6 +112,10 @@ export class AttentionPanel extends PanelBase {
   }
 
   protected override onMessage(message: WebviewToHost): boolean {
+    if (message.type === 'stepThrough') {
+      ComputationPanel.createOrShow(this.deps, this.runId, message.node);
+      return true;
+    }
     if (message.type !== 'attentionRequest') return false;
     this.show(message.node, message.layer);
     return true;

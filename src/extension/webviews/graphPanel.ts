@@ -27,6 +27,8 @@ export interface DataPanelDeps {
   readonly cacheDir: string;
   /** Opens the attention panel of a run for a node (the graph's "Show attention" action). */
   readonly showAttention?: (runId: string, node: number) => void;
+  /** Opens the Computation panel of a run's node. */
+  readonly showComputation?: (runId: string, node: number) => void;
   /** Runs' training snapshots: the timeline of the predictions. */
   readonly snapshots?: RunSnapshots;
   /** Runs' analyses (multi-label predictions colour the graph). */
@@ -157,6 +159,10 @@ export class GraphPanel extends PanelBase {
     if (message.type === 'selectGraph') {
       if (message.index !== null) this.graphIndex = message.index;
       void this.refresh();
+      return true;
+    }
+    if (message.type === 'stepThrough') {
+      if (this.runId && this.deps.showComputation) this.deps.showComputation(this.runId, message.node);
       return true;
     }
     if (message.type === 'showAttention') {

@@ -77,6 +77,7 @@ export function attentionEntropy(attention: Float32Array, heads: number, edgeTar
  * Per node: the predicted class and its probability — softmax for single-label models; for
  * multi-label ones (`multiLabel`) the most probable label and its sigmoid.
  */
+// explain: output (the Computation panel links this step here; resolved by scripts/build.mjs)
 export function predictFromLogits(logits: Float32Array, numNodes: number, numClasses: number, multiLabel = false): { predictions: Int32Array; confidence: Float32Array } {
   if (logits.length !== numNodes * numClasses) throw new AttentionError(`logits have ${logits.length} values; expected ${numNodes} nodes × ${numClasses} classes`);
   const predictions = new Int32Array(numNodes);

@@ -4,7 +4,7 @@ import { parseProvenance } from '../artifacts/provenance';
 import { readRun } from '../artifacts/runRecord';
 import { loadDataset } from '../data/loadDataset';
 import { explainNode } from '../explain/explainNode';
-import type { LayerComputation, NodeExplanation } from '../explain/explanation';
+import type { LayerComputation, NodeExplanation } from '../../protocol/explanation';
 import { buildGatGraph } from '../model/gatGraph';
 import { configShapes, DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { formatHelp, parseArgs, UsageError, type OptionTable } from './args';

@@ -11,7 +11,7 @@ import type { NamedTensor } from '../artifacts/namedTensor';
 import type { GraphDataset } from '../data/graph';
 import type { GatGraph } from '../model/gatGraph';
 import type { LayerShape } from '../model/parameters';
-import type { HeadComputation, LayerComputation, NodeExplanation } from './explanation';
+import type { HeadComputation, LayerComputation, NodeExplanation } from '../../protocol/explanation';
 
 const SLOPE = 0.2; // LeakyReLU negative slope, as the engines
 

@@ -9,6 +9,7 @@ import { randomWord } from '../model/random';
 const SLOPE = 0.2; // LeakyReLU negative slope
 
 /** sSrc[i, h] = ⟨p[i, h, :], aSrc[h, :]⟩ and the same for aTrg, for i in rows. */
+// explain: scores (the Computation panel links this step here; resolved by scripts/build.mjs)
 export function nodeScores(p: Float32Array, rows: Int32Array, heads: number, fout: number, aSrc: Float32Array, aTrg: Float32Array, sSrc: Float32Array, sTrg: Float32Array): void {
   const hf = heads * fout;
   for (let r = 0; r < rows.length; r++) {
@@ -33,6 +34,7 @@ export function nodeScores(p: Float32Array, rows: Int32Array, heads: number, fou
  * Per target i and head h: e = LeakyReLU(sSrc[j] + sTrg[i]) over edges j → i, alpha = softmax of
  * e over the neighbourhood (max-subtracted), alphaD = alpha · dropout mask (index e·NH + h).
  */
+// explain: attention (the Computation panel links this step here; resolved by scripts/build.mjs)
 export function edgeSoftmax(
   g: GatGraph, targets: Int32Array, heads: number, sSrc: Float32Array, sTrg: Float32Array,
   key: number, threshold: number, scale: number, alpha: Float32Array, alphaD: Float32Array,
@@ -79,6 +81,7 @@ export function edgeSoftmax(
 }
 
 /** out[i, h, :] = Σ_{j → i} alphaD[e, h] · p[j, h, :] for i in targets. */
+// explain: aggregate (the Computation panel links this step here; resolved by scripts/build.mjs)
 export function aggregate(g: GatGraph, targets: Int32Array, heads: number, fout: number, alphaD: Float32Array, p: Float32Array, out: Float32Array): void {
   const { rowPtr, source } = g;
   const hf = heads * fout;

@@ -4,6 +4,7 @@
  * concat: out[i, c] = ELU(agg[i, c] + bias[c]) over c < NH·FOUT;
  * mean:   out[i, d] = mean_h agg[i, h, d] + bias[d] (the output layer has no activation).
  */
+// explain: combine (the Computation panel links this step here; resolved by scripts/build.mjs)
 export function applyHeadsForward(targets: Int32Array, heads: number, fout: number, concat: boolean, agg: Float32Array, bias: Float32Array, out: Float32Array): void {
   const hf = heads * fout;
   if (concat) {

@@ -23,6 +23,7 @@ export function dropSparseInput(x: CsrMatrix, rows: Int32Array, key: number, thr
 }
 
 /** out[i, :] = Σ_p xd[p] · wT[col(p), :] for i in rows.   wT (FIN, HF), out (N, HF). */
+// explain: projection (the Computation panel links this step here; resolved by scripts/build.mjs)
 export function sparseProject(x: CsrMatrix, xd: Float32Array, rows: Int32Array, wT: Float32Array, hf: number, out: Float32Array): void {
   const { indptr, indices } = x;
   const blocked = hf - (hf % 8);

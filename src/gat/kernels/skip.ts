@@ -5,6 +5,7 @@
  */
 
 /** agg[i, :] += skip[i, :] for i in targets. */
+// explain: skip (the Computation panel links this step here; resolved by scripts/build.mjs)
 export function addSkip(targets: Int32Array, hf: number, skip: Float32Array, agg: Float32Array): void {
   for (let r = 0; r < targets.length; r++) {
     const o = targets[r] * hf;

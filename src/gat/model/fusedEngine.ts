@@ -290,6 +290,7 @@ export class FusedEngine implements GatEngine {
     const { inKey, attKey } = this.keys(l, mode);
     const x = this.bound.x;
 
+    // explain: input (the Computation panel links this step here; resolved by scripts/build.mjs)
     // Step 1: input dropout + linear projection                      x (N, FIN) -> p (N, NH·FOUT)
     // (eval mode has no dropout: the input is used as it is)
     const dropping = mode.threshold > 0;

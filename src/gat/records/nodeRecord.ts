@@ -22,6 +22,8 @@ export interface RunNodeView {
 
 /** The line of a run's record that the editor turns into a link to the attention panel. */
 export const ATTENTION_LINK_TEXT = 'attention: open the attention panel for this node';
+/** The line the editor turns into a link to the Computation panel (the node's forward pass, step by step). */
+export const COMPUTATION_LINK_TEXT = 'computation: step through how the model computed this prediction';
 
 export class UnknownNodeError extends Error {
   constructor(dataset: string, node: string, numNodes: number) {
@@ -121,7 +123,7 @@ export function buildNodeRecord(g: GraphDataset, node: number, run?: RunNodeView
     const p = s.labelPrediction;
     const truth = new Set(trueLabels(g, node));
     lines.push('', `## Prediction (run ${run.runId})`, '', `- predicted labels (probability > 0.5): ${p.predicted}: ${p.tp} right, ${p.fp} extra, ${p.fn} missed; F1 over this node's labels ${p.f1.toFixed(3)}`);
-    lines.push(`- ${ATTENTION_LINK_TEXT}`);
+    lines.push(`- ${ATTENTION_LINK_TEXT}`, `- ${COMPUTATION_LINK_TEXT}`);
     for (const e of run.entropy?.(node) ?? []) {
       lines.push(`- layer ${e.layer} attention entropy per head: ${[...e.perHead].map((h) => h.toFixed(3)).join(', ')} (uniform: ${e.uniform.toFixed(3)})`);
     }
@@ -130,7 +132,7 @@ export function buildNodeRecord(g: GraphDataset, node: number, run?: RunNodeView
   }
   if (run && s.prediction) {
     lines.push('', `## Prediction (run ${run.runId})`, '', `- predicted: ${s.prediction.className} (${run.predictions[node]}), confidence ${(100 * s.prediction.confidence).toFixed(1)}%, ${s.prediction.correct ? 'correct' : 'wrong'}`);
-    lines.push(`- ${ATTENTION_LINK_TEXT}`);
+    lines.push(`- ${ATTENTION_LINK_TEXT}`, `- ${COMPUTATION_LINK_TEXT}`);
     for (const e of run.entropy?.(node) ?? []) {
       lines.push(`- layer ${e.layer} attention entropy per head: ${[...e.perHead].map((h) => h.toFixed(3)).join(', ')} (uniform: ${e.uniform.toFixed(3)})`);
     }

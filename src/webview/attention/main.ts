@@ -39,7 +39,10 @@ relativeBox.type = 'checkbox';
 const relativeLabel = document.createElement('label');
 relativeLabel.append(relativeBox, ' relative to uniform');
 const button = toolbarButton;
-toolbar.append(nodeInput, nodeList, button('Show', 'show-button', () => request()), layerSelect, headSelect, layoutSelect, relativeLabel, button('Export PNG', 'export-png', () => void exportPng()), button('Export SVG', 'export-svg', () => exportSvg()));
+// The node's forward pass step by step, next to the code (the Computation panel).
+const stepButton = button('Step through', 'step-through', () => snapshot && api.postMessage({ type: 'stepThrough', node: snapshot.data.node }));
+stepButton.title = "Step through this node's computation with the run's parameters, linked to the code";
+toolbar.append(nodeInput, nodeList, button('Show', 'show-button', () => request()), layerSelect, headSelect, layoutSelect, relativeLabel, stepButton, button('Export PNG', 'export-png', () => void exportPng()), button('Export SVG', 'export-svg', () => exportSvg()));
 // With snapshots: the same neighbourhood at each epoch (another node or layer keeps the epoch).
 const timeline = new PanelTimeline<AttentionSnapshotData>(
   (data) => {

@@ -49,6 +49,12 @@ const attentionButton = button('Show attention', 'show-attention', () => {
   else status.textContent = 'Select a node first (click it, or Tab and arrow keys).';
 });
 attentionButton.hidden = true;
+// With a run: the selected node's forward pass, step by step (the Computation panel).
+const stepButton = button('Step through', 'step-through', () => {
+  if (view.selected !== undefined && view.selected !== null) api.postMessage({ type: 'stepThrough', node: view.selected });
+  else status.textContent = 'Select a node first (click it, or Tab and arrow keys).';
+});
+stepButton.hidden = true;
 const status = document.createElement('span');
 status.className = 'status';
 status.setAttribute('aria-live', 'polite');
@@ -97,6 +103,7 @@ toolbar.append(
   labelSelect,
   button('Fit', 'fit-button', () => view.fitToView()),
   attentionButton,
+  stepButton,
   button('Export PNG', 'export-png', () => exportPng()),
   button('Export SVG', 'export-svg', () => exportSvg()),
   status,
@@ -231,6 +238,7 @@ function receive(s: GraphSnapshot): void {
   graphPicker.update(s.scope);
   embeddingControls.update(s.embedding);
   attentionButton.hidden = !s.run || !!s.embedding; // before layout(): the controls take height above the canvas
+  stepButton.hidden = attentionButton.hidden;
   layout();
   apply();
   const same = first && restored?.dataset === s.dataset && (restored?.graphIndex ?? null) === (s.scope?.selected ?? null);

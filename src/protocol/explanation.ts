@@ -2,6 +2,7 @@
  * What `gat explain` computes for one node and the Computation panel draws: every number of the
  * node's forward pass, layer by layer and head by head (evaluation mode: no dropout). Plain JSON.
  */
+import type { Provenance } from './webviewMessages';
 
 /** The steps of a GAT layer, each linked to the source that computes it (see explainSources.ts). */
 export const EXPLAIN_STEPS = ['input', 'projection', 'scores', 'attention', 'aggregate', 'skip', 'combine', 'output'] as const;
@@ -71,4 +72,46 @@ export interface NodeExplanation {
     readonly predicted: number[];
     readonly correct: boolean;
   };
+}
+
+/** Where each step's code is, resolved at build time (dist/explainSources.json). */
+export type ExplainSources = Partial<Record<ExplainStep, { readonly file: string; readonly line: number }>>;
+
+/** Host → Computation panel: one node's computation, and where each step's code is. */
+export interface ComputationSnapshot {
+  readonly type: 'computationSnapshot';
+  readonly provenance: Provenance;
+  readonly explanation: NodeExplanation;
+  readonly sources: ExplainSources;
+}
+
+/** Host → Computation panel: a neighbour's own computation, asked for to expand its row. */
+export interface ComputationNeighbour {
+  readonly type: 'computationNeighbour';
+  readonly explanation: NodeExplanation;
+}
+
+/** Panel → host: open the code of a step; expand a neighbour (its computation one layer down). */
+export interface OpenSource {
+  readonly type: 'openSource';
+  readonly step: ExplainStep;
+}
+
+export interface ExplainNeighbour {
+  readonly type: 'explainNeighbour';
+  readonly node: number;
+}
+
+/** Panel → host: open the Computation panel of a node (from the graph and attention panels). */
+export interface StepThrough {
+  readonly type: 'stepThrough';
+  readonly node: number;
+}
+
+/** What the Computation panel keeps across reloads. */
+export interface ComputationPanelState {
+  readonly runId: string;
+  readonly node: number;
+  readonly layer: number;
+  readonly head: number;
 }

@@ -1,0 +1,132 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ComputationPanelState, ExplainSources, ExplainStep, NodeExplanation } from '../../protocol/explanation';
+import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
+import { loadRunForPanel, type AnalysisPanelDeps } from './attentionPanel';
+import { PanelBase, registerPanelSerializer } from './panelBase';
+import { webviewOptions } from './webviewHtml';
+
+/**
+ * The Computation panel: one node's forward pass with the run's parameters, step by step, each step
+ * linked to the code that computes it. The numbers come from `gat explain --json` in a child process
+ * (the reference forward pass of the training core; never computed here or in the webview).
+ */
+export class ComputationPanel extends PanelBase {
+  static readonly viewType = 'gat.computation';
+  private static readonly panels = new Map<string, ComputationPanel>();
+  /** The explanation posted last (tests read it). */
+  explanation: NodeExplanation | undefined;
+
+  static createOrShow(deps: AnalysisPanelDeps, runId: string, node: number): ComputationPanel {
+    const existing = ComputationPanel.panels.get(runId);
+    if (existing) {
+      existing.panel.reveal();
+      existing.show(node);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(ComputationPanel.viewType, titleFor(runId, node), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    return new ComputationPanel(panel, deps, runId, node);
+  }
+
+  static revive(panel: vscode.WebviewPanel, deps: AnalysisPanelDeps, state: ComputationPanelState | undefined): void {
+    if (!state) {
+      panel.dispose();
+      return;
+    }
+    new ComputationPanel(panel, deps, state.runId, state.node);
+  }
+
+  private constructor(
+    panel: vscode.WebviewPanel,
+    private readonly deps: AnalysisPanelDeps,
+    readonly runId: string,
+    private node: number,
+  ) {
+    super(panel, deps.extensionUri, 'computation', titleFor(runId, node));
+    ComputationPanel.panels.set(runId, this);
+  }
+
+  show(node: number): void {
+    this.node = node;
+    this.panel.title = titleFor(this.runId, node);
+    void this.refresh();
+  }
+
+  protected async snapshot(): Promise<HostToWebview> {
+    const loaded = await loadRunForPanel(this.deps, this.runId);
+    if ('type' in loaded) return loaded;
+    const explained = await this.explain(this.node);
+    if (typeof explained === 'string') return { type: 'analysisUnavailable', provenance: loaded.provenance, message: explained };
+    this.explanation = explained;
+    return { type: 'computationSnapshot', provenance: loaded.provenance, explanation: explained, sources: this.sources() };
+  }
+
+  /** `gat explain --json` for a node of this run, off the extension host's thread; a string is why it failed. */
+  private explain(node: number): Promise<NodeExplanation | string> {
+    const out = this.deps.outDir();
+    if (!out) return Promise.resolve('No output folder: open a folder or set gat.outputFolder.');
+    const cli = path.join(this.deps.extensionUri.fsPath, 'dist', 'cli.js');
+    const args = [cli, 'explain', '--run', path.join(out, 'runs', this.runId), '--node', String(node), '--json'];
+    return new Promise((resolve) => {
+      execFile(process.execPath, args, { cwd: out, env: { ...process.env, ...(this.deps.extraEnv?.() ?? {}), ELECTRON_RUN_AS_NODE: '1' }, maxBuffer: 256 << 20, timeout: 300_000 }, (err, stdout, stderr) => {
+        if (err) return resolve(`The computation of node ${node} could not be explained: ${stderr.trim().split('\n').pop() ?? err.message}`);
+        try {
+          resolve(JSON.parse(stdout) as NodeExplanation);
+        } catch {
+          resolve(`gat explain printed no explanation for node ${node}`);
+        }
+      });
+    });
+  }
+
+  /** Where each step's code is (resolved when the package was built). */
+  private sources(): ExplainSources {
+    try {
+      return JSON.parse(readFileSync(path.join(this.deps.extensionUri.fsPath, 'dist', 'explainSources.json'), 'utf8')) as ExplainSources;
+    } catch {
+      return {};
+    }
+  }
+
+  /** Opens a step's code at its line: the repository's file in a development checkout, else the copy the package ships. */
+  async openSource(step: ExplainStep): Promise<vscode.TextEditor | undefined> {
+    const at = this.sources()[step];
+    if (!at) return undefined;
+    const root = this.deps.extensionUri.fsPath;
+    const file = [path.join(root, at.file), path.join(root, 'dist', 'source', at.file)].find((f) => existsSync(f));
+    if (!file) {
+      void vscode.window.showWarningMessage(`GAT: the source of step '${step}' (${at.file}) is not in this installation.`);
+      return undefined;
+    }
+    const line = Math.max(0, at.line - 1);
+    return vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(line, 0, line, 0), preview: true, viewColumn: vscode.ViewColumn.Beside });
+  }
+
+  protected override async onMessage(message: WebviewToHost): Promise<boolean> {
+    if (message.type === 'openSource') {
+      await this.openSource(message.step);
+      return true;
+    }
+    if (message.type === 'explainNeighbour') {
+      const explained = await this.explain(message.node);
+      if (typeof explained === 'string') void vscode.window.showWarningMessage(`GAT: ${explained}`);
+      else await this.post({ type: 'computationNeighbour', explanation: explained });
+      return true;
+    }
+    return false;
+  }
+
+  protected onDispose(): void {
+    ComputationPanel.panels.delete(this.runId);
+  }
+}
+
+function titleFor(runId: string, node: number): string {
+  return `GAT Computation: node ${node} (${runId})`;
+}
+
+export function registerComputationSerializer(deps: AnalysisPanelDeps): vscode.Disposable {
+  return registerPanelSerializer<ComputationPanelState>(ComputationPanel.viewType, (panel, state) => ComputationPanel.revive(panel, deps, state));
+}
