@@ -55,7 +55,7 @@ const HUB = 1358; // Cora's largest hub
 const HUB_DEGREE = 168;
 const QUICK_EPOCHS = 200;
 const LONG_EPOCHS = 5000; // the run to cancel: long enough to still be running when Cancel is clicked
-const STEPS = 12;
+const STEPS = 13;
 
 const log = (msg) => console.log(`[e2e] ${msg}`);
 const t0 = Date.now();
@@ -655,6 +655,31 @@ async function main() {
       ctx.imported = true;
     });
 
+    await step(13, "Step through node 1358's computation from its attention panel: every neighbour's score and weight next to uniform, then a step's code link opens the kernel that computes it, at that line", async () => {
+      await tabs(page).filter({ hasText: new RegExp(`^GAT Attention: node ${HUB} \\(${ctx.runId}\\)`) }).first().click();
+      const attention = await webview(page, '.step-through', 30_000);
+      await attention.locator('.step-through').click();
+      const frame = await webview(page, 'body[data-computation-ready="true"] .neighbour-row', 60_000);
+      const summary = plain(await frame.locator('.computation-summary').innerText());
+      assert(summary.startsWith(`node ${HUB} · `), `summary: "${summary}"`);
+      const rows = await frame.locator('.neighbour-row').count();
+      assert(rows === 169, `${rows} neighbour rows, not 168 neighbours + self`);
+      const steps = await frame.locator('.step').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
+      log(`  computation: ${summary}; steps ${steps.join(', ')}; ${rows} neighbours`);
+      await shot(page, '13-dark-computation');
+      // the attention step's code, at its line (the packaged extension ships it in dist/source)
+      const sources = JSON.parse(readFileSync(path.join(repoRoot, 'dist', 'explainSources.json'), 'utf8'));
+      await frame.locator('.step[data-step="attention"] .source-link').click();
+      await tab(page, 'attention.ts').waitFor({ timeout: 15_000 });
+      const position = page.locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+/ }).first();
+      await position.waitFor({ timeout: 10_000 });
+      const ln = Number(/^Ln (\d+)/.exec(plain(await position.innerText()))[1]);
+      assert(ln === sources.attention.line, `the editor is at line ${ln}, not ${sources.attention.line}`);
+      log(`  source link: attention.ts at line ${ln}`);
+      await shot(page, '13-dark-computation-source');
+      ctx.computation = true;
+    }, ['runId']);
+
     // Light theme: a few screenshots of the same panels (not a step of its own).
     if (!interrupted && ctx.runId) {
       try {
@@ -672,6 +697,7 @@ async function main() {
           ...(ctx.agreementGraph ? [[/^Cora Graph: .* vs /, 'body.vscode-light[data-graph-ready="true"]', 'agreement-graph']] : []),
           ...(ctx.timeline ? [[/^GAT Metrics: /, 'body.vscode-light .epoch-mark', 'timeline-curves']] : []),
           ...(ctx.imported ? [[/^Cora Graph: .*-imported/, 'body.vscode-light[data-graph-ready="true"]', 'imported-graph']] : []),
+          ...(ctx.computation ? [[/^GAT Computation: node/, 'body.vscode-light[data-computation-ready="true"]', 'computation']] : []),
           ...(ctx.ppi ? [[/^Synthppi Graph/, 'body.vscode-light[data-graph-ready="true"] .graph-picker:not([hidden])', 'ppi-graph'], [/^GAT Embedding.*synthppi/, 'body.vscode-light[data-tsne-status="done"] .graph-picker:not([hidden])', 'ppi-embedding']] : []),
         ]) {
           await tabs(page).filter({ hasText: prefix }).first().click();

@@ -1,0 +1,53 @@
+// The Computation panel in the real workbench: GAT: Step Through Node… for node 1358 of a trained
+// run gets gat explain's numbers from a child process, a step's source link opens the kernel at
+// the line that computes it, and a node record links to the panel.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { GatExtensionApi } from '../../../src/extension/extension';
+import type { ComputationPanel } from '../../../src/extension/webviews/computationPanel';
+import { gatApi, setQuickTrainEpochs, waitFor } from './support';
+
+describe('Computation panel (GAT: Step Through Node…)', function () {
+  this.timeout(120_000);
+  let api: GatExtensionApi;
+  let runId: string;
+
+  before(async () => {
+    api = await gatApi();
+    await setQuickTrainEpochs(15);
+    await vscode.commands.executeCommand('gat.trainCora');
+    runId = api.training.latest!.done!.runId;
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it("posts node 1358's computation, computed off the host by gat explain", async () => {
+    const panel = (await vscode.commands.executeCommand('gat.stepThroughNode', runId, 1358)) as ComputationPanel;
+    await waitFor('the explanation', () => panel.explanation, 60_000);
+    const x = panel.explanation!;
+    assert.equal(x.node, 1358);
+    assert.equal(x.runId, runId);
+    assert.deepEqual(x.layers.map((l) => [l.heads, l.perHead[0].neighbours.length]), [[8, 169], [1, 169]]);
+    assert.equal(panel.panel.title, `GAT Computation: node 1358 (${runId})`);
+  });
+
+  it("a step's source link opens the kernel that computes it, at that line", async () => {
+    const panel = (await vscode.commands.executeCommand('gat.stepThroughNode', runId, 1358)) as ComputationPanel;
+    await waitFor('the explanation', () => panel.explanation, 60_000);
+    const editor = await panel.openSource('attention');
+    assert.ok(editor, 'an editor opened');
+    assert.match(editor.document.uri.fsPath, /src[\\/]gat[\\/]kernels[\\/]attention\.ts$/);
+    assert.match(editor.document.lineAt(editor.selection.active.line).text, /^export function edgeSoftmax\(/);
+  });
+
+  it("a run's node record links to the node's computation", async () => {
+    const uri = vscode.Uri.parse(`gat-record:/cora/1358.md?run=${encodeURIComponent(runId)}`);
+    await vscode.workspace.openTextDocument(uri);
+    const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', uri);
+    const step = links.find((l) => l.target?.scheme === 'command' && l.target.path === 'gat.stepThroughNode');
+    assert.ok(step, 'no command link to gat.stepThroughNode');
+    assert.deepEqual(JSON.parse(decodeURIComponent(step.target!.query)), [runId, 1358]);
+  });
+});
