@@ -23,7 +23,7 @@ import { DegreePanel, registerDegreeSerializer } from './webviews/degreePanel';
 import { registerEntropySerializer } from './webviews/entropyPanel';
 import { RunSnapshots } from '../gat/analysis/runSnapshots';
 import { openModel, RunsDropController } from './commands/importCommands';
-import { ComputationPanel, registerComputationSerializer } from './webviews/computationPanel';
+import { ComputationPanel, registerComputationSerializer, registerSourceProvider } from './webviews/computationPanel';
 import { RunAnalyses } from '../gat/analysis/runAnalyses';
 import { GraphPanel, registerGraphSerializer, type DataPanelDeps } from './webviews/graphPanel';
 import { MetricsPanel, registerMetricsSerializer, type MetricsDeps } from './webviews/metricsPanel';
@@ -105,7 +105,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     outDir,
     showAgreementGraph: (dataset, a, b) => void GraphPanel.createOrShow(dataPanelDeps, { dataset, runId: a, compareRunId: b }),
   };
-  context.subscriptions.push(registerAttentionSerializer(analysisDeps), registerEntropySerializer(analysisDeps), registerEmbeddingSerializer(analysisDeps), registerCompareSerializer(compareDeps), registerComputationSerializer(analysisDeps));
+  context.subscriptions.push(registerAttentionSerializer(analysisDeps), registerEntropySerializer(analysisDeps), registerEmbeddingSerializer(analysisDeps), registerCompareSerializer(compareDeps), registerComputationSerializer(analysisDeps), registerSourceProvider(context.extensionUri));
   const dataPanelDeps: DataPanelDeps = {
     extensionUri: context.extensionUri,
     datasets,

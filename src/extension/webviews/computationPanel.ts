@@ -90,18 +90,24 @@ export class ComputationPanel extends PanelBase {
     }
   }
 
-  /** Opens a step's code at its line: the repository's file in a development checkout, else the copy the package ships. */
+  /**
+   * Opens a step's code at its line: the repository's file in a development checkout, else the
+   * copy the package ships, as a read-only `gat-source:` document (a file there would be checked by
+   * the TypeScript server against modules the package does not ship, and show false errors).
+   */
   async openSource(step: ExplainStep): Promise<vscode.TextEditor | undefined> {
     const at = this.sources()[step];
     if (!at) return undefined;
     const root = this.deps.extensionUri.fsPath;
-    const file = [path.join(root, at.file), path.join(root, 'dist', 'source', at.file)].find((f) => existsSync(f));
-    if (!file) {
+    const line = Math.max(0, at.line - 1);
+    const options = { selection: new vscode.Range(line, 0, line, 0), preview: true, viewColumn: vscode.ViewColumn.Beside };
+    if (existsSync(path.join(root, at.file))) return vscode.window.showTextDocument(vscode.Uri.file(path.join(root, at.file)), options);
+    if (!existsSync(path.join(root, 'dist', 'source', at.file))) {
       void vscode.window.showWarningMessage(`GAT: the source of step '${step}' (${at.file}) is not in this installation.`);
       return undefined;
     }
-    const line = Math.max(0, at.line - 1);
-    return vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(line, 0, line, 0), preview: true, viewColumn: vscode.ViewColumn.Beside });
+    const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: SOURCE_SCHEME, path: `/${at.file}` })), 'typescript');
+    return vscode.window.showTextDocument(doc, options);
   }
 
   protected override async onMessage(message: WebviewToHost): Promise<boolean> {
@@ -121,6 +127,20 @@ export class ComputationPanel extends PanelBase {
   protected onDispose(): void {
     ComputationPanel.panels.delete(this.runId);
   }
+}
+
+/** The packaged copies of the linked sources (dist/source), served read-only. */
+export const SOURCE_SCHEME = 'gat-source';
+
+export function registerSourceProvider(extensionUri: vscode.Uri): vscode.Disposable {
+  return vscode.workspace.registerTextDocumentContentProvider(SOURCE_SCHEME, {
+    provideTextDocumentContent(uri: vscode.Uri): string {
+      // Only files under dist/source, named as the build wrote them (no '..').
+      const rel = uri.path.replace(/^\/+/, '');
+      if (!/^src\/gat\/[\w/]+\.ts$/.test(rel)) return `// ${rel} is not a source GAT Explorer links to\n`;
+      return readFileSync(path.join(extensionUri.fsPath, 'dist', 'source', rel), 'utf8');
+    },
+  });
 }
 
 function titleFor(runId: string, node: number): string {

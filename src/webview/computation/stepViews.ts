@@ -113,7 +113,10 @@ export function attentionTable(layer: LayerComputation, head: HeadComputation, e
     if (sub) tbody.append(nestedRow(sub, layer.layer - 1, actions));
   }
   table.append(caption, thead, tbody);
-  return table;
+  // A narrow panel scrolls the table sideways rather than cutting its columns off.
+  const scroll = element('div', 'table-scroll');
+  scroll.append(table);
+  return scroll;
 }
 
 /** An expanded neighbour: its layer output and the neighbours it attends to most, one layer down. */
