@@ -159,6 +159,10 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     // Tree items pass the run id; the palette asks for the run and the node.
     'gat.showAttention': (runId?: unknown, node?: unknown) => showAttention(services, analysisDeps, runId, node),
     'gat.stepThroughNode': (runId?: unknown, node?: unknown) => stepThroughNode(services, analysisDeps, runId, node),
+    // A node's context menu in a webview (package.json "webview/context"): VS Code passes the webview's context.
+    'gat.nodeShowAttention': (context?: { webview?: unknown; node?: unknown }) => typeof context?.node === 'number' && GraphPanel.onActiveNode('attention', context.node),
+    'gat.nodeStepThrough': (context?: { webview?: unknown; node?: unknown }) =>
+      typeof context?.node === 'number' && (context.webview === AttentionPanel.viewType ? AttentionPanel.onActiveNode(context.node) : GraphPanel.onActiveNode('computation', context.node)),
     'gat.showEntropy': (runId?: unknown) => showEntropy(services, analysisDeps, runId),
     'gat.showEmbedding': (runId?: unknown) => showEmbedding(services, analysisDeps, runId),
     // From the Runs view: (clicked run, selected runs); from a link or a test: two run ids; else a pick.

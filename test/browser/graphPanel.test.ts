@@ -197,17 +197,24 @@ describe('graph panel in Chromium (Cora)', () => {
     assert.equal(await p.page.getAttribute('canvas', 'data-focused'), '2000');
   });
 
-  it('with a run: "Show attention" for the selected node, and right-click on a node, ask the host for its attention panel', async () => {
+  it('with a run: "Show attention" and "Step through" for the selected node; a right-click names the node to VS Code\'s context menu', async () => {
     assert.equal(await p.page.isVisible('.show-attention'), false, 'no attention without a run');
     const r = await openGraph(chromium, withRun);
     try {
       assert.equal(await r.page.isVisible('.show-attention'), true);
+      assert.equal(await r.page.isVisible('.step-through'), true);
       const [x, y] = await nodeScreenPoint(r, withRun, 1358);
       await r.page.mouse.click(x, y);
       await r.page.locator('.show-attention').click();
+      await r.page.locator('.step-through').click();
+      const asked = (await r.posted()).filter((m) => m.type === 'showAttention' || m.type === 'stepThrough');
+      assert.deepEqual(asked, [{ type: 'showAttention', node: 1358 }, { type: 'stepThrough', node: 1358 }]);
+      // VS Code reads data-vscode-context as the contextmenu event bubbles (package.json "webview/context")
       await r.page.mouse.click(x, y, { button: 'right' });
-      const asked = (await r.posted()).filter((m) => m.type === 'showAttention');
-      assert.deepEqual(asked, [{ type: 'showAttention', node: 1358 }, { type: 'showAttention', node: 1358 }]);
+      assert.deepEqual(JSON.parse((await r.page.getAttribute('canvas', 'data-vscode-context'))!), { webviewSection: 'node', node: 1358, preventDefaultContextMenuItems: true });
+      const box = (await r.page.locator('canvas').boundingBox())!;
+      await r.page.mouse.click(box.x + 2, box.y + 2, { button: 'right' });
+      assert.deepEqual(JSON.parse((await r.page.getAttribute('canvas', 'data-vscode-context'))!), { preventDefaultContextMenuItems: true }, 'off a node: no node items');
     } finally {
       await r.close();
     }

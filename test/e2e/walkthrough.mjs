@@ -55,7 +55,7 @@ const HUB = 1358; // Cora's largest hub
 const HUB_DEGREE = 168;
 const QUICK_EPOCHS = 200;
 const LONG_EPOCHS = 5000; // the run to cancel: long enough to still be running when Cancel is clicked
-const STEPS = 13;
+const STEPS = 14;
 
 const log = (msg) => console.log(`[e2e] ${msg}`);
 const t0 = Date.now();
@@ -679,6 +679,24 @@ async function main() {
       await shot(page, '13-dark-computation-source');
       ctx.computation = true;
     }, ['runId']);
+
+    await step(14, "Right-click node 1358 in the imported run's graph: VS Code's context menu offers Step Through Computation, which opens that model's computation", async () => {
+      await tabs(page).filter({ hasText: /^Cora Graph: .*-imported/ }).first().click();
+      const graph = await webview(page, 'body[data-graph-ready="true"]:not([data-tsne-status]) .legend-toggle', 30_000);
+      await findNode(graph, HUB);
+      const { box } = await hoverCanvasCentre(page, graph, HUB);
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
+      const item = page.locator('.context-view .monaco-menu .action-label', { hasText: /^Step Through Computation$/ });
+      await item.waitFor({ timeout: 10_000 });
+      const items = (await page.locator('.context-view .monaco-menu .action-label').allInnerTexts()).map(plain).filter(Boolean);
+      log(`  context menu: ${items.join(' | ')}`);
+      assert(items.includes('Show Attention'), `the menu lacks Show Attention: ${items.join(' | ')}`);
+      await shot(page, '14-dark-node-context-menu');
+      await item.click();
+      await tab(page, new RegExp(`^GAT Computation: node ${HUB} \\(.*-imported\\)`)).waitFor({ timeout: 30_000 });
+      const frame = await webview(page, 'body[data-computation-ready="true"] .neighbour-row', 60_000);
+      log(`  computation of the imported model: ${plain(await frame.locator('.computation-summary').innerText())}`);
+    }, ['imported']);
 
     // Light theme: a few screenshots of the same panels (not a step of its own).
     if (!interrupted && ctx.runId) {

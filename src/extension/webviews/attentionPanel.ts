@@ -67,6 +67,14 @@ export class AttentionPanel extends PanelBase {
     new AttentionPanel(panel, deps, state.runId, state.node, state.layer);
   }
 
+  /** Step Through Computation from a neighbour's context menu in the active attention panel. */
+  static onActiveNode(node: number): boolean {
+    const active = [...AttentionPanel.panels.values()].find((p) => p.panel.active);
+    if (!active) return false;
+    ComputationPanel.createOrShow(active.deps, active.runId, node);
+    return true;
+  }
+
   static all(): readonly AttentionPanel[] {
     return [...AttentionPanel.panels.values()];
   }

@@ -74,6 +74,14 @@ export class GraphPanel extends PanelBase {
   }
 
   /** Open panels, for tests. */
+  /** A node's context-menu action in the active graph panel (`node` as the webview numbers it). */
+  static onActiveNode(action: 'attention' | 'computation', node: number): boolean {
+    const active = [...GraphPanel.panels.values()].find((p) => p.panel.active);
+    if (!active) return false;
+    void active.receive({ type: action === 'attention' ? 'showAttention' : 'stepThrough', node });
+    return true;
+  }
+
   static all(): readonly GraphPanel[] {
     return [...GraphPanel.panels.values()];
   }

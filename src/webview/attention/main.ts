@@ -172,6 +172,12 @@ grid.addEventListener('pointermove', (e) => {
   tooltip.style.top = `${e.clientY - box.top + 14}px`;
 });
 grid.addEventListener('pointerleave', () => (tooltip.hidden = true));
+// Right-click on a neighbour: VS Code's context menu for it (Step Through Computation, Open Node Record).
+grid.addEventListener('contextmenu', (e) => {
+  const hit = neighbourAt(e.target);
+  tooltip.hidden = true; // the menu opens where the tooltip was
+  grid.dataset.vscodeContext = JSON.stringify(hit ? { webviewSection: 'node', node: hit.node, preventDefaultContextMenuItems: true } : { preventDefaultContextMenuItems: true });
+});
 const open = (target: EventTarget | null): void => {
   const hit = neighbourAt(target);
   if (hit && snapshot) api.postMessage({ type: 'openRecord', dataset: snapshot.data.dataset, node: hit.node, runId: snapshot.data.runId });

@@ -43,7 +43,7 @@ const button = (label: string, cls: string, onClick: () => void): HTMLElement =>
   b.addEventListener('click', onClick);
   return b;
 };
-// With a run: the attention the selected node gives its neighbours (also on right-click).
+// With a run: the attention the selected node gives its neighbours (also in a node's context menu).
 const attentionButton = button('Show attention', 'show-attention', () => {
   if (view.selected !== undefined && view.selected !== null) api.postMessage({ type: 'showAttention', node: view.selected });
   else status.textContent = 'Select a node first (click it, or Tab and arrow keys).';
@@ -88,12 +88,14 @@ const view = new GraphView({
   onOpen: (node) => snapshot && api.postMessage({ type: 'openRecord', dataset: snapshot.dataset, node, ...(snapshot.run ? { runId: snapshot.run.runId } : {}), ...(snapshot.comparison ? { compareRunId: snapshot.comparison.runId } : {}) }),
   onViewChange: () => saveState(),
 });
+// Right-click on a node: VS Code's context menu for it (package.json "webview/context": Show Attention,
+// Step Through Computation), which reads the node from data-vscode-context as the event bubbles.
 view.canvas.addEventListener('contextmenu', (e) => {
   const node = view.nodeAtScreen(e.offsetX, e.offsetY);
-  if (node === undefined || !snapshot?.run || snapshot.embedding) return;
-  e.preventDefault();
-  view.selected = node;
-  api.postMessage({ type: 'showAttention', node });
+  const onNode = node !== undefined && snapshot?.run !== undefined && !snapshot.embedding;
+  if (onNode) view.selected = node;
+  tooltip.hidden = true; // the menu opens where the tooltip was
+  view.canvas.dataset.vscodeContext = JSON.stringify(onNode ? { webviewSection: 'node', node, preventDefaultContextMenuItems: true } : { preventDefaultContextMenuItems: true });
 });
 toolbar.append(
   graphPicker.element,
