@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GatExtensionApi } from '../../../src/extension/extension';
 import type { ComputationPanel } from '../../../src/extension/webviews/computationPanel';
+import type { GraphPanel } from '../../../src/extension/webviews/graphPanel';
 import { gatApi, setQuickTrainEpochs, waitFor } from './support';
 
 describe('Computation panel (GAT: Step Through Node…)', function () {
@@ -49,5 +50,14 @@ describe('Computation panel (GAT: Step Through Node…)', function () {
     const step = links.find((l) => l.target?.scheme === 'command' && l.target.path === 'gat.stepThroughNode');
     assert.ok(step, 'no command link to gat.stepThroughNode');
     assert.deepEqual(JSON.parse(decodeURIComponent(step.target!.query)), [runId, 1358]);
+  });
+
+  it("a node's context-menu command (webview/context) steps through it from the active graph panel", async () => {
+    const graph = (await vscode.commands.executeCommand('gat.showCoraGraph', runId)) as GraphPanel;
+    await waitFor('the graph snapshot', () => graph.snapshotsPosted > 0, 60_000);
+    assert.ok(graph.panel.active, 'the graph panel is active');
+    const done = await vscode.commands.executeCommand('gat.nodeStepThrough', { webview: 'gat.graph', node: 1358 });
+    assert.equal(done, true);
+    await waitFor('the computation tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === `GAT Computation: node 1358 (${runId})`));
   });
 });
