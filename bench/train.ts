@@ -3,6 +3,7 @@
  * kept model at the end. Prints human-readable lines, then one JSON object as the LAST line.
  * Usage: npm run bench -- --json [--seeds K] [--backend B] [--max-epochs M] [--engine fused|generic] [--threads 1|2] [--attention learned|uniform]
  *        npm run bench -- --dataset ppi-synthetic --json [--epochs K] [--backend B]   (see trainPpi.ts)
+ *        npm run bench -- --dataset pubmed-sized --json [--max-epochs K] [--backend B]   (see trainPubmed.ts)
  */
 import { selectBackend, type BackendName } from '../src/gat/backend/backends';
 import { loadPlanetoid } from '../src/gat/data/planetoid';
@@ -10,6 +11,7 @@ import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/gat/train/trainCo
 import { createTrainer, parameterBytes } from '../src/gat/train/trainer';
 import { runTrainingLoop } from '../src/gat/train/trainingLoop';
 import { benchPpi } from './trainPpi';
+import { benchPubmed } from './trainPubmed';
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -84,11 +86,11 @@ async function main(): Promise<void> {
 }
 
 const dataset = option('dataset') ?? 'cora';
-if (dataset !== 'cora' && dataset !== 'ppi-synthetic') {
-  console.error(`--dataset is cora or ppi-synthetic, not '${dataset}'`);
+if (dataset !== 'cora' && dataset !== 'ppi-synthetic' && dataset !== 'pubmed-sized') {
+  console.error(`--dataset is cora, ppi-synthetic or pubmed-sized, not '${dataset}'`);
   process.exit(2);
 }
-(dataset === 'ppi-synthetic' ? benchPpi() : main()).catch((e: unknown) => {
+(dataset === 'ppi-synthetic' ? benchPpi() : dataset === 'pubmed-sized' ? benchPubmed() : main()).catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });

@@ -5,6 +5,7 @@ import { DatasetError } from '../../src/gat/data/datasetError';
 import { downloadDataset } from '../../src/gat/data/download';
 import { loadPlanetoid } from '../../src/gat/data/planetoid';
 import { startFileServer, type FileServer, type ServeMode } from '../helpers/fileServer';
+import { PUBMED_SIZES, writeSizedPlanetoid } from '../helpers/planetoidSized';
 import { fixturePlanetoidDir } from '../helpers/paths';
 import { tempDir } from '../helpers/tempDir';
 
@@ -78,6 +79,21 @@ describe('downloading Citeseer from a real HTTP server', () => {
   });
 
   it('refuses to download a dataset it has no checksums for', async () => {
-    await assert.rejects(downloadDataset('pubmed', tempDir(), { baseUrl: server.baseUrl }), /only cora, citeseer have a known home/);
+    await assert.rejects(downloadDataset('mygraph', tempDir(), { baseUrl: server.baseUrl }), /only cora, citeseer, pubmed have a known home/);
+  });
+});
+
+describe('downloading PubMed verifies every file against its pinned SHA-256', () => {
+  it('refuses files that are not the real ones (generated at PubMed\'s sizes) and keeps none of them', async () => {
+    const served = tempDir();
+    writeSizedPlanetoid(served, { ...PUBMED_SIZES, name: 'pubmed' });
+    const pubmedServer = await startFileServer(served);
+    try {
+      const dir = tempDir();
+      await assert.rejects(loadPlanetoid('pubmed', { dataDir: dir, downloadOptions: { baseUrl: pubmedServer.baseUrl } }), (e: unknown) => e instanceof DatasetError && /ind\.pubmed\.\S+.*SHA-256/.test(e.message));
+      assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('ind.pubmed.')), [], 'no unverified file is kept');
+    } finally {
+      pubmedServer.close();
+    }
   });
 });

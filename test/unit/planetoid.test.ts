@@ -184,7 +184,7 @@ describe('bad dataset files give clear errors', () => {
 
   it('names the unknown dataset and how to bring your own', async () => {
     const dir = tempDir();
-    await assert.rejects(loadPlanetoid('pubmed', { dataDir: dir }), isDatasetError('unknown-dataset', "unknown dataset 'pubmed'", 'ind.pubmed.x', '--data-dir'));
+    await assert.rejects(loadPlanetoid('mygraph', { dataDir: dir }), isDatasetError('unknown-dataset', "unknown dataset 'mygraph'", 'ind.mygraph.x', '--data-dir'));
   });
 
   it('rejects a dataset name that could escape the folder', async () => {

@@ -9,9 +9,9 @@ import type { OptionTable } from './args';
 export const TRAIN_OPTIONS = {
   numOfEpochs: { type: 'int', min: 1, max: 100_000, help: 'maximum number of training epochs (default: Cora 10000, PPI 200)' },
   patiencePeriod: { type: 'int', min: 1, max: 100_000, help: 'stop when neither validation accuracy (PPI: micro-F1) nor loss improved for this many epochs (default: Cora 1000, PPI 100)' },
-  lr: { type: 'number', min: 0, max: 1, exclusiveMin: true, default: 5e-3, help: 'Adam learning rate' },
-  weightDecay: { type: 'number', min: 0, max: 1, help: 'L2 weight decay added to the gradient, PyTorch Adam style (default: Cora 5e-4, PPI 0)' },
-  datasetName: { type: 'string', default: 'cora', placeholder: 'name', help: 'cora (bundled), citeseer or ppi (downloaded on first use), or your own with --data-dir (Planetoid or PPI format)' },
+  lr: { type: 'number', min: 0, max: 1, exclusiveMin: true, help: 'Adam learning rate (default: Cora and PPI 5e-3, PubMed 0.01)' },
+  weightDecay: { type: 'number', min: 0, max: 1, help: 'L2 weight decay added to the gradient, PyTorch Adam style (default: Cora 5e-4, PubMed 1e-3, PPI 0)' },
+  datasetName: { type: 'string', default: 'cora', placeholder: 'name', help: 'cora (bundled), citeseer, pubmed or ppi (downloaded on first use), or your own with --data-dir (Planetoid or PPI format)' },
   attention: { type: 'enum', values: ['learned', 'uniform'], default: 'learned', help: "uniform: attention fixed to 1/(in-degree + 1), the same network without scoring parameters (the GAT paper's Const-GAT control)" },
   batchSize: { type: 'int', min: 1, max: 1000, help: 'inductive datasets (PPI): graphs per training batch, merged into one disconnected graph (default 2)' },
   forceCpu: { type: 'boolean', help: 'train on the CPU even where a GPU back end is available (pytorch-GAT\'s PPI flag; the run says which back end ran)' },

@@ -16,6 +16,18 @@ export interface KnownDataset {
   readonly bundled: boolean;
   readonly sha256: Readonly<Record<PlanetoidSuffix, string>>;
   readonly classNames: readonly string[];
+  /** What the assembled dataset must be (checked after loading; the published counts). */
+  readonly facts: DatasetFacts;
+}
+
+export interface DatasetFacts {
+  readonly nodes: number;
+  readonly features: number;
+  readonly classes: number;
+  /** Undirected edges without self-loops (each pair once). */
+  readonly undirectedEdges: number;
+  /** Training, validation and test nodes. */
+  readonly split: readonly [number, number, number];
 }
 
 export const KNOWN_DATASETS: Readonly<Record<string, KnownDataset>> = {
@@ -34,6 +46,7 @@ export const KNOWN_DATASETS: Readonly<Record<string, KnownDataset>> = {
     },
     // Index order checked against the class sizes 351/217/418/818/426/298/180.
     classNames: ['Theory', 'Reinforcement_Learning', 'Genetic_Algorithms', 'Neural_Networks', 'Probabilistic_Methods', 'Case_Based', 'Rule_Learning'],
+    facts: { nodes: 2708, features: 1433, classes: 7, undirectedEdges: 5278, split: [140, 500, 1000] },
   },
   citeseer: {
     name: 'citeseer',
@@ -49,8 +62,42 @@ export const KNOWN_DATASETS: Readonly<Record<string, KnownDataset>> = {
       'test.index': '2af990671580b6b2df5d158d1038f8292e30c9cd821b5453f399659b25b723d4',
     },
     classNames: ['Agents', 'AI', 'DB', 'IR', 'ML', 'HCI'],
+    // 3,312 papers plus 15 test ids with no row in tx, padded with zero rows as PyG does
+    facts: { nodes: 3327, features: 3703, classes: 6, undirectedEdges: 4552, split: [120, 500, 1000] },
+  },
+  pubmed: {
+    name: 'pubmed',
+    bundled: false,
+    sha256: {
+      x: 'fbe9cb5c47200d1b7769a26e579be3b7130b556831f9d850e77c4c74f2599b33',
+      tx: '4eb5f5d0f30f26497eb0ac6ac9719d09c67e284f1ed0385c93f3ef27a671da3d',
+      allx: '508e538e2abdccdd54c4d3e9f49d638b4af7107d85845f66ddea5a5152658b7e',
+      y: 'e6c807633307a07ed659249006536a147c7999c797f11a2560752990181b41b3',
+      ty: 'ee2e0d4819d9fbcc403689c3bf2e49face401b605932f093bc58ab6461130fdd',
+      ally: '0c37bbe3b5014ec365e9d393cf4791925e5ed94fb194305d74f064a8d7b50f0e',
+      graph: '5b89f0036ca22909471f1e6558eb42fa06e0c730a577bde5b058b40638f81dc9',
+      'test.index': 'b101d421688bbaecbd82e8a18f1e282378d6830f3a37666f28ebc47f844341b5',
+    },
+    // PubMed Diabetes: the three classes of the 19,717 papers
+    classNames: ['Diabetes_Mellitus_Experimental', 'Diabetes_Mellitus_Type_1', 'Diabetes_Mellitus_Type_2'],
+    facts: { nodes: 19_717, features: 500, classes: 3, undirectedEdges: 44_324, split: [60, 500, 1000] },
   },
 };
+
+/** Checks an assembled known dataset against its published counts; returns the first mismatch, if any. */
+export function factsMismatch(facts: DatasetFacts, g: { numNodes: number; numFeatures: number; numClasses: number; undirectedEdges: number; split: readonly [number, number, number] }): string | undefined {
+  const checks: Array<[string, number, number]> = [
+    ['nodes', g.numNodes, facts.nodes],
+    ['features', g.numFeatures, facts.features],
+    ['classes', g.numClasses, facts.classes],
+    ['undirected edges', g.undirectedEdges, facts.undirectedEdges],
+    ['training nodes', g.split[0], facts.split[0]],
+    ['validation nodes', g.split[1], facts.split[1]],
+    ['test nodes', g.split[2], facts.split[2]],
+  ];
+  const bad = checks.find(([, got, want]) => got !== want);
+  return bad ? `${bad[1]} ${bad[0]}, but the published dataset has ${bad[2]}` : undefined;
+}
 
 export function planetoidFileName(dataset: string, suffix: PlanetoidSuffix): string {
   return `ind.${dataset}.${suffix}`;

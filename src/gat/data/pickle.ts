@@ -10,7 +10,7 @@
  * Supports the opcodes of protocols 0–4 that data pickles use. Python 2 `str` (BINSTRING)
  * is read as a latin-1 string so raw array bytes survive unchanged.
  *
- * The 'torch' profile (PyTorch's data.pkl inside a .pth, see artifacts/pth.ts) allows exactly what
+ * The 'torch' profile (PyTorch's data.pkl inside a .pth, see import/pthArchive.ts) allows exactly what
  * a saved state_dict needs instead: `collections.OrderedDict`, `torch._utils._rebuild_tensor_v2`
  * and the float storage classes, named through persistent ids. Tensors come back as references
  * to their storage, which the .pth reader fills in from the archive.

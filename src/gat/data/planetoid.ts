@@ -5,7 +5,7 @@ import { DatasetError } from './datasetError';
 import { bundledDataDir, resolveDataDir } from './dataDirs';
 import { downloadDataset, type DownloadOptions } from './download';
 import type { CsrMatrix, GraphDataset } from './graph';
-import { KNOWN_DATASETS, PLANETOID_SUFFIXES, isValidDatasetName, planetoidFileName, type PlanetoidSuffix } from './knownDatasets';
+import { factsMismatch, KNOWN_DATASETS, PLANETOID_SUFFIXES, isValidDatasetName, planetoidFileName, type PlanetoidSuffix } from './knownDatasets';
 import { PickleError, isCsr, isNdArray, readPickle, type NdArray, type PickleValue } from './pickle';
 
 export interface LoadOptions {
@@ -35,7 +35,12 @@ export async function loadPlanetoid(name: string, options: LoadOptions = {}): Pr
   const source = await locate(lower, options);
   const raw = new Map<PlanetoidSuffix, Uint8Array>();
   for (const suffix of PLANETOID_SUFFIXES) raw.set(suffix, await readVerified(path.join(source.dir, planetoidFileName(lower, suffix)), source));
-  return parsePlanetoidFiles(lower, raw, source.dir, source.remedy);
+  const g = parsePlanetoidFiles(lower, raw, source.dir, source.remedy);
+  // A known dataset must assemble to its published counts: this checks our assembly (padding, split), not only the bytes.
+  const known = KNOWN_DATASETS[lower];
+  const bad = known && factsMismatch(known.facts, { numNodes: g.numNodes, numFeatures: g.numFeatures, numClasses: g.numClasses, undirectedEdges: g.edgeSource.length / 2, split: [g.split.train.length, g.split.val.length, g.split.test.length] });
+  if (bad) throw new DatasetError('corrupt', `${lower} in ${source.dir} assembled to ${bad}. ${source.remedy}`, path.join(source.dir, planetoidFileName(lower, 'graph')));
+  return g;
 }
 
 /**

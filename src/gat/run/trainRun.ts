@@ -30,7 +30,7 @@ export interface TrainRunOptions {
   /** Options left undefined take the dataset's recipe (see recipes.ts). */
   readonly numOfEpochs?: number;
   readonly patiencePeriod?: number;
-  readonly lr: number;
+  readonly lr?: number;
   readonly weightDecay?: number;
   readonly seed: number;
   readonly backend: BackendName | 'auto';
@@ -93,7 +93,7 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
       ...(graph.graphs ? { batchSize: o.batchSize ?? recipe.batchSize } : {}),
       ...(o.attention === 'uniform' ? { attention: 'uniform' as const } : {}),
       seed: o.seed,
-      lr: o.lr,
+      lr: o.lr ?? recipe.lr,
       weightDecay: o.weightDecay ?? recipe.weightDecay,
       ...(saved ?? {}),
     };
