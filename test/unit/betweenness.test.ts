@@ -113,3 +113,36 @@ function randomEdges(n: number, m: number, seed: number): Array<[number, number]
   }
   return out;
 }
+
+describe('edge betweenness estimated from sampled sources (graphs above 5,000 nodes)', () => {
+  it('is the exact value when every node is a source, and the same sample for the same seed', async () => {
+    const { betweennessSources } = await import('../../src/gat/stats/edgeBetweenness');
+    const edges: Array<[number, number]> = [[0, 1], [1, 2], [2, 3], [3, 0], [2, 4]];
+    const { offsets, neighbours } = csr(5, edges);
+    assert.deepEqual(edgeBetweenness(5, offsets, neighbours, Int32Array.from([0, 1, 2, 3, 4])), edgeBetweenness(5, offsets, neighbours));
+    assert.equal(betweennessSources(5000), undefined, 'exact up to 5,000 nodes');
+    const a = betweennessSources(20_000, 42)!;
+    assert.equal(a.length, 1024);
+    assert.deepEqual(betweennessSources(20_000, 42), a);
+    assert.equal(new Set(a).size, 1024, "distinct sources");
+    assert.notDeepEqual(betweennessSources(20_000, 43), a);
+  });
+
+  it("on a 6,000-node citation-like graph the estimate's edge thickness is within 0.05 of the exact one on average", async () => {
+    const { writeSizedPlanetoid } = await import('../helpers/planetoidSized');
+    const { tempDir } = await import('../helpers/tempDir');
+    const { betweennessSources } = await import('../../src/gat/stats/edgeBetweenness');
+    const dir = tempDir();
+    writeSizedPlanetoid(dir, { name: 'midsized', nodes: 6000, features: 50, classes: 3, undirectedEdges: 13_500, train: 60, test: 500, wordsPerNode: 5, seed: 3 });
+    const g = await loadPlanetoid('midsized', { dataDir: dir });
+    const offsets = new Int32Array(g.numNodes + 1);
+    for (const t of g.edgeTarget) offsets[t + 1]++;
+    for (let i = 0; i < g.numNodes; i++) offsets[i + 1] += offsets[i];
+    const exact = edgeThickness(edgeBetweenness(g.numNodes, offsets, g.edgeSource));
+    const sampled = edgeThickness(edgeBetweenness(g.numNodes, offsets, g.edgeSource, betweennessSources(g.numNodes)));
+    let diff = 0;
+    for (let k = 0; k < exact.length; k++) diff += Math.abs(exact[k] - sampled[k]);
+    const mean = diff / exact.length;
+    assert.ok(mean < 0.05, `mean thickness difference ${mean.toFixed(4)}`);
+  });
+});

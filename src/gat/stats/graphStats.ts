@@ -1,5 +1,5 @@
 import { neighbourOffsets, type GraphDataset } from '../data/graph';
-import { edgeBetweenness, edgeThickness } from './edgeBetweenness';
+import { betweennessSources, edgeBetweenness, edgeThickness } from './edgeBetweenness';
 
 /** What `gat inspect` prints and the Cora panels draw. */
 export interface GraphSummary {
@@ -93,10 +93,11 @@ export interface EdgeStats {
   readonly thickness: Float32Array;
 }
 
+/** Exact below EXACT_BETWEENNESS_MAX_NODES nodes (Cora, one PPI graph), estimated from sampled sources above. */
 export function edgeStats(g: GraphDataset): EdgeStats {
   const offsets = neighbourOffsets(g);
   const neighbours = g.edgeSource; // edges sorted by target: slot k of node t holds source k
-  const perSlot = edgeBetweenness(g.numNodes, offsets, neighbours);
+  const perSlot = edgeBetweenness(g.numNodes, offsets, neighbours, betweennessSources(g.numNodes));
   const count = neighbours.length / 2;
   const u = new Int32Array(count);
   const v = new Int32Array(count);
