@@ -638,10 +638,20 @@ async function main() {
       await runCommand(page, 'GAT: Open Model…');
       const input = page.locator('.quick-input-widget .quick-input-box input');
       await input.waitFor({ state: 'visible' });
-      // the simple dialog fills in its folder once it has read it: type the path after that
-      const deadline = Date.now() + 10_000;
-      while (!(await input.inputValue()).endsWith('/') && Date.now() < deadline) await sleep(200);
-      await input.fill(model);
+      // The simple dialog fills in its folder once it has read it, and may do so after a fill (seen in
+      // CI): type the path once the value has settled, and again until it reads as typed.
+      let previous = '';
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+        const value = await input.inputValue();
+        if (value.endsWith('/') && value === previous) break;
+        previous = value;
+        await sleep(300);
+      }
+      for (let i = 0; i < 5 && (await input.inputValue()) !== model; i++) {
+        await input.fill(model);
+        await sleep(300);
+      }
+      assert((await input.inputValue()) === model, `the open dialog holds "${await input.inputValue()}", not the model's path`);
       await input.press('Enter');
       const row = treeRows(runs).filter({ hasText: /completed · imported from gat_cora_checkpoint\.pth · val \d+\.\d% · test \d+\.\d%/ }).first();
       await row.waitFor({ timeout: 60_000 });
