@@ -8,12 +8,16 @@ import { forceLink, forceManyBody, forceSimulation, forceX, forceY, type Simulat
 export interface LayoutOptions {
   readonly ticks: number;
   readonly seed: number;
+  /** Start from these positions (a coarser level's, see multilevelLayout.ts) instead of a random disc. */
+  readonly initial?: GraphLayout;
+  /** d3's alpha to start from: below 1 a started layout is refined rather than shaken up. */
+  readonly alpha?: number;
 }
 
 export const DEFAULT_LAYOUT: LayoutOptions = { ticks: 300, seed: 42 };
 
 /** Bump when the forces change, so cached layouts are recomputed. */
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2; // 2: multilevel layout from 5,000 nodes, sampled betweenness above
 
 export interface GraphLayout {
   readonly x: Float32Array; // (N)
@@ -36,7 +40,8 @@ export function forceLayout(numNodes: number, u: Int32Array, v: Int32Array, opti
   // Seeded random start in a disc: the seed picks the picture, the same seed repeats it.
   const random = seededRandom(options.seed);
   const spread = 10 * Math.sqrt(numNodes);
-  const nodes: SimulationNodeDatum[] = Array.from({ length: numNodes }, () => {
+  const nodes: SimulationNodeDatum[] = Array.from({ length: numNodes }, (_, i) => {
+    if (options.initial) return { x: options.initial.x[i], y: options.initial.y[i] };
     const radius = spread * Math.sqrt(random());
     const angle = 2 * Math.PI * random();
     return { x: radius * Math.cos(angle), y: radius * Math.sin(angle) };
@@ -49,6 +54,7 @@ export function forceLayout(numNodes: number, u: Int32Array, v: Int32Array, opti
     .force('charge', forceManyBody().strength(-14).theta(0.9).distanceMax(400))
     .force('x', forceX(0).strength(0.04))
     .force('y', forceY(0).strength(0.04))
+    .alpha(options.alpha ?? 1)
     .stop();
   for (let i = 0; i < options.ticks; i++) simulation.tick();
   const x = new Float32Array(numNodes);
