@@ -4,7 +4,7 @@ import { writeAnalysis } from '../artifacts/analysis';
 import { readModelBinary } from '../artifacts/checkpoint';
 import type { NamedTensor } from '../artifacts/namedTensor';
 import { collectProvenance, parseProvenance, type Provenance } from '../artifacts/provenance';
-import { importSource, isPthFile, readPthModel } from '../import/importModel';
+import { importedConfig, isPthFile, readPthModel } from '../import/importModel';
 import { checkModelFitsDataset } from '../import/modelFit';
 import { selectBackend, type BackendName } from '../backend/backends';
 import { readRun } from '../artifacts/runRecord';
@@ -30,18 +30,19 @@ export async function analyzeCommand(argv: readonly string[], write: (s: string)
     return 2;
   }
   const model = path.resolve(opts.model);
+  const source = await modelToAnalyse(model, opts.datasetName, opts.dataDir);
+  const graph = await loadDataset(source.dataset || 'cora', { dataDir: source.datasetDir });
   const backend = await selectBackend(opts.backend as BackendName | 'auto');
-  const { params, provenance, datasetDir } = await modelToAnalyse(model, opts.datasetName, opts.dataDir, backend.name);
-  const graph = await loadDataset(provenance.dataset || 'cora', { dataDir: datasetDir });
+  // An imported model's provenance names the dataset it ran on here, with that dataset's checksums.
+  const provenance = source.provenance ?? collectProvenance({ dataset: graph.name, datasetChecksums: graph.checksums, config: source.config, seed: 0, backend: backend.name });
   const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...((provenance.config ?? {}) as Partial<TrainConfig>) };
+  const { params } = source;
   checkModelFitsDataset(params, graph, model);
   const trainer = await createTrainer(graph, config, backend.name);
   try {
     await trainer.importState(params);
     const target = opts.output ? path.resolve(opts.output) : defaultOutput(model);
-    // An imported model's provenance names the dataset it ran on here, with that dataset's checksums.
-    const final = provenance.datasetChecksums && Object.keys(provenance.datasetChecksums).length ? provenance : { ...provenance, dataset: graph.name, datasetChecksums: graph.checksums };
-    await writeAnalysis(target, { ...(await trainer.analyze()), labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance: final, multiLabels: graph.multiLabels, graphs: graph.graphs });
+    await writeAnalysis(target, { ...(await trainer.analyze()), labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance, multiLabels: graph.multiLabels, graphs: graph.graphs });
     write(`analysis of ${model} (${graph.name}, back end ${backend.name}) written to ${target}\n`);
     return 0;
   } finally {
@@ -49,21 +50,21 @@ export async function analyzeCommand(argv: readonly string[], write: (s: string)
   }
 }
 
-/** The parameters and provenance of a model binary or checkpoint, or of a .pth trained elsewhere. */
-async function modelToAnalyse(model: string, datasetName: string | undefined, dataDir: string | undefined, backend: BackendName): Promise<{ params: NamedTensor[]; provenance: Provenance; datasetDir: string | undefined }> {
+/**
+ * What to analyse: a model binary or checkpoint (with its own provenance), or a .pth trained
+ * elsewhere (its architecture as config; its provenance is made once its dataset is loaded).
+ */
+async function modelToAnalyse(model: string, datasetName: string | undefined, dataDir: string | undefined): Promise<{ params: NamedTensor[]; dataset: string; datasetDir: string | undefined; provenance?: Provenance; config?: TrainConfig }> {
   if (isPthFile(model)) {
     const imported = await readPthModel(model);
-    const m = imported.model;
-    const config = { ...DEFAULT_TRAIN_CONFIG, heads: m.heads, hidden: m.hidden, ...(m.skipConnection ? { skipConnection: true } : {}), imported: importSource(imported) };
-    const provenance = collectProvenance({ dataset: datasetName ?? m.dataset ?? 'cora', datasetChecksums: {}, config, seed: 0, backend });
-    return { params: m.params, provenance, datasetDir: dataDir };
+    return { params: imported.model.params, dataset: datasetName ?? imported.model.dataset ?? 'cora', datasetDir: dataDir, config: importedConfig(imported) };
   }
   const binary = await readModelBinary(model);
   const provenance = parseProvenance(binary.metadata);
   // Without --data-dir, the folder the model's own run read its dataset from (a --data-dir dataset).
   const run = runOfModel(model);
   const datasetDir = dataDir ?? (run ? ((await readRun(run).catch(() => undefined))?.datasetDir ?? undefined) : undefined);
-  return { params: binary.params, provenance: datasetName ? { ...provenance, dataset: datasetName } : provenance, datasetDir };
+  return { params: binary.params, dataset: datasetName ?? provenance.dataset, datasetDir, provenance: datasetName ? { ...provenance, dataset: datasetName } : provenance };
 }
 
 /** models/binaries/gat_<ds>_<run-id>.safetensors → the folder runs/<run-id>, when that run exists. */

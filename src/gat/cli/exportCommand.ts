@@ -3,7 +3,7 @@ import { writeArtifact } from '../artifacts/artifactWrite';
 import { readModelBinary } from '../artifacts/checkpoint';
 import { parseProvenance } from '../artifacts/provenance';
 import { encodePth, type CheckpointFact } from '../export/pthWriter';
-import { gatFromPth } from '../import/gatFromPth';
+import { gatFromPth, gatFromTensors } from '../import/gatFromPth';
 import { readPth } from '../import/pthArchive';
 import { formatHelp, parseArgs, UsageError, type OptionTable } from './args';
 
@@ -29,7 +29,7 @@ export async function exportCommand(argv: readonly string[], write: (s: string) 
   if (config.attention === 'uniform') throw new UsageError(`${model} has uniform attention (no scoring vectors): the original's GAT has no such layer to load it into`);
   const params = binary.params.filter((p) => p.data instanceof Float32Array);
   // ── the architecture, read back from the tensors the same way an import reads it ──
-  const arch = gatFromPth(new Map(params.map((p) => [p.name, { kind: 'pthTensor' as const, shape: [...p.shape], data: p.data as Float32Array, dtype: 'float32' as const }])), model);
+  const arch = gatFromTensors(params, model);
   const metrics = (provenance.metrics ?? {}) as { testAcc?: unknown };
   const facts: Array<readonly [string, CheckpointFact]> = [
     ['commit_hash', provenance.gitCommit ?? ''],

@@ -4,9 +4,8 @@ import { collectProvenance, provenanceMetadata, type Provenance } from '../artif
 import { RunWriter } from '../artifacts/runWriter';
 import { selectBackend, type BackendName } from '../backend/backends';
 import { loadDataset } from '../data/loadDataset';
-import { importSource, readModelFile } from '../import/importModel';
+import { importedConfig, readModelFile } from '../import/importModel';
 import { checkModelFitsDataset } from '../import/modelFit';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { createTrainer } from '../train/trainer';
 import { formatHelp, parseArgs, type OptionTable } from './args';
 
@@ -38,7 +37,7 @@ export async function importCommand(argv: readonly string[], write: (s: string) 
   const graph = await loadDataset(opts.datasetName ?? m.dataset ?? 'cora', { dataDir: opts.dataDir });
   checkModelFitsDataset(m.params, graph, file);
   const backend = await selectBackend(opts.backend as BackendName | 'auto');
-  const config: TrainConfig & { imported: ReturnType<typeof importSource> } = { ...DEFAULT_TRAIN_CONFIG, seed: 0, heads: m.heads, hidden: m.hidden, ...(m.skipConnection ? { skipConnection: true } : {}), imported: importSource(imported) };
+  const config = importedConfig(imported);
   const trainer = await createTrainer(graph, config, backend.name);
   try {
     await trainer.importState(m.params);

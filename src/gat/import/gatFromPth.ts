@@ -99,3 +99,8 @@ function isPlain(v: PthValue): boolean {
   if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return true;
   return Array.isArray(v) && v.length <= 64 && v.every((x) => x === null || typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean');
 }
+
+/** The same for tensors already read (a safetensors model): names and shapes decide, as for a .pth. */
+export function gatFromTensors(params: readonly NamedTensor[], file: string): ImportedGat {
+  return gatFromPth(new Map<PthValue, PthValue>(params.map((p) => [p.name, { kind: 'pthTensor', shape: [...p.shape], data: p.data as Float32Array, dtype: 'float32' }])), file);
+}

@@ -7,10 +7,11 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ArtifactReadError } from '../artifacts/artifactRead';
-import { readModelBinary } from '../artifacts/checkpoint';
+import { decodeModelBinary } from '../artifacts/checkpoint';
 import { parseProvenance } from '../artifacts/provenance';
-import { gatFromPth, type ImportedGat } from './gatFromPth';
-import { PthError, readPth, type PthValue } from './pthArchive';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
+import { gatFromPth, gatFromTensors, type ImportedGat } from './gatFromPth';
+import { PthError, readPth } from './pthArchive';
 
 /** pytorch-GAT's PPI model is 15 MB; a file far beyond any GAT is refused before it is read. */
 const MAX_FILE_BYTES = 1 << 30;
@@ -41,40 +42,51 @@ export function readModelFile(file: string): Promise<ImportedModelFile> {
 
 /** A safetensors model: its tensors must be a pytorch-GAT model's, as in a .pth; our metadata, if there, names the dataset. */
 export async function readSafetensorsModel(file: string): Promise<ImportedModelFile> {
-  const abs = path.resolve(file);
-  const binary = await readModelBinary(abs);
-  const bytes = await fs.readFile(abs);
-  const tensors = new Map<PthValue, PthValue>(binary.params.map((p) => [p.name, { kind: 'pthTensor', shape: [...p.shape], data: p.data as Float32Array, dtype: 'float32' }]));
-  let model: ImportedGat;
-  try {
-    model = gatFromPth(tensors, abs);
-  } catch (err) {
-    if (err instanceof PthError) throw new ArtifactReadError(abs, err.message);
-    throw err;
-  }
+  const { abs, bytes } = await readModelBytes(file);
+  const binary = decodeModelBinary(bytes, abs);
   const dataset = Object.hasOwn(binary.metadata, 'dataset') ? parseProvenance(binary.metadata).dataset : undefined;
-  return { file: abs, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, model: { ...model, format: 'safetensors', ...(dataset ? { dataset } : {}) } };
+  const model = asArtifactError(abs, () => gatFromTensors(binary.params, abs));
+  return { file: abs, sha256: sha256Of(bytes), bytes: bytes.length, model: { ...model, format: 'safetensors', ...(dataset ? { dataset } : {}) } };
 }
 
 export async function readPthModel(file: string): Promise<ImportedModelFile> {
+  const { abs, bytes } = await readModelBytes(file);
+  const model = asArtifactError(abs, () => gatFromPth(readPth(bytes, abs), abs));
+  return { file: abs, sha256: sha256Of(bytes), bytes: bytes.length, model };
+}
+
+/** A model file's bytes, read once (size-checked first): the parse and the SHA-256 both use them. */
+async function readModelBytes(file: string): Promise<{ abs: string; bytes: Uint8Array }> {
   const abs = path.resolve(file);
-  let bytes: Buffer;
   try {
     const stat = await fs.stat(abs);
     if (stat.size > MAX_FILE_BYTES) throw new ArtifactReadError(abs, `${abs} is ${stat.size} bytes: larger than any GAT model (the limit is ${MAX_FILE_BYTES})`);
-    bytes = await fs.readFile(abs);
+    const b = await fs.readFile(abs);
+    return { abs, bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength) };
   } catch (err) {
     if (err instanceof ArtifactReadError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new ArtifactReadError(abs, code === 'ENOENT' ? `${abs} does not exist` : `${abs} cannot be read: ${(err as Error).message}`);
   }
+}
+
+function sha256Of(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A PthError (the file is not a GAT we can read) as the error the CLI reports for a named file (exit 2). */
+function asArtifactError<T>(abs: string, read: () => T): T {
   try {
-    const model = gatFromPth(readPth(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), abs), abs);
-    return { file: abs, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, model };
+    return read();
   } catch (err) {
     if (err instanceof PthError) throw new ArtifactReadError(abs, err.message);
     throw err;
   }
+}
+
+/** The training config an imported model runs with here: its architecture, and where it came from. */
+export function importedConfig(m: ImportedModelFile): TrainConfig & { imported: ImportSource } {
+  return { ...DEFAULT_TRAIN_CONFIG, seed: 0, heads: m.model.heads, hidden: m.model.hidden, ...(m.model.skipConnection ? { skipConnection: true } : {}), imported: importSource(m) };
 }
 
 export function importSource(m: ImportedModelFile): ImportSource {
