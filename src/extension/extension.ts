@@ -168,7 +168,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     // From the Runs view: (clicked run, selected runs); from a link or a test: two run ids; else a pick.
     'gat.compareRuns': (first?: unknown, second?: unknown) => compareRuns(services, compareDeps, first, second),
     'gat.refreshRuns': () => runsTree.refresh(),
-    'gat.openRunItem': (file: string) => openRunItem(file),
+    'gat.openRunItem': (file: string) => openRunItem(context.extensionUri, file),
     'gat.revealRun': (arg: never) => revealRun(services, arg),
     'gat.deleteRun': (arg: never) => deleteRun(services, arg),
     'gat.resumeRun': (arg: never) => resumeRun(services, arg),

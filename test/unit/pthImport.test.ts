@@ -133,6 +133,22 @@ describe('gat analyze --model FILE.pth (the real CLI)', () => {
   });
 });
 
+describe('gat inspect --model (the real CLI)', () => {
+  it("describes a .pth: format, SHA-256, architecture, tensors and the checkpoint's own facts", async () => {
+    const r = await runGat(['inspect', '--model', fixture('gat_cora_checkpoint.pth')]);
+    assert.equal(r.code, 0, r.stderr);
+    const { sha256 } = await readPthModel(fixture('gat_cora_checkpoint.pth'));
+    assert.match(r.stdout, /^# gat_cora_checkpoint\.pth\n/);
+    assert.ok(r.stdout.includes(`- **SHA-256**: ${sha256}`));
+    assert.match(r.stdout, /- \*\*format\*\*: pytorch-GAT checkpoint\n- \*\*SHA-256\*\*: [0-9a-f]{64}\n- \*\*heads per layer\*\*: 8, 1\n- \*\*features\*\*: 1433 → 8 → 7/);
+    assert.match(r.stdout, /- `gat_net\.0\.linear_proj\.weight` \[64, 1433\]/);
+    assert.match(r.stdout, /- \*\*dataset_name\*\*: "CORA"/);
+    const hostile = await runGat(['inspect', '--model', fixture('hostile_os_system.pth')]);
+    assert.equal(hostile.code, 2);
+    assert.match(hostile.stderr, /refusing to load global '(posix|os)\.system'/);
+  });
+});
+
 describe('PyTorch Geometric GATConv weights', () => {
   it('maps a stack of GATConv layers (PyG 2.5 names, and 2.3 with shared lin_src/lin_dst) onto the same GAT', async () => {
     const checkpoint = (await readPthModel(fixture('gat_cora_checkpoint.pth'))).model;

@@ -32,13 +32,13 @@ export async function pickAnalysedRun(services: Services, runId?: unknown): Prom
 }
 
 /** A node by id, with completion: every node, highest degree first (1358 on Cora). */
-export async function pickNode(services: Services, dataset: string): Promise<number | undefined> {
+export async function pickNode(services: Services, dataset: string, what = 'attention of which node?'): Promise<number | undefined> {
   const g = await services.datasets.get(dataset);
   const offsets = neighbourOffsets(g);
   const nodes = Array.from({ length: g.numNodes }, (_, i) => i).sort((a, b) => offsets[b + 1] - offsets[b] - (offsets[a + 1] - offsets[a]) || a - b);
   const pick = await vscode.window.showQuickPick(
     nodes.map((i) => ({ label: String(i), description: `${g.classNames[g.labels[i]]} · degree ${offsets[i + 1] - offsets[i]}` })),
-    { title: `GAT: attention of which node? (${dataset})`, placeHolder: 'Type a node id; the largest hubs come first', matchOnDescription: true },
+    { title: `GAT: ${what} (${dataset})`, placeHolder: 'Type a node id; the largest hubs come first', matchOnDescription: true },
   );
   return pick ? Number(pick.label) : undefined;
 }
@@ -52,16 +52,18 @@ async function largestHub(services: Services, dataset: string): Promise<number> 
   return best;
 }
 
-export async function showAttention(services: Services, deps: AnalysisPanelDeps, runId?: unknown, node?: unknown): Promise<AttentionPanel | undefined> {
+/** A run and one of its dataset's nodes: the ones given (a node id, or 'hub' for the largest), else the user's picks. */
+async function pickRunAndNode(services: Services, runId: unknown, node: unknown, what: string): Promise<{ run: string; node: number } | undefined> {
   const run = await pickAnalysedRun(services, runId);
   if (!run) return undefined;
   const dataset = services.runsTree.findRun(run)?.dataset ?? 'cora';
-  let target = typeof node === 'number' ? node : node === 'hub' ? await largestHub(services, dataset) : undefined;
-  if (target === undefined) {
-    target = await pickNode(services, dataset);
-    if (target === undefined) return undefined;
-  }
-  return AttentionPanel.createOrShow(deps, run, target);
+  const target = typeof node === 'number' ? node : node === 'hub' ? await largestHub(services, dataset) : await pickNode(services, dataset, what);
+  return target === undefined ? undefined : { run, node: target };
+}
+
+export async function showAttention(services: Services, deps: AnalysisPanelDeps, runId?: unknown, node?: unknown): Promise<AttentionPanel | undefined> {
+  const picked = await pickRunAndNode(services, runId, node, 'attention of which node?');
+  return picked && AttentionPanel.createOrShow(deps, picked.run, picked.node);
 }
 
 export async function showEntropy(services: Services, deps: AnalysisPanelDeps, runId?: unknown): Promise<EntropyPanel | undefined> {
@@ -76,9 +78,6 @@ export async function showEmbedding(services: Services, deps: AnalysisPanelDeps,
 
 /** GAT: Step Through Node…: a run's node, step by step (from the palette it asks for the run and the node). */
 export async function stepThroughNode(services: Services, deps: AnalysisPanelDeps, runId?: unknown, node?: unknown): Promise<ComputationPanel | undefined> {
-  const run = await pickAnalysedRun(services, runId);
-  if (!run) return undefined;
-  const dataset = services.runsTree.findRun(run)?.dataset ?? 'cora';
-  const target = typeof node === 'number' ? node : node === 'hub' ? await largestHub(services, dataset) : await pickNode(services, dataset);
-  return target === undefined ? undefined : ComputationPanel.createOrShow(deps, run, target);
+  const picked = await pickRunAndNode(services, runId, node, 'step through which node?');
+  return picked && ComputationPanel.createOrShow(deps, picked.run, picked.node);
 }

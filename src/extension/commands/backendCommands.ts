@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { runCli } from '../cli/runCli';
 import type { Services } from '../services';
 
 /** Where Install GPU Back End puts native TensorFlow.js; the training process looks there too. */
@@ -30,12 +31,8 @@ export class BackendInfoProvider implements vscode.TextDocumentContentProvider {
 
   async provideTextDocumentContent(): Promise<string> {
     const services = this.services();
-    const cli = path.join(services.context.extensionUri.fsPath, 'dist', 'cli.js');
-    const text = await new Promise<string>((resolve) => {
-      execFile(process.execPath, [cli, 'backends'], { env: { ...process.env, ...trainingEnv(services.context), ELECTRON_RUN_AS_NODE: '1' }, timeout: 60_000 }, (err, stdout, stderr) => {
-        resolve(err && !stdout ? `Could not query the back ends: ${stderr || err.message}` : stdout);
-      });
-    });
+    const r = await runCli(services.context.extensionUri, ['backends'], { env: trainingEnv(services.context), timeoutMs: 60_000 });
+    const text = r.code !== 0 && !r.stdout ? `Could not query the back ends: ${r.stderr || `exit code ${r.code}`}` : r.stdout;
     const last = services.training.latest?.start?.backend ?? services.runsTree.current[0]?.backend;
     return `# GAT back ends\n\nIn the order \`auto\` tries them (\`webgpu\` only on a hardware adapter):\n\n${text}\nLast run used: **${last ?? 'no run yet'}**\n\nBack ends installed with **GAT: Install GPU Back End** live in \`${backendInstallDir(services.context)}\`.\n`;
   }

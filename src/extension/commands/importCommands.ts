@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings } from '../config';
+import { cliFailure, runCli } from '../cli/runCli';
 import type { Services } from '../services';
 import { trainingEnv } from './backendCommands';
 
@@ -33,14 +33,14 @@ export async function openModel(services: Services, file?: string): Promise<Impo
   }
   const settings = readSettings();
   const args = ['import', '--model', model, '--out', outDir, '--backend', settings.backend, ...(settings.dataFolder ? ['--data-dir', settings.dataFolder] : [])];
-  const cli = path.join(services.context.extensionUri.fsPath, 'dist', 'cli.js');
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `GAT: importing ${path.basename(model)}…` }, () => runCli(cli, args, outDir, trainingEnv(services.context)));
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `GAT: importing ${path.basename(model)}…` }, () =>
+    runCli(services.context.extensionUri, args, { cwd: outDir, env: trainingEnv(services.context) }),
+  );
   services.log.appendLine(`gat ${args.join(' ')}\n${result.stdout}${result.stderr}`);
   const runDir = /^run: (.+)$/m.exec(result.stdout)?.[1];
   if (result.code !== 0 || !runDir) {
     // The CLI's own message says what is wrong with the file (refused global, shapes, dataset).
-    const reason = result.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit code ${result.code}`;
-    void vscode.window.showErrorMessage(`GAT: could not open ${path.basename(model)}: ${reason.replace(/^gat: (error: )?/, '')}`, 'Show Log').then((a) => a && services.log.show());
+    void vscode.window.showErrorMessage(`GAT: could not open ${path.basename(model)}: ${cliFailure(result)}`, 'Show Log').then((a) => a && services.log.show());
     return undefined;
   }
   services.runsTree.refresh();
@@ -49,16 +49,6 @@ export async function openModel(services: Services, file?: string): Promise<Impo
   void vscode.window.showInformationMessage(`GAT: ${summary.replace(/^imported \S+ /, `opened ${path.basename(model)} `)}`);
   await vscode.commands.executeCommand('gat.showCoraGraph', imported.runId);
   return imported;
-}
-
-/** The CLI in a child process (the back ends installed by the extension on its NODE_PATH). */
-function runCli(cli: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 300_000, maxBuffer: 4 << 20 }, (err, stdout, stderr) => {
-      const status = (err as { code?: unknown } | null)?.code;
-      resolve({ code: err ? (typeof status === 'number' ? status : 1) : 0, stdout, stderr });
-    });
-  });
 }
 
 /** Dropping a .pth on the Runs view opens it as Open Model… does. */

@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isPthFile, readPthModel } from '../../gat/import/importModel';
+import { isPthFile } from '../../gat/import/importModel';
+import { cliFailure, runCli } from '../cli/runCli';
 import { decodeSafetensors } from '../../gat/artifacts/safetensors';
 import type { RunRecord } from '../../gat/artifacts/runRecord';
 import { runPaths } from '../../gat/artifacts/runPaths';
@@ -17,7 +18,7 @@ function runFrom(services: Services, arg: RunArg): RunRecord | undefined {
 }
 
 /** Opens a run's file: text as text, safetensors as a readable summary, folders in the OS. */
-export async function openRunItem(file: string): Promise<void> {
+export async function openRunItem(extensionUri: vscode.Uri, file: string): Promise<void> {
   const stat = await fs.stat(file).catch(() => undefined);
   if (!stat) {
     void vscode.window.showWarningMessage(`GAT: ${file} no longer exists. Refresh the Runs view, or regenerate it (npx gat analyze).`);
@@ -36,12 +37,10 @@ export async function openRunItem(file: string): Promise<void> {
     return;
   }
   if (isPthFile(file)) {
-    // A model imported from PyTorch: what it holds, read as data (a few hundred KB, parsed in milliseconds).
-    const { model, sha256 } = await readPthModel(file).catch((err: Error) => ({ model: undefined, sha256: err.message }));
-    const lines = model
-      ? [`# ${path.basename(file)}`, '', file, '', `- **format**: ${model.format}`, `- **SHA-256**: ${sha256}`, `- **heads per layer**: ${model.heads.join(', ')}`, `- **features**: ${[model.numFeatures, ...model.hidden, model.numClasses].join(' → ')}`, `- **skip connections**: ${model.skipConnection}`, '', '## Tensors', '', ...model.params.map((t) => `- \`${t.name}\` [${t.shape.join(', ')}]`), '', '## What the file says of itself', '', ...Object.entries(model.info).map(([k, v]) => `- **${k}**: ${v}`)]
-      : [`# ${path.basename(file)}`, '', `GAT Explorer cannot read it: ${sha256}`];
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') + '\n' });
+    // A model imported from PyTorch: what it holds, read as data by the CLI in a child process.
+    const r = await runCli(extensionUri, ['inspect', '--model', file]);
+    const content = r.code === 0 ? r.stdout : `# ${path.basename(file)}\n\nGAT Explorer cannot read it: ${cliFailure(r)}\n`;
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
     await vscode.window.showTextDocument(doc, { preview: true });
     return;
   }

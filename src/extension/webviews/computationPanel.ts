@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ComputationPanelState, ExplainSources, ExplainStep, NodeExplanation } from '../../protocol/explanation';
 import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
+import { cliFailure, runCli } from '../cli/runCli';
 import { loadRunForPanel, type AnalysisPanelDeps } from './attentionPanel';
 import { PanelBase, registerPanelSerializer } from './panelBase';
 import { webviewOptions } from './webviewHtml';
@@ -64,30 +64,22 @@ export class ComputationPanel extends PanelBase {
   }
 
   /** `gat explain --json` for a node of this run, off the extension host's thread; a string is why it failed. */
-  private explain(node: number): Promise<NodeExplanation | string> {
+  private async explain(node: number): Promise<NodeExplanation | string> {
     const out = this.deps.outDir();
-    if (!out) return Promise.resolve('No output folder: open a folder or set gat.outputFolder.');
-    const cli = path.join(this.deps.extensionUri.fsPath, 'dist', 'cli.js');
-    const args = [cli, 'explain', '--run', path.join(out, 'runs', this.runId), '--node', String(node), '--json'];
-    return new Promise((resolve) => {
-      execFile(process.execPath, args, { cwd: out, env: { ...process.env, ...(this.deps.extraEnv?.() ?? {}), ELECTRON_RUN_AS_NODE: '1' }, maxBuffer: 256 << 20, timeout: 300_000 }, (err, stdout, stderr) => {
-        if (err) return resolve(`The computation of node ${node} could not be explained: ${stderr.trim().split('\n').pop() ?? err.message}`);
-        try {
-          resolve(JSON.parse(stdout) as NodeExplanation);
-        } catch {
-          resolve(`gat explain printed no explanation for node ${node}`);
-        }
-      });
-    });
+    if (!out) return 'No output folder: open a folder or set gat.outputFolder.';
+    const r = await runCli(this.deps.extensionUri, ['explain', '--run', path.join(out, 'runs', this.runId), '--node', String(node), '--json'], { cwd: out, env: this.deps.extraEnv?.() });
+    if (r.code !== 0) return `The computation of node ${node} could not be explained: ${cliFailure(r)}`;
+    try {
+      return JSON.parse(r.stdout) as NodeExplanation;
+    } catch {
+      return `gat explain printed no explanation for node ${node}`;
+    }
   }
 
-  /** Where each step's code is (resolved when the package was built). */
+  /** Where each step's code is: resolved when the package was built, so read once per session. */
   private sources(): ExplainSources {
-    try {
-      return JSON.parse(readFileSync(path.join(this.deps.extensionUri.fsPath, 'dist', 'explainSources.json'), 'utf8')) as ExplainSources;
-    } catch {
-      return {};
-    }
+    explainSources ??= readExplainSources(this.deps.extensionUri);
+    return explainSources;
   }
 
   /**
@@ -141,6 +133,16 @@ export function registerSourceProvider(extensionUri: vscode.Uri): vscode.Disposa
       return readFileSync(path.join(extensionUri.fsPath, 'dist', 'source', rel), 'utf8');
     },
   });
+}
+
+let explainSources: ExplainSources | undefined;
+
+function readExplainSources(extensionUri: vscode.Uri): ExplainSources {
+  try {
+    return JSON.parse(readFileSync(path.join(extensionUri.fsPath, 'dist', 'explainSources.json'), 'utf8')) as ExplainSources;
+  } catch {
+    return {}; // a build without it: the steps show no code links
+  }
 }
 
 function titleFor(runId: string, node: number): string {

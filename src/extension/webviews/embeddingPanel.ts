@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { checkEmbeddingSettings, DEFAULT_EMBEDDING_SETTINGS, fitEmbeddingSettings, readCachedEmbedding, writeCachedEmbedding, type EmbeddingSettings } from '../../gat/analysis/embeddingCache';
 import type { Analysis } from '../../gat/artifacts/analysis';
 import { embeddingSnapshot, scaleEmbedding } from '../../gat/panels/embeddingSnapshot';
+import { runPredictions } from '../../gat/panels/graphSnapshot';
 import { defaultGraphIndex, multiLabelView, scopeAnalysis, scopeDataset, scopeMessage } from '../../gat/panels/graphScope';
 import type { GraphDataset } from '../../gat/data/graph';
 import { runTsneInWorker } from '../../gat/tsne/runTsneInWorker';
@@ -157,7 +158,7 @@ export class EmbeddingPanel extends PanelBase {
       const frame = (a: Analysis, embedding: ArrayLike<number>): RunFrame => {
         const { x, y } = scaleEmbedding(embedding, a.numNodes);
         const round = (v: number): number => Math.round(v * 10) / 10;
-        return { predictions: Array.from(a.predictions), confidence: Array.from(a.confidence, (c) => Math.round(c * 1e4) / 1e4), x: Array.from(x, round), y: Array.from(y, round) };
+        return { ...runPredictions(a), x: Array.from(x, round), y: Array.from(y, round) };
       };
       const frames: TimelineFrame<RunFrame>[] = [];
       for (const epoch of epochs) {

@@ -4,12 +4,11 @@ import { readRun, type RunRecord } from '../../gat/artifacts/runRecord';
 import { graphLayout } from '../../gat/layout/layoutCache';
 import type { RunAnalyses } from '../../gat/analysis/runAnalyses';
 import type { RunSnapshots } from '../../gat/analysis/runSnapshots';
-import type { Analysis } from '../../gat/artifacts/analysis';
 import type { GraphDataset } from '../../gat/data/graph';
-import { graphSnapshot } from '../../gat/panels/graphSnapshot';
+import { graphSnapshot, runPredictions } from '../../gat/panels/graphSnapshot';
 import { defaultGraphIndex, graphIndexOf, multiLabelView, scopeAnalysis, scopeDataset, scopeMessage } from '../../gat/panels/graphScope';
 import { panelProvenance } from '../../gat/panels/provenance';
-import type { GraphPanelState, GraphSnapshot, HostToWebview, RunPredictions, WebviewToHost } from '../../protocol/webviewMessages';
+import type { GraphPanelState, GraphSnapshot, HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
 import type { DatasetService } from '../datasetService';
 import type { RunViews } from '../records/runViews';
 import type { RunsTreeProvider } from '../trees/runsTree';
@@ -137,7 +136,7 @@ export class GraphPanel extends PanelBase {
     const scope = scopeMessage(whole, this.graphIndex ?? null, false);
     const multiLabel = multiLabelView(g, scopedAnalysis);
     const comparison = await this.comparison(whole);
-    const runTimeline = analysis && this.runId && !comparison && !whole.graphs && !whole.multiLabels ? await this.deps.snapshots?.frames(this.runId, analysis, predictionsOf, predictionsOf) : undefined;
+    const runTimeline = analysis && this.runId && !comparison && !whole.graphs && !whole.multiLabels ? await this.deps.snapshots?.frames(this.runId, analysis, runPredictions, runPredictions) : undefined;
     return { ...snapshot, ...(scope ? { scope } : {}), ...(multiLabel ? { multiLabel } : {}), ...(comparison && snapshot.run ? { comparison } : {}), ...(runTimeline ? { runTimeline } : {}) };
   }
 
@@ -153,7 +152,7 @@ export class GraphPanel extends PanelBase {
       void vscode.window.showWarningMessage(`GAT: run ${this.compareRunId} has no analysis; the graph shows run ${this.runId} alone.`);
       return undefined;
     }
-    return { runId: view.runId, predictions: Array.from(view.predictions), confidence: Array.from(view.confidence, (c) => Math.round(c * 1e4) / 1e4) };
+    return { runId: view.runId, ...runPredictions(view) };
   }
 
   private async runRecord(runId: string): Promise<RunRecord | undefined> {
@@ -200,9 +199,4 @@ function titleFor(dataset: string, runId: string | null, compareRunId: string | 
 
 export function registerGraphSerializer(deps: DataPanelDeps): vscode.Disposable {
   return registerPanelSerializer<GraphPanelState>(GraphPanel.viewType, (panel, state) => GraphPanel.revive(panel, deps, state));
-}
-
-/** Predictions and confidence (4 decimals, enough for the tooltip's percentage) to post. */
-function predictionsOf(a: Analysis): RunPredictions {
-  return { predictions: Array.from(a.predictions), confidence: Array.from(a.confidence, (c) => Math.round(c * 1e4) / 1e4) };
 }

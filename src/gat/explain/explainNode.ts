@@ -8,7 +8,7 @@
  * a_src and a_trg [NH, FOUT], bias [NH·FOUT] (concat) or [FOUT] (mean), skip W_s [NH·FOUT, FIN].
  */
 import type { NamedTensor } from '../artifacts/namedTensor';
-import type { GraphDataset } from '../data/graph';
+import { splitOf, type GraphDataset } from '../data/graph';
 import type { GatGraph } from '../model/gatGraph';
 import type { LayerShape } from '../model/parameters';
 import type { HeadComputation, LayerComputation, NodeExplanation } from '../../protocol/explanation';
@@ -220,11 +220,4 @@ function softmax(z: readonly number[]): number[] {
   const ex = z.map((v) => Math.exp(v - max));
   const sum = ex.reduce((a, b) => a + b, 0);
   return ex.map((v) => v / sum);
-}
-
-function splitOf(g: GraphDataset, node: number): NodeExplanation['split'] {
-  if (g.split.train.includes(node)) return 'train';
-  if (g.split.val.includes(node)) return 'val';
-  if (g.split.test.includes(node)) return 'test';
-  return 'none';
 }

@@ -92,3 +92,27 @@ export function importedConfig(m: ImportedModelFile): TrainConfig & { imported: 
 export function importSource(m: ImportedModelFile): ImportSource {
   return { file: m.file, sha256: m.sha256, format: m.model.format, info: m.model.info };
 }
+
+/** What a model file holds, as Markdown: `gat inspect --model` prints it, the extension shows it. */
+export function modelSummary(m: ImportedModelFile): string {
+  const g = m.model;
+  return [
+    `# ${path.basename(m.file)}`,
+    '',
+    m.file,
+    '',
+    `- **format**: ${g.format}`,
+    `- **SHA-256**: ${m.sha256}`,
+    `- **heads per layer**: ${g.heads.join(', ')}`,
+    `- **features**: ${[g.numFeatures, ...g.hidden, g.numClasses].join(' → ')}`,
+    `- **skip connections**: ${g.skipConnection}`,
+    '',
+    '## Tensors',
+    '',
+    ...g.params.map((t) => `- \`${t.name}\` [${t.shape.join(', ')}]`),
+    '',
+    '## What the file says of itself',
+    '',
+    ...Object.entries(g.info).map(([k, v]) => `- **${k}**: ${v}`),
+  ].join('\n') + '\n';
+}

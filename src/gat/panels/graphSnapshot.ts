@@ -1,4 +1,4 @@
-import type { DegreeSnapshot, GraphSnapshot, Provenance } from '../../protocol/webviewMessages';
+import type { DegreeSnapshot, GraphSnapshot, Provenance, RunPredictions } from '../../protocol/webviewMessages';
 import { neighbourOffsets, splitOf, type GraphDataset } from '../data/graph';
 import type { LayoutResult } from '../layout/protocol';
 import type { RunNodeView } from '../records/nodeRecord';
@@ -24,9 +24,14 @@ export function graphSnapshot(g: GraphDataset, layout: LayoutResult, provenance:
     edgeU: Array.from(layout.u),
     edgeV: Array.from(layout.v),
     edgeThickness: round(layout.thickness, 4),
-    ...(run ? { run: { runId: run.runId, predictions: Array.from(run.predictions), confidence: round(run.confidence, 4) } } : {}),
+    ...(run ? { run: { runId: run.runId, ...runPredictions(run) } } : {}),
     ...(focusNode !== undefined ? { focusNode } : {}),
   };
+}
+
+/** A run's predictions as a message carries them: plain arrays, confidence to 4 decimals (the tooltip's percentage). */
+export function runPredictions(run: { readonly predictions: ArrayLike<number>; readonly confidence: ArrayLike<number> }): RunPredictions {
+  return { predictions: Array.from(run.predictions), confidence: Array.from(run.confidence, (v) => Number(v.toFixed(4))) };
 }
 
 export function degreeSnapshot(g: GraphDataset, provenance: Provenance): DegreeSnapshot {
