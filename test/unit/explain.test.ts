@@ -16,7 +16,8 @@ import { runGat } from '../helpers/cli';
 import { writeSyntheticPpi } from '../helpers/ppiSynthetic';
 import { tempDir } from '../helpers/tempDir';
 
-async function trainedRun(args: readonly string[], out = tempDir()): Promise<{ runDir: string; analysis: Analysis }> {
+async function trainedRun(args: readonly string[]): Promise<{ runDir: string; analysis: Analysis }> {
+  const out = tempDir();
   const r = await runGat(['train', ...args, '--backend', 'wasm', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   const runDir = path.join(out, 'runs', readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'))[0]);
@@ -50,9 +51,8 @@ function assertMatchesEngine(x: NodeExplanation, a: Analysis, tol: number): void
 describe('gat explain: the reference forward pass equals the engine', () => {
   let cora: { runDir: string; analysis: Analysis };
   const ppiData = tempDir();
-  const coraOut = tempDir(); // made here: a temp folder made in a hook is removed when the hook ends
   before(async () => {
-    cora = await trainedRun(['--num-of-epochs', '30'], coraOut);
+    cora = await trainedRun(['--num-of-epochs', '30']);
     writeSyntheticPpi(ppiData, { scale: 'tiny', seed: 3 });
   });
 

@@ -18,11 +18,12 @@ import { runPythonJson } from '../helpers/python';
 import { tempDir } from '../helpers/tempDir';
 
 describe('gat export --format pth (the real CLI)', () => {
-  const out = tempDir();
-  const exported = path.join(tempDir(), 'gat_cora_000030.pth');
+  let exported = '';
   let binary = '';
   let analysis = '';
   before(async () => {
+    const out = tempDir();
+    exported = path.join(tempDir(), 'gat_cora_000030.pth');
     const r = await runGat(['train', '--num-of-epochs', '30', '--backend', 'wasm', '--out', out]);
     assert.equal(r.code, 0, r.stderr);
     const runId = readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'))[0];

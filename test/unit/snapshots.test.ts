@@ -55,9 +55,10 @@ describe('snapshotSchedule', () => {
 
 describe('gat train --snapshots (the real CLI)', () => {
   const common = ['train', '--backend', 'wasm', '--num_of_epochs', '40', '--checkpoint_freq', '25', '--seed', '5'];
-  const withSnapshots = tempDir();
+  let withSnapshots = '';
   let runDir = '';
   before(async () => {
+    withSnapshots = tempDir();
     const r = await runGat([...common, '--snapshots', '6', '--out', withSnapshots]);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /snapshots: 7 epochs, [\d.]+ MB in .*snapshots/);
