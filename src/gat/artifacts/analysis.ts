@@ -17,7 +17,7 @@
  *   (logit > 0), bit-packed 32 labels to a word (W = ⌈C / 32⌉). predictions and confidence then hold
  *   the most probable label and its sigmoid. Real PPI's file is ~80 MB: outputs 27 MB, attention 49 MB.
  */
-import type { DatasetSplit, GraphPart } from '../data/graph';
+import type { DatasetSplit, GraphDataset, GraphPart } from '../data/graph';
 import { ArtifactReadError, decodeSafetensorsFile, readArtifactBytes } from './artifactRead';
 import { writeArtifact, type WriteOptions } from './artifactWrite';
 import { attentionEntropy, incomingCounts, predictFromLogits, uniformEntropy, validateAttention } from './attentionStats';
@@ -42,6 +42,15 @@ export interface AnalysisInput {
   readonly multiLabels?: Uint8Array;
   /** Inductive datasets: the graphs. */
   readonly graphs?: readonly GraphPart[];
+}
+
+/** A model's analysis output on `graph`, with what the dataset adds (labels, split, classes, graphs). */
+export function analysisInput(
+  output: Pick<AnalysisInput, 'logits' | 'edgeSource' | 'edgeTarget' | 'attention' | 'heads'>,
+  graph: Pick<GraphDataset, 'labels' | 'split' | 'classNames' | 'multiLabels' | 'graphs'>,
+  provenance: Provenance,
+): AnalysisInput {
+  return { ...output, labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance, multiLabels: graph.multiLabels, graphs: graph.graphs };
 }
 
 /** What a multi-label analysis adds. */

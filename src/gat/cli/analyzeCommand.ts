@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { writeAnalysis } from '../artifacts/analysis';
+import { analysisInput, writeAnalysis } from '../artifacts/analysis';
 import { readModelBinary } from '../artifacts/checkpoint';
 import type { NamedTensor } from '../artifacts/namedTensor';
 import { collectProvenance, parseProvenance, type Provenance } from '../artifacts/provenance';
@@ -42,7 +42,7 @@ export async function analyzeCommand(argv: readonly string[], write: (s: string)
   try {
     await trainer.importState(params);
     const target = opts.output ? path.resolve(opts.output) : defaultOutput(model);
-    await writeAnalysis(target, { ...(await trainer.analyze()), labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance, multiLabels: graph.multiLabels, graphs: graph.graphs });
+    await writeAnalysis(target, analysisInput(await trainer.analyze(), graph, provenance));
     write(`analysis of ${model} (${graph.name}, back end ${backend.name}) written to ${target}\n`);
     return 0;
   } finally {

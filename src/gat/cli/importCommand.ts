@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { writeAnalysis } from '../artifacts/analysis';
+import { analysisInput, writeAnalysis } from '../artifacts/analysis';
 import { collectProvenance, provenanceMetadata, type Provenance } from '../artifacts/provenance';
 import { RunWriter } from '../artifacts/runWriter';
 import { selectBackend, type BackendName } from '../backend/backends';
@@ -58,7 +58,7 @@ export async function importCommand(argv: readonly string[], write: (s: string) 
     });
     const final: Provenance = { ...provenance, endedAt: new Date().toISOString(), metrics: { bestValAcc: val.acc, testAcc: test.acc, imported: true } };
     await run.saveModelBinary(m.params, provenanceMetadata(final));
-    await writeAnalysis(run.paths.analysis, { ...(await trainer.analyze()), labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance: final, multiLabels: graph.multiLabels, graphs: graph.graphs });
+    await writeAnalysis(run.paths.analysis, analysisInput(await trainer.analyze(), graph, final));
     run.recordArtifact('analysis', run.paths.analysis);
     await run.finish('completed', { testAcc: test.acc, bestValAcc: val.acc, provenance: final });
     const what = trainer.metric === 'micro-F1' ? 'micro-F1' : 'accuracy';

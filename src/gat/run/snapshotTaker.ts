@@ -3,7 +3,7 @@
  * forward pass runs in step with training (it needs this epoch's parameters); encoding and writing
  * run behind it, one at a time, so the loop goes on meanwhile. `finish` waits for the last write.
  */
-import { computeAnalysis, encodeAnalysis } from '../artifacts/analysis';
+import { analysisInput, computeAnalysis, encodeAnalysis } from '../artifacts/analysis';
 import { writeArtifact } from '../artifacts/artifactWrite';
 import type { Provenance } from '../artifacts/provenance';
 import { snapshotFile, snapshotSchedule } from '../artifacts/snapshots';
@@ -44,7 +44,7 @@ export class SnapshotTaker {
     if (this.failure) throw this.failure;
     const { graph, provenance, runDir } = this.plan;
     const output = await trainer.analyze();
-    const whole = computeAnalysis({ ...output, labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance: { ...provenance, epoch: completed }, multiLabels: graph.multiLabels, graphs: graph.graphs });
+    const whole = computeAnalysis(analysisInput(output, graph, { ...provenance, epoch: completed }));
     const analysis = graph.graphs ? scopeAnalysis(whole, graph.graphs[defaultGraphIndex(graph)]) : whole;
     this.writing = this.writing.then(async () => {
       if (this.failure) return;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { TRAINING_EXIT } from '../../protocol/trainingEvents';
-import { writeAnalysis } from '../artifacts/analysis';
+import { analysisInput, writeAnalysis } from '../artifacts/analysis';
 import { readCheckpoint } from '../artifacts/checkpoint';
 import { collectProvenance, provenanceMetadata, type Provenance } from '../artifacts/provenance';
 import { RunWriter } from '../artifacts/runWriter';
@@ -201,7 +201,7 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     const final: Provenance = { ...provenance, endedAt: new Date().toISOString(), epoch: result.bestEpoch, metrics };
     const binary = await run.saveModelBinary(await trainer.exportParameters(), provenanceMetadata(final));
     const analysis = await trainer.analyze();
-    await writeAnalysis(run.paths.analysis, { ...analysis, labels: graph.labels, split: graph.split, classNames: graph.classNames, provenance: final, multiLabels: graph.multiLabels, graphs: graph.graphs });
+    await writeAnalysis(run.paths.analysis, analysisInput(analysis, graph, final));
     run.recordArtifact('analysis', run.paths.analysis);
     await run.finish('completed', { testAcc, provenance: final });
     if (o.shouldVisualize) {
