@@ -1,7 +1,7 @@
 /**
  * Panel bench: the Cora graph and degree webviews in headless Debian Chromium, fed real
  * snapshots built by the host-side code (layout from the worker, cached on disk).
- * Usage: npm run bench:panels -- [--json] [--no-screenshots]
+ * Usage: npm run bench:panels -- [--json] [--no-screenshots] [--sizes 20000:120000,200000:1200000]
  *   graphFirstRenderMs  snapshot message received → first full frame (in the app, median of 5)
  *   graphPostToFrameMs  the same from postMessage (includes the structured clone), median of 5
  *   hoverMs             p95 of pointer input → tooltip shown and neighbourhood highlighted (real mouse moves)
@@ -15,6 +15,9 @@
  *   ppi.*               the same graph-panel figures on one PPI-sized graph (3,000 nodes, about 35,000
  *                       edges, from a synthetic PPI-format dataset through the real loader), with the
  *                       multi-label colouring, the graph picker and a run's predicted labels
+ *   generated[]         the same at 20,000 and 200,000 nodes (120,000 and 1.2 M edges): generated
+ *                       citation-like graphs laid out by the real worker (multilevel, progressive),
+ *                       with the layout's timeline (first picture, every node placed, edge widths)
  * Screenshots (light and dark) go to out/screenshots/.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -24,6 +27,7 @@ import { loadDataset } from '../src/gat/data/loadDataset';
 import { loadPlanetoid } from '../src/gat/data/planetoid';
 import { multiLabelView, scopeAnalysis, scopeDataset, scopeMessage } from '../src/gat/panels/graphScope';
 import { fakePpiAnalysis } from '../test/helpers/ppiPanels';
+import { bigGraphSnapshot } from '../test/helpers/bigGraphSnapshot';
 import { writeSyntheticPpi } from '../test/helpers/ppiSynthetic';
 import { DEFAULT_LAYOUT } from '../src/gat/layout/forceLayout';
 import { graphLayout, runLayoutWorker } from '../src/gat/layout/layoutCache';
@@ -43,6 +47,9 @@ import { launchChromium, openPanel, type BrowserHandle, type HarnessTheme, type 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const screenshots = !args.includes('--no-screenshots');
+/** Generated graphs (nodes, undirected edges): `--sizes 20000:120000,200000:1200000` (the default). */
+const sizesArg = args.includes('--sizes') ? args[args.indexOf('--sizes') + 1] : '20000:120000,200000:1200000';
+const sizes = sizesArg.split(',').filter(Boolean).map((s) => s.split(':').map(Number) as [number, number]);
 const root = process.cwd();
 const shots = path.join(root, 'out', 'screenshots');
 const workerScript = path.join(root, 'dist', 'layoutWorker.js');
@@ -70,8 +77,8 @@ async function openGraph(chromium: BrowserHandle, s: GraphSnapshot, theme: Harne
 }
 
 async function screenPoint(p: PanelPage, s: GraphSnapshot, node: number): Promise<[number, number]> {
-  const [k, x, y] = (await p.page.getAttribute('canvas', 'data-transform'))!.split(',').map(Number);
-  const box = (await p.page.locator('canvas').boundingBox())!;
+  const [k, x, y] = (await p.page.getAttribute('canvas.graph-canvas', 'data-transform'))!.split(',').map(Number);
+  const box = (await p.page.locator('canvas.graph-canvas').boundingBox())!;
   return [box.x + x + k * s.x[node], box.y + y + k * s.y[node]];
 }
 
@@ -95,16 +102,16 @@ async function measureGraph(chromium: BrowserHandle, snapshot: GraphSnapshot, sa
     const node = sample(i);
     const [x, y] = await screenPoint(p, snapshot, node);
     await p.page.mouse.move(x, y);
-    const ms = await p.page.getAttribute('canvas', 'data-hover-ms');
-    if (ms && (await p.page.getAttribute('canvas', 'data-hovered')) === String(node)) hovers.push(Number(ms));
+    const ms = await p.page.getAttribute('canvas.graph-canvas', 'data-hover-ms');
+    if (ms && (await p.page.getAttribute('canvas.graph-canvas', 'data-hovered')) === String(node)) hovers.push(Number(ms));
     await p.page.mouse.move(5, 5);
-    await p.page.evaluate(() => delete document.querySelector('canvas')!.dataset.hoverMs);
+    await p.page.evaluate(() => delete document.querySelector<HTMLCanvasElement>('canvas.graph-canvas')!.dataset.hoverMs);
   }
   // The same hovers to pixels: the event, the tooltip and the highlighted frame rasterised
   // (getImageData forces the canvas's recorded drawing to be painted).
   const painted = await p.page.evaluate(
     ({ xs, ys }) => {
-      const canvas = document.querySelector('canvas')!;
+      const canvas = document.querySelector<HTMLCanvasElement>('canvas.graph-canvas')!;
       const ctx = canvas.getContext('2d')!;
       const r = canvas.getBoundingClientRect();
       const [k, tx, ty] = canvas.dataset.transform!.split(',').map(Number);
@@ -126,7 +133,7 @@ async function measureGraph(chromium: BrowserHandle, snapshot: GraphSnapshot, sa
   // frame) with the frame-rate cap lifted: a frame's time is the interval between frames
   // (input handling, drawing, rasterising, compositing), not just the drawing calls.
   const timing = await p.page.evaluate(async () => {
-    const canvas = document.querySelector('canvas')!;
+    const canvas = document.querySelector<HTMLCanvasElement>('canvas.graph-canvas')!;
     const r = canvas.getBoundingClientRect();
     const cx = r.x + r.width / 2;
     const cy = r.y + r.height / 2;
@@ -205,6 +212,77 @@ async function measurePpiGraph(chromium: BrowserHandle): Promise<Record<string, 
   }
 }
 
+/** Mean edge length over the mean distance of 20,000 seeded random pairs (lower: more structure; random placement ≈ 1). */
+function edgeToPairRatio(x: Float32Array, y: Float32Array, u: Int32Array, v: Int32Array): number {
+  let e = 0;
+  for (let k = 0; k < u.length; k++) e += Math.hypot(x[u[k]] - x[v[k]], y[u[k]] - y[v[k]]);
+  let a = 7;
+  let pairs = 0;
+  const next = (): number => (a = (Math.imul(a, 1664525) + 1013904223) >>> 0) % x.length;
+  for (let t = 0; t < 20_000; t++) pairs += Math.hypot(x[next()] - x[next()], y[next()] - y[next()]);
+  return Number((e / u.length / (pairs / 20_000)).toFixed(3));
+}
+
+/**
+ * A generated citation-like graph (test/helpers/citationGraph.ts) laid out by the real worker,
+ * watching it converge: when the first picture came, when every node had its own place, when the
+ * edge widths (sampled betweenness) were done, and how much structure the picture had at 60 s.
+ */
+async function measureGeneratedGraph(chromium: BrowserHandle, nodes: number, edges: number): Promise<Record<string, unknown>> {
+  const { graph } = bigGraphSnapshot(nodes, edges);
+  const t0 = performance.now();
+  const stages: Array<{ ms: number; stage: string; ratio: number }> = [];
+  let u: Int32Array | undefined;
+  let v: Int32Array | undefined;
+  let placedMs = 0;
+  const layout = await runLayoutWorker(workerScript, { numNodes: graph.numNodes, edgeSource: graph.edgeSource, edgeTarget: graph.edgeTarget, ...DEFAULT_LAYOUT }, (update) => {
+    const ms = Math.round(performance.now() - t0);
+    u ??= update.u;
+    v ??= update.v;
+    if (update.stage.startsWith('every node placed')) placedMs = ms;
+    stages.push({ ms, stage: update.stage, ratio: edgeToPairRatio(update.x, update.y, u!, v!) });
+  });
+  const layoutMs = Math.round(performance.now() - t0);
+  const at60 = stages.filter((s) => s.ms <= 60_000).at(-1);
+  const finalRatio = edgeToPairRatio(layout.x, layout.y, layout.u, layout.v);
+  log(`${nodes} nodes: layout stages ${stages.map((s) => `${s.ms} ms ${s.stage} (${s.ratio})`).join('; ')}; done ${layoutMs} ms (${finalRatio})`);
+  const { snapshot } = bigGraphSnapshot(nodes, edges, { layout });
+  const firsts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const { p, inApp } = await openGraph(chromium, snapshot);
+    firsts.push(inApp);
+    if (i === 0 && screenshots) {
+      for (const theme of ['vscode-dark', 'vscode-light'] as const) {
+        await p.setTheme(theme);
+        await p.page.waitForTimeout(300);
+        await p.page.screenshot({ path: path.join(shots, `graph-${nodes}-${theme.replace('vscode-', '')}.png`) });
+      }
+    }
+    if (i === 0) log(`renderer: ${await p.page.getAttribute('canvas.graph-canvas', 'data-renderer-name')}`);
+    await p.close();
+  }
+  const m = await measureGraph(chromium, snapshot, (i) => (i * 7919) % nodes);
+  return {
+    nodes,
+    edges: snapshot.edgeU.length,
+    firstRenderMs: round(median(firsts)),
+    hoverMs: round(quantile(m.hovers, 0.95)),
+    hoverSamples: m.hovers.length,
+    hoverPaintedMs: round(quantile(m.painted, 0.95)),
+    frameP95Ms: round(quantile(m.frames, 0.95)),
+    drawP95Ms: round(quantile(m.draws, 0.95)),
+    layout: {
+      firstPictureMs: stages[0]?.ms ?? null,
+      everyNodePlacedMs: placedMs || null,
+      withEdgeWidthsMs: layoutMs,
+      edgeToPairRatioAt60s: at60?.ratio ?? null,
+      stageAt60s: at60?.stage ?? null,
+      finalEdgeToPairRatio: finalRatio,
+    },
+    snapshotMB: Number(((snapshot.x.length * 8 + snapshot.edgeU.length * 12 + snapshot.labels.length * 24) / 2 ** 20).toFixed(1)),
+  };
+}
+
 async function main(): Promise<void> {
   for (const f of ['dist/webview/graph.js', 'dist/webview/degrees.js', 'dist/layoutWorker.js']) {
     if (!existsSync(path.join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
@@ -252,6 +330,8 @@ async function main(): Promise<void> {
       }
     }
 
+    const generated = [];
+    for (const [nodes, edges] of sizes) generated.push(await measureGeneratedGraph(chromium, nodes, edges));
     const ppi = await measurePpiGraph(chromium);
     log(`PPI graph (${ppi.nodes} nodes, ${ppi.edges} edges): first render ${ppi.firstRenderMs} ms, hover p95 ${ppi.hoverMs} ms, frame p95 ${ppi.frameP95Ms} ms, layout ${ppi.layoutMs} ms`);
 
@@ -300,6 +380,7 @@ async function main(): Promise<void> {
       layoutMs: Math.round(layoutMs),
       tsneRenderMs: round(median(tsneRenders)),
       ppi,
+      generated,
       attentionRenderMs: round(median(attentionRenders)),
       cpus: os.cpus().length,
       chromium: chromium.browser.version(),

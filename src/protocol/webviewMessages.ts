@@ -35,7 +35,7 @@ export interface MetricsSnapshot {
   readonly compact: boolean;
 }
 
-export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphFocus | DegreeSnapshot | AttentionSnapshot | EntropySnapshot | AnalysisUnavailable | EmbeddingLayout | CompareSnapshot | MarkEpoch | EmbeddingTimeline | ComputationSnapshot | ComputationNeighbour;
+export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphLayoutProgress | GraphFocus | DegreeSnapshot | AttentionSnapshot | EntropySnapshot | AnalysisUnavailable | EmbeddingLayout | CompareSnapshot | MarkEpoch | EmbeddingTimeline | ComputationSnapshot | ComputationNeighbour;
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
@@ -80,6 +80,12 @@ export interface ShowInGraph {
 }
 
 /** The whole graph panel's data: layout, classes, splits, edge thickness and (with a run) predictions. */
+/**
+ * Plain arrays, or typed arrays for the big ones: VS Code (1.57+) transfers a typed array's
+ * buffer to the webview and recreates it there, instead of serialising it as JSON.
+ */
+export type NumberArray = readonly number[] | Float32Array | Int32Array;
+
 export interface GraphSnapshot {
   readonly type: 'graphSnapshot';
   readonly provenance: Provenance;
@@ -88,12 +94,12 @@ export interface GraphSnapshot {
   readonly labels: readonly number[]; // (N) true class
   readonly split: readonly SplitName[]; // (N)
   readonly degree: readonly number[]; // (N) undirected degree, without the self-loop
-  readonly x: readonly number[]; // (N) layout, arbitrary units centred near 0
-  readonly y: readonly number[]; // (N)
-  readonly edgeU: readonly number[]; // (E) undirected edges, u < v
-  readonly edgeV: readonly number[]; // (E)
+  readonly x: NumberArray; // (N) layout, arbitrary units centred near 0
+  readonly y: NumberArray; // (N)
+  readonly edgeU: NumberArray; // (E) undirected edges, u < v
+  readonly edgeV: NumberArray; // (E)
   /** The original's thickness: log edge betweenness, normalised to [0, 1]. */
-  readonly edgeThickness: readonly number[]; // (E)
+  readonly edgeThickness: NumberArray; // (E)
   readonly run?: { readonly runId: string; readonly predictions: readonly number[]; readonly confidence: readonly number[] };
   /** A second run (B) compared with `run` (A): its predictions colour the graph by agreement. Single-label only. */
   readonly comparison?: { readonly runId: string; readonly predictions: readonly number[]; readonly confidence: readonly number[] };
@@ -107,6 +113,21 @@ export interface GraphSnapshot {
   readonly multiLabel?: MultiLabelView;
   /** Single-label runs with snapshots: `run`'s predictions at each snapshot, then the trained model's. */
   readonly runTimeline?: readonly TimelineFrame<RunFrame>[];
+  /** Set while the layout is still being computed: positions are a stage of it, edges of equal width. */
+  readonly layoutProgress?: LayoutProgressInfo;
+}
+
+export interface LayoutProgressInfo {
+  readonly stage: string;
+  /** Rough share of the layout done, in [0, 1). */
+  readonly fraction: number;
+}
+
+/** A later stage of a layout under way: new positions for the snapshot's nodes. */
+export interface GraphLayoutProgress extends LayoutProgressInfo {
+  readonly type: 'graphLayoutProgress';
+  readonly x: NumberArray; // (N)
+  readonly y: NumberArray; // (N)
 }
 
 /** A run's prediction and its probability for every node. */
@@ -117,8 +138,8 @@ export interface RunPredictions {
 
 /** A timeline frame of the graph app: predictions, and on the embedding map that snapshot's map. */
 export interface RunFrame extends RunPredictions {
-  readonly x?: readonly number[];
-  readonly y?: readonly number[];
+  readonly x?: NumberArray;
+  readonly y?: NumberArray;
 }
 
 /** Host → embedding panel: the maps of the run's snapshots, once computed (or read from the cache). */

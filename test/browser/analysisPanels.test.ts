@@ -185,7 +185,7 @@ describe('attention and entropy panels in Chromium (a trained Cora run)', () => 
       await p.post({ type: 'embeddingLayout', x: tsneDone.x, y: tsneDone.y, info: { settings: tsneStart.embedding!.settings, status: 'done', iteration: 300, kl: tsneDone.kl, seconds: 1.5 } });
       await p.page.waitForSelector('body[data-tsne-status="done"]');
       assert.equal(await drawnNodes(p), 2708);
-      assert.equal(await p.page.getAttribute('canvas', 'data-drawn-edges'), '0', 'a map of points, no edges');
+      assert.equal(await p.page.getAttribute('canvas.graph-canvas', 'data-drawn-edges'), '0', 'a map of points, no edges');
       assert.match((await p.page.textContent('.tsne-progress')) ?? '', new RegExp(`KL ${tsneDone.kl.toFixed(3)}`));
       assert.deepEqual((await p.state<{ embeddingSettings: unknown }>())?.embeddingSettings, { perplexity: 30, iterations: 300, seed: 3 });
     } finally {

@@ -1,3 +1,4 @@
+import { pngPixel } from '../helpers/pngPixel';
 import type { GraphSnapshot } from '../../src/protocol/webviewMessages';
 import { repoRoot } from '../helpers/paths';
 import { openPanel, type BrowserHandle, type OpenOptions, type PanelPage } from './harness';
@@ -11,19 +12,24 @@ export async function openGraph(chromium: BrowserHandle, snapshot: GraphSnapshot
 }
 
 export async function drawnNodes(p: PanelPage): Promise<number> {
-  return Number(await p.page.getAttribute('canvas', 'data-drawn-nodes'));
+  return Number(await p.page.getAttribute('canvas.graph-canvas', 'data-drawn-nodes'));
 }
 
 /** Where a node is on the page (or on the canvas when `page` is false), from the app's transform. */
 export async function nodeScreenPoint(p: PanelPage, s: GraphSnapshot, node: number, page = true): Promise<[number, number]> {
-  const [k, x, y] = (await p.page.getAttribute('canvas', 'data-transform'))!.split(',').map(Number);
-  const box = (await p.page.locator('canvas').boundingBox())!;
+  const [k, x, y] = (await p.page.getAttribute('canvas.graph-canvas', 'data-transform'))!.split(',').map(Number);
+  const box = (await p.page.locator('canvas.graph-canvas').boundingBox())!;
   const cx = x + k * s.x[node];
   const cy = y + k * s.y[node];
   return page ? [box.x + cx, box.y + cy] : [cx, cy];
 }
 
-/** RGBA of the canvas at CSS pixel (x, y). */
-export function canvasPixel(p: PanelPage, x: number, y: number): Promise<number[]> {
-  return p.page.$eval('canvas', (c, [px, py]) => Array.from((c as HTMLCanvasElement).getContext('2d')!.getImageData(Math.round(px), Math.round(py), 1, 1).data), [x, y]);
+/**
+ * RGBA on screen at CSS pixel (x, y) of the graph: the scene (WebGL or 2-D) under the overlay, as
+ * composited, read from a one-pixel screenshot.
+ */
+export async function canvasPixel(p: PanelPage, x: number, y: number): Promise<number[]> {
+  const box = (await p.page.locator('canvas.graph-canvas').boundingBox())!;
+  const png = await p.page.screenshot({ clip: { x: box.x + Math.round(x), y: box.y + Math.round(y), width: 1, height: 1 } });
+  return pngPixel(png);
 }

@@ -27,7 +27,7 @@ describe('graph panel in Chromium (Cora)', () => {
 
   it('draws every node and edge of Cora, with the provenance header and legend', async () => {
     assert.equal(await drawnNodes(p), 2708);
-    assert.equal(await p.page.getAttribute('canvas', 'data-drawn-edges'), '5278');
+    assert.equal(await p.page.getAttribute('canvas.graph-canvas', 'data-drawn-edges'), '5278');
     const header = await p.page.textContent('.provenance');
     assert.match(header ?? '', /dataset cora · sha256 [0-9a-f]{12}…/);
     const legend = await p.page.$$eval('.legend-toggle', (els) => els.map((e) => e.textContent));
@@ -44,7 +44,7 @@ describe('graph panel in Chromium (Cora)', () => {
     await p.page.waitForSelector('.tooltip:not([hidden])');
     const text = await p.page.textContent('.tooltip');
     assert.match(text ?? '', new RegExp(`node 1358 · ${plain.classNames[plain.labels[1358]]} · ${plain.split[1358]} · degree 168`));
-    assert.equal(await p.page.getAttribute('canvas', 'data-hovered'), '1358');
+    assert.equal(await p.page.getAttribute('canvas.graph-canvas', 'data-hovered'), '1358');
   });
 
   it('clicking a node posts openRecord for it', async () => {
@@ -55,14 +55,14 @@ describe('graph panel in Chromium (Cora)', () => {
   });
 
   it('search zooms to the node and centres it', async () => {
-    const before = await p.page.getAttribute('canvas', 'data-transform');
+    const before = await p.page.getAttribute('canvas.graph-canvas', 'data-transform');
     await p.page.fill('.node-search', '42');
     await p.page.press('.node-search', 'Enter');
-    const after = await p.page.getAttribute('canvas', 'data-transform');
+    const after = await p.page.getAttribute('canvas.graph-canvas', 'data-transform');
     assert.notEqual(after, before);
     const [k, tx, ty] = (after ?? '').split(',').map(Number);
     assert.ok(k > Number(before?.split(',')[0]), 'zoomed in');
-    const box = (await p.page.locator('canvas').boundingBox())!;
+    const box = (await p.page.locator('canvas.graph-canvas').boundingBox())!;
     assert.ok(Math.abs(tx + k * plain.x[42] - box.width / 2) < 2 && Math.abs(ty + k * plain.y[42] - box.height / 2) < 2, 'node 42 is centred');
     assert.match((await p.page.textContent('.tooltip')) ?? '', /^node 42 · /);
     await p.page.fill('.node-search', '9999');
@@ -110,22 +110,22 @@ describe('graph panel in Chromium (Cora)', () => {
   });
 
   it('keyboard: arrows move a visible focus between nodes, Enter opens, +/- zoom', async () => {
-    await p.page.focus('canvas');
+    await p.page.focus('canvas.graph-canvas');
     await p.page.keyboard.press('ArrowRight');
-    const first = Number(await p.page.getAttribute('canvas', 'data-focused'));
+    const first = Number(await p.page.getAttribute('canvas.graph-canvas', 'data-focused'));
     assert.ok(Number.isInteger(first));
     await p.page.keyboard.press('ArrowRight');
-    const second = Number(await p.page.getAttribute('canvas', 'data-focused'));
+    const second = Number(await p.page.getAttribute('canvas.graph-canvas', 'data-focused'));
     assert.notEqual(second, first);
     assert.ok(plain.x[second] > plain.x[first], 'moved right');
     assert.match((await p.page.textContent('.tooltip')) ?? '', new RegExp(`^node ${second} · `));
     await p.page.keyboard.press('Enter');
     assert.deepEqual((await p.posted()).filter((m) => m.type === 'openRecord').at(-1), { type: 'openRecord', dataset: 'cora', node: second });
-    const k0 = Number((await p.page.getAttribute('canvas', 'data-transform'))!.split(',')[0]);
+    const k0 = Number((await p.page.getAttribute('canvas.graph-canvas', 'data-transform'))!.split(',')[0]);
     await p.page.keyboard.press('+');
     // The zoom is applied at once but drawn (and data-transform written) on the next frame.
-    await p.page.waitForFunction((k) => Number(document.querySelector('canvas')!.dataset.transform!.split(',')[0]) !== k, k0, { timeout: 5000 });
-    const k1 = Number((await p.page.getAttribute('canvas', 'data-transform'))!.split(',')[0]);
+    await p.page.waitForFunction((k) => Number(document.querySelector<HTMLCanvasElement>('canvas.graph-canvas')!.dataset.transform!.split(',')[0]) !== k, k0, { timeout: 5000 });
+    const k1 = Number((await p.page.getAttribute('canvas.graph-canvas', 'data-transform'))!.split(',')[0]);
     assert.ok(Math.abs(k1 / k0 - 1.4) < 0.01, `zoom ${k0} -> ${k1}`);
   });
 
@@ -134,11 +134,11 @@ describe('graph panel in Chromium (Cora)', () => {
     const state = (await p.state<GraphPanelState>())!;
     assert.deepEqual(state.hidden, [6]);
     assert.equal(state.dataset, 'cora');
-    const transform = await p.page.getAttribute('canvas', 'data-transform');
+    const transform = await p.page.getAttribute('canvas.graph-canvas', 'data-transform');
     const reloaded = await openGraph(chromium, plain, { state });
-    assert.equal(await reloaded.page.getAttribute('canvas', 'data-transform'), transform);
+    assert.equal(await reloaded.page.getAttribute('canvas.graph-canvas', 'data-transform'), transform);
     assert.equal(await drawnNodes(reloaded), await drawnNodes(p));
-    assert.equal(await reloaded.page.getAttribute('canvas', 'data-selected'), String(state.selected));
+    assert.equal(await reloaded.page.getAttribute('canvas.graph-canvas', 'data-selected'), String(state.selected));
     assert.equal(await reloaded.page.getAttribute('.legend-toggle[data-key="6"]', 'aria-pressed'), 'false');
     await reloaded.close();
   });
@@ -194,7 +194,7 @@ describe('graph panel in Chromium (Cora)', () => {
 
   it('zooms to the node a graphFocus message names', async () => {
     await p.post({ type: 'graphFocus', node: 2000 });
-    assert.equal(await p.page.getAttribute('canvas', 'data-focused'), '2000');
+    assert.equal(await p.page.getAttribute('canvas.graph-canvas', 'data-focused'), '2000');
   });
 
   it('with a run: "Show attention" and "Step through" for the selected node; a right-click names the node to VS Code\'s context menu', async () => {
@@ -211,10 +211,10 @@ describe('graph panel in Chromium (Cora)', () => {
       assert.deepEqual(asked, [{ type: 'showAttention', node: 1358 }, { type: 'stepThrough', node: 1358 }]);
       // VS Code reads data-vscode-context as the contextmenu event bubbles (package.json "webview/context")
       await r.page.mouse.click(x, y, { button: 'right' });
-      assert.deepEqual(JSON.parse((await r.page.getAttribute('canvas', 'data-vscode-context'))!), { webviewSection: 'node', node: 1358, preventDefaultContextMenuItems: true });
-      const box = (await r.page.locator('canvas').boundingBox())!;
+      assert.deepEqual(JSON.parse((await r.page.getAttribute('canvas.graph-canvas', 'data-vscode-context'))!), { webviewSection: 'node', node: 1358, preventDefaultContextMenuItems: true });
+      const box = (await r.page.locator('canvas.graph-canvas').boundingBox())!;
       await r.page.mouse.click(box.x + 2, box.y + 2, { button: 'right' });
-      assert.deepEqual(JSON.parse((await r.page.getAttribute('canvas', 'data-vscode-context'))!), { preventDefaultContextMenuItems: true }, 'off a node: no node items');
+      assert.deepEqual(JSON.parse((await r.page.getAttribute('canvas.graph-canvas', 'data-vscode-context'))!), { preventDefaultContextMenuItems: true }, 'off a node: no node items');
     } finally {
       await r.close();
     }

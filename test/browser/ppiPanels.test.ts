@@ -113,7 +113,7 @@ describe('panels on a PPI-format dataset in Chromium', () => {
       assert.ok(k >= fit, `zoomed in (k ${k} from ${fit})`);
       // Nodes this few are already large at the fit; zooming must not make them larger than that or 12 px.
       assert.ok(k * median <= Math.max(12.5, fit * median * 1.001), `a median node is ${(k * median).toFixed(1)} px (${(fit * median).toFixed(1)} px at the fit)`);
-      const viewport = await p.page.$eval('canvas', (c) => c.clientHeight);
+      const viewport = await p.page.$eval('canvas.graph-canvas', (c) => c.clientHeight);
       assert.ok(k * model.r[5] < viewport / 4, `the found node is ${(k * model.r[5]).toFixed(1)} px in a ${viewport} px view`);
     } finally {
       await p.close();

@@ -98,14 +98,14 @@ async function trainFromSpec(page, name) {
  * first makes the hover a real hit test: the canvas' data-hovered must change to `node` on the move.
  */
 async function hoverCanvasCentre(page, frame, node) {
-  const canvas = frame.locator('.graph-area canvas');
+  const canvas = frame.locator('.graph-area canvas.graph-canvas');
   const box = await canvas.boundingBox();
   assert(box, 'the graph canvas has no box');
   await page.mouse.move(box.x + 4, box.y + 4);
   const away = await canvas.getAttribute('data-hovered');
   assert(away !== String(node), `node ${node} is hovered with the mouse in the canvas corner`);
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
-  await frame.locator(`.graph-area canvas[data-hovered="${node}"]`).waitFor();
+  await frame.locator(`.graph-area canvas.graph-canvas[data-hovered="${node}"]`).waitFor();
   const tooltip = frame.locator('.tooltip');
   await tooltip.waitFor({ state: 'visible' });
   return { box, text: plain(await tooltip.innerText()) };
@@ -113,7 +113,7 @@ async function hoverCanvasCentre(page, frame, node) {
 
 /** The whole canvas is inside the panel (nothing of the map hidden below its bottom edge). */
 async function assertCanvasFits(frame, what) {
-  const { bottom, inner } = await frame.locator('.graph-area canvas').evaluate((c) => ({ bottom: c.getBoundingClientRect().bottom, inner: window.innerHeight }));
+  const { bottom, inner } = await frame.locator('.graph-area canvas.graph-canvas').evaluate((c) => ({ bottom: c.getBoundingClientRect().bottom, inner: window.innerHeight }));
   assert(bottom <= inner + 0.5, `the ${what} canvas ends at ${bottom.toFixed(0)} px, below the panel's ${inner} px: its lower part is cut off`);
 }
 
@@ -122,7 +122,7 @@ async function findNode(frame, node) {
   await frame.locator('.node-search').fill(String(node));
   await frame.locator('.node-search').press('Enter');
   await frame.locator('.toolbar .status', { hasText: `node ${node}` }).waitFor();
-  const [k, x, y] = (await frame.locator('.graph-area canvas').getAttribute('data-transform')).split(',').map(Number);
+  const [k, x, y] = (await frame.locator('.graph-area canvas.graph-canvas').getAttribute('data-transform')).split(',').map(Number);
   return { k, x, y };
 }
 
@@ -300,7 +300,7 @@ async function main() {
       await runCommand(page, 'GAT: Show Cora Graph');
       const frame = await webview(page, 'body[data-graph-ready="true"]:not([data-tsne-status])', 60_000);
       await assertCanvasFits(frame, 'graph');
-      const drawn = Number(await frame.locator('.graph-area canvas').getAttribute('data-drawn-nodes'));
+      const drawn = Number(await frame.locator('.graph-area canvas.graph-canvas').getAttribute('data-drawn-nodes'));
       assert(drawn > 2000, `only ${drawn} nodes drawn`);
       await shot(page, '03-dark-graph');
       const t = await findNode(frame, HUB);

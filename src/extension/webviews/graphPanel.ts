@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readRun, type RunRecord } from '../../gat/artifacts/runRecord';
 import { graphLayout } from '../../gat/layout/layoutCache';
+import type { LayoutResult } from '../../gat/layout/protocol';
 import type { RunAnalyses } from '../../gat/analysis/runAnalyses';
 import type { RunSnapshots } from '../../gat/analysis/runSnapshots';
 import type { GraphDataset } from '../../gat/data/graph';
@@ -122,22 +123,37 @@ export class GraphPanel extends PanelBase {
     const part = whole.graphs && this.graphIndex !== undefined ? whole.graphs[this.graphIndex] : undefined;
     const g: GraphDataset = part ? scopeDataset(whole, part) : whole;
     this.nodeOffset = part?.nodeStart ?? 0;
-    const layout = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `GAT: laying out ${part ? `graph ${part.id} of ` : ''}${this.dataset}…` },
-      () => graphLayout(part ? { ...g, name: `${g.name}-graph${part.id}` } : g, { cacheDir: this.deps.cacheDir, workerScript: path.join(this.deps.extensionUri.fsPath, 'dist', 'layoutWorker.js') }),
-    );
     const run = this.runId ? await this.runRecord(this.runId) : undefined;
     const analysis = this.runId ? await this.deps.analyses?.get(this.runId).then((r) => r.analysis).catch(() => undefined) : undefined;
     const view = this.runId ? await this.deps.runViews.get(this.runId) : undefined;
     if (this.runId && !view) void vscode.window.showWarningMessage(`GAT: run ${this.runId} has no analysis yet; the graph shows the data only.`);
     const scopedAnalysis = analysis && part ? scopeAnalysis(analysis, part) : analysis;
     const runView = view && part && scopedAnalysis ? { runId: view.runId, predictions: scopedAnalysis.predictions, confidence: scopedAnalysis.confidence } : view;
-    const snapshot = graphSnapshot(g, layout, panelProvenance(whole, run, this.deps.outDir()), runView, focus === undefined ? undefined : focus - this.nodeOffset);
+    const provenance = panelProvenance(whole, run, this.deps.outDir());
     const scope = scopeMessage(whole, this.graphIndex ?? null, false);
     const multiLabel = multiLabelView(g, scopedAnalysis);
     const comparison = await this.comparison(whole);
+    const extras = { ...(scope ? { scope } : {}), ...(multiLabel ? { multiLabel } : {}) };
+    const complete = (layout: LayoutResult, layoutProgress?: GraphSnapshot['layoutProgress']): GraphSnapshot => {
+      const snapshot = graphSnapshot(g, layout, provenance, runView, focus === undefined ? undefined : focus - this.nodeOffset);
+      return { ...snapshot, ...extras, ...(comparison && snapshot.run ? { comparison } : {}), ...(layoutProgress ? { layoutProgress } : {}) };
+    };
+    // A big graph's layout takes a while: the panel draws it converging, edges of equal weight
+    // until the betweenness that sets their width is known.
+    let drawing = false;
+    const layout = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `GAT: laying out ${part ? `graph ${part.id} of ` : ''}${this.dataset}` }, (progress) =>
+      graphLayout(part ? { ...g, name: `${g.name}-graph${part.id}` } : g, { cacheDir: this.deps.cacheDir, workerScript: path.join(this.deps.extensionUri.fsPath, 'dist', 'layoutWorker.js') }, (update) => {
+        progress.report({ message: update.stage });
+        if (!this.isReady || !update.u || !update.v) return;
+        const status = { stage: update.stage, fraction: update.fraction };
+        if (!drawing) void this.post(complete({ x: update.x, y: update.y, u: update.u, v: update.v, thickness: new Float32Array(update.u.length) }, status));
+        else void this.post({ type: 'graphLayoutProgress', x: update.x, y: update.y, ...status });
+        drawing = true;
+      }),
+    );
     const runTimeline = analysis && this.runId && !comparison && !whole.graphs && !whole.multiLabels ? await this.deps.snapshots?.frames(this.runId, analysis, runPredictions, runPredictions) : undefined;
-    return { ...snapshot, ...(scope ? { scope } : {}), ...(multiLabel ? { multiLabel } : {}), ...(comparison && snapshot.run ? { comparison } : {}), ...(runTimeline ? { runTimeline } : {}) };
+    const snapshot = complete(layout);
+    return { ...snapshot, ...(runTimeline ? { runTimeline } : {}) };
   }
 
   /** The compared run's predictions; single-label datasets only (multi-label runs compare in the Compare panel). */

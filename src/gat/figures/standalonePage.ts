@@ -17,8 +17,15 @@ export interface StandalonePage {
 }
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-/** JSON inside <script>: `</script>` and friends must not end the element early. */
-const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c');
+/**
+ * JSON inside <script>: `</script>` and friends must not end the element early. Typed arrays
+ * (a snapshot's positions and edges) become plain arrays, floats to 4 decimals.
+ */
+const scriptJson = (v: unknown): string => JSON.stringify(v, plainArrays).replace(/</g, '\\u003c');
+function plainArrays(_key: string, value: unknown): unknown {
+  if (value instanceof Float32Array || value instanceof Float64Array) return Array.from(value, (x) => Math.round(x * 1e4) / 1e4);
+  return ArrayBuffer.isView(value) && !(value instanceof DataView) ? Array.from(value as unknown as ArrayLike<number>) : value;
+}
 
 const HOST = `
 (function () {

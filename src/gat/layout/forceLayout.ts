@@ -12,12 +12,14 @@ export interface LayoutOptions {
   readonly initial?: GraphLayout;
   /** d3's alpha to start from: below 1 a started layout is refined rather than shaken up. */
   readonly alpha?: number;
+  /** Called with the positions so far, at most every `everyMs` (a big graph's ticks take seconds). */
+  readonly progress?: { readonly everyMs: number; readonly report: (layout: GraphLayout, ticksDone: number) => void };
 }
 
 export const DEFAULT_LAYOUT: LayoutOptions = { ticks: 300, seed: 42 };
 
 /** Bump when the forces change, so cached layouts are recomputed. */
-export const LAYOUT_VERSION = 2; // 2: multilevel layout from 5,000 nodes, sampled betweenness above
+export const LAYOUT_VERSION = 3; // 2: multilevel layout from 5,000 nodes, sampled betweenness above; 3: fewer refinement ticks above 20,000 nodes
 
 export interface GraphLayout {
   readonly x: Float32Array; // (N)
@@ -56,12 +58,22 @@ export function forceLayout(numNodes: number, u: Int32Array, v: Int32Array, opti
     .force('y', forceY(0).strength(0.04))
     .alpha(options.alpha ?? 1)
     .stop();
-  for (let i = 0; i < options.ticks; i++) simulation.tick();
-  const x = new Float32Array(numNodes);
-  const y = new Float32Array(numNodes);
-  nodes.forEach((n, i) => {
-    x[i] = n.x ?? 0;
-    y[i] = n.y ?? 0;
-  });
-  return { x, y };
+  const positions = (): GraphLayout => {
+    const x = new Float32Array(numNodes);
+    const y = new Float32Array(numNodes);
+    nodes.forEach((n, i) => {
+      x[i] = n.x ?? 0;
+      y[i] = n.y ?? 0;
+    });
+    return { x, y };
+  };
+  let reported = performance.now();
+  for (let i = 0; i < options.ticks; i++) {
+    simulation.tick();
+    if (options.progress && i + 1 < options.ticks && performance.now() - reported >= options.progress.everyMs) {
+      options.progress.report(positions(), i + 1);
+      reported = performance.now();
+    }
+  }
+  return positions();
 }

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { GraphDataset } from '../data/graph';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { DEFAULT_LAYOUT, LAYOUT_VERSION, type LayoutOptions } from './forceLayout';
-import type { LayoutRequest, LayoutResult, LayoutWorkerReply } from './protocol';
+import type { LayoutRequest, LayoutResult, LayoutUpdate, LayoutWorkerReply } from './protocol';
 
 export interface LayoutSource {
   readonly cacheDir: string;
@@ -20,7 +20,14 @@ export interface LayoutSource {
 }
 
 const MAGIC = 0x4c544147; // 'GATL'
-const pending = new Map<string, Promise<LayoutResult>>();
+interface PendingLayout {
+  readonly job: Promise<LayoutResult>;
+  /** Everyone waiting for this layout who wants to see it converge. */
+  readonly listeners: Set<(update: LayoutUpdate) => void>;
+  /** The last update, with the edges of the first (a late listener starts from it). */
+  last?: LayoutUpdate;
+}
+const pending = new Map<string, PendingLayout>();
 
 export function layoutCacheFile(g: Pick<GraphDataset, 'name' | 'checksums'>, cacheDir: string, options: LayoutOptions = DEFAULT_LAYOUT): string {
   const sums = Object.keys(g.checksums)
@@ -31,36 +38,56 @@ export function layoutCacheFile(g: Pick<GraphDataset, 'name' | 'checksums'>, cac
   return path.join(cacheDir, `layout-${g.name}-${key}.bin`);
 }
 
-/** The cached layout, or a fresh one from the worker (concurrent callers share one job). */
-export function graphLayout(g: GraphDataset, source: LayoutSource): Promise<LayoutResult> {
+/**
+ * The cached layout, or a fresh one from the worker (concurrent callers share one job).
+ * `onProgress` sees a multilevel layout converge; every update carries the edges (u, v).
+ */
+export function graphLayout(g: GraphDataset, source: LayoutSource, onProgress?: (update: LayoutUpdate) => void): Promise<LayoutResult> {
   const options = source.options ?? DEFAULT_LAYOUT;
   const file = layoutCacheFile(g, source.cacheDir, options);
-  let job = pending.get(file);
-  if (!job) {
-    job = loadOrCompute(g, file, source.workerScript ?? defaultLayoutWorker(), options);
-    pending.set(file, job);
+  let entry = pending.get(file);
+  if (!entry) {
+    const listeners = new Set<(update: LayoutUpdate) => void>();
+    const job = loadOrCompute(g, file, source.workerScript ?? defaultLayoutWorker(), options, (update) => {
+      const last = pending.get(file);
+      const full = update.u ? update : { ...update, u: last?.last?.u, v: last?.last?.v };
+      if (last) last.last = full;
+      for (const listener of listeners) listener(full);
+    });
+    entry = { job, listeners };
+    pending.set(file, entry);
     void job.then(
       () => pending.delete(file),
       () => pending.delete(file),
     );
   }
-  return job;
+  if (onProgress) {
+    const { listeners, job } = entry;
+    listeners.add(onProgress);
+    if (entry.last) onProgress(entry.last);
+    void job.finally(() => listeners.delete(onProgress)).catch(() => undefined);
+  }
+  return entry.job;
 }
 
-async function loadOrCompute(g: GraphDataset, file: string, workerScript: string, options: LayoutOptions): Promise<LayoutResult> {
+async function loadOrCompute(g: GraphDataset, file: string, workerScript: string, options: LayoutOptions, onProgress: (update: LayoutUpdate) => void): Promise<LayoutResult> {
   const cached = await readLayout(file, g.numNodes).catch(() => undefined);
   if (cached) return cached;
-  const result = await runLayoutWorker(workerScript, { numNodes: g.numNodes, edgeSource: g.edgeSource, edgeTarget: g.edgeTarget, ...options });
+  const result = await runLayoutWorker(workerScript, { numNodes: g.numNodes, edgeSource: g.edgeSource, edgeTarget: g.edgeTarget, ...options }, onProgress);
   // Atomic, so a concurrent reader never sees half a file; a cache, so a read-only or full disk
   // only costs the next run the same wait.
   await writeFileAtomic(file, encodeLayout(result)).catch(() => undefined);
   return result;
 }
 
-export function runLayoutWorker(workerScript: string, request: LayoutRequest): Promise<LayoutResult> {
+export function runLayoutWorker(workerScript: string, request: LayoutRequest, onProgress?: (update: LayoutUpdate) => void): Promise<LayoutResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerScript);
-    worker.once('message', (reply: LayoutWorkerReply) => {
+    worker.on('message', (reply: LayoutWorkerReply) => {
+      if (reply.type === 'progress') {
+        onProgress?.(reply.update);
+        return;
+      }
       if (reply.type === 'done') resolve(reply.result);
       else reject(new Error(`graph layout failed: ${reply.message}`));
       void worker.terminate();

@@ -7,7 +7,10 @@ const port = parentPort;
 if (port) {
   port.on('message', (request: LayoutRequest) => {
     try {
-      const result = runLayoutJob(request);
+      const result = runLayoutJob(request, (update) => {
+        const progress: LayoutWorkerReply = { type: 'progress', update };
+        port.postMessage(progress, [update.x.buffer, update.y.buffer] as ArrayBuffer[]);
+      });
       const reply: LayoutWorkerReply = { type: 'done', result };
       port.postMessage(reply, [result.x.buffer, result.y.buffer, result.u.buffer, result.v.buffer, result.thickness.buffer] as ArrayBuffer[]);
     } catch (e) {

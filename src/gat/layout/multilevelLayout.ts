@@ -4,7 +4,7 @@
  * few thousand remain, lay out the coarsest fully, then at each finer level place every node at its
  * coarse node (with a small seeded offset) and refine with a few cooler ticks.
  */
-import { forceLayout, seededRandom, type GraphLayout } from './forceLayout';
+import { forceLayout, seededRandom, type GraphLayout, type LayoutOptions } from './forceLayout';
 
 /** A graph level: N nodes and undirected edges u[k]–v[k] (u < v). */
 interface Level {
@@ -22,9 +22,28 @@ export interface MultilevelOptions {
   /** Ticks on the coarsest level (a full layout) and on every finer one (a refinement). */
   readonly coarseTicks: number;
   readonly refineTicks: number;
+  /**
+   * Above this many nodes a level gets fewer refinement ticks, in proportion (refineFullUpTo / n),
+   * at least 4: a tick costs ~3 s at 200,000 nodes, and the levels below have placed the nodes well.
+   */
+  readonly refineFullUpTo: number;
 }
 
-export const DEFAULT_MULTILEVEL: MultilevelOptions = { seed: 42, coarsest: 2000, coarseTicks: 300, refineTicks: 30 };
+/** The refinement ticks of a level of n nodes. */
+export function refineTicksFor(n: number, options: MultilevelOptions): number {
+  return n <= options.refineFullUpTo ? options.refineTicks : Math.max(4, Math.round((options.refineTicks * options.refineFullUpTo) / n));
+}
+
+/** A stage of the layout with every node placed (a coarse level's nodes at their coarse node). */
+export interface LayoutProgress {
+  readonly x: Float32Array; // (N)
+  readonly y: Float32Array; // (N)
+  readonly stage: string;
+  /** Rough share of the work done, in [0, 1). */
+  readonly fraction: number;
+}
+
+export const DEFAULT_MULTILEVEL: MultilevelOptions = { seed: 42, coarsest: 2000, coarseTicks: 300, refineTicks: 30, refineFullUpTo: 20_000 };
 
 /* ── One coarsening step: match nodes in a seeded random order with an unmatched neighbour ── */
 function coarsen(level: Level, random: () => number): Level {
@@ -80,7 +99,12 @@ function coarsen(level: Level, random: () => number): Level {
   return { n: coarse, u: Int32Array.from(cu), v: Int32Array.from(cv) };
 }
 
-export function multilevelLayout(numNodes: number, u: Int32Array, v: Int32Array, options: MultilevelOptions = DEFAULT_MULTILEVEL): GraphLayout {
+/**
+ * `onProgress` sees the picture converge: the coarsest layout, then each finer level, every node
+ * drawn at its ancestor's place on levels coarser than its own (and within a slow level, every
+ * `progressMs`).
+ */
+export function multilevelLayout(numNodes: number, u: Int32Array, v: Int32Array, options: MultilevelOptions = DEFAULT_MULTILEVEL, onProgress?: (p: LayoutProgress) => void, progressMs = 1000): GraphLayout {
   const random = seededRandom(options.seed ^ 0x9e3779b9);
   const levels: Level[] = [{ n: numNodes, u, v }];
   // ── Coarsen while it still shrinks the graph by a tenth ──
@@ -92,9 +116,29 @@ export function multilevelLayout(numNodes: number, u: Int32Array, v: Int32Array,
     }
     levels.push(next);
   }
+  // ── Where each node of the graph is on every level (for the progress pictures) ──
+  const ancestors: Int32Array[] = [];
+  if (onProgress) {
+    ancestors.push(Int32Array.from({ length: numNodes }, (_, i) => i));
+    for (let l = 1; l < levels.length; l++) ancestors.push(ancestors[l - 1].map((a) => levels[l - 1].parent![a]));
+  }
+  // Work is about nodes × ticks: the share done once level l is laid out.
+  const work = levels.map((level, l) => level.n * (l === levels.length - 1 ? options.coarseTicks : refineTicksFor(level.n, options)));
+  const total = work.reduce((a, b) => a + b, 0);
+  const doneThrough = (l: number, partOfLevel = 1): number => (work.slice(l + 1).reduce((a, b) => a + b, 0) + partOfLevel * work[l]) / total;
+  const report = (l: number, at: GraphLayout, partOfLevel = 1): void => {
+    if (!onProgress) return;
+    const map = ancestors[l];
+    const stage = l === levels.length - 1 ? `coarsest level (${levels[l].n.toLocaleString('en-US')} nodes)` : `level ${levels.length - 1 - l} of ${levels.length - 1} (${levels[l].n.toLocaleString('en-US')} nodes)`;
+    onProgress({ x: Float32Array.from(map, (a) => at.x[a]), y: Float32Array.from(map, (a) => at.y[a]), stage, fraction: Math.min(0.99, doneThrough(l, partOfLevel)) });
+  };
+  const progressOf = (l: number, ticks: number): LayoutOptions['progress'] => (onProgress ? { everyMs: progressMs, report: (at, done) => report(l, at, done / ticks) } : undefined);
+
   // ── The coarsest level: a full layout ──
-  const coarsest = levels[levels.length - 1];
-  let layout = forceLayout(coarsest.n, coarsest.u, coarsest.v, { ticks: options.coarseTicks, seed: options.seed });
+  const top = levels.length - 1;
+  const coarsest = levels[top];
+  let layout = forceLayout(coarsest.n, coarsest.u, coarsest.v, { ticks: options.coarseTicks, seed: options.seed, progress: progressOf(top, options.coarseTicks) });
+  if (top > 0) report(top, layout);
   // ── Finer levels: start at the coarse positions, refine with cooler ticks ──
   for (let l = levels.length - 2; l >= 0; l--) {
     const level = levels[l];
@@ -105,7 +149,9 @@ export function multilevelLayout(numNodes: number, u: Int32Array, v: Int32Array,
       x[i] = layout.x[parent[i]] + (random() - 0.5) * 4;
       y[i] = layout.y[parent[i]] + (random() - 0.5) * 4;
     }
-    layout = forceLayout(level.n, level.u, level.v, { ticks: options.refineTicks, seed: options.seed, initial: { x, y }, alpha: 0.3 });
+    const ticks = refineTicksFor(level.n, options);
+    layout = forceLayout(level.n, level.u, level.v, { ticks, seed: options.seed, initial: { x, y }, alpha: 0.3, progress: progressOf(l, ticks) });
+    if (l > 0) report(l, layout);
   }
   return layout;
 }

@@ -17,4 +17,15 @@ export interface LayoutResult {
   readonly thickness: Float32Array;
 }
 
-export type LayoutWorkerReply = { readonly type: 'done'; readonly result: LayoutResult } | { readonly type: 'error'; readonly message: string };
+/** A picture of a layout under way (multilevel layouts only): every node placed, edges once. */
+export interface LayoutUpdate {
+  readonly x: Float32Array; // (N)
+  readonly y: Float32Array; // (N)
+  /** The undirected edges (u < v) in the order the result will have: on the first update only. */
+  readonly u?: Int32Array;
+  readonly v?: Int32Array;
+  readonly stage: string;
+  readonly fraction: number;
+}
+
+export type LayoutWorkerReply = { readonly type: 'done'; readonly result: LayoutResult } | { readonly type: 'progress'; readonly update: LayoutUpdate } | { readonly type: 'error'; readonly message: string };

@@ -68,6 +68,14 @@ export function edgeBetweenness(numNodes: number, offsets: Int32Array, neighbour
 export const EXACT_BETWEENNESS_MAX_NODES = 5000;
 /** Sources sampled above that size: the estimate's thickness classes match the exact ones closely (tested). */
 export const BETWEENNESS_SAMPLES = 1024;
+/** Fewer sources on graphs with more directed edges than this: each source is a BFS over all of them (~80 ms at 2.4 M). */
+const FULL_SAMPLES_UP_TO_EDGES = 100_000;
+const MIN_SAMPLES = 128;
+
+/** Sources to sample for a graph with this many directed edges: 1,024 up to PubMed's size, then fewer (at least 128). */
+export function betweennessSamples(directedEdges: number): number {
+  return Math.max(MIN_SAMPLES, Math.min(BETWEENNESS_SAMPLES, Math.round((BETWEENNESS_SAMPLES * FULL_SAMPLES_UP_TO_EDGES) / Math.max(1, directedEdges))));
+}
 
 /**
  * `count` distinct source nodes, the same for the same seed (a partial Fisher–Yates shuffle),

@@ -1,5 +1,5 @@
 import { neighbourOffsets, type GraphDataset } from '../data/graph';
-import { betweennessSources, edgeBetweenness, edgeThickness } from './edgeBetweenness';
+import { betweennessSamples, betweennessSources, edgeBetweenness, edgeThickness } from './edgeBetweenness';
 
 /** What `gat inspect` prints and the Cora panels draw. */
 export interface GraphSummary {
@@ -97,7 +97,7 @@ export interface EdgeStats {
 export function edgeStats(g: GraphDataset): EdgeStats {
   const offsets = neighbourOffsets(g);
   const neighbours = g.edgeSource; // edges sorted by target: slot k of node t holds source k
-  const perSlot = edgeBetweenness(g.numNodes, offsets, neighbours, betweennessSources(g.numNodes));
+  const perSlot = edgeBetweenness(g.numNodes, offsets, neighbours, betweennessSources(g.numNodes, 42, betweennessSamples(neighbours.length)));
   const count = neighbours.length / 2;
   const u = new Int32Array(count);
   const v = new Int32Array(count);

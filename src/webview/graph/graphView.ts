@@ -1,7 +1,10 @@
 import { select } from 'd3-selection';
 import { zoom, zoomIdentity, type ZoomBehavior } from 'd3-zoom';
 import { centreOn, fitTransform, nodeNearest, stepFocus, type Direction, type GraphModel, type Transform } from '../../figures/graphModel';
-import { drawOverlays, drawScene, neighbourhoodOf, type DrawTheme, type DrawView } from './graphRenderer';
+import { CanvasScene } from './canvasScene';
+import { GlScene, NoWebGl } from './glScene';
+import { drawOverlays, neighbourhoodOf, type DrawTheme, type DrawView } from './graphRenderer';
+import type { SceneLayer, SceneView } from './sceneLayer';
 import { NodeIndex } from './hitTest';
 
 export interface GraphViewHooks {
@@ -10,7 +13,12 @@ export interface GraphViewHooks {
   readonly onOpen: (node: number) => void;
   /** Zoom, selection or focus changed: persist the view. */
   readonly onViewChange: () => void;
+  /** The scene fell back to another renderer (the WebGL context was lost). */
+  readonly onRendererChange?: (renderer: string) => void;
 }
+
+/** How much of the background covers the scene behind a highlighted neighbourhood. */
+const DIM_ALPHA = 0.7;
 
 /** Screen radius of a median node after "zoom to node" (Cora at 4× the fit: about 9 px). */
 const FOCUS_MEDIAN_RADIUS_PX = 12;
@@ -27,13 +35,31 @@ function medianRadius(m: GraphModel): number {
 
 const ARROWS: Readonly<Record<string, Direction>> = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down' };
 
+/** Above this many nodes in view, names are not drawn (they would cover the graph). */
+const LABEL_MAX_NODES = 150;
+/** Names are drawn once a node's disc is at least this many CSS pixels across. */
+const LABEL_MIN_DIAMETER_PX = 9;
+
+export interface GraphViewOptions {
+  /** 'canvas' skips WebGL2 (tests of the fallback; a machine whose GPU draws badly). */
+  readonly renderer?: 'auto' | 'canvas';
+  /** The label drawn beside a node when zoomed in (its dataset id). */
+  readonly nodeName?: (node: number) => string;
+}
+
 /**
- * The canvas and its interaction: d3-zoom for zoom and pan, quadtree hit testing for hover
- * and click, the keyboard (arrows move between nodes, Enter opens, +/- zoom, 0 fits).
- * Hover redraws at once (so the highlight appears with the tooltip); the rest per frame.
+ * Two stacked canvases and their interaction: the scene (edges and nodes, WebGL2 or 2-D; see
+ * sceneLayer.ts) and above it the overlay, which takes the pointer and keyboard and draws the
+ * highlighted neighbourhood, the selection and focus rings and, zoomed in, node names. Hovering
+ * redraws only the overlay. d3-zoom for zoom and pan, quadtree hit testing, the keyboard (arrows
+ * move between nodes, Enter opens, +/- zoom, 0 fits).
  */
 export class GraphView {
+  /** The stack to put in the page. */
+  readonly element = document.createElement('div');
+  /** The overlay: the focusable, interactive canvas (its data attributes describe the view). */
   readonly canvas = document.createElement('canvas');
+  private scene: SceneLayer;
   private readonly ctx: CanvasRenderingContext2D;
   private readonly zoomBehavior: ZoomBehavior<HTMLCanvasElement, unknown>;
   private model: GraphModel | undefined;
@@ -44,47 +70,49 @@ export class GraphView {
   private theme: DrawTheme | undefined;
   private width = 300;
   private height = 150;
+  private dpr = 1;
   private frame = 0;
   transform: Transform = { k: 1, x: 0, y: 0 };
   hovered: number | undefined;
   focused: number | undefined;
   selected: number | undefined;
   lastDrawMs = 0;
+  /** Whether the user has zoomed or panned (a converging layout then stops re-fitting the view). */
+  userMoved = false;
   private gestures = 0;
-  /** The last full frame, redrawn scaled and shifted while a zoom or pan is under way. */
-  private readonly frameCache = document.createElement('canvas');
-  private cacheTransform: Transform | undefined;
-  /**
-   * The dimmed scene behind a highlighted neighbourhood, kept while the view and data stay the same:
-   * moving from node to node then costs one drawImage and the overlays (a PPI graph's 35,000 edges
-   * took ~170 ms to rasterise per hover before).
-   */
-  private readonly dimmedScene = document.createElement('canvas');
-  private dimmedKey = '';
-  private dimmedDrawn = { nodes: 0, edges: 0 };
-  private dataVersion = 0;
+  /** The transform the scene was last drawn at: a gesture moves that frame with CSS until it ends. */
+  private sceneTransform: Transform | undefined;
+  private sceneDirty = true;
+  private drawn = { nodes: 0, edges: 0 };
 
-  constructor(private readonly hooks: GraphViewHooks) {
+  constructor(
+    private readonly hooks: GraphViewHooks,
+    private readonly options: GraphViewOptions = {},
+  ) {
+    this.element.className = 'graph-stack';
     this.canvas.tabIndex = 0;
     this.canvas.className = 'graph-canvas';
     this.canvas.setAttribute('role', 'application');
     this.canvas.setAttribute('aria-roledescription', 'graph');
     this.canvas.setAttribute('aria-label', 'Graph. Arrow keys move between nodes, Enter opens the node record, plus and minus zoom, 0 fits the graph.');
     this.ctx = this.canvas.getContext('2d')!;
+    this.scene = this.createScene(options.renderer === 'canvas' ? 'the canvas renderer was asked for' : undefined);
+    this.element.append(this.scene.canvas, this.canvas);
     this.zoomBehavior = zoom<HTMLCanvasElement, unknown>()
       .scaleExtent([0.02, 60])
-      .on('zoom', (event: { transform: Transform }) => {
+      .on('zoom', (event: { transform: Transform; sourceEvent: unknown }) => {
+        if (event.sourceEvent) this.userMoved = true; // a wheel, drag or pinch (not fit or find)
         this.transform = { k: event.transform.k, x: event.transform.x, y: event.transform.y };
+        this.sceneDirty = true;
         this.requestDraw();
       })
       // Gestures overlap (a drag starts before a wheel gesture's end timer fires): count them.
       .on('start', () => {
-        if (this.gestures++ === 0) this.keepFrame();
+        this.gestures++;
       })
       .on('end', () => {
         if (--this.gestures > 0) return;
-        this.cacheTransform = undefined;
-        this.requestDraw(); // the full-quality frame once the gesture ends
+        this.requestDraw(); // the full frame at the final transform
         this.hooks.onViewChange();
       });
     select(this.canvas).call(this.zoomBehavior).on('dblclick.zoom', null);
@@ -100,35 +128,83 @@ export class GraphView {
       if (node === undefined) return;
       this.selected = node;
       this.hooks.onViewChange();
-      this.requestDraw();
+      this.drawOverlay();
       this.hooks.onOpen(node);
     });
     this.canvas.addEventListener('keydown', (e) => this.key(e));
   }
 
-  /** New data, colouring or visibility. Keeps the transform unless `fit`. */
+  /** WebGL2 when it works here; the 2-D canvas otherwise, or after the GPU context is lost. */
+  private createScene(noWebGl?: string): SceneLayer {
+    const canvas = document.createElement('canvas');
+    canvas.className = 'graph-scene';
+    canvas.setAttribute('aria-hidden', 'true');
+    let scene: SceneLayer;
+    if (noWebGl) scene = new CanvasScene(canvas, noWebGl);
+    else {
+      try {
+        scene = new GlScene(canvas);
+        canvas.addEventListener('webglcontextlost', (e) => {
+          e.preventDefault();
+          this.replaceScene('the WebGL context was lost');
+        });
+      } catch (e) {
+        return this.createScene(e instanceof NoWebGl ? e.message : `WebGL2 failed: ${String(e)}`);
+      }
+    }
+    this.canvas.dataset.renderer = scene.kind;
+    this.canvas.dataset.rendererName = scene.renderer;
+    return scene;
+  }
+
+  /** Swaps a lost WebGL scene for a 2-D one and redraws everything it had. */
+  private replaceScene(why: string): void {
+    const old = this.scene;
+    this.scene = this.createScene(why);
+    old.canvas.replaceWith(this.scene.canvas);
+    this.scene.resize(this.width, this.height, this.dpr);
+    if (this.model) this.scene.setModel(this.model);
+    if (this.theme) this.scene.setStyle({ visible: this.visible, category: this.category, colours: this.colours }, this.theme);
+    this.sceneDirty = true;
+    this.hooks.onRendererChange?.(this.scene.renderer);
+    this.requestDraw();
+  }
+
+  get renderer(): string {
+    return this.scene.renderer;
+  }
+
+  /** New data, colouring or visibility. Keeps the transform. */
   setData(model: GraphModel, visible: Uint8Array, category: Uint8Array, colours: readonly string[], theme: DrawTheme): void {
     const rebuildIndex = model !== this.model || !sameMask(visible, this.visible);
+    if (model !== this.model) this.scene.setModel(model);
     this.model = model;
     this.visible = visible;
     this.category = category;
     this.colours = colours;
     this.theme = theme;
-    this.dataVersion++; // colours, visibility or theme may have changed: the kept dimmed scene is stale
+    this.scene.setStyle({ visible, category, colours }, theme);
+    this.element.style.background = theme.background; // what a gesture uncovers
+    this.sceneDirty = true;
     if (rebuildIndex) this.index = new NodeIndex(model, visible);
     if (this.hovered !== undefined && !visible[this.hovered]) this.setHover(undefined);
   }
 
   resize(width: number, height: number): void {
-    const dpr = window.devicePixelRatio || 1;
+    this.dpr = window.devicePixelRatio || 1;
     this.width = Math.max(50, Math.floor(width));
     this.height = Math.max(50, Math.floor(height));
-    this.canvas.width = Math.round(this.width * dpr);
-    this.canvas.height = Math.round(this.height * dpr);
-    this.canvas.style.width = `${this.width}px`;
-    this.canvas.style.height = `${this.height}px`;
+    this.canvas.width = Math.round(this.width * this.dpr);
+    this.canvas.height = Math.round(this.height * this.dpr);
+    this.scene.resize(this.width, this.height, this.dpr);
+    this.element.style.width = `${this.width}px`;
+    this.element.style.height = `${this.height}px`;
+    for (const c of [this.canvas, this.scene.canvas]) {
+      c.style.width = `${this.width}px`;
+      c.style.height = `${this.height}px`;
+    }
+    this.sceneDirty = true;
   }
-
   get size(): { width: number; height: number } {
     return { width: this.width, height: this.height };
   }
@@ -178,77 +254,107 @@ export class GraphView {
     });
   }
 
-  /** Copies the current frame (once per gesture) for cheap frames while the gesture lasts. */
-  private keepFrame(): void {
-    if (!this.model || this.canvas.width === 0) return;
-    this.frameCache.width = this.canvas.width;
-    this.frameCache.height = this.canvas.height;
-    this.frameCache.getContext('2d')!.drawImage(this.canvas, 0, 0);
-    this.cacheTransform = { ...this.transform };
+  /** A PNG-ready copy of what is on screen: the scene (drawn afresh: WebGL keeps no buffer) under the overlay. */
+  composite(): HTMLCanvasElement {
+    const copy = document.createElement('canvas');
+    copy.width = this.canvas.width;
+    copy.height = this.canvas.height;
+    const ctx = copy.getContext('2d')!;
+    this.scene.draw(this.sceneView());
+    ctx.drawImage(this.scene.canvas, 0, 0);
+    ctx.drawImage(this.canvas, 0, 0);
+    return copy;
+  }
+
+  private sceneView(): SceneView {
+    return { transform: this.transform, width: this.width, height: this.height, dpr: this.dpr };
   }
 
   /**
-   * A gesture frame: the kept frame under the new transform, one drawImage (~2 ms) instead of
-   * rasterising 8 000 shapes in software (~10–30 ms); the full frame follows when it ends.
+   * A frame. The scene is redrawn only when the view or data changed; during a gesture on a
+   * software renderer it is not redrawn at all but moved with a CSS transform (the compositor
+   * scales the last frame, ~0 ms), and drawn afresh when the gesture ends.
    */
-  private drawKeptFrame(c: Transform): void {
-    const t = this.transform;
-    const dpr = this.canvas.width / this.width;
-    const s = t.k / c.k;
-    this.ctx.setTransform(1, 0, 0, 1, 0, 0);
-    this.ctx.fillStyle = this.theme!.background;
-    this.ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
-    this.ctx.setTransform(s, 0, 0, s, dpr * (t.x - s * c.x), dpr * (t.y - s * c.y));
-    this.ctx.drawImage(this.frameCache, 0, 0);
-  }
-
   draw(): void {
     if (!this.model || !this.theme) return;
     const start = performance.now();
-    if (this.gestures > 0 && this.cacheTransform) {
-      this.drawKeptFrame(this.cacheTransform);
-      this.lastDrawMs = performance.now() - start;
-      this.canvas.dataset.drawMs = this.lastDrawMs.toFixed(2);
-      this.canvas.dataset.transform = `${this.transform.k.toFixed(4)},${this.transform.x.toFixed(1)},${this.transform.y.toFixed(1)}`;
-      return;
+    const t = this.transform;
+    const moving = this.gestures > 0 && !this.scene.liveGestures && this.sceneTransform !== undefined;
+    if (moving) {
+      const c = this.sceneTransform!;
+      const s = t.k / c.k;
+      this.scene.canvas.style.transform = `translate(${t.x - s * c.x}px, ${t.y - s * c.y}px) scale(${s})`;
+    } else if (this.sceneDirty || this.sceneTransform === undefined) {
+      this.drawn = this.scene.draw(this.sceneView());
+      this.scene.canvas.style.transform = '';
+      this.sceneTransform = { ...t };
+      this.sceneDirty = false;
     }
+    this.drawOverlay();
+    this.lastDrawMs = performance.now() - start;
+    const data = this.canvas.dataset;
+    data.drawMs = this.lastDrawMs.toFixed(2);
+    data.drawnNodes = String(this.drawn.nodes);
+    data.drawnEdges = String(this.drawn.edges);
+  }
+
+  /** The overlay: dims the scene behind a highlighted neighbourhood, rings, and names when zoomed in. */
+  private drawOverlay(): void {
+    const m = this.model;
+    const theme = this.theme;
+    if (!m || !theme) return;
+    const ctx = this.ctx;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     const view: DrawView = {
-      transform: this.transform,
-      width: this.width,
-      height: this.height,
-      dpr: this.canvas.width / this.width,
+      ...this.sceneView(),
       visible: this.visible,
       category: this.category,
       colours: this.colours,
       highlight: this.hovered ?? this.focused,
       focused: this.focused,
       selected: this.selected,
-      fast: this.gestures > 0,
     };
-    const focusSet = neighbourhoodOf(this.model, view);
-    let drawn: { nodes: number; edges: number };
-    if (focusSet.size === 0) drawn = drawScene(this.ctx, this.model, view, this.theme, false);
-    else {
-      const t = this.transform;
-      const key = `${t.k},${t.x},${t.y},${this.canvas.width},${this.canvas.height},${this.dataVersion},${view.fast}`;
-      if (key !== this.dimmedKey) {
-        this.dimmedScene.width = this.canvas.width;
-        this.dimmedScene.height = this.canvas.height;
-        this.dimmedDrawn = drawScene(this.dimmedScene.getContext('2d')!, this.model, view, this.theme, true);
-        this.dimmedKey = key;
-      }
-      this.ctx.setTransform(1, 0, 0, 1, 0, 0);
-      this.ctx.drawImage(this.dimmedScene, 0, 0);
-      drawn = this.dimmedDrawn;
+    const focusSet = neighbourhoodOf(m, view);
+    if (focusSet.size > 0) {
+      ctx.globalAlpha = DIM_ALPHA;
+      ctx.fillStyle = theme.background;
+      ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
+      ctx.globalAlpha = 1;
     }
-    drawOverlays(this.ctx, this.model, view, this.theme, focusSet);
-    this.lastDrawMs = performance.now() - start;
-    this.canvas.dataset.drawMs = this.lastDrawMs.toFixed(2);
-    this.canvas.dataset.drawnNodes = String(drawn.nodes);
-    this.canvas.dataset.drawnEdges = String(drawn.edges);
-    this.canvas.dataset.focused = this.focused === undefined ? '' : String(this.focused);
-    this.canvas.dataset.selected = this.selected === undefined ? '' : String(this.selected);
-    this.canvas.dataset.transform = `${this.transform.k.toFixed(4)},${this.transform.x.toFixed(1)},${this.transform.y.toFixed(1)}`;
+    if (this.options.nodeName) this.drawNames(ctx, m, theme, this.options.nodeName);
+    drawOverlays(ctx, m, view, theme, focusSet);
+    const t = this.transform;
+    const data = this.canvas.dataset;
+    data.labels = String(this.labelsDrawn);
+    data.focused = this.focused === undefined ? '' : String(this.focused);
+    data.selected = this.selected === undefined ? '' : String(this.selected);
+    data.transform = `${t.k.toFixed(4)},${t.x.toFixed(1)},${t.y.toFixed(1)}`;
+  }
+
+  private labelsDrawn = 0;
+
+  /** Node names beside their discs, once few enough nodes are in view and big enough to name. */
+  private drawNames(ctx: CanvasRenderingContext2D, m: GraphModel, theme: DrawTheme, name: (node: number) => string): void {
+    this.labelsDrawn = 0;
+    const t = this.transform;
+    if (!this.index || 2 * medianRadius(m) * t.k < LABEL_MIN_DIAMETER_PX) return;
+    const nodes = this.index.inRect(-t.x / t.k, -t.y / t.k, (this.width - t.x) / t.k, (this.height - t.y) / t.k, LABEL_MAX_NODES + 1);
+    if (nodes.length > LABEL_MAX_NODES) return;
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    ctx.font = `11px ${getComputedStyle(this.canvas).fontFamily || 'sans-serif'}`;
+    ctx.textBaseline = 'middle';
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = theme.background;
+    ctx.fillStyle = theme.foreground;
+    for (const i of nodes) {
+      const x = t.x + t.k * (m.x[i] + m.r[i]) + 3;
+      const y = t.y + t.k * m.y[i];
+      const text = name(i);
+      ctx.strokeText(text, x, y); // a halo in the background colour keeps names readable over edges
+      ctx.fillText(text, x, y);
+    }
+    this.labelsDrawn = nodes.length;
   }
 
   private hover(sx: number, sy: number): void {
@@ -262,7 +368,7 @@ export class GraphView {
     this.hovered = node;
     this.canvas.dataset.hovered = node === undefined ? '' : String(node);
     this.hooks.onHighlight(node ?? this.focused, node !== undefined ? point : this.focused !== undefined ? toPoint(this.screenOf(this.focused)) : undefined);
-    if (changed) this.draw();
+    if (changed) this.drawOverlay();
   }
 
   private key(e: KeyboardEvent): void {
@@ -275,13 +381,17 @@ export class GraphView {
       if (next !== undefined) this.moveFocus(next);
     } else if ((e.key === 'Enter' || e.key === ' ') && this.focused !== undefined) {
       this.selected = this.focused;
+      this.drawOverlay();
       this.hooks.onOpen(this.focused);
-    } else if (e.key === '+' || e.key === '=') this.zoomBy(1.4);
-    else if (e.key === '-' || e.key === '_') this.zoomBy(1 / 1.4);
+    } else if (e.key === '+' || e.key === '=' || e.key === '-' || e.key === '_') {
+      this.userMoved = true;
+      this.zoomBy(e.key === '+' || e.key === '=' ? 1.4 : 1 / 1.4);
+    }
     else if (e.key === '0') this.fitToView();
     else if (e.key === 'Escape') {
       this.focused = undefined;
       this.setHover(undefined);
+      this.drawOverlay();
     } else return;
     e.preventDefault();
   }
@@ -297,7 +407,7 @@ export class GraphView {
     this.hovered = undefined;
     this.hooks.onHighlight(node, { x: sx, y: sy });
     this.hooks.onViewChange();
-    this.draw();
+    this.drawOverlay();
   }
 }
 

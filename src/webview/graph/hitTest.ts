@@ -42,4 +42,20 @@ export class NodeIndex {
     });
     return pick;
   }
+
+  /** Visible nodes whose centres lie in a world rectangle, at most `limit` of them. */
+  inRect(x0: number, y0: number, x1: number, y1: number, limit: number): number[] {
+    const found: number[] = [];
+    this.tree.visit((node, nx0, ny0, nx1, ny1) => {
+      if (found.length >= limit || nx0 > x1 || nx1 < x0 || ny0 > y1 || ny1 < y0) return true;
+      if (!node.length) {
+        for (let leaf: typeof node | undefined = node; leaf && found.length < limit; leaf = (leaf as { next?: typeof node }).next) {
+          const i = (leaf as { data: number }).data;
+          if (this.model.x[i] >= x0 && this.model.x[i] <= x1 && this.model.y[i] >= y0 && this.model.y[i] <= y1) found.push(i);
+        }
+      }
+      return false;
+    });
+    return found;
+  }
 }

@@ -1,5 +1,5 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { EmbeddingLayout, GraphColourMode, GraphPanelState, GraphSnapshot, HostToWebview, RunFrame } from '../../protocol/webviewMessages';
+import type { EmbeddingLayout, GraphColourMode, GraphLayoutProgress, GraphPanelState, GraphSnapshot, HostToWebview, RunFrame } from '../../protocol/webviewMessages';
 import { renderProvenance } from '../shared/provenanceHeader';
 import { vscodeApi } from '../shared/vscodeApi';
 import { buildGraphModel, categories, colourModes, COLOUR_MODE_LABELS, datasetNodeId, needsLabel, nodeCategories, parseNodeQuery, soloHidden, toggleHidden, tooltipText, visibleMask, type Category, type GraphModel } from '../../figures/graphModel';
@@ -58,6 +58,11 @@ stepButton.hidden = true;
 const status = document.createElement('span');
 status.className = 'status';
 status.setAttribute('aria-live', 'polite');
+// While a big graph's layout converges: its stage (polite: announced, not interrupting).
+const layoutNote = document.createElement('span');
+layoutNote.className = 'layout-progress';
+layoutNote.setAttribute('role', 'status');
+layoutNote.hidden = true;
 const area = document.createElement('div');
 area.className = 'graph-area';
 const legend = document.createElement('div');
@@ -87,6 +92,11 @@ const view = new GraphView({
   onHighlight: (node, at) => showTooltip(node, at),
   onOpen: (node) => snapshot && api.postMessage({ type: 'openRecord', dataset: snapshot.dataset, node, ...(snapshot.run ? { runId: snapshot.run.runId } : {}), ...(snapshot.comparison ? { compareRunId: snapshot.comparison.runId } : {}) }),
   onViewChange: () => saveState(),
+  onRendererChange: (renderer) => {
+    status.textContent = `Drawing on the ${renderer}.`;
+  },
+}, {
+  nodeName: (node) => (snapshot ? String(datasetNodeId(snapshot, node)) : String(node)),
 });
 // Right-click on a node: VS Code's context menu for it (package.json "webview/context": Show Attention,
 // Step Through Computation), which reads the node from data-vscode-context as the event bubbles.
@@ -109,6 +119,7 @@ toolbar.append(
   button('Export PNG', 'export-png', () => exportPng()),
   button('Export SVG', 'export-svg', () => exportSvg()),
   status,
+  layoutNote,
 );
 const embeddingControls = new EmbeddingControls({
   rerun: (settings) => api.postMessage({ type: 'embeddingRequest', settings }),
@@ -122,7 +133,7 @@ const timeline = new PanelTimeline<RunFrame>(
   () => snapshot?.run?.runId,
   (m) => api.postMessage(m),
 );
-area.append(view.canvas, legend, tooltip);
+area.append(view.element, legend, tooltip);
 app.append(header, toolbar, timeline.element, embeddingControls.element, area, announcer);
 search.addEventListener('keydown', (e) => {
   if (e.key === 'Enter') find(search.value);
@@ -222,6 +233,7 @@ function showFrame(data: RunFrame): void {
 function receive(s: GraphSnapshot): void {
   const start = performance.now();
   const first = !snapshot;
+  const wasConverging = snapshot?.layoutProgress !== undefined;
   // With snapshots, the frame on screen colours the nodes (another graph keeps the epoch).
   const frame = s.run ? timeline.receive(s.runTimeline, s.run) : undefined;
   if (!s.run) timeline.clear();
@@ -250,11 +262,32 @@ function receive(s: GraphSnapshot): void {
   if (s.focusNode !== undefined) view.zoomToNode(s.focusNode);
   view.draw();
   const where = s.scope?.selected != null ? ` of graph ${s.scope.graphs[s.scope.selected].id}` : '';
-  status.textContent = s.embedding ? `${s.labels.length} points${where} (t-SNE of the model's outputs)` : `${s.labels.length} nodes · ${s.edgeU.length} edges${where}`;
+  if (wasConverging && !s.layoutProgress && !view.userMoved) view.fitToView();
+  status.textContent = s.embedding ? `${s.labels.length} points${where} (t-SNE of the model's outputs)` : `${count(s.labels.length, 'node')} · ${count(s.edgeU.length, 'edge')}${where}`;
+  showLayoutProgress(s.layoutProgress);
   requestAnimationFrame(() => {
     document.body.dataset.firstRenderMs = (performance.now() - start).toFixed(1);
     document.body.dataset.graphReady = 'true';
   });
+}
+
+const count = (n: number, noun: string): string => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+
+/** A later stage of the layout under way: new positions; the view keeps fitting it until the user moves it. */
+function moveLayout(m: GraphLayoutProgress): void {
+  if (!snapshot?.layoutProgress || m.x.length !== snapshot.labels.length) return;
+  snapshot = { ...snapshot, x: m.x, y: m.y, layoutProgress: { stage: m.stage, fraction: m.fraction } };
+  model = buildGraphModel(snapshot);
+  apply();
+  if (!view.userMoved) view.fitToView();
+  showLayoutProgress(snapshot.layoutProgress);
+}
+
+/** The layout's stage beside the counts while it converges. */
+function showLayoutProgress(p: GraphSnapshot['layoutProgress']): void {
+  document.body.dataset.layoutStage = p ? p.stage : 'done';
+  layoutNote.hidden = !p;
+  if (p) layoutNote.textContent = `Laying out: ${p.stage}, ${Math.round(100 * p.fraction)} % (edge widths follow when it is done)`;
 }
 
 /** A t-SNE step: new positions for the same points; the view follows the map while it grows. */
@@ -288,11 +321,8 @@ function layout(): void {
 
 function exportPng(): void {
   if (!snapshot) return;
-  const copy = document.createElement('canvas');
-  copy.width = view.canvas.width;
-  copy.height = view.canvas.height;
+  const copy = view.composite();
   const ctx = copy.getContext('2d')!;
-  ctx.drawImage(view.canvas, 0, 0);
   ctx.setTransform(copy.width / view.size.width, 0, 0, copy.height / view.size.height, 0, 0);
   drawLegendOnCanvas(ctx, legendItems.filter((c) => !hidden.includes(c.key)), theme.foreground, getComputedStyle(document.body).fontFamily);
   api.postMessage({ type: 'exportImage', format: 'png', data: copy.toDataURL('image/png'), suggestedName: `${snapshot.dataset}-graph.png` });
@@ -319,6 +349,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const message = event.data;
   if (message?.type === 'graphSnapshot') receive(message);
   else if (message?.type === 'embeddingLayout') moveEmbedding(message);
+  else if (message?.type === 'graphLayoutProgress') moveLayout(message);
   else if (message?.type === 'graphFocus') view.zoomToNode(message.node);
   else if (message?.type === 'embeddingTimeline' && snapshot?.run && snapshot.embedding) {
     // The snapshots' maps arrive after the trained model's: the slider appears at its end.
