@@ -183,6 +183,11 @@ async function main() {
   const gen = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'generatePpi.mjs'), ppiDir, '--scale', 'tiny', '--seed', '5'], { cwd: repoRoot, encoding: 'utf8' });
   if (gen.status !== 0) throw new Error(`generating the PPI-format dataset failed:\n${gen.stdout}\n${gen.stderr}`);
   writeFileSync(path.join(ws, 'synthppi.gat.json'), JSON.stringify({ dataset_name: 'synthppi', data_dir: ppiDir, num_of_epochs: 3, backend: 'wasm', should_test: true }, null, 2));
+  // A PubMed-sized Planetoid dataset (19,717 nodes; PubMed's real files cannot be fetched here).
+  const pubmedDir = path.join(ws, 'pubmed-sized');
+  const genPubmed = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'generatePlanetoid.mjs'), pubmedDir], { cwd: repoRoot, encoding: 'utf8' });
+  if (genPubmed.status !== 0) throw new Error(`generating the PubMed-sized dataset failed:\n${genPubmed.stdout}\n${genPubmed.stderr}`);
+  writeFileSync(path.join(ws, 'pubmedsized.gat.json'), JSON.stringify({ dataset_name: 'pubmedsized', data_dir: pubmedDir, num_of_epochs: 5, backend: 'wasm', should_test: true }, null, 2));
   // The uniform-attention control of step 2's run: same seed and epochs, attention fixed.
   writeFileSync(path.join(ws, 'uniform.gat.json'), JSON.stringify({ dataset_name: 'cora', attention: 'uniform', num_of_epochs: QUICK_EPOCHS, seed: 42, should_test: true }, null, 2));
 
@@ -708,6 +713,43 @@ async function main() {
       log(`  computation of the imported model: ${plain(await frame.locator('.computation-summary').innerText())}`);
     }, ['imported']);
 
+    await step(15, 'A PubMed-sized graph (19,717 nodes): train from a spec, open its graph, watch the layout converge stage by stage on WebGL, then hover and find a node', async () => {
+      await trainFromSpec(page, 'pubmedsized');
+      const runs = sidebarPane(page, 'Runs');
+      const done = treeRows(runs).filter({ hasText: /pubmedsized.*completed · val \d/ }).first();
+      await done.waitFor({ timeout: 120_000 });
+      await done.click();
+      const graphItem = treeRows(runs).filter({ hasText: /^Graph with predictions/ }).first();
+      await graphItem.waitFor({ timeout: 15_000 });
+      let frame;
+      for (let attempt = 1; !frame; attempt++) {
+        await graphItem.click();
+        // The layout is computed now (nothing cached): the panel draws its stages as they come.
+        frame = await webview(page, '.layout-progress:not([hidden])', attempt < 3 ? 30_000 : 60_000).catch((err) => {
+          if (attempt >= 3) throw err;
+          log(`  the graph did not open on click ${attempt}; clicking again`);
+          return undefined;
+        });
+      }
+      const stage = plain(await frame.locator('.layout-progress').innerText());
+      log(`  while laying out: ${stage}`);
+      assert(/^Laying out: (coarsest level|level \d+ of \d+) \([\d,]+ nodes\), \d+ %/.test(stage), `layout progress: "${stage}"`);
+      await shot(page, '15-dark-pubmed-layout-converging');
+      await frame.locator('body[data-layout-stage="done"]').waitFor({ timeout: 120_000 });
+      const status = plain(await frame.locator('.toolbar .status').first().innerText());
+      assert(status === '19,717 nodes · 44,324 edges', `status: "${status}"`);
+      const canvas = frame.locator('.graph-area canvas.graph-canvas');
+      const renderer = await canvas.getAttribute('data-renderer-name');
+      log(`  renderer: ${renderer}`);
+      assert((await canvas.getAttribute('data-renderer')) === 'webgl2', `the graph is drawn by ${renderer}`);
+      assert(Number(await canvas.getAttribute('data-drawn-nodes')) === 19_717, 'every node drawn');
+      await findNode(frame, 4321);
+      const { text } = await hoverCanvasCentre(page, frame, 4321);
+      assert(/^node 4321 · .+ · (train|val|test|none) · degree \d+\n/.test(text), `tooltip: "${text}"`);
+      await shot(page, '15-dark-pubmed-graph');
+      ctx.pubmed = true;
+    });
+
     // Light theme: a few screenshots of the same panels (not a step of its own).
     if (!interrupted && ctx.runId) {
       try {
@@ -726,6 +768,7 @@ async function main() {
           ...(ctx.timeline ? [[/^GAT Metrics: /, 'body.vscode-light .epoch-mark', 'timeline-curves']] : []),
           ...(ctx.imported ? [[/^Cora Graph: .*-imported/, 'body.vscode-light[data-graph-ready="true"]', 'imported-graph']] : []),
           ...(ctx.computation ? [[/^GAT Computation: node/, 'body.vscode-light[data-computation-ready="true"]', 'computation']] : []),
+          ...(ctx.pubmed ? [[/^Pubmedsized Graph/, 'body.vscode-light[data-layout-stage="done"]', 'pubmed-graph']] : []),
           ...(ctx.ppi ? [[/^Synthppi Graph/, 'body.vscode-light[data-graph-ready="true"] .graph-picker:not([hidden])', 'ppi-graph'], [/^GAT Embedding.*synthppi/, 'body.vscode-light[data-tsne-status="done"] .graph-picker:not([hidden])', 'ppi-embedding']] : []),
         ]) {
           await tabs(page).filter({ hasText: prefix }).first().click();

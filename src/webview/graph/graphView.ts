@@ -304,8 +304,6 @@ export class GraphView {
     const theme = this.theme;
     if (!m || !theme) return;
     const ctx = this.ctx;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     const view: DrawView = {
       ...this.sceneView(),
       visible: this.visible,
@@ -316,6 +314,14 @@ export class GraphView {
       selected: this.selected,
     };
     const focusSet = neighbourhoodOf(m, view);
+    // Nothing to overlay (the usual case during a zoom or pan): leave the empty canvas alone, so
+    // the compositor has no new layer contents to upload.
+    const empty = focusSet.size === 0 && this.focused === undefined && this.selected === undefined && !this.mayNameNodes(m);
+    if (!(empty && this.overlayEmpty)) {
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    }
+    this.overlayEmpty = empty;
     if (focusSet.size > 0) {
       ctx.globalAlpha = DIM_ALPHA;
       ctx.fillStyle = theme.background;
@@ -333,12 +339,18 @@ export class GraphView {
   }
 
   private labelsDrawn = 0;
+  private overlayEmpty = false;
+
+  /** Whether nodes are drawn big enough to be named (then drawNames looks for few enough in view). */
+  private mayNameNodes(m: GraphModel): boolean {
+    return this.options.nodeName !== undefined && 2 * medianRadius(m) * this.transform.k >= LABEL_MIN_DIAMETER_PX;
+  }
 
   /** Node names beside their discs, once few enough nodes are in view and big enough to name. */
   private drawNames(ctx: CanvasRenderingContext2D, m: GraphModel, theme: DrawTheme, name: (node: number) => string): void {
     this.labelsDrawn = 0;
     const t = this.transform;
-    if (!this.index || 2 * medianRadius(m) * t.k < LABEL_MIN_DIAMETER_PX) return;
+    if (!this.index || !this.mayNameNodes(m)) return;
     const nodes = this.index.inRect(-t.x / t.k, -t.y / t.k, (this.width - t.x) / t.k, (this.height - t.y) / t.k, LABEL_MAX_NODES + 1);
     if (nodes.length > LABEL_MAX_NODES) return;
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
