@@ -108,6 +108,20 @@ describe('graph panel at 20,000 and 200,000 nodes (WebGL2)', () => {
     await p.close();
   });
 
+  it('maps 19,717 points on the embedding map (PubMed\'s size: a t-SNE of a run\'s outputs, no edges)', async () => {
+    const { snapshot } = bigGraphSnapshot(19_717, 44_324);
+    const map: GraphSnapshot = { ...snapshot, edgeU: [], edgeV: [], edgeThickness: [], run: { runId: 'pubmed-run', predictions: snapshot.labels, confidence: snapshot.labels.map(() => 0.9) }, embedding: { settings: { perplexity: 30, iterations: 1000, seed: 42 }, status: 'done', iteration: 1000, kl: 2.1 } };
+    const p = await openGraph(chromium, map, { width: 1200, height: 800 });
+    assert.equal(await drawnNodes(p), 19_717);
+    assert.equal(await attr(p, 'data-drawn-edges'), '0');
+    assert.match((await p.page.textContent('.status')) ?? '', /^19,717 points \(t-SNE of the model's outputs\)$/);
+    const [x, y] = await nodeScreenPoint(p, map, 10_000);
+    await p.page.mouse.move(x, y);
+    await p.page.waitForSelector('canvas.graph-canvas[data-hovered]');
+    assert.match((await p.page.textContent('.tooltip')) ?? '', /^node \d+ · class \d/);
+    await p.close();
+  });
+
   it('falls back to the 2-D canvas when the WebGL context is lost, and keeps drawing', async () => {
     const p = await openGraph(chromium, medium, { width: 1000, height: 700 });
     assert.equal(await attr(p, 'data-renderer'), 'webgl2');

@@ -263,7 +263,7 @@ function receive(s: GraphSnapshot): void {
   view.draw();
   const where = s.scope?.selected != null ? ` of graph ${s.scope.graphs[s.scope.selected].id}` : '';
   if (wasConverging && !s.layoutProgress && !view.userMoved) view.fitToView();
-  status.textContent = s.embedding ? `${s.labels.length} points${where} (t-SNE of the model's outputs)` : `${count(s.labels.length, 'node')} · ${count(s.edgeU.length, 'edge')}${where}`;
+  status.textContent = s.embedding ? `${count(s.labels.length, 'point')}${where} (t-SNE of the model's outputs)` : `${count(s.labels.length, 'node')} · ${count(s.edgeU.length, 'edge')}${where}`;
   showLayoutProgress(s.layoutProgress);
   requestAnimationFrame(() => {
     document.body.dataset.firstRenderMs = (performance.now() - start).toFixed(1);
