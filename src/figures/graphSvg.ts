@@ -1,4 +1,8 @@
+import { edgeOrder } from './edgeDetail';
 import type { Category, GraphModel, Transform } from './graphModel';
+
+/** Edges an SVG holds at most: beyond this a file is tens of MB and slow to open anywhere. */
+export const SVG_EDGE_BUDGET = 100_000;
 
 export interface SvgView {
   readonly transform: Transform;
@@ -18,26 +22,41 @@ const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt
 
 /**
  * The graph as an SVG document, from the same view-model and view as the canvas: every
- * visible node (`<circle class="node" data-node>`) and edge, under the current zoom, plus the
- * legend. Vector output for papers and slides.
+ * visible node (`<circle class="node" data-node>`) and edge in view, under the current zoom,
+ * plus the legend. Vector output for papers and slides. Zoomed out on a big graph, only the
+ * widest SVG_EDGE_BUDGET edges in view (the document's <desc> says so).
  */
 export function graphSvg(m: GraphModel, view: SvgView): string {
   const t = view.transform;
+  // The view in world units, grown by the largest radius: what is outside is not on the page.
+  const pad = m.maxRadius;
+  const [vx0, vy0, vx1, vy1] = [-t.x / t.k - pad, -t.y / t.k - pad, (view.width - t.x) / t.k + pad, (view.height - t.y) / t.k + pad];
+  const inView = (i: number): boolean => m.x[i] >= vx0 && m.x[i] <= vx1 && m.y[i] >= vy0 && m.y[i] <= vy1;
+  const edgeInView = (e: number): boolean => {
+    const a = m.edgeU[e];
+    const b = m.edgeV[e];
+    if (!view.visible[a] || !view.visible[b]) return false;
+    return !((m.x[a] < vx0 && m.x[b] < vx0) || (m.x[a] > vx1 && m.x[b] > vx1) || (m.y[a] < vy0 && m.y[b] < vy0) || (m.y[a] > vy1 && m.y[b] > vy1));
+  };
+  let edges: ArrayLike<number> = Int32Array.from({ length: m.edgeU.length }, (_, e) => e).filter(edgeInView);
+  const inViewCount = edges.length;
+  if (inViewCount > SVG_EDGE_BUDGET) edges = edgeOrder(m).order.filter(edgeInView).subarray(0, SVG_EDGE_BUDGET);
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${view.width}" height="${view.height}" viewBox="0 0 ${view.width} ${view.height}">`);
   out.push(`<title>${esc(view.title)}</title>`);
+  if (inViewCount > SVG_EDGE_BUDGET) out.push(`<desc>The widest ${SVG_EDGE_BUDGET} of the ${inViewCount} edges in view (all of them would make a file too big to open); zoom in to export every edge of a region.</desc>`);
   out.push(`<rect width="100%" height="100%" fill="${view.background}"/>`);
   out.push(`<g transform="translate(${f(t.x)} ${f(t.y)}) scale(${Number(t.k.toPrecision(6))})">`);
   out.push(`<g class="edges" stroke="${view.foreground}" stroke-opacity="0.35" stroke-linecap="round">`);
-  for (let e = 0; e < m.edgeU.length; e++) {
+  for (let k = 0; k < edges.length; k++) {
+    const e = edges[k];
     const a = m.edgeU[e];
     const b = m.edgeV[e];
-    if (!view.visible[a] || !view.visible[b]) continue;
     out.push(`<line x1="${f(m.x[a])}" y1="${f(m.y[a])}" x2="${f(m.x[b])}" y2="${f(m.y[b])}" stroke-width="${f(m.edgeWidth[e])}"/>`);
   }
   out.push('</g><g class="nodes">');
   for (let i = 0; i < m.n; i++) {
-    if (!view.visible[i]) continue;
+    if (!view.visible[i] || !inView(i)) continue;
     out.push(`<circle class="node" data-node="${i}" cx="${f(m.x[i])}" cy="${f(m.y[i])}" r="${f(m.r[i])}" fill="${view.colours[view.category[i]]}"/>`);
   }
   out.push('</g></g>');

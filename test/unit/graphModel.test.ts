@@ -7,7 +7,8 @@ import { panelProvenance } from '../../src/gat/panels/provenance';
 import { formatSummary, nodeSummary } from '../../src/gat/records/nodeRecord';
 import type { GraphSnapshot } from '../../src/protocol/webviewMessages';
 import { buildGraphModel, categories, centreOn, colourModes, fitTransform, neighboursOf, nodeCategories, parseNodeQuery, soloHidden, stepFocus, toggleHidden, tooltipText, visibleMask, type GraphModel } from '../../src/figures/graphModel';
-import { graphSvg } from '../../src/figures/graphSvg';
+import { graphSvg, SVG_EDGE_BUDGET } from '../../src/figures/graphSvg';
+import { bigGraphSnapshot } from '../helpers/bigGraphSnapshot';
 import { NodeIndex } from '../../src/webview/graph/hitTest';
 import { agreementColours, classColours, contrastRatio, outcomeColours, parseHex, THEME_BACKGROUND, themeKindOf, type ThemeKind } from '../../src/figures/palette';
 import { coraLayout, fakeRun } from '../helpers/coraPanels';
@@ -138,6 +139,28 @@ describe('graph view-model (webview side, pure)', () => {
     assert.equal((svg.match(/<circle class="node"/g) ?? []).length, 2708 - 180);
     assert.match(svg, /Theory \(351\)/);
     assert.match(svg, /cora &#60;graph&#62;/);
+  });
+
+  it('exports what the view shows: zoomed in, only the nodes and edges in view; on a big graph, the widest edges up to the SVG budget', () => {
+    const category = nodeCategories(plain, 'class');
+    const legend = categories(plain, 'class', category, classColours('light', 7), outcomeColours('light'));
+    const base = { width: 800, height: 600, visible: visibleMask(category, []), category, colours: legend.map((c) => c.colour), background: '#ffffff', foreground: '#333333', legend, title: 'cora' };
+    const fit = fitTransform(m, 800, 600);
+    const zoomed = { k: fit.k * 6, x: 400 - fit.k * 6 * m.x[1358], y: 300 - fit.k * 6 * m.y[1358] };
+    const svg = graphSvg(m, { ...base, transform: zoomed });
+    const nodes = [...svg.matchAll(/data-node="(\d+)"/g)].map((x) => Number(x[1]));
+    assert.ok(nodes.includes(1358) && nodes.length > 10 && nodes.length < 2708, `${nodes.length} nodes in the zoomed view`);
+    const lines = (svg.match(/<line /g) ?? []).length;
+    assert.ok(lines >= 168 && lines < 5278, `${lines} edges in the zoomed view (node 1358 alone has 168)`);
+    // A big graph (generated, 300,000 edges) at the fit: the widest SVG_EDGE_BUDGET edges, said so.
+    const big = buildGraphModel(bigGraphSnapshot(30_000, 300_000).snapshot);
+    const bigCategory = new Uint8Array(big.n);
+    const bigSvg = graphSvg(big, { ...base, visible: new Uint8Array(big.n).fill(1), category: bigCategory, transform: fitTransform(big, 800, 600) });
+    assert.equal((bigSvg.match(/<line /g) ?? []).length, SVG_EDGE_BUDGET);
+    assert.match(bigSvg, new RegExp(`<desc>The widest ${SVG_EDGE_BUDGET} of the 300000 edges in view`));
+    const widths = [...bigSvg.matchAll(/<line [^>]*stroke-width="([\d.]+)"/g)].map((x) => Number(x[1]));
+    const narrowest = Math.min(...widths);
+    assert.ok(Array.from(big.edgeWidth).filter((w) => w > narrowest + 0.01).length <= SVG_EDGE_BUDGET, 'no edge left out is wider than one kept');
   });
 
   it('keeps every class colour ≥ 3:1 against its theme background, and the colours apart', () => {
