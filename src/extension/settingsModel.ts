@@ -8,6 +8,9 @@ import * as path from 'node:path';
 
 export const BACKEND_SETTINGS = ['auto', 'webgpu', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 export type BackendSetting = (typeof BACKEND_SETTINGS)[number];
+/** How the graph panel draws: WebGL2 where it works (`auto`), or always the 2-D canvas. */
+export const GRAPH_RENDERER_SETTINGS = ['auto', 'canvas'] as const;
+export type GraphRendererSetting = (typeof GRAPH_RENDERER_SETTINGS)[number];
 
 /** Every `gat.*` setting, read in one place with its type and default. */
 export interface GatSettings {
@@ -19,6 +22,7 @@ export interface GatSettings {
   readonly quickTrainEpochs: number;
   /** K of `gat train --snapshots K`: the epochs the panels' timeline can show (0: none). */
   readonly snapshots: number;
+  readonly graphRenderer: GraphRendererSetting;
 }
 
 /** The settings' names under `gat.` with their defaults, as package.json declares them. */
@@ -29,6 +33,7 @@ export const SETTING_DEFAULTS = {
   seed: 42,
   quickTrainEpochs: 10_000,
   snapshots: 32,
+  graphRenderer: 'auto' as GraphRendererSetting,
 } as const;
 
 export type SettingName = keyof typeof SETTING_DEFAULTS;
@@ -77,6 +82,13 @@ export function parseGatSettings(raw: Readonly<Record<string, unknown>>, workspa
       : (BACKEND_SETTINGS as readonly unknown[]).includes(backendRaw)
         ? (backendRaw as BackendSetting)
         : bad('backend', backendRaw, `one of ${BACKEND_SETTINGS.join(', ')}`, SETTING_DEFAULTS.backend);
+  const rendererRaw = get('graphRenderer');
+  const graphRenderer =
+    rendererRaw === undefined || rendererRaw === null
+      ? SETTING_DEFAULTS.graphRenderer
+      : (GRAPH_RENDERER_SETTINGS as readonly unknown[]).includes(rendererRaw)
+        ? (rendererRaw as GraphRendererSetting)
+        : bad('graphRenderer', rendererRaw, `one of ${GRAPH_RENDERER_SETTINGS.join(', ')}`, SETTING_DEFAULTS.graphRenderer);
   const output = folder('outputFolder');
   const data = folder('dataFolder');
   const workspace = workspaceFolder && !workspaceFolder.includes('\0') ? workspaceFolder : undefined;
@@ -88,6 +100,7 @@ export function parseGatSettings(raw: Readonly<Record<string, unknown>>, workspa
       seed: integer('seed', 0, SEED_MAX),
       quickTrainEpochs: integer('quickTrainEpochs', 1, EPOCHS_MAX),
       snapshots: integer('snapshots', 0, SNAPSHOTS_MAX),
+      graphRenderer,
     },
     problems,
   };

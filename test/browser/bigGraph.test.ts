@@ -122,6 +122,17 @@ describe('graph panel at 20,000 and 200,000 nodes (WebGL2)', () => {
     await p.close();
   });
 
+  it('draws on the 2-D canvas when gat.graphRenderer is "canvas", with the same hover', async () => {
+    const p = await openGraph(chromium, medium, { width: 1000, height: 700, bodyData: { 'graph-renderer': 'canvas' } });
+    assert.equal(await attr(p, 'data-renderer'), 'canvas2d');
+    assert.equal(await attr(p, 'data-renderer-name'), '2-D canvas (gat.graphRenderer is "canvas")');
+    assert.equal(await drawnNodes(p), 20_000);
+    const [x, y] = await nodeScreenPoint(p, medium, 777);
+    await p.page.mouse.move(x, y);
+    await p.page.waitForSelector('canvas.graph-canvas[data-hovered]');
+    await p.close();
+  });
+
   it('falls back to the 2-D canvas when the WebGL context is lost, and keeps drawing', async () => {
     const p = await openGraph(chromium, medium, { width: 1000, height: 700 });
     assert.equal(await attr(p, 'data-renderer'), 'webgl2');

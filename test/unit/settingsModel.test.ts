@@ -4,21 +4,22 @@ import { parseGatSettings } from '../../src/extension/settingsModel';
 
 describe('gat.* settings', () => {
   it('reads good values, resolving a relative output folder against the workspace', () => {
-    const { settings, problems } = parseGatSettings({ backend: 'cpu', outputFolder: ' out ', dataFolder: '/data', seed: 7, quickTrainEpochs: 50, snapshots: 0 }, '/ws');
-    assert.deepEqual(settings, { backend: 'cpu', outputFolder: '/ws/out', dataFolder: '/data', seed: 7, quickTrainEpochs: 50, snapshots: 0 });
+    const { settings, problems } = parseGatSettings({ backend: 'cpu', outputFolder: ' out ', dataFolder: '/data', seed: 7, quickTrainEpochs: 50, snapshots: 0, graphRenderer: 'canvas' }, '/ws');
+    assert.deepEqual(settings, { backend: 'cpu', outputFolder: '/ws/out', dataFolder: '/data', seed: 7, quickTrainEpochs: 50, snapshots: 0, graphRenderer: 'canvas' });
     assert.deepEqual(problems, []);
   });
 
   it('takes the defaults for unset values (the workspace as output folder, or none without one)', () => {
-    assert.deepEqual(parseGatSettings({}, '/ws').settings, { backend: 'auto', outputFolder: '/ws', dataFolder: undefined, seed: 42, quickTrainEpochs: 10_000, snapshots: 32 });
+    assert.deepEqual(parseGatSettings({}, '/ws').settings, { backend: 'auto', outputFolder: '/ws', dataFolder: undefined, seed: 42, quickTrainEpochs: 10_000, snapshots: 32, graphRenderer: 'auto' });
     assert.equal(parseGatSettings({}, undefined).settings.outputFolder, undefined);
   });
 
   it('falls back to the default for a bad value, with a problem naming the setting, the value and what is allowed', () => {
-    const { settings, problems } = parseGatSettings({ backend: 'gpu', seed: 1.5, quickTrainEpochs: 0, outputFolder: 5, dataFolder: 'a\u0000b', snapshots: 257 }, '/ws');
-    assert.deepEqual(settings, { backend: 'auto', outputFolder: '/ws', dataFolder: undefined, seed: 42, quickTrainEpochs: 10_000, snapshots: 32 });
+    const { settings, problems } = parseGatSettings({ backend: 'gpu', seed: 1.5, quickTrainEpochs: 0, outputFolder: 5, dataFolder: 'a\u0000b', snapshots: 257, graphRenderer: 'webgl' }, '/ws');
+    assert.deepEqual(settings, { backend: 'auto', outputFolder: '/ws', dataFolder: undefined, seed: 42, quickTrainEpochs: 10_000, snapshots: 32, graphRenderer: 'auto' });
     assert.deepEqual(problems, [
       'gat.backend is "gpu", which is not allowed (one of auto, webgpu, tfjs-node-gpu, tfjs-node, wasm, cpu); using the default, "auto"',
+      'gat.graphRenderer is "webgl", which is not allowed (one of auto, canvas); using the default, "auto"',
       'gat.outputFolder is 5, which is not allowed (a folder path); using the default, empty',
       'gat.dataFolder is "a\\u0000b", which is not allowed (a folder path without NUL characters); using the default, empty',
       'gat.seed is 1.5, which is not allowed (an integer from 0 to 2147483647); using the default, 42',

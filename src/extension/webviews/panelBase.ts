@@ -3,6 +3,7 @@ import { isWebviewToHost, type HostToWebview, type WebviewToHost } from '../../p
 import { saveExportedImage, type AskSaveLocation } from './exportImage';
 import { announceTimelineEpoch } from './timelineEpochs';
 import { handleCommonMessage } from './webviewMessageHandler';
+import { readSettings } from '../config';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 /**
@@ -35,7 +36,8 @@ export abstract class PanelBase implements vscode.Disposable {
   ) {
     panel.title = title;
     panel.webview.options = webviewOptions(extensionUri);
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, app, title);
+    // The graph app (graph and embedding panels) draws as gat.graphRenderer says.
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, app, title, app === 'graph' ? { graphRenderer: readSettings().graphRenderer } : {});
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message), null, this.disposables);
   }

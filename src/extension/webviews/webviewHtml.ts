@@ -13,8 +13,9 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 /**
  * The page of a panel: strict CSP (scripts only with a per-load nonce, nothing remote),
  * the app bundle and the shared stylesheet. Colours come from VS Code's theme variables.
+ * `bodyData` becomes data attributes of <body> (camelCase keys, as `dataset` reads them back).
  */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app: string, title: string): string {
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app: string, title: string, bodyData: Readonly<Record<string, string>> = {}): string {
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${app}.js`));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
@@ -34,7 +35,9 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, a
 <link rel="stylesheet" href="${style}">
 <title>${escapeHtml(title)}</title>
 </head>
-<body>
+<body${Object.entries(bodyData)
+    .map(([k, v]) => ` data-${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}="${escapeHtml(v)}"`)
+    .join('')}>
 <div id="app" role="main"></div>
 <script nonce="${nonce}" src="${script}"></script>
 </body>

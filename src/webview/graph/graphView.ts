@@ -96,7 +96,7 @@ export class GraphView {
     this.canvas.setAttribute('aria-roledescription', 'graph');
     this.canvas.setAttribute('aria-label', 'Graph. Arrow keys move between nodes, Enter opens the node record, plus and minus zoom, 0 fits the graph.');
     this.ctx = this.canvas.getContext('2d')!;
-    this.scene = this.createScene(options.renderer === 'canvas' ? 'the canvas renderer was asked for' : undefined);
+    this.scene = this.createScene(options.renderer === 'canvas' ? 'gat.graphRenderer is "canvas"' : undefined);
     this.element.append(this.scene.canvas, this.canvas);
     this.zoomBehavior = zoom<HTMLCanvasElement, unknown>()
       .scaleExtent([0.02, 60])

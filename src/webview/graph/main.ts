@@ -97,6 +97,8 @@ const view = new GraphView({
   },
 }, {
   nodeName: (node) => (snapshot ? String(datasetNodeId(snapshot, node)) : String(node)),
+  // gat.graphRenderer, as the host wrote it into the page.
+  renderer: document.body.dataset.graphRenderer === 'canvas' ? 'canvas' : 'auto',
 });
 // Right-click on a node: VS Code's context menu for it (package.json "webview/context": Show Attention,
 // Step Through Computation), which reads the node from data-vscode-context as the event bubbles.

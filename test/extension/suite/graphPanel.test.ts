@@ -44,6 +44,20 @@ describe('graph and degree panels', function () {
     assert.ok(worstLag < 300, `the extension host was blocked for ${worstLag} ms`);
   });
 
+  it('writes gat.graphRenderer into the graph page (the app draws on the 2-D canvas for "canvas")', async () => {
+    const config = vscode.workspace.getConfiguration('gat');
+    const opened = (await vscode.commands.executeCommand('gat.showCoraGraph')) as GraphPanel;
+    assert.match(opened.panel.webview.html, /<body data-graph-renderer="auto">/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await config.update('graphRenderer', 'canvas', vscode.ConfigurationTarget.Global);
+    try {
+      const panel = (await vscode.commands.executeCommand('gat.showCoraGraph')) as GraphPanel;
+      assert.match(panel.panel.webview.html, /<body data-graph-renderer="canvas">/);
+    } finally {
+      await config.update('graphRenderer', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('saves an exported SVG and PNG where the save dialog says, and opens a node record on openRecord', async () => {
     const panel = (await vscode.commands.executeCommand('gat.showCoraGraph')) as GraphPanel;
     const svgFile = vscode.Uri.file(path.join(workspaceDir(), 'exports', 'cora-graph.svg'));

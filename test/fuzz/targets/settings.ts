@@ -6,14 +6,14 @@
  */
 import * as path from 'node:path';
 import * as fc from 'fast-check';
-import { BACKEND_SETTINGS, parseGatSettings, SETTING_NAMES } from '../../../src/extension/settingsModel';
+import { BACKEND_SETTINGS, GRAPH_RENDERER_SETTINGS, parseGatSettings, SETTING_NAMES } from '../../../src/extension/settingsModel';
 import { jsonBytes, lazy, mutatedSeeds } from '../mutate';
 import { require, type FuzzTarget } from '../target';
 
 const WORKSPACE = '/fuzz/workspace';
 
 export const settingsSeeds = lazy((): Uint8Array[] => [
-  jsonBytes({ 'gat.backend': 'cpu', 'gat.seed': 7, 'gat.quickTrainEpochs': 50, 'gat.snapshots': 4, 'gat.outputFolder': 'out', 'gat.dataFolder': '/data' }),
+  jsonBytes({ 'gat.backend': 'cpu', 'gat.seed': 7, 'gat.quickTrainEpochs': 50, 'gat.snapshots': 4, 'gat.graphRenderer': 'canvas', 'gat.outputFolder': 'out', 'gat.dataFolder': '/data' }),
   jsonBytes({ 'gat.backend': 'auto', 'gat.outputFolder': '/abs/out', 'editor.fontSize': 12 }),
   jsonBytes({}),
 ]);
@@ -55,6 +55,7 @@ export const settingsTarget: FuzzTarget = {
     require(Number.isInteger(s.seed) && s.seed >= 0 && s.seed <= 2147483647, `seed ${s.seed}`);
     require(Number.isInteger(s.quickTrainEpochs) && s.quickTrainEpochs >= 1 && s.quickTrainEpochs <= 100000, `quickTrainEpochs ${s.quickTrainEpochs}`);
     require(Number.isInteger(s.snapshots) && s.snapshots >= 0 && s.snapshots <= 256, `snapshots ${s.snapshots}`);
+    require((GRAPH_RENDERER_SETTINGS as readonly string[]).includes(s.graphRenderer), `graphRenderer ${String(s.graphRenderer)}`);
     require(typeof s.outputFolder === 'string' && path.isAbsolute(s.outputFolder) && !s.outputFolder.includes('\0'), `outputFolder ${String(s.outputFolder)}`);
     require(s.dataFolder === undefined || (typeof s.dataFolder === 'string' && s.dataFolder.length > 0 && !s.dataFolder.includes('\0')), `dataFolder ${String(s.dataFolder)}`);
     require(Array.isArray(problems) && problems.every((p) => typeof p === 'string' && /^gat\.\w+ /.test(p)), 'problems name their setting');
