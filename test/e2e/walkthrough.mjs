@@ -55,7 +55,7 @@ const HUB = 1358; // Cora's largest hub
 const HUB_DEGREE = 168;
 const QUICK_EPOCHS = 200;
 const LONG_EPOCHS = 5000; // the run to cancel: long enough to still be running when Cancel is clicked
-const STEPS = 14;
+const STEPS = 15;
 
 const log = (msg) => console.log(`[e2e] ${msg}`);
 const t0 = Date.now();
