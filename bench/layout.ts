@@ -12,21 +12,10 @@ import { loadPlanetoid } from '../src/gat/data/planetoid';
 import { forceLayout } from '../src/gat/layout/forceLayout';
 import { multilevelLayout } from '../src/gat/layout/multilevelLayout';
 import { edgeStats } from '../src/gat/stats/graphStats';
+import { edgeToPairRatio } from '../test/helpers/layoutQuality';
 import { PUBMED_SIZES, writeSizedPlanetoid } from '../test/helpers/planetoidSized';
 
-function ratio(l: { x: Float32Array; y: Float32Array }, u: Int32Array, v: Int32Array): number {
-  let e = 0;
-  for (let k = 0; k < u.length; k++) e += Math.hypot(l.x[u[k]] - l.x[v[k]], l.y[u[k]] - l.y[v[k]]);
-  let a = 7;
-  let p = 0;
-  const next = (): number => (a = (Math.imul(a, 1664525) + 1013904223) >>> 0) % l.x.length;
-  for (let t = 0; t < 20_000; t++) {
-    const i = next();
-    const j = next();
-    p += Math.hypot(l.x[i] - l.x[j], l.y[i] - l.y[j]);
-  }
-  return Number((e / u.length / (p / 20_000)).toFixed(4));
-}
+const ratio = (l: { x: Float32Array; y: Float32Array }, u: Int32Array, v: Int32Array): number => Number(edgeToPairRatio(l.x, l.y, u, v).toFixed(4));
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gat-bench-layout-'));

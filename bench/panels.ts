@@ -28,6 +28,7 @@ import { loadPlanetoid } from '../src/gat/data/planetoid';
 import { multiLabelView, scopeAnalysis, scopeDataset, scopeMessage } from '../src/gat/panels/graphScope';
 import { fakePpiAnalysis } from '../test/helpers/ppiPanels';
 import { bigGraphSnapshot } from '../test/helpers/bigGraphSnapshot';
+import { edgeToPairRatio } from '../test/helpers/layoutQuality';
 import { writeSyntheticPpi } from '../test/helpers/ppiSynthetic';
 import { DEFAULT_LAYOUT } from '../src/gat/layout/forceLayout';
 import { graphLayout, runLayoutWorker } from '../src/gat/layout/layoutCache';
@@ -45,6 +46,8 @@ import type { GraphSnapshot } from '../src/protocol/webviewMessages';
 import { launchChromium, openPanel, type BrowserHandle, type HarnessTheme, type PanelPage } from '../test/browser/harness';
 
 const args = process.argv.slice(2);
+/** The layout bench's structure measure, to 3 decimals. */
+const ratio = (x: Float32Array, y: Float32Array, u: Int32Array, v: Int32Array): number => Number(edgeToPairRatio(x, y, u, v).toFixed(3));
 const json = args.includes('--json');
 const screenshots = !args.includes('--no-screenshots');
 /** Generated graphs (nodes, undirected edges): `--sizes 20000:120000,200000:1200000` (the default). */
@@ -212,17 +215,6 @@ async function measurePpiGraph(chromium: BrowserHandle): Promise<Record<string, 
   }
 }
 
-/** Mean edge length over the mean distance of 20,000 seeded random pairs (lower: more structure; random placement ≈ 1). */
-function edgeToPairRatio(x: Float32Array, y: Float32Array, u: Int32Array, v: Int32Array): number {
-  let e = 0;
-  for (let k = 0; k < u.length; k++) e += Math.hypot(x[u[k]] - x[v[k]], y[u[k]] - y[v[k]]);
-  let a = 7;
-  let pairs = 0;
-  const next = (): number => (a = (Math.imul(a, 1664525) + 1013904223) >>> 0) % x.length;
-  for (let t = 0; t < 20_000; t++) pairs += Math.hypot(x[next()] - x[next()], y[next()] - y[next()]);
-  return Number((e / u.length / (pairs / 20_000)).toFixed(3));
-}
-
 /**
  * A generated citation-like graph (test/helpers/citationGraph.ts) laid out by the real worker,
  * watching it converge: when the first picture came, when every node had its own place, when the
@@ -240,11 +232,11 @@ async function measureGeneratedGraph(chromium: BrowserHandle, nodes: number, edg
     u ??= update.u;
     v ??= update.v;
     if (update.stage.startsWith('every node placed')) placedMs = ms;
-    stages.push({ ms, stage: update.stage, ratio: edgeToPairRatio(update.x, update.y, u!, v!) });
+    stages.push({ ms, stage: update.stage, ratio: ratio(update.x, update.y, u!, v!) });
   });
   const layoutMs = Math.round(performance.now() - t0);
   const at60 = stages.filter((s) => s.ms <= 60_000).at(-1);
-  const finalRatio = edgeToPairRatio(layout.x, layout.y, layout.u, layout.v);
+  const finalRatio = ratio(layout.x, layout.y, layout.u, layout.v);
   log(`${nodes} nodes: layout stages ${stages.map((s) => `${s.ms} ms ${s.stage} (${s.ratio})`).join('; ')}; done ${layoutMs} ms (${finalRatio})`);
   const { snapshot } = bigGraphSnapshot(nodes, edges, { layout });
   const firsts: number[] = [];

@@ -75,20 +75,13 @@ export function parseGatSettings(raw: Readonly<Record<string, unknown>>, workspa
     return v.trim();
   };
 
-  const backendRaw = get('backend');
-  const backend =
-    backendRaw === undefined || backendRaw === null
-      ? SETTING_DEFAULTS.backend
-      : (BACKEND_SETTINGS as readonly unknown[]).includes(backendRaw)
-        ? (backendRaw as BackendSetting)
-        : bad('backend', backendRaw, `one of ${BACKEND_SETTINGS.join(', ')}`, SETTING_DEFAULTS.backend);
-  const rendererRaw = get('graphRenderer');
-  const graphRenderer =
-    rendererRaw === undefined || rendererRaw === null
-      ? SETTING_DEFAULTS.graphRenderer
-      : (GRAPH_RENDERER_SETTINGS as readonly unknown[]).includes(rendererRaw)
-        ? (rendererRaw as GraphRendererSetting)
-        : bad('graphRenderer', rendererRaw, `one of ${GRAPH_RENDERER_SETTINGS.join(', ')}`, SETTING_DEFAULTS.graphRenderer);
+  const oneOf = <N extends 'backend' | 'graphRenderer'>(name: N, allowed: readonly (typeof SETTING_DEFAULTS)[N][]): (typeof SETTING_DEFAULTS)[N] => {
+    const v = get(name);
+    if (v === undefined || v === null) return SETTING_DEFAULTS[name];
+    return (allowed as readonly unknown[]).includes(v) ? (v as (typeof SETTING_DEFAULTS)[N]) : bad(name, v, `one of ${allowed.join(', ')}`, SETTING_DEFAULTS[name]);
+  };
+  const backend = oneOf('backend', BACKEND_SETTINGS);
+  const graphRenderer = oneOf('graphRenderer', GRAPH_RENDERER_SETTINGS);
   const output = folder('outputFolder');
   const data = folder('dataFolder');
   const workspace = workspaceFolder && !workspaceFolder.includes('\0') ? workspaceFolder : undefined;

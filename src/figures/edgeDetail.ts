@@ -1,4 +1,4 @@
-import type { GraphModel, Transform } from './graphModel';
+import { viewRect, type GraphModel, type Transform } from './graphModel';
 
 /**
  * Level of detail for edges, for the WebGL graph view: edges in order of importance (widest first:
@@ -58,11 +58,8 @@ export function edgesToDraw(m: Pick<GraphModel, 'bounds' | 'edgeWidth'>, t: Tran
   const b = m.bounds;
   const graphArea = Math.max(1e-9, (b.x1 - b.x0) * (b.y1 - b.y0));
   // The part of the graph's box in view, in world units.
-  const vx0 = Math.max(b.x0, -t.x / t.k);
-  const vy0 = Math.max(b.y0, -t.y / t.k);
-  const vx1 = Math.min(b.x1, (width - t.x) / t.k);
-  const vy1 = Math.min(b.y1, (height - t.y) / t.k);
-  const inView = Math.max(0, vx1 - vx0) * Math.max(0, vy1 - vy0);
+  const v = viewRect(t, width, height);
+  const inView = Math.max(0, Math.min(b.x1, v.x1) - Math.max(b.x0, v.x0)) * Math.max(0, Math.min(b.y1, v.y1) - Math.max(b.y0, v.y0));
   const fraction = Math.min(1, Math.max(inView / graphArea, 1e-6));
   return Math.min(e, Math.ceil(budget / fraction));
 }

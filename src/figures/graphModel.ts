@@ -104,6 +104,11 @@ export function buildGraphModel(s: GraphSnapshot): GraphModel {
   return { snapshot: s, n, x, y, r, edgeU, edgeV, edgeWidth: Float32Array.from(s.edgeThickness, edgeWidth), offsets, neighbours, bounds: { x0, y0, x1, y1 }, maxRadius };
 }
 
+/** What a view of width × height CSS pixels shows under t, in world units, grown by `pad` on every side. */
+export function viewRect(t: Transform, width: number, height: number, pad = 0): { x0: number; y0: number; x1: number; y1: number } {
+  return { x0: -t.x / t.k - pad, y0: -t.y / t.k - pad, x1: (width - t.x) / t.k + pad, y1: (height - t.y) / t.k + pad };
+}
+
 export function neighboursOf(m: GraphModel, node: number): Int32Array {
   return m.neighbours.subarray(m.offsets[node], m.offsets[node + 1]);
 }

@@ -1,5 +1,5 @@
 import { edgeOrder } from './edgeDetail';
-import type { Category, GraphModel, Transform } from './graphModel';
+import { viewRect, type Category, type GraphModel, type Transform } from './graphModel';
 
 /** Edges an SVG holds at most: beyond this a file is tens of MB and slow to open anywhere. */
 export const SVG_EDGE_BUDGET = 100_000;
@@ -29,8 +29,7 @@ const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt
 export function graphSvg(m: GraphModel, view: SvgView): string {
   const t = view.transform;
   // The view in world units, grown by the largest radius: what is outside is not on the page.
-  const pad = m.maxRadius;
-  const [vx0, vy0, vx1, vy1] = [-t.x / t.k - pad, -t.y / t.k - pad, (view.width - t.x) / t.k + pad, (view.height - t.y) / t.k + pad];
+  const { x0: vx0, y0: vy0, x1: vx1, y1: vy1 } = viewRect(t, view.width, view.height, m.maxRadius);
   const inView = (i: number): boolean => m.x[i] >= vx0 && m.x[i] <= vx1 && m.y[i] >= vy0 && m.y[i] <= vy1;
   const edgeInView = (e: number): boolean => {
     const a = m.edgeU[e];

@@ -12,22 +12,8 @@ import { DEFAULT_MULTILEVEL, multilevelLayout, type LayoutProgress } from '../..
 import type { LayoutUpdate } from '../../src/gat/layout/protocol';
 import { edgeStats } from '../../src/gat/stats/graphStats';
 import { writeSizedPlanetoid } from '../helpers/planetoidSized';
+import { edgeToPairRatio } from '../helpers/layoutQuality';
 import { tempDir } from '../helpers/tempDir';
-
-/** Mean edge length over the mean distance between 20,000 seeded random pairs. */
-function edgeToPairRatio(x: Float32Array, y: Float32Array, u: Int32Array, v: Int32Array): number {
-  let edges = 0;
-  for (let k = 0; k < u.length; k++) edges += Math.hypot(x[u[k]] - x[v[k]], y[u[k]] - y[v[k]]);
-  let a = 7;
-  let pairs = 0;
-  const next = (): number => (a = (Math.imul(a, 1664525) + 1013904223) >>> 0) % x.length;
-  for (let t = 0; t < 20_000; t++) {
-    const i = next();
-    const j = next();
-    pairs += Math.hypot(x[i] - x[j], y[i] - y[j]);
-  }
-  return edges / u.length / (pairs / 20_000);
-}
 
 describe('multilevel layout (graphs from 5,000 nodes)', () => {
   const dir = tempDir();

@@ -1,11 +1,10 @@
-import { edgeStats } from '../stats/graphStats';
+import { edgeStats, undirectedEdges } from '../stats/graphStats';
 import type { GraphDataset } from '../data/graph';
 import { forceLayout } from './forceLayout';
 import { DEFAULT_MULTILEVEL, multilevelLayout } from './multilevelLayout';
 
 /** From this many nodes the layout is multilevel: 300 ticks of d3-force on every node take minutes. */
 export const MULTILEVEL_MIN_NODES = 5000;
-import { neighbourOffsets } from '../data/graph';
 import type { LayoutRequest, LayoutResult, LayoutUpdate } from './protocol';
 
 /**
@@ -30,22 +29,4 @@ export function runLayoutJob(request: LayoutRequest, onProgress?: (update: Layou
   if (!first) report({ x: Float32Array.from(x), y: Float32Array.from(y), stage: 'every node placed; measuring edge betweenness for the widths', fraction: 1 });
   const stats = edgeStats(g);
   return { x, y, u: stats.u, v: stats.v, thickness: stats.thickness };
-}
-
-/** The undirected edges u < v in edgeStats' order (by target, then source), without betweenness. */
-function undirectedEdges(g: GraphDataset): { u: Int32Array; v: Int32Array } {
-  const offsets = neighbourOffsets(g);
-  const u = new Int32Array(g.edgeSource.length / 2);
-  const v = new Int32Array(u.length);
-  let out = 0;
-  for (let t = 0; t < g.numNodes; t++) {
-    for (let k = offsets[t]; k < offsets[t + 1]; k++) {
-      const s = g.edgeSource[k];
-      if (t < s) {
-        u[out] = t;
-        v[out++] = s;
-      }
-    }
-  }
-  return { u, v };
 }

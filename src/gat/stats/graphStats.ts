@@ -93,26 +93,35 @@ export interface EdgeStats {
   readonly thickness: Float32Array;
 }
 
-/** Exact below EXACT_BETWEENNESS_MAX_NODES nodes (Cora, one PPI graph), estimated from sampled sources above. */
-export function edgeStats(g: GraphDataset): EdgeStats {
-  const offsets = neighbourOffsets(g);
+/**
+ * The undirected edges u < v, in order of target then source, and the slot (index into the
+ * directed edges, sorted by target) each comes from. The layout starts from these before any
+ * betweenness is known; edgeStats keeps the same order.
+ */
+export function undirectedEdges(g: Pick<GraphDataset, 'numNodes' | 'edgeSource' | 'edgeTarget'>, offsets: Int32Array = neighbourOffsets(g)): { u: Int32Array; v: Int32Array; slot: Int32Array } {
   const neighbours = g.edgeSource; // edges sorted by target: slot k of node t holds source k
-  const perSlot = edgeBetweenness(g.numNodes, offsets, neighbours, betweennessSources(g.numNodes, 42, betweennessSamples(neighbours.length)));
   const count = neighbours.length / 2;
   const u = new Int32Array(count);
   const v = new Int32Array(count);
-  const betweenness = new Float64Array(count);
+  const slot = new Int32Array(count);
   let out = 0;
   for (let t = 0; t < g.numNodes; t++) {
     for (let k = offsets[t]; k < offsets[t + 1]; k++) {
-      const s = neighbours[k];
-      if (t < s) {
+      if (t < neighbours[k]) {
         u[out] = t;
-        v[out] = s;
-        betweenness[out] = perSlot[k];
-        out++;
+        v[out] = neighbours[k];
+        slot[out++] = k;
       }
     }
   }
+  return { u, v, slot };
+}
+
+/** Exact below EXACT_BETWEENNESS_MAX_NODES nodes (Cora, one PPI graph), estimated from sampled sources above. */
+export function edgeStats(g: GraphDataset): EdgeStats {
+  const offsets = neighbourOffsets(g);
+  const perSlot = edgeBetweenness(g.numNodes, offsets, g.edgeSource, betweennessSources(g.numNodes, 42, betweennessSamples(g.edgeSource.length)));
+  const { u, v, slot } = undirectedEdges(g, offsets);
+  const betweenness = Float64Array.from(slot, (k) => perSlot[k]);
   return { u, v, betweenness, thickness: edgeThickness(betweenness) };
 }

@@ -2,7 +2,7 @@ import { edgeOrder, edgesAtLeast, edgesToDraw, type EdgeOrder } from '../../figu
 import type { GraphModel } from '../../figures/graphModel';
 import type { DrawTheme } from './graphRenderer';
 import { EDGE_FRAGMENT, EDGE_VERTEX, NODE_FRAGMENT, NODE_TEXTURE_WIDTH, NODE_VERTEX } from './glShaders';
-import { nodesInView, type SceneLayer, type SceneStyle, type SceneView } from './sceneLayer';
+import { nodesInView, sameValues, type SceneLayer, type SceneStyle, type SceneView } from './sceneLayer';
 
 /**
  * Edges drawn at most, in view, per frame. On a software rasteriser (SwiftShader: ~0.3 µs a line)
@@ -36,6 +36,7 @@ export class GlScene implements SceneLayer {
   private style: SceneStyle | undefined;
   private theme: DrawTheme | undefined;
   private rows = 0;
+  private nodesStale = true;
   private readonly uniforms = new Map<string, WebGLUniformLocation | null>();
 
   constructor(readonly canvas: HTMLCanvasElement) {
@@ -68,15 +69,15 @@ export class GlScene implements SceneLayer {
     gl.bindVertexArray(null);
   }
 
-  /* ── A new graph or layout: node texture (N texels); edge buffers only when the edges changed ── */
+  /* ── A new graph or layout: node textures at the next draw (N texels); edge buffers only when the edges changed ── */
   setModel(model: GraphModel): void {
     const gl = this.gl;
-    const sameEdges = this.model !== undefined && this.model.edgeU === model.edgeU && this.model.edgeWidth === model.edgeWidth;
-    const sameEdgeValues = this.model !== undefined && !sameEdges && sameArray(this.model.edgeU, model.edgeU) && sameArray(this.model.edgeV, model.edgeV) && sameArray(this.model.edgeWidth, model.edgeWidth);
+    // A layout stage or timeline frame brings new positions for the same edges: keep their buffers.
+    const sameEdges = this.model !== undefined && sameValues(this.model.edgeU, model.edgeU) && sameValues(this.model.edgeV, model.edgeV) && sameValues(this.model.edgeWidth, model.edgeWidth);
     this.model = model;
     this.rows = Math.max(1, Math.ceil(model.n / NODE_TEXTURE_WIDTH));
-    this.uploadNodes();
-    if (sameEdges || sameEdgeValues) return;
+    this.nodesStale = true;
+    if (sameEdges) return;
     // ── edges in order of importance: ends (2E vertices × (u, v)), width (2E) ──
     const order = edgeOrder(model);
     const ends = new Uint32Array(4 * order.order.length); // (2E, 2)
@@ -97,7 +98,7 @@ export class GlScene implements SceneLayer {
   setStyle(style: SceneStyle, theme: DrawTheme): void {
     this.style = style;
     this.theme = theme;
-    this.uploadNodes();
+    this.nodesStale = true;
   }
 
   resize(width: number, height: number, dpr: number): void {
@@ -108,6 +109,8 @@ export class GlScene implements SceneLayer {
   draw(view: SceneView): { nodes: number; edges: number } {
     const { gl, model, style, theme, order } = this;
     if (!model || !style || !theme || !order || gl.isContextLost()) return { nodes: 0, edges: 0 };
+    if (this.nodesStale) this.uploadNodes(); // once, though a new model and its style both came since the last frame
+    this.nodesStale = false;
     const t = view.transform;
     gl.viewport(0, 0, this.canvas.width, this.canvas.height);
     const [br, bg, bb] = rgba(theme.background);
@@ -233,12 +236,6 @@ function visibleEdges(m: GraphModel, order: EdgeOrder, count: number, visible: U
     if (visible[m.edgeU[e]] && visible[m.edgeV[e]]) drawn++;
   }
   return drawn;
-}
-
-function sameArray(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** A CSS colour as RGBA bytes, through a 2-D context's parser (any syntax the theme uses). */

@@ -1,5 +1,5 @@
 import type { GraphModel, Transform } from '../../figures/graphModel';
-import { neighboursOf } from '../../figures/graphModel';
+import { neighboursOf, viewRect } from '../../figures/graphModel';
 import type { ThemeKind } from '../../figures/palette';
 
 /** Colours read from VS Code's theme variables (re-read when the theme changes). */
@@ -64,11 +64,7 @@ export function drawScene(ctx: CanvasRenderingContext2D, m: GraphModel, view: Dr
   ctx.fillRect(0, 0, width, height);
   ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * t.x, dpr * t.y);
   // Viewport in world units, grown by the largest radius so partly visible nodes are drawn.
-  const pad = m.maxRadius;
-  const vx0 = -t.x / t.k - pad;
-  const vy0 = -t.y / t.k - pad;
-  const vx1 = (width - t.x) / t.k + pad;
-  const vy1 = (height - t.y) / t.k + pad;
+  const { x0: vx0, y0: vy0, x1: vx1, y1: vy1 } = viewRect(t, width, height, m.maxRadius);
   const inView = (i: number): boolean => m.x[i] >= vx0 && m.x[i] <= vx1 && m.y[i] >= vy0 && m.y[i] <= vy1;
   // Edges: one stroke per width bucket; at least ~0.5 screen pixels so thin edges stay visible.
   const buckets = Array.from({ length: EDGE_BUCKETS }, () => [] as number[]);

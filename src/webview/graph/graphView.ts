@@ -1,10 +1,10 @@
 import { select } from 'd3-selection';
 import { zoom, zoomIdentity, type ZoomBehavior } from 'd3-zoom';
-import { centreOn, fitTransform, nodeNearest, stepFocus, type Direction, type GraphModel, type Transform } from '../../figures/graphModel';
+import { centreOn, fitTransform, nodeNearest, stepFocus, viewRect, type Direction, type GraphModel, type Transform } from '../../figures/graphModel';
 import { CanvasScene } from './canvasScene';
 import { GlScene, NoWebGl } from './glScene';
 import { drawOverlays, neighbourhoodOf, type DrawTheme, type DrawView } from './graphRenderer';
-import type { SceneLayer, SceneView } from './sceneLayer';
+import { sameValues, type SceneLayer, type SceneView } from './sceneLayer';
 import { NodeIndex } from './hitTest';
 
 export interface GraphViewHooks {
@@ -176,7 +176,7 @@ export class GraphView {
 
   /** New data, colouring or visibility. Keeps the transform. */
   setData(model: GraphModel, visible: Uint8Array, category: Uint8Array, colours: readonly string[], theme: DrawTheme): void {
-    const rebuildIndex = model !== this.model || !sameMask(visible, this.visible);
+    const rebuildIndex = model !== this.model || !sameValues(visible, this.visible);
     if (model !== this.model) this.scene.setModel(model);
     this.model = model;
     this.visible = visible;
@@ -351,7 +351,8 @@ export class GraphView {
     this.labelsDrawn = 0;
     const t = this.transform;
     if (!this.index || !this.mayNameNodes(m)) return;
-    const nodes = this.index.inRect(-t.x / t.k, -t.y / t.k, (this.width - t.x) / t.k, (this.height - t.y) / t.k, LABEL_MAX_NODES + 1);
+    const r = viewRect(t, this.width, this.height);
+    const nodes = this.index.inRect(r.x0, r.y0, r.x1, r.y1, LABEL_MAX_NODES + 1);
     if (nodes.length > LABEL_MAX_NODES) return;
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     ctx.font = `11px ${getComputedStyle(this.canvas).fontFamily || 'sans-serif'}`;
@@ -421,12 +422,6 @@ export class GraphView {
     this.hooks.onViewChange();
     this.drawOverlay();
   }
-}
-
-function sameMask(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function toPoint([x, y]: [number, number]): { x: number; y: number } {

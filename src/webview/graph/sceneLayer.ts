@@ -1,4 +1,4 @@
-import type { GraphModel, Transform } from '../../figures/graphModel';
+import { viewRect, type GraphModel, type Transform } from '../../figures/graphModel';
 import type { DrawTheme } from './graphRenderer';
 
 /** What the scene shows: the graph under a transform, coloured and filtered. */
@@ -40,13 +40,15 @@ export interface SceneLayer {
 
 /** Nodes inside the view (grown by the largest radius) and visible: what the canvas view counts as drawn. */
 export function nodesInView(m: GraphModel, visible: Uint8Array, view: SceneView): number {
-  const t = view.transform;
-  const pad = m.maxRadius;
-  const vx0 = -t.x / t.k - pad;
-  const vy0 = -t.y / t.k - pad;
-  const vx1 = (view.width - t.x) / t.k + pad;
-  const vy1 = (view.height - t.y) / t.k + pad;
+  const r = viewRect(view.transform, view.width, view.height, m.maxRadius);
   let count = 0;
-  for (let i = 0; i < m.n; i++) if (visible[i] && m.x[i] >= vx0 && m.x[i] <= vx1 && m.y[i] >= vy0 && m.y[i] <= vy1) count++;
+  for (let i = 0; i < m.n; i++) if (visible[i] && m.x[i] >= r.x0 && m.x[i] <= r.x1 && m.y[i] >= r.y0 && m.y[i] <= r.y1) count++;
   return count;
+}
+
+/** Whether two arrays hold the same values (a new snapshot's edges, a visibility mask). */
+export function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
