@@ -412,7 +412,9 @@ async function main() {
       await cancelled.waitFor({ timeout: 60_000 });
       const row = plain(await cancelled.innerText()).replace(/\n/g, ' ');
       log(`  Runs row: ${row}`);
-      const said = (await recordedToasts(page)).find((t) => /training was cancelled/.test(t));
+      // The Runs row can turn "cancelled" (run.json written) a moment before the message shows: wait for it.
+      let said;
+      for (const until = Date.now() + 15_000; !said && Date.now() < until; await sleep(250)) said = (await recordedToasts(page)).find((t) => /training was cancelled/.test(t));
       assert(said, 'no "training was cancelled" message');
       log(`  ${plain(said).split('\n').find((l) => /cancelled/.test(l))}`);
       const deadline = Date.now() + 15_000;
