@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readSettings } from './config';
-import { DatasetService } from './datasetService';
+import { readSettings } from './core/config';
+import { DatasetService } from './core/datasetService';
 import { BACKEND_INFO_URI, BackendInfoProvider, installGpuBackend, showBackendInfo, trainingEnv } from './commands/backendCommands';
 import { downloadDatasetCommand, openNodeRecordCommand } from './commands/datasetCommands';
 import { pickDataset } from './commands/datasetPanels';
@@ -10,7 +10,7 @@ import { copyTensorboardCommand, deleteRun, openLatestRun, openRunItem, resumeRu
 import { newTrainingSpec, resumeFromCheckpoint, trainCora, trainSpec, trainWithOptions } from './commands/trainingCommands';
 import { RecordProvider } from './records/recordProvider';
 import { RunViews } from './records/runViews';
-import type { Services } from './services';
+import type { Services } from './commands/services';
 import { SpecCodeLensProvider } from './specs/specCodeLens';
 import { TrainingController } from './training/trainingController';
 import { DatasetsTreeProvider } from './trees/datasetsTree';

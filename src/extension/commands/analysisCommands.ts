@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { RunRecord } from '../../gat/artifacts/runRecord';
 import { neighbourOffsets } from '../../gat/data/graph';
 import { formatMetric } from '../../protocol/trainingEvents';
-import type { Services } from '../services';
+import type { Services } from './services';
 import { AttentionPanel, type AnalysisPanelDeps } from '../webviews/attentionPanel';
 import { EmbeddingPanel } from '../webviews/embeddingPanel';
 import { EntropyPanel } from '../webviews/entropyPanel';

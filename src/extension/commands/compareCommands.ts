@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../gat/artifacts/runRecord';
 import { formatMetric } from '../../protocol/trainingEvents';
-import type { Services } from '../services';
+import type { Services } from './services';
 import { ComparePanel, type CompareDeps } from '../webviews/comparePanel';
 
 /** A run id from a Runs view item or a string. */

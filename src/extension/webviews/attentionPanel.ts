@@ -7,7 +7,7 @@ import type { RunRecord } from '../../gat/artifacts/runRecord';
 import type { GraphDataset } from '../../gat/data/graph';
 import type { AnalysisUnavailable } from '../../protocol/analysisSnapshots';
 import type { HostToWebview, Provenance, WebviewToHost } from '../../protocol/webviewMessages';
-import type { DatasetService } from '../datasetService';
+import type { DatasetService } from '../core/datasetService';
 import { PanelBase, registerPanelSerializer } from './panelBase';
 import { AnalysisUnavailableError, type RunAnalyses } from '../../gat/analysis/runAnalyses';
 import type { RunSnapshots } from '../../gat/analysis/runSnapshots';

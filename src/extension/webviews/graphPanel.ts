@@ -10,7 +10,7 @@ import { graphSnapshot, runPredictions } from '../../gat/panels/graphSnapshot';
 import { defaultGraphIndex, graphIndexOf, multiLabelView, scopeAnalysis, scopeDataset, scopeMessage } from '../../gat/panels/graphScope';
 import { panelProvenance } from '../../gat/panels/provenance';
 import type { GraphPanelState, GraphSnapshot, HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
-import type { DatasetService } from '../datasetService';
+import type { DatasetService } from '../core/datasetService';
 import type { RunViews } from '../records/runViews';
 import type { RunsTreeProvider } from '../trees/runsTree';
 import { PanelBase, registerPanelSerializer } from './panelBase';

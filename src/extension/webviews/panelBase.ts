@@ -3,7 +3,7 @@ import { isWebviewToHost, type HostToWebview, type WebviewToHost } from '../../p
 import { saveExportedImage, type AskSaveLocation } from './exportImage';
 import { announceTimelineEpoch } from './timelineEpochs';
 import { handleCommonMessage } from './webviewMessageHandler';
-import { readSettings } from '../config';
+import { readSettings } from '../core/config';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 /**

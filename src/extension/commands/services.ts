@@ -1,8 +1,8 @@
 import type * as vscode from 'vscode';
-import type { DatasetService } from './datasetService';
-import type { TrainingController } from './training/trainingController';
-import type { DatasetsTreeProvider } from './trees/datasetsTree';
-import type { RunsTreeProvider } from './trees/runsTree';
+import type { DatasetService } from '../core/datasetService';
+import type { TrainingController } from '../training/trainingController';
+import type { DatasetsTreeProvider } from '../trees/datasetsTree';
+import type { RunsTreeProvider } from '../trees/runsTree';
 
 /** What command handlers share; built once in activate(). */
 export interface Services {
