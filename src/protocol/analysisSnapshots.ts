@@ -1,6 +1,6 @@
 import type { GraphScope } from './graphScope';
 import type { TimelineFrame } from './timeline';
-import type { Provenance } from './webviewMessages';
+import type { Provenance } from './provenance';
 
 /**
  * Snapshots the host builds from a run's analysis artifact for the attention and entropy

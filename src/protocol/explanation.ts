@@ -2,7 +2,7 @@
  * What `gat explain` computes for one node and the Computation panel draws: every number of the
  * node's forward pass, layer by layer and head by head (evaluation mode: no dropout). Plain JSON.
  */
-import type { Provenance } from './webviewMessages';
+import type { Provenance } from './provenance';
 
 /** The steps of a GAT layer, each linked to the source that computes it (see explainSources.ts). */
 export const EXPLAIN_STEPS = ['input', 'projection', 'scores', 'attention', 'aggregate', 'skip', 'combine', 'output'] as const;

@@ -9,19 +9,10 @@ import type { ComputationNeighbour, ComputationSnapshot, ExplainNeighbour, OpenS
  * (`import type`); the webview announces `ready`, then the host posts complete snapshots.
  */
 import type { EpochMetrics, TrainingMetric } from './trainingEvents';
+import type { Provenance } from './provenance';
 
-/** Where a panel's data came from, with paths the header turns into links. */
-export interface Provenance {
-  readonly dataset: string;
-  /** SHA-256 of the dataset's graph file (short form shown, full on hover). */
-  readonly datasetChecksum?: string;
-  readonly runId?: string;
-  readonly status?: string;
-  readonly backend?: string;
-  readonly when?: string;
-  /** Absolute paths the user can open in the editor, by label (spec, checkpoint, binary, run record). */
-  readonly files?: ReadonlyArray<{ readonly label: string; readonly path: string }>;
-}
+/** Moved to provenance.ts (a leaf); re-exported for the modules that import it from here. */
+export type { Provenance } from './provenance';
 
 export interface MetricsSnapshot {
   readonly type: 'metricsSnapshot';
