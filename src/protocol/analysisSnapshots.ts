@@ -61,24 +61,6 @@ export interface EntropySnapshot {
   readonly timeline?: readonly TimelineFrame<EntropySnapshotData>[];
 }
 
-/** Panel → host: show another node or layer (the host answers with a new snapshot). */
-export interface AttentionRequest {
-  readonly type: 'attentionRequest';
-  readonly node: number;
-  readonly layer: number;
-}
-
-export interface EntropyRequest {
-  readonly type: 'entropyRequest';
-  readonly layer: number;
-}
-
-/** Panel → host: open the attention panel for a node (from the entropy panel or the graph). */
-export interface ShowAttention {
-  readonly type: 'showAttention';
-  readonly node: number;
-}
-
 /** What the attention panel keeps across reloads. */
 export interface AttentionPanelState {
   readonly runId: string;

@@ -91,23 +91,6 @@ export interface ComputationNeighbour {
   readonly explanation: NodeExplanation;
 }
 
-/** Panel → host: open the code of a step; expand a neighbour (its computation one layer down). */
-export interface OpenSource {
-  readonly type: 'openSource';
-  readonly step: ExplainStep;
-}
-
-export interface ExplainNeighbour {
-  readonly type: 'explainNeighbour';
-  readonly node: number;
-}
-
-/** Panel → host: open the Computation panel of a node (from the graph and attention panels). */
-export interface StepThrough {
-  readonly type: 'stepThrough';
-  readonly node: number;
-}
-
 /** What the Computation panel keeps across reloads. */
 export interface ComputationPanelState {
   readonly runId: string;
