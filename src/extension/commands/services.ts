@@ -1,6 +1,8 @@
 import type * as vscode from 'vscode';
 import type { DatasetService } from '../core/datasetService';
 import type { TrainingController } from '../training/trainingController';
+import type { PanelArgs } from '../webviews/panelArgs';
+import type { PanelController } from '../webviews/panelController';
 import type { DatasetsTreeProvider } from '../trees/datasetsTree';
 import type { RunsTreeProvider } from '../trees/runsTree';
 
@@ -12,6 +14,8 @@ export interface Services {
   readonly training: TrainingController;
   readonly runsTree: RunsTreeProvider;
   readonly datasetsTree: DatasetsTreeProvider;
+  /** Opens, reveals and finds the webview panels. */
+  readonly panels: PanelController<PanelArgs>;
   /** The output folder, or undefined (with a message shown) when there is none. */
   requireOutDir(): string | undefined;
 }

@@ -4,48 +4,42 @@ import * as vscode from 'vscode';
 import type { ComputationPanelState, ExplainSources, ExplainStep, NodeExplanation } from '../../protocol/explanation';
 import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
 import { cliFailure, runCli } from '../cli/runCli';
-import { loadRunForPanel, type AnalysisPanelDeps } from './attentionPanel';
-import { PanelBase, registerPanelSerializer } from './panelBase';
-import { webviewOptions } from './webviewHtml';
+import type { AnalysisPanelDeps, LoadedRun } from './loadRun';
+import type { PanelArgs } from './panelArgs';
+import type { PanelDescriptor } from './panelController';
+import { RunPanel } from './runPanel';
 
 /**
  * The Computation panel: one node's forward pass with the run's parameters, step by step, each step
  * linked to the code that computes it. The numbers come from `gat explain --json` in a child process
  * (the reference forward pass of the training core; never computed here or in the webview).
  */
-export class ComputationPanel extends PanelBase {
-  static readonly viewType = 'gat.computation';
-  private static readonly panels = new Map<string, ComputationPanel>();
+export class ComputationPanel extends RunPanel {
   /** The explanation posted last (tests read it). */
   explanation: NodeExplanation | undefined;
 
-  static createOrShow(deps: AnalysisPanelDeps, runId: string, node: number): ComputationPanel {
-    const existing = ComputationPanel.panels.get(runId);
-    if (existing) {
-      existing.panel.reveal();
-      existing.show(node);
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(ComputationPanel.viewType, titleFor(runId, node), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    return new ComputationPanel(panel, deps, runId, node);
-  }
-
-  static revive(panel: vscode.WebviewPanel, deps: AnalysisPanelDeps, state: ComputationPanelState | undefined): void {
-    if (!state) {
-      panel.dispose();
-      return;
-    }
-    new ComputationPanel(panel, deps, state.runId, state.node);
+  /** How the controller opens, reuses and restores Computation panels: one per run. */
+  static descriptor(deps: AnalysisPanelDeps): PanelDescriptor<'gat.computation', PanelArgs['gat.computation'], ComputationPanel> {
+    return {
+      viewType: 'gat.computation',
+      key: (a) => a.runId,
+      title: (a) => titleFor(a.runId, a.node),
+      create: (panel, a) => new ComputationPanel(panel, deps, a.runId, a.node),
+      reuse: (panel, a) => panel.show(a.node),
+      revive: (state) => {
+        const s = state as ComputationPanelState | undefined;
+        return s ? { runId: s.runId, node: s.node } : undefined;
+      },
+    };
   }
 
   private constructor(
     panel: vscode.WebviewPanel,
-    private readonly deps: AnalysisPanelDeps,
-    readonly runId: string,
+    deps: AnalysisPanelDeps,
+    runId: string,
     private node: number,
   ) {
-    super(panel, deps.extensionUri, 'computation', titleFor(runId, node));
-    ComputationPanel.panels.set(runId, this);
+    super(panel, deps, runId, 'computation', titleFor(runId, node));
   }
 
   show(node: number): void {
@@ -54,13 +48,11 @@ export class ComputationPanel extends PanelBase {
     void this.refresh();
   }
 
-  protected async snapshot(): Promise<HostToWebview> {
-    const loaded = await loadRunForPanel(this.deps, this.runId);
-    if ('type' in loaded) return loaded;
+  protected async runSnapshot({ provenance }: LoadedRun): Promise<HostToWebview> {
     const explained = await this.explain(this.node);
-    if (typeof explained === 'string') return { type: 'analysisUnavailable', provenance: loaded.provenance, message: explained };
+    if (typeof explained === 'string') return { type: 'analysisUnavailable', provenance, message: explained };
     this.explanation = explained;
-    return { type: 'computationSnapshot', provenance: loaded.provenance, explanation: explained, sources: this.sources() };
+    return { type: 'computationSnapshot', provenance, explanation: explained, sources: this.sources() };
   }
 
   /** `gat explain --json` for a node of this run, off the extension host's thread; a string is why it failed. */
@@ -115,10 +107,6 @@ export class ComputationPanel extends PanelBase {
     }
     return false;
   }
-
-  protected onDispose(): void {
-    ComputationPanel.panels.delete(this.runId);
-  }
 }
 
 /** The packaged copies of the linked sources (dist/source), served read-only. */
@@ -147,8 +135,4 @@ function readExplainSources(extensionUri: vscode.Uri): ExplainSources {
 
 function titleFor(runId: string, node: number): string {
   return `GAT Computation: node ${node} (${runId})`;
-}
-
-export function registerComputationSerializer(deps: AnalysisPanelDeps): vscode.Disposable {
-  return registerPanelSerializer<ComputationPanelState>(ComputationPanel.viewType, (panel, state) => ComputationPanel.revive(panel, deps, state));
 }
