@@ -102,6 +102,16 @@ export function optional<T>(inner: Field<T>): Field<T, true> {
   return { check: inner.check, optional: true };
 }
 
+/** A fixed-length array, one field per position. */
+export function tuple<F extends readonly Field<unknown>[]>(...fields: F): Field<{ readonly [K in keyof F]: TypeOf<F[K]> }> {
+  return field((v) => {
+    if (!Array.isArray(v) || v.length !== fields.length) return `must be an array of ${fields.length}; got ${described(v)}`;
+    const problems = fields.map((f, i) => f.check(v[i]));
+    const at = problems.findIndex((p) => p !== undefined);
+    return at < 0 ? undefined : `[${at}] ${problems[at]}`;
+  });
+}
+
 /** A plain object with exactly these fields (no others). */
 export function object<S extends Shape>(shape: S): Field<Infer<S>> {
   return field((v) => shapeProblem(shape, v));
@@ -133,6 +143,19 @@ function shapeProblem(shape: Shape, value: unknown, allowed?: string): string | 
     if (problem !== undefined) return `'${key}' ${problem}`;
   }
   return undefined;
+}
+
+/** Fields to read from a saved `State`, each checking the type State gives it (a drifted type does not compile). */
+export type SavedShape<State> = { readonly [K in keyof State]?: Field<State[K], boolean> };
+
+/**
+ * The fields of `shape` read from a state a page saved (`setState`), each checked, the others left
+ * out; undefined when one is missing or wrong. A page's saved state is as untrusted as its messages.
+ */
+export function savedFields<S extends Shape>(shape: S, state: unknown): Infer<S> | undefined {
+  if (!isPlainObject(state)) return undefined;
+  const picked = Object.fromEntries(Object.keys(shape).filter((key) => Object.hasOwn(state, key)).map((key) => [key, state[key]]));
+  return shapeProblem(shape, picked) === undefined ? (picked as Infer<S>) : undefined;
 }
 
 /** A guard derived from a message declaration. */

@@ -18,7 +18,8 @@ const node = nonNegInt;
 /** An exported figure: a big graph's PNG as a data: URL runs to tens of megabytes. */
 const MAX_FIGURE_CHARS = 2 ** 28;
 
-const embeddingSettings = object({ perplexity: num(), iterations: num(), seed: num() });
+/** t-SNE settings (a request's, and what the embedding map saves). */
+export const embeddingSettings = object({ perplexity: num(), iterations: num(), seed: num() });
 
 export const WEBVIEW_TO_HOST = {
   /** The page has loaded and listens: the host posts its complete snapshot. */

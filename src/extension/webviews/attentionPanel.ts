@@ -1,10 +1,10 @@
 import type * as vscode from 'vscode';
 import { attentionSnapshotData } from '../../gat/analysis/panelData';
 import type { AttentionPanelState, AttentionSnapshotData } from '../../protocol/analysisSnapshots';
+import { nonNegInt, posInt, savedFields, str, type SavedShape } from '../../protocol/fieldSchema';
 import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
 import type { LoadedRun, AnalysisPanelDeps } from './loadRun';
-import type { PanelArgs } from './panelArgs';
-import type { PanelDescriptor } from './panelController';
+import type { PanelArgs, PanelKind } from './panelArgs';
 import { RunPanel } from './runPanel';
 
 /**
@@ -14,34 +14,31 @@ import { RunPanel } from './runPanel';
  */
 export class AttentionPanel extends RunPanel {
   /** How the controller opens, reuses and restores attention panels: one per run. */
-  static descriptor(deps: AnalysisPanelDeps): PanelDescriptor<'gat.attention', PanelArgs['gat.attention'], AttentionPanel> {
+  static descriptor(deps: AnalysisPanelDeps): PanelKind<'gat.attention', AttentionPanel> {
     return {
       viewType: 'gat.attention',
       key: (a) => a.runId,
-      title: (a) => titleFor(a.runId, a.node),
-      create: (panel, a) => new AttentionPanel(panel, deps, a.runId, a.node, a.layer ?? 1),
-      reuse: (panel, a) => panel.show(a.node, a.layer ?? 1),
-      revive: (state) => {
-        const s = state as AttentionPanelState | undefined;
-        return s ? { runId: s.runId, node: s.node, layer: s.layer } : undefined;
-      },
+      title: titleFor,
+      create: (panel, a) => new AttentionPanel(panel, deps, a),
+      reuse: (panel, a) => panel.show(a),
+      revive: (state) => savedFields(SAVED, state),
     };
   }
 
-  private constructor(
-    panel: vscode.WebviewPanel,
-    deps: AnalysisPanelDeps,
-    runId: string,
-    private node: number,
-    private layer: number,
-  ) {
-    super(panel, deps, runId, 'attention', titleFor(runId, node));
+  private node: number;
+  private layer: number;
+
+  private constructor(panel: vscode.WebviewPanel, deps: AnalysisPanelDeps, args: Args) {
+    super(panel, deps, args.runId, 'attention', titleFor(args));
+    this.node = args.node;
+    this.layer = args.layer ?? 1;
   }
 
-  show(node: number, layer: number): void {
-    this.node = node;
-    this.layer = layer;
-    this.panel.title = titleFor(this.runId, node);
+  /** Another node or layer of the run (layer 1 unless given). */
+  show(args: Omit<Args, 'runId'>): void {
+    this.node = args.node;
+    this.layer = args.layer ?? 1;
+    this.panel.title = titleFor({ runId: this.runId, node: this.node });
     void this.refresh();
   }
 
@@ -70,16 +67,21 @@ export class AttentionPanel extends RunPanel {
       return true;
     }
     if (message.type !== 'attentionRequest') return false;
-    this.show(message.node, message.layer);
+    this.show(message);
     return true;
   }
 }
+
+/** What a reload restores from the page's saved state (the head and layout are the page's own). */
+const SAVED = { runId: str(), node: nonNegInt, layer: posInt } satisfies SavedShape<AttentionPanelState>;
 
 /** A snapshot of one graph numbers its nodes from 0: shift them back to the dataset's ids. */
 function toDatasetIds(d: AttentionSnapshotData, offset: number): AttentionSnapshotData {
   return offset === 0 ? d : { ...d, node: d.node + offset, neighbours: d.neighbours.map((n) => ({ ...n, node: n.node + offset })) };
 }
 
-function titleFor(runId: string, node: number): string {
+type Args = PanelArgs['gat.attention'];
+
+function titleFor({ runId, node }: Pick<Args, 'runId' | 'node'>): string {
   return `GAT Attention: node ${node} (${runId})`;
 }

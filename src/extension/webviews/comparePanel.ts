@@ -5,9 +5,10 @@ import { readMetrics, readRun } from '../../gat/artifacts/runRecord';
 import type { RunSide } from '../../gat/compare/runComparison';
 import { compareSnapshot } from '../../gat/panels/compareSnapshot';
 import type { ComparePanelState } from '../../protocol/compareSnapshot';
+import { savedFields, str, tuple, type SavedShape } from '../../protocol/fieldSchema';
 import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
-import type { PanelArgs } from './panelArgs';
-import type { PanelDescriptor, PanelOpener } from './panelController';
+import type { PanelArgs, PanelKind } from './panelArgs';
+import type { PanelOpener } from './panelController';
 import { PanelBase } from './panelBase';
 
 export interface CompareDeps {
@@ -24,16 +25,13 @@ export interface CompareDeps {
  */
 export class ComparePanel extends PanelBase {
   /** How the controller opens and restores Compare panels: one per pair of runs, in either order. */
-  static descriptor(deps: CompareDeps): PanelDescriptor<'gat.compare', PanelArgs['gat.compare'], ComparePanel> {
+  static descriptor(deps: CompareDeps): PanelKind<'gat.compare', ComparePanel> {
     return {
       viewType: 'gat.compare',
       key: ({ runIds }) => [...runIds].sort().join('\n'),
       title: ({ runIds }) => titleFor(...runIds),
       create: (panel, { runIds }) => new ComparePanel(panel, deps, ...runIds),
-      revive: (state) => {
-        const s = state as ComparePanelState | undefined;
-        return s ? { runIds: s.runIds } : undefined;
-      },
+      revive: (state) => savedFields(SAVED, state),
     };
   }
 
@@ -95,6 +93,9 @@ export class ComparePanel extends PanelBase {
     return true;
   }
 }
+
+/** What a reload restores from the page's saved state. */
+const SAVED = { runIds: tuple(str(), str()) } satisfies SavedShape<ComparePanelState>;
 
 function titleFor(a: string, b: string): string {
   return `GAT Compare: ${a} vs ${b}`;

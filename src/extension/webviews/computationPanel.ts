@@ -2,11 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ComputationPanelState, ExplainSources, ExplainStep, NodeExplanation } from '../../protocol/explanation';
+import { nonNegInt, savedFields, str, type SavedShape } from '../../protocol/fieldSchema';
 import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
 import { cliFailure, runCli } from '../cli/runCli';
 import type { AnalysisPanelDeps, LoadedRun } from './loadRun';
-import type { PanelArgs } from './panelArgs';
-import type { PanelDescriptor } from './panelController';
+import type { PanelArgs, PanelKind } from './panelArgs';
 import { RunPanel } from './runPanel';
 
 /**
@@ -19,32 +19,28 @@ export class ComputationPanel extends RunPanel {
   explanation: NodeExplanation | undefined;
 
   /** How the controller opens, reuses and restores Computation panels: one per run. */
-  static descriptor(deps: AnalysisPanelDeps): PanelDescriptor<'gat.computation', PanelArgs['gat.computation'], ComputationPanel> {
+  static descriptor(deps: AnalysisPanelDeps): PanelKind<'gat.computation', ComputationPanel> {
     return {
       viewType: 'gat.computation',
       key: (a) => a.runId,
-      title: (a) => titleFor(a.runId, a.node),
-      create: (panel, a) => new ComputationPanel(panel, deps, a.runId, a.node),
+      title: titleFor,
+      create: (panel, a) => new ComputationPanel(panel, deps, a),
       reuse: (panel, a) => panel.show(a.node),
-      revive: (state) => {
-        const s = state as ComputationPanelState | undefined;
-        return s ? { runId: s.runId, node: s.node } : undefined;
-      },
+      revive: (state) => savedFields(SAVED, state),
     };
   }
 
-  private constructor(
-    panel: vscode.WebviewPanel,
-    deps: AnalysisPanelDeps,
-    runId: string,
-    private node: number,
-  ) {
-    super(panel, deps, runId, 'computation', titleFor(runId, node));
+  private node: number;
+
+  private constructor(panel: vscode.WebviewPanel, deps: AnalysisPanelDeps, args: PanelArgs['gat.computation']) {
+    super(panel, deps, args.runId, 'computation', titleFor(args));
+    this.node = args.node;
   }
 
+  /** Another node of the run, in place. */
   show(node: number): void {
     this.node = node;
-    this.panel.title = titleFor(this.runId, node);
+    this.panel.title = titleFor({ runId: this.runId, node });
     void this.refresh();
   }
 
@@ -109,6 +105,9 @@ export class ComputationPanel extends RunPanel {
   }
 }
 
+/** What a reload restores from the page's saved state (the layer and head shown are the page's own). */
+const SAVED = { runId: str(), node: nonNegInt } satisfies SavedShape<ComputationPanelState>;
+
 /** The packaged copies of the linked sources (dist/source), served read-only. */
 export const SOURCE_SCHEME = 'gat-source';
 
@@ -133,6 +132,6 @@ function readExplainSources(extensionUri: vscode.Uri): ExplainSources {
   }
 }
 
-function titleFor(runId: string, node: number): string {
+function titleFor({ runId, node }: PanelArgs['gat.computation']): string {
   return `GAT Computation: node ${node} (${runId})`;
 }

@@ -2,23 +2,23 @@ import type * as vscode from 'vscode';
 import { degreeSnapshot } from '../../gat/panels/graphSnapshot';
 import { scopeDataset, scopeMessage } from '../../gat/panels/graphScope';
 import { panelProvenance } from '../../gat/panels/provenance';
+import { nonNegInt, nullable, optional, savedFields, str, type SavedShape } from '../../protocol/fieldSchema';
 import type { DegreePanelState, HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
 import type { DataPanelDeps } from './graphPanel';
-import type { PanelArgs } from './panelArgs';
-import type { PanelDescriptor } from './panelController';
+import type { PanelKind } from './panelArgs';
 import { PanelBase } from './panelBase';
 
 /** The degree plots panel: in-degree and out-degree per node id, and the degree distribution. */
 export class DegreePanel extends PanelBase {
   /** How the controller opens and restores degree panels: one per dataset. */
-  static descriptor(deps: DataPanelDeps): PanelDescriptor<'gat.degrees', PanelArgs['gat.degrees'], DegreePanel> {
+  static descriptor(deps: DataPanelDeps): PanelKind<'gat.degrees', DegreePanel> {
     return {
       viewType: 'gat.degrees',
       key: (a) => a.dataset,
       title: (a) => titleFor(a.dataset),
       create: (panel, a) => new DegreePanel(panel, deps, a.dataset, a.graphIndex ?? null),
       revive: (state) => {
-        const s = state as DegreePanelState | undefined;
+        const s = savedFields(SAVED, state);
         return { dataset: s?.dataset ?? 'cora', graphIndex: s?.graphIndex };
       },
     };
@@ -54,6 +54,9 @@ export class DegreePanel extends PanelBase {
     return true;
   }
 }
+
+/** What a reload restores from the page's saved state (without one: Cora's degrees). */
+const SAVED = { dataset: optional(str()), graphIndex: optional(nullable(nonNegInt)) } satisfies SavedShape<DegreePanelState>;
 
 function titleFor(dataset: string): string {
   return `${dataset.charAt(0).toUpperCase() + dataset.slice(1)} Degrees`;

@@ -7,25 +7,22 @@ import { runPredictions } from '../../gat/panels/graphSnapshot';
 import { defaultGraphIndex, multiLabelView, scopeAnalysis, scopeDataset, scopeMessage } from '../../gat/panels/graphScope';
 import type { GraphDataset } from '../../gat/data/graph';
 import { runTsneInWorker } from '../../gat/tsne/runTsneInWorker';
-import type { EmbeddingInfo, HostToWebview, RunFrame, WebviewToHost } from '../../protocol/webviewMessages';
+import { nonNegInt, optional, savedFields, str, type SavedShape } from '../../protocol/fieldSchema';
+import type { EmbeddingInfo, GraphPanelState, HostToWebview, RunFrame, WebviewToHost } from '../../protocol/webviewMessages';
+import { embeddingSettings } from '../../protocol/webviewToHost';
 import type { TimelineFrame } from '../../protocol/timeline';
 import { snapshotMaps } from '../../gat/analysis/embeddingTimeline';
 import { snapshotScope } from '../../gat/analysis/runSnapshots';
 import type { GraphPart } from '../../gat/data/graph';
 import type { AnalysisPanelDeps, LoadedRun } from './loadRun';
-import type { PanelArgs } from './panelArgs';
-import type { PanelDescriptor } from './panelController';
+import type { PanelKind } from './panelArgs';
 import { RunPanel } from './runPanel';
 
 /** Re-render the animation at most this often: the webview redraws 2708 points per frame. */
 const LAYOUT_EVERY = 10;
 
-/** What the graph app saves (GraphPanelState) that the embedding panel needs back. */
-interface EmbeddingPanelState {
-  readonly runId: string | null;
-  readonly embeddingSettings?: EmbeddingSettings;
-  readonly graphIndex?: number;
-}
+/** What the graph app saves (GraphPanelState) that the embedding panel needs back: a map without its run closes. */
+const SAVED = { runId: str(), embeddingSettings: optional(embeddingSettings), graphIndex: optional(nonNegInt) } satisfies SavedShape<GraphPanelState>;
 
 /**
  * The embedding map: t-SNE of the run's outputs (N × classes), computed in a worker thread
@@ -41,15 +38,15 @@ export class EmbeddingPanel extends RunPanel {
   timelineFrames = 0;
 
   /** How the controller opens and restores embedding maps: one per run. */
-  static descriptor(deps: AnalysisPanelDeps): PanelDescriptor<'gat.embedding', PanelArgs['gat.embedding'], EmbeddingPanel> {
+  static descriptor(deps: AnalysisPanelDeps): PanelKind<'gat.embedding', EmbeddingPanel> {
     return {
       viewType: 'gat.embedding',
       key: (a) => a.runId,
       title: (a) => titleFor(a.runId),
       create: (panel, a) => new EmbeddingPanel(panel, deps, a.runId, a.settings ?? DEFAULT_EMBEDDING_SETTINGS, a.graphIndex),
       revive: (state) => {
-        const s = state as EmbeddingPanelState | undefined;
-        return s?.runId ? { runId: s.runId, settings: s.embeddingSettings, graphIndex: s.graphIndex } : undefined;
+        const s = savedFields(SAVED, state);
+        return s && { runId: s.runId, settings: s.embeddingSettings, graphIndex: s.graphIndex };
       },
     };
   }

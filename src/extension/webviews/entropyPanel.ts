@@ -3,10 +3,10 @@ import { entropySnapshotData } from '../../gat/analysis/panelData';
 import { scopeAnalysis, scopeMessage } from '../../gat/panels/graphScope';
 import type { GraphPart } from '../../gat/data/graph';
 import type { EntropyPanelState, EntropySnapshotData } from '../../protocol/analysisSnapshots';
+import { nonNegInt, nullable, optional, posInt, savedFields, str, type SavedShape } from '../../protocol/fieldSchema';
 import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
 import type { AnalysisPanelDeps, LoadedRun } from './loadRun';
-import type { PanelArgs } from './panelArgs';
-import type { PanelDescriptor } from './panelController';
+import type { PanelKind } from './panelArgs';
 import { RunPanel } from './runPanel';
 
 /**
@@ -15,16 +15,13 @@ import { RunPanel } from './runPanel';
  */
 export class EntropyPanel extends RunPanel {
   /** How the controller opens and restores entropy panels: one per run. */
-  static descriptor(deps: AnalysisPanelDeps): PanelDescriptor<'gat.entropy', PanelArgs['gat.entropy'], EntropyPanel> {
+  static descriptor(deps: AnalysisPanelDeps): PanelKind<'gat.entropy', EntropyPanel> {
     return {
       viewType: 'gat.entropy',
       key: (a) => a.runId,
       title: (a) => titleFor(a.runId),
       create: (panel, a) => new EntropyPanel(panel, deps, a.runId, a.layer ?? 1, a.graphIndex ?? null),
-      revive: (state) => {
-        const s = state as EntropyPanelState | undefined;
-        return s ? { runId: s.runId, layer: s.layer, graphIndex: s.graphIndex } : undefined;
-      },
+      revive: (state) => savedFields(SAVED, state),
     };
   }
 
@@ -73,6 +70,9 @@ export class EntropyPanel extends RunPanel {
     return false;
   }
 }
+
+/** What a reload restores from the page's saved state. */
+const SAVED = { runId: str(), layer: posInt, graphIndex: optional(nullable(nonNegInt)) } satisfies SavedShape<EntropyPanelState>;
 
 /** Snapshot entropies are F16 already: 4 decimals say all they hold and keep 30 frames small to post. */
 function compactEntropy(d: EntropySnapshotData): EntropySnapshotData {

@@ -9,12 +9,13 @@ import type { GraphDataset } from '../../gat/data/graph';
 import { graphSnapshot, runPredictions } from '../../gat/panels/graphSnapshot';
 import { defaultGraphIndex, graphIndexOf, multiLabelView, scopeAnalysis, scopeDataset, scopeMessage } from '../../gat/panels/graphScope';
 import { panelProvenance } from '../../gat/panels/provenance';
+import { nonNegInt, nullable, optional, savedFields, str, type SavedShape } from '../../protocol/fieldSchema';
 import type { GraphPanelState, GraphSnapshot, HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
 import type { DatasetService } from '../core/datasetService';
 import type { RunViews } from '../records/runViews';
 import type { RunsTreeProvider } from '../trees/runsTree';
-import type { GraphPanelArgs, PanelArgs } from './panelArgs';
-import type { PanelDescriptor, PanelOpener } from './panelController';
+import type { GraphPanelArgs, PanelArgs, PanelKind } from './panelArgs';
+import type { PanelOpener } from './panelController';
 import { PanelBase } from './panelBase';
 
 /** What the dataset panels (graph, degrees) need from the extension. */
@@ -42,7 +43,7 @@ export class GraphPanel extends PanelBase {
   private pendingFocus: number | undefined;
 
   /** How the controller opens, reuses and restores graph panels: one per (dataset, run, compared run). */
-  static descriptor(deps: DataPanelDeps): PanelDescriptor<'gat.graph', PanelArgs['gat.graph'], GraphPanel> {
+  static descriptor(deps: DataPanelDeps): PanelKind<'gat.graph', GraphPanel> {
     return {
       viewType: 'gat.graph',
       key: (a) => {
@@ -55,10 +56,7 @@ export class GraphPanel extends PanelBase {
         if (a.focusNode !== undefined) panel.focus(a.focusNode);
       },
       // Restored without a focus: the saved view (zoom, selection) is the webview's to restore.
-      revive: (state) => {
-        const s = state as GraphPanelState | undefined;
-        return { dataset: s?.dataset, runId: s?.runId, compareRunId: s?.compareRunId, graphIndex: s?.graphIndex };
-      },
+      revive: (state) => savedFields(SAVED, state) ?? {},
     };
   }
 
@@ -179,6 +177,9 @@ export class GraphPanel extends PanelBase {
   }
 
 }
+
+/** What a reload restores from the page's saved state (without one: Cora's graph). */
+const SAVED = { dataset: optional(str()), runId: optional(nullable(str())), compareRunId: optional(nullable(str())), graphIndex: optional(nonNegInt) } satisfies SavedShape<GraphPanelState>;
 
 /** What a graph panel shows: a dataset, a run's predictions, and a run compared with it. */
 interface Shown {

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
+import { nullable, savedFields, str, type SavedShape } from '../../protocol/fieldSchema';
 import type { HostToWebview, MetricsPanelState } from '../../protocol/webviewMessages';
 import type { RunsTreeProvider } from '../trees/runsTree';
 import type { TrainingController } from '../training/trainingController';
 import { metricsSnapshot } from './metricsSource';
-import type { PanelArgs } from './panelArgs';
-import type { PanelDescriptor } from './panelController';
+import type { PanelKind } from './panelArgs';
 import { PanelBase } from './panelBase';
 import { onTimelineEpoch, timelineEpochOf } from './timelineEpochs';
 
@@ -25,13 +25,13 @@ export class MetricsPanel extends PanelBase {
   private shownRunId: string | undefined;
 
   /** How the controller opens and restores metrics panels: one per run, and one for the live training. */
-  static descriptor(deps: MetricsDeps): PanelDescriptor<'gat.metrics', PanelArgs['gat.metrics'], MetricsPanel> {
+  static descriptor(deps: MetricsDeps): PanelKind<'gat.metrics', MetricsPanel> {
     return {
       viewType: 'gat.metrics',
       key: (a) => a.runId ?? 'live',
       title: (a) => titleFor(a.runId),
       create: (panel, a) => new MetricsPanel(panel, deps, a.runId),
-      revive: (state) => ({ runId: (state as MetricsPanelState | undefined)?.runId ?? null }),
+      revive: (state) => ({ runId: savedFields(SAVED, state)?.runId ?? null }),
       // Beside: next to the panel that asked (a timeline showing its epoch on the curves), keeping its focus.
       placement: ({ column = vscode.ViewColumn.Active }) => {
         const beside = column === vscode.ViewColumn.Beside;
@@ -74,6 +74,9 @@ export class MetricsPanel extends PanelBase {
     if (this.isReady) await this.post({ type: 'markEpoch', epoch });
   }
 }
+
+/** What a reload restores from the page's saved state (without one: the live training's curves). */
+const SAVED = { runId: nullable(str()) } satisfies SavedShape<MetricsPanelState>;
 
 function titleFor(runId: string | null): string {
   return runId ? `GAT Metrics: ${runId}` : 'GAT Training Metrics';

@@ -1,5 +1,6 @@
 import type { ViewColumn } from 'vscode';
 import type { EmbeddingSettings } from '../../gat/analysis/embeddingCache';
+import type { ControlledPanel, PanelDescriptor } from './panelController';
 
 /**
  * Every kind of panel, by view type. package.json activates the extension on each
@@ -40,3 +41,6 @@ interface ArgsByViewType {
 
 /** Indexed by PANEL_VIEW_TYPES: a view type listed there without its arguments here does not compile. */
 export type PanelArgs = { readonly [V in PanelViewType]: ArgsByViewType[V] };
+
+/** The descriptor of a kind of panel, its arguments looked up by view type. */
+export type PanelKind<V extends PanelViewType, P extends ControlledPanel> = PanelDescriptor<V, PanelArgs[V], P>;
