@@ -1,40 +1,32 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readSettings } from './config';
-import { DatasetService } from './datasetService';
+import { RunAnalyses } from '../gat/analysis/runAnalyses';
+import { RunSnapshots } from '../gat/analysis/runSnapshots';
+import { showAttention, showEmbedding, showEntropy, stepThroughNode, webviewNodeAction } from './commands/analysisCommands';
 import { BACKEND_INFO_URI, BackendInfoProvider, installGpuBackend, showBackendInfo, trainingEnv } from './commands/backendCommands';
+import { compareRuns } from './commands/compareCommands';
 import { downloadDatasetCommand, openNodeRecordCommand } from './commands/datasetCommands';
 import { pickDataset } from './commands/datasetPanels';
-import { compareRuns } from './commands/compareCommands';
+import { openModel, RunsDropController } from './commands/importCommands';
 import { copyTensorboardCommand, deleteRun, openLatestRun, openRunItem, resumeRun, revealRun } from './commands/runCommands';
+import type { Services } from './commands/services';
 import { newTrainingSpec, resumeFromCheckpoint, trainCora, trainSpec, trainWithOptions } from './commands/trainingCommands';
+import { readSettings } from './core/config';
+import { DatasetService } from './core/datasetService';
 import { RecordProvider } from './records/recordProvider';
 import { RunViews } from './records/runViews';
-import type { Services } from './services';
 import { SpecCodeLensProvider } from './specs/specCodeLens';
 import { TrainingController } from './training/trainingController';
 import { DatasetsTreeProvider } from './trees/datasetsTree';
 import { RunsTreeProvider } from './trees/runsTree';
-import { showAttention, showEmbedding, showEntropy, stepThroughNode } from './commands/analysisCommands';
-import { registerEmbeddingSerializer } from './webviews/embeddingPanel';
-import { AttentionPanel, registerAttentionSerializer, type AnalysisPanelDeps } from './webviews/attentionPanel';
-import { registerCompareSerializer, type CompareDeps } from './webviews/comparePanel';
-import { DegreePanel, registerDegreeSerializer } from './webviews/degreePanel';
-import { registerEntropySerializer } from './webviews/entropyPanel';
-import { RunSnapshots } from '../gat/analysis/runSnapshots';
-import { openModel, RunsDropController } from './commands/importCommands';
-import { ComputationPanel, registerComputationSerializer, registerSourceProvider } from './webviews/computationPanel';
-import { RunAnalyses } from '../gat/analysis/runAnalyses';
-import { GraphPanel, registerGraphSerializer, type DataPanelDeps } from './webviews/graphPanel';
-import { MetricsPanel, registerMetricsSerializer, type MetricsDeps } from './webviews/metricsPanel';
+import { registerSourceProvider } from './webviews/computationPanel';
+import type { PanelArgs } from './webviews/panelArgs';
+import type { PanelController } from './webviews/panelController';
+import { createPanels } from './webviews/panels';
 import { TrainingViewProvider } from './webviews/trainingView';
 
 let controller: TrainingController | undefined;
 
-/**
- * Activation is lazy (commands, views, *.gat.json in the workspace): it only wires providers
- * and commands. Datasets load on first use; training runs in a child process.
- */
 /** What activate() returns: the live objects, for integration tests and other extensions. */
 export interface GatExtensionApi {
   readonly training: TrainingController;
@@ -42,8 +34,14 @@ export interface GatExtensionApi {
   readonly datasets: DatasetService;
   /** What a drop on the Runs view runs (tests drop files through it). */
   readonly runsDrop: RunsDropController;
+  /** The webview panels' controller (tests open, find and restore panels through it). */
+  readonly panels: PanelController<PanelArgs>;
 }
 
+/**
+ * Activation is lazy (commands, views, *.gat.json in the workspace): it only wires providers
+ * and commands. Datasets load on first use; training runs in a child process.
+ */
 export function activate(context: vscode.ExtensionContext): GatExtensionApi {
   const log = vscode.window.createOutputChannel('GAT Explorer');
   const outDir = (): string | undefined => readSettings().outputFolder;
@@ -52,6 +50,21 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
   controller = training;
   const runsTree = new RunsTreeProvider(outDir, (runs) => runs.forEach((r) => datasets.learn(r.dataset, r.datasetDir)));
   const datasetsTree = new DatasetsTreeProvider(datasets, () => readSettings().dataFolder);
+  const analyses = new RunAnalyses(outDir);
+  const snapshots = new RunSnapshots(outDir);
+  const runViews = new RunViews(analyses);
+  const panels = createPanels({
+    extensionUri: context.extensionUri,
+    datasets,
+    analyses,
+    snapshots,
+    runViews,
+    training,
+    runs: runsTree,
+    outDir,
+    cacheDir: path.join(context.globalStorageUri.fsPath, 'layouts'),
+    extraEnv: () => trainingEnv(context),
+  });
   const services: Services = {
     context,
     log,
@@ -59,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     training,
     runsTree,
     datasetsTree,
+    panels,
     requireOutDir() {
       const dir = outDir();
       if (!dir) void vscode.window.showWarningMessage('GAT: open a folder, or set gat.outputFolder, to choose where runs and models are written.');
@@ -66,18 +80,18 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     },
   };
   const runsDrop = new RunsDropController(services);
-  const metricsDeps: MetricsDeps = { extensionUri: context.extensionUri, training, runs: runsTree, outDir };
 
   context.subscriptions.push(
     log,
     training,
     runsTree,
     datasetsTree,
+    panels,
     // Several runs can be selected: two of them are what Compare Runs compares.
     vscode.window.createTreeView('gat.runs', { treeDataProvider: runsTree, canSelectMany: true, dragAndDropController: runsDrop }),
     vscode.window.registerTreeDataProvider('gat.datasets', datasetsTree),
-    vscode.window.registerWebviewViewProvider(TrainingViewProvider.viewId, new TrainingViewProvider(metricsDeps)),
-    registerMetricsSerializer(metricsDeps),
+    vscode.window.registerWebviewViewProvider(TrainingViewProvider.viewId, new TrainingViewProvider({ extensionUri: context.extensionUri, training, runs: runsTree, outDir })),
+    registerSourceProvider(context.extensionUri),
     vscode.languages.registerCodeLensProvider(SpecCodeLensProvider.selector, new SpecCodeLensProvider()),
     training.onDidChange(() => runsTree.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -87,39 +101,6 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
       }
     }),
   );
-  const analyses = new RunAnalyses(outDir);
-  const snapshots = new RunSnapshots(outDir);
-  const runViews = new RunViews(analyses);
-  const analysisDeps: AnalysisPanelDeps = {
-    extensionUri: context.extensionUri,
-    datasets,
-    analyses,
-    snapshots,
-    outDir,
-    extraEnv: () => trainingEnv(context),
-    showInGraph: (dataset, node, runId) => GraphPanel.createOrShow(dataPanelDeps, { dataset, runId, focusNode: node }),
-  };
-  const compareDeps: CompareDeps = {
-    extensionUri: context.extensionUri,
-    analyses,
-    outDir,
-    showAgreementGraph: (dataset, a, b) => void GraphPanel.createOrShow(dataPanelDeps, { dataset, runId: a, compareRunId: b }),
-  };
-  context.subscriptions.push(registerAttentionSerializer(analysisDeps), registerEntropySerializer(analysisDeps), registerEmbeddingSerializer(analysisDeps), registerCompareSerializer(compareDeps), registerComputationSerializer(analysisDeps), registerSourceProvider(context.extensionUri));
-  const dataPanelDeps: DataPanelDeps = {
-    extensionUri: context.extensionUri,
-    datasets,
-    runs: runsTree,
-    runViews,
-    outDir,
-    cacheDir: path.join(context.globalStorageUri.fsPath, 'layouts'),
-
-    showAttention: (runId, node) => void AttentionPanel.createOrShow(analysisDeps, runId, node),
-    showComputation: (runId, node) => void ComputationPanel.createOrShow(analysisDeps, runId, node),
-    analyses,
-    snapshots,
-  };
-  context.subscriptions.push(registerGraphSerializer(dataPanelDeps), registerDegreeSerializer(dataPanelDeps));
   const records = new RecordProvider(datasets, (runId) => runViews.get(runId));
   RecordProvider.register(context, records);
   context.subscriptions.push(
@@ -139,34 +120,34 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     'gat.resumeFromCheckpoint': (file?: string) => resumeFromCheckpoint(services, typeof file === 'string' ? file : undefined),
     'gat.downloadDataset': (name?: string | { name?: string }) => downloadDatasetCommand(services, typeof name === 'string' ? name : name?.name),
     'gat.openNodeRecord': (dataset?: string, node?: number | string, runId?: string) => openNodeRecordCommand(services, dataset, node, runId),
-    'gat.showTrainingMetrics': (runId?: string, column?: vscode.ViewColumn) => MetricsPanel.createOrShow(metricsDeps, typeof runId === 'string' ? runId : null, column === vscode.ViewColumn.Beside ? column : undefined),
+    'gat.showTrainingMetrics': (runId?: string, column?: vscode.ViewColumn) =>
+      panels.show('gat.metrics', { runId: typeof runId === 'string' ? runId : null, column: column === vscode.ViewColumn.Beside ? column : undefined }),
     'gat.showBackendInfo': () => showBackendInfo(backendInfo),
     'gat.installGpuBackend': () => installGpuBackend(services, backendInfo),
     'gat.newTrainingSpec': () => newTrainingSpec(services),
     // From the palette: Cora; from a run in the Runs view: that run's dataset, with its predictions;
     // with a second run: coloured by where the two agree (Compare Runs).
     'gat.showCoraGraph': (runId?: string, dataset?: string, compareRunId?: string) =>
-      GraphPanel.createOrShow(dataPanelDeps, { runId: typeof runId === 'string' ? runId : null, dataset: typeof dataset === 'string' ? dataset : undefined, compareRunId: typeof compareRunId === 'string' ? compareRunId : null }),
+      panels.show('gat.graph', { runId: typeof runId === 'string' ? runId : null, dataset: typeof dataset === 'string' ? dataset : undefined, compareRunId: typeof compareRunId === 'string' ? compareRunId : null }),
     // From the Datasets view: that dataset; from the palette: the only one here, or the user's pick.
     'gat.showDatasetGraph': async (dataset?: unknown) => {
       const name = await pickDataset(services, dataset, 'GAT: graph of which dataset?');
-      return name ? GraphPanel.createOrShow(dataPanelDeps, { runId: null, dataset: name }) : undefined;
+      return name ? panels.show('gat.graph', { runId: null, dataset: name }) : undefined;
     },
     'gat.showDegreePlots': async (dataset?: unknown) => {
       const name = await pickDataset(services, dataset, 'GAT: degree plots of which dataset?');
-      return name ? DegreePanel.createOrShow(dataPanelDeps, name) : undefined;
+      return name ? panels.show('gat.degrees', { dataset: name }) : undefined;
     },
     // Tree items pass the run id; the palette asks for the run and the node.
-    'gat.showAttention': (runId?: unknown, node?: unknown) => showAttention(services, analysisDeps, runId, node),
-    'gat.stepThroughNode': (runId?: unknown, node?: unknown) => stepThroughNode(services, analysisDeps, runId, node),
+    'gat.showAttention': (runId?: unknown, node?: unknown) => showAttention(services, runId, node),
+    'gat.stepThroughNode': (runId?: unknown, node?: unknown) => stepThroughNode(services, runId, node),
     // A node's context menu in a webview (package.json "webview/context"): VS Code passes the webview's context.
-    'gat.nodeShowAttention': (context?: { webview?: unknown; node?: unknown }) => typeof context?.node === 'number' && GraphPanel.onActiveNode('attention', context.node),
-    'gat.nodeStepThrough': (context?: { webview?: unknown; node?: unknown }) =>
-      typeof context?.node === 'number' && (context.webview === AttentionPanel.viewType ? AttentionPanel.onActiveNode(context.node) : GraphPanel.onActiveNode('computation', context.node)),
-    'gat.showEntropy': (runId?: unknown) => showEntropy(services, analysisDeps, runId),
-    'gat.showEmbedding': (runId?: unknown) => showEmbedding(services, analysisDeps, runId),
+    'gat.nodeShowAttention': (context?: { webview?: unknown; node?: unknown }) => webviewNodeAction(services, 'showAttention', context),
+    'gat.nodeStepThrough': (context?: { webview?: unknown; node?: unknown }) => webviewNodeAction(services, 'stepThrough', context),
+    'gat.showEntropy': (runId?: unknown) => showEntropy(services, runId),
+    'gat.showEmbedding': (runId?: unknown) => showEmbedding(services, runId),
     // From the Runs view: (clicked run, selected runs); from a link or a test: two run ids; else a pick.
-    'gat.compareRuns': (first?: unknown, second?: unknown) => compareRuns(services, compareDeps, first, second),
+    'gat.compareRuns': (first?: unknown, second?: unknown) => compareRuns(services, first, second),
     'gat.refreshRuns': () => runsTree.refresh(),
     'gat.openRunItem': (file: string) => openRunItem(context.extensionUri, file),
     'gat.revealRun': (arg: never) => revealRun(services, arg),
@@ -177,7 +158,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     'gat.openLatestRun': (uri?: vscode.Uri) => openLatestRun(services, uri),
   };
   for (const [id, handler] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
-  return { training, runs: runsTree, datasets, runsDrop };
+  return { training, runs: runsTree, datasets, runsDrop, panels };
 }
 
 /** Ends any training: each process saves a checkpoint on SIGTERM. */

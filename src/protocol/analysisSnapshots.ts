@@ -1,6 +1,6 @@
 import type { GraphScope } from './graphScope';
 import type { TimelineFrame } from './timeline';
-import type { Provenance } from './webviewMessages';
+import type { Provenance } from './provenance';
 
 /**
  * Snapshots the host builds from a run's analysis artifact for the attention and entropy
@@ -59,24 +59,6 @@ export interface EntropySnapshot {
   readonly scope?: GraphScope;
   /** The same view at each training snapshot, then the trained model (`data`); absent without snapshots. */
   readonly timeline?: readonly TimelineFrame<EntropySnapshotData>[];
-}
-
-/** Panel → host: show another node or layer (the host answers with a new snapshot). */
-export interface AttentionRequest {
-  readonly type: 'attentionRequest';
-  readonly node: number;
-  readonly layer: number;
-}
-
-export interface EntropyRequest {
-  readonly type: 'entropyRequest';
-  readonly layer: number;
-}
-
-/** Panel → host: open the attention panel for a node (from the entropy panel or the graph). */
-export interface ShowAttention {
-  readonly type: 'showAttention';
-  readonly node: number;
 }
 
 /** What the attention panel keeps across reloads. */

@@ -43,16 +43,6 @@ export interface CompareSnapshot {
   readonly agreement: CompareAgreement | { readonly unavailable: string };
 }
 
-/** Webview → host: swap A and B (the table, curves and agreement are drawn again). */
-export interface SwapRuns {
-  readonly type: 'swapRuns';
-}
-
-/** Webview → host: open the graph coloured by where A and B agree. */
-export interface ShowAgreementGraph {
-  readonly type: 'showAgreementGraph';
-}
-
 /** Webview state kept across reloads. */
 export interface ComparePanelState {
   readonly runIds: readonly [string, string];

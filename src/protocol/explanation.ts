@@ -2,7 +2,7 @@
  * What `gat explain` computes for one node and the Computation panel draws: every number of the
  * node's forward pass, layer by layer and head by head (evaluation mode: no dropout). Plain JSON.
  */
-import type { Provenance } from './webviewMessages';
+import type { Provenance } from './provenance';
 
 /** The steps of a GAT layer, each linked to the source that computes it (see explainSources.ts). */
 export const EXPLAIN_STEPS = ['input', 'projection', 'scores', 'attention', 'aggregate', 'skip', 'combine', 'output'] as const;
@@ -89,23 +89,6 @@ export interface ComputationSnapshot {
 export interface ComputationNeighbour {
   readonly type: 'computationNeighbour';
   readonly explanation: NodeExplanation;
-}
-
-/** Panel → host: open the code of a step; expand a neighbour (its computation one layer down). */
-export interface OpenSource {
-  readonly type: 'openSource';
-  readonly step: ExplainStep;
-}
-
-export interface ExplainNeighbour {
-  readonly type: 'explainNeighbour';
-  readonly node: number;
-}
-
-/** Panel → host: open the Computation panel of a node (from the graph and attention panels). */
-export interface StepThrough {
-  readonly type: 'stepThrough';
-  readonly node: number;
 }
 
 /** What the Computation panel keeps across reloads. */

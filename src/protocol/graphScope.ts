@@ -20,12 +20,6 @@ export interface GraphScope {
   readonly nodeOffset: number;
 }
 
-/** Panel → host: show another graph (index into the scope's graphs), or all of them (null). */
-export interface SelectGraph {
-  readonly type: 'selectGraph';
-  readonly index: number | null;
-}
-
 /** Multi-label targets and (with a run) predictions of a snapshot's nodes, 32 labels to a word. */
 export interface MultiLabelView {
   readonly labels: number; // C

@@ -11,21 +11,8 @@ export interface TimelineFrame<T> {
   readonly data: T;
 }
 
-/** Panel → host: the timeline shows `epoch` (null: the trained model), so the metrics panel marks it. */
-export interface TimelineEpoch {
-  readonly type: 'timelineEpoch';
-  readonly runId: string;
-  readonly epoch: number | null;
-}
-
 /** Host → metrics panel: mark an epoch on the curves (null: no mark). */
 export interface MarkEpoch {
   readonly type: 'markEpoch';
   readonly epoch: number | null;
-}
-
-/** Panel → host: open the run's metrics panel beside this one, where the timeline's epoch is marked. */
-export interface ShowRunMetrics {
-  readonly type: 'showRunMetrics';
-  readonly runId: string;
 }

@@ -1,27 +1,20 @@
-import type { AnalysisUnavailable, AttentionRequest, AttentionSnapshot, EntropyRequest, EntropySnapshot, ShowAttention } from './analysisSnapshots';
-import type { CompareSnapshot, ShowAgreementGraph, SwapRuns } from './compareSnapshot';
-import type { GraphScope, MultiLabelView, SelectGraph } from './graphScope';
-import type { MarkEpoch, ShowRunMetrics, TimelineEpoch, TimelineFrame } from './timeline';
-import type { ComputationNeighbour, ComputationSnapshot, ExplainNeighbour, OpenSource, StepThrough } from './explanation';
-
 /**
  * Messages between the extension host and the webview panels. Both sides import these types
- * (`import type`); the webview announces `ready`, then the host posts complete snapshots.
+ * (`import type`); the webview announces `ready`, then the host posts complete snapshots. What a
+ * webview may post back is declared in webviewToHost.ts (the type and the host's guard).
  */
+import type { AnalysisUnavailable, AttentionSnapshot, EntropySnapshot } from './analysisSnapshots';
+import type { CompareSnapshot } from './compareSnapshot';
+import type { ComputationNeighbour, ComputationSnapshot } from './explanation';
+import type { GraphScope, MultiLabelView } from './graphScope';
+import type { Provenance } from './provenance';
+import type { MarkEpoch, TimelineFrame } from './timeline';
 import type { EpochMetrics, TrainingMetric } from './trainingEvents';
+import type { EmbeddingSettingsMessage } from './webviewToHost';
 
-/** Where a panel's data came from, with paths the header turns into links. */
-export interface Provenance {
-  readonly dataset: string;
-  /** SHA-256 of the dataset's graph file (short form shown, full on hover). */
-  readonly datasetChecksum?: string;
-  readonly runId?: string;
-  readonly status?: string;
-  readonly backend?: string;
-  readonly when?: string;
-  /** Absolute paths the user can open in the editor, by label (spec, checkpoint, binary, run record). */
-  readonly files?: ReadonlyArray<{ readonly label: string; readonly path: string }>;
-}
+/** Moved to provenance.ts (a leaf); re-exported for the modules that import it from here. */
+export type { Provenance } from './provenance';
+export { isWebviewToHost, webviewToHostProblem, type EmbeddingSettingsMessage, type ExportImage, type WebviewToHost } from './webviewToHost';
 
 export interface MetricsSnapshot {
   readonly type: 'metricsSnapshot';
@@ -37,55 +30,13 @@ export interface MetricsSnapshot {
 
 export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphLayoutProgress | GraphFocus | DegreeSnapshot | AttentionSnapshot | EntropySnapshot | AnalysisUnavailable | EmbeddingLayout | CompareSnapshot | MarkEpoch | EmbeddingTimeline | ComputationSnapshot | ComputationNeighbour;
 
-export type WebviewToHost =
-  | { readonly type: 'ready' }
-  | { readonly type: 'openFile'; readonly path: string }
-  | { readonly type: 'openRecord'; readonly dataset: string; readonly node: number; readonly runId?: string; readonly compareRunId?: string }
-  | { readonly type: 'runCommand'; readonly command: 'gat.trainCora' | 'gat.cancelTraining' | 'gat.showTrainingMetrics' }
-  | ExportImage
-  | ShowInGraph
-  | AttentionRequest
-  | EntropyRequest
-  | ShowAttention
-  | EmbeddingRequest
-  | SelectGraph
-  | SwapRuns
-  | ShowAgreementGraph
-  | TimelineEpoch
-  | ShowRunMetrics
-  | OpenSource
-  | ExplainNeighbour
-  | StepThrough;
-
-const WEBVIEW_TO_HOST_TYPES: ReadonlySet<string> = new Set(['ready', 'openFile', 'openRecord', 'runCommand', 'exportImage', 'showInGraph', 'attentionRequest', 'entropyRequest', 'showAttention', 'embeddingRequest', 'selectGraph', 'swapRuns', 'showAgreementGraph', 'timelineEpoch', 'showRunMetrics', 'openSource', 'explainNeighbour', 'stepThrough']);
-
-export function isWebviewToHost(value: unknown): value is WebviewToHost {
-  return typeof value === 'object' && value !== null && WEBVIEW_TO_HOST_TYPES.has((value as { type?: unknown }).type as string);
-}
-
-/** Asks the host to save a figure through a save dialog (PNG as a data: URL, SVG as text). */
-export interface ExportImage {
-  readonly type: 'exportImage';
-  readonly format: 'png' | 'svg';
-  /** PNG: `data:image/png;base64,…`; SVG: the document text. */
-  readonly data: string;
-  readonly suggestedName: string;
-}
-
-/** Asks the host to open (or reveal) the graph panel focused on a node. */
-export interface ShowInGraph {
-  readonly type: 'showInGraph';
-  readonly dataset: string;
-  readonly node: number;
-}
-
-/** The whole graph panel's data: layout, classes, splits, edge thickness and (with a run) predictions. */
 /**
  * Plain arrays, or typed arrays for the big ones: VS Code (1.57+) transfers a typed array's
  * buffer to the webview and recreates it there, instead of serialising it as JSON.
  */
 export type NumberArray = readonly number[] | Float32Array | Int32Array;
 
+/** The whole graph panel's data: layout, classes, splits, edge thickness and (with a run) predictions. */
 export interface GraphSnapshot {
   readonly type: 'graphSnapshot';
   readonly provenance: Provenance;
@@ -148,12 +99,6 @@ export interface EmbeddingTimeline {
   readonly frames: readonly TimelineFrame<RunFrame>[];
 }
 
-export interface EmbeddingSettingsMessage {
-  readonly perplexity: number;
-  readonly iterations: number;
-  readonly seed: number;
-}
-
 export interface EmbeddingInfo {
   readonly settings: EmbeddingSettingsMessage;
   readonly status: 'computing' | 'done' | 'failed';
@@ -170,12 +115,6 @@ export interface EmbeddingLayout {
   readonly x: readonly number[];
   readonly y: readonly number[];
   readonly info: EmbeddingInfo;
-}
-
-/** Embedding panel → host: re-run t-SNE with these settings. */
-export interface EmbeddingRequest {
-  readonly type: 'embeddingRequest';
-  readonly settings: EmbeddingSettingsMessage;
 }
 
 export type SplitName = 'train' | 'val' | 'test' | 'none';

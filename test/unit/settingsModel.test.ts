@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseGatSettings } from '../../src/extension/settingsModel';
+import { parseGatSettings } from '../../src/extension/core/settingsModel';
 
 describe('gat.* settings', () => {
   it('reads good values, resolving a relative output folder against the workspace', () => {

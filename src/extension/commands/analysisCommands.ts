@@ -2,11 +2,8 @@ import * as vscode from 'vscode';
 import type { RunRecord } from '../../gat/artifacts/runRecord';
 import { neighbourOffsets } from '../../gat/data/graph';
 import { formatMetric } from '../../protocol/trainingEvents';
-import type { Services } from '../services';
-import { AttentionPanel, type AnalysisPanelDeps } from '../webviews/attentionPanel';
-import { EmbeddingPanel } from '../webviews/embeddingPanel';
-import { EntropyPanel } from '../webviews/entropyPanel';
-import { ComputationPanel } from '../webviews/computationPanel';
+import type { ControlledPanel } from '../webviews/panelController';
+import type { Services } from './services';
 
 /**
  * The run a visualization is for: the one given (a run id from the Runs tree or a panel), else
@@ -61,23 +58,36 @@ async function pickRunAndNode(services: Services, runId: unknown, node: unknown,
   return target === undefined ? undefined : { run, node: target };
 }
 
-export async function showAttention(services: Services, deps: AnalysisPanelDeps, runId?: unknown, node?: unknown): Promise<AttentionPanel | undefined> {
+export async function showAttention(services: Services, runId?: unknown, node?: unknown): Promise<ControlledPanel | undefined> {
   const picked = await pickRunAndNode(services, runId, node, 'attention of which node?');
-  return picked && AttentionPanel.createOrShow(deps, picked.run, picked.node);
+  return picked && services.panels.show('gat.attention', { runId: picked.run, node: picked.node });
 }
 
-export async function showEntropy(services: Services, deps: AnalysisPanelDeps, runId?: unknown): Promise<EntropyPanel | undefined> {
+export async function showEntropy(services: Services, runId?: unknown): Promise<ControlledPanel | undefined> {
   const run = await pickAnalysedRun(services, runId);
-  return run ? EntropyPanel.createOrShow(deps, run) : undefined;
+  return run ? services.panels.show('gat.entropy', { runId: run }) : undefined;
 }
 
-export async function showEmbedding(services: Services, deps: AnalysisPanelDeps, runId?: unknown): Promise<EmbeddingPanel | undefined> {
+export async function showEmbedding(services: Services, runId?: unknown): Promise<ControlledPanel | undefined> {
   const run = await pickAnalysedRun(services, runId);
-  return run ? EmbeddingPanel.createOrShow(deps, run) : undefined;
+  return run ? services.panels.show('gat.embedding', { runId: run }) : undefined;
 }
 
 /** GAT: Step Through Node…: a run's node, step by step (from the palette it asks for the run and the node). */
-export async function stepThroughNode(services: Services, deps: AnalysisPanelDeps, runId?: unknown, node?: unknown): Promise<ComputationPanel | undefined> {
+export async function stepThroughNode(services: Services, runId?: unknown, node?: unknown): Promise<ControlledPanel | undefined> {
   const picked = await pickRunAndNode(services, runId, node, 'step through which node?');
-  return picked && ComputationPanel.createOrShow(deps, picked.run, picked.node);
+  return picked && services.panels.show('gat.computation', { runId: picked.run, node: picked.node });
+}
+
+/**
+ * A node's context-menu action in a webview (package.json "webview/context"; VS Code passes the
+ * webview's context): the active panel handles it as if its page had asked. Step Through from a
+ * neighbour in the attention panel; everything else from the graph.
+ */
+export function webviewNodeAction(services: Services, action: 'showAttention' | 'stepThrough', context?: { webview?: unknown; node?: unknown }): boolean {
+  if (typeof context?.node !== 'number') return false;
+  const active = services.panels.active(action === 'stepThrough' && context.webview === 'gat.attention' ? 'gat.attention' : 'gat.graph');
+  if (!active) return false;
+  void active.receive({ type: action, node: context.node });
+  return true;
 }

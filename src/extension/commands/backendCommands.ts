@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runCli } from '../cli/runCli';
-import type { Services } from '../services';
+import type { Services } from './services';
 
 /** Where Install GPU Back End puts native TensorFlow.js; the training process looks there too. */
 export function backendInstallDir(context: vscode.ExtensionContext): string {

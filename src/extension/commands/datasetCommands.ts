@@ -5,9 +5,9 @@ import { KNOWN_DATASETS } from '../../gat/data/knownDatasets';
 import { loadDatasetInWorker } from '../../gat/data/datasetWorkerProtocol';
 import * as path from 'node:path';
 import { parseNodeId, UnknownNodeError } from '../../gat/records/nodeRecord';
-import { readSettings } from '../config';
+import { readSettings } from '../core/config';
 import { recordUri } from '../records/recordUri';
-import type { Services } from '../services';
+import type { Services } from './services';
 
 /** Download Dataset…: streams, verifies and caches a known dataset, with visible progress. */
 export async function downloadDatasetCommand(services: Services, name?: string): Promise<void> {

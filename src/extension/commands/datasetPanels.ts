@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Services } from '../services';
+import type { Services } from './services';
 
 /**
  * The dataset a graph or degree command is for: the one given (a name from a link, or an item of

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readSettings } from '../config';
+import { readSettings } from '../core/config';
 import { cliFailure, runCli } from '../cli/runCli';
-import type { Services } from '../services';
+import type { Services } from './services';
 import { trainingEnv } from './backendCommands';
 
 export interface ImportedRun {

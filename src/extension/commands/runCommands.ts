@@ -6,7 +6,7 @@ import { cliFailure, runCli } from '../cli/runCli';
 import { decodeSafetensors } from '../../gat/artifacts/safetensors';
 import type { RunRecord } from '../../gat/artifacts/runRecord';
 import { runPaths } from '../../gat/artifacts/runPaths';
-import type { Services } from '../services';
+import type { Services } from './services';
 import { resumeFromCheckpoint } from './trainingCommands';
 
 /** Tree context commands receive the clicked node; palette calls may pass a run id. */

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KNOWN_DATASETS } from '../../gat/data/knownDatasets';
-import { readSettings, type BackendSetting } from '../config';
-import type { Services } from '../services';
+import { readSettings, type BackendSetting } from '../core/config';
+import type { Services } from './services';
 
 /** The flags every training started from VS Code shares. */
 function baseArgs(): string[] {

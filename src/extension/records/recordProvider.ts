@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ATTENTION_LINK_TEXT, buildNodeRecord, COMPUTATION_LINK_TEXT, formatSummary, nodeSummary, parseNodeId, UnknownNodeError, type RunNodeView } from '../../gat/records/nodeRecord';
-import type { DatasetService } from '../datasetService';
+import type { DatasetService } from '../core/datasetService';
 import { RecordAddressError, type RecordAddress } from './recordAddress';
 import { RECORD_SCHEME, parseRecordUri, recordUri } from './recordUri';
 

@@ -6,7 +6,7 @@ import { KNOWN_DATASETS, planetoidFileName } from '../../gat/data/knownDatasets'
 import { ppiCacheDir } from '../../gat/data/ppiDownload';
 import { ppiFileName } from '../../gat/data/ppiFiles';
 import { summarize } from '../../gat/stats/graphStats';
-import type { DatasetService } from '../datasetService';
+import type { DatasetService } from '../core/datasetService';
 
 export type DatasetsNode = { kind: 'dataset'; name: string; available: boolean; bundled: boolean } | { kind: 'fact'; label: string; value: string };
 

@@ -5,16 +5,18 @@ import { readMetrics, readRun } from '../../gat/artifacts/runRecord';
 import type { RunSide } from '../../gat/compare/runComparison';
 import { compareSnapshot } from '../../gat/panels/compareSnapshot';
 import type { ComparePanelState } from '../../protocol/compareSnapshot';
+import { savedFields, str, tuple, type SavedShape } from '../../protocol/fieldSchema';
 import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
-import { PanelBase, registerPanelSerializer } from './panelBase';
-import { webviewOptions } from './webviewHtml';
+import type { PanelArgs, PanelKind } from './panelArgs';
+import type { PanelOpener } from './panelController';
+import { PanelBase } from './panelBase';
 
 export interface CompareDeps {
   readonly extensionUri: vscode.Uri;
   readonly analyses: RunAnalyses;
   readonly outDir: () => string | undefined;
-  /** Opens the graph of `dataset` coloured by where runs A and B agree. */
-  readonly showAgreementGraph: (dataset: string, a: string, b: string) => void;
+  /** Opens the graph coloured by where runs A and B agree. */
+  readonly panels: PanelOpener<PanelArgs>;
 }
 
 /**
@@ -22,25 +24,15 @@ export interface CompareDeps {
  * their test predictions agree. One panel per pair; Swap exchanges A and B in place.
  */
 export class ComparePanel extends PanelBase {
-  static readonly viewType = 'gat.compare';
-  private static readonly panels = new Map<string, ComparePanel>();
-
-  static createOrShow(deps: CompareDeps, a: string, b: string): ComparePanel {
-    const existing = ComparePanel.panels.get(pairKey(a, b));
-    if (existing) {
-      existing.panel.reveal();
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(ComparePanel.viewType, titleFor(a, b), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    return new ComparePanel(panel, deps, a, b);
-  }
-
-  static revive(panel: vscode.WebviewPanel, deps: CompareDeps, state: ComparePanelState | undefined): void {
-    if (!state) {
-      panel.dispose();
-      return;
-    }
-    new ComparePanel(panel, deps, state.runIds[0], state.runIds[1]);
+  /** How the controller opens and restores Compare panels: one per pair of runs, in either order. */
+  static descriptor(deps: CompareDeps): PanelKind<'gat.compare', ComparePanel> {
+    return {
+      viewType: 'gat.compare',
+      key: ({ runIds }) => [...runIds].sort().join('\n'),
+      title: ({ runIds }) => titleFor(...runIds),
+      create: (panel, { runIds }) => new ComparePanel(panel, deps, ...runIds),
+      revive: (state) => savedFields(SAVED, state),
+    };
   }
 
   private constructor(
@@ -50,7 +42,6 @@ export class ComparePanel extends PanelBase {
     private b: string,
   ) {
     super(panel, deps.extensionUri, 'compare', titleFor(a, b));
-    ComparePanel.panels.set(pairKey(a, b), this);
   }
 
   get runIds(): readonly [string, string] {
@@ -90,7 +81,7 @@ export class ComparePanel extends PanelBase {
     if (message.type === 'showAgreementGraph') {
       const out = this.deps.outDir();
       void (out ? readRun(path.join(out, 'runs', this.a)) : Promise.reject(new Error('no output folder'))).then(
-        (run) => this.deps.showAgreementGraph(run.dataset, this.a, this.b),
+        (run) => this.deps.panels.show('gat.graph', { dataset: run.dataset, runId: this.a, compareRunId: this.b }),
         (err: unknown) => void vscode.window.showErrorMessage(`GAT: cannot open the graph of run ${this.a}: ${err instanceof Error ? err.message : String(err)}`),
       );
       return true;
@@ -101,21 +92,11 @@ export class ComparePanel extends PanelBase {
     void this.refresh();
     return true;
   }
-
-  protected onDispose(): void {
-    ComparePanel.panels.delete(pairKey(this.a, this.b));
-  }
 }
 
-/** The same pair in either order is one panel. */
-function pairKey(a: string, b: string): string {
-  return [a, b].sort().join('\n');
-}
+/** What a reload restores from the page's saved state. */
+const SAVED = { runIds: tuple(str(), str()) } satisfies SavedShape<ComparePanelState>;
 
 function titleFor(a: string, b: string): string {
   return `GAT Compare: ${a} vs ${b}`;
-}
-
-export function registerCompareSerializer(deps: CompareDeps): vscode.Disposable {
-  return registerPanelSerializer<ComparePanelState>(ComparePanel.viewType, (panel, state) => ComparePanel.revive(panel, deps, state));
 }

@@ -2,65 +2,53 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ComputationPanelState, ExplainSources, ExplainStep, NodeExplanation } from '../../protocol/explanation';
+import { nonNegInt, savedFields, str, type SavedShape } from '../../protocol/fieldSchema';
 import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
 import { cliFailure, runCli } from '../cli/runCli';
-import { loadRunForPanel, type AnalysisPanelDeps } from './attentionPanel';
-import { PanelBase, registerPanelSerializer } from './panelBase';
-import { webviewOptions } from './webviewHtml';
+import type { AnalysisPanelDeps, LoadedRun } from './loadRun';
+import type { PanelArgs, PanelKind } from './panelArgs';
+import { RunPanel } from './runPanel';
 
 /**
  * The Computation panel: one node's forward pass with the run's parameters, step by step, each step
  * linked to the code that computes it. The numbers come from `gat explain --json` in a child process
  * (the reference forward pass of the training core; never computed here or in the webview).
  */
-export class ComputationPanel extends PanelBase {
-  static readonly viewType = 'gat.computation';
-  private static readonly panels = new Map<string, ComputationPanel>();
+export class ComputationPanel extends RunPanel {
   /** The explanation posted last (tests read it). */
   explanation: NodeExplanation | undefined;
 
-  static createOrShow(deps: AnalysisPanelDeps, runId: string, node: number): ComputationPanel {
-    const existing = ComputationPanel.panels.get(runId);
-    if (existing) {
-      existing.panel.reveal();
-      existing.show(node);
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(ComputationPanel.viewType, titleFor(runId, node), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    return new ComputationPanel(panel, deps, runId, node);
+  /** How the controller opens, reuses and restores Computation panels: one per run. */
+  static descriptor(deps: AnalysisPanelDeps): PanelKind<'gat.computation', ComputationPanel> {
+    return {
+      viewType: 'gat.computation',
+      key: (a) => a.runId,
+      title: titleFor,
+      create: (panel, a) => new ComputationPanel(panel, deps, a),
+      reuse: (panel, a) => panel.show(a.node),
+      revive: (state) => savedFields(SAVED, state),
+    };
   }
 
-  static revive(panel: vscode.WebviewPanel, deps: AnalysisPanelDeps, state: ComputationPanelState | undefined): void {
-    if (!state) {
-      panel.dispose();
-      return;
-    }
-    new ComputationPanel(panel, deps, state.runId, state.node);
+  private node: number;
+
+  private constructor(panel: vscode.WebviewPanel, deps: AnalysisPanelDeps, args: PanelArgs['gat.computation']) {
+    super(panel, deps, args.runId, 'computation', titleFor(args));
+    this.node = args.node;
   }
 
-  private constructor(
-    panel: vscode.WebviewPanel,
-    private readonly deps: AnalysisPanelDeps,
-    readonly runId: string,
-    private node: number,
-  ) {
-    super(panel, deps.extensionUri, 'computation', titleFor(runId, node));
-    ComputationPanel.panels.set(runId, this);
-  }
-
+  /** Another node of the run, in place. */
   show(node: number): void {
     this.node = node;
-    this.panel.title = titleFor(this.runId, node);
+    this.panel.title = titleFor({ runId: this.runId, node });
     void this.refresh();
   }
 
-  protected async snapshot(): Promise<HostToWebview> {
-    const loaded = await loadRunForPanel(this.deps, this.runId);
-    if ('type' in loaded) return loaded;
+  protected async runSnapshot({ provenance }: LoadedRun): Promise<HostToWebview> {
     const explained = await this.explain(this.node);
-    if (typeof explained === 'string') return { type: 'analysisUnavailable', provenance: loaded.provenance, message: explained };
+    if (typeof explained === 'string') return { type: 'analysisUnavailable', provenance, message: explained };
     this.explanation = explained;
-    return { type: 'computationSnapshot', provenance: loaded.provenance, explanation: explained, sources: this.sources() };
+    return { type: 'computationSnapshot', provenance, explanation: explained, sources: this.sources() };
   }
 
   /** `gat explain --json` for a node of this run, off the extension host's thread; a string is why it failed. */
@@ -115,11 +103,10 @@ export class ComputationPanel extends PanelBase {
     }
     return false;
   }
-
-  protected onDispose(): void {
-    ComputationPanel.panels.delete(this.runId);
-  }
 }
+
+/** What a reload restores from the page's saved state (the layer and head shown are the page's own). */
+const SAVED = { runId: str(), node: nonNegInt } satisfies SavedShape<ComputationPanelState>;
 
 /** The packaged copies of the linked sources (dist/source), served read-only. */
 export const SOURCE_SCHEME = 'gat-source';
@@ -145,10 +132,6 @@ function readExplainSources(extensionUri: vscode.Uri): ExplainSources {
   }
 }
 
-function titleFor(runId: string, node: number): string {
+function titleFor({ runId, node }: PanelArgs['gat.computation']): string {
   return `GAT Computation: node ${node} (${runId})`;
-}
-
-export function registerComputationSerializer(deps: AnalysisPanelDeps): vscode.Disposable {
-  return registerPanelSerializer<ComputationPanelState>(ComputationPanel.viewType, (panel, state) => ComputationPanel.revive(panel, deps, state));
 }

@@ -1,29 +1,27 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { degreeSnapshot } from '../../gat/panels/graphSnapshot';
 import { scopeDataset, scopeMessage } from '../../gat/panels/graphScope';
 import { panelProvenance } from '../../gat/panels/provenance';
+import { nonNegInt, nullable, optional, savedFields, str, type SavedShape } from '../../protocol/fieldSchema';
 import type { DegreePanelState, HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
-import { GraphPanel, type DataPanelDeps } from './graphPanel';
-import { PanelBase, registerPanelSerializer } from './panelBase';
-import { webviewOptions } from './webviewHtml';
+import type { DataPanelDeps } from './graphPanel';
+import type { PanelKind } from './panelArgs';
+import { PanelBase } from './panelBase';
 
 /** The degree plots panel: in-degree and out-degree per node id, and the degree distribution. */
 export class DegreePanel extends PanelBase {
-  static readonly viewType = 'gat.degrees';
-  private static readonly panels = new Map<string, DegreePanel>();
-
-  static createOrShow(deps: DataPanelDeps, dataset = 'cora'): DegreePanel {
-    const existing = DegreePanel.panels.get(dataset);
-    if (existing) {
-      existing.panel.reveal();
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(DegreePanel.viewType, titleFor(dataset), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    return new DegreePanel(panel, deps, dataset);
-  }
-
-  static revive(panel: vscode.WebviewPanel, deps: DataPanelDeps, state: DegreePanelState | undefined): DegreePanel {
-    return new DegreePanel(panel, deps, state?.dataset ?? 'cora', state?.graphIndex ?? null);
+  /** How the controller opens and restores degree panels: one per dataset. */
+  static descriptor(deps: DataPanelDeps): PanelKind<'gat.degrees', DegreePanel> {
+    return {
+      viewType: 'gat.degrees',
+      key: (a) => a.dataset,
+      title: (a) => titleFor(a.dataset),
+      create: (panel, a) => new DegreePanel(panel, deps, a.dataset, a.graphIndex ?? null),
+      revive: (state) => {
+        const s = savedFields(SAVED, state);
+        return { dataset: s?.dataset ?? 'cora', graphIndex: s?.graphIndex };
+      },
+    };
   }
 
   private constructor(
@@ -31,10 +29,9 @@ export class DegreePanel extends PanelBase {
     private readonly deps: DataPanelDeps,
     readonly dataset: string,
     /** Inductive datasets: one graph (an index into the dataset's graphs), or every graph (null). */
-    private graphIndex: number | null = null,
+    private graphIndex: number | null,
   ) {
     super(panel, deps.extensionUri, 'degrees', titleFor(dataset));
-    DegreePanel.panels.set(dataset, this);
   }
 
   protected async snapshot(): Promise<HostToWebview> {
@@ -53,19 +50,14 @@ export class DegreePanel extends PanelBase {
       return true;
     }
     if (message.type !== 'showInGraph') return false;
-    GraphPanel.createOrShow(this.deps, { dataset: message.dataset, focusNode: message.node });
+    this.deps.panels.show('gat.graph', { dataset: message.dataset, focusNode: message.node });
     return true;
   }
-
-  protected onDispose(): void {
-    DegreePanel.panels.delete(this.dataset);
-  }
 }
+
+/** What a reload restores from the page's saved state (without one: Cora's degrees). */
+const SAVED = { dataset: optional(str()), graphIndex: optional(nullable(nonNegInt)) } satisfies SavedShape<DegreePanelState>;
 
 function titleFor(dataset: string): string {
   return `${dataset.charAt(0).toUpperCase() + dataset.slice(1)} Degrees`;
-}
-
-export function registerDegreeSerializer(deps: DataPanelDeps): vscode.Disposable {
-  return registerPanelSerializer<DegreePanelState>(DegreePanel.viewType, (panel, state) => DegreePanel.revive(panel, deps, state));
 }

@@ -7,33 +7,29 @@ import { runPredictions } from '../../gat/panels/graphSnapshot';
 import { defaultGraphIndex, multiLabelView, scopeAnalysis, scopeDataset, scopeMessage } from '../../gat/panels/graphScope';
 import type { GraphDataset } from '../../gat/data/graph';
 import { runTsneInWorker } from '../../gat/tsne/runTsneInWorker';
-import type { EmbeddingInfo, HostToWebview, RunFrame, WebviewToHost } from '../../protocol/webviewMessages';
+import { nonNegInt, optional, savedFields, str, type SavedShape } from '../../protocol/fieldSchema';
+import type { EmbeddingInfo, GraphPanelState, HostToWebview, RunFrame, WebviewToHost } from '../../protocol/webviewMessages';
+import { embeddingSettings } from '../../protocol/webviewToHost';
 import type { TimelineFrame } from '../../protocol/timeline';
 import { snapshotMaps } from '../../gat/analysis/embeddingTimeline';
 import { snapshotScope } from '../../gat/analysis/runSnapshots';
 import type { GraphPart } from '../../gat/data/graph';
-import { loadRunForPanel, type AnalysisPanelDeps } from './attentionPanel';
-import { PanelBase, registerPanelSerializer } from './panelBase';
-import { webviewOptions } from './webviewHtml';
+import type { AnalysisPanelDeps, LoadedRun } from './loadRun';
+import type { PanelKind } from './panelArgs';
+import { RunPanel } from './runPanel';
 
 /** Re-render the animation at most this often: the webview redraws 2708 points per frame. */
 const LAYOUT_EVERY = 10;
 
-/** What the graph app saves (GraphPanelState) that the embedding panel needs back. */
-interface EmbeddingPanelState {
-  readonly runId: string | null;
-  readonly embeddingSettings?: EmbeddingSettings;
-  readonly graphIndex?: number;
-}
+/** What the graph app saves (GraphPanelState) that the embedding panel needs back: a map without its run closes. */
+const SAVED = { runId: str(), embeddingSettings: optional(embeddingSettings), graphIndex: optional(nonNegInt) } satisfies SavedShape<GraphPanelState>;
 
 /**
  * The embedding map: t-SNE of the run's outputs (N × classes), computed in a worker thread
  * (never on the extension host's thread), animated while it optimises, cached per run and
  * settings in runs/<run-id>/tsne/. Drawn by the graph app (same hover, click, colouring).
  */
-export class EmbeddingPanel extends PanelBase {
-  static readonly viewType = 'gat.embedding';
-  private static readonly panels = new Map<string, EmbeddingPanel>();
+export class EmbeddingPanel extends RunPanel {
   private abort: AbortController | undefined;
   private settings: EmbeddingSettings;
   /** Points of the map shown (the graph's nodes on an inductive dataset). */
@@ -41,40 +37,33 @@ export class EmbeddingPanel extends PanelBase {
   /** Frames of the epoch timeline posted (tests read it). */
   timelineFrames = 0;
 
-  static createOrShow(deps: AnalysisPanelDeps, runId: string, settings: EmbeddingSettings = DEFAULT_EMBEDDING_SETTINGS): EmbeddingPanel {
-    const existing = EmbeddingPanel.panels.get(runId);
-    if (existing) {
-      existing.panel.reveal();
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(EmbeddingPanel.viewType, titleFor(runId), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    return new EmbeddingPanel(panel, deps, runId, settings);
-  }
-
-  static revive(panel: vscode.WebviewPanel, deps: AnalysisPanelDeps, runId: string, settings: EmbeddingSettings | undefined, graphIndex?: number): EmbeddingPanel {
-    return new EmbeddingPanel(panel, deps, runId, settings ?? DEFAULT_EMBEDDING_SETTINGS, graphIndex);
-  }
-
-  static all(): readonly EmbeddingPanel[] {
-    return [...EmbeddingPanel.panels.values()];
+  /** How the controller opens and restores embedding maps: one per run. */
+  static descriptor(deps: AnalysisPanelDeps): PanelKind<'gat.embedding', EmbeddingPanel> {
+    return {
+      viewType: 'gat.embedding',
+      key: (a) => a.runId,
+      title: (a) => titleFor(a.runId),
+      create: (panel, a) => new EmbeddingPanel(panel, deps, a.runId, a.settings ?? DEFAULT_EMBEDDING_SETTINGS, a.graphIndex),
+      revive: (state) => {
+        const s = savedFields(SAVED, state);
+        return s && { runId: s.runId, settings: s.embeddingSettings, graphIndex: s.graphIndex };
+      },
+    };
   }
 
   private constructor(
     panel: vscode.WebviewPanel,
-    private readonly deps: AnalysisPanelDeps,
-    readonly runId: string,
+    deps: AnalysisPanelDeps,
+    runId: string,
     settings: EmbeddingSettings,
     /** Inductive datasets: the graph mapped (t-SNE of one graph's outputs at a time). */
     private graphIndex?: number,
   ) {
-    super(panel, deps.extensionUri, 'graph', titleFor(runId));
+    super(panel, deps, runId, 'graph', titleFor(runId));
     this.settings = settings;
-    EmbeddingPanel.panels.set(runId, this);
   }
 
-  protected async snapshot(): Promise<HostToWebview> {
-    const loaded = await loadRunForPanel(this.deps, this.runId);
-    if ('type' in loaded) return loaded;
+  protected async runSnapshot(loaded: LoadedRun): Promise<HostToWebview> {
     const { run, provenance } = loaded;
     // Inductive datasets: one graph at a time, each with local node ids.
     if (loaded.graph.graphs && this.graphIndex === undefined) this.graphIndex = defaultGraphIndex(loaded.graph);
@@ -182,7 +171,7 @@ export class EmbeddingPanel extends PanelBase {
       return true;
     }
     if (message.type === 'showInGraph') {
-      this.deps.showInGraph(message.dataset, message.node, this.runId);
+      this.deps.panels.show('gat.graph', { dataset: message.dataset, runId: this.runId, focusNode: message.node });
       return true;
     }
     if (message.type !== 'embeddingRequest') return false;
@@ -198,22 +187,11 @@ export class EmbeddingPanel extends PanelBase {
     return true;
   }
 
-  protected onDispose(): void {
+  protected override onDispose(): void {
     this.abort?.abort();
-    EmbeddingPanel.panels.delete(this.runId);
   }
 }
 
 function titleFor(runId: string): string {
   return `GAT Embedding (t-SNE): ${runId}`;
-}
-
-export function registerEmbeddingSerializer(deps: AnalysisPanelDeps): vscode.Disposable {
-  return registerPanelSerializer<EmbeddingPanelState>(EmbeddingPanel.viewType, (panel, state) => {
-    if (!state?.runId) {
-      panel.dispose();
-      return;
-    }
-    EmbeddingPanel.revive(panel, deps, state.runId, state.embeddingSettings, state.graphIndex);
-  });
 }

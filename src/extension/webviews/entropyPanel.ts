@@ -1,60 +1,42 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { entropySnapshotData } from '../../gat/analysis/panelData';
 import { scopeAnalysis, scopeMessage } from '../../gat/panels/graphScope';
 import type { GraphPart } from '../../gat/data/graph';
 import type { EntropyPanelState, EntropySnapshotData } from '../../protocol/analysisSnapshots';
+import { nonNegInt, nullable, optional, posInt, savedFields, str, type SavedShape } from '../../protocol/fieldSchema';
 import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
-import type { AnalysisPanelDeps } from './attentionPanel';
-import { AttentionPanel, loadRunForPanel } from './attentionPanel';
-import { PanelBase, registerPanelSerializer } from './panelBase';
-import { webviewOptions } from './webviewHtml';
+import type { AnalysisPanelDeps, LoadedRun } from './loadRun';
+import type { PanelKind } from './panelArgs';
+import { RunPanel } from './runPanel';
 
 /**
  * The entropy panel: per layer and head, the histogram of per-node attention entropy next to
  * the one for uniform attention over the same neighbourhoods. One panel per run.
  */
-export class EntropyPanel extends PanelBase {
-  static readonly viewType = 'gat.entropy';
-  private static readonly panels = new Map<string, EntropyPanel>();
-
-  static createOrShow(deps: AnalysisPanelDeps, runId: string, layer = 1): EntropyPanel {
-    const existing = EntropyPanel.panels.get(runId);
-    if (existing) {
-      existing.panel.reveal();
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(EntropyPanel.viewType, titleFor(runId), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    return new EntropyPanel(panel, deps, runId, layer);
-  }
-
-  static revive(panel: vscode.WebviewPanel, deps: AnalysisPanelDeps, state: EntropyPanelState | undefined): void {
-    if (!state) {
-      panel.dispose();
-      return;
-    }
-    new EntropyPanel(panel, deps, state.runId, state.layer, state.graphIndex ?? null);
-  }
-
-  static all(): readonly EntropyPanel[] {
-    return [...EntropyPanel.panels.values()];
+export class EntropyPanel extends RunPanel {
+  /** How the controller opens and restores entropy panels: one per run. */
+  static descriptor(deps: AnalysisPanelDeps): PanelKind<'gat.entropy', EntropyPanel> {
+    return {
+      viewType: 'gat.entropy',
+      key: (a) => a.runId,
+      title: (a) => titleFor(a.runId),
+      create: (panel, a) => new EntropyPanel(panel, deps, a.runId, a.layer ?? 1, a.graphIndex ?? null),
+      revive: (state) => savedFields(SAVED, state),
+    };
   }
 
   private constructor(
     panel: vscode.WebviewPanel,
-    private readonly deps: AnalysisPanelDeps,
-    readonly runId: string,
+    deps: AnalysisPanelDeps,
+    runId: string,
     private layer: number,
     /** Inductive datasets: one graph (an index into the dataset's graphs), or every graph (null). */
-    private graphIndex: number | null = null,
+    private graphIndex: number | null,
   ) {
-    super(panel, deps.extensionUri, 'entropy', titleFor(runId));
-    EntropyPanel.panels.set(runId, this);
+    super(panel, deps, runId, 'entropy', titleFor(runId));
   }
 
-  protected async snapshot(): Promise<HostToWebview> {
-    const loaded = await loadRunForPanel(this.deps, this.runId);
-    if ('type' in loaded) return loaded;
-    const { run, analysis, provenance } = loaded;
+  protected async runSnapshot({ run, analysis, provenance }: LoadedRun): Promise<HostToWebview> {
     const part = analysis.graphs && this.graphIndex !== null ? analysis.graphs[this.graphIndex] : undefined;
     this.nodeOffset = part?.nodeStart ?? 0;
     const scope = scopeMessage(analysis, this.graphIndex, true);
@@ -82,16 +64,15 @@ export class EntropyPanel extends PanelBase {
       return true;
     }
     if (message.type === 'showAttention') {
-      AttentionPanel.createOrShow(this.deps, this.runId, message.node, this.layer);
+      this.deps.panels.show('gat.attention', { runId: this.runId, node: message.node, layer: this.layer });
       return true;
     }
     return false;
   }
-
-  protected onDispose(): void {
-    EntropyPanel.panels.delete(this.runId);
-  }
 }
+
+/** What a reload restores from the page's saved state. */
+const SAVED = { runId: str(), layer: posInt, graphIndex: optional(nullable(nonNegInt)) } satisfies SavedShape<EntropyPanelState>;
 
 /** Snapshot entropies are F16 already: 4 decimals say all they hold and keep 30 frames small to post. */
 function compactEntropy(d: EntropySnapshotData): EntropySnapshotData {
@@ -101,8 +82,4 @@ function compactEntropy(d: EntropySnapshotData): EntropySnapshotData {
 
 function titleFor(runId: string): string {
   return `GAT Entropy: ${runId}`;
-}
-
-export function registerEntropySerializer(deps: AnalysisPanelDeps): vscode.Disposable {
-  return registerPanelSerializer<EntropyPanelState>(EntropyPanel.viewType, (panel, state) => EntropyPanel.revive(panel, deps, state));
 }

@@ -9,12 +9,14 @@ import type { GraphDataset } from '../../gat/data/graph';
 import { graphSnapshot, runPredictions } from '../../gat/panels/graphSnapshot';
 import { defaultGraphIndex, graphIndexOf, multiLabelView, scopeAnalysis, scopeDataset, scopeMessage } from '../../gat/panels/graphScope';
 import { panelProvenance } from '../../gat/panels/provenance';
+import { nonNegInt, nullable, optional, savedFields, str, type SavedShape } from '../../protocol/fieldSchema';
 import type { GraphPanelState, GraphSnapshot, HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
-import type { DatasetService } from '../datasetService';
+import type { DatasetService } from '../core/datasetService';
 import type { RunViews } from '../records/runViews';
 import type { RunsTreeProvider } from '../trees/runsTree';
-import { PanelBase, registerPanelSerializer } from './panelBase';
-import { webviewOptions } from './webviewHtml';
+import type { GraphPanelArgs, PanelArgs, PanelKind } from './panelArgs';
+import type { PanelOpener } from './panelController';
+import { PanelBase } from './panelBase';
 
 /** What the dataset panels (graph, degrees) need from the extension. */
 export interface DataPanelDeps {
@@ -25,25 +27,12 @@ export interface DataPanelDeps {
   readonly outDir: () => string | undefined;
   /** Where computed layouts are cached (the extension's global storage). */
   readonly cacheDir: string;
-  /** Opens the attention panel of a run for a node (the graph's "Show attention" action). */
-  readonly showAttention?: (runId: string, node: number) => void;
-  /** Opens the Computation panel of a run's node. */
-  readonly showComputation?: (runId: string, node: number) => void;
+  /** Opens the other panels (a node's attention or computation, the graph from the degree plots). */
+  readonly panels: PanelOpener<PanelArgs>;
   /** Runs' training snapshots: the timeline of the predictions. */
   readonly snapshots?: RunSnapshots;
   /** Runs' analyses (multi-label predictions colour the graph). */
   readonly analyses?: RunAnalyses;
-}
-
-export interface GraphPanelOptions {
-  readonly dataset?: string;
-  readonly runId?: string | null;
-  /** A node of the dataset to zoom to (on an inductive dataset, its graph is shown). */
-  readonly focusNode?: number;
-  /** Inductive datasets: the graph to show (index into the dataset's graphs). */
-  readonly graphIndex?: number;
-  /** A second run compared with `runId`: nodes coloured by where the two agree (single-label datasets). */
-  readonly compareRunId?: string | null;
 }
 
 /**
@@ -51,54 +40,43 @@ export interface GraphPanelOptions {
  * drawn on a canvas by the webview. One panel per (dataset, run); a run adds predictions.
  */
 export class GraphPanel extends PanelBase {
-  static readonly viewType = 'gat.graph';
-  private static readonly panels = new Map<string, GraphPanel>();
   private pendingFocus: number | undefined;
 
-  static createOrShow(deps: DataPanelDeps, options: GraphPanelOptions = {}): GraphPanel {
-    const dataset = options.dataset ?? 'cora';
-    const runId = options.runId ?? null;
-    const compareRunId = runId ? (options.compareRunId ?? null) : null;
-    const existing = GraphPanel.panels.get(keyOf(dataset, runId, compareRunId));
-    if (existing) {
-      existing.panel.reveal();
-      if (options.focusNode !== undefined) existing.focus(options.focusNode);
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(GraphPanel.viewType, titleFor(dataset, runId, compareRunId), vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    return new GraphPanel(panel, deps, dataset, runId, options.focusNode, options.graphIndex, compareRunId);
+  /** How the controller opens, reuses and restores graph panels: one per (dataset, run, compared run). */
+  static descriptor(deps: DataPanelDeps): PanelKind<'gat.graph', GraphPanel> {
+    return {
+      viewType: 'gat.graph',
+      key: (a) => {
+        const { dataset, runId, compareRunId } = resolved(a);
+        return `${dataset}\u0000${runId ?? ''}\u0000${compareRunId ?? ''}`;
+      },
+      title: (a) => titleFor(resolved(a)),
+      create: (panel, a) => new GraphPanel(panel, deps, resolved(a), a.focusNode, a.graphIndex),
+      reuse: (panel, a) => {
+        if (a.focusNode !== undefined) panel.focus(a.focusNode);
+      },
+      // Restored without a focus: the saved view (zoom, selection) is the webview's to restore.
+      revive: (state) => savedFields(SAVED, state) ?? {},
+    };
   }
 
-  static revive(panel: vscode.WebviewPanel, deps: DataPanelDeps, state: GraphPanelState | undefined): GraphPanel {
-    return new GraphPanel(panel, deps, state?.dataset ?? 'cora', state?.runId ?? null, undefined, state?.graphIndex, state?.runId ? (state.compareRunId ?? null) : null);
-  }
-
-  /** Open panels, for tests. */
-  /** A node's context-menu action in the active graph panel (`node` as the webview numbers it). */
-  static onActiveNode(action: 'attention' | 'computation', node: number): boolean {
-    const active = [...GraphPanel.panels.values()].find((p) => p.panel.active);
-    if (!active) return false;
-    void active.receive({ type: action === 'attention' ? 'showAttention' : 'stepThrough', node });
-    return true;
-  }
-
-  static all(): readonly GraphPanel[] {
-    return [...GraphPanel.panels.values()];
-  }
+  readonly dataset: string;
+  readonly runId: string | null;
+  readonly compareRunId: string | null;
 
   private constructor(
     panel: vscode.WebviewPanel,
     private readonly deps: DataPanelDeps,
-    readonly dataset: string,
-    readonly runId: string | null,
+    shown: Shown,
     focusNode: number | undefined,
     /** Inductive datasets: the graph shown (chosen when the dataset loads if unset). */
     private graphIndex?: number,
-    readonly compareRunId: string | null = null,
   ) {
-    super(panel, deps.extensionUri, 'graph', titleFor(dataset, runId, compareRunId));
+    super(panel, deps.extensionUri, 'graph', titleFor(shown));
+    this.dataset = shown.dataset;
+    this.runId = shown.runId;
+    this.compareRunId = shown.compareRunId;
     this.pendingFocus = focusNode;
-    GraphPanel.panels.set(keyOf(dataset, runId, compareRunId), this);
   }
 
   /** Zooms to a node of the dataset; on an inductive dataset, shows its graph first if need be. */
@@ -185,11 +163,11 @@ export class GraphPanel extends PanelBase {
       return true;
     }
     if (message.type === 'stepThrough') {
-      if (this.runId && this.deps.showComputation) this.deps.showComputation(this.runId, message.node);
+      if (this.runId) this.deps.panels.show('gat.computation', { runId: this.runId, node: message.node });
       return true;
     }
     if (message.type === 'showAttention') {
-      if (this.runId && this.deps.showAttention) this.deps.showAttention(this.runId, message.node);
+      if (this.runId) this.deps.panels.show('gat.attention', { runId: this.runId, node: message.node });
       else void vscode.window.showInformationMessage('GAT: attention needs a trained run: open the graph from a run in the Runs view.');
       return true;
     }
@@ -198,21 +176,26 @@ export class GraphPanel extends PanelBase {
     return true;
   }
 
-  protected onDispose(): void {
-    GraphPanel.panels.delete(keyOf(this.dataset, this.runId, this.compareRunId));
-  }
 }
 
-function keyOf(dataset: string, runId: string | null, compareRunId: string | null = null): string {
-  return `${dataset}\u0000${runId ?? ''}\u0000${compareRunId ?? ''}`;
+/** What a reload restores from the page's saved state (without one: Cora's graph). */
+const SAVED = { dataset: optional(str()), runId: optional(nullable(str())), compareRunId: optional(nullable(str())), graphIndex: optional(nonNegInt) } satisfies SavedShape<GraphPanelState>;
+
+/** What a graph panel shows: a dataset, a run's predictions, and a run compared with it. */
+interface Shown {
+  readonly dataset: string;
+  readonly runId: string | null;
+  /** Only with a run. */
+  readonly compareRunId: string | null;
 }
 
-function titleFor(dataset: string, runId: string | null, compareRunId: string | null = null): string {
+function resolved(a: GraphPanelArgs): Shown {
+  const runId = a.runId ?? null;
+  return { dataset: a.dataset ?? 'cora', runId, compareRunId: runId ? (a.compareRunId ?? null) : null };
+}
+
+function titleFor({ dataset, runId, compareRunId }: Shown): string {
   const name = dataset.charAt(0).toUpperCase() + dataset.slice(1);
   if (runId && compareRunId) return `${name} Graph: ${runId} vs ${compareRunId}`;
   return runId ? `${name} Graph: ${runId}` : `${name} Graph`;
-}
-
-export function registerGraphSerializer(deps: DataPanelDeps): vscode.Disposable {
-  return registerPanelSerializer<GraphPanelState>(GraphPanel.viewType, (panel, state) => GraphPanel.revive(panel, deps, state));
 }

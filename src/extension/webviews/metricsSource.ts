@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { readMetrics, type RunRecord } from '../../gat/artifacts/runRecord';
-import type { MetricsSnapshot, Provenance } from '../../protocol/webviewMessages';
+import type { Provenance } from '../../protocol/provenance';
+import type { MetricsSnapshot } from '../../protocol/webviewMessages';
 import type { LiveTraining } from '../training/trainingController';
 
 /** Builds the metrics snapshot for a run on disk, or for the live training when it is that run. */

@@ -1,18 +1,19 @@
 import * as vscode from 'vscode';
 import { isWebviewToHost, type HostToWebview, type WebviewToHost } from '../../protocol/webviewMessages';
 import { saveExportedImage, type AskSaveLocation } from './exportImage';
+import type { ControlledPanel } from './panelController';
 import { announceTimelineEpoch } from './timelineEpochs';
 import { handleCommonMessage } from './webviewMessageHandler';
-import { readSettings } from '../config';
+import { readSettings } from '../core/config';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 /**
- * What every data panel shares: the page (strict CSP, bundled app), the ready handshake
- * (the webview announces `ready`, then the host posts a complete snapshot), message
- * dispatch (panel-specific first, then export and the common open-file/record messages),
- * errors shown to the user, and disposal. Subclasses build the snapshot.
+ * What every panel shares: the page (strict CSP, bundled app), the ready handshake (the webview
+ * announces `ready`, then the host posts a complete snapshot), message dispatch (panel-specific
+ * first, then export and the common open-file/record messages), errors shown to the user, and
+ * disposal. Subclasses build the snapshot; the PanelController creates, finds and restores them.
  */
-export abstract class PanelBase implements vscode.Disposable {
+export abstract class PanelBase implements ControlledPanel, vscode.Disposable {
   protected readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private disposed = false;
@@ -68,13 +69,16 @@ export abstract class PanelBase implements vscode.Disposable {
     return false;
   }
 
-  /** Called once when the panel closes (remove it from its registry). */
-  protected abstract onDispose(): void;
+  /** Called once when the panel closes (the controller forgets it by itself). */
+  protected onDispose(): void {}
 
-  /** Routes one webview message; exported for tests that drive a panel without a webview. */
+  /**
+   * Routes one webview message; tests and context-menu commands call it too. The guard derived from
+   * the message declaration (protocol/webviewToHost.ts) has checked every field before any handler runs.
+   */
   async receive(raw: unknown): Promise<void> {
     if (!isWebviewToHost(raw)) return;
-    const message = 'node' in raw && typeof raw.node === 'number' ? { ...raw, node: raw.node + this.nodeOffset } : raw;
+    const message = 'node' in raw ? { ...raw, node: raw.node + this.nodeOffset } : raw;
     try {
       if (message.type === 'ready') {
         this.ready = true;
@@ -82,7 +86,7 @@ export abstract class PanelBase implements vscode.Disposable {
       } else if (await this.onMessage(message)) {
         return;
       } else if (message.type === 'timelineEpoch') {
-        if (typeof message.runId === 'string' && (message.epoch === null || Number.isSafeInteger(message.epoch))) announceTimelineEpoch({ runId: message.runId, epoch: message.epoch });
+        announceTimelineEpoch(message);
       } else if (message.type === 'exportImage') {
         await saveExportedImage(message, this.askSaveLocation);
       } else {
@@ -100,13 +104,4 @@ export abstract class PanelBase implements vscode.Disposable {
     this.panel.dispose();
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
-}
-
-/** Registers the serializer that brings a panel back after a window reload, from its saved state. */
-export function registerPanelSerializer<State>(viewType: string, revive: (panel: vscode.WebviewPanel, state: State | undefined) => void): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(viewType, {
-    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-      revive(panel, (state ?? undefined) as State | undefined);
-    },
-  });
 }

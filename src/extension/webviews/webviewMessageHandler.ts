@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { WebviewToHost } from '../../protocol/webviewMessages';
 import { recordUri } from '../records/recordUri';
 
-/** What every panel's messages may ask the host to do: open files, records and commands. */
+/** What every panel's messages may ask the host to do: open files, records and commands (checked by the guard). */
 export async function handleCommonMessage(message: WebviewToHost): Promise<void> {
   switch (message.type) {
     case 'openFile':
@@ -15,7 +15,7 @@ export async function handleCommonMessage(message: WebviewToHost): Promise<void>
       await vscode.commands.executeCommand(message.command);
       return;
     case 'showRunMetrics':
-      if (typeof message.runId === 'string') await vscode.commands.executeCommand('gat.showTrainingMetrics', message.runId, vscode.ViewColumn.Beside);
+      await vscode.commands.executeCommand('gat.showTrainingMetrics', message.runId, vscode.ViewColumn.Beside);
       return;
     case 'ready':
       return;

@@ -1,36 +1,25 @@
-// The attention, entropy and embedding panels of a trained run, opened through their commands
-// in the real workbench: each becomes a webview tab named after its run, and the embedding's
-// t-SNE runs off the extension host's thread and lands in the run's cache. (A missing artifact's
-// message is covered by the unit and Chromium tiers, which can read it.)
+// The attention, entropy and embedding panels of a trained run, opened through their commands in
+// the real workbench: each becomes a webview tab named after its run, the attention panel opens the
+// Computation panel through the panel controller, and the embedding's t-SNE runs off the extension
+// host's thread and lands in the run's cache. (A missing artifact's message is covered by the unit
+// and Chromium tiers, which can read it.)
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GatExtensionApi } from '../../../src/extension/extension';
-import { type EmbeddingPanel } from '../../../src/extension/webviews/embeddingPanel';
-import { gatApi, setQuickTrainEpochs, waitFor, workspaceDir } from './support';
-
-function webviewTab(label: RegExp): vscode.Tab | undefined {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && label.test(t.label));
-}
+import type { AttentionPanel } from '../../../src/extension/webviews/attentionPanel';
+import type { EmbeddingPanel } from '../../../src/extension/webviews/embeddingPanel';
+import { closeEditorsAfterEach, gatApi, recordCommandLinkArgs, trainCoraRun, waitFor, webviewTab, workspaceDir } from './support';
 
 describe('attention, entropy and embedding panels', function () {
   this.timeout(120_000);
-  let api: GatExtensionApi;
   let runId: string;
 
   before(async () => {
-    api = await gatApi();
-    await setQuickTrainEpochs(15);
-    await vscode.commands.executeCommand('gat.trainCora');
-    const done = api.training.latest?.done;
-    assert.ok(done && done.status === 'completed', `training did not complete: ${JSON.stringify(api.training.latest?.exit)}`);
-    runId = done.runId;
+    runId = await trainCoraRun(await gatApi(), 15);
   });
 
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  closeEditorsAfterEach();
 
   it('GAT: Show Attention for Node… opens node 1358 of the run (the tree passes the run and "hub")', async () => {
     await vscode.commands.executeCommand('gat.showAttention', runId, 'hub');
@@ -38,13 +27,14 @@ describe('attention, entropy and embedding panels', function () {
     assert.ok(tab.isActive);
   });
 
+  it("the attention panel's Step through opens the run's Computation panel (through the controller)", async () => {
+    const attention = (await vscode.commands.executeCommand('gat.showAttention', runId, 1358)) as AttentionPanel;
+    await attention.receive({ type: 'stepThrough', node: 1358 });
+    await waitFor('the computation tab', () => webviewTab(new RegExp(`^GAT Computation: node 1358 \\(${runId}\\)$`)));
+  });
+
   it("a run's node record links to that node's attention panel", async () => {
-    const uri = vscode.Uri.parse(`gat-record:/cora/1358.md?run=${encodeURIComponent(runId)}`);
-    await vscode.workspace.openTextDocument(uri);
-    const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', uri);
-    const attention = links.find((l) => l.target?.scheme === 'command' && l.target.path === 'gat.showAttention');
-    assert.ok(attention, 'no command link to gat.showAttention');
-    assert.deepEqual(JSON.parse(decodeURIComponent(attention.target!.query)), [runId, 1358]);
+    assert.deepEqual(await recordCommandLinkArgs(runId, 1358, 'gat.showAttention'), [runId, 1358]);
   });
 
   it('GAT: Show Entropy Histograms opens the run\'s entropy panel', async () => {

@@ -9,7 +9,7 @@ import type { GatExtensionApi } from '../../../src/extension/extension';
 import type { ComparePanel } from '../../../src/extension/webviews/comparePanel';
 import type { GraphPanel } from '../../../src/extension/webviews/graphPanel';
 import type { GraphSnapshot } from '../../../src/protocol/webviewMessages';
-import { gatApi, readRunJson, setQuickTrainEpochs, waitFor, withTimeout, workspaceDir } from './support';
+import { closeEditorsAfterEach, gatApi, readRunJson, trainCoraRun, waitFor, withTimeout, workspaceDir } from './support';
 
 function tabLabels(): string[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
@@ -24,9 +24,7 @@ describe('Compare Runs', function () {
 
   before(async () => {
     api = await gatApi();
-    await setQuickTrainEpochs(15);
-    await vscode.commands.executeCommand('gat.trainCora');
-    learned = api.training.latest!.done!.runId;
+    learned = await trainCoraRun(api, 15);
     writeFileSync(spec, JSON.stringify({ dataset_name: 'cora', attention: 'uniform', num_of_epochs: 15, should_test: true }, null, 2) + '\n');
     await withTimeout('gat.trainSpec', vscode.commands.executeCommand('gat.trainSpec', vscode.Uri.file(spec)), 60_000);
     uniform = api.training.latest!.done!.runId;
@@ -35,9 +33,7 @@ describe('Compare Runs', function () {
 
   after(() => rmSync(spec, { force: true }));
 
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  closeEditorsAfterEach();
 
   it('compares the two runs selected in the Runs view, the earlier one as A', async () => {
     const nodes = (await api.runs.getChildren()).filter((n) => n.kind === 'run' && (n.run.runId === learned || n.run.runId === uniform));

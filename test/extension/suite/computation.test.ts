@@ -3,26 +3,19 @@
 // the line that computes it, and a node record links to the panel.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { GatExtensionApi } from '../../../src/extension/extension';
 import type { ComputationPanel } from '../../../src/extension/webviews/computationPanel';
 import type { GraphPanel } from '../../../src/extension/webviews/graphPanel';
-import { gatApi, setQuickTrainEpochs, waitFor } from './support';
+import { closeEditorsAfterEach, gatApi, recordCommandLinkArgs, trainCoraRun, waitFor } from './support';
 
 describe('Computation panel (GAT: Step Through Node…)', function () {
   this.timeout(120_000);
-  let api: GatExtensionApi;
   let runId: string;
 
   before(async () => {
-    api = await gatApi();
-    await setQuickTrainEpochs(15);
-    await vscode.commands.executeCommand('gat.trainCora');
-    runId = api.training.latest!.done!.runId;
+    runId = await trainCoraRun(await gatApi(), 15);
   });
 
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  closeEditorsAfterEach();
 
   it("posts node 1358's computation, computed off the host by gat explain", async () => {
     const panel = (await vscode.commands.executeCommand('gat.stepThroughNode', runId, 1358)) as ComputationPanel;
@@ -44,12 +37,7 @@ describe('Computation panel (GAT: Step Through Node…)', function () {
   });
 
   it("a run's node record links to the node's computation", async () => {
-    const uri = vscode.Uri.parse(`gat-record:/cora/1358.md?run=${encodeURIComponent(runId)}`);
-    await vscode.workspace.openTextDocument(uri);
-    const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', uri);
-    const step = links.find((l) => l.target?.scheme === 'command' && l.target.path === 'gat.stepThroughNode');
-    assert.ok(step, 'no command link to gat.stepThroughNode');
-    assert.deepEqual(JSON.parse(decodeURIComponent(step.target!.query)), [runId, 1358]);
+    assert.deepEqual(await recordCommandLinkArgs(runId, 1358, 'gat.stepThroughNode'), [runId, 1358]);
   });
 
   it("a node's context-menu command (webview/context) steps through it from the active graph panel", async () => {

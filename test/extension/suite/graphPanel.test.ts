@@ -7,11 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DegreePanel } from '../../../src/extension/webviews/degreePanel';
 import type { GraphPanel } from '../../../src/extension/webviews/graphPanel';
-import { gatApi, waitFor, workspaceDir } from './support';
-
-function webviewTab(label: RegExp): vscode.Tab | undefined {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && label.test(t.label));
-}
+import { closeEditorsAfterEach, gatApi, waitFor, webviewTab, workspaceDir } from './support';
 
 describe('graph and degree panels', function () {
   this.timeout(90_000);
@@ -20,9 +16,7 @@ describe('graph and degree panels', function () {
     await gatApi();
   });
 
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  closeEditorsAfterEach();
 
   it('GAT: Show Cora Graph opens a webview tab that receives its snapshot, with the host never blocked', async () => {
     const panel = (await vscode.commands.executeCommand('gat.showCoraGraph')) as GraphPanel | undefined;

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ImportedRun } from '../../../src/extension/commands/importCommands';
 import type { GatExtensionApi } from '../../../src/extension/extension';
-import { gatApi, readRunJson, runFolders, waitFor } from './support';
+import { closeEditorsAfterEach, gatApi, readRunJson, runFolders, waitFor } from './support';
 
 /** The repository root: the compiled suite runs from out/test/extension/suite. */
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
@@ -20,9 +20,7 @@ describe('GAT: Open Model…', function () {
     api = await gatApi();
   });
 
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  closeEditorsAfterEach();
 
   it("registers pytorch-GAT's Cora checkpoint as an imported run and opens its graph with predictions", async () => {
     const imported = (await vscode.commands.executeCommand('gat.openModel', fixture('gat_cora_checkpoint.pth'))) as ImportedRun | undefined;

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { GatExtensionApi } from '../../../src/extension/extension';
 import type { PanelBase } from '../../../src/extension/webviews/panelBase';
 import { writeSyntheticPpi } from '../../helpers/ppiSynthetic';
-import { gatApi, readRunJson, waitFor, withTimeout, workspaceDir } from './support';
+import { closeEditorsAfterEach, gatApi, readRunJson, waitFor, withTimeout, workspaceDir } from './support';
 
 const DATASET = 'extppi';
 
@@ -44,9 +44,7 @@ describe('a PPI-format dataset', function () {
     rmSync(spec, { force: true });
   });
 
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  closeEditorsAfterEach();
 
   it('trains with the PPI recipe in the child process: micro-F1, batches of graphs', () => {
     const run = readRunJson(path.join(workspaceDir(), 'runs', runId));

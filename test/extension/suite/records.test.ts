@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GatExtensionApi } from '../../../src/extension/extension';
-import { gatApi, setQuickTrainEpochs, startTraining, waitFor, withTimeout } from './support';
+import { closeEditorsAfterEach, gatApi, setQuickTrainEpochs, startTraining, trainCoraRun, waitFor, withTimeout } from './support';
 
 const HUB = 1358; // Cora's largest hub: 168 neighbours
 const HUB_URI = vscode.Uri.parse(`gat-record:/cora/${HUB}.md`);
@@ -37,9 +37,7 @@ describe('node records', function () {
     className = cora.classNames[cora.labels[HUB]];
   });
 
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  closeEditorsAfterEach();
 
   it(`shows node ${HUB}'s class, degree 168 and its 168 neighbours`, async () => {
     const doc = await vscode.workspace.openTextDocument(HUB_URI);
@@ -83,10 +81,7 @@ describe('node records', function () {
   });
 
   it("shows a trained run's prediction and attention with ?run=<runId>", async () => {
-    await setQuickTrainEpochs(15);
-    await withTimeout('gat.trainCora', vscode.commands.executeCommand('gat.trainCora'), 60_000);
-    const runId = api.training.latest?.done?.runId;
-    assert.ok(runId, `the training did not complete: ${JSON.stringify(api.training.latest?.exit)}`);
+    const runId = await trainCoraRun(api, 15, 60_000);
 
     const uri = vscode.Uri.parse(`gat-record:/cora/${HUB}.md?run=${encodeURIComponent(runId)}`);
     const text = (await vscode.workspace.openTextDocument(uri)).getText();

@@ -1,6 +1,7 @@
 // Shared helpers for the extension-host suites: the extension's API, polling with a deadline,
-// settings, and reading what a training wrote under the test workspace. Bundled into each
-// *.test.js by buildSuite.mjs (this file is not a suite of its own).
+// settings, a trained Cora run, webview tabs, node records' command links, and reading what a
+// training wrote under the test workspace. Bundled into each *.test.js by buildSuite.mjs (this
+// file is not a suite of its own).
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -99,12 +100,36 @@ export function trainingChildPid(runDir: string): number {
   return pid;
 }
 
-/** Whether a process with this pid exists (signal 0 only checks). */
-export function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/**
+ * GAT: Train on Cora for `epochs` epochs (the quick-train cap) to the end; returns the run id of the
+ * completed run (fails when the training did not complete).
+ */
+export async function trainCoraRun(api: GatExtensionApi, epochs: number, timeoutMs = 90_000): Promise<string> {
+  await setQuickTrainEpochs(epochs);
+  await withTimeout('gat.trainCora', vscode.commands.executeCommand('gat.trainCora'), timeoutMs);
+  const done = api.training.latest?.done;
+  assert.ok(done && done.status === 'completed', `training did not complete: ${JSON.stringify(api.training.latest?.exit)}`);
+  return done.runId;
+}
+
+/** Closes every editor after each test of the suite it is called in: each test starts from an empty workbench. */
+export function closeEditorsAfterEach(): void {
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+}
+
+/** The webview tab whose label matches, if open. */
+export function webviewTab(label: RegExp): vscode.Tab | undefined {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && label.test(t.label));
+}
+
+/** The arguments of the `command:` link to `command` in a run's node record (fails when there is none). */
+export async function recordCommandLinkArgs(runId: string, node: number, command: string): Promise<unknown> {
+  const uri = vscode.Uri.parse(`gat-record:/cora/${node}.md?run=${encodeURIComponent(runId)}`);
+  await vscode.workspace.openTextDocument(uri);
+  const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', uri);
+  const link = links.find((l) => l.target?.scheme === 'command' && l.target.path === command);
+  assert.ok(link?.target, `no command link to ${command}`);
+  return JSON.parse(decodeURIComponent(link.target.query)) as unknown;
 }

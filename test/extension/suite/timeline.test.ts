@@ -5,30 +5,21 @@ import * as assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GatExtensionApi } from '../../../src/extension/extension';
 import type { AttentionPanel } from '../../../src/extension/webviews/attentionPanel';
 import type { EmbeddingPanel } from '../../../src/extension/webviews/embeddingPanel';
 import type { MetricsPanel } from '../../../src/extension/webviews/metricsPanel';
 import type { AttentionSnapshot } from '../../../src/protocol/analysisSnapshots';
-import { gatApi, setQuickTrainEpochs, waitFor, workspaceDir } from './support';
+import { closeEditorsAfterEach, gatApi, trainCoraRun, waitFor, workspaceDir } from './support';
 
 describe('epoch timeline', function () {
   this.timeout(180_000);
-  let api: GatExtensionApi;
   let runId: string;
 
   before(async () => {
-    api = await gatApi();
-    await setQuickTrainEpochs(40);
-    await vscode.commands.executeCommand('gat.trainCora');
-    const done = api.training.latest?.done;
-    assert.ok(done && done.status === 'completed', `training did not complete: ${JSON.stringify(api.training.latest?.exit)}`);
-    runId = done.runId;
+    runId = await trainCoraRun(await gatApi(), 40, 150_000);
   });
 
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  closeEditorsAfterEach();
 
   it('Train on Cora writes snapshots by default (log-spaced epochs up to the last)', () => {
     const files = readdirSync(path.join(workspaceDir(), 'runs', runId, 'snapshots')).sort((a, b) => parseInt(a.slice(6), 10) - parseInt(b.slice(6), 10));

@@ -6,7 +6,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GatExtensionApi } from '../../../src/extension/extension';
-import { gatApi, processExists, readRunJson, runFolders, setQuickTrainEpochs, startTraining, trainingChildPid, waitFor, withTimeout, workspaceDir } from './support';
+import { isProcessAlive } from '../../../src/gat/artifacts/runRecord';
+import { gatApi, readRunJson, runFolders, setQuickTrainEpochs, startTraining, trainingChildPid, waitFor, withTimeout, workspaceDir } from './support';
 
 const QUICK_EPOCHS = 15;
 /** Long enough never to finish on its own during a test: these trainings are cancelled or killed. */
@@ -128,7 +129,7 @@ describe('training', function () {
     await withTimeout('the cancelled training', ended, 10_000);
 
     assert.equal(live.exit?.code, 130, `exit ${JSON.stringify(live.exit)}`);
-    assert.equal(processExists(pid), false, `the training process ${pid} is still running`);
+    assert.equal(isProcessAlive(pid), false, `the training process ${pid} is still running`);
     assert.equal(api.training.isTraining(), false);
     const run = readRunJson(runDir);
     assert.equal(run.status, 'cancelled');

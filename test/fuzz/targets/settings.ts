@@ -1,12 +1,12 @@
 /**
- * The extension's `gat.*` settings (src/extension/settingsModel.ts parseGatSettings, which
+ * The extension's `gat.*` settings (src/extension/core/settingsModel.ts parseGatSettings, which
  * readSettings calls with VS Code's values). An input is a settings.json; text that is not JSON is
  * outside the parser (VS Code never hands it over) and counts as accepted. The contract here is
  * stronger than a typed error: parseGatSettings never throws and always returns valid settings.
  */
 import * as path from 'node:path';
 import * as fc from 'fast-check';
-import { BACKEND_SETTINGS, GRAPH_RENDERER_SETTINGS, parseGatSettings, SETTING_NAMES } from '../../../src/extension/settingsModel';
+import { BACKEND_SETTINGS, GRAPH_RENDERER_SETTINGS, parseGatSettings, SETTING_NAMES } from '../../../src/extension/core/settingsModel';
 import { jsonBytes, lazy, mutatedSeeds } from '../mutate';
 import { require, type FuzzTarget } from '../target';
 
@@ -41,7 +41,7 @@ function rawSettings(doc: Record<string, unknown>): Record<string, unknown> {
 
 export const settingsTarget: FuzzTarget = {
   name: 'settings',
-  description: 'parseGatSettings (src/extension/settingsModel.ts): settings.json values',
+  description: 'parseGatSettings (src/extension/core/settingsModel.ts): settings.json values',
   run(input) {
     let doc: unknown;
     try {

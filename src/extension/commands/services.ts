@@ -1,8 +1,10 @@
 import type * as vscode from 'vscode';
-import type { DatasetService } from './datasetService';
-import type { TrainingController } from './training/trainingController';
-import type { DatasetsTreeProvider } from './trees/datasetsTree';
-import type { RunsTreeProvider } from './trees/runsTree';
+import type { DatasetService } from '../core/datasetService';
+import type { TrainingController } from '../training/trainingController';
+import type { PanelArgs } from '../webviews/panelArgs';
+import type { PanelController } from '../webviews/panelController';
+import type { DatasetsTreeProvider } from '../trees/datasetsTree';
+import type { RunsTreeProvider } from '../trees/runsTree';
 
 /** What command handlers share; built once in activate(). */
 export interface Services {
@@ -12,6 +14,8 @@ export interface Services {
   readonly training: TrainingController;
   readonly runsTree: RunsTreeProvider;
   readonly datasetsTree: DatasetsTreeProvider;
+  /** Opens, reveals and finds the webview panels. */
+  readonly panels: PanelController<PanelArgs>;
   /** The output folder, or undefined (with a message shown) when there is none. */
   requireOutDir(): string | undefined;
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import { loadDatasetInWorker } from '../gat/data/datasetWorkerProtocol';
-import type { GraphDataset } from '../gat/data/graph';
+import { loadDatasetInWorker } from '../../gat/data/datasetWorkerProtocol';
+import type { GraphDataset } from '../../gat/data/graph';
 
 /**
  * Loads datasets once per (name, folder) and shares them between records, trees and panels. Files
