@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const out = 'out/scripts/trainOptions.js';
-await esbuild.build({ entryPoints: ['src/gat/cli/trainOptions.ts', 'src/gat/cli/specSchema.ts'], outdir: 'out/scripts', bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
+await esbuild.build({ entryPoints: ['src/gat/options/trainOptions.ts', 'src/gat/options/specSchema.ts'], outdir: 'out/scripts', bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
 const require = createRequire(import.meta.url);
 const { specSchema } = require(`../${out.replace('trainOptions', 'specSchema')}`);
 writeFileSync('media/schemas/trainingSpec.schema.json', JSON.stringify(specSchema(), null, 2) + '\n');

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseArgs } from '../../src/gat/cli/args';
-import { specKey, specSchema } from '../../src/gat/cli/specSchema';
-import { SPEC_KEYS, TRAIN_OPTIONS } from '../../src/gat/cli/trainOptions';
+import { parseArgs } from '../../src/gat/options/args';
+import { specKey, specSchema } from '../../src/gat/options/specSchema';
+import { SPEC_KEYS, TRAIN_OPTIONS } from '../../src/gat/options/trainOptions';
 import { specToArgs } from '../../src/gat/run/specFile';
 import { repoRoot } from '../helpers/paths';
 

@@ -11,7 +11,7 @@ import { readRun } from '../artifacts/runRecord';
 import { loadDataset } from '../data/loadDataset';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { createTrainer } from '../train/trainer';
-import { formatHelp, parseArgs, type OptionTable } from './args';
+import { formatHelp, parseArgs, type OptionTable } from '../options/args';
 
 const ANALYZE_OPTIONS = {
   model: { type: 'string', placeholder: 'file', help: 'model binary (models/binaries/…), checkpoint, or a PyTorch .pth (pytorch-GAT checkpoint or state_dict) to analyse (required)' },

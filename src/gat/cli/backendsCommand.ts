@@ -1,5 +1,5 @@
 import { availableBackends } from '../backend/backends';
-import { formatHelp, parseArgs, type OptionTable } from './args';
+import { formatHelp, parseArgs, type OptionTable } from '../options/args';
 
 const BACKENDS_OPTIONS = {
   json: { type: 'boolean', help: 'print one JSON object instead of text' },

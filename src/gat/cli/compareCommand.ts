@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { readAnalysis } from '../artifacts/analysis';
 import { readMetrics, readRun } from '../artifacts/runRecord';
 import { compareRuns, comparisonJson, formatComparison, type RunSide } from '../compare/runComparison';
-import { formatHelp, parseArgs, UsageError, type OptionTable } from './args';
+import { formatHelp, parseArgs, UsageError, type OptionTable } from '../options/args';
 import { resolveRunDir } from './runArg';
 
 const COMPARE_OPTIONS = {

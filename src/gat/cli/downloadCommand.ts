@@ -1,6 +1,6 @@
 import { resolveDataDir } from '../data/dataDirs';
 import { loadDataset } from '../data/loadDataset';
-import { formatHelp, parseArgs, type OptionTable } from './args';
+import { formatHelp, parseArgs, type OptionTable } from '../options/args';
 
 const DOWNLOAD_OPTIONS = {
   datasetName: { type: 'string', default: 'citeseer', placeholder: 'name', help: 'known dataset to download and verify: citeseer, or ppi (the original\'s archive, unpacked into <cache>/ppi)' },

@@ -5,9 +5,9 @@ import { readRun } from '../artifacts/runRecord';
 import { loadDataset } from '../data/loadDataset';
 import { explainNode } from '../explain/explainNode';
 import type { LayerComputation, NodeExplanation } from '../../protocol/explanation';
-import { buildGatGraph } from '../model/gatGraph';
+import { buildGatGraph } from '../kernels/gatGraph';
 import { configShapes, DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
-import { formatHelp, parseArgs, UsageError, type OptionTable } from './args';
+import { formatHelp, parseArgs, UsageError, type OptionTable } from '../options/args';
 import { resolveRunDir } from './runArg';
 
 const EXPLAIN_OPTIONS = {

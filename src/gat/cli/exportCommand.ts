@@ -5,7 +5,7 @@ import { parseProvenance } from '../artifacts/provenance';
 import { encodePth, type CheckpointFact } from '../export/pthWriter';
 import { gatFromPth, gatFromTensors } from '../import/gatFromPth';
 import { readPth } from '../import/pthArchive';
-import { formatHelp, parseArgs, UsageError, type OptionTable } from './args';
+import { formatHelp, parseArgs, UsageError, type OptionTable } from '../options/args';
 
 const EXPORT_OPTIONS = {
   model: { type: 'string', placeholder: 'file.safetensors', help: 'model binary (models/binaries/…) or checkpoint to export (required)' },

@@ -7,7 +7,7 @@ import { loadDataset } from '../data/loadDataset';
 import { importedConfig, readModelFile } from '../import/importModel';
 import { checkModelFitsDataset } from '../import/modelFit';
 import { createTrainer } from '../train/trainer';
-import { formatHelp, parseArgs, type OptionTable } from './args';
+import { formatHelp, parseArgs, type OptionTable } from '../options/args';
 
 const IMPORT_OPTIONS = {
   model: { type: 'string', placeholder: 'file.pth', help: "a PyTorch .pth (pytorch-GAT's checkpoint, models/binaries/*.pth, or a GAT state_dict) or a safetensors model with pytorch-GAT's tensor names (required)" },

@@ -2,7 +2,7 @@ import { loadDataset } from '../data/loadDataset';
 import { modelSummary, readModelFile } from '../import/importModel';
 import type { GraphDataset, GraphPart } from '../data/graph';
 import { edgeStats, summarize, type GraphSummary } from '../stats/graphStats';
-import { formatHelp, parseArgs, type OptionTable } from './args';
+import { formatHelp, parseArgs, type OptionTable } from '../options/args';
 
 const INSPECT_OPTIONS = {
   model: { type: 'string', placeholder: 'file', help: 'describe a model file instead (a PyTorch .pth or a safetensors model): format, SHA-256, architecture, tensors, what it says of itself (Markdown)' },

@@ -2,8 +2,8 @@ import { TRAINING_EXIT, isTrainingCommand } from '../../protocol/trainingEvents'
 import { ipcSink, jsonLinesSink, textSink, type EventSink } from '../run/eventSink';
 import { specToArgs } from '../run/specFile';
 import { trainRun, type CancelFlag } from '../run/trainRun';
-import { formatHelp, parseArgs } from './args';
-import { TRAIN_OPTIONS } from './trainOptions';
+import { formatHelp, parseArgs } from '../options/args';
+import { TRAIN_OPTIONS } from '../options/trainOptions';
 
 export const TRAIN_HELP = formatHelp(
   'gat train [options]',

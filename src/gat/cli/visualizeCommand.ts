@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { writeFigures } from '../figures/writeFigures';
-import { formatHelp, parseArgs, UsageError, type OptionTable } from './args';
+import { formatHelp, parseArgs, UsageError, type OptionTable } from '../options/args';
 import { resolveRunDir } from './runArg';
 
 const VISUALIZE_OPTIONS = {

@@ -13,7 +13,7 @@ import type { NamedTensor } from '../artifacts/namedTensor';
 import { loadDataset } from '../data/loadDataset';
 import type { GraphDataset } from '../data/graph';
 import { defaultGraphIndex, scopeDataset } from '../panels/graphScope';
-import { UsageError } from '../cli/args';
+import { UsageError } from '../options/args';
 import { edgeStats, degrees, summarize } from '../stats/graphStats';
 import { recipeFor } from '../train/recipes';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';

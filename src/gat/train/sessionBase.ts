@@ -7,7 +7,7 @@
  */
 import type { GraphDataset } from '../data/graph';
 import { capacityOf, type AnalyzeResult, type BatchCapacity, type GraphBatch, type StepResult } from '../model/engine';
-import { buildGatGraph, type GatGraph } from '../model/gatGraph';
+import { buildGatGraph, type GatGraph } from '../kernels/gatGraph';
 import { binaryCrossEntropy, crossEntropy, microF1, type LabelCounts } from '../model/loss';
 import type { LayerShape } from '../model/parameters';
 import { capacityFor, cutGraphs, evaluationBatches, mergeBatch, trainingBatches, type GraphPiece } from './graphBatches';
