@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { analysisInput, writeAnalysis } from '../artifacts/analysis';
 import { collectProvenance, provenanceMetadata, type Provenance } from '../artifacts/provenance';
 import { RunWriter } from '../artifacts/runWriter';
-import { selectBackend, type BackendName } from '../backend/backends';
+import { selectBackend } from '../backend/backends';
+import { BACKEND_CHOICES, type BackendChoice } from '../backend/registry';
 import { loadDataset } from '../data/loadDataset';
 import { importedConfig, readModelFile } from '../import/importModel';
 import { checkModelFitsDataset } from '../import/modelFit';
@@ -14,7 +15,7 @@ const IMPORT_OPTIONS = {
   datasetName: { type: 'string', placeholder: 'name', help: "the dataset it was trained on (default: the checkpoint's dataset_name, else cora)" },
   dataDir: { type: 'string', placeholder: 'dir', help: 'folder with the dataset files, if not bundled or cached' },
   out: { type: 'string', placeholder: 'dir', help: 'output folder for runs/ and models/ (default: the current folder)' },
-  backend: { type: 'enum', values: ['auto', 'webgpu', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'], default: 'auto', help: 'back end for the evaluation and analysis' },
+  backend: { type: 'enum', values: BACKEND_CHOICES, default: 'auto', help: 'back end for the evaluation and analysis' },
 } as const satisfies OptionTable;
 
 export const IMPORT_HELP = formatHelp(
@@ -36,9 +37,9 @@ export async function importCommand(argv: readonly string[], write: (s: string) 
   const m = imported.model;
   const graph = await loadDataset(opts.datasetName ?? m.dataset ?? 'cora', { dataDir: opts.dataDir });
   checkModelFitsDataset(m.params, graph, file);
-  const backend = await selectBackend(opts.backend as BackendName | 'auto');
+  const backend = await selectBackend(opts.backend as BackendChoice);
   const config = importedConfig(imported);
-  const trainer = await createTrainer(graph, config, backend.name);
+  const trainer = await createTrainer(graph, config, backend);
   try {
     await trainer.importState(m.params);
     const val = await trainer.evaluate('val');

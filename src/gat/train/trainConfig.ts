@@ -1,4 +1,4 @@
-import { layerShapes, type LayerShape } from '../model/parameters';
+import { layerShapes, parameterNames, type LayerShape } from '../model/parameters';
 import type { GraphDataset } from '../data/graph';
 
 /** Hyper-parameters of a training session; the defaults are the paper's / pytorch-GAT's Cora recipe. */
@@ -72,4 +72,10 @@ export function validateTrainConfig(c: TrainConfig): void {
 /** The layer shapes a config gives on a dataset. */
 export function configShapes(graph: Pick<GraphDataset, 'numFeatures' | 'numClasses'>, c: Pick<TrainConfig, 'heads' | 'hidden' | 'skipConnection' | 'attention'>): LayerShape[] {
   return layerShapes(graph.numFeatures, graph.numClasses, c.heads, c.hidden, c.skipConnection ?? false, c.attention ?? 'learned');
+}
+
+/** Float32 bytes of all parameters, as safetensors stores them (without its header). */
+export function parameterBytes(graph: Pick<GraphDataset, 'numFeatures' | 'numClasses'>, config: Pick<TrainConfig, 'heads' | 'hidden' | 'skipConnection' | 'attention'>): number {
+  const shapes = configShapes(graph, config);
+  return parameterNames(shapes).reduce((a, t) => a + 4 * t.shape.reduce((x, y) => x * y, 1), 0);
 }
