@@ -161,8 +161,13 @@ export function backendHelp(): string {
   return `back end: ${names}; auto picks the fastest available${hardware.length ? ` (${hardware.join(', ')} only on a hardware adapter)` : ''}`;
 }
 
-/** The `gat.backend` setting's description in package.json: auto's order, written out by scripts/writeSpecSchema.mjs. */
-export function backendSettingDescription(): string {
+/** The `gat.backend` setting as package.json declares it; scripts/writeSpecSchema.mjs writes it there. */
+export function backendSettingSchema(): Record<string, unknown> {
   const order = BACKENDS.map((b) => `\`${b.name}\`${b.autoNeedsHardware ? ' (on a hardware adapter)' : ''}`).join(' → ');
-  return `Back end for training. \`webgpu\` trains on any recent GPU through Dawn (Vulkan, Metal or D3D12; no CUDA; **Install GPU Back End** adds it). \`auto\` picks the fastest available: ${order}.`;
+  return {
+    type: 'string',
+    enum: [...BACKEND_CHOICES],
+    default: 'auto',
+    markdownDescription: `Back end for training. \`webgpu\` trains on any recent GPU through Dawn (Vulkan, Metal or D3D12; no CUDA; **Install GPU Back End** adds it). \`auto\` picks the fastest available: ${order}.`,
+  };
 }

@@ -14,7 +14,7 @@ import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { createTrainer } from '../train/trainer';
 import { formatHelp, parseArgs, type OptionTable } from '../options/args';
 
-const ANALYZE_OPTIONS = {
+export const ANALYZE_OPTIONS = {
   model: { type: 'string', placeholder: 'file', help: 'model binary (models/binaries/…), checkpoint, or a PyTorch .pth (pytorch-GAT checkpoint or state_dict) to analyse (required)' },
   datasetName: { type: 'string', placeholder: 'name', help: "dataset to run it on (default: the model's own record; a .pth without one: cora)" },
   output: { type: 'string', placeholder: 'file', help: "where to write the analysis (default: the run's runs/<run-id>/analysis.safetensors, else next to the model)" },

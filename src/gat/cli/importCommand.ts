@@ -10,7 +10,7 @@ import { checkModelFitsDataset } from '../import/modelFit';
 import { createTrainer } from '../train/trainer';
 import { formatHelp, parseArgs, type OptionTable } from '../options/args';
 
-const IMPORT_OPTIONS = {
+export const IMPORT_OPTIONS = {
   model: { type: 'string', placeholder: 'file.pth', help: "a PyTorch .pth (pytorch-GAT's checkpoint, models/binaries/*.pth, or a GAT state_dict) or a safetensors model with pytorch-GAT's tensor names (required)" },
   datasetName: { type: 'string', placeholder: 'name', help: "the dataset it was trained on (default: the checkpoint's dataset_name, else cora)" },
   dataDir: { type: 'string', placeholder: 'dir', help: 'folder with the dataset files, if not bundled or cached' },
