@@ -10,7 +10,7 @@ import { BACKENDS, BACKEND_NAMES, isBackendName, type BackendChoice, type Backen
 import { detailEnv, tfjsDriver } from './tfjsDriver';
 import { webgpuDriver } from './webgpuDriver';
 
-/** The active back end: what the session needs (the device it opened), its description, and why 'auto' skipped others. */
+/** The active back end: what sessions on it need (the device it opened), its description, and why 'auto' skipped others. */
 export interface SelectedBackend extends ActiveBackend {
   readonly device: WebGpuDevice | null;
   readonly detail: string;
@@ -69,7 +69,8 @@ export async function selectBackend(requested: BackendChoice, options: { cpuOnly
   for (const spec of candidates) {
     const activated = unavailableReason(spec) ?? (await DRIVERS[spec.driver].activate(spec, auto));
     if (typeof activated !== 'string') {
-      return { name: spec.name, device: activated.device, detail: spec.detail(detailEnv(activated.device)), unavailable };
+      const device = activated.device ?? null;
+      return { ...activated, name: spec.name, device, detail: spec.detail(detailEnv(device)), unavailable };
     }
     unavailable[spec.name] = activated;
   }

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { WebGpuDevice } from '../gpu/webgpuDevice';
+import { startThreadedProducts } from '../kernels/gemmThreads';
 import { wasmSimdSupported } from '../kernels/wasmKernels';
 import type { BackendDriver } from './backendDriver';
 import type { BackendSpec, DetailEnv } from './registry';
@@ -24,7 +25,7 @@ function guardedRequire(id: string): unknown {
 let wasmPathsSet = false;
 
 /** The folder of TensorFlow.js's .wasm files: dist/wasm in a build, else the package's. */
-export function wasmDirectory(): string {
+function wasmDirectory(): string {
   const bundled = path.join(__dirname, 'wasm');
   if (existsSync(path.join(bundled, 'tfjs-backend-wasm-simd.wasm'))) return bundled;
   return path.join(path.dirname(require.resolve(`${WASM_PACKAGE}/package.json`)), 'dist');
@@ -67,7 +68,8 @@ export const tfjsDriver: BackendDriver = {
     try {
       if (!spec.bundled) guardedRequire(spec.package);
       if (!(await useTfjsBackend(spec.tfjsName))) return `${spec.package} loaded but its back end failed to initialise`;
-      return { device: null };
+      // XNNPACK in a worker: TensorFlow.js's wasm back end can split a product's rows with a second thread.
+      return spec.tfjsName === 'wasm' ? { startProducts: (threads) => (threads >= 2 ? startThreadedProducts(wasmDirectory()) : Promise.resolve(null)) } : {};
     } catch (e) {
       return `${spec.package} failed to load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
     }

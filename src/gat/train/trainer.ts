@@ -7,9 +7,7 @@
 import type { ActiveBackend } from '../backend/backendDriver';
 import { BackendError } from '../backend/backends';
 import { BACKENDS, backendSpec, type BackendSpec, type EngineKind } from '../backend/registry';
-import { wasmDirectory } from '../backend/tfjsDriver';
 import type { GraphDataset } from '../data/graph';
-import { startThreadedProducts } from '../kernels/gemmThreads';
 import { wasmSimdSupported } from '../kernels/wasmKernels';
 import { validateDataset } from '../model/validateDataset';
 import { CpuTrainer } from './cpuTrainer';
@@ -30,7 +28,7 @@ export async function createTrainer(graph: GraphDataset, config: TrainConfig, ba
     return GpuTrainer.create(graph, config, shapes, { name: spec.name, device: backend.device });
   }
   const threads = planThreads(spec, engine, config, shapes);
-  const products = threads.gemm >= 2 ? await startThreadedProducts(wasmDirectory()) : null;
+  const products = threads.gemm >= 2 && backend.startProducts ? await backend.startProducts(threads.gemm) : null;
   const hotKernels = spec.hotKernels === 'wasm-simd' && wasmSimdSupported() ? 'wasm-simd' : 'typescript';
   return new CpuTrainer(graph, config, shapes, { backend: spec.name, engine, hotKernels, threads: threads.kernels, products });
 }
