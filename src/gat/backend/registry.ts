@@ -4,6 +4,10 @@
  * pick list and `gat backends` all read this list; backends.ts probes and activates an entry through
  * its driver, and the trainer factory makes the session it declares. Pure data: no TensorFlow.js and
  * no Dawn are loaded here, so the extension host can import it.
+ *
+ * Adding a back end: an entry below, then `node scripts/writeSpecSchema.mjs` (package.json's
+ * setting). One that loads in a new way also adds its driver file and names it in backends.ts's
+ * DRIVERS (the compiler asks for it); one that computes in a new way brings its engine or products.
  */
 import type { AdapterSummary } from '../gpu/webgpuDevice';
 
@@ -47,7 +51,7 @@ export interface BackendSpec {
   readonly hotKernels: 'wasm-simd' | 'typescript' | null;
   /** What a session needs from it: the device it opened; worker threads for the fused kernels and the dense products (see threadPlan.ts). */
   readonly needs: { readonly device: boolean; readonly threads: boolean };
-  /** One line once active (`gat train`'s start event, `gat analyze`): versions, and what runs the graph ops. */
+  /** One line once active (`gat train`'s log): versions, and what runs the graph ops. */
   detail(env: DetailEnv): string;
 }
 
