@@ -6,7 +6,7 @@ import { BackendError, availableBackends, selectBackend } from '../../src/gat/ba
 import { BACKENDS, BACKEND_CHOICES, BACKEND_NAMES, type BackendSpec } from '../../src/gat/backend/registry';
 import { ANALYZE_OPTIONS } from '../../src/gat/cli/analyzeCommand';
 import { IMPORT_OPTIONS } from '../../src/gat/cli/importCommand';
-import { TRAIN_HELP } from '../../src/gat/cli/trainCommand';
+import { trainCommand } from '../../src/gat/cli/trainCommand';
 import { loadPlanetoid } from '../../src/gat/data/planetoid';
 import { TRAIN_OPTIONS } from '../../src/gat/options/trainOptions';
 import { CpuTrainer } from '../../src/gat/train/cpuTrainer';
@@ -40,7 +40,7 @@ describe('back-end registry: every consumer reads one list', () => {
       assert.deepEqual(table.backend.values, BACKEND_CHOICES);
       assert.equal(table.backend.default, 'auto');
     }
-    for (const name of BACKEND_NAMES) assert.ok(TRAIN_HELP.includes(name), `gat train --help names ${name}`);
+    for (const name of BACKEND_NAMES) assert.ok(trainCommand.help.includes(name), `gat train --help names ${name}`);
   });
 
   it('the gat.backend setting: the settings model and package.json list the choices (package.json: see specSchema.test.ts)', () => {

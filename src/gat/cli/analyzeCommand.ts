@@ -7,29 +7,33 @@ import { collectProvenance, parseProvenance, type Provenance } from '../artifact
 import { importedConfig, isPthFile, readPthModel } from '../import/importModel';
 import { checkModelFitsDataset } from '../import/modelFit';
 import { selectBackend } from '../backend/backends';
-import { BACKEND_CHOICES, type BackendChoice } from '../backend/registry';
+import type { BackendChoice } from '../backend/registry';
 import { readRun } from '../artifacts/runRecord';
 import { loadDataset } from '../data/loadDataset';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { createTrainer } from '../train/trainer';
-import { formatHelp, parseArgs, type OptionTable } from '../options/args';
+import type { OptionTable } from '../options/args';
+import { DATA_DIR_OPTION, backendOption } from '../options/commonOptions';
+import { defineCommand, type CommandOptions, type Write } from './command';
 
 export const ANALYZE_OPTIONS = {
   model: { type: 'string', placeholder: 'file', help: 'model binary (models/binaries/…), checkpoint, or a PyTorch .pth (pytorch-GAT checkpoint or state_dict) to analyse (required)' },
   datasetName: { type: 'string', placeholder: 'name', help: "dataset to run it on (default: the model's own record; a .pth without one: cora)" },
   output: { type: 'string', placeholder: 'file', help: "where to write the analysis (default: the run's runs/<run-id>/analysis.safetensors, else next to the model)" },
-  dataDir: { type: 'string', placeholder: 'dir', help: 'folder with the dataset files, if not bundled or cached' },
-  backend: { type: 'enum', values: BACKEND_CHOICES, default: 'auto', help: 'back end (webgpu: Dawn on the GPU; the others TensorFlow.js)' },
+  dataDir: DATA_DIR_OPTION,
+  backend: backendOption('back end (webgpu: Dawn on the GPU; the others TensorFlow.js)'),
 } as const satisfies OptionTable;
 
-export const ANALYZE_HELP = formatHelp('gat analyze --model BINARY [options]', 'Recompute the analysis artifact (outputs, predictions, attention per layer and head, entropies) of a trained model.', ANALYZE_OPTIONS);
+export const analyzeCommand = defineCommand({
+  summary: 'recompute the analysis artifact (attention, entropy, outputs) of a trained model',
+  usage: 'gat analyze --model BINARY [options]',
+  description: 'Recompute the analysis artifact (outputs, predictions, attention per layer and head, entropies) of a trained model.',
+  options: ANALYZE_OPTIONS,
+  required: ['model'],
+  run: analyze,
+});
 
-export async function analyzeCommand(argv: readonly string[], write: (s: string) => void): Promise<number> {
-  const opts = parseArgs(argv, ANALYZE_OPTIONS);
-  if (!opts.model) {
-    write(ANALYZE_HELP + '\n');
-    return 2;
-  }
+async function analyze(opts: CommandOptions<typeof ANALYZE_OPTIONS, 'model'>, write: Write): Promise<number> {
   const model = path.resolve(opts.model);
   const source = await modelToAnalyse(model, opts.datasetName, opts.dataDir);
   const graph = await loadDataset(source.dataset || 'cora', { dataDir: source.datasetDir });
