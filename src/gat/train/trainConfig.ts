@@ -19,10 +19,10 @@ export interface TrainConfig {
    */
   readonly engine?: 'auto' | 'fused' | 'generic';
   /**
-   * Fused engine on the wasm back end: threads for the hot kernels, 1 or 2 (a worker thread takes half
-   * of layer 1's heads; the results are identical). Default 1: the only machine measured (2 shared
-   * CPUs, load 3-5) ran full Cora trainings 1.20x slower in wall time with 2 (7.36 s vs 6.16 s, paired
-   * medians of 5) at 1.19x the CPU time; 2 needs a core that is actually free.
+   * Fused engine on a back end with worker threads (wasm; threadPlan.ts decides): threads for the hot
+   * kernels, 1 or 2 (a worker thread takes half of layer 1's heads; the results are identical). Default
+   * 1: the only machine measured (2 shared CPUs, load 3-5) ran full Cora trainings 1.20x slower in wall
+   * time with 2 (7.36 s vs 6.16 s, paired medians of 5) at 1.19x the CPU time; 2 needs a free core.
    */
   readonly threads?: number;
   /**
@@ -35,8 +35,9 @@ export interface TrainConfig {
   /** Inductive datasets: graphs per training batch (default 2, as pytorch-GAT's PPI script). */
   readonly batchSize?: number;
   /**
-   * wasm back end, models with wide layers (PPI): threads for the dense products, 1 or 2 (a worker
-   * takes half of each product's rows). Default 2 where the machine has 2 CPUs or more.
+   * Back ends with worker threads (wasm), models with wide layers (PPI): threads for the dense products,
+   * 1 or 2 (a worker takes half of each product's rows). Default 2 where the machine has 2 CPUs or more
+   * (threadPlan.ts decides).
    */
   readonly gemmThreads?: number;
 }
