@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { listSnapshots, snapshotDir } from '../src/gat/artifacts/snapshots';
-import type { BackendName } from '../src/gat/backend/backends';
+import type { BackendChoice } from '../src/gat/backend/registry';
 import type { EventSink } from '../src/gat/run/eventSink';
 import { trainRun } from '../src/gat/run/trainRun';
 
@@ -26,7 +26,7 @@ interface Timed {
   readonly snapshotBytes: number;
 }
 
-async function once(count: number, backend: BackendName | 'auto'): Promise<Timed> {
+async function once(count: number, backend: BackendChoice): Promise<Timed> {
   const out = mkdtempSync(path.join(os.tmpdir(), 'gat-bench-snapshots-'));
   try {
     let epochs = 0;
@@ -47,7 +47,7 @@ async function once(count: number, backend: BackendName | 'auto'): Promise<Timed
 async function main(): Promise<void> {
   const repeats = Number(option('repeats') ?? 3);
   const count = Number(option('snapshots') ?? 32);
-  const backend = (option('backend') ?? 'wasm') as BackendName | 'auto';
+  const backend = (option('backend') ?? 'wasm') as BackendChoice;
   const plain: Timed[] = [];
   const snap: Timed[] = [];
   await once(0, backend); // warm-up: module loading, WebAssembly compilation

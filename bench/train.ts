@@ -5,10 +5,11 @@
  *        npm run bench -- --dataset ppi-synthetic --json [--epochs K] [--backend B]   (see trainPpi.ts)
  *        npm run bench -- --dataset pubmed-sized --json [--max-epochs K] [--backend B]   (see trainPubmed.ts)
  */
-import { selectBackend, type BackendName } from '../src/gat/backend/backends';
+import { selectBackend } from '../src/gat/backend/backends';
+import type { BackendChoice } from '../src/gat/backend/registry';
 import { loadPlanetoid } from '../src/gat/data/planetoid';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/gat/train/trainConfig';
-import { createTrainer, parameterBytes } from '../src/gat/train/trainer';
+import { DEFAULT_TRAIN_CONFIG, parameterBytes, type TrainConfig } from '../src/gat/train/trainConfig';
+import { createTrainer } from '../src/gat/train/trainer';
 import { runTrainingLoop } from '../src/gat/train/trainingLoop';
 import { benchPpi } from './trainPpi';
 import { benchPubmed } from './trainPubmed';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   const engine = (option('engine') ?? 'auto') as TrainConfig['engine'];
   const attention = (option('attention') ?? 'learned') as NonNullable<TrainConfig['attention']>;
   const threadsOption = option('threads') === undefined ? undefined : Number(option('threads'));
-  const backend = await selectBackend((option('backend') ?? 'auto') as BackendName | 'auto');
+  const backend = await selectBackend((option('backend') ?? 'auto') as BackendChoice);
   const graph = await loadPlanetoid('cora');
   const setupMs = performance.now() - t0;
   console.log(`back end: ${backend.name} (${backend.detail})`);
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   let split: Record<string, number> | null = null;
   for (let seed = 1; seed <= seeds; seed++) {
     const start = performance.now();
-    const trainer = await createTrainer(graph, { ...DEFAULT_TRAIN_CONFIG, seed, engine, threads: threadsOption, attention }, backend.name);
+    const trainer = await createTrainer(graph, { ...DEFAULT_TRAIN_CONFIG, seed, engine, threads: threadsOption, attention }, backend);
     engineKind = trainer.engine;
     hotKernels = trainer.hotKernels;
     threads = trainer.threads;

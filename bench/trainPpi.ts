@@ -7,11 +7,12 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { selectBackend, type BackendName } from '../src/gat/backend/backends';
+import { selectBackend } from '../src/gat/backend/backends';
+import type { BackendChoice } from '../src/gat/backend/registry';
 import { loadDataset } from '../src/gat/data/loadDataset';
 import { PPI_RECIPE } from '../src/gat/train/recipes';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/gat/train/trainConfig';
-import { createTrainer, parameterBytes } from '../src/gat/train/trainer';
+import { DEFAULT_TRAIN_CONFIG, parameterBytes, type TrainConfig } from '../src/gat/train/trainConfig';
+import { createTrainer } from '../src/gat/train/trainer';
 import { writeSyntheticPpi } from '../test/helpers/ppiSynthetic';
 
 function option(name: string): string | undefined {
@@ -41,10 +42,10 @@ export async function benchPpi(): Promise<void> {
   }
   const graph = await loadDataset('ppi-synthetic', { dataDir: dir });
   const loadMs = performance.now() - t0;
-  const backend = await selectBackend((option('backend') ?? 'auto') as BackendName | 'auto');
+  const backend = await selectBackend((option('backend') ?? 'auto') as BackendChoice);
   console.log(`back end: ${backend.name} (${backend.detail}); ${graph.numNodes} nodes, ${graph.edgeSource.length / 2} undirected edges, ${graph.graphs?.length} graphs, loaded in ${(loadMs / 1000).toFixed(1)} s`);
   const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, heads: PPI_RECIPE.heads, hidden: PPI_RECIPE.hidden, dropout: PPI_RECIPE.dropout, weightDecay: PPI_RECIPE.weightDecay, skipConnection: true, batchSize: PPI_RECIPE.batchSize, seed: 1, ...(option('gemm-threads') ? { gemmThreads: Number(option('gemm-threads')) } : {}) };
-  const trainer = await createTrainer(graph, config, backend.name);
+  const trainer = await createTrainer(graph, config, backend);
   const trainNodes = graph.split.train.length;
   const macs = forwardMacsPerNode(config, graph.numFeatures, graph.numClasses);
   const perEpoch: Array<{ trainMs: number; valMs: number; loss: number; trainF1: number; valF1: number }> = [];

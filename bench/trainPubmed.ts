@@ -7,11 +7,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { selectBackend, type BackendName } from '../src/gat/backend/backends';
+import { selectBackend } from '../src/gat/backend/backends';
+import type { BackendChoice } from '../src/gat/backend/registry';
 import { loadPlanetoid } from '../src/gat/data/planetoid';
 import { PUBMED_RECIPE } from '../src/gat/train/recipes';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/gat/train/trainConfig';
-import { createTrainer, parameterBytes } from '../src/gat/train/trainer';
+import { DEFAULT_TRAIN_CONFIG, parameterBytes, type TrainConfig } from '../src/gat/train/trainConfig';
+import { createTrainer } from '../src/gat/train/trainer';
 import { runTrainingLoop } from '../src/gat/train/trainingLoop';
 import { PUBMED_SIZES, writeSizedPlanetoid } from '../test/helpers/planetoidSized';
 
@@ -25,11 +26,11 @@ export async function benchPubmed(): Promise<void> {
   try {
     writeSizedPlanetoid(dir, PUBMED_SIZES);
     const graph = await loadPlanetoid(PUBMED_SIZES.name, { dataDir: dir });
-    const backend = await selectBackend((option('backend') ?? 'wasm') as BackendName | 'auto');
+    const backend = await selectBackend((option('backend') ?? 'wasm') as BackendChoice);
     const maxEpochs = Number(option('max-epochs') ?? 200);
     const r = PUBMED_RECIPE;
     const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, heads: r.heads, hidden: r.hidden, dropout: r.dropout, lr: r.lr, weightDecay: r.weightDecay, seed: 1 };
-    const trainer = await createTrainer(graph, config, backend.name);
+    const trainer = await createTrainer(graph, config, backend);
     const t0 = performance.now();
     const result = await runTrainingLoop(trainer, { maxEpochs, patience: maxEpochs });
     const loopMs = performance.now() - t0;

@@ -2,6 +2,7 @@
 // (Node, `vscode` external) and the webview apps (browser). Type checking is `tsc -b`, separately.
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -9,8 +10,13 @@ const production = process.argv.includes('--production');
 // Start from an empty dist/ so nothing stale (old entries, source maps) is packaged.
 rmSync('dist', { recursive: true, force: true });
 
-/** Native back ends (TensorFlow.js native, Dawn's webgpu) are optional and loaded at run time, guarded. */
-const nodeExternals = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'];
+/**
+ * Native back ends (TensorFlow.js native, Dawn's webgpu) are optional and loaded at run time, guarded:
+ * the packages of the back-end registry's entries that are not bundled.
+ */
+await esbuild.build({ entryPoints: { registry: 'src/gat/backend/registry.ts' }, outdir: 'out/scripts', bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
+const { BACKENDS } = createRequire(import.meta.url)('../out/scripts/registry.js');
+const nodeExternals = BACKENDS.filter((b) => !b.bundled).map((b) => b.package);
 
 const nodeEntries = [
   { in: 'src/gat/cli/main.ts', out: 'cli' },

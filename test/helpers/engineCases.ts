@@ -1,9 +1,9 @@
 /** Engine inputs shared by the WebGPU engine tests (the patterns of gatEngines*.test.ts). */
 import type { GraphDataset } from '../../src/gat/data/graph';
 import type { EngineInput, GraphBatch } from '../../src/gat/model/engine';
-import { buildGatGraph } from '../../src/gat/model/gatGraph';
+import { buildGatGraph } from '../../src/gat/kernels/gatGraph';
 import { allocateParameters, initParameters, layerShapes } from '../../src/gat/model/parameters';
-import { mix32 } from '../../src/gat/model/random';
+import { mix32 } from '../../src/gat/kernels/random';
 import { tinyGraph } from './tinyGraph';
 
 export function batchOf(g: GraphDataset): GraphBatch {

@@ -6,7 +6,7 @@
 import { computeAnalysis, type Analysis } from '../../src/gat/artifacts/analysis';
 import type { GraphDataset } from '../../src/gat/data/graph';
 import { loadDataset } from '../../src/gat/data/loadDataset';
-import { buildGatGraph } from '../../src/gat/model/gatGraph';
+import { buildGatGraph } from '../../src/gat/kernels/gatGraph';
 import { writeSyntheticPpi, type SyntheticScale } from './ppiSynthetic';
 
 export function fakePpiAnalysis(g: GraphDataset, heads: readonly number[] = [4, 6]): Analysis {

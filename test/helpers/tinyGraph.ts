@@ -1,5 +1,5 @@
 import type { GraphDataset } from '../../src/gat/data/graph';
-import { mix32 } from '../../src/gat/model/random';
+import { mix32 } from '../../src/gat/kernels/random';
 
 /** A small random GraphDataset: undirected edges in both directions, row-normalised binary features. */
 export function tinyGraph(opts: { nodes?: number; features?: number; classes?: number; edges?: number; seed?: number } = {}): GraphDataset {

@@ -1,6 +1,6 @@
 /** Random inputs and tolerant comparisons for the GPU tests (GPU sums run in another order, in f32). */
 import assert from 'node:assert/strict';
-import { mix32 } from '../../src/gat/model/random';
+import { mix32 } from '../../src/gat/kernels/random';
 
 /** `length` floats uniform in ±scale, reproducible from `seed`. */
 export function randomArray(length: number, seed: number, scale = 1): Float32Array {

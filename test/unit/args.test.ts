@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UsageError, formatHelp, parseArgs, type OptionTable } from '../../src/gat/cli/args';
+import { UsageError, formatHelp, parseArgs, type OptionTable } from '../../src/gat/options/args';
 
 const TABLE = {
   numOfEpochs: { type: 'int', min: 1, max: 10_000, default: 10_000, help: 'epochs' },

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_NAMES, BackendError, availableBackends, selectBackend } from '../../src/gat/backend/backends';
+import { BackendError, availableBackends, selectBackend } from '../../src/gat/backend/backends';
+import { BACKEND_NAMES } from '../../src/gat/backend/registry';
 import { probeCuda } from '../../src/gat/backend/cudaProbe';
 import { SWIFTSHADER_ICD } from '../helpers/webgpuTestGpu';
 

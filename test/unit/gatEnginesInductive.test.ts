@@ -14,7 +14,7 @@ import { FusedEngine } from '../../src/gat/model/fusedEngine';
 import { GenericEngine } from '../../src/gat/model/genericEngine';
 import { binaryCrossEntropy, microF1 } from '../../src/gat/model/loss';
 import { parameterNames, toNamedTensors } from '../../src/gat/model/parameters';
-import { mix32 } from '../../src/gat/model/random';
+import { mix32 } from '../../src/gat/kernels/random';
 import { batchOf, engineInput, everyNode, multiLabelGraph } from '../helpers/engineCases';
 
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../src/gat/backend/backends';
 import { loadPlanetoid } from '../../src/gat/data/planetoid';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../src/gat/train/trainConfig';
-import { createTrainer, type Trainer } from '../../src/gat/train/trainer';
+import { createTrainer } from '../../src/gat/train/trainer';
+import type { Trainer } from '../../src/gat/train/trainerTypes';
 import { runTrainingLoop } from '../../src/gat/train/trainingLoop';
 import { tinyGraph } from '../helpers/tinyGraph';
 
@@ -28,9 +29,9 @@ describe('Trainer', () => {
   for (const engine of ['fused', 'generic'] as const) {
     it(`${engine}: the same seed gives the same metrics, another seed different ones`, async () => {
       const g = tinyGraph({ nodes: 20, seed: 3 });
-      const a = await epochs(await createTrainer(g, { ...TINY, engine }, 'cpu'), 4);
-      const b = await epochs(await createTrainer(g, { ...TINY, engine }, 'cpu'), 4);
-      const c = await epochs(await createTrainer(g, { ...TINY, engine, seed: 6 }, 'cpu'), 4);
+      const a = await epochs(await createTrainer(g, { ...TINY, engine }, { name: 'cpu' }), 4);
+      const b = await epochs(await createTrainer(g, { ...TINY, engine }, { name: 'cpu' }), 4);
+      const c = await epochs(await createTrainer(g, { ...TINY, engine, seed: 6 }, { name: 'cpu' }), 4);
       assert.deepEqual(a, b);
       assert.notDeepEqual(a, c);
     });
@@ -39,8 +40,8 @@ describe('Trainer', () => {
   it('wasm back end: 2 kernel threads give the same metrics and parameters as 1, and end with dispose()', async () => {
     const g = tinyGraph({ nodes: 24, seed: 4 });
     const config: TrainConfig = { ...TINY, heads: [8, 1], hidden: [8], engine: 'fused' };
-    const one = await createTrainer(g, { ...config, threads: 1 }, 'wasm');
-    const two = await createTrainer(g, { ...config, threads: 2 }, 'wasm');
+    const one = await createTrainer(g, { ...config, threads: 1 }, { name: 'wasm' });
+    const two = await createTrainer(g, { ...config, threads: 2 }, { name: 'wasm' });
     try {
       assert.equal(one.hotKernels, 'wasm-simd');
       assert.equal(one.threads, 1);
@@ -55,7 +56,7 @@ describe('Trainer', () => {
   });
 
   it('generic engine: no tensors leak per epoch', async () => {
-    const t = await createTrainer(tinyGraph({ nodes: 16 }), { ...TINY, engine: 'generic' }, 'cpu');
+    const t = await createTrainer(tinyGraph({ nodes: 16 }), { ...TINY, engine: 'generic' }, { name: 'cpu' });
     await epochs(t, 1);
     await t.analyze();
     const before = tf.memory().numTensors;
@@ -68,7 +69,7 @@ describe('Trainer', () => {
 
   it('exports pytorch-GAT state_dict names and layouts', async () => {
     const g = tinyGraph({ nodes: 12, features: 10, classes: 3 });
-    const t = await createTrainer(g, { ...DEFAULT_TRAIN_CONFIG, engine: 'fused' }, 'cpu');
+    const t = await createTrainer(g, { ...DEFAULT_TRAIN_CONFIG, engine: 'fused' }, { name: 'cpu' });
     const shapes = Object.fromEntries((await t.exportParameters()).map((p) => [p.name, p.shape]));
     assert.deepEqual(shapes, {
       'gat_net.0.linear_proj.weight': [64, 10],
@@ -88,12 +89,12 @@ describe('Trainer', () => {
 
   it('resumes exactly from exported parameters, Adam state and RNG state', async () => {
     const g = tinyGraph({ nodes: 20, seed: 9 });
-    const straight = await createTrainer(g, { ...TINY, engine: 'fused' }, 'cpu');
+    const straight = await createTrainer(g, { ...TINY, engine: 'fused' }, { name: 'cpu' });
     const first = await epochs(straight, 3);
     const params = await straight.exportParameters();
     const opt = await straight.exportOptimizerState();
     const rest = await epochs(straight, 3);
-    const resumed = await createTrainer(g, { ...TINY, engine: 'fused', seed: 99 }, 'cpu'); // seed comes back from rng.state
+    const resumed = await createTrainer(g, { ...TINY, engine: 'fused', seed: 99 }, { name: 'cpu' }); // seed comes back from rng.state
     await resumed.importState(params, opt);
     assert.equal(resumed.step, 3);
     assert.deepEqual(await epochs(resumed, 3), rest);
@@ -101,7 +102,7 @@ describe('Trainer', () => {
   });
 
   it('importState names the tensor that is missing or misshapen', async () => {
-    const t = await createTrainer(tinyGraph(), { ...TINY, engine: 'fused' }, 'cpu');
+    const t = await createTrainer(tinyGraph(), { ...TINY, engine: 'fused' }, { name: 'cpu' });
     const params = await t.exportParameters();
     await assert.rejects(t.importState(params.slice(1)), /missing tensor 'gat_net\.0\.linear_proj\.weight'/);
     const wrong = params.map((p) => (p.name === 'gat_net.0.bias' ? { ...p, shape: [3] } : p));
@@ -110,15 +111,15 @@ describe('Trainer', () => {
 
   it('rejects an invalid config and a dataset whose labels are out of range', async () => {
     const g = tinyGraph();
-    await assert.rejects(createTrainer(g, { ...TINY, dropout: 1 }, 'cpu'), /dropout must be in \[0, 1\)/);
-    await assert.rejects(createTrainer(g, { ...TINY, heads: [8] }, 'cpu'), /heads needs 2 entries/);
-    await assert.rejects(createTrainer({ ...g, labels: g.labels.map(() => 7) }, TINY, 'cpu'), /node 0 has label 7, outside 0\.\.2/);
+    await assert.rejects(createTrainer(g, { ...TINY, dropout: 1 }, { name: 'cpu' }), /dropout must be in \[0, 1\)/);
+    await assert.rejects(createTrainer(g, { ...TINY, heads: [8] }, { name: 'cpu' }), /heads needs 2 entries/);
+    await assert.rejects(createTrainer({ ...g, labels: g.labels.map(() => 7) }, TINY, { name: 'cpu' }), /node 0 has label 7, outside 0\.\.2/);
   });
 });
 
 describe('runTrainingLoop', () => {
   it('stops on patience and leaves the lowest-validation-loss model in the trainer', async () => {
-    const t = await createTrainer(tinyGraph({ nodes: 24, seed: 4 }), { ...TINY, engine: 'fused' }, 'cpu');
+    const t = await createTrainer(tinyGraph({ nodes: 24, seed: 4 }), { ...TINY, engine: 'fused' }, { name: 'cpu' });
     const seen: number[] = [];
     const r = await runTrainingLoop(t, { maxEpochs: 500, patience: 5, onEpoch: (m) => void seen.push(m.epoch) });
     assert.equal(r.stoppedBy, 'patience');
@@ -131,7 +132,7 @@ describe('runTrainingLoop', () => {
   });
 
   it('stops when cancelled and counts from startEpoch', async () => {
-    const t = await createTrainer(tinyGraph(), { ...TINY, engine: 'fused' }, 'cpu');
+    const t = await createTrainer(tinyGraph(), { ...TINY, engine: 'fused' }, { name: 'cpu' });
     let calls = 0;
     const r = await runTrainingLoop(t, { maxEpochs: 100, patience: 50, startEpoch: 10, shouldStop: () => ++calls > 3, onEpoch: (m) => assert.ok(m.epoch >= 10) });
     assert.equal(r.stoppedBy, 'cancelled');
@@ -140,7 +141,7 @@ describe('runTrainingLoop', () => {
 
   it('trains on real Cora: 20 fused epochs lower the loss and beat chance', async () => {
     const cora = await loadPlanetoid('cora');
-    const t = await createTrainer(cora, { ...DEFAULT_TRAIN_CONFIG, engine: 'fused' }, 'cpu');
+    const t = await createTrainer(cora, { ...DEFAULT_TRAIN_CONFIG, engine: 'fused' }, { name: 'cpu' });
     const losses: number[] = [];
     const r = await runTrainingLoop(t, { maxEpochs: 20, patience: 100, onEpoch: (m) => void losses.push(m.trainLoss) });
     assert.equal(r.stoppedBy, 'maxEpochs');

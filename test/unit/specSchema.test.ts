@@ -3,9 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseArgs } from '../../src/gat/cli/args';
-import { specKey, specSchema } from '../../src/gat/cli/specSchema';
-import { SPEC_KEYS, TRAIN_OPTIONS } from '../../src/gat/cli/trainOptions';
+import { backendSettingSchema } from '../../src/gat/backend/registry';
+import { parseArgs } from '../../src/gat/options/args';
+import { specKey, specSchema } from '../../src/gat/options/specSchema';
+import { SPEC_KEYS, TRAIN_OPTIONS } from '../../src/gat/options/trainOptions';
 import { specToArgs } from '../../src/gat/run/specFile';
 import { repoRoot } from '../helpers/paths';
 
@@ -13,6 +14,11 @@ describe('training spec (*.gat.json)', () => {
   it('the contributed JSON schema is the one generated from the CLI options (run node scripts/writeSpecSchema.mjs)', () => {
     const committed = JSON.parse(readFileSync(path.join(repoRoot, 'media', 'schemas', 'trainingSpec.schema.json'), 'utf8'));
     assert.deepEqual(committed, JSON.parse(JSON.stringify(specSchema())));
+  });
+
+  it("package.json's gat.backend setting is the one generated from the back-end registry (run node scripts/writeSpecSchema.mjs)", () => {
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+    assert.deepEqual(pkg.contributes.configuration.properties['gat.backend'], backendSettingSchema());
   });
 
   it('package.json attaches the schema to *.gat.json', () => {

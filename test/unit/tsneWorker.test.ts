@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { gaussianClusters } from '../../src/gat/tsne/gaussianClusters';
 import { TsneInputError } from '../../src/gat/tsne/options';
 import { runTsne } from '../../src/gat/tsne/tsne';
-import { defaultWorkerScript, runTsneInWorker } from '../../src/gat/tsne/runTsneInWorker';
+import { runTsneInWorker } from '../../src/gat/tsne/runTsneInWorker';
+import { defaultWorkerScript } from '../../src/gat/tsne/workerScript';
 
 // `npm test` builds dist/tsneWorker.js before the unit tests; the default path finds it.
 describe('runTsneInWorker', () => {

@@ -11,7 +11,7 @@ import type { WebGpuDevice } from '../../src/gat/gpu/webgpuDevice';
 import { Adam } from '../../src/gat/model/adam';
 import { FusedEngine } from '../../src/gat/model/fusedEngine';
 import { allocateParameters } from '../../src/gat/model/parameters';
-import { mix32 } from '../../src/gat/model/random';
+import { mix32 } from '../../src/gat/kernels/random';
 import { assertClose } from '../helpers/webgpuArrays';
 import { engineInput } from '../helpers/engineCases';
 import { testGpu } from '../helpers/webgpuTestGpu';

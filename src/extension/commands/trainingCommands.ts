@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { BACKEND_CHOICES } from '../../gat/backend/registry';
 import { KNOWN_DATASETS } from '../../gat/data/knownDatasets';
-import { readSettings, type BackendSetting } from '../core/config';
+import { readSettings } from '../core/config';
 import type { Services } from './services';
 
 /** The flags every training started from VS Code shares. */
@@ -46,8 +47,7 @@ export async function trainWithOptions(services: Services): Promise<void> {
     { title: 'GAT: Train… (1/4) dataset', ignoreFocusOut: true },
   );
   if (!dataset) return;
-  const backends: BackendSetting[] = ['auto', 'webgpu', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
-  const backend = await vscode.window.showQuickPick(backends.map((b) => ({ label: b, description: b === readSettings().backend ? 'current setting' : undefined })), { title: 'GAT: Train… (2/4) back end', ignoreFocusOut: true });
+  const backend = await vscode.window.showQuickPick(BACKEND_CHOICES.map((b) => ({ label: b, description: b === readSettings().backend ? 'current setting' : undefined })), { title: 'GAT: Train… (2/4) back end', ignoreFocusOut: true });
   if (!backend) return;
   const attention = await vscode.window.showQuickPick(
     [

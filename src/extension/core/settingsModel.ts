@@ -5,8 +5,10 @@
  * shows the problems), so the unit tier and the fuzzer can run it.
  */
 import * as path from 'node:path';
+import { BACKEND_CHOICES, type BackendChoice } from '../../gat/backend/registry';
 
-export const BACKEND_SETTINGS = ['auto', 'webgpu', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+/** auto, then the back ends of the registry in auto's order. */
+export const BACKEND_SETTINGS: readonly BackendChoice[] = BACKEND_CHOICES;
 export type BackendSetting = (typeof BACKEND_SETTINGS)[number];
 /** How the graph panel draws: WebGL2 where it works (`auto`), or always the 2-D canvas. */
 export const GRAPH_RENDERER_SETTINGS = ['auto', 'canvas'] as const;

@@ -10,6 +10,7 @@
 import type { EpochMetrics } from '../../protocol/trainingEvents';
 import { ArtifactReadError } from './artifactRead';
 import { maskedCrc32c } from './crc32c';
+import { ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } from './protobuf';
 import { TENSORBOARD_TAGS } from './tensorboardWriter';
 import type { ScalarValue } from './tfEventProto';
 
@@ -41,107 +42,8 @@ export interface ScalarEventFile {
   readonly tornTail: boolean;
 }
 
-const WIRE_VARINT = 0;
-const WIRE_FIXED64 = 1;
-const WIRE_LENGTH = 2;
-const WIRE_FIXED32 = 5;
 const HEADER_BYTES = 12; // u64 length + masked CRC of the length
 const FOOTER_BYTES = 4; // masked CRC of the data
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** A bounds-checked protobuf reader over bytes[start, end) of the file (offsets in messages are file offsets). */
-class ProtoReader {
-  private readonly view: DataView;
-
-  constructor(
-    private readonly bytes: Uint8Array,
-    public pos: number,
-    private readonly end: number,
-    private readonly fail: (offset: number, message: string) => never,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-
-  get done(): boolean {
-    return this.pos >= this.end;
-  }
-
-  varint(what: string): bigint {
-    const start = this.pos;
-    let value = 0n;
-    for (let shift = 0n; ; shift += 7n) {
-      if (this.pos >= this.end) this.fail(start, `${what}: a varint runs past the end of its message`);
-      if (shift > 63n) this.fail(start, `${what}: a varint longer than 10 bytes`);
-      const b = this.bytes[this.pos++];
-      value |= BigInt(b & 0x7f) << shift;
-      if ((b & 0x80) === 0) return BigInt.asUintN(64, value);
-    }
-  }
-
-  key(what: string): { field: number; wire: number; at: number } {
-    const at = this.pos;
-    const key = this.varint(what);
-    const field = key >> 3n;
-    if (field === 0n || field > 0x1fffffffn) this.fail(at, `${what}: field number ${field} is outside 1..2^29-1`);
-    return { field: Number(field), wire: Number(key & 7n), at };
-  }
-
-  private need(n: number, what: string): number {
-    const at = this.pos;
-    if (n > this.end - this.pos) this.fail(at, `${what}: ${n} bytes run past the end of its message (${this.end - this.pos} left)`);
-    this.pos += n;
-    return at;
-  }
-
-  double(what: string): number {
-    return this.view.getFloat64(this.need(8, what), true);
-  }
-
-  float(what: string): number {
-    return this.view.getFloat32(this.need(4, what), true);
-  }
-
-  /** A length-delimited field: [start, end) of its payload. */
-  span(what: string): { start: number; end: number } {
-    const length = this.varint(what);
-    if (length > BigInt(this.end - this.pos)) this.fail(this.pos, `${what}: length ${length} runs past the end of its message (${this.end - this.pos} bytes left)`);
-    const start = this.need(Number(length), what);
-    return { start, end: this.pos };
-  }
-
-  string(what: string): string {
-    const { start, end } = this.span(what);
-    try {
-      return utf8.decode(this.bytes.subarray(start, end));
-    } catch {
-      return this.fail(start, `${what} is not valid UTF-8`);
-    }
-  }
-
-  skip(wire: number, at: number, what: string): void {
-    switch (wire) {
-      case WIRE_VARINT: this.varint(what); return;
-      case WIRE_FIXED64: this.need(8, what); return;
-      case WIRE_LENGTH: this.span(what); return;
-      case WIRE_FIXED32: this.need(4, what); return;
-      default: this.fail(at, `${what}: wire type ${wire} is not allowed (groups and undefined wire types are refused)`);
-    }
-  }
-
-  /** A reader of the embedded message at [start, end). */
-  sub(start: number, end: number): ProtoReader {
-    return new ProtoReader(this.bytes, start, end, this.fail);
-  }
-
-  failAt(at: number, message: string): never {
-    return this.fail(at, message);
-  }
-
-  expectWire(actual: number, expected: number, at: number, what: string): void {
-    if (actual !== expected) this.fail(at, `${what} has wire type ${actual}, expected ${expected}`);
-  }
-}
 
 /**
  * Reads the scalar events of one event file (`file` names it in errors). Throws TfEventError naming
@@ -180,69 +82,54 @@ export function readScalarEvents(bytes: Uint8Array, file: string): ScalarEventFi
 }
 
 function decodeEvent(r: ProtoReader, record: number): { scalar: ScalarEvent | null; fileVersion: string | null } {
-  const what = `record ${record} (Event)`;
-  let wallTime = 0;
-  let step = 0;
-  let fileVersion: string | null = null;
-  let values: ScalarValue[] | null = null;
-  while (!r.done) {
-    const { field, wire, at } = r.key(what);
-    if (field === 1) {
-      r.expectWire(wire, WIRE_FIXED64, at, `${what} field 'wall_time'`);
-      wallTime = r.double(`${what} field 'wall_time'`);
-    } else if (field === 2) {
-      r.expectWire(wire, WIRE_VARINT, at, `${what} field 'step'`);
-      const v = Number(BigInt.asIntN(64, r.varint(`${what} field 'step'`)));
-      if (!Number.isSafeInteger(v)) r.failAt(at, `${what} field 'step' is ${v}, beyond ±2^53`);
-      step = v;
-    } else if (field === 3) {
-      r.expectWire(wire, WIRE_LENGTH, at, `${what} field 'file_version'`);
-      fileVersion = r.string(`${what} field 'file_version'`);
-    } else if (field === 5) {
-      r.expectWire(wire, WIRE_LENGTH, at, `${what} field 'summary'`);
-      const { start, end } = r.span(`${what} field 'summary'`);
-      values = [...(values ?? []), ...decodeSummary(r.sub(start, end), record)];
-    } else {
-      r.skip(wire, at, `${what} field ${field}`);
-    }
-  }
-  return { scalar: values ? { wallTime, step, values } : null, fileVersion };
+  const e = { wallTime: 0, step: 0, fileVersion: null as string | null, values: null as ScalarValue[] | null };
+  r.fields(`record ${record} (Event)`, {
+    1: { name: 'wall_time', wire: WIRE_FIXED64, read: (what) => (e.wallTime = r.double(what)) },
+    2: {
+      name: 'step',
+      wire: WIRE_VARINT,
+      read: (what, at) => {
+        const v = Number(BigInt.asIntN(64, r.varint(what)));
+        if (!Number.isSafeInteger(v)) r.failAt(at, `${what} is ${v}, beyond ±2^53`);
+        e.step = v;
+      },
+    },
+    3: { name: 'file_version', wire: WIRE_LENGTH, read: (what) => (e.fileVersion = r.string(what)) },
+    5: {
+      name: 'summary',
+      wire: WIRE_LENGTH,
+      read: (what) => {
+        const { start, end } = r.span(what);
+        e.values = [...(e.values ?? []), ...decodeSummary(r.sub(start, end), record)];
+      },
+    },
+  });
+  return { scalar: e.values ? { wallTime: e.wallTime, step: e.step, values: e.values } : null, fileVersion: e.fileVersion };
 }
 
 function decodeSummary(r: ProtoReader, record: number): ScalarValue[] {
-  const what = `record ${record} (Summary)`;
   const values: ScalarValue[] = [];
-  while (!r.done) {
-    const { field, wire, at } = r.key(what);
-    if (field === 1) {
-      r.expectWire(wire, WIRE_LENGTH, at, `${what} field 'value'`);
-      const { start, end } = r.span(`${what} field 'value'`);
-      const v = decodeValue(r.sub(start, end), record);
-      if (v) values.push(v);
-    } else {
-      r.skip(wire, at, `${what} field ${field}`);
-    }
-  }
+  r.fields(`record ${record} (Summary)`, {
+    1: {
+      name: 'value',
+      wire: WIRE_LENGTH,
+      read: (what) => {
+        const { start, end } = r.span(what);
+        const v = decodeValue(r.sub(start, end), record);
+        if (v) values.push(v);
+      },
+    },
+  });
   return values;
 }
 
 function decodeValue(r: ProtoReader, record: number): ScalarValue | null {
-  const what = `record ${record} (Value)`;
-  let tag = '';
-  let value: number | null = null;
-  while (!r.done) {
-    const { field, wire, at } = r.key(what);
-    if (field === 1) {
-      r.expectWire(wire, WIRE_LENGTH, at, `${what} field 'tag'`);
-      tag = r.string(`${what} field 'tag'`);
-    } else if (field === 2) {
-      r.expectWire(wire, WIRE_FIXED32, at, `${what} field 'simple_value'`);
-      value = r.float(`${what} field 'simple_value'`);
-    } else {
-      r.skip(wire, at, `${what} field ${field}`);
-    }
-  }
-  return value === null ? null : { tag, value };
+  const v = { tag: '', value: null as number | null };
+  r.fields(`record ${record} (Value)`, {
+    1: { name: 'tag', wire: WIRE_LENGTH, read: (what) => (v.tag = r.string(what)) },
+    2: { name: 'simple_value', wire: WIRE_FIXED32, read: (what) => (v.value = r.float(what)) },
+  });
+  return v.value === null ? null : { tag: v.tag, value: v.value };
 }
 
 /**

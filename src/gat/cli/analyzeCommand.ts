@@ -6,39 +6,44 @@ import type { NamedTensor } from '../artifacts/namedTensor';
 import { collectProvenance, parseProvenance, type Provenance } from '../artifacts/provenance';
 import { importedConfig, isPthFile, readPthModel } from '../import/importModel';
 import { checkModelFitsDataset } from '../import/modelFit';
-import { selectBackend, type BackendName } from '../backend/backends';
+import { selectBackend } from '../backend/backends';
+import type { BackendChoice } from '../backend/registry';
 import { readRun } from '../artifacts/runRecord';
 import { loadDataset } from '../data/loadDataset';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { createTrainer } from '../train/trainer';
-import { formatHelp, parseArgs, type OptionTable } from './args';
+import type { OptionTable } from '../options/args';
+import { DATA_DIR_OPTION, backendOption } from '../options/commonOptions';
+import { defineCommand, type CommandOptions, type Write } from './command';
 
-const ANALYZE_OPTIONS = {
+export const ANALYZE_OPTIONS = {
   model: { type: 'string', placeholder: 'file', help: 'model binary (models/binaries/…), checkpoint, or a PyTorch .pth (pytorch-GAT checkpoint or state_dict) to analyse (required)' },
   datasetName: { type: 'string', placeholder: 'name', help: "dataset to run it on (default: the model's own record; a .pth without one: cora)" },
   output: { type: 'string', placeholder: 'file', help: "where to write the analysis (default: the run's runs/<run-id>/analysis.safetensors, else next to the model)" },
-  dataDir: { type: 'string', placeholder: 'dir', help: 'folder with the dataset files, if not bundled or cached' },
-  backend: { type: 'enum', values: ['auto', 'webgpu', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'], default: 'auto', help: 'back end (webgpu: Dawn on the GPU; the others TensorFlow.js)' },
+  dataDir: DATA_DIR_OPTION,
+  backend: backendOption('back end (webgpu: Dawn on the GPU; the others TensorFlow.js)'),
 } as const satisfies OptionTable;
 
-export const ANALYZE_HELP = formatHelp('gat analyze --model BINARY [options]', 'Recompute the analysis artifact (outputs, predictions, attention per layer and head, entropies) of a trained model.', ANALYZE_OPTIONS);
+export const analyzeCommand = defineCommand({
+  summary: 'recompute the analysis artifact (attention, entropy, outputs) of a trained model',
+  usage: 'gat analyze --model BINARY [options]',
+  description: 'Recompute the analysis artifact (outputs, predictions, attention per layer and head, entropies) of a trained model.',
+  options: ANALYZE_OPTIONS,
+  required: ['model'],
+  run: analyze,
+});
 
-export async function analyzeCommand(argv: readonly string[], write: (s: string) => void): Promise<number> {
-  const opts = parseArgs(argv, ANALYZE_OPTIONS);
-  if (!opts.model) {
-    write(ANALYZE_HELP + '\n');
-    return 2;
-  }
+async function analyze(opts: CommandOptions<typeof ANALYZE_OPTIONS, 'model'>, write: Write): Promise<number> {
   const model = path.resolve(opts.model);
   const source = await modelToAnalyse(model, opts.datasetName, opts.dataDir);
   const graph = await loadDataset(source.dataset || 'cora', { dataDir: source.datasetDir });
-  const backend = await selectBackend(opts.backend as BackendName | 'auto');
+  const backend = await selectBackend(opts.backend as BackendChoice);
   // An imported model's provenance names the dataset it ran on here, with that dataset's checksums.
   const provenance = source.provenance ?? collectProvenance({ dataset: graph.name, datasetChecksums: graph.checksums, config: source.config, seed: 0, backend: backend.name });
   const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...((provenance.config ?? {}) as Partial<TrainConfig>) };
   const { params } = source;
   checkModelFitsDataset(params, graph, model);
-  const trainer = await createTrainer(graph, config, backend.name);
+  const trainer = await createTrainer(graph, config, backend);
   try {
     await trainer.importState(params);
     const target = opts.output ? path.resolve(opts.output) : defaultOutput(model);

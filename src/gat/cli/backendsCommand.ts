@@ -1,23 +1,28 @@
 import { availableBackends } from '../backend/backends';
-import { formatHelp, parseArgs, type OptionTable } from './args';
+import type { OptionTable } from '../options/args';
+import { JSON_OPTION } from '../options/commonOptions';
+import { defineCommand } from './command';
 
 const BACKENDS_OPTIONS = {
-  json: { type: 'boolean', help: 'print one JSON object instead of text' },
+  json: JSON_OPTION,
 } as const satisfies OptionTable;
 
-export const BACKENDS_HELP = formatHelp('gat backends [--json]', 'List the back ends in the order auto tries them, the WebGPU adapter, and why any is unavailable.', BACKENDS_OPTIONS);
-
-export async function backendsCommand(argv: readonly string[], write: (s: string) => void): Promise<number> {
-  const opts = parseArgs(argv, BACKENDS_OPTIONS);
-  const list = await availableBackends();
-  if (opts.json) {
-    write(JSON.stringify({ backends: list, auto: list.find((b) => b.available && !b.software)?.name ?? null }) + '\n');
+export const backendsCommand = defineCommand({
+  summary: 'list the TensorFlow.js back ends and which one auto picks',
+  usage: 'gat backends [--json]',
+  description: 'List the back ends in the order auto tries them, the WebGPU adapter, and why any is unavailable.',
+  options: BACKENDS_OPTIONS,
+  async run(opts, write) {
+    const list = await availableBackends();
+    const auto = list.find((b) => b.available && !b.software)?.name;
+    if (opts.json) {
+      write(JSON.stringify({ backends: list, auto: auto ?? null }) + '\n');
+      return 0;
+    }
+    for (const b of list) {
+      const state = b.available ? `available${b.name === auto ? ' (auto picks this one)' : b.software ? ` with a software adapter (--backend ${b.name} only; auto skips it)` : ''}` : `not available: ${b.reason ?? 'unknown reason'}`;
+      write(`- ${b.name}: ${state}${b.adapter ? `\n    adapter: ${b.adapter}` : ''}\n`);
+    }
     return 0;
-  }
-  const auto = list.find((b) => b.available && !b.software)?.name;
-  for (const b of list) {
-    const state = b.available ? `available${b.name === auto ? ' (auto picks this one)' : b.software ? ' with a software adapter (--backend webgpu only; auto skips it)' : ''}` : `not available: ${b.reason ?? 'unknown reason'}`;
-    write(`- ${b.name}: ${state}${b.adapter ? `\n    adapter: ${b.adapter}` : ''}\n`);
-  }
-  return 0;
-}
+  },
+});

@@ -2,29 +2,30 @@ import * as path from 'node:path';
 import { readAnalysis } from '../artifacts/analysis';
 import { readMetrics, readRun } from '../artifacts/runRecord';
 import { compareRuns, comparisonJson, formatComparison, type RunSide } from '../compare/runComparison';
-import { formatHelp, parseArgs, UsageError, type OptionTable } from './args';
+import { UsageError, type OptionTable } from '../options/args';
+import { defineCommand } from './command';
 import { resolveRunDir } from './runArg';
 
 const COMPARE_OPTIONS = {
   json: { type: 'boolean', help: 'print the comparison as JSON' },
 } as const satisfies OptionTable;
 
-export const COMPARE_HELP = formatHelp(
-  'gat compare RUN_A RUN_B [--json]',
-  'Compare two runs (their folders, or ids under ./runs): accuracy or micro-F1, epochs, time, back end, the configuration\n' +
+export const compareCommand = defineCommand({
+  summary: 'compare two runs: results, configuration differences, where their predictions agree',
+  usage: 'gat compare RUN_A RUN_B [--json]',
+  description:
+    'Compare two runs (their folders, or ids under ./runs): accuracy or micro-F1, epochs, time, back end, the configuration\n' +
     'differences, and where their test predictions agree (both right, only A, only B, both wrong).',
-  COMPARE_OPTIONS,
-);
-
-export async function compareCommand(argv: readonly string[], write: (s: string) => void): Promise<number> {
-  const runs = argv.filter((a) => !a.startsWith('--'));
-  const opts = parseArgs(argv.filter((a) => a.startsWith('--')), COMPARE_OPTIONS);
-  if (runs.length !== 2) throw new UsageError(`gat compare takes two runs (folders or ids under ./runs); got ${runs.length}`);
-  const [a, b] = await Promise.all(runs.map((r) => readSide(resolveRunDir(r))));
-  const comparison = compareRuns(a, b);
-  write(opts.json ? JSON.stringify(comparisonJson(comparison), null, 2) + '\n' : formatComparison(comparison));
-  return 0;
-}
+  options: COMPARE_OPTIONS,
+  positionals: true,
+  async run(opts, write, { positionals: runs }) {
+    if (runs.length !== 2) throw new UsageError(`gat compare takes two runs (folders or ids under ./runs); got ${runs.length}`);
+    const [a, b] = await Promise.all(runs.map((r) => readSide(resolveRunDir(r))));
+    const comparison = compareRuns(a, b);
+    write(opts.json ? JSON.stringify(comparisonJson(comparison), null, 2) + '\n' : formatComparison(comparison));
+    return 0;
+  },
+});
 
 async function readSide(runDir: string): Promise<RunSide> {
   const run = await readRun(runDir);

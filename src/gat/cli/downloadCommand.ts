@@ -1,21 +1,25 @@
 import { resolveDataDir } from '../data/dataDirs';
 import { loadDataset } from '../data/loadDataset';
-import { formatHelp, parseArgs, type OptionTable } from './args';
+import type { OptionTable } from '../options/args';
+import { defineCommand } from './command';
 
 const DOWNLOAD_OPTIONS = {
   datasetName: { type: 'string', default: 'citeseer', placeholder: 'name', help: 'known dataset to download and verify: citeseer, or ppi (the original\'s archive, unpacked into <cache>/ppi)' },
   dataDir: { type: 'string', placeholder: 'dir', help: 'cache folder (default: $GAT_DATA_DIR or the per-user cache)' },
 } as const satisfies OptionTable;
 
-export const DOWNLOAD_HELP = formatHelp('gat download [options]', 'Download a known dataset (Citeseer, PPI) into the cache, verify every file and check that it loads.', DOWNLOAD_OPTIONS);
-
-export async function downloadCommand(argv: readonly string[], write: (s: string) => void): Promise<number> {
-  const opts = parseArgs(argv, DOWNLOAD_OPTIONS);
-  const dir = resolveDataDir(opts.dataDir);
-  const graph = await loadDataset(opts.datasetName, {
-    dataDir: dir,
-    downloadOptions: { onProgress: (e) => write(`downloaded ${e.file} (${e.bytes} bytes, verified)\n`) },
-  });
-  write(`${graph.name}: ${graph.numNodes} nodes, ${graph.numFeatures} features, ${graph.numClasses} classes in ${graph.sourceDir}\n`);
-  return 0;
-}
+export const downloadCommand = defineCommand({
+  summary: 'download and verify a known dataset (citeseer) into the cache',
+  usage: 'gat download [options]',
+  description: 'Download a known dataset (Citeseer, PPI) into the cache, verify every file and check that it loads.',
+  options: DOWNLOAD_OPTIONS,
+  async run(opts, write) {
+    const dir = resolveDataDir(opts.dataDir);
+    const graph = await loadDataset(opts.datasetName, {
+      dataDir: dir,
+      downloadOptions: { onProgress: (e) => write(`downloaded ${e.file} (${e.bytes} bytes, verified)\n`) },
+    });
+    write(`${graph.name}: ${graph.numNodes} nodes, ${graph.numFeatures} features, ${graph.numClasses} classes in ${graph.sourceDir}\n`);
+    return 0;
+  },
+});

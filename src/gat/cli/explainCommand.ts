@@ -5,9 +5,10 @@ import { readRun } from '../artifacts/runRecord';
 import { loadDataset } from '../data/loadDataset';
 import { explainNode } from '../explain/explainNode';
 import type { LayerComputation, NodeExplanation } from '../../protocol/explanation';
-import { buildGatGraph } from '../model/gatGraph';
+import { buildGatGraph } from '../kernels/gatGraph';
 import { configShapes, DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
-import { formatHelp, parseArgs, UsageError, type OptionTable } from './args';
+import { UsageError, type OptionTable } from '../options/args';
+import { defineCommand, type CommandOptions, type Write } from './command';
 import { resolveRunDir } from './runArg';
 
 const EXPLAIN_OPTIONS = {
@@ -18,12 +19,16 @@ const EXPLAIN_OPTIONS = {
   json: { type: 'boolean', help: 'print every number of the computation as JSON (what the Computation panel draws)' },
 } as const satisfies OptionTable;
 
-export const EXPLAIN_HELP = formatHelp(
-  'gat explain --run RUN --node ID [--layer L] [--head H] [--json]',
-  "Step through one node's forward pass with the run's parameters: the input, the projection, the scores and attention of\n" +
+export const explainCommand = defineCommand({
+  summary: "step through one node's computation with the run's parameters (--json: every number)",
+  usage: 'gat explain --run RUN --node ID [--layer L] [--head H] [--json]',
+  description:
+    "Step through one node's forward pass with the run's parameters: the input, the projection, the scores and attention of\n" +
     'every neighbour next to uniform, the weighted sum, skip, concat or mean, bias and activation, then the prediction.',
-  EXPLAIN_OPTIONS,
-);
+  options: EXPLAIN_OPTIONS,
+  required: ['run', 'node'],
+  run: explain,
+});
 
 /** The explanation of a node of a run: its final model (or, without one, its last checkpoint). */
 export async function explainRunNode(runDirArg: string, node: number): Promise<NodeExplanation> {
@@ -40,12 +45,7 @@ export async function explainRunNode(runDirArg: string, node: number): Promise<N
   return explainNode({ runId: run.runId, graph, gat: buildGatGraph(graph), shapes: configShapes(graph, config), params: binary.params, node });
 }
 
-export async function explainCommand(argv: readonly string[], write: (s: string) => void): Promise<number> {
-  const opts = parseArgs(argv, EXPLAIN_OPTIONS);
-  if (!opts.run || opts.node === undefined) {
-    write(EXPLAIN_HELP + '\n');
-    return 2;
-  }
+async function explain(opts: CommandOptions<typeof EXPLAIN_OPTIONS, 'run' | 'node'>, write: Write): Promise<number> {
   const x = await explainRunNode(opts.run, opts.node);
   if (opts.json) {
     write(JSON.stringify(x) + '\n');

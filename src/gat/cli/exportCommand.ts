@@ -5,7 +5,8 @@ import { parseProvenance } from '../artifacts/provenance';
 import { encodePth, type CheckpointFact } from '../export/pthWriter';
 import { gatFromPth, gatFromTensors } from '../import/gatFromPth';
 import { readPth } from '../import/pthArchive';
-import { formatHelp, parseArgs, UsageError, type OptionTable } from './args';
+import { UsageError, type OptionTable } from '../options/args';
+import { defineCommand, type CommandOptions, type Write } from './command';
 
 const EXPORT_OPTIONS = {
   model: { type: 'string', placeholder: 'file.safetensors', help: 'model binary (models/binaries/…) or checkpoint to export (required)' },
@@ -13,15 +14,17 @@ const EXPORT_OPTIONS = {
   output: { type: 'string', placeholder: 'file.pth', help: 'where to write it (default: next to the model, .pth)' },
 } as const satisfies OptionTable;
 
-export const EXPORT_HELP = formatHelp('gat export --model BINARY [--format pth] [--output FILE]', "Write a model in another tool's format: a .pth the original pytorch-GAT loads, with its architecture facts.", EXPORT_OPTIONS);
-
 /** `gat export`: our model binary → pytorch-GAT's checkpoint dict (.pth). */
-export async function exportCommand(argv: readonly string[], write: (s: string) => void): Promise<number> {
-  const opts = parseArgs(argv, EXPORT_OPTIONS);
-  if (!opts.model) {
-    write(EXPORT_HELP + '\n');
-    return 2;
-  }
+export const exportCommand = defineCommand({
+  summary: 'write a model as a .pth the original pytorch-GAT loads',
+  usage: 'gat export --model BINARY [--format pth] [--output FILE]',
+  description: "Write a model in another tool's format: a .pth the original pytorch-GAT loads, with its architecture facts.",
+  options: EXPORT_OPTIONS,
+  required: ['model'],
+  run: exportPth,
+});
+
+async function exportPth(opts: CommandOptions<typeof EXPORT_OPTIONS, 'model'>, write: Write): Promise<number> {
   const model = path.resolve(opts.model);
   const binary = await readModelBinary(model);
   const provenance = parseProvenance(binary.metadata);

@@ -2,43 +2,45 @@ import * as path from 'node:path';
 import { analysisInput, writeAnalysis } from '../artifacts/analysis';
 import { collectProvenance, provenanceMetadata, type Provenance } from '../artifacts/provenance';
 import { RunWriter } from '../artifacts/runWriter';
-import { selectBackend, type BackendName } from '../backend/backends';
+import { selectBackend } from '../backend/backends';
+import type { BackendChoice } from '../backend/registry';
 import { loadDataset } from '../data/loadDataset';
 import { importedConfig, readModelFile } from '../import/importModel';
 import { checkModelFitsDataset } from '../import/modelFit';
 import { createTrainer } from '../train/trainer';
-import { formatHelp, parseArgs, type OptionTable } from './args';
+import type { OptionTable } from '../options/args';
+import { DATA_DIR_OPTION, backendOption } from '../options/commonOptions';
+import { defineCommand, type CommandOptions, type Write } from './command';
 
-const IMPORT_OPTIONS = {
+export const IMPORT_OPTIONS = {
   model: { type: 'string', placeholder: 'file.pth', help: "a PyTorch .pth (pytorch-GAT's checkpoint, models/binaries/*.pth, or a GAT state_dict) or a safetensors model with pytorch-GAT's tensor names (required)" },
   datasetName: { type: 'string', placeholder: 'name', help: "the dataset it was trained on (default: the checkpoint's dataset_name, else cora)" },
-  dataDir: { type: 'string', placeholder: 'dir', help: 'folder with the dataset files, if not bundled or cached' },
+  dataDir: DATA_DIR_OPTION,
   out: { type: 'string', placeholder: 'dir', help: 'output folder for runs/ and models/ (default: the current folder)' },
-  backend: { type: 'enum', values: ['auto', 'webgpu', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'], default: 'auto', help: 'back end for the evaluation and analysis' },
+  backend: backendOption('back end for the evaluation and analysis'),
 } as const satisfies OptionTable;
 
-export const IMPORT_HELP = formatHelp(
-  'gat import --model FILE.pth [options]',
-  'Register a GAT trained elsewhere as a run (runs/<date>-<dataset>-imported): its weights as a model binary, its validation\n' +
-    'and test results on the dataset, and the analysis every panel draws from. The file is read as data, never run.',
-  IMPORT_OPTIONS,
-);
-
 /** `gat import`: a .pth becomes a run the explorer shows like any other, with the file's provenance. */
-export async function importCommand(argv: readonly string[], write: (s: string) => void): Promise<number> {
-  const opts = parseArgs(argv, IMPORT_OPTIONS);
-  if (!opts.model) {
-    write(IMPORT_HELP + '\n');
-    return 2;
-  }
+export const importCommand = defineCommand({
+  summary: 'register a GAT trained elsewhere (a PyTorch .pth of pytorch-GAT) as a run every panel can show',
+  usage: 'gat import --model FILE.pth [options]',
+  description:
+    'Register a GAT trained elsewhere as a run (runs/<date>-<dataset>-imported): its weights as a model binary, its validation\n' +
+    'and test results on the dataset, and the analysis every panel draws from. The file is read as data, never run.',
+  options: IMPORT_OPTIONS,
+  required: ['model'],
+  run: importModelRun,
+});
+
+async function importModelRun(opts: CommandOptions<typeof IMPORT_OPTIONS, 'model'>, write: Write, { argv }: { readonly argv: readonly string[] }): Promise<number> {
   const file = path.resolve(opts.model);
   const imported = await readModelFile(file);
   const m = imported.model;
   const graph = await loadDataset(opts.datasetName ?? m.dataset ?? 'cora', { dataDir: opts.dataDir });
   checkModelFitsDataset(m.params, graph, file);
-  const backend = await selectBackend(opts.backend as BackendName | 'auto');
+  const backend = await selectBackend(opts.backend as BackendChoice);
   const config = importedConfig(imported);
-  const trainer = await createTrainer(graph, config, backend.name);
+  const trainer = await createTrainer(graph, config, backend);
   try {
     await trainer.importState(m.params);
     const val = await trainer.evaluate('val');

@@ -2,19 +2,26 @@ import { loadDataset } from '../data/loadDataset';
 import { modelSummary, readModelFile } from '../import/importModel';
 import type { GraphDataset, GraphPart } from '../data/graph';
 import { edgeStats, summarize, type GraphSummary } from '../stats/graphStats';
-import { formatHelp, parseArgs, type OptionTable } from './args';
+import type { OptionTable } from '../options/args';
+import { JSON_OPTION } from '../options/commonOptions';
+import { defineCommand, type CommandOptions, type Write } from './command';
 
 const INSPECT_OPTIONS = {
   model: { type: 'string', placeholder: 'file', help: 'describe a model file instead (a PyTorch .pth or a safetensors model): format, SHA-256, architecture, tensors, what it says of itself (Markdown)' },
   datasetName: { type: 'string', default: 'cora', placeholder: 'name', help: 'dataset to inspect: cora (bundled), citeseer or ppi (downloaded), or your own with --data-dir' },
   dataDir: { type: 'string', placeholder: 'dir', help: 'folder with ind.<name>.* (or PPI-format) files and download cache (default: $GAT_DATA_DIR or the per-user cache)' },
-  json: { type: 'boolean', help: 'print one JSON object instead of text' },
+  json: JSON_OPTION,
 } as const satisfies OptionTable;
 
-export const INSPECT_HELP = formatHelp('gat inspect [options]', 'Load a dataset (Planetoid or PPI format), verify its checksums and print its facts; or, with --model, describe a model file.', INSPECT_OPTIONS);
+export const inspectCommand = defineCommand({
+  summary: 'verify and describe a dataset (nodes, edges, degrees, split)',
+  usage: 'gat inspect [options]',
+  description: 'Load a dataset (Planetoid or PPI format), verify its checksums and print its facts; or, with --model, describe a model file.',
+  options: INSPECT_OPTIONS,
+  run: inspect,
+});
 
-export async function inspectCommand(argv: readonly string[], write: (s: string) => void): Promise<number> {
-  const opts = parseArgs(argv, INSPECT_OPTIONS);
+async function inspect(opts: CommandOptions<typeof INSPECT_OPTIONS, never>, write: Write): Promise<number> {
   if (opts.model) {
     write(modelSummary(await readModelFile(opts.model)));
     return 0;

@@ -1,35 +1,29 @@
 import { TRAINING_EXIT } from '../../protocol/trainingEvents';
 import { BackendError } from '../backend/backends';
-import { ANALYZE_HELP, analyzeCommand } from './analyzeCommand';
-import { BACKENDS_HELP, backendsCommand } from './backendsCommand';
-import { COMPARE_HELP, compareCommand } from './compareCommand';
-import { IMPORT_HELP, importCommand } from './importCommand';
-import { EXPORT_HELP, exportCommand } from './exportCommand';
-import { EXPLAIN_HELP, explainCommand } from './explainCommand';
-import { DOWNLOAD_HELP, downloadCommand } from './downloadCommand';
-import { INSPECT_HELP, inspectCommand } from './inspectCommand';
-import { TRAIN_HELP, trainCommand } from './trainCommand';
-import { VISUALIZE_HELP, visualizeCommand } from './visualizeCommand';
+import { analyzeCommand } from './analyzeCommand';
+import { backendsCommand } from './backendsCommand';
+import type { GatCommand } from './command';
+import { compareCommand } from './compareCommand';
+import { downloadCommand } from './downloadCommand';
+import { explainCommand } from './explainCommand';
+import { exportCommand } from './exportCommand';
+import { importCommand } from './importCommand';
+import { inspectCommand } from './inspectCommand';
+import { trainCommand } from './trainCommand';
+import { visualizeCommand } from './visualizeCommand';
 
-type Command = (argv: readonly string[], write: (s: string) => void) => Promise<number>;
-
-interface CommandEntry {
-  readonly run: Command;
-  readonly help: string;
-  readonly summary: string;
-}
-
-const COMMANDS: Readonly<Record<string, CommandEntry>> = {
-  train: { run: trainCommand, help: TRAIN_HELP, summary: 'train GAT (the original\'s flags: --should_test, --should_visualize, --enable_tensorboard, …)' },
-  analyze: { run: analyzeCommand, help: ANALYZE_HELP, summary: 'recompute the analysis artifact (attention, entropy, outputs) of a trained model' },
-  visualize: { run: visualizeCommand, help: VISUALIZE_HELP, summary: 'write every panel of a run as standalone HTML figures (works offline in a browser)' },
-  import: { run: importCommand, help: IMPORT_HELP, summary: 'register a GAT trained elsewhere (a PyTorch .pth of pytorch-GAT) as a run every panel can show' },
-  explain: { run: explainCommand, help: EXPLAIN_HELP, summary: "step through one node's computation with the run's parameters (--json: every number)" },
-  export: { run: exportCommand, help: EXPORT_HELP, summary: "write a model as a .pth the original pytorch-GAT loads" },
-  compare: { run: compareCommand, help: COMPARE_HELP, summary: 'compare two runs: results, configuration differences, where their predictions agree' },
-  backends: { run: backendsCommand, help: BACKENDS_HELP, summary: 'list the TensorFlow.js back ends and which one auto picks' },
-  inspect: { run: inspectCommand, help: INSPECT_HELP, summary: 'verify and describe a dataset (nodes, edges, degrees, split)' },
-  download: { run: downloadCommand, help: DOWNLOAD_HELP, summary: 'download and verify a known dataset (citeseer) into the cache' },
+/** Every command, in the order `gat --help` lists them. */
+const COMMANDS: Readonly<Record<string, GatCommand>> = {
+  train: trainCommand,
+  analyze: analyzeCommand,
+  visualize: visualizeCommand,
+  import: importCommand,
+  explain: explainCommand,
+  export: exportCommand,
+  compare: compareCommand,
+  backends: backendsCommand,
+  inspect: inspectCommand,
+  download: downloadCommand,
 };
 
 const MAIN_HELP = [

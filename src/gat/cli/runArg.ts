@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from './args';
+import { UsageError } from '../options/args';
 
 /** A run named on the command line: its folder (with run.json), or its id under ./runs. */
 export function resolveRunDir(run: string): string {

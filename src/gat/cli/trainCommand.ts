@@ -2,20 +2,24 @@ import { TRAINING_EXIT, isTrainingCommand } from '../../protocol/trainingEvents'
 import { ipcSink, jsonLinesSink, textSink, type EventSink } from '../run/eventSink';
 import { specToArgs } from '../run/specFile';
 import { trainRun, type CancelFlag } from '../run/trainRun';
-import { formatHelp, parseArgs } from './args';
-import { TRAIN_OPTIONS } from './trainOptions';
-
-export const TRAIN_HELP = formatHelp(
-  'gat train [options]',
-  'Train GAT and write models/checkpoints/, models/binaries/ and runs/<run-id>/ under --out: the paper\'s 2-layer, 8-head recipe on\n' +
-    'Cora-like datasets, pytorch-GAT\'s 3-layer recipe with skip connections on PPI (inductive, multi-label, micro-F1).\n' +
-    'Ctrl+C stops at the end of the epoch, saves a checkpoint and exits with code 130; --resume continues from it.',
-  TRAIN_OPTIONS,
-);
+import { parseArgs, type Parsed } from '../options/args';
+import { TRAIN_OPTIONS } from '../options/trainOptions';
+import { defineCommand, type Write } from './command';
 
 /** `gat train`: flags (and an optional spec file) → one training run, with signals wired to cancel. */
-export async function trainCommand(argv: readonly string[], write: (s: string) => void): Promise<number> {
-  const first = parseArgs(argv, TRAIN_OPTIONS); // validates the command line before any work
+export const trainCommand = defineCommand({
+  summary: "train GAT (the original's flags: --should_test, --should_visualize, --enable_tensorboard, …)",
+  usage: 'gat train [options]',
+  description:
+    'Train GAT and write models/checkpoints/, models/binaries/ and runs/<run-id>/ under --out: the paper\'s 2-layer, 8-head recipe on\n' +
+    'Cora-like datasets, pytorch-GAT\'s 3-layer recipe with skip connections on PPI (inductive, multi-label, micro-F1).\n' +
+    'Ctrl+C stops at the end of the epoch, saves a checkpoint and exits with code 130; --resume continues from it.',
+  options: TRAIN_OPTIONS,
+  run: train,
+});
+
+/** The command line was validated before any work; a spec's options come first, so flags win. */
+async function train(first: Parsed<typeof TRAIN_OPTIONS>, write: Write, { argv }: { readonly argv: readonly string[] }): Promise<number> {
   const opts = first.spec ? parseArgs([...(await specToArgs(first.spec)), ...argv], TRAIN_OPTIONS) : first;
   const consoleSink = textSink(write, opts.consoleLogFreq);
   const send = process.env.GAT_TRAIN_IPC && process.send ? process.send.bind(process) : undefined;

@@ -1,7 +1,6 @@
 /** Messages to and from the dataset worker (datasetWorker.ts), and the client the host calls. */
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { bundledWorker } from '../io/packageFiles';
 import { DatasetError, type DatasetErrorCode } from './datasetError';
 import type { GraphDataset } from './graph';
 
@@ -25,10 +24,7 @@ export function datasetBuffers(g: GraphDataset): ArrayBuffer[] {
 
 /** dist/datasetWorker.js next to the nearest package.json above this bundle. */
 export function defaultDatasetWorker(from: string = __dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'dist', 'datasetWorker.js');
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
-  }
+  return bundledWorker('datasetWorker.js', from);
 }
 
 /** Loads a dataset in a fresh worker thread; a DatasetError there is a DatasetError here. */

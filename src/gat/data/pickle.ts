@@ -16,14 +16,21 @@
  * to their storage, which the .pth reader fills in from the archive.
  */
 
-export class PickleError extends Error {
+/** A file read as data that cannot be used: damaged, or (`unsafe`) a hostile or foreign one that names a global outside the allowlist. */
+export class UntrustedDataError extends Error {
   constructor(
+    name: string,
     message: string,
-    /** The pickle names a global outside the allowlist (a hostile or foreign file), rather than being damaged. */
-    readonly unsafe = false,
+    readonly unsafe: boolean,
   ) {
     super(message);
-    this.name = 'PickleError';
+    this.name = name;
+  }
+}
+
+export class PickleError extends UntrustedDataError {
+  constructor(message: string, unsafe = false) {
+    super('PickleError', message, unsafe);
   }
 }
 

@@ -9,7 +9,7 @@
  */
 import type { NamedTensor } from '../artifacts/namedTensor';
 import { splitOf, type GraphDataset } from '../data/graph';
-import type { GatGraph } from '../model/gatGraph';
+import type { GatGraph } from '../kernels/gatGraph';
 import type { LayerShape } from '../model/parameters';
 import type { HeadComputation, LayerComputation, NodeExplanation } from '../../protocol/explanation';
 

@@ -1,4 +1,4 @@
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { AttentionSnapshot, EntropySnapshot } from '../../protocol/analysisSnapshots';
 import type { MetricsSnapshot } from '../../protocol/webviewMessages';
@@ -10,6 +10,7 @@ import { userCacheDir } from '../data/dataDirs';
 import { neighbourOffsets } from '../data/graph';
 import { loadDataset } from '../data/loadDataset';
 import { writeFileAtomic } from '../io/atomicWrite';
+import { packageRoot } from '../io/packageFiles';
 import { graphLayout } from '../layout/layoutCache';
 import { embeddingSnapshot } from '../panels/embeddingSnapshot';
 import { defaultGraphIndex, multiLabelView, scopeAnalysis, scopeDataset } from '../panels/graphScope';
@@ -55,11 +56,10 @@ const PAGES = [
 ] as const;
 
 /** The folder with package.json above this module (dist/ in a build, the repo in tests). */
-function packageRoot(from: string = __dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'media'))) return dir;
-    if (path.dirname(dir) === dir) throw new FiguresError(`cannot find GAT Explorer's files above ${from}`);
-  }
+function extensionRoot(from: string = __dirname): string {
+  const root = packageRoot(from, ['media']);
+  if (root === undefined) throw new FiguresError(`cannot find GAT Explorer's files above ${from}`);
+  return root;
 }
 
 /**
@@ -69,7 +69,7 @@ function packageRoot(from: string = __dirname): string {
  */
 export async function writeFigures(o: FigureOptions): Promise<string[]> {
   const log = o.log ?? (() => undefined);
-  const root = packageRoot();
+  const root = extensionRoot();
   const bundleOf = async (app: string): Promise<string> => {
     const file = path.join(root, 'dist', 'webview', `${app}.js`);
     try {

@@ -4,7 +4,8 @@
  * invocation per element of the parameter, gradient and moment buffers (which share one layout).
  * The CPU loop runs in double precision; this one in f32, which agrees to ~1e-7 relative per step.
  */
-import type { AdamOptions, AdamStep } from '../model/adam';
+import type { AdamStep } from '../kernels/adamUpdate';
+import type { AdamOptions } from '../model/adam';
 import { f32Bits, grid1d, type KernelDef } from './gpuKernel';
 import { WGSL_INDEX } from './wgslCommon';
 

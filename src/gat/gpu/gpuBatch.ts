@@ -5,7 +5,7 @@
  * weight gradient). Both are counting sorts, O(E') and O(nnz).
  */
 import type { CsrMatrix } from '../data/graph';
-import type { GatGraph } from '../model/gatGraph';
+import type { GatGraph } from '../kernels/gatGraph';
 import type { GraphOffsets } from './attentionKernels';
 
 /** Where each index array sits in the packed graph buffer of a capacity of `nodes` and `edges`. */

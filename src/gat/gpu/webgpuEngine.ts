@@ -16,7 +16,7 @@ import type { AdamOptions } from '../model/adam';
 import { capacityOf, checkBatchFits, type AnalyzeResult, type BatchCapacity, type EngineInput, type GraphBatch, type StepResult } from '../model/engine';
 import { microF1 } from '../model/loss';
 import type { LayerShape } from '../model/parameters';
-import { STREAM, dropoutSpec, layerStream, streamKey } from '../model/random';
+import { STREAM, dropoutSpec, layerStream, streamKey } from '../kernels/random';
 import { adamStepScalars, type AdamParams } from './adamKernels';
 import type { GraphOffsets } from './attentionKernels';
 import { cscOf, graphOffsets, graphPieces, packedTargets } from './gpuBatch';

@@ -1,5 +1,5 @@
 import type { NamedTensor } from '../artifacts/namedTensor';
-import { UsageError } from '../cli/args';
+import { UsageError } from '../options/args';
 import type { GraphDataset } from '../data/graph';
 
 /** The model's first layer reads the dataset's features and its last writes its classes: else say which dataset it needs. */

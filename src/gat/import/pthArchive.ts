@@ -5,19 +5,14 @@
  * every tensor is then cut from its storage with its offset and strides into a float32 array.
  */
 import { DatasetError } from '../data/datasetError';
-import { isTensorRef, readPickle, type PickleValue, type TensorRef } from '../data/pickle';
+import { UntrustedDataError, isTensorRef, readPickle, type PickleValue, type TensorRef } from '../data/pickle';
 import { readZipDirectory, type ZipEntry } from '../data/zipDirectory';
 import { inflateEntry } from '../data/zipExtract';
 import { float16Value } from '../artifacts/float16';
 
-export class PthError extends Error {
-  constructor(
-    message: string,
-    /** A global outside the allowlist: a hostile or foreign file, rather than a damaged one. */
-    readonly unsafe = false,
-  ) {
-    super(message);
-    this.name = 'PthError';
+export class PthError extends UntrustedDataError {
+  constructor(message: string, unsafe = false) {
+    super('PthError', message, unsafe);
   }
 }
 
@@ -59,8 +54,7 @@ export function readPth(bytes: Uint8Array, file: string): PthValue {
   try {
     value = readPickle(read(bytes, pickles[0], file), `${file} (${pickles[0].name})`, { profile: 'torch' });
   } catch (err) {
-    const e = err as Error & { unsafe?: boolean };
-    throw new PthError(e.message, e.unsafe === true);
+    throw new PthError((err as Error).message, err instanceof UntrustedDataError && err.unsafe);
   }
   const storages = new Map<string, Uint8Array>();
   const storageBytes = (ref: TensorRef): Uint8Array => {

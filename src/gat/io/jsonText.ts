@@ -86,23 +86,18 @@ export function jsonErrorOffset(text: string): number {
     const c = text[i];
     switch (state) {
       case 'firstValueOrEnd':
-        if (c === ']') {
+      case 'firstKeyOrEnd': {
+        // Just inside '[' or '{': it closes at once (empty), or its first value or key follows.
+        const array: boolean = state === 'firstValueOrEnd';
+        if (c === (array ? ']' : '}')) {
           stack.pop();
           i++;
           state = 'afterValue';
           continue;
         }
-        state = 'value';
+        state = array ? 'value' : 'key';
         continue;
-      case 'firstKeyOrEnd':
-        if (c === '}') {
-          stack.pop();
-          i++;
-          state = 'afterValue';
-          continue;
-        }
-        state = 'key';
-        continue;
+      }
       case 'key':
         if (c !== '"' || !string()) return i;
         state = 'colon';

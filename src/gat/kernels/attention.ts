@@ -3,8 +3,8 @@
  * Shapes: N nodes, NH heads, FOUT features per head, E' edges incl. self-loops;
  * p (N, NH·FOUT) projected features, node scores (N, NH), edge arrays (E', NH) head-minor.
  */
-import type { GatGraph } from '../model/gatGraph';
-import { randomWord } from '../model/random';
+import type { GatGraph } from './gatGraph';
+import { randomWord } from './random';
 
 const SLOPE = 0.2; // LeakyReLU negative slope
 

@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { bundledWorker } from '../io/packageFiles';
 import { transposeInto, type DenseProducts } from './denseProducts';
 import { DONE, type GemmJob, type GemmWorkerInit, type GemmWorkerReply } from './gemmProtocol';
 
@@ -23,10 +23,7 @@ export interface ThreadedProducts extends DenseProducts {
 
 /** dist/gemmWorker.js next to the nearest package.json above this bundle. */
 export function defaultGemmWorker(from: string = __dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'dist', 'gemmWorker.js');
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
-  }
+  return bundledWorker('gemmWorker.js', from);
 }
 
 /** Starts the worker (TensorFlow.js's wasm back end must already be active here). */

@@ -4,8 +4,8 @@
  * the engine passes to them come from `alloc`, so the wasm ones can work on them in place.
  */
 import type { CsrMatrix } from '../data/graph';
-import { adamUpdate } from '../model/adam';
-import type { GatGraph } from '../model/gatGraph';
+import { adamUpdate } from './adamUpdate';
+import type { GatGraph } from './gatGraph';
 import { aggregate, attentionBackward, edgeSoftmax, nodeScores, nodeScoresBackward } from './attention';
 import { applyHeadsBackward, applyHeadsForward } from './elementwise';
 import { denseProject, denseProjectGrad, dropDense, dropSparseInput, sparseProject, sparseProjectGradW } from './projection';

@@ -5,7 +5,7 @@
  * sparse product 2.7× faster than accumulating into memory.
  */
 import type { CsrMatrix } from '../data/graph';
-import { randomWord } from '../model/random';
+import { randomWord } from './random';
 
 /**
  * xd[p] = x.values[p] · mask(p) for the non-zeros of `rows` (dropout on the sparse input: only

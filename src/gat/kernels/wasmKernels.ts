@@ -6,12 +6,12 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { CsrMatrix } from '../data/graph';
-import type { GatGraph } from '../model/gatGraph';
+import type { GatGraph } from './gatGraph';
 import type { HotKernels } from './hotKernels';
 import * as attentionTs from './attention';
 import * as elementwiseTs from './elementwise';
 import * as projectionTs from './projection';
-import { adamUpdate as adamUpdateTs } from '../model/adam';
+import { adamUpdate as adamUpdateTs } from './adamUpdate';
 import { GAT_KERNELS_WASM_BASE64 } from './wasm/gatKernelsWasm';
 
 interface Exports {

@@ -4,11 +4,12 @@
  * panel reopened later (or after a reload) draws at once.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { GraphDataset } from '../data/graph';
 import { writeFileAtomic } from '../io/atomicWrite';
+import { bundledWorker } from '../io/packageFiles';
 import { DEFAULT_LAYOUT, LAYOUT_VERSION, type LayoutOptions } from './forceLayout';
 import type { LayoutRequest, LayoutResult, LayoutUpdate, LayoutWorkerReply } from './protocol';
 
@@ -142,8 +143,5 @@ async function readLayout(file: string, numNodes: number): Promise<LayoutResult 
 
 /** dist/layoutWorker.js next to the nearest package.json above this bundle. */
 export function defaultLayoutWorker(from: string = __dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'dist', 'layoutWorker.js');
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}: pass workerScript explicitly`);
-  }
+  return bundledWorker('layoutWorker.js', from, ': pass workerScript explicitly');
 }

@@ -2,35 +2,14 @@
  * Adam as PyTorch implements it (torch.optim.Adam, not AdamW): weight decay is added to the
  * gradient before the moments, and bias correction divides the step and sqrt(v).
  */
+import { adamUpdate, type AdamStep } from '../kernels/adamUpdate';
+
 export interface AdamOptions {
   readonly lr: number;
   readonly weightDecay: number;
   readonly beta1?: number;
   readonly beta2?: number;
   readonly eps?: number;
-}
-
-/** One Adam update's scalars (the same for every element). */
-export interface AdamStep {
-  readonly weightDecay: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
-  readonly stepSize: number; // lr / (1 − β1^t)
-  readonly invSqrtBc2: number; // 1 / sqrt(1 − β2^t)
-}
-
-/** The element loop of an Adam update, in double precision (the wasm kernel repeats it bit for bit). */
-export function adamUpdate(params: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void {
-  const { weightDecay, beta1: b1, beta2: b2, eps, stepSize, invSqrtBc2 } = s;
-  for (let i = 0; i < params.length; i++) {
-    const g = grad[i] + weightDecay * params[i];
-    const mi = b1 * m[i] + (1 - b1) * g;
-    const vi = b2 * v[i] + (1 - b2) * g * g;
-    m[i] = mi;
-    v[i] = vi;
-    params[i] -= (stepSize * mi) / (Math.sqrt(vi) * invSqrtBc2 + eps);
-  }
 }
 
 /** Where the moments live and which loop updates them (the fused engine's kernels, or plain arrays). */

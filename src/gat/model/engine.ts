@@ -8,7 +8,7 @@
  */
 import type { CsrMatrix } from '../data/graph';
 import type { HotKernels } from '../kernels/hotKernels';
-import type { GatGraph } from './gatGraph';
+import type { GatGraph } from '../kernels/gatGraph';
 import type { LabelCounts } from './loss';
 import type { GatParameters, LayerShape } from './parameters';
 

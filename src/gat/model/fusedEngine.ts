@@ -17,10 +17,10 @@ import { typescriptKernels, type HotKernels } from '../kernels/hotKernels';
 import { addIdentitySkip, addSkip, addSparseIdentitySkip, gatherRows, identitySkipBackward, scatterRows } from '../kernels/skip';
 import { createWasmKernels } from '../kernels/wasmKernels';
 import { capacityOf, checkBatchFits, type AnalyzeResult, type BatchCapacity, type EngineInput, type GatEngine, type GraphBatch, type StepResult } from './engine';
-import { inNeighbourhood, type GatGraph } from './gatGraph';
+import { inNeighbourhood, type GatGraph } from '../kernels/gatGraph';
 import { binaryCrossEntropy, crossEntropy, microF1 } from './loss';
 import { allocateParameters, type GatParameters, type LayerParams, type LayerShape } from './parameters';
-import { STREAM, dropoutSpec, layerStream, streamKey } from './random';
+import { STREAM, dropoutSpec, layerStream, streamKey } from '../kernels/random';
 
 /** A layer whose projection has at least this many weights runs as a dense GEMM. */
 const GEMM_WEIGHTS = 16_384;

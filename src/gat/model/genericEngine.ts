@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AnalyzeResult, EngineInput, GatEngine, GraphBatch, StepResult } from './engine';
 import { binaryCrossEntropy, crossEntropy, microF1 } from './loss';
 import type { LayerShape } from './parameters';
-import { STREAM, dropoutSpec, fillMask, layerStream, streamKey } from './random';
+import { STREAM, dropoutSpec, fillMask, layerStream, streamKey } from '../kernels/random';
 import { ensureGradients } from './tfGradients';
 
 const SOURCE_AXIS = 0; // edge arrays are indexed by edge along axis 0

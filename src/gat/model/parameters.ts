@@ -4,7 +4,7 @@
  * are contiguous for the sparse product); export converts to pytorch-GAT's [NH·FOUT, FIN].
  */
 import type { NamedTensor } from '../artifacts/namedTensor';
-import { STREAM, streamKey, uniformAt } from './random';
+import { STREAM, streamKey, uniformAt } from '../kernels/random';
 
 export interface LayerShape {
   readonly fin: number;

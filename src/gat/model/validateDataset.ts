@@ -1,6 +1,6 @@
 /** Checks a GraphDataset before training so bad input fails with a message, not with NaNs. */
 import type { GraphDataset } from '../data/graph';
-import { GraphError } from './gatGraph';
+import { GraphError } from '../kernels/gatGraph';
 
 export function validateDataset(g: GraphDataset): void {
   const n = g.numNodes;

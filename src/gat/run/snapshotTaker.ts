@@ -9,7 +9,7 @@ import type { Provenance } from '../artifacts/provenance';
 import { snapshotFile, snapshotSchedule } from '../artifacts/snapshots';
 import type { GraphDataset } from '../data/graph';
 import { defaultGraphIndex, scopeAnalysis } from '../panels/graphScope';
-import type { Trainer } from '../train/trainer';
+import type { Trainer } from '../train/trainerTypes';
 
 export interface SnapshotPlan {
   readonly runDir: string;

@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
-import { parseArgs, UsageError } from '../cli/args';
+import { parseArgs, UsageError } from '../options/args';
 import { describeJsonValue, parseJson } from '../io/jsonText';
-import { specKey } from '../cli/specSchema';
-import { SPEC_KEYS, TRAIN_OPTIONS } from '../cli/trainOptions';
+import { specKey } from '../options/specSchema';
+import { SPEC_KEYS, TRAIN_OPTIONS } from '../options/trainOptions';
 
 /**
  * Reads a training spec (`*.gat.json`) into `gat train` flags, placed before the command-line

@@ -7,17 +7,19 @@ import { RunWriter } from '../artifacts/runWriter';
 import { EventFileWriter } from '../artifacts/tensorboardWriter';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { writeFigures } from '../figures/writeFigures';
-import { BackendError, selectBackend, type BackendName } from '../backend/backends';
+import { BackendError, selectBackend } from '../backend/backends';
+import type { BackendChoice } from '../backend/registry';
 import { isGpuFailure } from '../gpu/gpuErrors';
 import type { NamedTensor } from '../artifacts/namedTensor';
 import { loadDataset } from '../data/loadDataset';
 import type { GraphDataset } from '../data/graph';
 import { defaultGraphIndex, scopeDataset } from '../panels/graphScope';
-import { UsageError } from '../cli/args';
+import { UsageError } from '../options/args';
 import { edgeStats, degrees, summarize } from '../stats/graphStats';
 import { recipeFor } from '../train/recipes';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
-import { createTrainer, type Trainer } from '../train/trainer';
+import { createTrainer } from '../train/trainer';
+import type { Trainer } from '../train/trainerTypes';
 import { runTrainingLoop, type LoopState } from '../train/trainingLoop';
 import type { EventSink } from './eventSink';
 import { SnapshotTaker } from './snapshotTaker';
@@ -33,7 +35,7 @@ export interface TrainRunOptions {
   readonly lr?: number;
   readonly weightDecay?: number;
   readonly seed: number;
-  readonly backend: BackendName | 'auto';
+  readonly backend: BackendChoice;
   /** pytorch-GAT's --force_cpu: 'auto' never picks a GPU back end. */
   readonly forceCpu?: boolean;
   readonly shouldTest: boolean;
@@ -97,7 +99,7 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
       weightDecay: o.weightDecay ?? recipe.weightDecay,
       ...(saved ?? {}),
     };
-    trainer = await createTrainer(graph, config, backend.name);
+    trainer = await createTrainer(graph, config, backend);
     // Checkpoints are named by epochs completed (pytorch-GAT's epoch + 1), which is also where to restart.
     const startEpoch = resumeFrom ? resumeFrom.epoch : 0;
     if (resumeFrom) {
@@ -155,7 +157,7 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     };
     // On a GPU the state lives in GPU memory, which a lost device takes with it: keep a host copy of
     // each finished epoch's, so a failure still leaves a checkpoint to resume from.
-    const mirrorOnHost = backend.name === 'webgpu';
+    const mirrorOnHost = backend.device !== null;
     const snapshots = o.snapshots ? new SnapshotTaker({ runDir: run.paths.runDir, graph, provenance, count: o.snapshots, maxEpochs: numOfEpochs, checkpointFreq }) : undefined;
     let lastEpoch = startEpoch - 1;
     let checkpointedAt = -1;

@@ -4,22 +4,35 @@
  * (fused kernels or generic TensorFlow.js ops) that computes the gradients.
  */
 import type { NamedTensor } from '../artifacts/namedTensor';
-import type { BackendName } from '../backend/backends';
+import type { BackendName } from '../backend/registry';
 import type { GraphDataset } from '../data/graph';
 import { tfjsProducts, type DenseProducts } from '../kernels/denseProducts';
 import type { ThreadedProducts } from '../kernels/gemmThreads';
 import { typescriptKernels, type HotKernels } from '../kernels/hotKernels';
-import { wasmSimdSupported } from '../kernels/wasmKernels';
 import { Adam } from '../model/adam';
 import type { AnalyzeResult, EngineInput, GatEngine, GraphBatch, StepResult } from '../model/engine';
 import { FusedEngine, createFusedKernels } from '../model/fusedEngine';
 import { GenericEngine } from '../model/genericEngine';
-import { allocateParameters, fromNamedTensors, frozenRanges, initParameters, parameterCount, toNamedTensors, type GatParameters } from '../model/parameters';
+import { allocateParameters, frozenRanges, initParameters, parameterCount, toNamedTensors, type GatParameters, type LayerShape } from '../model/parameters';
 import { SessionBase } from './sessionBase';
 import type { TrainConfig } from './trainConfig';
-import type { Trainer, TrainerTimings } from './trainer';
+import type { Trainer, TrainerTimings } from './trainerTypes';
+import { optimizerTensors, readBest, readState } from './trainerState';
+
+/** How the factory (trainer.ts) made this session: its back end, engine, kernels and threads. */
+export interface CpuSession {
+  readonly backend: BackendName;
+  readonly engine: 'fused' | 'generic';
+  /** The fused engine's hot loops (the generic engine ignores it). */
+  readonly hotKernels: 'typescript' | 'wasm-simd';
+  /** Threads for the fused kernels (see threadPlan.ts); they run on fewer where they cannot start more. */
+  readonly threads: number;
+  /** Dense products on worker threads, when started; else TensorFlow.js's on this thread. */
+  readonly products: ThreadedProducts | null;
+}
 
 export class CpuTrainer extends SessionBase implements Trainer {
+  readonly backend: BackendName;
   readonly engine: 'fused' | 'generic';
   private readonly params: GatParameters;
   private readonly grad: Float32Array;
@@ -29,22 +42,17 @@ export class CpuTrainer extends SessionBase implements Trainer {
   private best: Float32Array | null = null;
   private readonly kernels: HotKernels;
   private readonly frozen: ReturnType<typeof frozenRanges>;
+  private readonly products: ThreadedProducts | null;
 
-  constructor(
-    graph: GraphDataset,
-    config: TrainConfig,
-    readonly backend: BackendName,
-    engine: 'fused' | 'generic',
-    /** Two-thread dense products, when started; else TensorFlow.js's on this thread. */
-    private readonly products: ThreadedProducts | null = null,
-  ) {
-    super(graph, config);
-    this.engine = engine;
-    const hotKernels = backend === 'wasm' && wasmSimdSupported() ? 'wasm-simd' : 'typescript';
+  constructor(graph: GraphDataset, config: TrainConfig, shapes: readonly LayerShape[], session: CpuSession) {
+    super(graph, config, shapes);
+    this.backend = session.backend;
+    this.engine = session.engine;
+    this.products = session.products;
+    const { engine, hotKernels, threads } = session;
     // Fused engine: parameters, gradient and Adam moments live in the kernels' memory, so the
     // kernels (Adam included) work on them in place.
     const size = parameterCount(this.shapes);
-    const threads = config.threads ?? 1;
     const kernels = engine === 'fused' ? createFusedKernels({ ...this.firstBatch, shapes: this.shapes, hotKernels, threads, capacity: this.capacity }, size) : typescriptKernels;
     this.kernels = kernels;
     this.params = allocateParameters(this.shapes, kernels.allocF32(size));
@@ -63,7 +71,7 @@ export class CpuTrainer extends SessionBase implements Trainer {
       kernels: engine === 'fused' ? kernels : undefined,
     };
     // Wide layers' products go to TensorFlow.js's active back end (XNNPACK on wasm).
-    this.impl = engine === 'fused' ? new FusedEngine(this.input, timed(products ?? tfjsProducts, this.timings)) : new GenericEngine(this.input);
+    this.impl = engine === 'fused' ? new FusedEngine(this.input, timed(this.products ?? tfjsProducts, this.timings)) : new GenericEngine(this.input);
   }
 
   get hotKernels(): 'typescript' | 'wasm-simd' | null {
@@ -107,15 +115,7 @@ export class CpuTrainer extends SessionBase implements Trainer {
   }
 
   async exportOptimizerState(): Promise<{ step: number; tensors: NamedTensor[] }> {
-    return {
-      step: this.adam.step,
-      tensors: [
-        ...toNamedTensors(this.shapes, this.adam.m, 'adam.m.'),
-        ...toNamedTensors(this.shapes, this.adam.v, 'adam.v.'),
-        // The dropout masks are a hash of (seed, step): that pair is the whole RNG state.
-        { name: 'rng.state', shape: [2], data: Int32Array.of(this.input.seed, this.adam.step) },
-      ],
-    };
+    return { step: this.adam.step, tensors: optimizerTensors(this.shapes, this.adam.m, this.adam.v, this.input.seed, this.adam.step) };
   }
 
   async importState(params: NamedTensor[], optimizer?: { step: number; tensors: NamedTensor[] }): Promise<void> {
@@ -154,33 +154,6 @@ export class CpuTrainer extends SessionBase implements Trainer {
     this.kernels.dispose();
     this.products?.dispose();
   }
-}
-
-/** Parameters (and optimizer state) from named tensors, checked against the model's shapes. */
-export function readState(
-  shapes: Parameters<typeof toNamedTensors>[0],
-  params: NamedTensor[],
-  optimizer?: { step: number; tensors: NamedTensor[] },
-): { params: Float32Array; optimizer?: { m: Float32Array; v: Float32Array; step: number; seed?: number } } {
-  const flat = new Float32Array(parameterCount(shapes));
-  fromNamedTensors(shapes, params, flat);
-  if (!optimizer) return { params: flat };
-  if (!Number.isInteger(optimizer.step) || optimizer.step < 0) throw new RangeError(`optimizer step must be a non-negative integer; got ${optimizer.step}`);
-  const m = new Float32Array(flat.length);
-  const v = new Float32Array(flat.length);
-  fromNamedTensors(shapes, optimizer.tensors, m, 'adam.m.');
-  fromNamedTensors(shapes, optimizer.tensors, v, 'adam.v.');
-  const rng = optimizer.tensors.find((t) => t.name === 'rng.state');
-  if (rng && (!(rng.data instanceof Int32Array) || rng.data.length !== 2)) throw new RangeError(`'rng.state' must be an int32 tensor of 2 values (seed, step)`);
-  return { params: flat, optimizer: { m, v, step: optimizer.step, seed: rng ? rng.data[0] : undefined } };
-}
-
-/** The `best.` parameters of a checkpoint, or null when it has none. */
-export function readBest(shapes: Parameters<typeof toNamedTensors>[0], tensors: readonly NamedTensor[], floats: number): Float32Array | null {
-  if (!tensors.some((t) => t.name.startsWith('best.'))) return null;
-  const best = new Float32Array(floats);
-  fromNamedTensors(shapes, tensors, best, 'best.');
-  return best;
 }
 
 /** The products, timed into `timings.products`. */

@@ -4,15 +4,16 @@
  * for what needs them there: checkpoints, the best model so far, the final model.
  */
 import type { NamedTensor } from '../artifacts/namedTensor';
+import type { BackendName } from '../backend/registry';
 import type { GraphDataset } from '../data/graph';
 import type { WebGpuDevice } from '../gpu/webgpuDevice';
 import { createWebGpuEngine, type WebGpuEngine } from '../gpu/webgpuEngine';
 import type { AnalyzeResult, GraphBatch, StepResult } from '../model/engine';
-import { allocateParameters, initParameters, parameterCount, toNamedTensors } from '../model/parameters';
-import { readBest, readState } from './cpuTrainer';
+import { allocateParameters, initParameters, parameterCount, toNamedTensors, type LayerShape } from '../model/parameters';
 import { SessionBase } from './sessionBase';
 import type { TrainConfig } from './trainConfig';
-import type { Trainer } from './trainer';
+import type { Trainer } from './trainerTypes';
+import { optimizerTensors, readBest, readState } from './trainerState';
 
 /** The gradient stays on the GPU: a zero-length array asks the engine not to read it back. */
 const NO_GRADIENT = new Float32Array(0);
@@ -24,7 +25,7 @@ const NO_GRADIENT = new Float32Array(0);
 const LOSE_DEVICE_AT_STEP = Number(process.env.GAT_TEST_LOSE_GPU_AT_STEP ?? NaN);
 
 export class GpuTrainer extends SessionBase implements Trainer {
-  readonly backend = 'webgpu' as const;
+  readonly backend: BackendName;
   readonly engine = 'webgpu' as const;
   readonly hotKernels = null;
   readonly threads = 1;
@@ -34,20 +35,24 @@ export class GpuTrainer extends SessionBase implements Trainer {
   /** The dropout seed (a resumed run continues its checkpoint's). */
   private seed: number;
 
-  static async create(graph: GraphDataset, config: TrainConfig, gpu: WebGpuDevice): Promise<GpuTrainer> {
-    const t = new GpuTrainer(graph, config, gpu);
+  /** A session on `backend.device`, the device the webgpu back end opened (see selectBackend). */
+  static async create(graph: GraphDataset, config: TrainConfig, shapes: readonly LayerShape[], backend: { readonly name: BackendName; readonly device: WebGpuDevice }): Promise<GpuTrainer> {
+    const t = new GpuTrainer(graph, config, shapes, backend.name, backend.device);
     const params = allocateParameters(t.shapes);
     initParameters(params, config.seed); // the CPU engines' initial values, uploaded once
-    t.impl = await createWebGpuEngine({ ...t.firstBatch, shapes: t.shapes, params, dropout: config.dropout, seed: config.seed, capacity: t.capacity }, gpu);
+    t.impl = await createWebGpuEngine({ ...t.firstBatch, shapes: t.shapes, params, dropout: config.dropout, seed: config.seed, capacity: t.capacity }, backend.device);
     return t;
   }
 
   private constructor(
     graph: GraphDataset,
     config: TrainConfig,
+    shapes: readonly LayerShape[],
+    backend: BackendName,
     private readonly gpu: WebGpuDevice,
   ) {
-    super(graph, config);
+    super(graph, config, shapes);
+    this.backend = backend;
     this.seed = config.seed;
   }
 
@@ -86,10 +91,7 @@ export class GpuTrainer extends SessionBase implements Trainer {
 
   async exportOptimizerState(): Promise<{ step: number; tensors: NamedTensor[] }> {
     const { m, v, step } = await this.timedAsync('readback', () => this.impl.readMoments());
-    return {
-      step,
-      tensors: [...toNamedTensors(this.shapes, m, 'adam.m.'), ...toNamedTensors(this.shapes, v, 'adam.v.'), { name: 'rng.state', shape: [2], data: Int32Array.of(this.seed, step) }],
-    };
+    return { step, tensors: optimizerTensors(this.shapes, m, v, this.seed, step) };
   }
 
   async importState(params: NamedTensor[], optimizer?: { step: number; tensors: NamedTensor[] }): Promise<void> {

@@ -6,8 +6,8 @@
  */
 import type { CsrMatrix, GraphDataset, GraphPart } from '../data/graph';
 import type { BatchCapacity, GraphBatch } from '../model/engine';
-import type { GatGraph } from '../model/gatGraph';
-import { STREAM, randomWord, streamKey } from '../model/random';
+import type { GatGraph } from '../kernels/gatGraph';
+import { STREAM, randomWord, streamKey } from '../kernels/random';
 
 /** One graph of the dataset with local ids, and where it sits in the whole. */
 export interface GraphPiece {

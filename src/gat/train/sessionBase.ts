@@ -7,17 +7,16 @@
  */
 import type { GraphDataset } from '../data/graph';
 import { capacityOf, type AnalyzeResult, type BatchCapacity, type GraphBatch, type StepResult } from '../model/engine';
-import { buildGatGraph, type GatGraph } from '../model/gatGraph';
+import { buildGatGraph, type GatGraph } from '../kernels/gatGraph';
 import { binaryCrossEntropy, crossEntropy, microF1, type LabelCounts } from '../model/loss';
 import type { LayerShape } from '../model/parameters';
 import { capacityFor, cutGraphs, evaluationBatches, mergeBatch, trainingBatches, type GraphPiece } from './graphBatches';
-import { configShapes, type TrainConfig } from './trainConfig';
-import type { AnalyzeOutput, BatchProgress, TrainerTimings } from './trainer';
+import type { TrainConfig } from './trainConfig';
+import type { AnalyzeOutput, BatchProgress, TrainerTimings } from './trainerTypes';
 
 export abstract class SessionBase {
   readonly metric: 'accuracy' | 'micro-F1';
   readonly timings: TrainerTimings = { products: 0, optimizer: 0, batching: 0, upload: 0, kernels: 0, readback: 0 };
-  protected readonly shapes: LayerShape[];
   /** The whole dataset's graph (every edge, self-loops included): the order analysis outputs use. */
   protected readonly whole: GatGraph;
   /** Inductive datasets: the graphs, cut out with local ids; empty for one transductive graph. */
@@ -30,9 +29,10 @@ export abstract class SessionBase {
   protected constructor(
     protected readonly graph: GraphDataset,
     protected readonly config: TrainConfig,
+    /** The layers' shapes, computed from the config once by the factory (trainer.ts). */
+    protected readonly shapes: readonly LayerShape[],
   ) {
     this.metric = graph.multiLabels ? 'micro-F1' : 'accuracy';
-    this.shapes = configShapes(graph, config);
     this.whole = buildGatGraph(graph);
     this.pieces = graph.graphs ? cutGraphs(graph, this.whole) : [];
     this.batchSize = config.batchSize ?? 2;

@@ -1,4 +1,4 @@
-import { layerShapes, type LayerShape } from '../model/parameters';
+import { layerShapes, parameterNames, type LayerShape } from '../model/parameters';
 import type { GraphDataset } from '../data/graph';
 
 /** Hyper-parameters of a training session; the defaults are the paper's / pytorch-GAT's Cora recipe. */
@@ -19,10 +19,10 @@ export interface TrainConfig {
    */
   readonly engine?: 'auto' | 'fused' | 'generic';
   /**
-   * Fused engine on the wasm back end: threads for the hot kernels, 1 or 2 (a worker thread takes half
-   * of layer 1's heads; the results are identical). Default 1: the only machine measured (2 shared
-   * CPUs, load 3-5) ran full Cora trainings 1.20x slower in wall time with 2 (7.36 s vs 6.16 s, paired
-   * medians of 5) at 1.19x the CPU time; 2 needs a core that is actually free.
+   * Fused engine on a back end with worker threads (wasm; threadPlan.ts decides): threads for the hot
+   * kernels, 1 or 2 (a worker thread takes half of layer 1's heads; the results are identical). Default
+   * 1: the only machine measured (2 shared CPUs, load 3-5) ran full Cora trainings 1.20x slower in wall
+   * time with 2 (7.36 s vs 6.16 s, paired medians of 5) at 1.19x the CPU time; 2 needs a free core.
    */
   readonly threads?: number;
   /**
@@ -35,8 +35,9 @@ export interface TrainConfig {
   /** Inductive datasets: graphs per training batch (default 2, as pytorch-GAT's PPI script). */
   readonly batchSize?: number;
   /**
-   * wasm back end, models with wide layers (PPI): threads for the dense products, 1 or 2 (a worker
-   * takes half of each product's rows). Default 2 where the machine has 2 CPUs or more.
+   * Back ends with worker threads (wasm), models with wide layers (PPI): threads for the dense products,
+   * 1 or 2 (a worker takes half of each product's rows). Default 2 where the machine has 2 CPUs or more
+   * (threadPlan.ts decides).
    */
   readonly gemmThreads?: number;
 }
@@ -72,4 +73,10 @@ export function validateTrainConfig(c: TrainConfig): void {
 /** The layer shapes a config gives on a dataset. */
 export function configShapes(graph: Pick<GraphDataset, 'numFeatures' | 'numClasses'>, c: Pick<TrainConfig, 'heads' | 'hidden' | 'skipConnection' | 'attention'>): LayerShape[] {
   return layerShapes(graph.numFeatures, graph.numClasses, c.heads, c.hidden, c.skipConnection ?? false, c.attention ?? 'learned');
+}
+
+/** Float32 bytes of all parameters, as safetensors stores them (without its header). */
+export function parameterBytes(graph: Pick<GraphDataset, 'numFeatures' | 'numClasses'>, config: Pick<TrainConfig, 'heads' | 'hidden' | 'skipConnection' | 'attention'>): number {
+  const shapes = configShapes(graph, config);
+  return parameterNames(shapes).reduce((a, t) => a + 4 * t.shape.reduce((x, y) => x * y, 1), 0);
 }

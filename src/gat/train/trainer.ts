@@ -1,100 +1,44 @@
 /**
- * A training session over one dataset: the engine that computes gradients (fused kernels, generic
- * TensorFlow.js ops, or WebGPU), the optimizer, and for inductive datasets (PPI) the batches of
- * graphs. Everything a session does is asynchronous, because a GPU answers asynchronously; the CPU
- * engines answer at once.
+ * The trainer factory: a training session over one dataset, on the engine its back end declares
+ * (registry.ts): fused kernels or generic TensorFlow.js ops on the CPU, or WGSL on the WebGPU device
+ * the back end opened. The layer shapes and the thread counts are decided here, once, and handed
+ * to the session.
  */
-import { availableParallelism } from 'node:os';
-import type { NamedTensor } from '../artifacts/namedTensor';
-import { BackendError, activeGpuDevice, usesFusedKernels, wasmDirectory, type BackendName } from '../backend/backends';
+import type { ActiveBackend } from '../backend/backendDriver';
+import { BackendError } from '../backend/backends';
+import { BACKENDS, backendSpec, type BackendSpec, type EngineKind } from '../backend/registry';
 import type { GraphDataset } from '../data/graph';
-import { startThreadedProducts } from '../kernels/gemmThreads';
-import { hasGemmLayers } from '../model/fusedEngine';
-import { parameterNames } from '../model/parameters';
+import { wasmSimdSupported } from '../kernels/wasmKernels';
 import { validateDataset } from '../model/validateDataset';
 import { CpuTrainer } from './cpuTrainer';
 import { GpuTrainer } from './gpuTrainer';
+import { planThreads } from './threadPlan';
 import { configShapes, validateTrainConfig, type TrainConfig } from './trainConfig';
+import type { Trainer } from './trainerTypes';
 
-/** Where training time goes (milliseconds since the trainer was made), for benchmarks. */
-export interface TrainerTimings {
-  products: number; // dense GEMMs of the wide layers
-  optimizer: number; // Adam
-  batching: number; // cutting and merging graphs into batches
-  upload: number; // WebGPU: copying a batch (graph, features, targets) to the GPU
-  kernels: number; // WebGPU: a step's or a prediction's dispatches, until the GPU has finished them
-  readback: number; // WebGPU: copying results back (a step's loss and counts, predictions, parameters)
-}
-
-/** Progress inside an epoch of an inductive dataset (one optimisation step per batch of graphs). */
-export interface BatchProgress {
-  readonly batch: number; // 0-based
-  readonly batches: number;
-  readonly loss: number;
-  readonly acc: number;
-}
-
-export interface AnalyzeOutput {
-  readonly logits: Float32Array; // (N, C)
-  readonly edgeSource: Int32Array; // (E') incl. self-loops
-  readonly edgeTarget: Int32Array; // (E')
-  readonly attention: Float32Array[]; // per layer (E', NH), head-minor
-  readonly heads: number[];
-}
-
-export interface Trainer {
-  readonly backend: BackendName;
-  /** 'fused' (typed-array kernels), 'generic' (TensorFlow.js ops) or 'webgpu' (WGSL kernels). */
-  readonly engine: 'fused' | 'generic' | 'webgpu';
-  /** Fused engine: whether its hot kernels run as TypeScript loops or WebAssembly SIMD; null otherwise. */
-  readonly hotKernels: 'typescript' | 'wasm-simd' | null;
-  /** Threads the fused engine's kernels run on (1 for the other engines and TypeScript kernels). */
-  readonly threads: number;
-  /** Threads the dense products of wide layers run on. */
-  readonly gemmThreads: number;
-  /** Optimisation steps taken so far (restored by importState). */
-  readonly step: number;
-  /** What trainAcc / valAcc measure: accuracy, or micro-F1 on multi-label datasets. */
-  readonly metric: 'accuracy' | 'micro-F1';
-  /** Optimisation steps per epoch: 1, or the number of batches of an inductive dataset. */
-  readonly stepsPerEpoch: number;
-  readonly timings: TrainerTimings;
-  trainEpoch(onBatch?: (b: BatchProgress) => void): Promise<{ trainLoss: number; trainAcc: number }>;
-  evaluate(split: 'val' | 'test'): Promise<{ loss: number; acc: number }>;
-  exportParameters(): Promise<NamedTensor[]>;
-  exportOptimizerState(): Promise<{ step: number; tensors: NamedTensor[] }>;
-  importState(params: NamedTensor[], optimizer?: { step: number; tensors: NamedTensor[] }): Promise<void>;
-  analyze(): Promise<AnalyzeOutput>;
-  /** Remembers the current parameters as the best so far (see runTrainingLoop). */
-  keepBest(): Promise<void>;
-  /** Puts the remembered best parameters back; false if none were kept. */
-  restoreBest(): Promise<boolean>;
-  /** The remembered best parameters (names prefixed `best.`), for checkpoints; empty if none. */
-  exportBest(): NamedTensor[];
-  /** Restores what exportBest() gave, when resuming. */
-  importBest(tensors: readonly NamedTensor[]): void;
-  dispose(): void;
-}
-
-/** Builds a session; the back end must already be active (see selectBackend). */
-export async function createTrainer(graph: GraphDataset, config: TrainConfig, backend: BackendName): Promise<Trainer> {
+/** Builds a session on an active back end (see selectBackend), on the device it opened, if any. */
+export async function createTrainer(graph: GraphDataset, config: TrainConfig, backend: ActiveBackend): Promise<Trainer> {
   validateTrainConfig(config);
   validateDataset(graph);
-  if (backend === 'webgpu') {
-    const gpu = activeGpuDevice();
-    if (!gpu) throw new BackendError('the webgpu back end is not active: select it first (selectBackend)');
-    return GpuTrainer.create(graph, config, gpu);
-  }
-  const engineKind = config.engine === 'fused' || config.engine === 'generic' ? config.engine : usesFusedKernels(backend) ? 'fused' : 'generic';
-  if (engineKind === 'fused' && !usesFusedKernels(backend)) throw new BackendError(`fused kernels run on cpu or wasm, not on ${backend}`);
+  const spec = backendSpec(backend.name);
+  const engine = engineFor(spec, config.engine);
   const shapes = configShapes(graph, config);
-  const gemmThreads = config.gemmThreads ?? (availableParallelism() >= 2 ? 2 : 1);
-  const products = engineKind === 'fused' && backend === 'wasm' && gemmThreads === 2 && hasGemmLayers(shapes) ? await startThreadedProducts(wasmDirectory()) : null;
-  return new CpuTrainer(graph, config, backend, engineKind, products);
+  if (engine === 'webgpu') {
+    if (!backend.device) throw new BackendError(`the ${spec.name} back end is not active: select it first (selectBackend) and pass the device it opened`);
+    return GpuTrainer.create(graph, config, shapes, { name: spec.name, device: backend.device });
+  }
+  const threads = planThreads(spec, engine, config, shapes);
+  const products = threads.gemm >= 2 && backend.startProducts ? await backend.startProducts(threads.gemm) : null;
+  const hotKernels = spec.hotKernels === 'wasm-simd' && wasmSimdSupported() ? 'wasm-simd' : 'typescript';
+  return new CpuTrainer(graph, config, shapes, { backend: spec.name, engine, hotKernels, threads: threads.kernels, products });
 }
 
-/** Float32 bytes of all parameters, as safetensors stores them (without its header). */
-export function parameterBytes(graph: Pick<GraphDataset, 'numFeatures' | 'numClasses'>, config: Pick<TrainConfig, 'heads' | 'hidden' | 'skipConnection' | 'attention'>): number {
-  const shapes = configShapes(graph, config);
-  return parameterNames(shapes).reduce((a, t) => a + 4 * t.shape.reduce((x, y) => x * y, 1), 0);
+/** The back end's default engine, or the one the config asks for among those it runs. */
+function engineFor(spec: BackendSpec, requested: TrainConfig['engine']): EngineKind {
+  const preferred = spec.engines[0];
+  // TrainConfig.engine chooses between the CPU engines; a WebGPU session has only its own.
+  if (preferred === 'webgpu' || requested === undefined || requested === 'auto') return preferred;
+  if (spec.engines.includes(requested)) return requested;
+  const where = BACKENDS.filter((b) => b.engines.includes(requested)).map((b) => b.name);
+  throw new BackendError(`${requested === 'fused' ? 'fused kernels' : 'generic ops'} run on ${where.join(' or ')}, not on ${spec.name}`);
 }

@@ -10,7 +10,7 @@
  * that model, so exportParameters() and evaluate('test') describe the same, reported model.
  */
 import type { EpochMetrics } from '../../protocol/trainingEvents';
-import type { BatchProgress, Trainer } from './trainer';
+import type { BatchProgress, Trainer } from './trainerTypes';
 
 /** What the patience rule remembers; saved in checkpoints so a resumed run continues exactly. */
 export interface LoopState {

@@ -114,13 +114,15 @@ export class QuadTree {
     const c = this.size++;
     const b = 4 * c;
     const nodes = this.nodes;
-    if (level === LEVELS || hi - lo === 1) {
-      let sx = 0;
-      let sy = 0;
-      let x0 = Infinity;
-      let y0 = Infinity;
-      let x1 = -Infinity;
-      let y1 = -Infinity;
+    // Sums and bounding box of the cell's points: over the points of a leaf, or the children of an inner cell.
+    let sx = 0;
+    let sy = 0;
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    const leaf = level === LEVELS || hi - lo === 1;
+    if (leaf) {
       for (let t = lo; t < hi; t++) {
         const i = this.order[t];
         const px = this.y[2 * i];
@@ -132,38 +134,25 @@ export class QuadTree {
         x1 = Math.max(x1, px);
         y1 = Math.max(y1, py);
       }
-      this.setBox(c, x0, y0, x1, y1);
-      const m = hi - lo;
-      nodes[b] = sx / m;
-      nodes[b + 1] = sy / m;
-      nodes[b + 2] = m;
-      nodes[b + 3] = -1;
-      this.skip[c] = c + 1;
-      return;
-    }
-    const shift = 2 * (LEVELS - 1 - level);
-    let sx = 0;
-    let sy = 0;
-    let x0 = Infinity;
-    let y0 = Infinity;
-    let x1 = -Infinity;
-    let y1 = -Infinity;
-    const box = this.box;
-    let start = lo;
-    while (start < hi) {
-      const quadrant = (codes[start] >>> shift) & 3;
-      let end = start + 1;
-      while (end < hi && ((codes[end] >>> shift) & 3) === quadrant) end++;
-      const child = this.size;
-      this.emit(start, end, level + 1);
-      const cb = 4 * child;
-      sx += nodes[cb] * nodes[cb + 2];
-      sy += nodes[cb + 1] * nodes[cb + 2];
-      x0 = Math.min(x0, box[cb]);
-      y0 = Math.min(y0, box[cb + 1]);
-      x1 = Math.max(x1, box[cb + 2]);
-      y1 = Math.max(y1, box[cb + 3]);
-      start = end;
+    } else {
+      const shift = 2 * (LEVELS - 1 - level);
+      const box = this.box;
+      let start = lo;
+      while (start < hi) {
+        const quadrant = (codes[start] >>> shift) & 3;
+        let end = start + 1;
+        while (end < hi && ((codes[end] >>> shift) & 3) === quadrant) end++;
+        const child = this.size;
+        this.emit(start, end, level + 1);
+        const cb = 4 * child;
+        sx += nodes[cb] * nodes[cb + 2];
+        sy += nodes[cb + 1] * nodes[cb + 2];
+        x0 = Math.min(x0, box[cb]);
+        y0 = Math.min(y0, box[cb + 1]);
+        x1 = Math.max(x1, box[cb + 2]);
+        y1 = Math.max(y1, box[cb + 3]);
+        start = end;
+      }
     }
     this.setBox(c, x0, y0, x1, y1);
     const m = hi - lo;
@@ -172,8 +161,8 @@ export class QuadTree {
     nodes[b] = sx / m;
     nodes[b + 1] = sy / m;
     nodes[b + 2] = m;
-    nodes[b + 3] = width * width;
-    this.skip[c] = this.size;
+    nodes[b + 3] = leaf ? -1 : width * width; // −1: a leaf, never opened
+    this.skip[c] = this.size; // the cell after this one's subtree (a leaf's: c + 1)
   }
 
   private setBox(c: number, x0: number, y0: number, x1: number, y1: number): void {

@@ -2,12 +2,11 @@
  * Host side: runs t-SNE in a worker thread so the caller's thread stays responsive, with
  * progress, intermediate layouts (for animation) and cancellation through an AbortSignal.
  */
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { TsneInputError, type TsneOptions } from './options';
 import type { HostToWorker, WorkerToHost } from './protocol';
 import type { TsneProgress, TsneResult } from './tsne';
+import { defaultWorkerScript } from './workerScript';
 
 export interface TsneWorkerHooks {
   readonly onProgress?: (progress: TsneProgress) => void;
@@ -23,14 +22,6 @@ export interface TsneWorkerHooks {
   readonly signal?: AbortSignal;
   /** The bundled worker; defaults to dist/tsneWorker.js of the package this file lives in. */
   readonly workerScript?: string;
-}
-
-/** dist/tsneWorker.js next to the nearest package.json above `from` (bundles live in dist/, out/). */
-export function defaultWorkerScript(from: string = __dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'dist', 'tsneWorker.js');
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}: pass workerScript explicitly`);
-  }
 }
 
 export function runTsneInWorker(points: ArrayLike<number>, n: number, dims: number, options: TsneOptions = {}, hooks: TsneWorkerHooks = {}): Promise<TsneResult> {

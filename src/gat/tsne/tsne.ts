@@ -17,8 +17,8 @@ import { initialLayout } from './initialLayout';
 import { resolveOptions, validatePoints, type ResolvedTsneOptions, type TsneOptions } from './options';
 import { QuadTree } from './quadTree';
 import { createRandom } from './random';
-import { defaultWorkerScript } from './runTsneInWorker';
 import { nearestNeighbours } from './vpTree';
+import { defaultWorkerScript } from './workerScript';
 
 export interface TsneProgress {
   /** Iterations done so far. */

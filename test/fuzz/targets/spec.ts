@@ -4,9 +4,9 @@
  * means a fully parsed options object; a rejection is a UsageError naming the file and the key.
  */
 import * as fc from 'fast-check';
-import { parseArgs, UsageError, type OptionSpec } from '../../../src/gat/cli/args';
-import { specKey } from '../../../src/gat/cli/specSchema';
-import { SPEC_KEYS, TRAIN_OPTIONS } from '../../../src/gat/cli/trainOptions';
+import { parseArgs, UsageError, type OptionSpec } from '../../../src/gat/options/args';
+import { specKey } from '../../../src/gat/options/specSchema';
+import { SPEC_KEYS, TRAIN_OPTIONS } from '../../../src/gat/options/trainOptions';
 import { specTextToArgs } from '../../../src/gat/run/specFile';
 import { lazy, mutatedSeeds } from '../mutate';
 import { FUZZ_FILE, require, type FuzzTarget } from '../target';

@@ -1,4 +1,6 @@
+import { backendHelp } from '../backend/registry';
 import type { OptionTable } from './args';
+import { backendOption } from './commonOptions';
 
 /**
  * Every option of `gat train`, declared once: the CLI parser, `--help`, the training-spec
@@ -22,7 +24,7 @@ export const TRAIN_OPTIONS = {
   snapshots: { type: 'int', min: 0, max: 256, default: 0, help: 'snapshot the analysis (outputs, attention, entropies; floats as F16) at this many log-spaced epochs plus every checkpoint, for the panels\' epoch timeline (0: none; the extension asks for 32)' },
   checkpointFreq: { type: 'int', min: 1, max: 100_000, help: 'write a checkpoint every this many epochs (default: Cora 1000, PPI 5)' },
   seed: { type: 'int', min: 0, max: 2_147_483_647, default: 42, help: 'random seed (initialisation and dropout)' },
-  backend: { type: 'enum', values: ['auto', 'webgpu', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'], default: 'auto', help: 'back end: webgpu (any recent GPU through Dawn, no CUDA), tfjs-node-gpu (CUDA 11.2), tfjs-node, wasm, cpu; auto picks the fastest available (webgpu only on a hardware adapter)' },
+  backend: backendOption(backendHelp()),
   dataDir: { type: 'string', placeholder: 'dir', help: 'folder with ind.<name>.* files and the download cache' },
   out: { type: 'string', placeholder: 'dir', help: 'output folder for models/ and runs/ (default: the current folder)' },
   resume: { type: 'string', placeholder: 'checkpoint', help: 'continue exactly from a checkpoint (.safetensors) written by an earlier run' },

@@ -1,0 +1,33 @@
+/**
+ * How many threads a session runs on, decided in this one place from its back end, its engine, its
+ * config and the machine, and handed to the session as arguments. Results never depend on it: the
+ * threads split work whose pieces are computed exactly as one thread would.
+ */
+import { availableParallelism } from 'node:os';
+import type { BackendSpec, EngineKind } from '../backend/registry';
+import { hasGemmLayers } from '../model/fusedEngine';
+import type { LayerShape } from '../model/parameters';
+import type { TrainConfig } from './trainConfig';
+
+export interface ThreadPlan {
+  /** Threads for the fused engine's hot kernels (a helper worker takes half of a layer's heads). */
+  readonly kernels: number;
+  /** Threads for the dense products of wide layers (a worker takes half of each product's rows). */
+  readonly gemm: number;
+}
+
+export function planThreads(
+  backend: Pick<BackendSpec, 'needs'>,
+  engine: EngineKind,
+  config: Pick<TrainConfig, 'threads' | 'gemmThreads'>,
+  shapes: readonly LayerShape[],
+  cpus: number = availableParallelism(),
+): ThreadPlan {
+  if (!backend.needs.threads || engine !== 'fused') return { kernels: 1, gemm: 1 };
+  return {
+    // 1 unless asked: 2 needs a core that is actually free (see TrainConfig.threads).
+    kernels: config.threads ?? 1,
+    // Only wide layers have products worth splitting; 2 wherever the machine has 2 CPUs or more.
+    gemm: hasGemmLayers(shapes) ? (config.gemmThreads ?? (cpus >= 2 ? 2 : 1)) : 1,
+  };
+}
