@@ -4,26 +4,12 @@
  * invocation per element of the parameter, gradient and moment buffers (which share one layout).
  * The CPU loop runs in double precision; this one in f32, which agrees to ~1e-7 relative per step.
  */
-import type { AdamOptions, AdamStep } from '../model/adam';
+import type { AdamStep } from '../model/adam';
 import { f32Bits, grid1d, type KernelDef } from './gpuKernel';
 import { WGSL_INDEX } from './wgslCommon';
 
 export interface AdamParams extends AdamStep {
   readonly count: number;
-}
-
-/** The scalars of Adam's update number `t` (1-based), as Adam.update computes them. */
-export function adamStepScalars(opts: AdamOptions, t: number): AdamStep {
-  const beta1 = opts.beta1 ?? 0.9;
-  const beta2 = opts.beta2 ?? 0.999;
-  return {
-    weightDecay: opts.weightDecay,
-    beta1,
-    beta2,
-    eps: opts.eps ?? 1e-8,
-    stepSize: opts.lr / (1 - beta1 ** t),
-    invSqrtBc2: 1 / Math.sqrt(1 - beta2 ** t),
-  };
 }
 
 export const ADAM_WGSL = /* wgsl */ `

@@ -1,7 +1,7 @@
 /**
- * Steps 2 and 3 of a GAT layer on the GPU and their gradients (kernels/attention.ts): node scores,
- * edge softmax with LeakyReLU(0.2), max-subtraction and attention dropout, neighbourhood
- * aggregation, and the attention backward.
+ * Steps 2 and 3 of the layer stated in kernels/gatLayer.ts on the GPU, and their gradients
+ * (kernels/attention.ts): node scores, edge softmax with LeakyReLU, max-subtraction and attention
+ * dropout, neighbourhood aggregation, and the attention backward.
  *
  * The graph's index arrays live in one u32 buffer (gpuBatch.ts packs it): rowPtr/source group
  * edges by target (the forward's neighbourhoods), outPtr/outEdge by source. The backward is
@@ -14,7 +14,7 @@
  * p (N, HF), node scores (N, NH), edge arrays (E', NH) head-minor, att (2, NH, FOUT) = [a_src; a_trg].
  */
 import { f32Bits, grid1d, type KernelDef } from './gpuKernel';
-import { WGSL_INDEX, WGSL_RANDOM } from './wgslCommon';
+import { WGSL_INDEX, WGSL_LEAKY_RELU_SLOPE, WGSL_RANDOM } from './wgslCommon';
 
 /** Offsets (u32 elements) of the index arrays in the packed graph buffer. */
 export interface GraphOffsets {
@@ -84,7 +84,7 @@ export interface SoftmaxParams {
 export const EDGE_SOFTMAX_WGSL = /* wgsl */ `
 ${WGSL_INDEX}
 ${WGSL_RANDOM}
-const SLOPE: f32 = 0.2;
+${WGSL_LEAKY_RELU_SLOPE}
 struct Params { n: u32, heads: u32, rowPtr: u32, source: u32, key: u32, threshold: u32, scale: u32 }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> graph: array<u32>;
@@ -107,7 +107,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var mx = -3.4e38;
   for (var e = e0; e < e1; e++) {
     let z = sSrc[graph[P.source + e] * nh + h] + st;
-    let y = max(z, SLOPE * z);
+    let y = max(z, LEAKY_RELU_SLOPE * z);
     alpha[e * nh + h] = y;
     mx = max(mx, y);
   }
@@ -186,12 +186,12 @@ export interface ScoreGradParams extends ScoreParams {
 /**
  * Attention backward, per target neighbourhood (i, h): dA[e] = ⟨dAgg[i, h, :], p[j, h, :]⟩ · mask
  * (the forward's mask, recomputed), then the softmax and LeakyReLU backward
- * dZ[e] = alpha[e] · (dA[e] − Σ alpha·dA) · (z > 0 ? 1 : 0.2), and dsTrg[i, h] = Σ_e dZ[e].
+ * dZ[e] = alpha[e] · (dA[e] − Σ alpha·dA) · (z > 0 ? 1 : LEAKY_RELU_SLOPE), and dsTrg[i, h] = Σ_e dZ[e].
  */
 export const SCORE_GRAD_WGSL = /* wgsl */ `
 ${WGSL_INDEX}
 ${WGSL_RANDOM}
-const SLOPE: f32 = 0.2;
+${WGSL_LEAKY_RELU_SLOPE}
 struct Params { n: u32, heads: u32, fout: u32, rowPtr: u32, source: u32, key: u32, threshold: u32, scale: u32 }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> graph: array<u32>;
@@ -234,7 +234,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   for (var e = e0; e < e1; e++) {
     let k = e * nh + h;
     let z = sSrc[graph[P.source + e] * nh + h] + st;
-    let g = alpha[k] * (dZ[k] - dot) * select(SLOPE, 1.0, z > 0.0);
+    let g = alpha[k] * (dZ[k] - dot) * select(LEAKY_RELU_SLOPE, 1.0, z > 0.0);
     dZ[k] = g;
     dT += g;
   }

@@ -1,6 +1,7 @@
 /**
- * Step 1 of a GAT layer on the GPU: dropout on the input (sparse non-zeros or a dense matrix) and
- * the sparse projection of the bag-of-words layer with its weight gradient (kernels/projection.ts).
+ * Step 1 of the layer stated in kernels/gatLayer.ts on the GPU: dropout on the input (sparse
+ * non-zeros or a dense matrix) and the sparse projection of the bag-of-words layer with its weight
+ * gradient (kernels/projection.ts).
  * Dense layers project with the GEMM (gemmKernels.ts).
  *
  * The weight gradient dWᵀ = xdᵀ · dP of the sparse layer runs over a CSC copy of the features made

@@ -1,6 +1,7 @@
 /**
- * Skip connections on the GPU (kernels/skip.ts, GAT.py's add_skip_connection): added to the
- * aggregated messages before the heads are concatenated or averaged, and their input gradients.
+ * Skip connections on the GPU (step 3 of the layer stated in kernels/gatLayer.ts; kernels/skip.ts,
+ * GAT.py's add_skip_connection): added to the aggregated messages before the heads are concatenated
+ * or averaged, and their input gradients.
  * The projected skip's product itself runs on the projection kernels (sparse or GEMM).
  *
  * Shape legend: N nodes, NH heads, FOUT, HF = NH·FOUT; agg, skip (N, HF); x (N, FIN) with FIN == FOUT

@@ -1,8 +1,8 @@
 /**
  * GAT on fused typed-array kernels with hand-written gradients (the cpu and wasm back ends).
- * Follows pytorch-GAT's GAT.py step by step, but computes only the receptive field of the nodes
- * asked for: the last layer runs for those nodes, each earlier layer for the in-neighbourhood of
- * the next one's targets.
+ * Follows pytorch-GAT's GAT.py step by step (the layer stated in kernels/gatLayer.ts), but computes
+ * only the receptive field of the nodes asked for: the last layer runs for those nodes, each
+ * earlier layer for the in-neighbourhood of the next one's targets.
  *
  * Shape legend: N nodes of the bound batch, FIN input features, NH heads, FOUT features per head,
  * E' edges including self-loops, C classes (FOUT of the last layer). Node arrays are (capacity, ·)
