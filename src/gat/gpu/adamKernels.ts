@@ -6,7 +6,7 @@
  */
 import type { AdamStep } from '../model/adam';
 import { f32Bits, grid1d, type KernelDef } from './gpuKernel';
-import { WGSL_INDEX } from './wgslCommon';
+import { WGSL_INDEX, wgslMain1d, wgslParams } from './wgslCommon';
 
 export interface AdamParams extends AdamStep {
   readonly count: number;
@@ -14,17 +14,13 @@ export interface AdamParams extends AdamStep {
 
 export const ADAM_WGSL = /* wgsl */ `
 ${WGSL_INDEX}
-struct Params { count: u32, weightDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32, stepSize: f32, invSqrtBc2: f32 }
-@group(0) @binding(0) var<uniform> P: Params;
+${wgslParams('count: u32, weightDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32, stepSize: f32, invSqrtBc2: f32')}
 @group(0) @binding(1) var<storage, read> grad: array<f32>;
 @group(0) @binding(2) var<storage, read_write> param: array<f32>;
 @group(0) @binding(3) var<storage, read_write> m: array<f32>;
 @group(0) @binding(4) var<storage, read_write> v: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = flatIndex(wid, nwg, lid);
-  if (i >= P.count) { return; }
+${wgslMain1d('i', 'P.count', /* wgsl */ `
   let p = param[i];
   let g = grad[i] + P.weightDecay * p;
   let mi = P.beta1 * m[i] + P.oneMinusBeta1 * g;
@@ -32,8 +28,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   m[i] = mi;
   v[i] = vi;
   param[i] = p - (P.stepSize * mi) / (sqrt(vi) * P.invSqrtBc2 + P.eps);
-}
-`;
+`)}`;
 
 export const adam: KernelDef<'grad' | 'param' | 'm' | 'v', AdamParams> = {
   label: 'adam',

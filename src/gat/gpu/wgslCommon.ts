@@ -18,6 +18,29 @@ fn flatIndex(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
 }
 `;
 
+/** The entry point of the one-dimensional kernels, whose builtins flatIndex reads (needs WGSL_INDEX). */
+export const WGSL_MAIN_1D = /* wgsl */ `@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32)`;
+
+/**
+ * A one-dimensional kernel's `main` (needs WGSL_INDEX): `index` is the flat invocation index, and
+ * the invocations at or past `count` (a WGSL expression) return before `body` runs.
+ */
+export function wgslMain1d(index: string, count: string, body: string): string {
+  return `${WGSL_MAIN_1D} {
+  let ${index} = flatIndex(wid, nwg, lid);
+  if (${index} >= ${count}) { return; }
+${body.replace(/^\n/, '')}}
+`;
+}
+
+/** Binding 0 of every kernel: its parameter uniform P (see gpuKernel.ts), a struct of `fields` such as 'n: u32, heads: u32'. */
+export function wgslParams(fields: string): string {
+  return `struct Params { ${fields} }
+@group(0) @binding(0) var<uniform> P: Params;
+`;
+}
+
 /** LeakyReLU's negative slope of the edge scores (gatLayer.ts). */
 export const WGSL_LEAKY_RELU_SLOPE = /* wgsl */ `
 const LEAKY_RELU_SLOPE: f32 = ${f32Literal(LEAKY_RELU_SLOPE)};
