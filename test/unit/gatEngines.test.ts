@@ -14,6 +14,13 @@ import { assertCoordinateGradients, assertDirectionalGradients, engineProbe, lar
 import { tinyGraph } from '../helpers/tinyGraph';
 import { assertClose } from '../helpers/webgpuArrays';
 
+/** `a` copied into memory of kernels `k` (wasm memory for the SIMD kernels). */
+function copyInto(k: HotKernels, a: Float32Array): Float32Array {
+  const b = k.allocF32(a.length);
+  b.set(a);
+  return b;
+}
+
 const CASES: Array<{ name: string; graph: () => GraphDataset; heads: number[]; hidden: number[] }> = [
   { name: 'paper shape (8 heads × 8, then 1 head)', graph: () => tinyGraph({ nodes: 12, features: 10, classes: 3 }), heads: [8, 1], hidden: [8] },
   { name: 'odd widths, mean over 2 output heads', graph: () => tinyGraph({ nodes: 9, features: 6, classes: 4, seed: 11 }), heads: [3, 2], hidden: [5] },
@@ -110,11 +117,7 @@ describe('WebAssembly SIMD kernels, one by one', () => {
       const key = mix32(12345);
       const { threshold, scale } = dropoutSpec(0.6);
       const run = (k: HotKernels): Record<string, Float32Array> => {
-        const copy = (a: Float32Array): Float32Array => {
-          const b = k.allocF32(a.length);
-          b.set(a);
-          return b;
-        };
+        const copy = (a: Float32Array): Float32Array => copyInto(k, a);
         const o = {
           p: copy(p), aSrc: copy(aSrc), aTrg: copy(aTrg), dOut: copy(dOut), agg: copy(agg), bias: copy(bias),
           sSrc: k.allocF32(n * heads), sTrg: k.allocF32(n * heads), alpha: k.allocF32(e * heads), alphaD: k.allocF32(e * heads),
@@ -158,11 +161,7 @@ describe('WebAssembly SIMD kernels, one by one: dropout, dense projection, aggre
       const key = mix32(777);
       const { threshold, scale } = dropoutSpec(0.6);
       const run = (k: HotKernels): Record<string, Float32Array> => {
-        const copy = (a: Float32Array): Float32Array => {
-          const b = k.allocF32(a.length);
-          b.set(a);
-          return b;
-        };
+        const copy = (a: Float32Array): Float32Array => copyInto(k, a);
         const values = copy(features.values);
         const o = {
           xs: k.allocF32(values.length), xd: k.allocF32(n * fin), p: k.allocF32(n * hf), pEval: k.allocF32(n * hf),
