@@ -1,8 +1,8 @@
 /**
  * Step 4 of the layer stated in kernels/gatLayer.ts on the GPU, and its gradient
  * (kernels/elementwise.ts): concatenate the heads and apply ELU (hidden layers) or average them (the
- * output layer), plus the bias. The bias
- * gradient is a column sum (reduceKernels.ts) of dAgg (concat) or dOut (mean).
+ * output layer), plus the bias. The bias gradient is a column sum (reduceKernels.ts) of dAgg
+ * (concat) or dOut (mean).
  *
  * Shape legend: N nodes, NH heads, FOUT, HF = NH·FOUT; agg (N, HF), out (N, HF) or (N, FOUT).
  */
