@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { attentionSnapshotData, entropySnapshotData } from '../../src/gat/analysis/panelData';
-import { readAnalysis, type Analysis } from '../../src/gat/artifacts/analysis';
-import { readRun } from '../../src/gat/artifacts/runRecord';
+import type { Analysis } from '../../src/gat/artifacts/analysis';
 import { loadPlanetoid } from '../../src/gat/data/planetoid';
 import { panelProvenance } from '../../src/gat/panels/provenance';
 import { embeddingSnapshot, scaleEmbedding } from '../../src/gat/panels/embeddingSnapshot';
@@ -13,9 +10,8 @@ import type { AttentionSnapshot, EntropySnapshot } from '../../src/protocol/anal
 import type { GraphSnapshot } from '../../src/protocol/webviewMessages';
 import { drawnNodes, nodeScreenPoint, openGraph } from './graphPage';
 import type { ExportImage, WebviewToHost } from '../../src/protocol/webviewMessages';
-import { runGat } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
-import { tempDir } from '../helpers/tempDir';
+import { readTrained, trainCora } from '../helpers/trainedCora';
 import { launchChromium, openPanel, type BrowserHandle, type PanelPage } from './harness';
 
 /** A real (short) Cora training gives the real analysis artifact the panels draw. */
@@ -29,12 +25,12 @@ describe('attention and entropy panels in Chromium (a trained Cora run)', () => 
   let tsneDone: { x: number[]; y: number[]; kl: number; intermediate: Float64Array };
 
   before(async () => {
-    const out = tempDir();
-    const r = await runGat(['train', '--num-of-epochs', '30', '--backend', 'cpu', '--out', out]);
-    assert.equal(r.code, 0, r.stderr);
-    runId = readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'))[0];
-    const run = await readRun(path.join(out, 'runs', runId));
-    analysis = await readAnalysis(path.join(out, run.artifacts.analysis!));
+    const trained = await trainCora(30, 'cpu');
+    const { out } = trained;
+    runId = trained.runId;
+    const read = await readTrained(trained);
+    const run = read.run;
+    analysis = read.analysis;
     const cora = await loadPlanetoid('cora');
     const provenance = panelProvenance(cora, run, out);
     attention = { type: 'attentionSnapshot', provenance, data: attentionSnapshotData('cora', runId, analysis, 1358, 1), numNodes: analysis.numNodes, layers: 2 };

@@ -4,6 +4,7 @@
  * runs are reproducible from a seed.
  */
 import * as fc from 'fast-check';
+import { concatBytes } from '../helpers/bytes';
 
 type Op =
   | { op: 'flip'; at: number; bit: number }
@@ -54,28 +55,18 @@ function apply(input: Uint8Array, o: Op, seeds: readonly Uint8Array[]): Uint8Arr
       return out;
     }
     case 'insert':
-      return concat(input.subarray(0, at), o.bytes, input.subarray(at));
+      return concatBytes(input.subarray(0, at), o.bytes, input.subarray(at));
     case 'delete':
-      return concat(input.subarray(0, at), input.subarray(at + o.length));
+      return concatBytes(input.subarray(0, at), input.subarray(at + o.length));
     case 'duplicate':
-      return concat(input.subarray(0, at + o.length), input.subarray(at));
+      return concatBytes(input.subarray(0, at + o.length), input.subarray(at));
     case 'truncate':
       return input.slice(0, at);
     case 'splice': {
       const other = seeds[o.other % seeds.length];
-      return concat(input.subarray(0, at), other.subarray(Math.floor(o.from * other.length)));
+      return concatBytes(input.subarray(0, at), other.subarray(Math.floor(o.from * other.length)));
     }
   }
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** One to eight mutations, to be applied with applyMutations. */

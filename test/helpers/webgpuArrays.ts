@@ -1,4 +1,4 @@
-/** Random inputs and tolerant comparisons for the GPU tests (GPU sums run in another order, in f32). */
+/** Random inputs and tolerant comparisons for the engine tests (GPU sums run in another order, in f32). */
 import assert from 'node:assert/strict';
 import { mix32 } from '../../src/gat/kernels/random';
 

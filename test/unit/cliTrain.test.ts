@@ -9,12 +9,13 @@ import { readMetrics, readRun } from '../../src/gat/artifacts/runRecord';
 import { runGat } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
 import { tempDir } from '../helpers/tempDir';
+import { runDirs } from '../helpers/trainedCora';
 
 /** The one run folder under out/runs. */
 function onlyRunDir(out: string): string {
-  const runs = readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'));
-  assert.equal(runs.length, 1, `one run in ${out}: ${runs.join(', ')}`);
-  return path.join(out, 'runs', runs[0]);
+  const dirs = runDirs(out);
+  assert.equal(dirs.length, 1, `one run in ${out}: ${dirs.join(', ')}`);
+  return dirs[0];
 }
 
 /** Starts `gat train` and resolves once its stdout shows `pattern`, for signal tests. */

@@ -18,10 +18,7 @@ import { analysisNodeView } from '../../src/gat/records/analysisView';
 import { runGat } from '../helpers/cli';
 import { writeSyntheticPpi } from '../helpers/ppiSynthetic';
 import { tempDir } from '../helpers/tempDir';
-
-function runDirs(out: string): string[] {
-  return readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.')).sort().map((d) => path.join(out, 'runs', d));
-}
+import { runDirs } from '../helpers/trainedCora';
 
 describe('gat train on a PPI-format folder (the real CLI)', () => {
   const data = tempDir();

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { readAnalysis } from '../../src/gat/artifacts/analysis';
@@ -14,13 +13,10 @@ import { readMetrics, readRun } from '../../src/gat/artifacts/runRecord';
 import { runGat } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
 import { tempDir } from '../helpers/tempDir';
+import { runDirs } from '../helpers/trainedCora';
 import { SWIFTSHADER_ICD } from '../helpers/webgpuTestGpu';
 
 const GPU_ENV = { VK_ICD_FILENAMES: SWIFTSHADER_ICD };
-
-function runDirs(out: string): string[] {
-  return readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.')).sort().map((d) => path.join(out, 'runs', d));
-}
 
 describe('gat train --backend webgpu (SwiftShader)', () => {
   it('50 Cora epochs give the wasm run\'s metrics to 1e-3, and the same artifacts', async () => {

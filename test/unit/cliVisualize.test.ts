@@ -5,6 +5,7 @@ import { before, describe, it } from 'node:test';
 import { runGat } from '../helpers/cli';
 import { bundledPlanetoidDir } from '../helpers/paths';
 import { tempDir } from '../helpers/tempDir';
+import { trainCora } from '../helpers/trainedCora';
 
 /** The JSON a standalone page bakes in for its stand-in host. */
 function bakedData(html: string): { snapshot: { type: string; [k: string]: unknown }; extra: Record<string, unknown> } {
@@ -17,9 +18,7 @@ describe('gat visualize (standalone figures of a run)', () => {
   const out = tempDir();
   let runDir: string;
   before(async () => {
-    const r = await runGat(['train', '--num-of-epochs', '10', '--backend', 'cpu', '--out', out]);
-    assert.equal(r.code, 0, r.stderr);
-    runDir = path.join(out, 'runs', readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'))[0]);
+    runDir = (await trainCora(10, 'cpu', { out })).runDir;
   });
 
   it('writes one self-contained HTML page per panel with the panel bundle and the run\'s data', async () => {

@@ -4,7 +4,6 @@
  * without an analysis).
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readAnalysis } from '../../src/gat/artifacts/analysis';
@@ -12,16 +11,14 @@ import { readRun, type RunRecord } from '../../src/gat/artifacts/runRecord';
 import { compareRuns, configDifferences, type RunSide } from '../../src/gat/compare/runComparison';
 import { runGat } from '../helpers/cli';
 import { tempDir } from '../helpers/tempDir';
+import { runIds, trainCora } from '../helpers/trainedCora';
 
 describe('gat compare', () => {
   const out = tempDir();
   let runs: string[];
   before(async () => {
-    for (const extra of [[], ['--attention', 'uniform']]) {
-      const r = await runGat(['train', '--backend', 'wasm', '--num_of_epochs', '40', '--seed', '5', '--should_test', ...extra, '--out', out]);
-      assert.equal(r.code, 0, r.stderr);
-    }
-    runs = readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.')).sort();
+    for (const extra of [[], ['--attention', 'uniform']]) await trainCora(40, 'wasm', { args: ['--seed', '5', '--should_test', ...extra], out });
+    runs = runIds(out);
     assert.equal(runs.length, 2);
   });
 

@@ -3,7 +3,7 @@
  * run's snapshots (each map from its later neighbour's, cached next to the run's other maps).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { embeddingCachePath } from '../../src/gat/analysis/embeddingCache';
@@ -13,8 +13,8 @@ import { readRun } from '../../src/gat/artifacts/runRecord';
 import { listSnapshots, readSnapshot } from '../../src/gat/artifacts/snapshots';
 import { TsneInputError } from '../../src/gat/tsne/options';
 import { runTsne } from '../../src/gat/tsne/tsne';
-import { runGat } from '../helpers/cli';
 import { tempDir } from '../helpers/tempDir';
+import { trainCora } from '../helpers/trainedCora';
 
 /** Mean distance between the same points of two maps, over the maps' spread (root mean square radius). */
 function relativeShift(a: Float64Array, b: Float64Array): number {
@@ -53,10 +53,7 @@ describe('snapshotMaps over a real Cora run', () => {
   let runDir = '';
   let runId = '';
   before(async () => {
-    const r = await runGat(['train', '--num-of-epochs', '12', '--snapshots', '3', '--checkpoint-freq', '100', '--backend', 'wasm', '--out', out]);
-    assert.equal(r.code, 0, r.stderr);
-    runId = readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'))[0];
-    runDir = path.join(out, 'runs', runId);
+    ({ runId, runDir } = await trainCora(12, 'wasm', { args: ['--snapshots', '3', '--checkpoint-freq', '100'], out }));
   });
 
   it('maps every snapshot from its later neighbour, caches the maps, and reads them back without computing', async () => {

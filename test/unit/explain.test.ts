@@ -5,24 +5,19 @@
  * uniform-attention run; and the CLI's text and JSON.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { readAnalysis, type Analysis } from '../../src/gat/artifacts/analysis';
-import { readRun } from '../../src/gat/artifacts/runRecord';
+import type { Analysis } from '../../src/gat/artifacts/analysis';
 import { explainRunNode } from '../../src/gat/cli/explainCommand';
 import type { NodeExplanation } from '../../src/protocol/explanation';
 import { runGat } from '../helpers/cli';
 import { writeSyntheticPpi } from '../helpers/ppiSynthetic';
 import { tempDir } from '../helpers/tempDir';
+import { readTrained, trainCora } from '../helpers/trainedCora';
 
-async function trainedRun(args: readonly string[]): Promise<{ runDir: string; analysis: Analysis }> {
-  const out = tempDir();
-  const r = await runGat(['train', ...args, '--backend', 'wasm', '--out', out]);
-  assert.equal(r.code, 0, r.stderr);
-  const runDir = path.join(out, 'runs', readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'))[0]);
-  const run = await readRun(runDir);
-  return { runDir, analysis: await readAnalysis(path.join(out, run.artifacts.analysis!)) };
+/** A wasm run and its analysis artifact. */
+async function trainedRun(epochs: number, args: readonly string[] = []): Promise<{ runDir: string; analysis: Analysis }> {
+  const t = await trainCora(epochs, 'wasm', { args });
+  return { runDir: t.runDir, analysis: (await readTrained(t)).analysis };
 }
 
 /**
@@ -52,7 +47,7 @@ describe('gat explain: the reference forward pass equals the engine', () => {
   let cora: { runDir: string; analysis: Analysis };
   const ppiData = tempDir();
   before(async () => {
-    cora = await trainedRun(['--num-of-epochs', '30']);
+    cora = await trainedRun(30);
     writeSyntheticPpi(ppiData, { scale: 'tiny', seed: 3 });
   });
 
@@ -67,7 +62,7 @@ describe('gat explain: the reference forward pass equals the engine', () => {
   });
 
   it('on a PPI-format run: 3 layers, skip connections, one sigmoid per label', async () => {
-    const ppi = await trainedRun(['--dataset_name', 'tinyppi', '--data_dir', ppiData, '--num_of_epochs', '3']);
+    const ppi = await trainedRun(3, ['--dataset_name', 'tinyppi', '--data_dir', ppiData]);
     for (const node of [0, 5, ppi.analysis.numNodes - 1]) {
       const x = await explainRunNode(ppi.runDir, node);
       assert.equal(x.layers.length, 3);
@@ -80,7 +75,7 @@ describe('gat explain: the reference forward pass equals the engine', () => {
   });
 
   it('on a uniform-attention run every weight is 1/(in-degree + 1)', async () => {
-    const u = await trainedRun(['--num-of-epochs', '5', '--attention', 'uniform']);
+    const u = await trainedRun(5, ['--attention', 'uniform']);
     const x = await explainRunNode(u.runDir, 1358);
     for (const l of x.layers) for (const h of l.perHead) for (const n of h.neighbours) assert.ok(Math.abs(n.weight - n.uniform) < 1e-12);
     assertMatchesEngine(x, u.analysis, 1e-6);

@@ -2,32 +2,23 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { selectBackend } from '../../src/gat/backend/backends';
 import type { GraphDataset } from '../../src/gat/data/graph';
-import type { EngineInput, GatEngine } from '../../src/gat/model/engine';
 import { FusedEngine } from '../../src/gat/model/fusedEngine';
 import { GraphError, buildGatGraph } from '../../src/gat/kernels/gatGraph';
 import { GenericEngine } from '../../src/gat/model/genericEngine';
 import { typescriptKernels, type HotKernels } from '../../src/gat/kernels/hotKernels';
 import { createWasmKernels } from '../../src/gat/kernels/wasmKernels';
-import { mix32 } from '../../src/gat/kernels/random';
+import { dropoutSpec, mix32 } from '../../src/gat/kernels/random';
 import { Adam } from '../../src/gat/model/adam';
-import { allocateParameters, initParameters, layerShapes } from '../../src/gat/model/parameters';
+import { engineInput } from '../helpers/engineCases';
+import { assertCoordinateGradients, assertDirectionalGradients, engineProbe, largestGradients } from '../helpers/gradientCheck';
 import { tinyGraph } from '../helpers/tinyGraph';
+import { assertClose } from '../helpers/webgpuArrays';
 
-function engineInput(g: GraphDataset, heads: number[], hidden: number[], dropout: number, seed = 3): EngineInput {
-  const shapes = layerShapes(g.numFeatures, g.numClasses, heads, hidden);
-  const params = allocateParameters(shapes);
-  initParameters(params, seed);
-  // Non-zero biases so their gradients and the ELU's negative side are exercised.
-  for (let i = 0; i < params.flat.length; i++) if (params.flat[i] === 0) params.flat[i] = 0.05 * Math.sin(i);
-  return { graph: buildGatGraph(g), features: g.features, labels: g.labels, trainNodes: g.split.train, shapes, params, dropout, seed };
-}
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < actual.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]);
-    assert.ok(err <= tol * (1 + Math.abs(expected[i])), `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
-  }
+/** `a` copied into memory of kernels `k` (wasm memory for the SIMD kernels). */
+function copyInto(k: HotKernels, a: Float32Array): Float32Array {
+  const b = k.allocF32(a.length);
+  b.set(a);
+  return b;
 }
 
 const CASES: Array<{ name: string; graph: () => GraphDataset; heads: number[]; hidden: number[] }> = [
@@ -124,12 +115,9 @@ describe('WebAssembly SIMD kernels, one by one', () => {
       const rows = Int32Array.from({ length: n }, (_, i) => i);
       const targets = Int32Array.from({ length: n / 2 }, (_, i) => 2 * i + 1);
       const key = mix32(12345);
+      const { threshold, scale } = dropoutSpec(0.6);
       const run = (k: HotKernels): Record<string, Float32Array> => {
-        const copy = (a: Float32Array): Float32Array => {
-          const b = k.allocF32(a.length);
-          b.set(a);
-          return b;
-        };
+        const copy = (a: Float32Array): Float32Array => copyInto(k, a);
         const o = {
           p: copy(p), aSrc: copy(aSrc), aTrg: copy(aTrg), dOut: copy(dOut), agg: copy(agg), bias: copy(bias),
           sSrc: k.allocF32(n * heads), sTrg: k.allocF32(n * heads), alpha: k.allocF32(e * heads), alphaD: k.allocF32(e * heads),
@@ -139,8 +127,8 @@ describe('WebAssembly SIMD kernels, one by one', () => {
         };
         k.nodeScores(o.p, rows, heads, fout, o.aSrc, o.aTrg, o.sSrc, o.sTrg);
         k.edgeSoftmax(g, targets, heads, o.sSrc, o.sTrg, key, 0, 1, o.alphaEval, o.alphaDEval);
-        k.edgeSoftmax(g, targets, heads, o.sSrc, o.sTrg, key, 39322, 65536 / (65536 - 39322), o.alpha, o.alphaD);
-        k.attentionBackward(g, targets, heads, fout, o.p, o.dOut, o.alpha, o.alphaD, o.sSrc, o.sTrg, key, 39322, 65536 / (65536 - 39322), o.dP, o.dsSrc, o.dsTrg, o.tmp);
+        k.edgeSoftmax(g, targets, heads, o.sSrc, o.sTrg, key, threshold, scale, o.alpha, o.alphaD);
+        k.attentionBackward(g, targets, heads, fout, o.p, o.dOut, o.alpha, o.alphaD, o.sSrc, o.sTrg, key, threshold, scale, o.dP, o.dsSrc, o.dsTrg, o.tmp);
         k.nodeScoresBackward(o.p, rows, heads, fout, o.aSrc, o.aTrg, o.dsSrc, o.dsTrg, o.dP, o.daSrc, o.daTrg);
         k.applyHeadsForward(targets, heads, fout, true, o.agg, o.bias, o.out);
         k.applyHeadsBackward(targets, heads, fout, true, o.out, o.dOut, o.dAgg, o.dBias);
@@ -171,14 +159,9 @@ describe('WebAssembly SIMD kernels, one by one: dropout, dense projection, aggre
       const alphaD = rand(g.numEdges);
       const rows = Int32Array.from({ length: n - 3 }, (_, i) => i + 2);
       const key = mix32(777);
-      const threshold = 39322;
-      const scale = 65536 / (65536 - threshold);
+      const { threshold, scale } = dropoutSpec(0.6);
       const run = (k: HotKernels): Record<string, Float32Array> => {
-        const copy = (a: Float32Array): Float32Array => {
-          const b = k.allocF32(a.length);
-          b.set(a);
-          return b;
-        };
+        const copy = (a: Float32Array): Float32Array => copyInto(k, a);
         const values = copy(features.values);
         const o = {
           xs: k.allocF32(values.length), xd: k.allocF32(n * fin), p: k.allocF32(n * hf), pEval: k.allocF32(n * hf),
@@ -279,39 +262,10 @@ describe('fused gradients match finite differences', () => {
   for (const c of CASES) {
     it(c.name, () => {
       const input = engineInput(c.graph(), c.heads, c.hidden, 0.6);
-      const engine: GatEngine = new FusedEngine(input);
-      const flat = input.params.flat;
-      const grad = new Float32Array(flat.length);
-      engine.trainStep(2, grad);
-      const scratch = new Float32Array(flat.length);
-      const lossAt = (): number => engine.trainStep(2, scratch).loss; // same step: same dropout masks
-      const eps = 1e-3;
+      const probe = engineProbe(new FusedEngine(input), input.params.flat, 2);
       // Per coordinate for the largest gradients, and along random directions for all of them.
-      const order = Array.from(grad.keys()).sort((a, b) => Math.abs(grad[b]) - Math.abs(grad[a])).slice(0, 12);
-      for (const i of order) {
-        const keep = flat[i];
-        flat[i] = keep + eps;
-        const up = lossAt();
-        flat[i] = keep - eps;
-        const down = lossAt();
-        flat[i] = keep;
-        const numeric = (up - down) / (2 * eps);
-        assert.ok(Math.abs(numeric - grad[i]) <= 2e-3 + 0.02 * Math.abs(grad[i]), `param ${i}: analytic ${grad[i]}, numeric ${numeric}`);
-      }
-      const base = Float32Array.from(flat);
-      for (let d = 0; d < 3; d++) {
-        const dir = Float32Array.from(flat, (_, i) => Math.sin(13.7 * i + d));
-        const norm = Math.hypot(...dir);
-        let analytic = 0;
-        for (let i = 0; i < flat.length; i++) analytic += (grad[i] * dir[i]) / norm;
-        for (let i = 0; i < flat.length; i++) flat[i] = base[i] + (eps * dir[i]) / norm;
-        const up = lossAt();
-        for (let i = 0; i < flat.length; i++) flat[i] = base[i] - (eps * dir[i]) / norm;
-        const down = lossAt();
-        flat.set(base);
-        const numeric = (up - down) / (2 * eps);
-        assert.ok(Math.abs(numeric - analytic) <= 2e-3 + 0.02 * Math.abs(analytic), `direction ${d}: analytic ${analytic}, numeric ${numeric}`);
-      }
+      assertCoordinateGradients(probe, largestGradients(probe.grad, 12));
+      assertDirectionalGradients(probe, 3);
     });
   }
 });

@@ -16,14 +16,8 @@ import { binaryCrossEntropy, microF1 } from '../../src/gat/model/loss';
 import { parameterNames, toNamedTensors } from '../../src/gat/model/parameters';
 import { mix32 } from '../../src/gat/kernels/random';
 import { batchOf, engineInput, everyNode, multiLabelGraph } from '../helpers/engineCases';
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < actual.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]);
-    assert.ok(err <= tol * (1 + Math.abs(expected[i])), `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
-  }
-}
+import { assertCoordinateGradients, engineProbe, largestGradients } from '../helpers/gradientCheck';
+import { assertClose } from '../helpers/webgpuArrays';
 
 /** PPI's architecture in miniature: 3 layers, heads [4, 4, 6]-like, skip everywhere, mean over the last heads. */
 const CASES: Array<{ name: string; graph: () => GraphDataset; heads: number[]; hidden: number[]; gemm: boolean }> = [
@@ -127,32 +121,15 @@ describe('inductive GAT: fused gradients match finite differences', () => {
   for (const c of CASES) {
     it(c.name, () => {
       const input = engineInput(c.graph(), c.heads, c.hidden, 0.3, true);
-      const engine = new FusedEngine(input);
       const flat = input.params.flat;
-      const grad = new Float32Array(flat.length);
-      engine.trainStep(2, grad);
-      const scratch = new Float32Array(flat.length);
-      const lossAt = (): number => engine.trainStep(2, scratch).loss;
-      const eps = 1e-3;
+      const probe = engineProbe(new FusedEngine(input), flat, 2);
       // The largest gradients, plus the largest of every skip projection (which the others may not reach).
-      const order = Array.from(grad.keys()).sort((a, b) => Math.abs(grad[b]) - Math.abs(grad[a])).slice(0, 10);
-      for (const l of input.params.layers) {
-        if (!l.skipT) continue;
-        const base = l.skipT.byteOffset / 4 - flat.byteOffset / 4;
-        let best = base;
-        for (let i = base; i < base + l.skipT.length; i++) if (Math.abs(grad[i]) > Math.abs(grad[best])) best = i;
-        order.push(best);
-      }
-      for (const i of order) {
-        const keep = flat[i];
-        flat[i] = keep + eps;
-        const up = lossAt();
-        flat[i] = keep - eps;
-        const down = lossAt();
-        flat[i] = keep;
-        const numeric = (up - down) / (2 * eps);
-        assert.ok(Math.abs(numeric - grad[i]) <= 1e-3 + 0.02 * Math.abs(grad[i]), `param ${i}: analytic ${grad[i]}, numeric ${numeric}`);
-      }
+      const skips = input.params.layers.flatMap(({ skipT }) => {
+        if (!skipT) return [];
+        const base = (skipT.byteOffset - flat.byteOffset) / 4;
+        return largestGradients(probe.grad, 1, (i) => i >= base && i < base + skipT.length);
+      });
+      assertCoordinateGradients(probe, [...largestGradients(probe.grad, 10), ...skips]);
     });
   }
 });

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { DatasetError } from '../../src/gat/data/datasetError';
 import { parseNpy } from '../../src/gat/data/npy';
+import { isDatasetError } from '../helpers/datasetError';
 import { encodeNpy } from '../helpers/npyWrite';
 import { runPythonJson } from '../helpers/python';
 import { tempDir } from '../helpers/tempDir';
@@ -57,15 +57,6 @@ np.save(os.path.join(d, 'huge_int.npy'), np.array([1, 2**60], dtype='<i8'))
 print(json.dumps(cases))
 `;
 
-function isNpyError(code: string, ...fragments: string[]): (e: unknown) => boolean {
-  return (e) => {
-    assert.ok(e instanceof DatasetError, `expected a DatasetError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    for (const f of fragments) assert.ok(e.message.includes(f), `message mentions '${f}': ${e.message}`);
-    return true;
-  };
-}
-
 describe('parseNpy against NumPy', () => {
   const dir = tempDir();
   const cases = runPythonJson<Record<string, NumpyCase>>('numpy', WRITE_WITH_NUMPY, { dir });
@@ -90,20 +81,20 @@ describe('parseNpy against NumPy', () => {
   });
 
   it('refuses an object array (a pickle) as unsafe', () => {
-    assert.throws(() => read('object'), isNpyError('unsafe', 'object.npy', "'descr' is '|O'", 'pickle'));
+    assert.throws(() => read('object'), isDatasetError('unsafe', 'object.npy', "'descr' is '|O'", 'pickle'));
   });
 
   it('refuses a Fortran-order 2-D array, naming the header field', () => {
-    assert.throws(() => read('fortran'), isNpyError('corrupt', 'fortran.npy', "'fortran_order' is True"));
+    assert.throws(() => read('fortran'), isDatasetError('corrupt', 'fortran.npy', "'fortran_order' is True"));
   });
 
   it('refuses structured and string dtypes', () => {
-    assert.throws(() => read('structured'), isNpyError('corrupt', 'structured.npy', 'structured'));
-    assert.throws(() => read('unicode'), isNpyError('corrupt', 'unicode.npy', "'descr' is '<U2'", 'only numeric dtypes'));
+    assert.throws(() => read('structured'), isDatasetError('corrupt', 'structured.npy', 'structured'));
+    assert.throws(() => read('unicode'), isDatasetError('corrupt', 'unicode.npy', "'descr' is '<U2'", 'only numeric dtypes'));
   });
 
   it('refuses int64 values JavaScript cannot hold exactly, naming the element', () => {
-    assert.throws(() => read('huge_int'), isNpyError('corrupt', 'huge_int.npy', 'element 1 is 1152921504606846976', '2^53'));
+    assert.throws(() => read('huge_int'), isDatasetError('corrupt', 'huge_int.npy', 'element 1 is 1152921504606846976', '2^53'));
   });
 });
 
@@ -142,27 +133,27 @@ describe('malformed .npy files are refused before anything is allocated', () => 
   const good = encodeNpy({ descr: '<f4', shape: [2, 3], data: [1, 2, 3, 4, 5, 6] });
 
   it('names the file and byte offset of a wrong magic string', () => {
-    assert.throws(() => parseNpy(Buffer.from('PK\x03\x04 not numpy'), 'x.npy'), isNpyError('corrupt', 'x.npy', 'byte 0', 'magic'));
+    assert.throws(() => parseNpy(Buffer.from('PK\x03\x04 not numpy'), 'x.npy'), isDatasetError('corrupt', 'x.npy', 'byte 0', 'magic'));
   });
 
   it('names the expected and actual data bytes of a truncated file', () => {
-    assert.throws(() => parseNpy(good.subarray(0, good.length - 4), 'cut.npy'), isNpyError('corrupt', 'cut.npy', 'is 20 bytes', 'needs 24 bytes', `byte offset ${good.length - 24}`));
+    assert.throws(() => parseNpy(good.subarray(0, good.length - 4), 'cut.npy'), isDatasetError('corrupt', 'cut.npy', 'is 20 bytes', 'needs 24 bytes', `byte offset ${good.length - 24}`));
   });
 
   it('refuses trailing bytes too', () => {
     const longer = new Uint8Array(good.length + 4);
     longer.set(good);
-    assert.throws(() => parseNpy(longer, 'long.npy'), isNpyError('corrupt', 'is 28 bytes', 'needs 24 bytes'));
+    assert.throws(() => parseNpy(longer, 'long.npy'), isDatasetError('corrupt', 'is 28 bytes', 'needs 24 bytes'));
   });
 
   it('refuses a header that ends past the file', () => {
-    assert.throws(() => parseNpy(good.subarray(0, 30), 'short.npy'), isNpyError('corrupt', 'short.npy', 'byte 10', 'the header claims'));
+    assert.throws(() => parseNpy(good.subarray(0, 30), 'short.npy'), isDatasetError('corrupt', 'short.npy', 'byte 10', 'the header claims'));
   });
 
   it('refuses an unknown format version', () => {
     const v9 = Uint8Array.from(good);
     v9[6] = 9;
-    assert.throws(() => parseNpy(v9, 'v9.npy'), isNpyError('corrupt', 'byte 6', 'version 9.0'));
+    assert.throws(() => parseNpy(v9, 'v9.npy'), isDatasetError('corrupt', 'byte 6', 'version 9.0'));
   });
 
   const badHeaders: Array<[string, string, string]> = [
@@ -177,13 +168,13 @@ describe('malformed .npy files are refused before anything is allocated', () => 
   ];
   for (const [header, what, fragment] of badHeaders) {
     it(`refuses a header with ${what}`, () => {
-      assert.throws(() => parseNpy(encodeNpy({ descr: '<f4', shape: [2, 3], data: [1, 2, 3, 4, 5, 6] }, { header }), 'h.npy'), isNpyError('corrupt', 'h.npy', fragment));
+      assert.throws(() => parseNpy(encodeNpy({ descr: '<f4', shape: [2, 3], data: [1, 2, 3, 4, 5, 6] }, { header }), 'h.npy'), isDatasetError('corrupt', 'h.npy', fragment));
     });
   }
 
   it('refuses a shape over 2^31 elements without allocating it', () => {
     const huge = encodeNpy({ descr: '<f4', shape: [0], data: [] }, { header: "{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000, 1000), }" });
-    assert.throws(() => parseNpy(huge, 'huge.npy'), isNpyError('corrupt', 'huge.npy', "'shape' (100000, 100000, 1000)", '2^31'));
+    assert.throws(() => parseNpy(huge, 'huge.npy'), isDatasetError('corrupt', 'huge.npy', "'shape' (100000, 100000, 1000)", '2^31'));
   });
 
   it('accepts fortran_order True for a 1-D array (same layout), and Python 2 longs (3L)', () => {

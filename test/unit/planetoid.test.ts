@@ -3,11 +3,11 @@ import { copyFileSync, readFileSync, readdirSync, truncateSync, unlinkSync, writ
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { sha256Hex } from '../../src/gat/data/checksums';
-import { DatasetError } from '../../src/gat/data/datasetError';
 import { neighbourOffsets, splitOf, type GraphDataset } from '../../src/gat/data/graph';
 import { KNOWN_DATASETS } from '../../src/gat/data/knownDatasets';
 import { loadPlanetoid } from '../../src/gat/data/planetoid';
 import { degrees } from '../../src/gat/stats/graphStats';
+import { isDatasetError } from '../helpers/datasetError';
 import { bundledPlanetoidDir, fixturePlanetoidDir } from '../helpers/paths';
 import { tempDir } from '../helpers/tempDir';
 
@@ -134,15 +134,6 @@ function copyCora(dir: string, as = 'cora'): void {
   for (const f of readdirSync(bundledPlanetoidDir)) {
     if (f.startsWith('ind.cora.')) copyFileSync(path.join(bundledPlanetoidDir, f), path.join(dir, f.replace('ind.cora.', `ind.${as}.`)));
   }
-}
-
-function isDatasetError(code: string, ...fragments: string[]): (e: unknown) => boolean {
-  return (e) => {
-    assert.ok(e instanceof DatasetError, `expected a DatasetError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    for (const f of fragments) assert.ok(e.message.includes(f), `message mentions '${f}': ${e.message}`);
-    return true;
-  };
 }
 
 describe('bad dataset files give clear errors', () => {

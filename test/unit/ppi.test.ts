@@ -3,26 +3,17 @@ import { readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sha256Hex } from '../../src/gat/data/checksums';
-import { DatasetError } from '../../src/gat/data/datasetError';
 import type { GraphDataset } from '../../src/gat/data/graph';
 import { datasetFormatIn, loadDataset } from '../../src/gat/data/loadDataset';
 import { loadPpiFormat } from '../../src/gat/data/ppi';
 import { ensurePpi } from '../../src/gat/data/ppiDownload';
 import { PPI_FILES, PPI_SPLITS, PPI_ZIP_SHA256 } from '../../src/gat/data/ppiFiles';
+import { isDatasetError } from '../helpers/datasetError';
 import { startFileServer, type FileServer } from '../helpers/fileServer';
 import { encodeNpy } from '../helpers/npyWrite';
 import { fixturePlanetoidDir } from '../helpers/paths';
 import { makePpi, ppiZip, writePpiFolder, zipFiles, type PpiFixture } from '../helpers/ppiFixture';
 import { tempDir } from '../helpers/tempDir';
-
-function isDatasetError(code: string, ...fragments: string[]): (e: unknown) => boolean {
-  return (e) => {
-    assert.ok(e instanceof DatasetError, `expected a DatasetError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    for (const f of fragments) assert.ok(e.message.includes(f), `message mentions '${f}': ${e.message}`);
-    return true;
-  };
-}
 
 /** What the loader must build, computed directly from the generated data. */
 function expectedLayout(f: PpiFixture): { order: Array<{ split: number; node: number }>; starts: number[] } {

@@ -5,7 +5,6 @@
  * outputs on Cora equal ours to 1e-5.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readAnalysis } from '../../src/gat/artifacts/analysis';
@@ -16,18 +15,16 @@ import { runGat } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
 import { runPythonJson } from '../helpers/python';
 import { tempDir } from '../helpers/tempDir';
+import { trainCora } from '../helpers/trainedCora';
 
 describe('gat export --format pth (the real CLI)', () => {
   let exported = '';
   let binary = '';
   let analysis = '';
   before(async () => {
-    const out = tempDir();
     exported = path.join(tempDir(), 'gat_cora_000030.pth');
-    const r = await runGat(['train', '--num-of-epochs', '30', '--backend', 'wasm', '--out', out]);
-    assert.equal(r.code, 0, r.stderr);
-    const runId = readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'))[0];
-    const run = await readRun(path.join(out, 'runs', runId));
+    const { out, runDir } = await trainCora(30, 'wasm');
+    const run = await readRun(runDir);
     binary = path.join(out, run.artifacts.binary!);
     analysis = path.join(out, run.artifacts.analysis!);
     const e = await runGat(['export', '--model', binary, '--output', exported]);
@@ -76,11 +73,9 @@ describe('gat export --format pth (the real CLI)', () => {
   });
 
   it('refuses a uniform-attention model: the original has no layer to load it into', async () => {
-    const u = tempDir();
-    assert.equal((await runGat(['train', '--num-of-epochs', '3', '--attention', 'uniform', '--backend', 'wasm', '--out', u])).code, 0);
-    const runId = readdirSync(path.join(u, 'runs')).filter((d) => !d.startsWith('.'))[0];
-    const run = await readRun(path.join(u, 'runs', runId));
-    const r = await runGat(['export', '--model', path.join(u, run.artifacts.binary!)]);
+    const u = await trainCora(3, 'wasm', { args: ['--attention', 'uniform'] });
+    const run = await readRun(u.runDir);
+    const r = await runGat(['export', '--model', path.join(u.out, run.artifacts.binary!)]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /has uniform attention \(no scoring vectors\)/);
   });

@@ -4,8 +4,6 @@
  * here, so the loading and training tests use generated Planetoid files of PubMed's sizes.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { readRun } from '../../src/gat/artifacts/runRecord';
 import { factsMismatch, KNOWN_DATASETS, PLANETOID_SUFFIXES } from '../../src/gat/data/knownDatasets';
@@ -14,6 +12,7 @@ import { CORA_RECIPE, recipeFor } from '../../src/gat/train/recipes';
 import { runGat } from '../helpers/cli';
 import { PUBMED_SIZES, writeSizedPlanetoid } from '../helpers/planetoidSized';
 import { tempDir } from '../helpers/tempDir';
+import { runDirs } from '../helpers/trainedCora';
 
 describe('PubMed', () => {
   it('is a known dataset: eight files with pinned SHA-256, its class names and published counts', () => {
@@ -56,7 +55,7 @@ describe('PubMed', () => {
     const out = tempDir();
     const r = await runGat(['train', '--dataset-name', PUBMED_SIZES.name, '--data-dir', dir, '--num-of-epochs', '2', '--should-test', '--backend', 'wasm', '--out', out], { timeoutMs: 300_000 });
     assert.equal(r.code, 0, r.stderr);
-    const run = await readRun(path.join(out, 'runs', readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'))[0]));
+    const run = await readRun(runDirs(out)[0]);
     assert.equal(run.epochs, 2);
     assert.equal((run.config as { heads: number[] }).heads.join(), '8,1', 'a dataset not named pubmed keeps the Cora recipe');
     assert.ok(run.testAcc !== null);

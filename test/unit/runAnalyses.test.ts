@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
-import { readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { AnalysisUnavailableError, RunAnalyses } from '../../src/gat/analysis/runAnalyses';
-import { runGat } from '../helpers/cli';
 import { tempDir } from '../helpers/tempDir';
+import { trainCora } from '../helpers/trainedCora';
 
 describe('a run\'s analysis for the panels', () => {
   const out = tempDir(); // at suite level: its clean-up runs after the whole suite
   let runId: string;
   before(async () => {
-    const r = await runGat(['train', '--num-of-epochs', '5', '--backend', 'cpu', '--out', out]);
-    assert.equal(r.code, 0, r.stderr);
-    runId = readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'))[0];
+    runId = (await trainCora(5, 'cpu', { out })).runId;
   });
 
   it('reads the run and its analysis artifact', async () => {

@@ -4,7 +4,7 @@
  * exact), that taking them leaves training unchanged, and that PPI-format runs snapshot one graph.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, renameSync } from 'node:fs';
+import { renameSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readAnalysis, type Analysis } from '../../src/gat/artifacts/analysis';
@@ -15,12 +15,7 @@ import { listSnapshots, readSnapshot, snapshotFile, snapshotSchedule } from '../
 import { runGat } from '../helpers/cli';
 import { writeSyntheticPpi } from '../helpers/ppiSynthetic';
 import { tempDir } from '../helpers/tempDir';
-
-function onlyRun(out: string): string {
-  const runs = readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'));
-  assert.equal(runs.length, 1, `runs: ${runs.join(', ')}`);
-  return path.join(out, 'runs', runs[0]);
-}
+import { trainCora } from '../helpers/trainedCora';
 
 /** The training numbers of every epoch, without its wall time. */
 async function curve(runDir: string): Promise<string> {
@@ -54,15 +49,13 @@ describe('snapshotSchedule', () => {
 });
 
 describe('gat train --snapshots (the real CLI)', () => {
-  const common = ['train', '--backend', 'wasm', '--num_of_epochs', '40', '--checkpoint_freq', '25', '--seed', '5'];
+  const flags = ['--checkpoint_freq', '25', '--seed', '5'];
   let withSnapshots = '';
   let runDir = '';
   before(async () => {
-    withSnapshots = tempDir();
-    const r = await runGat([...common, '--snapshots', '6', '--out', withSnapshots]);
-    assert.equal(r.code, 0, r.stderr + r.stdout);
-    assert.match(r.stdout, /snapshots: 7 epochs, [\d.]+ MB in .*snapshots/);
-    runDir = onlyRun(withSnapshots);
+    const t = await trainCora(40, 'wasm', { args: [...flags, '--snapshots', '6'] });
+    assert.match(t.stdout, /snapshots: 7 epochs, [\d.]+ MB in .*snapshots/);
+    ({ out: withSnapshots, runDir } = t);
   });
 
   it('snapshots the log-spaced epochs and every checkpoint', async () => {
@@ -86,10 +79,9 @@ describe('gat train --snapshots (the real CLI)', () => {
   });
 
   it('leaves training unchanged: the same metrics, epoch by epoch, as a run without snapshots', async () => {
-    const plain = tempDir();
-    assert.equal((await runGat([...common, '--out', plain])).code, 0);
-    assert.equal(await curve(onlyRun(plain)), await curve(runDir));
-    assert.deepEqual(await listSnapshots(onlyRun(plain)), []);
+    const plain = (await trainCora(40, 'wasm', { args: flags })).runDir;
+    assert.equal(await curve(plain), await curve(runDir));
+    assert.deepEqual(await listSnapshots(plain), []);
   });
 
   it('refuses a snapshot file renamed to another epoch, naming both', async () => {
@@ -109,13 +101,10 @@ describe('gat train --snapshots on a PPI-format dataset', () => {
   before(() => writeSyntheticPpi(data, { scale: 'tiny', seed: 3 }));
 
   it('snapshots the first test graph, and training is unchanged', async () => {
-    const common = ['train', '--dataset_name', 'tinyppi', '--data_dir', data, '--num_of_epochs', '4', '--checkpoint_freq', '100', '--backend', 'wasm'];
-    const out = tempDir();
-    const plain = tempDir();
-    assert.equal((await runGat([...common, '--snapshots', '3', '--out', out])).code, 0);
-    assert.equal((await runGat([...common, '--out', plain])).code, 0);
-    const runDir = onlyRun(out);
-    assert.equal(await curve(onlyRun(plain)), await curve(runDir));
+    const flags = ['--dataset_name', 'tinyppi', '--data_dir', data, '--checkpoint_freq', '100'];
+    const { out, runDir } = await trainCora(4, 'wasm', { args: [...flags, '--snapshots', '3'] });
+    const plain = (await trainCora(4, 'wasm', { args: flags })).runDir;
+    assert.equal(await curve(plain), await curve(runDir));
     assert.deepEqual(await listSnapshots(runDir), snapshotSchedule(4, 3));
     const snapshot = await readSnapshot(runDir, 4);
     const run = await readRun(runDir);

@@ -8,6 +8,7 @@ import { readMetrics } from '../../src/gat/artifacts/runRecord';
 import { RunWriter } from '../../src/gat/artifacts/runWriter';
 import { EventFileWriter, frameRecord, TENSORBOARD_TAGS } from '../../src/gat/artifacts/tensorboardWriter';
 import { epochMetricsFromEvents, readScalarEvents, TfEventError } from '../../src/gat/artifacts/tfEventReader';
+import { concatBytes } from '../helpers/bytes';
 import { tempDir } from '../helpers/tempDir';
 
 const epoch = (e: number): EpochMetrics => ({ epoch: e, trainLoss: 1.9 - e / 10, trainAcc: 0.1 + e / 20, valLoss: 1.8 - e / 10, valAcc: 0.3 + e / 30, ms: 5 });
@@ -20,16 +21,6 @@ function writtenFile(epochs: number): { file: string; bytes: Uint8Array } {
   w.addScalar('custom', -2.5, -3, 7);
   w.close();
   return { file: w.path, bytes: new Uint8Array(readFileSync(w.path)) };
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 const rejects = (bytes: Uint8Array, offset: number, message: RegExp): void =>
@@ -80,7 +71,7 @@ describe('TensorBoard event reader', () => {
 
   it('skips unknown fields by wire type and refuses groups and undefined wire types', () => {
     const unknown = Uint8Array.of(0x30, 0x05, 0x3a, 0x02, 0xaa, 0xbb, 0x41, 1, 2, 3, 4, 5, 6, 7, 8, 0x4d, 1, 2, 3, 4); // fields 6 (varint), 7 (bytes), 8 (fixed64), 9 (fixed32)
-    const ok = readScalarEvents(frameRecord(concat(unknown, Uint8Array.of(0x10, 0x07))), 'f');
+    const ok = readScalarEvents(frameRecord(concatBytes(unknown, Uint8Array.of(0x10, 0x07))), 'f');
     assert.deepEqual(ok.events, []);
     for (const wire of [3, 4, 6, 7]) rejects(frameRecord(Uint8Array.of((6 << 3) | wire)), 12, new RegExp(`field 6: wire type ${wire} is not allowed`));
     rejects(frameRecord(Uint8Array.of(0x11, 0, 0)), 12, /field 'step' has wire type 1, expected 0/);

@@ -5,7 +5,6 @@
  * exact resume, `gat analyze`, and a learned checkpoint refused).
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readAnalysis } from '../../src/gat/artifacts/analysis';
@@ -18,12 +17,9 @@ import { GenericEngine } from '../../src/gat/model/genericEngine';
 import { allocateParameters, frozenRanges, initParameters, layerShapes, parameterNames } from '../../src/gat/model/parameters';
 import { batchOf } from '../helpers/engineCases';
 import { runGat } from '../helpers/cli';
-import { tempDir } from '../helpers/tempDir';
+import { assertCoordinateGradients, engineProbe, largestGradients } from '../helpers/gradientCheck';
 import { tinyGraph } from '../helpers/tinyGraph';
-
-function runDirs(out: string): string[] {
-  return readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.')).sort().map((d) => path.join(out, 'runs', d));
-}
+import { runDirs, trainCora } from '../helpers/trainedCora';
 
 /** A uniform-attention model on a small graph, biases made non-zero so their gradients show. */
 function uniformInput(seed = 3): EngineInput {
@@ -76,23 +72,9 @@ describe('uniform attention (Const-GAT)', () => {
             assert.ok(Math.abs(alpha[k] - expected) <= 1e-7, `layer ${l + 1}, entry ${k}: ${alpha[k]} vs ${expected}`);
           }
         }
-        const flat = input.params.flat;
-        const grad = new Float32Array(flat.length);
-        engine.trainStep(4, grad);
-        const scratch = new Float32Array(flat.length);
+        const probe = engineProbe(engine, input.params.flat, 4);
         const frozen = new Set(frozenRanges(input.shapes).flatMap(([o, n]) => Array.from({ length: n }, (_, i) => o + i)));
-        const order = Array.from(grad.keys()).filter((i) => !frozen.has(i)).sort((x, y) => Math.abs(grad[y]) - Math.abs(grad[x])).slice(0, 12);
-        const eps = 1e-3;
-        for (const i of order) {
-          const keep = flat[i];
-          flat[i] = keep + eps;
-          const up = engine.trainStep(4, scratch).loss;
-          flat[i] = keep - eps;
-          const down = engine.trainStep(4, scratch).loss;
-          flat[i] = keep;
-          const numeric = (up - down) / (2 * eps);
-          assert.ok(Math.abs(numeric - grad[i]) <= 1e-3 + 0.02 * Math.abs(grad[i]), `param ${i}: analytic ${grad[i]}, numeric ${numeric}`);
-        }
+        assertCoordinateGradients(probe, largestGradients(probe.grad, 12, (i) => !frozen.has(i)));
       } finally {
         engine.dispose();
       }
@@ -100,11 +82,8 @@ describe('uniform attention (Const-GAT)', () => {
   }
 
   it('gat train --attention uniform: a model without scoring tensors, uniform attention in the analysis, exact resume, gat analyze agrees', async () => {
-    const out = tempDir();
-    const common = ['--attention', 'uniform', '--backend', 'wasm', '--seed', '3', '--checkpoint_freq', '20'];
-    const r = await runGat(['train', ...common, '--num_of_epochs', '40', '--should_test', '--out', out]);
-    assert.equal(r.code, 0, r.stderr);
-    const [runDir] = runDirs(out);
+    const flags = ['--attention', 'uniform', '--seed', '3', '--checkpoint_freq', '20'];
+    const { out, runDir } = await trainCora(40, 'wasm', { args: [...flags, '--should_test'] });
     const run = await readRun(runDir);
     assert.equal((run.config as { attention?: string }).attention, 'uniform');
     assert.ok(run.testAcc !== null && run.testAcc > 0.5, `test accuracy ${run.testAcc}`);
@@ -124,9 +103,8 @@ describe('uniform attention (Const-GAT)', () => {
     for (let i = 0; i < a.numNodes; i++) assert.ok(Math.abs(a.entropy[0][i * a.heads[0]] - a.uniformEntropy[i]) < 1e-5, `node ${i}: entropy equals the uniform one`);
 
     // Resume: 20 + 20 epochs give the metrics of the straight 40.
-    const split = tempDir();
-    assert.equal((await runGat(['train', ...common, '--num_of_epochs', '20', '--out', split])).code, 0);
-    const first = await readRun(runDirs(split)[0]);
+    const { out: split, runDir: firstDir } = await trainCora(20, 'wasm', { args: flags });
+    const first = await readRun(firstDir);
     const resumed = await runGat(['train', '--backend', 'wasm', '--num_of_epochs', '40', '--resume', path.join(split, first.artifacts.lastCheckpoint!), '--out', split]);
     assert.equal(resumed.code, 0, resumed.stderr);
     const strip = (m: Awaited<ReturnType<typeof readMetrics>>): unknown[] => m.map(({ ms: _ms, ...rest }) => rest);
@@ -140,9 +118,8 @@ describe('uniform attention (Const-GAT)', () => {
   });
 
   it('refuses to resume a learned-attention checkpoint as uniform', async () => {
-    const out = tempDir();
-    assert.equal((await runGat(['train', '--backend', 'wasm', '--num_of_epochs', '5', '--checkpoint_freq', '5', '--out', out])).code, 0);
-    const run = await readRun(runDirs(out)[0]);
+    const { out, runDir } = await trainCora(5, 'wasm', { args: ['--checkpoint_freq', '5'] });
+    const run = await readRun(runDir);
     const r = await runGat(['train', '--attention', 'uniform', '--backend', 'wasm', '--num_of_epochs', '10', '--resume', path.join(out, run.artifacts.lastCheckpoint!), '--out', out]);
     assert.equal(r.code, 2, r.stderr + r.stdout);
     assert.match(r.stderr, /was trained with learned attention: a run cannot switch to --attention uniform/);

@@ -8,11 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import type { GraphDataset } from '../../src/gat/data/graph';
 import { createWebGpuEngine } from '../../src/gat/gpu/webgpuEngine';
 import type { WebGpuDevice } from '../../src/gat/gpu/webgpuDevice';
-import { Adam } from '../../src/gat/model/adam';
 import { FusedEngine } from '../../src/gat/model/fusedEngine';
-import { allocateParameters } from '../../src/gat/model/parameters';
 import { assertClose, assertCloseToScale } from '../helpers/webgpuArrays';
 import { engineInput, everyNode } from '../helpers/engineCases';
+import { trainAdamTwins } from '../helpers/gpuAdamTwins';
 import { testGpu } from '../helpers/webgpuTestGpu';
 import { tinyGraph } from '../helpers/tinyGraph';
 
@@ -69,20 +68,9 @@ describe('WebGPU engine against the fused engine', () => {
 
   it('Adam on the GPU matches CPU Adam over several steps (Cora\'s shape, dropout 0.6)', async () => {
     const input = engineInput(tinyGraph({ nodes: 40, features: 20, classes: 4, seed: 9 }), [8, 1], [8], 0.6);
-    const cpuParams = allocateParameters(input.shapes, input.params.flat.slice());
-    const fused = new FusedEngine({ ...input, params: cpuParams });
-    const engine = await createWebGpuEngine(input, gpu);
     const opts = { lr: 5e-3, weightDecay: 5e-4 };
-    const adam = new Adam(cpuParams.flat.length, opts);
-    const grad = new Float32Array(cpuParams.flat.length);
+    const { engine, cpuParams, adam } = await trainAdamTwins(gpu, input, opts, 6);
     try {
-      for (let step = 0; step < 6; step++) {
-        const rg = await engine.trainStep(step, new Float32Array(0));
-        const rf = fused.trainStep(step, grad);
-        assert.ok(Math.abs(rg.loss - rf.loss) <= 1e-5 * (1 + rf.loss), `step ${step}: loss ${rg.loss} vs ${rf.loss}`);
-        engine.adamStep(opts);
-        adam.update(cpuParams.flat, grad);
-      }
       assert.equal(engine.optimizerSteps, 6);
       assertClose(await engine.readParameters(), cpuParams.flat, 1e-5, 'parameters after 6 Adam steps');
       const moments = await engine.readMoments();

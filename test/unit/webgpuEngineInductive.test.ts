@@ -8,11 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import type { GraphDataset } from '../../src/gat/data/graph';
 import { createWebGpuEngine } from '../../src/gat/gpu/webgpuEngine';
 import type { WebGpuDevice } from '../../src/gat/gpu/webgpuDevice';
-import { Adam } from '../../src/gat/model/adam';
 import { FusedEngine } from '../../src/gat/model/fusedEngine';
-import { allocateParameters } from '../../src/gat/model/parameters';
 import { assertClose, assertCloseToScale } from '../helpers/webgpuArrays';
 import { batchOf, engineInput, everyNode, multiLabelGraph } from '../helpers/engineCases';
+import { trainAdamTwins } from '../helpers/gpuAdamTwins';
 import { testGpu } from '../helpers/webgpuTestGpu';
 
 let gpu: WebGpuDevice;
@@ -62,21 +61,8 @@ describe('inductive GAT: WebGPU engine against the fused engine', () => {
 
   it('Adam on the GPU matches CPU Adam over several steps (PPI-like, dropout 0.3)', async () => {
     const input = engineInput(CASES[2].graph(), CASES[2].heads, CASES[2].hidden, 0.3, true);
-    const cpuParams = allocateParameters(input.shapes, input.params.flat.slice());
-    const fused = new FusedEngine({ ...input, params: cpuParams });
-    const engine = await createWebGpuEngine(input, gpu);
-    const opts = { lr: 5e-3, weightDecay: 0 };
-    const adam = new Adam(cpuParams.flat.length, opts);
-    const grad = new Float32Array(cpuParams.flat.length);
+    const { engine, cpuParams } = await trainAdamTwins(gpu, input, { lr: 5e-3, weightDecay: 0 }, 5);
     try {
-      for (let step = 0; step < 5; step++) {
-        const rg = await engine.trainStep(step, new Float32Array(0));
-        const rf = fused.trainStep(step, grad);
-        assert.ok(Math.abs(rg.loss - rf.loss) <= 1e-5 * (1 + rf.loss), `step ${step}: loss ${rg.loss} vs ${rf.loss}`);
-        assert.deepEqual(rg.counts, rf.counts, `step ${step}: counts`);
-        engine.adamStep(opts);
-        adam.update(cpuParams.flat, grad);
-      }
       assertClose(await engine.readParameters(), cpuParams.flat, 1e-5, 'parameters after 5 Adam steps');
     } finally {
       engine.dispose();

@@ -2,18 +2,18 @@
  * A reference forward pass for one node over its receptive field, straight from the model's
  * parameters (pytorch-GAT's layout) and the dataset, in float64, recording every step for the node
  * itself. Independent of the training engines (they batch and fuse; this follows the paper's
- * formulas one node at a time), and checked against them through the analysis artifact.
+ * formulas one node at a time: the layer stated in kernels/gatLayer.ts), and checked against them
+ * through the analysis artifact.
  *
  * Shapes: FIN input features, NH heads, FOUT features per head; W [NH·FOUT, FIN],
  * a_src and a_trg [NH, FOUT], bias [NH·FOUT] (concat) or [FOUT] (mean), skip W_s [NH·FOUT, FIN].
  */
 import type { NamedTensor } from '../artifacts/namedTensor';
 import { splitOf, type GraphDataset } from '../data/graph';
+import { LEAKY_RELU_SLOPE as SLOPE } from '../kernels/gatLayer';
 import type { GatGraph } from '../kernels/gatGraph';
 import type { LayerShape } from '../model/parameters';
 import type { HeadComputation, LayerComputation, NodeExplanation } from '../../protocol/explanation';
-
-const SLOPE = 0.2; // LeakyReLU negative slope, as the engines
 
 interface LayerWeights {
   readonly shape: LayerShape;

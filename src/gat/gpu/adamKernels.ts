@@ -5,41 +5,22 @@
  * The CPU loop runs in double precision; this one in f32, which agrees to ~1e-7 relative per step.
  */
 import type { AdamStep } from '../kernels/adamUpdate';
-import type { AdamOptions } from '../model/adam';
 import { f32Bits, grid1d, type KernelDef } from './gpuKernel';
-import { WGSL_INDEX } from './wgslCommon';
+import { WGSL_INDEX, wgslMain1d, wgslParams } from './wgslCommon';
 
 export interface AdamParams extends AdamStep {
   readonly count: number;
 }
 
-/** The scalars of Adam's update number `t` (1-based), as Adam.update computes them. */
-export function adamStepScalars(opts: AdamOptions, t: number): AdamStep {
-  const beta1 = opts.beta1 ?? 0.9;
-  const beta2 = opts.beta2 ?? 0.999;
-  return {
-    weightDecay: opts.weightDecay,
-    beta1,
-    beta2,
-    eps: opts.eps ?? 1e-8,
-    stepSize: opts.lr / (1 - beta1 ** t),
-    invSqrtBc2: 1 / Math.sqrt(1 - beta2 ** t),
-  };
-}
-
 export const ADAM_WGSL = /* wgsl */ `
 ${WGSL_INDEX}
-struct Params { count: u32, weightDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32, stepSize: f32, invSqrtBc2: f32 }
-@group(0) @binding(0) var<uniform> P: Params;
+${wgslParams('count: u32, weightDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32, stepSize: f32, invSqrtBc2: f32')}
 @group(0) @binding(1) var<storage, read> grad: array<f32>;
 @group(0) @binding(2) var<storage, read_write> param: array<f32>;
 @group(0) @binding(3) var<storage, read_write> m: array<f32>;
 @group(0) @binding(4) var<storage, read_write> v: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = flatIndex(wid, nwg, lid);
-  if (i >= P.count) { return; }
+${wgslMain1d('i', 'P.count', /* wgsl */ `
   let p = param[i];
   let g = grad[i] + P.weightDecay * p;
   let mi = P.beta1 * m[i] + P.oneMinusBeta1 * g;
@@ -47,8 +28,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   m[i] = mi;
   v[i] = vi;
   param[i] = p - (P.stepSize * mi) / (sqrt(vi) * P.invSqrtBc2 + P.eps);
-}
-`;
+`)}`;
 
 export const adam: KernelDef<'grad' | 'param' | 'm' | 'v', AdamParams> = {
   label: 'adam',

@@ -1,7 +1,7 @@
 /**
- * Steps 2 and 3 of a GAT layer on the GPU and their gradients (kernels/attention.ts): node scores,
- * edge softmax with LeakyReLU(0.2), max-subtraction and attention dropout, neighbourhood
- * aggregation, and the attention backward.
+ * Steps 2 and 3 of the layer stated in kernels/gatLayer.ts on the GPU, and their gradients
+ * (kernels/attention.ts): node scores, edge softmax with LeakyReLU, max-subtraction and attention
+ * dropout, neighbourhood aggregation, and the attention backward.
  *
  * The graph's index arrays live in one u32 buffer (gpuBatch.ts packs it): rowPtr/source group
  * edges by target (the forward's neighbourhoods), outPtr/outEdge by source. The backward is
@@ -14,7 +14,7 @@
  * p (N, HF), node scores (N, NH), edge arrays (E', NH) head-minor, att (2, NH, FOUT) = [a_src; a_trg].
  */
 import { f32Bits, grid1d, type KernelDef } from './gpuKernel';
-import { WGSL_INDEX, WGSL_RANDOM } from './wgslCommon';
+import { WGSL_INDEX, WGSL_LEAKY_RELU_SLOPE, WGSL_RANDOM, wgslMain1d, wgslParams } from './wgslCommon';
 
 /** Offsets (u32 elements) of the index arrays in the packed graph buffer. */
 export interface GraphOffsets {
@@ -34,17 +34,14 @@ export interface ScoreParams {
 /** sSrc[i, h] = ⟨p[i, h, :], a_src[h, :]⟩ and sTrg likewise: one invocation per (i, h). */
 export const NODE_SCORES_WGSL = /* wgsl */ `
 ${WGSL_INDEX}
-struct Params { n: u32, heads: u32, fout: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
+${wgslParams('n: u32, heads: u32, fout: u32')}
 @group(0) @binding(1) var<storage, read> p: array<f32>;           // (N, NH·FOUT)
 @group(0) @binding(2) var<storage, read> att: array<f32>;         // (2, NH, FOUT)
 @group(0) @binding(3) var<storage, read_write> sSrc: array<f32>;  // (N, NH)
 @group(0) @binding(4) var<storage, read_write> sTrg: array<f32>;  // (N, NH)
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let t = flatIndex(wid, nwg, lid);  // = i·NH + h
-  if (t >= P.n * P.heads) { return; }
+${wgslMain1d('t', 'P.n * P.heads', /* wgsl */ `
+  // t = i·NH + h
   let hf = P.heads * P.fout;
   let o = t * P.fout;  // i·HF + h·FOUT
   let a = (t % P.heads) * P.fout;
@@ -57,8 +54,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   sSrc[t] = s;
   sTrg[t] = u;
-}
-`;
+`)}`;
 
 export const nodeScores: KernelDef<'p' | 'att' | 'sSrc' | 'sTrg', ScoreParams> = {
   label: 'nodeScores',
@@ -84,19 +80,16 @@ export interface SoftmaxParams {
 export const EDGE_SOFTMAX_WGSL = /* wgsl */ `
 ${WGSL_INDEX}
 ${WGSL_RANDOM}
-const SLOPE: f32 = 0.2;
-struct Params { n: u32, heads: u32, rowPtr: u32, source: u32, key: u32, threshold: u32, scale: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
+${WGSL_LEAKY_RELU_SLOPE}
+${wgslParams('n: u32, heads: u32, rowPtr: u32, source: u32, key: u32, threshold: u32, scale: u32')}
 @group(0) @binding(1) var<storage, read> graph: array<u32>;
 @group(0) @binding(2) var<storage, read> sSrc: array<f32>;          // (N, NH)
 @group(0) @binding(3) var<storage, read> sTrg: array<f32>;          // (N, NH)
 @group(0) @binding(4) var<storage, read_write> alpha: array<f32>;   // (E', NH)
 @group(0) @binding(5) var<storage, read_write> alphaD: array<f32>;  // (E', NH)
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let t = flatIndex(wid, nwg, lid);  // = i·NH + h
-  if (t >= P.n * P.heads) { return; }
+${wgslMain1d('t', 'P.n * P.heads', /* wgsl */ `
+  // t = i·NH + h
   let nh = P.heads;
   let i = t / nh;
   let h = t % nh;
@@ -107,7 +100,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var mx = -3.4e38;
   for (var e = e0; e < e1; e++) {
     let z = sSrc[graph[P.source + e] * nh + h] + st;
-    let y = max(z, SLOPE * z);
+    let y = max(z, LEAKY_RELU_SLOPE * z);
     alpha[e * nh + h] = y;
     mx = max(mx, y);
   }
@@ -127,8 +120,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     alpha[k] = a;
     alphaD[k] = a * dropMask(P.key, k, P.threshold, scale);
   }
-}
-`;
+`)}`;
 
 export const edgeSoftmax: KernelDef<'graph' | 'sSrc' | 'sTrg' | 'alpha' | 'alphaD', SoftmaxParams> = {
   label: 'edgeSoftmax',
@@ -145,18 +137,14 @@ export interface AggregateParams extends ScoreParams {
 /** out[i, h, d] = Σ_{j → i} alphaD[e, h] · p[j, h, d]: one invocation per (i, h·FOUT + d). */
 export const AGGREGATE_WGSL = /* wgsl */ `
 ${WGSL_INDEX}
-struct Params { n: u32, heads: u32, fout: u32, rowPtr: u32, source: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
+${wgslParams('n: u32, heads: u32, fout: u32, rowPtr: u32, source: u32')}
 @group(0) @binding(1) var<storage, read> graph: array<u32>;
 @group(0) @binding(2) var<storage, read> alphaD: array<f32>;      // (E', NH)
 @group(0) @binding(3) var<storage, read> p: array<f32>;           // (N, NH·FOUT)
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;   // (N, NH·FOUT)
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+${wgslMain1d('t', 'P.n * P.heads * P.fout', /* wgsl */ `
   let hf = P.heads * P.fout;
-  let t = flatIndex(wid, nwg, lid);
-  if (t >= P.n * hf) { return; }
   let i = t / hf;
   let c = t % hf;
   let h = c / P.fout;
@@ -165,8 +153,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     acc += alphaD[e * P.heads + h] * p[graph[P.source + e] * hf + c];
   }
   out[t] = acc;
-}
-`;
+`)}`;
 
 export const aggregate: KernelDef<'graph' | 'alphaD' | 'p' | 'out', AggregateParams> = {
   label: 'aggregate',
@@ -186,14 +173,13 @@ export interface ScoreGradParams extends ScoreParams {
 /**
  * Attention backward, per target neighbourhood (i, h): dA[e] = ⟨dAgg[i, h, :], p[j, h, :]⟩ · mask
  * (the forward's mask, recomputed), then the softmax and LeakyReLU backward
- * dZ[e] = alpha[e] · (dA[e] − Σ alpha·dA) · (z > 0 ? 1 : 0.2), and dsTrg[i, h] = Σ_e dZ[e].
+ * dZ[e] = alpha[e] · (dA[e] − Σ alpha·dA) · (z > 0 ? 1 : LEAKY_RELU_SLOPE), and dsTrg[i, h] = Σ_e dZ[e].
  */
 export const SCORE_GRAD_WGSL = /* wgsl */ `
 ${WGSL_INDEX}
 ${WGSL_RANDOM}
-const SLOPE: f32 = 0.2;
-struct Params { n: u32, heads: u32, fout: u32, rowPtr: u32, source: u32, key: u32, threshold: u32, scale: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
+${WGSL_LEAKY_RELU_SLOPE}
+${wgslParams('n: u32, heads: u32, fout: u32, rowPtr: u32, source: u32, key: u32, threshold: u32, scale: u32')}
 @group(0) @binding(1) var<storage, read> graph: array<u32>;
 @group(0) @binding(2) var<storage, read> p: array<f32>;            // (N, NH·FOUT)
 @group(0) @binding(3) var<storage, read> dAgg: array<f32>;         // (N, NH·FOUT)
@@ -203,10 +189,8 @@ struct Params { n: u32, heads: u32, fout: u32, rowPtr: u32, source: u32, key: u3
 @group(0) @binding(7) var<storage, read_write> dZ: array<f32>;     // (E', NH)
 @group(0) @binding(8) var<storage, read_write> dsTrg: array<f32>;  // (N, NH)
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let t = flatIndex(wid, nwg, lid);  // = i·NH + h
-  if (t >= P.n * P.heads) { return; }
+${wgslMain1d('t', 'P.n * P.heads', /* wgsl */ `
+  // t = i·NH + h
   let nh = P.heads;
   let hf = nh * P.fout;
   let i = t / nh;
@@ -234,13 +218,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   for (var e = e0; e < e1; e++) {
     let k = e * nh + h;
     let z = sSrc[graph[P.source + e] * nh + h] + st;
-    let g = alpha[k] * (dZ[k] - dot) * select(SLOPE, 1.0, z > 0.0);
+    let g = alpha[k] * (dZ[k] - dot) * select(LEAKY_RELU_SLOPE, 1.0, z > 0.0);
     dZ[k] = g;
     dT += g;
   }
   dsTrg[t] = dT;
-}
-`;
+`)}`;
 
 export const scoreGrad: KernelDef<'graph' | 'p' | 'dAgg' | 'alpha' | 'sSrc' | 'sTrg' | 'dZ' | 'dsTrg', ScoreGradParams> = {
   label: 'scoreGrad',
@@ -258,8 +241,7 @@ export const scoreGrad: KernelDef<'graph' | 'p' | 'dAgg' | 'alpha' | 'sSrc' | 's
  */
 export const MESSAGE_GRAD_WGSL = /* wgsl */ `
 ${WGSL_INDEX}
-struct Params { n: u32, heads: u32, fout: u32, outPtr: u32, outEdge: u32, tgt: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
+${wgslParams('n: u32, heads: u32, fout: u32, outPtr: u32, outEdge: u32, tgt: u32')}
 @group(0) @binding(1) var<storage, read> graph: array<u32>;
 @group(0) @binding(2) var<storage, read> alphaD: array<f32>;       // (E', NH)
 @group(0) @binding(3) var<storage, read> dAgg: array<f32>;         // (N, NH·FOUT)
@@ -269,12 +251,9 @@ struct Params { n: u32, heads: u32, fout: u32, outPtr: u32, outEdge: u32, tgt: u
 @group(0) @binding(7) var<storage, read_write> dP: array<f32>;     // (N, NH·FOUT)
 @group(0) @binding(8) var<storage, read_write> dsSrc: array<f32>;  // (N, NH)
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+${wgslMain1d('t', 'P.n * P.heads * P.fout', /* wgsl */ `
   let nh = P.heads;
   let hf = nh * P.fout;
-  let t = flatIndex(wid, nwg, lid);
-  if (t >= P.n * hf) { return; }
   let j = t / hf;
   let c = t % hf;
   let h = c / P.fout;
@@ -289,8 +268,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let jh = j * nh + h;
   dP[t] = acc + (ds * att[c] + dsTrg[jh] * att[hf + c]);
   if (c % P.fout == 0u) { dsSrc[jh] = ds; }
-}
-`;
+`)}`;
 
 export interface MessageGradParams extends ScoreParams {
   readonly graph: GraphOffsets;

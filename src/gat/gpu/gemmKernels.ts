@@ -11,6 +11,7 @@
  * are `override` constants: four pipelines, no per-element branching on them at run time.
  */
 import type { KernelDef } from './gpuKernel';
+import { wgslParams } from './wgslCommon';
 
 export interface GemmParams {
   readonly m: number;
@@ -29,8 +30,7 @@ const TM: u32 = 64u;  // tile rows (M)
 const TN: u32 = 64u;  // tile columns (N)
 const TK: u32 = 16u;  // tile depth (K)
 
-struct Params { m: u32, n: u32, k: u32, accumulate: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
+${wgslParams('m: u32, n: u32, k: u32, accumulate: u32')}
 @group(0) @binding(1) var<storage, read> a: array<f32>;        // (M, K), or (K, M) when TRANS_A
 @group(0) @binding(2) var<storage, read> b: array<f32>;        // (K, N), or (N, K) when TRANS_B
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;  // (M, N)

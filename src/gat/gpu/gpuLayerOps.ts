@@ -1,8 +1,9 @@
 /**
  * The GAT's training step and eval forward as lists of GPU ops, in FusedEngine's step order
- * (GAT.py's): per layer input dropout + projection, node scores, edge softmax, aggregation, skip,
- * heads; then the loss; then each layer's backward from the last. Ops are bound to their buffers
- * once; encoding one writes its parameters (batch size, dropout keys) into its uniform slot.
+ * (GAT.py's, stated in kernels/gatLayer.ts): per layer input dropout + projection, node scores,
+ * edge softmax, aggregation, skip, heads; then the loss; then each layer's backward from the last.
+ * Ops are bound to their buffers once; encoding one writes its parameters (batch size, dropout
+ * keys) into its uniform slot.
  *
  * Every node of the bound batch is computed (no receptive-field plan): the loss mask restricts the
  * loss to the training nodes, and rows outside their receptive field get exactly zero gradients.

@@ -1,12 +1,13 @@
 /**
- * Step 4 of a GAT layer on the GPU and its gradient (kernels/elementwise.ts): concatenate the heads
- * and apply ELU (hidden layers) or average them (the output layer), plus the bias. The bias
- * gradient is a column sum (reduceKernels.ts) of dAgg (concat) or dOut (mean).
+ * Step 4 of the layer stated in kernels/gatLayer.ts on the GPU, and its gradient
+ * (kernels/elementwise.ts): concatenate the heads and apply ELU (hidden layers) or average them (the
+ * output layer), plus the bias. The bias gradient is a column sum (reduceKernels.ts) of dAgg
+ * (concat) or dOut (mean).
  *
  * Shape legend: N nodes, NH heads, FOUT, HF = NH·FOUT; agg (N, HF), out (N, HF) or (N, FOUT).
  */
 import { grid1d, type KernelDef } from './gpuKernel';
-import { WGSL_EXPM1, WGSL_INDEX } from './wgslCommon';
+import { WGSL_EXPM1, WGSL_INDEX, WGSL_MAIN_1D, wgslMain1d, wgslParams } from './wgslCommon';
 
 export interface HeadsParams {
   readonly n: number;
@@ -15,10 +16,7 @@ export interface HeadsParams {
   readonly concat: boolean;
 }
 
-const HEADS_PARAMS = /* wgsl */ `
-struct Params { n: u32, heads: u32, fout: u32, concat: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
-`;
+const HEADS_PARAMS = wgslParams('n: u32, heads: u32, fout: u32, concat: u32');
 
 const headsWords = (p: HeadsParams): number[] => [p.n, p.heads, p.fout, p.concat ? 1 : 0];
 
@@ -34,8 +32,7 @@ ${HEADS_PARAMS}
 @group(0) @binding(2) var<storage, read> bias: array<f32>;       // (NH·FOUT) or (FOUT)
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;  // (N, NH·FOUT) or (N, FOUT)
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+${WGSL_MAIN_1D} {
   let t = flatIndex(wid, nwg, lid);
   let hf = P.heads * P.fout;
   if (P.concat != 0u) {
@@ -71,11 +68,8 @@ ${HEADS_PARAMS}
 @group(0) @binding(2) var<storage, read> dOut: array<f32>;         // same shape as out
 @group(0) @binding(3) var<storage, read_write> dAgg: array<f32>;   // (N, NH·FOUT)
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let t = flatIndex(wid, nwg, lid);
+${wgslMain1d('t', 'P.n * P.heads * P.fout', /* wgsl */ `
   let hf = P.heads * P.fout;
-  if (t >= P.n * hf) { return; }
   if (P.concat != 0u) {
     dAgg[t] = dOut[t] * min(out[t] + 1.0, 1.0);
     return;
@@ -83,8 +77,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let i = t / hf;
   let d = t % P.fout;
   dAgg[t] = dOut[i * P.fout + d] * (1.0 / f32(P.heads));
-}
-`;
+`)}`;
 
 export const headsBackward: KernelDef<'out' | 'dOut' | 'dAgg', HeadsParams> = {
   label: 'headsBackward',

@@ -8,8 +8,8 @@
  *
  * Shape legend: N nodes, C classes; logits, dLogits (N, C).
  */
-import { f32Bits, grid1d, WG, type KernelDef } from './gpuKernel';
-import { WGSL_INDEX } from './wgslCommon';
+import { f32Bits, grid1d, type KernelDef } from './gpuKernel';
+import { WGSL_INDEX, WGSL_MAIN_1D, wgslParams } from './wgslCommon';
 
 export interface LossParams {
   readonly n: number;
@@ -18,12 +18,12 @@ export interface LossParams {
   readonly inv: number;
 }
 
-/** Step 2 of both losses: the workgroup's sums into its partial row (4 words). */
-const WORKGROUP_SUMS = /* wgsl */ `
+/** A tree sum over the workgroup's invocations: lossSum[0] and counts[0] hold the totals afterwards. */
+const WORKGROUP_TREE_SUM = /* wgsl */ `
 var<workgroup> lossSum: array<f32, WG>;
 var<workgroup> counts: array<vec3<u32>, WG>;
 
-fn storePartial(wid: vec3<u32>, nwg: vec3<u32>, lid: u32, loss: f32, c: vec3<u32>) {
+fn sumWorkgroup(lid: u32, loss: f32, c: vec3<u32>) {
   lossSum[lid] = loss;
   counts[lid] = c;
   for (var stride = WG / 2u; stride > 0u; stride >>= 1u) {
@@ -33,6 +33,14 @@ fn storePartial(wid: vec3<u32>, nwg: vec3<u32>, lid: u32, loss: f32, c: vec3<u32
       counts[lid] += counts[lid + stride];
     }
   }
+}
+`;
+
+/** Step 2 of both losses: the workgroup's sums into its partial row (4 words). */
+const WORKGROUP_SUMS = /* wgsl */ `
+${WORKGROUP_TREE_SUM}
+fn storePartial(wid: vec3<u32>, nwg: vec3<u32>, lid: u32, loss: f32, c: vec3<u32>) {
+  sumWorkgroup(lid, loss, c);
   if (lid == 0u) {
     let g = (wid.y * nwg.x + wid.x) * 4u;
     partial[g] = bitcast<u32>(lossSum[0]);
@@ -44,8 +52,7 @@ fn storePartial(wid: vec3<u32>, nwg: vec3<u32>, lid: u32, loss: f32, c: vec3<u32
 `;
 
 const LOSS_BINDINGS = /* wgsl */ `
-struct Params { n: u32, classes: u32, inv: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
+${wgslParams('n: u32, classes: u32, inv: u32')}
 @group(0) @binding(1) var<storage, read> logits: array<f32>;        // (N, C)
 @group(0) @binding(2) var<storage, read> targets: array<u32>;       // CE: (N) labels; BCE: (N, C) 0/1 bytes, 4 per word
 @group(0) @binding(3) var<storage, read> mask: array<u32>;          // (N) 1 for the nodes the loss covers
@@ -61,8 +68,7 @@ export const CROSS_ENTROPY_WGSL = /* wgsl */ `
 ${WGSL_INDEX}
 ${LOSS_BINDINGS}
 ${WORKGROUP_SUMS}
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+${WGSL_MAIN_1D} {
   let i = flatIndex(wid, nwg, lid);
   var loss = 0.0;
   var correct = 0u;
@@ -105,8 +111,7 @@ fn labelAt(k: u32) -> u32 {
   return (targets[k >> 2u] >> ((k & 3u) * 8u)) & 0xffu;
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+${WGSL_MAIN_1D} {
   let i = flatIndex(wid, nwg, lid);
   var loss = 0.0;
   var c3 = vec3<u32>(0u);
@@ -163,15 +168,11 @@ export interface LossFinishParams {
 
 /** One workgroup sums the partial rows: results = [Σ loss (f32 bits), Σ count1, Σ count2, Σ count3]. */
 export const LOSS_FINISH_WGSL = /* wgsl */ `
-const WG: u32 = ${WG}u;
-struct Params { groups: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
+${WGSL_INDEX}
+${wgslParams('groups: u32')}
 @group(0) @binding(1) var<storage, read> partial: array<u32>;       // (groups, 4)
 @group(0) @binding(2) var<storage, read_write> results: array<u32>; // (4)
-
-var<workgroup> lossSum: array<f32, WG>;
-var<workgroup> counts: array<vec3<u32>, WG>;
-
+${WORKGROUP_TREE_SUM}
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) lid: u32) {
   var loss = 0.0;
@@ -180,15 +181,7 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     loss += bitcast<f32>(partial[4u * g]);
     c += vec3<u32>(partial[4u * g + 1u], partial[4u * g + 2u], partial[4u * g + 3u]);
   }
-  lossSum[lid] = loss;
-  counts[lid] = c;
-  for (var stride = WG / 2u; stride > 0u; stride >>= 1u) {
-    workgroupBarrier();
-    if (lid < stride) {
-      lossSum[lid] += lossSum[lid + stride];
-      counts[lid] += counts[lid + stride];
-    }
-  }
+  sumWorkgroup(lid, loss, c);
   if (lid == 0u) {
     results[0] = bitcast<u32>(lossSum[0]);
     results[1] = counts[0].x;

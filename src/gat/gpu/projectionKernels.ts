@@ -1,6 +1,7 @@
 /**
- * Step 1 of a GAT layer on the GPU: dropout on the input (sparse non-zeros or a dense matrix) and
- * the sparse projection of the bag-of-words layer with its weight gradient (kernels/projection.ts).
+ * Step 1 of the layer stated in kernels/gatLayer.ts on the GPU: dropout on the input (sparse
+ * non-zeros or a dense matrix) and the sparse projection of the bag-of-words layer with its weight
+ * gradient (kernels/projection.ts).
  * Dense layers project with the GEMM (gemmKernels.ts).
  *
  * The weight gradient dWᵀ = xdᵀ · dP of the sparse layer runs over a CSC copy of the features made
@@ -11,7 +12,7 @@
  * Shape legend: N nodes, FIN input features, HF = NH·FOUT projected width, nnz non-zeros.
  */
 import { f32Bits, grid1d, type KernelDef } from './gpuKernel';
-import { WGSL_INDEX, WGSL_RANDOM } from './wgslCommon';
+import { WGSL_INDEX, WGSL_RANDOM, wgslMain1d, wgslParams } from './wgslCommon';
 
 export interface DropoutParams {
   readonly count: number; // elements
@@ -20,10 +21,7 @@ export interface DropoutParams {
   readonly scale: number;
 }
 
-const DROPOUT_PARAMS = /* wgsl */ `
-struct Params { count: u32, key: u32, threshold: u32, scale: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
-`;
+const DROPOUT_PARAMS = wgslParams('count: u32, key: u32, threshold: u32, scale: u32');
 
 const dropoutWords = (p: DropoutParams): number[] => [p.count, p.key >>> 0, p.threshold, f32Bits(p.scale)];
 
@@ -35,13 +33,9 @@ ${DROPOUT_PARAMS}
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let k = flatIndex(wid, nwg, lid);
-  if (k >= P.count) { return; }
+${wgslMain1d('k', 'P.count', /* wgsl */ `
   y[k] = x[k] * dropMask(P.key, k, P.threshold, bitcast<f32>(P.scale));
-}
-`;
+`)}`;
 
 export const dropout: KernelDef<'x' | 'y', DropoutParams> = {
   label: 'dropout',
@@ -58,13 +52,9 @@ ${WGSL_RANDOM}
 ${DROPOUT_PARAMS}
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let k = flatIndex(wid, nwg, lid);
-  if (k >= P.count) { return; }
+${wgslMain1d('k', 'P.count', /* wgsl */ `
   y[k] = y[k] * dropMask(P.key, k, P.threshold, bitcast<f32>(P.scale));
-}
-`;
+`)}`;
 
 export const dropoutInPlace: KernelDef<'y', DropoutParams> = {
   label: 'dropoutInPlace',
@@ -85,18 +75,14 @@ export interface SparseProjectParams {
  */
 export const SPARSE_PROJECT_WGSL = /* wgsl */ `
 ${WGSL_INDEX}
-struct Params { n: u32, hf: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
+${wgslParams('n: u32, hf: u32')}
 @group(0) @binding(1) var<storage, read> indptr: array<u32>;   // (N + 1)
 @group(0) @binding(2) var<storage, read> indices: array<u32>;  // (nnz)
 @group(0) @binding(3) var<storage, read> xd: array<f32>;       // (nnz) dropped-out values
 @group(0) @binding(4) var<storage, read> wT: array<f32>;       // (FIN, HF)
 @group(0) @binding(5) var<storage, read_write> out: array<f32>; // (N, HF)
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let t = flatIndex(wid, nwg, lid);
-  if (t >= P.n * P.hf) { return; }
+${wgslMain1d('t', 'P.n * P.hf', /* wgsl */ `
   let i = t / P.hf;
   let c = t % P.hf;
   var acc = 0.0;
@@ -104,8 +90,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     acc += xd[p] * wT[indices[p] * P.hf + c];
   }
   out[t] = acc;
-}
-`;
+`)}`;
 
 export const sparseProject: KernelDef<'indptr' | 'indices' | 'xd' | 'wT' | 'out', SparseProjectParams> = {
   label: 'sparseProject',
@@ -129,8 +114,7 @@ export interface SparseGradWParams {
  */
 export const SPARSE_GRAD_W_WGSL = /* wgsl */ `
 ${WGSL_INDEX}
-struct Params { fin: u32, hf: u32, accumulate: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
+${wgslParams('fin: u32, hf: u32, accumulate: u32')}
 @group(0) @binding(1) var<storage, read> colPtr: array<u32>;  // (FIN + 1)
 @group(0) @binding(2) var<storage, read> cscRow: array<u32>;  // (nnz)
 @group(0) @binding(3) var<storage, read> cscPos: array<u32>;  // (nnz) CSR position of each CSC entry
@@ -138,10 +122,7 @@ struct Params { fin: u32, hf: u32, accumulate: u32 }
 @group(0) @binding(5) var<storage, read> dOut: array<f32>;    // (N, HF)
 @group(0) @binding(6) var<storage, read_write> dwT: array<f32>; // (FIN, HF)
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let t = flatIndex(wid, nwg, lid);
-  if (t >= P.fin * P.hf) { return; }
+${wgslMain1d('t', 'P.fin * P.hf', /* wgsl */ `
   let f = t / P.hf;
   let c = t % P.hf;
   var acc = 0.0;
@@ -150,8 +131,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   if (P.accumulate != 0u) { acc += dwT[t]; }
   dwT[t] = acc;
-}
-`;
+`)}`;
 
 export const sparseGradW: KernelDef<'colPtr' | 'cscRow' | 'cscPos' | 'xd' | 'dOut' | 'dwT', SparseGradWParams> = {
   label: 'sparseGradW',

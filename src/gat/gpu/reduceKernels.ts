@@ -8,7 +8,7 @@
  * Shape legend: N nodes, NH heads, FOUT, HF = NH·FOUT; W the width summed.
  */
 import { grid1d, type KernelDef } from './gpuKernel';
-import { WGSL_INDEX } from './wgslCommon';
+import { WGSL_INDEX, wgslMain1d, wgslParams } from './wgslCommon';
 
 /** Rows each workgroup of the first pass sums. */
 export const CHUNK_ROWS = 256;
@@ -31,6 +31,29 @@ fn storePartial(lid: vec3<u32>, chunk: u32, col: u32, width: u32, sum: f32) {
 }
 `;
 
+/**
+ * The first pass's `main` (with LANE_REDUCE): step 1, each of the 4 row lanes sums `term` (a WGSL
+ * expression of row r) over its rows of the chunk for column col < `width`; `setup` declares what
+ * they read (after col, r0, r1).
+ */
+function laneSumMain(width: string, setup: string, term: string): string {
+  return /* wgsl */ `${LANE_REDUCE}
+@compute @workgroup_size(64, 4)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let col = wid.x * 64u + lid.x;
+  let r0 = wid.y * ${CHUNK_ROWS}u;
+  let r1 = min(r0 + ${CHUNK_ROWS}u, P.rows);${setup}
+  var sum = 0.0;
+  if (col < ${width}) {
+    for (var r = r0 + lid.y; r < r1; r += 4u) {
+      sum += ${term};
+    }
+  }
+  storePartial(lid, wid.y, col, ${width}, sum);
+}
+`;
+}
+
 export interface ColumnSumParams {
   readonly rows: number;
   readonly width: number;
@@ -38,25 +61,10 @@ export interface ColumnSumParams {
 
 /** partial[chunk, c] = Σ x[r, c] over the chunk's 256 rows.        x (N, W) -> partial (⌈N/256⌉, W) */
 export const COLUMN_SUMS_WGSL = /* wgsl */ `
-struct Params { rows: u32, width: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
+${wgslParams('rows: u32, width: u32')}
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> partial: array<f32>;
-${LANE_REDUCE}
-@compute @workgroup_size(64, 4)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let col = wid.x * 64u + lid.x;
-  let r0 = wid.y * ${CHUNK_ROWS}u;
-  let r1 = min(r0 + ${CHUNK_ROWS}u, P.rows);
-  var sum = 0.0;
-  if (col < P.width) {
-    for (var r = r0 + lid.y; r < r1; r += 4u) {
-      sum += x[r * P.width + col];
-    }
-  }
-  storePartial(lid, wid.y, col, P.width, sum);
-}
-`;
+${laneSumMain('P.width', '', 'x[r * P.width + col]')}`;
 
 export const columnSums: KernelDef<'x' | 'partial', ColumnSumParams> = {
   label: 'columnSums',
@@ -78,33 +86,17 @@ export interface ScoreSumParams {
  *                                        p (N, HF), dsSrc, dsTrg (N, NH) -> partial (⌈N/256⌉, 2·HF)
  */
 export const SCORE_SUMS_WGSL = /* wgsl */ `
-struct Params { rows: u32, heads: u32, fout: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
+${wgslParams('rows: u32, heads: u32, fout: u32')}
 @group(0) @binding(1) var<storage, read> p: array<f32>;
 @group(0) @binding(2) var<storage, read> dsSrc: array<f32>;
 @group(0) @binding(3) var<storage, read> dsTrg: array<f32>;
 @group(0) @binding(4) var<storage, read_write> partial: array<f32>;
-${LANE_REDUCE}
-@compute @workgroup_size(64, 4)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+${laneSumMain('width', /* wgsl */ `
   let hf = P.heads * P.fout;
   let width = 2u * hf;
-  let col = wid.x * 64u + lid.x;
-  let r0 = wid.y * ${CHUNK_ROWS}u;
-  let r1 = min(r0 + ${CHUNK_ROWS}u, P.rows);
-  let trg = col >= hf;
+  let trg = col >= hf;  // columns HF.. are a_trg's
   let c = select(col, col - hf, trg);
-  let h = c / P.fout;
-  var sum = 0.0;
-  if (col < width) {
-    for (var r = r0 + lid.y; r < r1; r += 4u) {
-      let s = select(dsSrc[r * P.heads + h], dsTrg[r * P.heads + h], trg);
-      sum += s * p[r * hf + c];
-    }
-  }
-  storePartial(lid, wid.y, col, width, sum);
-}
-`;
+  let h = c / P.fout;`, 'select(dsSrc[r * P.heads + h], dsTrg[r * P.heads + h], trg) * p[r * hf + c]')}`;
 
 export const scoreSums: KernelDef<'p' | 'dsSrc' | 'dsTrg' | 'partial', ScoreSumParams> = {
   label: 'scoreSums',
@@ -123,23 +115,18 @@ export interface FinishParams {
 /** Second pass: out[c] (+)= Σ_chunk partial[chunk, c]. */
 export const FINISH_SUMS_WGSL = /* wgsl */ `
 ${WGSL_INDEX}
-struct Params { chunks: u32, width: u32, accumulate: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
+${wgslParams('chunks: u32, width: u32, accumulate: u32')}
 @group(0) @binding(1) var<storage, read> partial: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let c = flatIndex(wid, nwg, lid);
-  if (c >= P.width) { return; }
+${wgslMain1d('c', 'P.width', /* wgsl */ `
   var sum = 0.0;
   for (var k = 0u; k < P.chunks; k++) {
     sum += partial[k * P.width + c];
   }
   if (P.accumulate != 0u) { sum += out[c]; }
   out[c] = sum;
-}
-`;
+`)}`;
 
 export const finishSums: KernelDef<'partial' | 'out', FinishParams> = {
   label: 'finishSums',

@@ -1,16 +1,14 @@
 /**
- * Skip connections on the GPU (kernels/skip.ts, GAT.py's add_skip_connection): added to the
- * aggregated messages before the heads are concatenated or averaged, and their input gradients.
+ * Skip connections on the GPU (step 3 of the layer stated in kernels/gatLayer.ts; kernels/skip.ts,
+ * GAT.py's add_skip_connection): added to the aggregated messages before the heads are concatenated
+ * or averaged, and their input gradients.
  * The projected skip's product itself runs on the projection kernels (sparse or GEMM).
  *
  * Shape legend: N nodes, NH heads, FOUT, HF = NH·FOUT; agg, skip (N, HF); x (N, FIN) with FIN == FOUT
  * for the identity skip.
  */
 import { grid1d, type KernelDef } from './gpuKernel';
-import { WGSL_INDEX } from './wgslCommon';
-
-const ENTRY = /* wgsl */ `@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32)`;
+import { WGSL_INDEX, wgslMain1d, wgslParams } from './wgslCommon';
 
 export interface SkipParams {
   readonly n: number;
@@ -18,10 +16,7 @@ export interface SkipParams {
   readonly fout: number;
 }
 
-const SKIP_PARAMS = /* wgsl */ `
-struct Params { n: u32, heads: u32, fout: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
-`;
+const SKIP_PARAMS = wgslParams('n: u32, heads: u32, fout: u32');
 
 const skipWords = (p: SkipParams): number[] => [p.n, p.heads, p.fout];
 
@@ -32,12 +27,9 @@ ${SKIP_PARAMS}
 @group(0) @binding(1) var<storage, read> skip: array<f32>;       // (N, HF)
 @group(0) @binding(2) var<storage, read_write> agg: array<f32>;  // (N, HF)
 
-${ENTRY} {
-  let t = flatIndex(wid, nwg, lid);
-  if (t >= P.n * P.heads * P.fout) { return; }
+${wgslMain1d('t', 'P.n * P.heads * P.fout', /* wgsl */ `
   agg[t] += skip[t];
-}
-`;
+`)}`;
 
 export const addSkip: KernelDef<'skip' | 'agg', SkipParams> = {
   label: 'addSkip',
@@ -54,13 +46,10 @@ ${SKIP_PARAMS}
 @group(0) @binding(1) var<storage, read> x: array<f32>;          // (N, FOUT)
 @group(0) @binding(2) var<storage, read_write> agg: array<f32>;  // (N, HF)
 
-${ENTRY} {
+${wgslMain1d('t', 'P.n * P.heads * P.fout', /* wgsl */ `
   let hf = P.heads * P.fout;
-  let t = flatIndex(wid, nwg, lid);
-  if (t >= P.n * hf) { return; }
   agg[t] += x[(t / hf) * P.fout + t % P.fout];
-}
-`;
+`)}`;
 
 export const addIdentitySkip: KernelDef<'x' | 'agg', SkipParams> = {
   label: 'addIdentitySkip',
@@ -79,16 +68,14 @@ ${SKIP_PARAMS}
 @group(0) @binding(3) var<storage, read> xd: array<f32>;         // (nnz)
 @group(0) @binding(4) var<storage, read_write> agg: array<f32>;  // (N, HF)
 
-${ENTRY} {
-  let t = flatIndex(wid, nwg, lid);  // = i·NH + h
-  if (t >= P.n * P.heads) { return; }
+${wgslMain1d('t', 'P.n * P.heads', /* wgsl */ `
+  // t = i·NH + h
   let i = t / P.heads;
   let o = t * P.fout;
   for (var p = indptr[i]; p < indptr[i + 1u]; p++) {
     agg[o + indices[p]] += xd[p];
   }
-}
-`;
+`)}`;
 
 export const addSparseIdentitySkip: KernelDef<'indptr' | 'indices' | 'xd' | 'agg', SkipParams> = {
   label: 'addSparseIdentitySkip',
@@ -105,9 +92,7 @@ ${SKIP_PARAMS}
 @group(0) @binding(1) var<storage, read> dAgg: array<f32>;      // (N, HF)
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;  // (N, FOUT)
 
-${ENTRY} {
-  let t = flatIndex(wid, nwg, lid);
-  if (t >= P.n * P.fout) { return; }
+${wgslMain1d('t', 'P.n * P.fout', /* wgsl */ `
   let i = t / P.fout;
   let d = t % P.fout;
   let hf = P.heads * P.fout;
@@ -116,8 +101,7 @@ ${ENTRY} {
     acc += dAgg[i * hf + h * P.fout + d];
   }
   dx[t] = acc;
-}
-`;
+`)}`;
 
 export const identitySkipBackward: KernelDef<'dAgg' | 'dx', SkipParams> = {
   label: 'identitySkipBackward',

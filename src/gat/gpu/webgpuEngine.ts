@@ -12,12 +12,12 @@
  * the host (loading a checkpoint, a CPU optimizer), call uploadParameters; readParameters and the
  * moment read/write serve checkpoints and resume.
  */
-import type { AdamOptions } from '../model/adam';
+import { adamStepScalars, type AdamOptions } from '../model/adam';
 import { capacityOf, checkBatchFits, type AnalyzeResult, type BatchCapacity, type EngineInput, type GraphBatch, type StepResult } from '../model/engine';
 import { microF1 } from '../model/loss';
 import type { LayerShape } from '../model/parameters';
 import { STREAM, dropoutSpec, layerStream, streamKey } from '../kernels/random';
-import { adamStepScalars, type AdamParams } from './adamKernels';
+import type { AdamParams } from './adamKernels';
 import type { GraphOffsets } from './attentionKernels';
 import { cscOf, graphOffsets, graphPieces, packedTargets } from './gpuBatch';
 import { allocateEngineBuffers, type EngineBuffers } from './gpuEngineBuffers';

@@ -1,8 +1,12 @@
 /**
- * WGSL shared by the kernels: the flat invocation index of one-dimensional grids, the counter-based
- * RNG of model/random.ts in u32 arithmetic (so dropout masks are bit-identical to the CPU engines'),
- * and the float helpers WGSL lacks (expm1).
+ * WGSL shared by the kernels: the flat invocation index of one-dimensional grids, the layer's
+ * constants and counter-based RNG as kernels/gatLayer.ts states them, in u32 arithmetic (so dropout
+ * masks are bit-identical to the CPU engines'), and the float helpers WGSL lacks (expm1).
  */
+import {
+  DROPOUT_SHIFT, HASH_GOLDEN, HASH_MUL_1, HASH_MUL_2, HASH_SHIFT_1, HASH_SHIFT_2, HASH_SHIFT_3, LEAKY_RELU_SLOPE,
+} from '../kernels/gatLayer';
+import { f32Literal, u32Literal } from '../kernels/gatLayerSource';
 import { WG } from './gpuKernel';
 
 /** `const WG` and `flatIndex`: pairs with grid1d (x up to 65,535 workgroups, then y). */
@@ -14,29 +18,57 @@ fn flatIndex(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
 }
 `;
 
+/** The entry point of the one-dimensional kernels, whose builtins flatIndex reads (needs WGSL_INDEX). */
+export const WGSL_MAIN_1D = /* wgsl */ `@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32)`;
+
 /**
- * mix32 (murmur3's finaliser) and randomWord exactly as random.ts: WGSL's u32 multiply wraps like
- * Math.imul. An element is dropped when the top 16 bits of its word are below `threshold`
- * (((w >> 16) − threshold) >> 31 is 1 then, as the TypeScript's branch-free form).
+ * A one-dimensional kernel's `main` (needs WGSL_INDEX): `index` is the flat invocation index, and
+ * the invocations at or past `count` (a WGSL expression) return before `body` runs.
+ */
+export function wgslMain1d(index: string, count: string, body: string): string {
+  return `${WGSL_MAIN_1D} {
+  let ${index} = flatIndex(wid, nwg, lid);
+  if (${index} >= ${count}) { return; }
+${body.replace(/^\n/, '')}}
+`;
+}
+
+/** Binding 0 of every kernel: its parameter uniform P (see gpuKernel.ts), a struct of `fields` such as 'n: u32, heads: u32'. */
+export function wgslParams(fields: string): string {
+  return `struct Params { ${fields} }
+@group(0) @binding(0) var<uniform> P: Params;
+`;
+}
+
+/** LeakyReLU's negative slope of the edge scores (gatLayer.ts). */
+export const WGSL_LEAKY_RELU_SLOPE = /* wgsl */ `
+const LEAKY_RELU_SLOPE: f32 = ${f32Literal(LEAKY_RELU_SLOPE)};
+`;
+
+/**
+ * mix32 (murmur3's finaliser), randomWord and the dropout rule of gatLayer.ts: WGSL's u32 multiply
+ * wraps like Math.imul. (((w >> DROPOUT_SHIFT) − threshold) >> 31) is 1 when the element is dropped,
+ * as the TypeScript's branch-free form.
  */
 export const WGSL_RANDOM = /* wgsl */ `
 fn mix32(x0: u32) -> u32 {
   var x = x0;
-  x ^= x >> 16u;
-  x *= 0x85ebca6bu;
-  x ^= x >> 13u;
-  x *= 0xc2b2ae35u;
-  x ^= x >> 16u;
+  x ^= x >> ${HASH_SHIFT_1}u;
+  x *= ${u32Literal(HASH_MUL_1)};
+  x ^= x >> ${HASH_SHIFT_2}u;
+  x *= ${u32Literal(HASH_MUL_2)};
+  x ^= x >> ${HASH_SHIFT_3}u;
   return x;
 }
 
 fn randomWord(key: u32, index: u32) -> u32 {
-  return mix32(key ^ (index * 0x9e3779b1u));
+  return mix32(key ^ (index * ${u32Literal(HASH_GOLDEN)}));
 }
 
 // 0 or scale: inverted dropout's mask value of element index of stream key.
 fn dropMask(key: u32, index: u32, threshold: u32, scale: f32) -> f32 {
-  let drop = ((randomWord(key, index) >> 16u) - threshold) >> 31u;
+  let drop = ((randomWord(key, index) >> ${DROPOUT_SHIFT}u) - threshold) >> 31u;
   return scale * f32(1u - drop);
 }
 `;

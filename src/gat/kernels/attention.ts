@@ -1,12 +1,12 @@
 /**
- * Edge-list attention kernels over typed arrays (edges grouped by target, see GatGraph).
+ * Edge-list attention kernels over typed arrays (edges grouped by target, see GatGraph): steps 2
+ * and 3 of the layer stated in gatLayer.ts, and their gradients.
  * Shapes: N nodes, NH heads, FOUT features per head, E' edges incl. self-loops;
  * p (N, NH·FOUT) projected features, node scores (N, NH), edge arrays (E', NH) head-minor.
  */
 import type { GatGraph } from './gatGraph';
-import { randomWord } from './random';
-
-const SLOPE = 0.2; // LeakyReLU negative slope
+import { dropped } from './random';
+import { LEAKY_RELU_SLOPE as SLOPE } from './gatLayer';
 
 /** sSrc[i, h] = ⟨p[i, h, :], aSrc[h, :]⟩ and the same for aTrg, for i in rows. */
 // explain: scores (the Computation panel links this step here; resolved by scripts/build.mjs)
@@ -72,7 +72,7 @@ export function edgeSoftmax(
       for (let e = e0; e < e1; e++) {
         const k = e * heads + h;
         const a = alpha[k] * inv;
-        const drop = ((randomWord(key, k) >>> 16) - threshold) >>> 31;
+        const drop = dropped(key, k, threshold);
         alpha[k] = a;
         alphaD[k] = a * scale * (1 - drop);
       }
@@ -142,7 +142,7 @@ export function attentionBackward(
           dAD += gd * p[s + d];
           dP[s + d] += aD * gd;
         }
-        const drop = ((randomWord(key, k) >>> 16) - threshold) >>> 31; // the forward's mask, recomputed
+        const drop = dropped(key, k, threshold); // the forward's mask, recomputed
         const dA = dAD * scale * (1 - drop);
         tmp[k] = dA;
         dot += alpha[k] * dA;

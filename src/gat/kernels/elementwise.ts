@@ -1,4 +1,4 @@
-/** Step 4 of a GAT layer and its gradient: concat (with ELU) or mean over heads, plus bias. */
+/** Step 4 of the layer stated in gatLayer.ts and its gradient: concat (with ELU) or mean over heads, plus bias. */
 
 /**
  * concat: out[i, c] = ELU(agg[i, c] + bias[c]) over c < NH·FOUT;

@@ -1,11 +1,12 @@
 /**
- * Projection kernels over typed arrays: sparse × dense for the bag-of-words layer, dense × dense
- * for the layers after it. Rows are processed only for the listed nodes (the receptive field).
+ * Projection kernels over typed arrays (step 1 of the layer stated in gatLayer.ts, with its input
+ * dropout): sparse × dense for the bag-of-words layer, dense × dense for the layers after it.
+ * Rows are processed only for the listed nodes (the receptive field).
  * Output columns go in blocks of 8 held in locals: V8 keeps them in registers, which made the
  * sparse product 2.7× faster than accumulating into memory.
  */
 import type { CsrMatrix } from '../data/graph';
-import { randomWord } from './random';
+import { dropped } from './random';
 
 /**
  * xd[p] = x.values[p] · mask(p) for the non-zeros of `rows` (dropout on the sparse input: only
@@ -16,7 +17,7 @@ export function dropSparseInput(x: CsrMatrix, rows: Int32Array, key: number, thr
   for (let r = 0; r < rows.length; r++) {
     const i = rows[r];
     for (let p = indptr[i], end = indptr[i + 1]; p < end; p++) {
-      const drop = ((randomWord(key, p) >>> 16) - threshold) >>> 31; // branch-free: 1 when dropped
+      const drop = dropped(key, p, threshold); // branch-free: 1 when dropped
       xd[p] = values[p] * scale * (1 - drop);
     }
   }
@@ -82,7 +83,7 @@ export function dropDense(x: Float32Array, rows: Int32Array, fin: number, key: n
   for (let r = 0; r < rows.length; r++) {
     const xo = rows[r] * fin;
     for (let k = 0; k < fin; k++) {
-      const drop = ((randomWord(key, xo + k) >>> 16) - threshold) >>> 31;
+      const drop = dropped(key, xo + k, threshold);
       xd[xo + k] = x[xo + k] * scale * (1 - drop);
     }
   }
@@ -123,7 +124,7 @@ export function denseProjectGrad(
         dwT[w + c] += v * g;
         acc += g * wT[w + c];
       }
-      const drop = ((randomWord(key, xo + k) >>> 16) - threshold) >>> 31;
+      const drop = dropped(key, xo + k, threshold);
       dx[xo + k] = acc * scale * (1 - drop);
     }
   }

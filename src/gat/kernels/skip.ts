@@ -1,6 +1,6 @@
 /**
- * Skip connections (GAT.py's add_skip_connection), added to the aggregated messages before the
- * heads are concatenated or averaged, and their gradients. Elementwise: cheap next to the products.
+ * Skip connections (GAT.py's add_skip_connection; step 3 of the layer stated in gatLayer.ts), added
+ * to the aggregated messages before the heads are concatenated or averaged, and their gradients. Elementwise: cheap next to the products.
  * Shapes: agg, skip (N, NH·FOUT); x (N, FIN) with FIN == FOUT for the identity skip.
  */
 

@@ -12,6 +12,23 @@ export interface AdamOptions {
   readonly eps?: number;
 }
 
+/** PyTorch's defaults for the options left out. */
+export const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
+
+/** The scalars of Adam's update number `t` (1-based), for every implementation of the element loop. */
+export function adamStepScalars(opts: AdamOptions, t: number): AdamStep {
+  const beta1 = opts.beta1 ?? ADAM_DEFAULTS.beta1;
+  const beta2 = opts.beta2 ?? ADAM_DEFAULTS.beta2;
+  return {
+    weightDecay: opts.weightDecay,
+    beta1,
+    beta2,
+    eps: opts.eps ?? ADAM_DEFAULTS.eps,
+    stepSize: opts.lr / (1 - beta1 ** t),
+    invSqrtBc2: 1 / Math.sqrt(1 - beta2 ** t),
+  };
+}
+
 /** Where the moments live and which loop updates them (the fused engine's kernels, or plain arrays). */
 export interface AdamKernels {
   allocF32(n: number): Float32Array;
@@ -24,9 +41,6 @@ export class Adam {
   readonly m: Float32Array;
   readonly v: Float32Array;
   step = 0;
-  private readonly beta1: number;
-  private readonly beta2: number;
-  private readonly eps: number;
 
   constructor(
     size: number,
@@ -35,23 +49,11 @@ export class Adam {
   ) {
     this.m = kernels.allocF32(size);
     this.v = kernels.allocF32(size);
-    this.beta1 = opts.beta1 ?? 0.9;
-    this.beta2 = opts.beta2 ?? 0.999;
-    this.eps = opts.eps ?? 1e-8;
   }
 
   /** One update of `params` in place from `grad` (which is left unchanged). */
   update(params: Float32Array, grad: Float32Array): void {
     this.step++;
-    const b1 = this.beta1;
-    const b2 = this.beta2;
-    this.kernels.adamUpdate(params, grad, this.m, this.v, {
-      weightDecay: this.opts.weightDecay,
-      beta1: b1,
-      beta2: b2,
-      eps: this.eps,
-      stepSize: this.opts.lr / (1 - b1 ** this.step),
-      invSqrtBc2: 1 / Math.sqrt(1 - b2 ** this.step),
-    });
+    this.kernels.adamUpdate(params, grad, this.m, this.v, adamStepScalars(this.opts, this.step));
   }
 }

@@ -1,8 +1,8 @@
 /**
  * GAT on fused typed-array kernels with hand-written gradients (the cpu and wasm back ends).
- * Follows pytorch-GAT's GAT.py step by step, but computes only the receptive field of the nodes
- * asked for: the last layer runs for those nodes, each earlier layer for the in-neighbourhood of
- * the next one's targets.
+ * Follows pytorch-GAT's GAT.py step by step (the layer stated in kernels/gatLayer.ts), but computes
+ * only the receptive field of the nodes asked for: the last layer runs for those nodes, each
+ * earlier layer for the in-neighbourhood of the next one's targets.
  *
  * Shape legend: N nodes of the bound batch, FIN input features, NH heads, FOUT features per head,
  * E' edges including self-loops, C classes (FOUT of the last layer). Node arrays are (capacity, ·)
@@ -114,6 +114,19 @@ interface Mode {
 }
 
 const EVAL: Mode = { step: -1, threshold: 0, scale: 1 };
+
+/** One layer's view of a pass (FusedEngine.layerAt). */
+interface LayerAt {
+  readonly s: LayerShape;
+  readonly b: LayerBuffers;
+  readonly w: LayerParams;
+  readonly hf: number; // NH·FOUT
+  readonly rows: Int32Array; // nodes whose projection runs
+  readonly targets: Int32Array; // nodes whose aggregation runs
+  readonly inKey: number; // input dropout's stream
+  readonly attKey: number; // attention dropout's stream
+  readonly x: CsrMatrix; // the bound features
+}
 
 type LayerGrad = Pick<LayerParams, 'weightT' | 'attSource' | 'attTarget' | 'bias' | 'skipT'>;
 
@@ -275,20 +288,19 @@ export class FusedEngine implements GatEngine {
     return plan;
   }
 
-  private keys(l: number, mode: Mode): { inKey: number; attKey: number } {
+  /** What layer l's forward and backward read: its shape, buffers and weights, the plan's nodes, the mode's dropout keys. */
+  private layerAt(l: number, plan: Plan, mode: Mode): LayerAt {
+    const s = this.shapes[l];
     const seed = this.input.seed;
-    return { inKey: streamKey(seed, mode.step, layerStream(STREAM.inputDropout, l)), attKey: streamKey(seed, mode.step, layerStream(STREAM.attentionDropout, l)) };
+    return {
+      s, b: this.buf[l], w: this.params.layers[l], hf: s.heads * s.fout, rows: plan.rows[l], targets: plan.targets[l], x: this.bound.x,
+      inKey: streamKey(seed, mode.step, layerStream(STREAM.inputDropout, l)),
+      attKey: streamKey(seed, mode.step, layerStream(STREAM.attentionDropout, l)),
+    };
   }
 
   private forwardLayer(l: number, plan: Plan, mode: Mode): void {
-    const s = this.shapes[l];
-    const b = this.buf[l];
-    const w = this.params.layers[l];
-    const hf = s.heads * s.fout;
-    const rows = plan.rows[l];
-    const targets = plan.targets[l];
-    const { inKey, attKey } = this.keys(l, mode);
-    const x = this.bound.x;
+    const { s, b, w, hf, rows, targets, inKey, attKey, x } = this.layerAt(l, plan, mode);
 
     // explain: input (the Computation panel links this step here; resolved by scripts/build.mjs)
     // Step 1: input dropout + linear projection                      x (N, FIN) -> p (N, NH·FOUT)
@@ -326,14 +338,7 @@ export class FusedEngine implements GatEngine {
   }
 
   private backwardLayer(l: number, plan: Plan, mode: Mode, g: LayerGrad): void {
-    const s = this.shapes[l];
-    const b = this.buf[l];
-    const w = this.params.layers[l];
-    const hf = s.heads * s.fout;
-    const rows = plan.rows[l];
-    const targets = plan.targets[l];
-    const { inKey, attKey } = this.keys(l, mode);
-    const x = this.bound.x;
+    const { s, b, w, hf, rows, targets, inKey, attKey, x } = this.layerAt(l, plan, mode);
     const dropping = mode.threshold > 0;
 
     // Step 4 backward: ELU / mean and bias                           dOut -> dAgg (N, NH·FOUT)

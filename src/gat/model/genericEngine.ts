@@ -1,13 +1,14 @@
 /**
  * GAT on generic TensorFlow.js ops (gather, unsortedSegmentSum, …) with autodiff: the path for the
- * native back ends (tfjs-node, tfjs-node-gpu), whose kernels for these ops are fast. It mirrors
- * pytorch-GAT's GAT.py "implementation 3" (edge list) and uses the same dropout masks as the
- * fused engine, so both give the same numbers.
+ * native back ends (tfjs-node, tfjs-node-gpu), whose kernels for these ops are fast. It computes the
+ * layer stated in kernels/gatLayer.ts as pytorch-GAT's GAT.py "implementation 3" (edge list) does,
+ * and uses the same dropout masks as the fused engine, so both give the same numbers.
  *
  * Shape legend: N nodes, FIN input features, NH heads, FOUT features per head, E' edges including
  * self-loops, NNZ non-zeros of the sparse input, C classes.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { LEAKY_RELU_SLOPE } from '../kernels/gatLayer';
 import type { AnalyzeResult, EngineInput, GatEngine, GraphBatch, StepResult } from './engine';
 import { binaryCrossEntropy, crossEntropy, microF1 } from './loss';
 import type { LayerShape } from './parameters';
@@ -219,7 +220,7 @@ export class GenericEngine implements GatEngine {
     // Step 2: edge attention
     const scoresSource = tf.sum(tf.mul(proj3, p.attSource), -1); // (N, NH)
     const scoresTarget = tf.sum(tf.mul(proj3, p.attTarget), -1); // (N, NH)
-    const scoresPerEdge = tf.leakyRelu(tf.add(tf.gather(scoresSource, src), tf.gather(scoresTarget, trg)), 0.2); // (E', NH)
+    const scoresPerEdge = tf.leakyRelu(tf.add(tf.gather(scoresSource, src), tf.gather(scoresTarget, trg)), LEAKY_RELU_SLOPE); // (E', NH)
     const expScores = tf.exp(tf.sub(scoresPerEdge, tf.max(scoresPerEdge))); // (E', NH) global max, as pytorch-GAT
     const denominator = tf.unsortedSegmentSum(expScores, trg, n); // (N, NH)
     const attention = tf.div(expScores, tf.add(tf.gather(denominator, trg), 1e-16)) as tf.Tensor2D; // (E', NH)

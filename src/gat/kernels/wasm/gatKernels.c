@@ -1,8 +1,11 @@
 // Hot GAT kernels in WebAssembly SIMD (f32x4). Kernels that take a head range [h0, h1) or a column
-// range [c0, c1) compute only that part (each element the same way), so two threads can split a layer. Same maths as the TypeScript kernels in
-// ../projection.ts and ../attention.ts; pointers are byte offsets into the imported memory.
-// Build: node scripts/buildWasmKernels.mjs (needs clang + lld; writes gatKernelsWasm.ts).
+// range [c0, c1) compute only that part (each element the same way), so two threads can split a layer.
+// Same maths as the TypeScript kernels in ../projection.ts and ../attention.ts; the layer they compute
+// and its constants are stated once in ../gatLayer.ts, and gatLayer.h (generated from it) brings the
+// constants here. Pointers are byte offsets into the imported memory.
+// Build: node scripts/buildWasmKernels.mjs (needs clang + lld; writes gatLayer.h and gatKernelsWasm.ts).
 #include <wasm_simd128.h>
+#include "gatLayer.h"
 
 typedef float f32;
 typedef int i32;
@@ -108,9 +111,6 @@ void aggregate(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 nta
 // Attention, heads and layer-2 kernels. Vectorised across heads (edge arrays are head-minor) or
 // across features; a scalar path covers shapes the vector one does not.
 
-#define SLOPE 0.2f
-#define GOLDEN 0x9e3779b1u
-
 // exp(x) for f32x4 (Cephes expf: range reduction by ln 2, degree-6 polynomial; ~1 ulp).
 // Inputs below -87.3 give 2^-126 · e^r (≈ 1e-38) instead of a denormal or 0.
 static inline v128_t vexp_parts(v128_t x, v128_t *pow2n) {
@@ -145,33 +145,36 @@ static inline v128_t vexpm1(v128_t x) {
 
 static inline f32 sexp(f32 x) { return wasm_f32x4_extract_lane(vexp(wasm_f32x4_splat(x)), 0); }
 
-// murmur3's finaliser on 4 lanes (random.ts mix32)
+// murmur3's finaliser on 4 lanes (gatLayer.ts mix32)
 static inline v128_t vmix32(v128_t x) {
-  x = wasm_v128_xor(x, wasm_u32x4_shr(x, 16));
-  x = wasm_i32x4_mul(x, wasm_i32x4_splat((i32)0x85ebca6bu));
-  x = wasm_v128_xor(x, wasm_u32x4_shr(x, 13));
-  x = wasm_i32x4_mul(x, wasm_i32x4_splat((i32)0xc2b2ae35u));
-  return wasm_v128_xor(x, wasm_u32x4_shr(x, 16));
+  x = wasm_v128_xor(x, wasm_u32x4_shr(x, HASH_SHIFT_1));
+  x = wasm_i32x4_mul(x, wasm_i32x4_splat((i32)HASH_MUL_1));
+  x = wasm_v128_xor(x, wasm_u32x4_shr(x, HASH_SHIFT_2));
+  x = wasm_i32x4_mul(x, wasm_i32x4_splat((i32)HASH_MUL_2));
+  return wasm_v128_xor(x, wasm_u32x4_shr(x, HASH_SHIFT_3));
 }
 
 static inline unsigned smix32(unsigned x) {
-  x ^= x >> 16;
-  x *= 0x85ebca6bu;
-  x ^= x >> 13;
-  x *= 0xc2b2ae35u;
-  return x ^ (x >> 16);
+  x ^= x >> HASH_SHIFT_1;
+  x *= HASH_MUL_1;
+  x ^= x >> HASH_SHIFT_2;
+  x *= HASH_MUL_2;
+  return x ^ (x >> HASH_SHIFT_3);
 }
 
-// All-ones lanes where element k, k+1, k+2, k+3 of stream `key` survives dropout (random.ts maskAt).
+// All-ones lanes where element k, k+1, k+2, k+3 of stream `key` survives dropout (gatLayer.ts's rule).
 static inline v128_t vkeep(i32 key, i32 k, i32 threshold) {
   v128_t idx = wasm_i32x4_add(wasm_i32x4_splat(k), wasm_i32x4_make(0, 1, 2, 3));
-  v128_t w = vmix32(wasm_v128_xor(wasm_i32x4_splat(key), wasm_i32x4_mul(idx, wasm_i32x4_splat((i32)GOLDEN))));
-  return wasm_i32x4_ge(wasm_u32x4_shr(w, 16), wasm_i32x4_splat(threshold));
+  v128_t w = vmix32(wasm_v128_xor(wasm_i32x4_splat(key), wasm_i32x4_mul(idx, wasm_i32x4_splat((i32)HASH_GOLDEN))));
+  return wasm_i32x4_ge(wasm_u32x4_shr(w, DROPOUT_SHIFT), wasm_i32x4_splat(threshold));
 }
 
 static inline i32 skeep(i32 key, i32 k, i32 threshold) {
-  return (i32)(smix32((unsigned)key ^ ((unsigned)k * GOLDEN)) >> 16) >= threshold;
+  return (i32)(smix32((unsigned)key ^ ((unsigned)k * HASH_GOLDEN)) >> DROPOUT_SHIFT) >= threshold;
 }
+
+// The constants this module was built with (gatLayer.h's words): a unit test compares them with gatLayer.ts.
+void gat_layer_constants(unsigned *out) { gat_layer_words(out); }
 
 // [Σa, Σb, Σc, Σd]: the horizontal sums of four vectors
 static inline v128_t hsum4(v128_t a, v128_t b, v128_t c, v128_t d) {
@@ -222,7 +225,7 @@ void node_scores(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i32 fout, 
 // alphaD = alpha · dropout mask (index e·NH + h). threshold 0: no dropout.
 void edge_softmax(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 ntargets, i32 heads,
                   const f32 *sSrc, const f32 *sTrg, i32 key, i32 threshold, f32 scale, f32 *alpha, f32 *alphaD, i32 h0, i32 h1) {
-  v128_t vscale = wasm_f32x4_splat(scale), slope = wasm_f32x4_splat(SLOPE);
+  v128_t vscale = wasm_f32x4_splat(scale), slope = wasm_f32x4_splat(LEAKY_RELU_SLOPE);
   for (i32 r = 0; r < ntargets; r++) {
     i32 i = targets[r];
     i32 e0 = rowPtr[i], e1 = rowPtr[i + 1];
@@ -257,7 +260,7 @@ void edge_softmax(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 
       f32 mx = -__builtin_inff();
       for (i32 e = e0; e < e1; e++) {
         f32 z = sSrc[(long)source[e] * heads + h] + st;
-        f32 y = z > SLOPE * z ? z : SLOPE * z;
+        f32 y = z > LEAKY_RELU_SLOPE * z ? z : LEAKY_RELU_SLOPE * z;
         alpha[(long)e * heads + h] = y;
         mx = mx > y ? mx : y;
       }
@@ -284,7 +287,7 @@ void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets
                         const f32 *p, const f32 *dOut, const f32 *alpha, const f32 *alphaD, const f32 *sSrc, const f32 *sTrg,
                         i32 key, i32 threshold, f32 scale, f32 *dP, f32 *dsSrc, f32 *dsTrg, f32 *tmp, i32 h0, i32 h1) {
   i32 hf = heads * fout;
-  v128_t vscale = wasm_f32x4_splat(scale), slope = wasm_f32x4_splat(SLOPE), one = wasm_f32x4_splat(1.0f);
+  v128_t vscale = wasm_f32x4_splat(scale), slope = wasm_f32x4_splat(LEAKY_RELU_SLOPE), one = wasm_f32x4_splat(1.0f);
   if (heads % 4 == 0 && fout % 4 == 0 && heads <= 64) {
     v128_t dot[16];
     for (i32 r = 0; r < ntargets; r++) {
@@ -356,7 +359,7 @@ void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets
         i32 k = e * heads + h;
         long j = (long)source[e] * heads + h;
         f32 z = sSrc[j] + st;
-        f32 dZ = alpha[k] * (tmp[k] - dot) * (z > 0 ? 1.0f : SLOPE);
+        f32 dZ = alpha[k] * (tmp[k] - dot) * (z > 0 ? 1.0f : LEAKY_RELU_SLOPE);
         dsSrc[j] += dZ;
         dT += dZ;
       }
