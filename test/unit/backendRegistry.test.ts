@@ -31,7 +31,7 @@ function sourceFiles(dir: string): string[] {
 
 describe('back-end registry: every consumer reads one list', () => {
   it('auto, then every back end in auto’s order', () => {
-    assert.deepEqual(BACKEND_NAMES, ['webgpu', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']);
+    assert.deepEqual(BACKEND_NAMES, ['webgpu', 'tfjs-node-gpu', 'tfjs-node', 'native', 'wasm', 'cpu']);
     assert.deepEqual(BACKEND_CHOICES, ['auto', ...BACKEND_NAMES]);
   });
 

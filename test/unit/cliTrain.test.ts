@@ -51,7 +51,7 @@ describe('gat train (the real CLI on Cora)', () => {
     const out = tempDir();
     const r = await runGat(['train', '--num_of_epochs', '40', '--checkpoint_freq', '20', '--should_test', '--enable_tensorboard', '--should_visualize', '--seed', '7', '--out', out]);
     assert.equal(r.code, 0, r.stderr + r.stdout);
-    assert.match(r.stdout, /back end (wasm|cpu)/);
+    assert.match(r.stdout, /back end (native|wasm|cpu)/);
     assert.match(r.stdout, /completed after 40 epochs/);
 
     const runDir = onlyRunDir(out);
@@ -70,7 +70,7 @@ describe('gat train (the real CLI on Cora)', () => {
     const binary = await readModelBinary(binaryPath);
     assert.equal(binary.metadata.dataset, 'cora');
     assert.equal(binary.metadata.seed, '7');
-    assert.match(binary.metadata.backend, /^(wasm|cpu)$/);
+    assert.match(binary.metadata.backend, /^(native|wasm|cpu)$/);
     assert.match(binary.metadata.gitCommit ?? '', /^[0-9a-f]{40}$/, 'git commit recorded when run inside a repository');
     assert.equal(JSON.parse(binary.metadata.datasetChecksums)['ind.cora.x'], '23cfa55d91c6f624233f5eb7b6e3f141f1bd2b2ae39608a63cf5d084bb27baab');
     assert.deepEqual(binary.params.map((p) => p.name).sort(), ['gat_net.0.bias', 'gat_net.0.linear_proj.weight', 'gat_net.0.scoring_fn_source', 'gat_net.0.scoring_fn_target', 'gat_net.1.bias', 'gat_net.1.linear_proj.weight', 'gat_net.1.scoring_fn_source', 'gat_net.1.scoring_fn_target']);
@@ -123,7 +123,7 @@ describe('gat train (the real CLI on Cora)', () => {
     [['--lr', '0'], /--lr must be > 0 and ≤ 1; got 0/],
     [['--num_of_epochs', '-5'], /--num_of_epochs must be ≥ 1 and ≤ 100000; got -5/],
     [['--patience-period', 'soon'], /--patience-period must be an integer/],
-    [['--backend', 'tpu'], /--backend must be one of auto, webgpu, tfjs-node-gpu, tfjs-node, wasm, cpu/],
+    [['--backend', 'tpu'], /--backend must be one of auto, webgpu, tfjs-node-gpu, tfjs-node, native, wasm, cpu/],
     [['--dataset_name', 'nosuch'], /unknown dataset 'nosuch'/],
   ];
   for (const [args, message] of badValues) {

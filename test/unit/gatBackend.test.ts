@@ -53,7 +53,7 @@ describe('back ends', () => {
   });
 
   it('an unknown name is a BackendError', async () => {
-    await assert.rejects(selectBackend('tpu' as never), /unknown back end 'tpu'; use one of auto, webgpu, tfjs-node-gpu, tfjs-node, wasm, cpu/);
+    await assert.rejects(selectBackend('tpu' as never), /unknown back end 'tpu'; use one of auto, webgpu, tfjs-node-gpu, tfjs-node, native, wasm, cpu/);
   });
 });
 

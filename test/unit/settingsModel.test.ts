@@ -18,7 +18,7 @@ describe('gat.* settings', () => {
     const { settings, problems } = parseGatSettings({ backend: 'gpu', seed: 1.5, quickTrainEpochs: 0, outputFolder: 5, dataFolder: 'a\u0000b', snapshots: 257, graphRenderer: 'webgl' }, '/ws');
     assert.deepEqual(settings, { backend: 'auto', outputFolder: '/ws', dataFolder: undefined, seed: 42, quickTrainEpochs: 10_000, snapshots: 32, graphRenderer: 'auto' });
     assert.deepEqual(problems, [
-      'gat.backend is "gpu", which is not allowed (one of auto, webgpu, tfjs-node-gpu, tfjs-node, wasm, cpu); using the default, "auto"',
+      'gat.backend is "gpu", which is not allowed (one of auto, webgpu, tfjs-node-gpu, tfjs-node, native, wasm, cpu); using the default, "auto"',
       'gat.graphRenderer is "webgl", which is not allowed (one of auto, canvas); using the default, "auto"',
       'gat.outputFolder is 5, which is not allowed (a folder path); using the default, empty',
       'gat.dataFolder is "a\\u0000b", which is not allowed (a folder path without NUL characters); using the default, empty',

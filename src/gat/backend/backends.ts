@@ -1,11 +1,13 @@
 /**
  * Choosing the back end: the registry's entries in its order (webgpu on a hardware adapter only →
- * tfjs-node-gpu → tfjs-node → wasm → cpu). Optional packages (Dawn's webgpu, the native TensorFlow.js
- * ones) are loaded guarded, and every unavailable back end comes with the reason.
+ * tfjs-node-gpu → tfjs-node → native → wasm → cpu). Optional packages (Dawn's webgpu, the native
+ * TensorFlow.js ones, onnxruntime-node) are loaded guarded, only when their back end is chosen or
+ * probed, and every unavailable back end comes with the reason.
  */
 import type { WebGpuDevice } from '../gpu/webgpuDevice';
 import type { ActiveBackend, BackendDriver, BackendStatus } from './backendDriver';
 import { probeCuda } from './cudaProbe';
+import { onnxDriver } from './onnxDriver';
 import { BACKENDS, BACKEND_NAMES, isBackendName, type BackendChoice, type BackendSpec } from './registry';
 import { detailEnv, tfjsDriver } from './tfjsDriver';
 import { webgpuDriver } from './webgpuDriver';
@@ -24,7 +26,7 @@ export class BackendError extends Error {
   }
 }
 
-const DRIVERS: { readonly [K in BackendSpec['driver']]: BackendDriver } = { tfjs: tfjsDriver, webgpu: webgpuDriver };
+const DRIVERS: { readonly [K in BackendSpec['driver']]: BackendDriver } = { tfjs: tfjsDriver, webgpu: webgpuDriver, onnx: onnxDriver };
 
 function isInstalled(id: string): boolean {
   try {

@@ -23,6 +23,8 @@ export interface DetailEnv {
   kernelsSimd(): boolean;
   /** The WebGPU device a webgpu back end opened. */
   readonly device: { readonly adapter: AdapterSummary; readonly isSoftware: boolean } | null;
+  /** An installed package's version ('' when it is not installed). */
+  packageVersion(id: string): string;
 }
 
 export interface BackendSpec {
@@ -32,8 +34,8 @@ export interface BackendSpec {
   readonly help: string;
   /** Computes on a GPU: `--force_cpu` keeps `auto` away from it. */
   readonly gpu: boolean;
-  /** How backends.ts probes and activates it: a TensorFlow.js back end, or a device through Dawn's WebGPU. */
-  readonly driver: 'tfjs' | 'webgpu';
+  /** How backends.ts probes and activates it: a TensorFlow.js back end, a device through Dawn's WebGPU, or onnxruntime-node's GEMM next to the fused kernels. */
+  readonly driver: 'tfjs' | 'webgpu' | 'onnx';
   /** The npm package it loads; a bundled one is always there. */
   readonly package: string;
   readonly bundled: boolean;
@@ -105,6 +107,23 @@ const DECLARED = [
     hotKernels: null,
     needs: { device: false, threads: false },
     detail: (env) => `TensorFlow.js ${env.tfjsVersion} native CPU back end (tfjs-node); graph ops: generic TensorFlow ops`,
+  },
+  {
+    name: 'native',
+    help: 'fused kernels, dense products on onnxruntime-node',
+    gpu: false,
+    driver: 'onnx',
+    package: 'onnxruntime-node',
+    bundled: false,
+    notInstalled: 'onnxruntime-node is not installed (an optional dependency with CPU binaries for Linux x64/arm64, Windows x64/arm64 and macOS arm64)',
+    tfjsName: 'wasm',
+    engines: ['fused'],
+    hotKernels: 'wasm-simd',
+    needs: { device: false, threads: true },
+    detail: (env) => {
+      const ours = env.kernelsSimd() ? 'fused kernels, hot loops in WebAssembly SIMD' : 'fused typed-array kernels (no WebAssembly SIMD here)';
+      return `onnxruntime-node ${env.packageVersion('onnxruntime-node')} native multi-threaded GEMM (MLAS) for the dense products; graph ops: ${ours}`;
+    },
   },
   {
     name: 'wasm',

@@ -57,6 +57,13 @@ export function detailEnv(device: WebGpuDevice | null): DetailEnv {
     tfjsWasmSimd: () => tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
     kernelsSimd: wasmSimdSupported,
     device,
+    packageVersion(id) {
+      try {
+        return (guardedRequire(`${id}/package.json`) as { version?: string }).version ?? '';
+      } catch {
+        return '';
+      }
+    },
   };
 }
 

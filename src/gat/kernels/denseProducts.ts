@@ -1,8 +1,9 @@
 /**
  * Dense matrix products for the wide layers (PPI: 45,000 × 1,024 by 1,024 × 1,024 per batch pass),
- * where a tuned GEMM decides the epoch time. Two implementations behind one interface: TensorFlow.js's
+ * where a tuned GEMM decides the epoch time. Implementations behind one interface: TensorFlow.js's
  * active back end (XNNPACK on wasm: measured 43 GFLOP/s on one core of this machine for 4500 × 1024 ×
- * 1024, several times our SIMD loops) and plain TypeScript loops (the pure-JS cpu back end, tests).
+ * 1024, several times our SIMD loops), plain TypeScript loops (the pure-JS cpu back end, tests), and
+ * onnxruntime-node's native GEMM (onnxProducts.ts, the `native` back end; chosen by bench/gemm.ts).
  *
  * tfjs-backend-wasm reaches XNNPACK only for untransposed operands: with transposeA it measured
  * 1.0 GFLOP/s and with transposeB 3.7 (600 × 1024 × 1024), so operands are transposed here first,
@@ -11,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface DenseProducts {
-  readonly name: 'tfjs' | 'typescript';
+  readonly name: 'tfjs' | 'typescript' | 'onnxruntime';
   /**
    * out (M, N) (+)= op(a) · op(b), all row-major: op(a) is (M, K) (a is (K, M) when transposeA),
    * op(b) is (K, N) (b is (N, K) when transposeB). `accumulate` adds into out instead of overwriting.

@@ -9,6 +9,7 @@ import { BackendError } from '../backend/backends';
 import { BACKENDS, backendSpec, type BackendSpec, type EngineKind } from '../backend/registry';
 import type { GraphDataset } from '../data/graph';
 import { wasmSimdSupported } from '../kernels/wasmKernels';
+import { hasGemmLayers } from '../model/fusedEngine';
 import { validateDataset } from '../model/validateDataset';
 import { CpuTrainer } from './cpuTrainer';
 import { GpuTrainer } from './gpuTrainer';
@@ -28,7 +29,8 @@ export async function createTrainer(graph: GraphDataset, config: TrainConfig, ba
     return GpuTrainer.create(graph, config, shapes, { name: spec.name, device: backend.device });
   }
   const threads = planThreads(spec, engine, config, shapes);
-  const products = threads.gemm >= 2 && backend.startProducts ? await backend.startProducts(threads.gemm) : null;
+  // Only wide layers have products; the back end decides whether a faster GEMM starts on these threads (wasm's needs 2).
+  const products = engine === 'fused' && hasGemmLayers(shapes) && backend.startProducts ? await backend.startProducts(threads.gemm) : null;
   const hotKernels = spec.hotKernels === 'wasm-simd' && wasmSimdSupported() ? 'wasm-simd' : 'typescript';
   return new CpuTrainer(graph, config, shapes, { backend: spec.name, engine, hotKernels, threads: threads.kernels, products });
 }

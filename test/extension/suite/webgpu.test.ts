@@ -27,7 +27,9 @@ describe('WebGPU back end', function () {
     assert.equal(doc.languageId, 'markdown');
     assert.equal(doc.isDirty, false);
     assert.match(doc.getText(), /- webgpu: available with a software adapter .*\n {4}adapter: google swiftshader/);
-    assert.match(doc.getText(), /- wasm: available \(auto picks this one\)/);
+    // onnxruntime-node is installed with the repository's dependencies, so auto's CPU pick is the native route, wasm its fallback.
+    assert.match(doc.getText(), /- native: available \(auto picks this one\)/);
+    assert.match(doc.getText(), /- wasm: available\n/);
     // A content-provider document (no file, no untitled buffer): closing it asks nothing and leaves no editor behind.
     await withTimeout('closing the back-end document', vscode.commands.executeCommand('workbench.action.closeActiveEditor'), 10_000);
     await waitFor('the document to close', () => !vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'gat-info'), 10_000);
