@@ -1,7 +1,9 @@
 /** The WebGPU back end: Dawn's Node bindings (the optional `webgpu` package) and one device. */
-import { describeAdapter, requestGpuDevice } from '../gpu/webgpuDevice';
+import { describeAdapter, probedAdapter, requestGpuDevice } from '../gpu/webgpuDevice';
 import type { BackendDriver } from './backendDriver';
 import { useTfjsBackend } from './tfjsDriver';
+
+const softwareOnly = (adapter: string): string => `the only WebGPU adapter is a software one (${adapter}); --backend webgpu uses it anyway`;
 
 export const webgpuDriver: BackendDriver = {
   async status(spec) {
@@ -16,10 +18,14 @@ export const webgpuDriver: BackendDriver = {
    */
   async activate(spec, auto) {
     try {
+      // auto decides from the probe, so Dawn is not even loaded here on a machine with no hardware adapter.
+      const probed = auto && spec.autoNeedsHardware ? await probedAdapter() : null;
+      if (probed && !probed.found) return probed.line;
+      if (probed?.isSoftware) return softwareOnly(probed.info.description || probed.info.architecture);
       const device = await requestGpuDevice();
       if (auto && spec.autoNeedsHardware && device.isSoftware) {
         device.destroy();
-        return `the only WebGPU adapter is a software one (${device.adapter.description || device.adapter.architecture}); --backend webgpu uses it anyway`;
+        return softwareOnly(device.adapter.description || device.adapter.architecture);
       }
       // Nothing of TensorFlow.js runs in a WebGPU session; its JavaScript back end serves any stray use.
       await useTfjsBackend(spec.tfjsName);

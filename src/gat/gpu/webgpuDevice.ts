@@ -2,31 +2,40 @@
  * Device acquisition for the WebGPU back end (Dawn's Node bindings, the optional `webgpu` package):
  * loading the package, picking an adapter, requesting a device with the limits the GAT needs, and
  * turning the ways this fails (no package, no driver, lost device, out of memory) into typed errors.
+ * Whether there is an adapter at all is asked first in a child process (adapterProbe.ts), so that a
+ * machine with no GPU driver never loads Dawn here and never shows the Vulkan loader's warnings.
  */
 import { pathToFileURL } from 'node:url';
+import { probeAdapter, type AdapterProbe } from './adapterProbe';
 import { WebGpuAllocationError, WebGpuDeviceLostError, WebGpuError, WebGpuUnavailableError, formatBytes } from './gpuErrors';
 import { BufferUsage, MapMode, type Gpu, type GpuAdapter, type GpuAdapterInfo, type GpuBuffer, type GpuDevice, type GpuLimits, type WebGpuModule } from './gpuTypes';
 
 export type WebGpuLoad = { readonly ok: true; readonly gpu: Gpu } | { readonly ok: false; readonly reason: string };
 
 let loading: Promise<WebGpuLoad> | undefined;
+let probing: Promise<AdapterProbe> | undefined;
 
 /**
- * Loads the `webgpu` package once per process. It is ESM-only, so it is imported by file URL; the
- * path is resolved with CommonJS resolution first because that honours NODE_PATH, through which the
- * extension's training process finds back ends installed in its global storage.
+ * The `webgpu` package's entry file, resolved with CommonJS resolution because that honours
+ * NODE_PATH, through which the extension's training process finds back ends installed in its
+ * global storage.
  */
+function resolveWebGpu(): { readonly ok: true; readonly entry: string } | { readonly ok: false; readonly reason: string } {
+  if (typeof require !== 'function') return { ok: false, reason: 'the WebGPU back end runs from the CommonJS bundles (no require() here to resolve the package)' };
+  try {
+    return { ok: true, entry: require.resolve('webgpu') };
+  } catch {
+    return { ok: false, reason: "the 'webgpu' package is not installed (npm install webgpu, or GAT: Install GPU Back End)" };
+  }
+}
+
+/** Loads the `webgpu` package once per process. It is ESM-only, so it is imported by file URL. */
 export function loadWebGpu(): Promise<WebGpuLoad> {
   loading ??= (async (): Promise<WebGpuLoad> => {
-    let resolved: string;
+    const resolved = resolveWebGpu();
+    if (!resolved.ok) return resolved;
     try {
-      if (typeof require !== 'function') return { ok: false, reason: 'the WebGPU back end runs from the CommonJS bundles (no require() here to resolve the package)' };
-      resolved = require.resolve('webgpu');
-    } catch {
-      return { ok: false, reason: "the 'webgpu' package is not installed (npm install webgpu, or GAT: Install GPU Back End)" };
-    }
-    try {
-      const mod = (await import(pathToFileURL(resolved).href)) as WebGpuModule;
+      const mod = (await import(pathToFileURL(resolved.entry).href)) as WebGpuModule;
       // Dawn's objects expect the WebGPU classes and flag objects as globals; add only missing ones.
       const globals = mod.globals as Record<string, unknown>;
       const host = globalThis as Record<string, unknown>;
@@ -37,6 +46,20 @@ export function loadWebGpu(): Promise<WebGpuLoad> {
     }
   })();
   return loading;
+}
+
+/** Whether Dawn finds an adapter, asked once per process in a child (see adapterProbe.ts: the loader's noise stays there). */
+function probeOnce(): Promise<AdapterProbe> {
+  probing ??= (async (): Promise<AdapterProbe> => {
+    const resolved = resolveWebGpu();
+    return resolved.ok ? probeAdapter(resolved.entry) : resolved;
+  })();
+  return probing;
+}
+
+/** No adapter: the driver WebGPU needs here, and what the loader said, in one line. */
+function noAdapterMessage(loader: string): string {
+  return `WebGPU found no adapter: it needs ${requiredDriver()}${loader ? ` (Dawn: ${loader})` : ''}`;
 }
 
 export interface AdapterSummary {
@@ -72,6 +95,9 @@ export function requiredDriver(platform: NodeJS.Platform = process.platform): st
 }
 
 async function requestAdapter(options: GpuDeviceOptions): Promise<GpuAdapter> {
+  // Dawn is loaded here only where the probe found an adapter (or could not tell).
+  const probe = await probeOnce();
+  if (probe.ok && !probe.adapter) throw new WebGpuUnavailableError('no-adapter', noAdapterMessage(probe.loader));
   const load = await loadWebGpu();
   if (!load.ok) throw new WebGpuUnavailableError('no-package', `WebGPU is unavailable: ${load.reason}`);
   let adapter: GpuAdapter | null;
@@ -87,15 +113,23 @@ async function requestAdapter(options: GpuDeviceOptions): Promise<GpuAdapter> {
 /** One line about the adapter WebGPU would use (for `gat backends`), or why there is none. */
 export async function describeAdapter(options: GpuDeviceOptions = {}): Promise<{ readonly available: boolean; readonly line: string; readonly isSoftware?: boolean }> {
   try {
-    const adapter = await requestAdapter(options);
-    const i = adapter.info;
-    const software = isSoftwareAdapter(i, adapter);
-    const name = [i.vendor, i.architecture, i.device].filter((s) => s).join(' ');
-    const line = `${name || 'unknown adapter'}${i.description ? ` — ${i.description}` : ''}${software ? ' (software: runs on the CPU, slow)' : ''}`;
+    // The probe's answer where it has one: `gat backends` then never loads Dawn in this process.
+    const probe = await probeOnce();
+    const info: GpuAdapterInfo = probe.ok && probe.adapter ? probe.adapter : (await requestAdapter(options)).info;
+    const software = isSoftwareAdapter(info);
+    const name = [info.vendor, info.architecture, info.device].filter((s) => s).join(' ');
+    const line = `${name || 'unknown adapter'}${info.description ? ` — ${info.description}` : ''}${software ? ' (software: runs on the CPU, slow)' : ''}`;
     return { available: true, line, isSoftware: software };
   } catch (e) {
     return { available: false, line: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/** The adapter auto would get, from the probe, without loading Dawn here: null when the probe could not tell. */
+export async function probedAdapter(): Promise<{ readonly found: false; readonly line: string } | { readonly found: true; readonly info: GpuAdapterInfo; readonly isSoftware: boolean } | null> {
+  const probe = await probeOnce();
+  if (!probe.ok) return null;
+  return probe.adapter ? { found: true, info: probe.adapter, isSoftware: isSoftwareAdapter(probe.adapter) } : { found: false, line: noAdapterMessage(probe.loader) };
 }
 
 /** Requests a device with the adapter's largest buffers; throws WebGpuUnavailableError saying why not. */
