@@ -7,7 +7,8 @@
  * onnxruntime-node's MLAS GEMM on 1, 2 and every core, and onnxruntime-web's threaded wasm build on
  * 1 and 2 threads (in child processes; only where the package resolves). The operands live in
  * SharedArrayBuffers, as the fused kernels' memory does, so every route pays the copies training
- * pays. Repetitions are interleaved across routes (the order rotates) and reported as medians.
+ * pays (the widest onnxruntime-node route runs once more on private operands, to show what the
+ * copies cost); each row says how many cores the process kept busy (CPU time / wall). Repetitions are interleaved across routes (the order rotates) and reported as medians.
  * Progress goes to stderr; one JSON object is the last line of stdout.
  * Usage: node scripts/runBench.mjs gemm -- --json [--reps 5] [--rows 4500,9000] [--no-web]
  */
@@ -67,6 +68,8 @@ function operands(s: Shape): { a: Float32Array; b: Float32Array; out: Float32Arr
 interface Timed {
   readonly route: string;
   readonly threads: number;
+  /** CPU time of the whole process over wall time while it ran (how many cores it really kept busy), median. */
+  readonly cpuPerWall: number;
   readonly product: string;
   readonly layer: string;
   readonly m: number;
@@ -82,39 +85,50 @@ interface Timed {
 interface Runner {
   readonly route: string;
   readonly threads: number;
+  /** Operands in private ArrayBuffers instead of shared memory: what the copies cost, by difference. */
+  readonly privateOperands?: boolean;
   run(s: Shape, a: Float32Array, b: Float32Array, out: Float32Array): Promise<void> | void;
 }
 
 const syncRunner = (route: string, p: DenseProducts, threads: number): Runner => ({ route, threads, run: (s, a, b, out) => p.matmul(a, b, s.m, s.k, s.n, s, out) });
 
-function row(r: Runner, s: Shape, times: readonly number[], maxRelDiff?: number): Timed {
+function row(r: Runner, s: Shape, times: readonly number[], cpu: readonly number[], maxRelDiff?: number): Timed {
   const med = median(times);
   const min = Math.min(...times);
   const round = (x: number): number => Math.round(x * 10) / 10;
-  return { route: r.route, threads: r.threads, product: s.product, layer: s.layer, m: s.m, k: s.k, n: s.n, medianMs: round(med), minMs: round(min), gflopsMedian: round(gflop(s) / (med / 1000)), gflopsBest: round(gflop(s) / (min / 1000)), ...(maxRelDiff !== undefined ? { maxRelDiff } : {}) };
+  const cpuPerWall = Math.round(100 * median(cpu.map((c, i) => c / times[i]))) / 100;
+  return { route: r.route, threads: r.threads, cpuPerWall, product: s.product, layer: s.layer, m: s.m, k: s.k, n: s.n, medianMs: round(med), minMs: round(min), gflopsMedian: round(gflop(s) / (med / 1000)), gflopsBest: round(gflop(s) / (min / 1000)), ...(maxRelDiff !== undefined ? { maxRelDiff } : {}) };
 }
 
 /** Times every runner on every shape: a warm-up each, then `reps` interleaved rounds. */
 async function timeAll(runners: readonly Runner[], shapes: readonly Shape[], reps: number): Promise<Timed[]> {
   const out: Timed[] = [];
   for (const s of shapes) {
-    const { a, b, out: y } = operands(s);
+    const shared = operands(s);
+    const own = { a: shared.a.slice(), b: shared.b.slice(), out: shared.out.slice() };
+    const args = (r: Runner): typeof shared => (r.privateOperands ? own : shared);
     const results: Float32Array[] = [];
     for (const r of runners) {
+      const { a, b, out: y } = args(r);
       y.fill(0);
       await r.run(s, a, b, y);
       results.push(y.slice());
     }
     const times = runners.map(() => [] as number[]);
+    const cpu = runners.map(() => [] as number[]);
     for (let rep = 0; rep < reps; rep++) {
       for (let j = 0; j < runners.length; j++) {
         const i = (j + rep) % runners.length;
+        const { a, b, out: y } = args(runners[i]);
+        const c0 = process.cpuUsage();
         const t0 = performance.now();
         await runners[i].run(s, a, b, y);
         times[i].push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpu[i].push((c.user + c.system) / 1000);
       }
     }
-    runners.forEach((r, i) => out.push(row(r, s, times[i], maxRelDiff(results[i], results[0]))));
+    runners.forEach((r, i) => out.push(row(r, s, times[i], cpu[i], maxRelDiff(results[i], results[0]))));
     console.error(`${s.product} ${s.layer} (${s.m}×${s.k})·(${s.k}×${s.n}): ${out.slice(-runners.length).map((t) => `${t.route}/${t.threads} ${t.gflopsMedian}`).join(', ')} GFLOP/s`);
   }
   return out;
@@ -178,7 +192,10 @@ async function main(): Promise<void> {
   const runners: Runner[] = [syncRunner('tfjs-wasm (XNNPACK)', tfjsProducts, 1)];
   if (tfjs2) runners.push(syncRunner('tfjs-wasm (XNNPACK)', tfjs2, 2));
   const ort = typeof runtime === 'string' ? [] : await Promise.all(ortThreads.map((t) => startOnnxProducts(runtime, t)));
-  for (const p of ort) runners.push(syncRunner(`onnxruntime-node ${typeof runtime === 'string' ? '' : runtime.version}`, p, p.threads));
+  const ortName = `onnxruntime-node ${typeof runtime === 'string' ? '' : runtime.version}`;
+  for (const p of ort) runners.push(syncRunner(ortName, p, p.threads));
+  // The widest one again on private operands: the staging copies' cost, by difference.
+  if (ort.length) runners.push({ ...syncRunner(`${ortName} (private operands, no copies)`, ort[ort.length - 1], ort[ort.length - 1].threads), privateOperands: true });
   console.error(`${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}); ${runners.length} routes here, ${reps} interleaved repetitions per shape`);
   const results = await timeAll(runners, shapes, reps);
   tfjs2?.dispose();
