@@ -2,9 +2,13 @@
  * The native back end (fused kernels, dense products on onnxruntime-node) against the wasm one,
  * with the real library: `gat backends` names it, auto picks it before wasm, the same seed gives the
  * same training on Cora (which has no wide layers, so no product runs at all) and on a PPI-format
- * folder (whose wide layers run on onnxruntime's GEMM), and the real CLI trains with it.
+ * folder (whose wide layers run on onnxruntime's GEMM), the real CLI trains with it, and where it
+ * cannot run, `gat backends` says why.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readRun } from '../../src/gat/artifacts/runRecord';
 import { availableBackends, selectBackend } from '../../src/gat/backend/backends';
@@ -17,6 +21,7 @@ import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../src/gat/train/trai
 import { createTrainer } from '../../src/gat/train/trainer';
 import type { Trainer } from '../../src/gat/train/trainerTypes';
 import { runGat } from '../helpers/cli';
+import { repoRoot } from '../helpers/paths';
 import { writeSyntheticPpi } from '../helpers/ppiSynthetic';
 import { tempDir } from '../helpers/tempDir';
 import { runDirs } from '../helpers/trainedCora';
@@ -102,5 +107,48 @@ describe('the native back end', () => {
       const [runDir] = runDirs(out);
       assert.equal((await readRun(runDir)).backend, 'native');
     });
+  });
+});
+
+describe('gat backends says why native cannot run', () => {
+  /**
+   * The CLI bundle alone in a folder of its own, as a packaged extension holds it, with the real
+   * onnxruntime-node staged next to it as `binary` says: intact, without this platform's binary,
+   * or with the binary cut short (a library that fails to load). Node resolves the package from
+   * there, never from this repository's node_modules.
+   */
+  function stagedCli(binary: 'intact' | 'missing' | 'truncated' | 'no-package'): string {
+    const root = tempDir();
+    mkdirSync(path.join(root, 'dist'));
+    copyFileSync(path.join(repoRoot, 'dist', 'cli.js'), path.join(root, 'dist', 'cli.js'));
+    if (binary === 'no-package') return path.join(root, 'dist', 'cli.js');
+    const modules = path.join(root, 'dist', 'node_modules');
+    const from = path.join(repoRoot, 'node_modules', 'onnxruntime-node');
+    const to = path.join(modules, 'onnxruntime-node');
+    for (const f of ['package.json', 'dist']) cpSync(path.join(from, f), path.join(to, f), { recursive: true });
+    cpSync(path.join(repoRoot, 'node_modules', 'onnxruntime-common'), path.join(modules, 'onnxruntime-common'), { recursive: true });
+    const bin = path.join('bin', 'napi-v6', process.platform, process.arch);
+    if (binary === 'intact') cpSync(path.join(from, bin), path.join(to, bin), { recursive: true });
+    if (binary === 'truncated') {
+      mkdirSync(path.join(to, bin), { recursive: true });
+      writeFileSync(path.join(to, bin, 'onnxruntime_binding.node'), new Uint8Array(64));
+    }
+    return path.join(root, 'dist', 'cli.js');
+  }
+
+  const nativeLine = (cli: string): string => {
+    const r = spawnSync(process.execPath, [cli, 'backends'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.split('\n').find((l) => l.startsWith('- native:')) ?? '';
+  };
+
+  it('available with the package staged next to the bundle (as a per-platform .vsix has it)', () => {
+    assert.match(nativeLine(stagedCli('intact')), /^- native: available/);
+  });
+
+  it('not installed, no binary for this platform, or a binary that fails to load: each says so', () => {
+    assert.match(nativeLine(stagedCli('no-package')), /^- native: not available: onnxruntime-node is not installed \(an optional dependency with CPU binaries for Linux x64\/arm64, Windows x64\/arm64 and macOS arm64\)$/);
+    assert.match(nativeLine(stagedCli('missing')), new RegExp(`^- native: not available: onnxruntime-node has no binary for ${process.platform}-${process.arch} \\(it ships CPU binaries for `));
+    assert.match(nativeLine(stagedCli('truncated')), /^- native: not available: onnxruntime-node failed to load: .+/);
   });
 });
