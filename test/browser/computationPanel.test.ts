@@ -46,7 +46,7 @@ describe('Computation panel in Chromium (a trained Cora run)', () => {
 
   it("shows layer 1, head 1 of node 1358 with the explanation's numbers and every step linked to its code", async () => {
     const x = snapshot.explanation;
-    assert.match((await p.page.textContent('.computation-summary')) ?? '', /^node 1358 · none · degree 168 · truth Genetic_Algorithms · predicted \S+ [✓✗]$/);
+    assert.match((await p.page.textContent('.computation-summary')) ?? '', /^node 1358 · not in a split · degree 168 · truth Genetic_Algorithms · predicted \S+ [✓✗]$/);
     const steps = await p.page.$$eval('.step', (els) => els.map((e) => e.getAttribute('data-step')));
     assert.deepEqual(steps, ['input', 'projection', 'scores', 'attention', 'aggregate', 'combine']);
     const rows = await p.page.$$eval('.neighbour-row', (els) => els.map((e) => [Number(e.getAttribute('data-node')), Number(e.getAttribute('data-weight'))] as [number, number]));

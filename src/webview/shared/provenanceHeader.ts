@@ -1,5 +1,18 @@
 import type { Provenance } from '../../protocol/webviewMessages';
+import { Component } from './component';
+import { element } from './controls';
 import { vscodeApi } from './vscodeApi';
+
+/** The provenance header as a component (the panels' first row). */
+export class ProvenanceHeader extends Component<Provenance | null> {
+  constructor() {
+    super(element('div', ''));
+  }
+
+  render(p: Provenance | null): void {
+    renderProvenance(this.element, p);
+  }
+}
 
 /** The header every panel shows: which dataset and run produced it, with links to its files. */
 export function renderProvenance(container: HTMLElement, p: Provenance | null): void {
