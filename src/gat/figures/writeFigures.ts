@@ -165,7 +165,7 @@ function attentionGrid(data: AttentionSnapshot['data']): string {
 
 function entropyGrid(data: EntropySnapshot['data']): string {
   const figures = data.learned.map((learned, head) => ({
-    markup: entropyFigure(entropyHistogram(learned, data.uniform, 30), { title: `layer ${data.layer} · head ${head + 1}`, width: 320, height: 180, learnedColour: LIGHT.learned, uniformColour: LIGHT.uniform, foreground: LIGHT.foreground }),
+    markup: entropyFigure(entropyHistogram(learned, data.uniform, 30), { title: `layer ${data.layer} · head ${head + 1}`, width: 320, height: 180, learnedColour: LIGHT.learned, uniformColour: LIGHT.uniform, foreground: LIGHT.foreground, axisColour: LIGHT.foreground }),
     width: 320,
     height: 180,
   }));
