@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { loadPlanetoid } from '../../src/gat/data/planetoid';
-import { graphSnapshot } from '../../src/gat/panels/graphSnapshot';
-import { panelProvenance } from '../../src/gat/panels/provenance';
 import type { ExportImage, GraphPanelState, GraphSnapshot } from '../../src/protocol/webviewMessages';
-import { coraLayout, fakeRun } from '../helpers/coraPanels';
+import { coraSnapshots } from '../helpers/coraPanels';
 import { launchChromium, type BrowserHandle, type PanelPage } from './harness';
 import { canvasPixel, drawnNodes, nodeScreenPoint, openGraph } from './graphPage';
 
@@ -14,10 +11,7 @@ describe('graph panel in Chromium (Cora)', () => {
   let withRun: GraphSnapshot;
   let p: PanelPage;
   before(async () => {
-    const cora = await loadPlanetoid('cora');
-    const layout = await coraLayout(cora);
-    plain = graphSnapshot(cora, layout, panelProvenance(cora));
-    withRun = graphSnapshot(cora, layout, panelProvenance(cora), fakeRun(cora));
+    ({ plain, withRun } = await coraSnapshots());
     chromium = await launchChromium();
     p = await openGraph(chromium, plain);
   });

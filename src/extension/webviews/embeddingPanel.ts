@@ -67,7 +67,7 @@ export class EmbeddingPanel extends PanelBase {
     /** Inductive datasets: the graph mapped (t-SNE of one graph's outputs at a time). */
     private graphIndex?: number,
   ) {
-    super(panel, deps.extensionUri, 'graph', titleFor(runId));
+    super(panel, deps.extensionUri, 'embedding', titleFor(runId));
     this.settings = settings;
     EmbeddingPanel.panels.set(runId, this);
   }

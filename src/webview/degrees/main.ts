@@ -204,7 +204,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   snapshot = event.data;
   bars = distributionBars(snapshot.inDegree);
   if (selected && (state?.dataset !== snapshot.dataset || graphChanged)) selected = null;
-  graphPicker.update(snapshot.scope);
+  graphPicker.render(snapshot.scope);
   cursor.in = cursor.out = peakIn(snapshot.inDegree, 0, snapshot.inDegree.length - 1);
   cursor.dist = bars[0]?.degree ?? 0;
   renderProvenance(header, snapshot.provenance);

@@ -38,7 +38,7 @@ class EntropyApp extends Component<EntropyView> {
     private readonly host: AppHost<EntropyPanelState>,
   ) {
     super(root);
-    this.graphPicker = new GraphPicker((index) => host.post({ type: 'selectGraph', index }));
+    this.graphPicker = this.own(new GraphPicker((index) => host.post({ type: 'selectGraph', index })));
     const toolbar = element('div', 'toolbar');
     toolbar.append(this.graphPicker.element, this.layerSelect, this.legend, toolbarButton('Export PNG', 'export-png', () => void this.export('png')), toolbarButton('Export SVG', 'export-svg', () => void this.export('svg')));
     // With snapshots: the same histograms at each epoch (another layer or graph keeps the epoch).
@@ -89,7 +89,7 @@ class EntropyApp extends Component<EntropyView> {
     // Controls are written only where they differ: an unchanged one is not repainted.
     if (this.layerSelect.options.length !== snapshot.layers) this.layerSelect.replaceChildren(...Array.from({ length: snapshot.layers }, (_, l) => new Option(`layer ${l + 1}`, String(l + 1))));
     if (this.layerSelect.value !== String(d.layer)) this.layerSelect.value = String(d.layer);
-    if (snapshot.scope !== this.pickerScope) this.graphPicker.update((this.pickerScope = snapshot.scope));
+    if (snapshot.scope !== this.pickerScope) this.graphPicker.render((this.pickerScope = snapshot.scope));
     const style = getComputedStyle(document.body);
     const colour = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
     const learnedColour = colour('--vscode-charts-orange', '#d18616');
