@@ -13,9 +13,10 @@ export abstract class Component<State> {
 
   abstract render(state: State): void;
 
-  protected listen<K extends keyof HTMLElementEventMap>(target: HTMLElement, type: K, listener: (event: HTMLElementEventMap[K]) => void): void {
-    target.addEventListener(type, listener);
-    this.cleanups.push(() => target.removeEventListener(type, listener));
+  protected listen<K extends keyof HTMLElementEventMap>(target: HTMLElement | SVGElement, type: K, listener: (event: HTMLElementEventMap[K]) => void): void {
+    const handle = listener as EventListener;
+    target.addEventListener(type, handle);
+    this.cleanups.push(() => target.removeEventListener(type, handle));
   }
 
   /** Ties `owned` to this component's life (disposed with it); returns it. */
