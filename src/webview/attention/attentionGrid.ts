@@ -2,7 +2,6 @@ import type { AttentionSnapshotData } from '../../protocol/analysisSnapshots';
 import { attentionFigure, type AttentionFigureOptions } from '../../figures/attentionFigure';
 import { attentionTooltip, uniformWeight } from '../../figures/attentionModel';
 import { Component } from '../shared/component';
-import { element } from '../shared/controls';
 import { drawFigures } from '../shared/figureGrid';
 
 /** What the grid draws: one figure per head in `heads`, each `size` px square. */
@@ -12,19 +11,21 @@ export interface AttentionGridState extends Omit<AttentionFigureOptions, 'head'>
 }
 
 /**
- * One node's neighbourhood per head, side by side: hover shows a neighbour's weight against the
- * uniform one, click or Enter opens its record, right-click offers VS Code's menu for it.
+ * One node's neighbourhood per head, side by side, drawn into the panel's figure grid: hover shows a
+ * neighbour's weight against the uniform one, click or Enter opens its record, right-click offers
+ * VS Code's menu for it.
  */
 export class AttentionGrid extends Component<AttentionGridState> {
   private state: AttentionGridState | undefined;
 
   constructor(
+    grid: HTMLElement,
     tooltip: HTMLElement,
     /** The box the tooltip is positioned in. */
     frame: HTMLElement,
     open: (node: number) => void,
   ) {
-    super(element('div', 'attention-grid'));
+    super(grid);
     this.listen(this.element, 'pointermove', (e) => {
       const hit = this.neighbourAt(e.target);
       if (!hit || !this.state) {
@@ -62,12 +63,6 @@ export class AttentionGrid extends Component<AttentionGridState> {
       this.element,
       s.heads.map((head) => attentionFigure(s.data, { ...s, head })),
     );
-  }
-
-  /** Nothing to draw (the analysis is unavailable). */
-  clear(): void {
-    this.state = undefined;
-    drawFigures(this.element, []);
   }
 
   private neighbourAt(target: EventTarget | null): { node: number; head: number } | undefined {

@@ -1,43 +1,30 @@
-import type { AnalysisUnavailable, AttentionPanelState, AttentionSnapshot, AttentionSnapshotData } from '../../protocol/analysisSnapshots';
+import type { AttentionPanelState, AttentionSnapshot, AttentionSnapshotData } from '../../protocol/analysisSnapshots';
 import { uniformWeight } from '../../figures/attentionModel';
 import { classColours, themeKindOf } from '../../figures/palette';
-import { Component } from '../shared/component';
+import { AnalysisApp, type AnalysisView } from '../shared/analysisApp';
 import { element, tooltipElement } from '../shared/controls';
-import { editorBackground, exportFigures } from '../shared/figureGrid';
-import { PanelTimeline } from '../shared/panelTimeline';
-import { ProvenanceHeader } from '../shared/provenanceHeader';
+import { editorBackground } from '../shared/figureGrid';
 import { startApp, type AppHost } from '../shared/webviewApp';
 import { AttentionGrid } from './attentionGrid';
 import { AttentionToolbar, type AttentionLayout, type HeadChoice } from './attentionToolbar';
 
-/** What the panel draws from: the host's snapshot (its data: the epoch on screen) and the user's choices. */
-interface AttentionView {
-  readonly snapshot?: AttentionSnapshot;
-  /** The run's analysis cannot be shown: why, and the command that regenerates it. */
-  readonly unavailable?: AnalysisUnavailable;
+/** The user's choices of what to draw, beside the snapshot. */
+interface AttentionView extends AnalysisView<AttentionSnapshot> {
   readonly head: HeadChoice;
   readonly layout: AttentionLayout;
   readonly relative: boolean;
 }
 
 /** The attention panel: one node's neighbourhood per head (or all heads side by side). */
-class AttentionApp extends Component<AttentionView> {
-  private readonly header = this.own(new ProvenanceHeader());
+class AttentionApp extends AnalysisApp<AttentionSnapshotData, AttentionSnapshot, AttentionView, AttentionPanelState> {
   private readonly toolbar: AttentionToolbar;
-  private readonly timeline: PanelTimeline<AttentionSnapshotData>;
-  private readonly summary = element('div', 'summary', { 'aria-live': 'polite' });
   private readonly legend = element('div', 'attention-legend');
   private readonly tooltip = tooltipElement();
-  private readonly grid: AttentionGrid;
-  private view: AttentionView;
+  private readonly figures: AttentionGrid;
 
-  constructor(
-    root: HTMLElement,
-    private readonly host: AppHost<AttentionPanelState>,
-  ) {
-    super(root);
+  constructor(root: HTMLElement, host: AppHost<AttentionPanelState>) {
     const saved = host.saved;
-    this.view = { head: saved?.head ?? 0, layout: saved?.layout ?? 'radial', relative: saved?.relative ?? false };
+    super(root, host, { head: saved?.head ?? 0, layout: saved?.layout ?? 'radial', relative: saved?.relative ?? false }, { grid: 'attention-grid', summary: { 'aria-live': 'polite' } });
     this.toolbar = this.own(
       new AttentionToolbar({
         request: (text, layer) => this.request(text, layer),
@@ -46,40 +33,19 @@ class AttentionApp extends Component<AttentionView> {
         export: (format) => void this.export(format),
       }),
     );
-    // With snapshots: the same neighbourhood at each epoch (another node or layer keeps the epoch).
-    this.timeline = this.own(
-      new PanelTimeline<AttentionSnapshotData>(
-        (data) => this.view.snapshot && this.update({ snapshot: { ...this.view.snapshot, data } }),
-        () => this.view.snapshot?.data.runId,
-        (m) => host.post(m),
-      ),
-    );
-    this.grid = this.own(new AttentionGrid(this.tooltip, root, (node) => this.view.snapshot && host.post({ type: 'openRecord', dataset: this.view.snapshot.data.dataset, node, runId: this.view.snapshot.data.runId })));
-    root.append(this.header.element, this.toolbar.element, this.timeline.element, this.summary, this.legend, this.grid.element, this.tooltip);
+    this.figures = this.own(new AttentionGrid(this.grid, this.tooltip, root, (node) => this.view.snapshot && host.post({ type: 'openRecord', dataset: this.view.snapshot.data.dataset, node, runId: this.view.snapshot.data.runId })));
+    root.append(this.header.element, this.toolbar.element, this.timeline.element, this.summary, this.legend, this.grid, this.tooltip);
   }
 
   /** A node's attention from the host: the head drawn stays when the new data has it. */
-  receive(s: AttentionSnapshot): void {
+  override receive(s: AttentionSnapshot): void {
     const head = this.view.head === 'all' ? (s.data.heads > 1 ? 'all' : 0) : this.view.head < s.data.heads ? this.view.head : 0;
     this.toolbar.showNode(s);
-    this.update({ snapshot: { ...s, data: this.timeline.receive(s.timeline, s.data) }, head, unavailable: undefined });
+    super.receive(s, { head });
   }
 
-  unavailable(m: AnalysisUnavailable): void {
-    this.update({ unavailable: m });
-  }
-
-  update(change: Partial<AttentionView>): void {
-    this.render({ ...this.view, ...change });
-  }
-
-  render(view: AttentionView): void {
-    this.view = view;
-    const { snapshot, unavailable } = view;
-    if (unavailable) return this.renderUnavailable(unavailable);
-    if (!snapshot) return;
+  protected draw(view: AttentionView, snapshot: AttentionSnapshot): void {
     const d = snapshot.data;
-    this.header.render(snapshot.provenance);
     this.toolbar.render({ ...view, snapshot });
     const kind = themeKindOf(document.body.classList);
     const style = getComputedStyle(document.body);
@@ -89,27 +55,18 @@ class AttentionApp extends Component<AttentionView> {
     const heads = view.head === 'all' ? Array.from({ length: d.heads }, (_, h) => h) : [view.head];
     const width = this.element.clientWidth;
     const size = heads.length > 1 ? Math.max(180, Math.min(320, Math.floor((width - 24) / Math.min(4, heads.length)) - 8)) : Math.max(280, Math.min(640, width - 24));
-    this.grid.render({ data: d, heads, layout: view.layout, relative: view.relative, size, classColours: colours, foreground, edgeColour });
+    this.figures.render({ data: d, heads, layout: view.layout, relative: view.relative, size, classColours: colours, foreground, edgeColour });
     this.renderClassLegend(d.neighbours.map((n) => n.label), d.classNames, colours);
-    const uniform = uniformWeight(d);
     let lo = Infinity;
     let hi = -Infinity;
     for (const h of heads) for (const n of d.neighbours) [lo, hi] = [Math.min(lo, n.weights[h]), Math.max(hi, n.weights[h])];
-    const frame = this.timeline.current;
-    const when = frame && !frame.final ? ` · after epoch ${frame.epoch}` : '';
-    this.summary.classList.remove('error');
-    this.summary.textContent = `node ${d.node} (${d.classNames[d.nodeLabel]}) · layer ${d.layer}${when} · ${d.neighbours.length - 1} neighbours + self · uniform weight 1/(degree+1) = ${uniform.toFixed(4)} · weights ${lo.toFixed(4)}–${hi.toFixed(4)}`;
+    const epoch = this.snapshotEpoch;
+    this.summary.textContent = `node ${d.node} (${d.classNames[d.nodeLabel]}) · layer ${d.layer}${epoch === undefined ? '' : ` · after epoch ${epoch}`} · ${d.neighbours.length - 1} neighbours + self · uniform weight 1/(degree+1) = ${uniformWeight(d).toFixed(4)} · weights ${lo.toFixed(4)}–${hi.toFixed(4)}`;
     this.host.save({ runId: d.runId, node: d.node, layer: d.layer, head: view.head, layout: view.layout, relative: view.relative });
   }
 
-  /** A missing or outdated artifact: say so, with the command that regenerates it. */
-  private renderUnavailable(m: AnalysisUnavailable): void {
-    this.header.render(m.provenance);
-    this.timeline.clear();
-    this.grid.clear();
+  protected override clearExtras(): void {
     this.legend.replaceChildren();
-    this.summary.textContent = m.message;
-    this.summary.classList.add('error');
   }
 
   /** Which class each colour is, for the classes present in this neighbourhood (with counts). */
@@ -144,17 +101,14 @@ class AttentionApp extends Component<AttentionView> {
     const s = this.view.snapshot;
     if (!s) return;
     const head = this.view.head === 'all' ? 'all-heads' : `head${this.view.head + 1}`;
-    await exportFigures(this.grid.element, format, `attention-node${s.data.node}-layer${s.data.layer}-${head}`, editorBackground(), (m) => this.host.post(m));
+    await this.exportFigures(format, `attention-node${s.data.node}-layer${s.data.layer}-${head}`, editorBackground());
   }
 }
 
 startApp<AttentionPanelState, AttentionApp>({
   className: 'attention-app',
   create: (root, host) => new AttentionApp(root, host),
-  messages: {
-    attentionSnapshot: (app, s) => app.receive(s),
-    analysisUnavailable: (app, m) => app.unavailable(m),
-  },
+  messages: { attentionSnapshot: (app, s) => app.receive(s), analysisUnavailable: (app, m) => app.unavailable(m) },
   onTheme: (app) => app.update({}),
   onResize: (app) => app.update({}),
 });
