@@ -9,7 +9,7 @@ import type { GraphSnapshot } from '../../src/protocol/webviewMessages';
 import { coraSnapshots } from '../helpers/coraPanels';
 import { repoRoot } from '../helpers/paths';
 import { drawnNodes, nodeScreenPoint, openGraph } from './graphPage';
-import { launchChromium, openPanel, type BrowserHandle } from './harness';
+import { launchChromium, openPanel, withPanel, type BrowserHandle } from './harness';
 
 describe('the graph and embedding apps in Chromium (Cora)', () => {
   let chromium: BrowserHandle;
@@ -26,8 +26,7 @@ describe('the graph and embedding apps in Chromium (Cora)', () => {
   });
 
   it('the graph app has the node actions and the layout progress, and no t-SNE controls', async () => {
-    const p = await openGraph(chromium, withRun);
-    try {
+    await withPanel(openGraph(chromium, withRun), async (p) => {
       assert.equal(await p.page.getAttribute('#app', 'class'), 'graph-app');
       assert.equal(await p.page.isVisible('.show-attention'), true, 'a run: the selected node\'s attention');
       assert.equal(await p.page.isVisible('.step-through'), true);
@@ -41,14 +40,11 @@ describe('the graph and embedding apps in Chromium (Cora)', () => {
       const [x, y] = await nodeScreenPoint(p, withRun, 1358, false);
       const box = (await p.page.locator('canvas.graph-canvas').boundingBox())!;
       assert.ok(Math.abs(x - box.width / 2) < 2 && Math.abs(y - box.height / 2) < 2, `1358 at ${x}, ${y} of ${box.width} × ${box.height}`);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('the embedding app has the t-SNE controls and no node actions; right-click offers no node menu', async () => {
-    const p = await openGraph(chromium, map);
-    try {
+    await withPanel(openGraph(chromium, map), async (p) => {
       assert.equal(await p.page.getAttribute('#app', 'class'), 'graph-app');
       assert.equal(await drawnNodes(p), 2708);
       assert.equal(await p.page.isVisible('.embedding-controls'), true);
@@ -58,19 +54,14 @@ describe('the graph and embedding apps in Chromium (Cora)', () => {
       const [x, y] = await nodeScreenPoint(p, map, 1358);
       await p.page.mouse.click(x, y, { button: 'right' });
       assert.deepEqual(JSON.parse((await p.page.getAttribute('canvas.graph-canvas', 'data-vscode-context'))!), { preventDefaultContextMenuItems: true });
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('the embedding app says why there is no map when the run has no analysis', async () => {
-    const p = await openPanel(chromium, repoRoot, 'embedding');
-    try {
+    await withPanel(openPanel(chromium, repoRoot, 'embedding'), async (p) => {
       await p.post({ type: 'analysisUnavailable', provenance: { dataset: 'cora', runId: 'r1' }, message: 'Run r1 has no analysis artifact. Regenerate it with: npx gat analyze --model "m.safetensors"' });
       await p.page.waitForSelector('.toolbar .status:text("npx gat analyze")');
       assert.match((await p.page.textContent('.provenance')) ?? '', /run r1/);
-    } finally {
-      await p.close();
-    }
+    });
   });
 });

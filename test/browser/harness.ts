@@ -85,3 +85,13 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(JSON
     close: () => page.close(),
   };
 }
+
+/** Runs `body` on a panel as it opens, and closes the panel whatever the body does. */
+export async function withPanel<T>(opening: Promise<PanelPage>, body: (p: PanelPage) => Promise<T>): Promise<T> {
+  const p = await opening;
+  try {
+    return await body(p);
+  } finally {
+    await p.close();
+  }
+}

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
 import { repoRoot } from '../helpers/paths';
-import { launchChromium, openPanel, type BrowserHandle, type PanelPage } from './harness';
+import { launchChromium, openPanel, withPanel, type BrowserHandle, type PanelPage } from './harness';
 
 describe('the shared page set-up of webview apps (startApp)', () => {
   const script = path.join(repoRoot, 'out', 'test', 'browser-fixtures', 'echoApp.js');
@@ -25,19 +25,15 @@ describe('the shared page set-up of webview apps (startApp)', () => {
   const echo = (p: PanelPage, attr: string): Promise<string | null> => p.page.getAttribute('.echo', attr);
 
   it('mounts on #app with its class, hands in the saved state and says ready once, last', async () => {
-    const p = await open({ epoch: 7 });
-    try {
+    await withPanel(open({ epoch: 7 }), async (p) => {
       assert.equal(await p.page.getAttribute('#app', 'class'), 'echo-app');
       assert.equal(await echo(p, 'data-saved'), '{"epoch":7}');
       assert.deepEqual(await p.posted(), [{ type: 'ready' }]);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('routes host messages to the app, which saves its state and posts through the host', async () => {
-    const p = await open();
-    try {
+    await withPanel(open(), async (p) => {
       assert.equal(await echo(p, 'data-saved'), 'null');
       await p.post({ type: 'markEpoch', epoch: 12 });
       await p.page.waitForSelector('.echo:text("epoch 12")');
@@ -48,28 +44,22 @@ describe('the shared page set-up of webview apps (startApp)', () => {
       await p.page.waitForSelector('.echo:text("epoch 13")');
       await p.page.click('.echo');
       assert.deepEqual(await p.posted(), [{ type: 'ready' }, { type: 'openFile', path: 'clicked' }]);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('redraws on a theme change at once, and on a resize once it has settled', async () => {
-    const p = await open();
-    try {
+    await withPanel(open(), async (p) => {
       await p.setTheme('vscode-light');
       await p.page.waitForSelector('.echo[data-themes="1"]');
       for (const width of [900, 800, 700]) await p.page.setViewportSize({ width, height: 600 });
       await p.page.waitForSelector('.echo[data-resizes="1"]');
       await p.page.waitForTimeout(300);
       assert.equal(await echo(p, 'data-resizes'), '1', 'one redraw for a burst of resize events');
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('dispose removes the app and every listener the page added', async () => {
-    const p = await open();
-    try {
+    await withPanel(open(), async (p) => {
       await p.page.evaluate(() => (window as unknown as { echoApp: { dispose(): void } }).echoApp.dispose());
       assert.equal(await p.page.$('.echo'), null);
       assert.equal(await p.page.$('#app'), null, 'the app component owned the root');
@@ -78,8 +68,6 @@ describe('the shared page set-up of webview apps (startApp)', () => {
       await p.page.waitForTimeout(200);
       assert.deepEqual(await p.state(), undefined, 'nothing drew after dispose');
       assert.deepEqual(await p.posted(), [{ type: 'ready' }]);
-    } finally {
-      await p.close();
-    }
+    });
   });
 });

@@ -1,10 +1,10 @@
 import type { AttentionPanelState, AttentionSnapshot, AttentionSnapshotData } from '../../protocol/analysisSnapshots';
 import { uniformWeight } from '../../figures/attentionModel';
 import { classColours, themeKindOf } from '../../figures/palette';
-import { AnalysisApp, type AnalysisView } from '../shared/analysisApp';
+import { AnalysisApp, startAnalysisApp, type AnalysisView } from '../shared/analysisApp';
 import { element, tooltipElement } from '../shared/controls';
 import { editorBackground } from '../shared/figureGrid';
-import { startApp, type AppHost } from '../shared/webviewApp';
+import type { AppHost } from '../shared/webviewApp';
 import { AttentionGrid } from './attentionGrid';
 import { AttentionToolbar, type AttentionLayout, type HeadChoice } from './attentionToolbar';
 
@@ -105,10 +105,4 @@ class AttentionApp extends AnalysisApp<AttentionSnapshotData, AttentionSnapshot,
   }
 }
 
-startApp<AttentionPanelState, AttentionApp>({
-  className: 'attention-app',
-  create: (root, host) => new AttentionApp(root, host),
-  messages: { attentionSnapshot: (app, s) => app.receive(s), analysisUnavailable: (app, m) => app.unavailable(m) },
-  onTheme: (app) => app.update({}),
-  onResize: (app) => app.update({}),
-});
+startAnalysisApp('attention-app', 'attentionSnapshot', (root, host: AppHost<AttentionPanelState>) => new AttentionApp(root, host));

@@ -1,11 +1,11 @@
 import type { EntropyPanelState, EntropySnapshot, EntropySnapshotData } from '../../protocol/analysisSnapshots';
 import { entropyFigure } from '../../figures/entropyFigure';
 import { entropyHistogram, entropySummary, summaryText, type Histogram } from '../../figures/entropyModel';
-import { AnalysisApp, type AnalysisView } from '../shared/analysisApp';
+import { AnalysisApp, startAnalysisApp, type AnalysisView } from '../shared/analysisApp';
 import { element, toolbarButton } from '../shared/controls';
 import { editorBackground } from '../shared/figureGrid';
 import { GraphPicker } from '../shared/graphPicker';
-import { startApp, type AppHost } from '../shared/webviewApp';
+import type { AppHost } from '../shared/webviewApp';
 import { BinNodes } from './binNodes';
 
 /** The learned bar whose nodes are listed, beside the snapshot. */
@@ -87,10 +87,4 @@ class EntropyApp extends AnalysisApp<EntropySnapshotData, EntropySnapshot, Entro
   }
 }
 
-startApp<EntropyPanelState, EntropyApp>({
-  className: 'entropy-app',
-  create: (root, host) => new EntropyApp(root, host),
-  messages: { entropySnapshot: (app, s) => app.receive(s), analysisUnavailable: (app, m) => app.unavailable(m) },
-  onTheme: (app) => app.update({}),
-  onResize: (app) => app.update({}),
-});
+startAnalysisApp('entropy-app', 'entropySnapshot', (root, host: AppHost<EntropyPanelState>) => new EntropyApp(root, host));

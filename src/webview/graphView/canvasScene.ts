@@ -1,37 +1,17 @@
-import type { GraphModel } from '../../figures/graphModel';
-import { drawScene, type DrawTheme } from './graphRenderer';
-import type { SceneLayer, SceneStyle, SceneView } from './sceneLayer';
+import { drawScene } from './graphRenderer';
+import { SceneBase, type SceneLayer, type SceneView } from './sceneLayer';
 
 /** The scene on a 2-D canvas (Skia): the fallback where WebGL2 is missing or its context is lost. */
-export class CanvasScene implements SceneLayer {
+export class CanvasScene extends SceneBase implements SceneLayer {
   readonly kind = 'canvas2d' as const;
   readonly liveGestures = false;
   readonly renderer: string;
   private readonly ctx: CanvasRenderingContext2D;
-  private model: GraphModel | undefined;
-  private style: SceneStyle | undefined;
-  private theme: DrawTheme | undefined;
 
-  constructor(
-    readonly canvas: HTMLCanvasElement,
-    why: string,
-  ) {
+  constructor(canvas: HTMLCanvasElement, why: string) {
+    super(canvas);
     this.ctx = canvas.getContext('2d')!;
     this.renderer = `2-D canvas (${why})`;
-  }
-
-  setModel(model: GraphModel): void {
-    this.model = model;
-  }
-
-  setStyle(style: SceneStyle, theme: DrawTheme): void {
-    this.style = style;
-    this.theme = theme;
-  }
-
-  resize(width: number, height: number, dpr: number): void {
-    this.canvas.width = Math.round(width * dpr);
-    this.canvas.height = Math.round(height * dpr);
   }
 
   draw(view: SceneView): { nodes: number; edges: number } {

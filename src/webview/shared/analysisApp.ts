@@ -1,12 +1,12 @@
 import type { AnalysisUnavailable } from '../../protocol/analysisSnapshots';
 import type { TimelineFrame } from '../../protocol/timeline';
-import type { Provenance } from '../../protocol/webviewMessages';
+import type { HostToWebview, Provenance } from '../../protocol/webviewMessages';
 import { Component } from './component';
 import { element } from './controls';
 import { drawFigures, exportFigures } from './figureGrid';
 import { PanelTimeline } from './panelTimeline';
 import { ProvenanceHeader } from './provenanceHeader';
-import type { AppHost } from './webviewApp';
+import { startApp, type AppHost, type HostHandlers } from './webviewApp';
 
 /** A snapshot of a run's analysis: its data (one epoch's, with snapshots) and its provenance. */
 export interface AnalysisSnapshotLike<Data> {
@@ -109,4 +109,18 @@ export abstract class AnalysisApp<Data extends { readonly runId: string }, Snaps
     this.summary.textContent = m.message;
     this.summary.classList.add('error');
   }
+}
+
+/**
+ * Starts an analysis panel's app: its snapshot message and `analysisUnavailable` go to the app,
+ * and a theme change or a resize redraws it.
+ */
+export function startAnalysisApp<Data extends { readonly runId: string }, Snapshot extends AnalysisSnapshotLike<Data> & HostToWebview, View extends AnalysisView<Snapshot>, Saved>(
+  className: string,
+  snapshotType: Snapshot['type'],
+  create: (root: HTMLElement, host: AppHost<Saved>) => AnalysisApp<Data, Snapshot, View, Saved>,
+): void {
+  type App = AnalysisApp<Data, Snapshot, View, Saved>;
+  const messages = { [snapshotType]: (app: App, s: Snapshot) => app.receive(s), analysisUnavailable: (app: App, m: AnalysisUnavailable) => app.unavailable(m) } as HostHandlers<App>;
+  startApp<Saved, App>({ className, create, messages, onTheme: (app) => app.update({}), onResize: (app) => app.update({}) });
 }
