@@ -1,22 +1,17 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { attentionSnapshotData, entropySnapshotData } from '../../src/gat/analysis/panelData';
 import { readAnalysis, type Analysis } from '../../src/gat/artifacts/analysis';
-import { readRun } from '../../src/gat/artifacts/runRecord';
-import { loadPlanetoid } from '../../src/gat/data/planetoid';
-import { panelProvenance } from '../../src/gat/panels/provenance';
 import { embeddingSnapshot, scaleEmbedding } from '../../src/gat/panels/embeddingSnapshot';
 import { runTsne } from '../../src/gat/tsne/tsne';
 import type { AttentionSnapshot, EntropySnapshot } from '../../src/protocol/analysisSnapshots';
 import type { GraphSnapshot } from '../../src/protocol/webviewMessages';
 import { drawnNodes, nodeScreenPoint, openGraph } from './graphPage';
 import type { ExportImage, WebviewToHost } from '../../src/protocol/webviewMessages';
-import { runGat } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
-import { tempDir } from '../helpers/tempDir';
 import { launchChromium, openPanel, withPanel, type BrowserHandle, type PanelPage } from './harness';
+import { trainedCora } from './trainedCora';
 
 /** A real (short) Cora training gives the real analysis artifact the panels draw. */
 describe('attention and entropy panels in Chromium (a trained Cora run)', () => {
@@ -29,14 +24,10 @@ describe('attention and entropy panels in Chromium (a trained Cora run)', () => 
   let tsneDone: { x: number[]; y: number[]; kl: number; intermediate: Float64Array };
 
   before(async () => {
-    const out = tempDir();
-    const r = await runGat(['train', '--num-of-epochs', '30', '--backend', 'cpu', '--out', out]);
-    assert.equal(r.code, 0, r.stderr);
-    runId = readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'))[0];
-    const run = await readRun(path.join(out, 'runs', runId));
+    const trained = await trainedCora(['--backend', 'cpu']);
+    const { out, run, cora, provenance } = trained;
+    runId = trained.runId;
     analysis = await readAnalysis(path.join(out, run.artifacts.analysis!));
-    const cora = await loadPlanetoid('cora');
-    const provenance = panelProvenance(cora, run, out);
     attention = { type: 'attentionSnapshot', provenance, data: attentionSnapshotData('cora', runId, analysis, 1358, 1), numNodes: analysis.numNodes, layers: 2 };
     entropy = { type: 'entropySnapshot', provenance, data: entropySnapshotData('cora', runId, analysis, 1), layers: 2 };
     // The embedding map: real t-SNE of the real outputs (fewer iterations to keep the test quick).

@@ -5,35 +5,28 @@
  * its own computation one layer down, and screenshots in the three theme kinds are kept.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readRun } from '../../src/gat/artifacts/runRecord';
 import { explainRunNode } from '../../src/gat/cli/explainCommand';
-import { loadPlanetoid } from '../../src/gat/data/planetoid';
-import { panelProvenance } from '../../src/gat/panels/provenance';
 import type { ComputationSnapshot, ExplainSources, NodeExplanation } from '../../src/protocol/explanation';
-import { runGat } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
-import { tempDir } from '../helpers/tempDir';
 import { launchChromium, openPanel, type BrowserHandle, type PanelPage } from './harness';
+import { trainedCora } from './trainedCora';
 
 const SCREENSHOTS = path.join(repoRoot, 'out', 'test', 'browser', 'screenshots');
 
 describe('Computation panel in Chromium (a trained Cora run)', () => {
-  const out = tempDir();
   let chromium: BrowserHandle;
   let snapshot: ComputationSnapshot;
   let neighbour: NodeExplanation;
   let p: PanelPage;
 
   before(async () => {
-    const r = await runGat(['train', '--num-of-epochs', '30', '--backend', 'wasm', '--out', out]);
-    assert.equal(r.code, 0, r.stderr);
-    const runDir = path.join(out, 'runs', readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'))[0]);
+    const { runDir, provenance } = await trainedCora(['--backend', 'wasm']);
     const explanation = await explainRunNode(runDir, 1358);
     const sources = JSON.parse(readFileSync(path.join(repoRoot, 'dist', 'explainSources.json'), 'utf8')) as ExplainSources;
-    snapshot = { type: 'computationSnapshot', provenance: panelProvenance(await loadPlanetoid('cora'), await readRun(runDir), out), explanation, sources };
+    snapshot = { type: 'computationSnapshot', provenance, explanation, sources };
     neighbour = await explainRunNode(runDir, explanation.layers[1].perHead[0].neighbours[1].node);
     chromium = await launchChromium();
     p = await openPanel(chromium, repoRoot, 'computation');

@@ -4,29 +4,27 @@
  * is checked against the snapshot files read independently.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { attentionSnapshotData, entropySnapshotData } from '../../src/gat/analysis/panelData';
 import { RunSnapshots } from '../../src/gat/analysis/runSnapshots';
 import { readAnalysis, type Analysis } from '../../src/gat/artifacts/analysis';
-import { readMetrics, readRun } from '../../src/gat/artifacts/runRecord';
+import { readMetrics } from '../../src/gat/artifacts/runRecord';
 import { readSnapshot } from '../../src/gat/artifacts/snapshots';
 import { loadPlanetoid } from '../../src/gat/data/planetoid';
 import { graphSnapshot } from '../../src/gat/panels/graphSnapshot';
 import { entropyHistogram } from '../../src/figures/entropyModel';
-import { panelProvenance } from '../../src/gat/panels/provenance';
 import type { AttentionSnapshot, EntropySnapshot } from '../../src/protocol/analysisSnapshots';
 import type { GraphSnapshot, MetricsSnapshot, Provenance, RunFrame, RunPredictions } from '../../src/protocol/webviewMessages';
 import type { TimelineFrame } from '../../src/protocol/timeline';
 import { embeddingSnapshot, scaleEmbedding } from '../../src/gat/panels/embeddingSnapshot';
 import { runTsne } from '../../src/gat/tsne/tsne';
-import { runGat } from '../helpers/cli';
 import { coraLayout } from '../helpers/coraPanels';
 import { repoRoot } from '../helpers/paths';
 import { tempDir } from '../helpers/tempDir';
 import { nodeScreenPoint, openGraph } from './graphPage';
 import { launchChromium, openPanel, withPanel, type BrowserHandle, type PanelPage } from './harness';
+import { trainedCora } from './trainedCora';
 
 describe('the epoch timeline in Chromium (a Cora run with snapshots)', () => {
   const out = tempDir();
@@ -41,14 +39,10 @@ describe('the epoch timeline in Chromium (a Cora run with snapshots)', () => {
   let epochs: number[];
 
   before(async () => {
-    const r = await runGat(['train', '--num-of-epochs', '30', '--snapshots', '4', '--checkpoint-freq', '100', '--backend', 'cpu', '--out', out]);
-    assert.equal(r.code, 0, r.stderr);
-    runId = readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'))[0];
-    runDir = path.join(out, 'runs', runId);
-    const run = await readRun(runDir);
+    const trained = await trainedCora(['--snapshots', '4', '--checkpoint-freq', '100', '--backend', 'cpu'], out);
+    ({ runId, runDir, provenance } = trained);
+    const { run, cora } = trained;
     analysis = await readAnalysis(path.join(out, run.artifacts.analysis!));
-    const cora = await loadPlanetoid('cora');
-    provenance = panelProvenance(cora, run, out);
     const snapshots = new RunSnapshots(() => out);
     epochs = await snapshots.epochs(runId);
     assert.deepEqual(epochs, [1, 3, 10, 30]);
