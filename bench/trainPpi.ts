@@ -22,6 +22,7 @@ import { createTrainer } from '../src/gat/train/trainer';
 import { describeRoute, routeOf } from '../src/protocol/computeRoute';
 import type { SelectedBackend } from '../src/gat/backend/backends';
 import type { GraphDataset } from '../src/gat/data/graph';
+import { pythonWith } from '../test/helpers/python';
 import { writeSyntheticPpi } from '../test/helpers/ppiSynthetic';
 
 function option(name: string): string | undefined {
@@ -133,7 +134,7 @@ function pytorchPeer(dir: string, threads: number, epochs: number): Record<strin
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
-  const r = spawnSync('/usr/bin/python3', [path.resolve('test', 'reference', 'pytorchGatPpi.py'), '--data', dir, '--epochs', String(epochs), '--threads', String(threads), '--json'], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
+  const r = spawnSync(pythonWith('torch'), [path.resolve('test', 'reference', 'pytorchGatPpi.py'), '--data', dir, '--epochs', String(epochs), '--threads', String(threads), '--json'], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0) throw new Error(`the PyTorch reference failed (exit ${r.status}): ${r.stderr.trim().split('\n').pop()}`);
   const result = JSON.parse(last) as Record<string, unknown> & { msPerTrainingEpoch: number };
