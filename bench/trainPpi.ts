@@ -4,7 +4,9 @@
  * generated once into out/bench/ppi-synthetic and read through the real loader. The model is
  * pytorch-GAT's PPI recipe. Prints one line per epoch, then one JSON object as the LAST line.
  * Usage: npm run bench -- --dataset ppi-synthetic --json [--epochs K] [--backend B] [--threads N] [--gemm-threads 1|2]
- *        [--scaling] [--pytorch]
+ *        [--force-cpu] [--ppi-scale ppi|small] [--scaling] [--pytorch]
+ *   --force-cpu auto never picks a GPU back end
+ *   --ppi-scale small: a small PPI-format folder instead (scripts/deviceCheck.sh --local's dry run)
  *   --scaling   also ms per training epoch at 1, 2, 4, … threads and every core (one epoch each)
  *   --pytorch   also time test/reference/pytorchGatPpi.py (pytorch-GAT's PPI recipe) on the same
  *               folder with the same threads, its BLAS unrestricted (OPENBLAS_CORETYPE unset)
@@ -44,15 +46,16 @@ function forwardMacsPerNode(config: TrainConfig, features: number, labels: numbe
 
 export async function benchPpi(): Promise<void> {
   const epochs = Number(option('epochs') ?? 2);
-  const dir = path.resolve('out', 'bench', 'ppi-synthetic');
+  const scale = option('ppi-scale') === 'small' ? 'small' : 'ppi';
+  const dir = path.resolve('out', 'bench', scale === 'ppi' ? 'ppi-synthetic' : 'ppi-synthetic-small');
   const t0 = performance.now();
   if (!existsSync(path.join(dir, 'test_graph_id.npy'))) {
-    console.log(`generating the synthetic PPI-sized dataset in ${dir} (once)…`);
-    writeSyntheticPpi(dir, { scale: 'ppi', seed: 7 });
+    console.log(`generating the synthetic PPI-format dataset (${scale}) in ${dir} (once)…`);
+    writeSyntheticPpi(dir, { scale, seed: 7 });
   }
   const graph = await loadDataset('ppi-synthetic', { dataDir: dir });
   const loadMs = performance.now() - t0;
-  const backend = await selectBackend((option('backend') ?? 'auto') as BackendChoice);
+  const backend = await selectBackend((option('backend') ?? 'auto') as BackendChoice, { cpuOnly: process.argv.includes('--force-cpu') });
   console.log(`back end: ${backend.name} (${backend.detail}); ${graph.numNodes} nodes, ${graph.edgeSource.length / 2} undirected edges, ${graph.graphs?.length} graphs, loaded in ${(loadMs / 1000).toFixed(1)} s`);
   const config: TrainConfig = {
     ...DEFAULT_TRAIN_CONFIG, heads: PPI_RECIPE.heads, hidden: PPI_RECIPE.hidden, dropout: PPI_RECIPE.dropout, weightDecay: PPI_RECIPE.weightDecay, skipConnection: true, batchSize: PPI_RECIPE.batchSize, seed: 1,
@@ -81,7 +84,7 @@ export async function benchPpi(): Promise<void> {
   const scaling = process.argv.includes('--scaling') ? await threadScaling(graph, config, backend) : undefined;
   const pytorch = process.argv.includes('--pytorch') ? pytorchPeer(dir, route.threads, epochs) : undefined;
   const result = {
-    dataset: 'ppi-synthetic',
+    dataset: scale === 'ppi' ? 'ppi-synthetic' : 'ppi-synthetic-small',
     backend: backend.name,
     threads: route.threads,
     route,
