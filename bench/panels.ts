@@ -68,7 +68,7 @@ const log = (msg: string): void => {
 };
 
 async function openGraph(chromium: BrowserHandle, s: GraphSnapshot, theme: HarnessTheme = 'vscode-dark'): Promise<{ p: PanelPage; postToFrame: number; inApp: number }> {
-  const p = await openPanel(chromium, root, 'graph', { theme, width: 1200, height: 800 });
+  const p = await openPanel(chromium, root, s.embedding ? 'embedding' : 'graph', { theme, width: 1200, height: 800 });
   const postToFrame = await p.page.evaluate(async (snapshot) => {
     const t0 = performance.now();
     window.postMessage(snapshot, '*');

@@ -1,7 +1,7 @@
 /**
  * Full default Cora training per seed (patience 1000, up to 10 000 epochs), test accuracy of the
  * kept model at the end. Prints human-readable lines, then one JSON object as the LAST line.
- * Usage: npm run bench -- --json [--seeds K] [--backend B] [--max-epochs M] [--engine fused|generic] [--threads 1|2] [--attention learned|uniform]
+ * Usage: npm run bench -- --json [--seeds K] [--backend B] [--max-epochs M] [--engine fused|generic] [--threads N] [--attention learned|uniform]
  *        npm run bench -- --dataset ppi-synthetic --json [--epochs K] [--backend B]   (see trainPpi.ts)
  *        npm run bench -- --dataset pubmed-sized --json [--max-epochs K] [--backend B]   (see trainPubmed.ts)
  */
@@ -11,6 +11,7 @@ import { loadPlanetoid } from '../src/gat/data/planetoid';
 import { DEFAULT_TRAIN_CONFIG, parameterBytes, type TrainConfig } from '../src/gat/train/trainConfig';
 import { createTrainer } from '../src/gat/train/trainer';
 import { runTrainingLoop } from '../src/gat/train/trainingLoop';
+import { routeOf, type ComputeRoute } from '../src/protocol/computeRoute';
 import { benchPpi } from './trainPpi';
 import { benchPubmed } from './trainPubmed';
 
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
   let engineKind = '';
   let hotKernels: string | null = null;
   let threads = 1;
+  let route: ComputeRoute | null = null;
   let split: Record<string, number> | null = null;
   for (let seed = 1; seed <= seeds; seed++) {
     const start = performance.now();
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     engineKind = trainer.engine;
     hotKernels = trainer.hotKernels;
     threads = trainer.threads;
+    route = routeOf(trainer);
     const loopStart = performance.now();
     const r = await runTrainingLoop(trainer, { maxEpochs, patience });
     const loopMs = performance.now() - loopStart;
@@ -72,6 +75,7 @@ async function main(): Promise<void> {
     engine: engineKind,
     hotKernels,
     threads,
+    route,
     seeds,
     epochs: mean(runs.map((r) => r.epochs)),
     msPerEpoch: Number((runs.reduce((a, r) => a + r.msPerEpoch * r.epochs, 0) / runs.reduce((a, r) => a + r.epochs, 0)).toFixed(3)),

@@ -26,38 +26,23 @@ const nodeEntries = [
   { in: 'src/gat/data/datasetWorker.ts', out: 'datasetWorker' },
 ].filter((e) => existsSync(e.in));
 
+/** What every Node bundle shares: one CommonJS file per entry for Node 20, maps unless --production. */
+const forNode = { outdir: 'dist', bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: !production, minify: production, logLevel: 'warning' };
+
 const builds = [
   esbuild.build({
+    ...forNode,
     entryPoints: nodeEntries,
-    outdir: 'dist',
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: !production,
-    minify: production,
     external: nodeExternals,
     // tfjs-backend-cpu's Node entry registers the back end as a side effect, but its package.json
     // does not list that file in "sideEffects"; without this the bundle would drop it.
     ignoreAnnotations: true,
-    logLevel: 'warning',
   }),
 ];
 
 if (existsSync('src/extension/extension.ts')) {
   builds.push(
-    esbuild.build({
-      entryPoints: { extension: 'src/extension/extension.ts' },
-      outdir: 'dist',
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      sourcemap: !production,
-      minify: production,
-      external: ['vscode', ...nodeExternals],
-      logLevel: 'warning',
-    }),
+    esbuild.build({ ...forNode, entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode', ...nodeExternals] }),
   );
 }
 

@@ -10,7 +10,7 @@ import { runTestTier } from './nodeScripts.mjs';
 const args = process.argv.slice(2);
 const filters = args.filter((a) => !a.startsWith('--'));
 const root = 'test/browser';
-const needed = ['dist/webview/graph.js', 'dist/webview/degrees.js', 'dist/layoutWorker.js'];
+const needed = ['dist/webview/graph.js', 'dist/webview/embedding.js', 'dist/webview/degrees.js', 'dist/layoutWorker.js'];
 
 if (args.includes('--build') || needed.some((f) => !existsSync(f))) {
   const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });

@@ -26,29 +26,33 @@ export function attentionFigure(data: AttentionSnapshotData, o: AttentionFigureO
   const uniform = uniformWeight(data);
   const c = o.size / 2;
   const r = o.size / 2 - 18;
-  const at = (p: PlacedNeighbour): [number, number] => (p.isSelf ? [c, c] : [c + p.x * r, c + p.y * r]);
   const nodeRadius = Math.max(2.5, Math.min(7, 90 / Math.sqrt(placed.length)));
+  // What every edge and node shares, written once (a panel draws 8 heads × 169 neighbours of each).
+  const centre = f(c);
+  const edgePaint = `stroke="${o.edgeColour}" stroke-width="`;
+  const edgeRest = `" stroke-opacity="0.7" data-node="`;
+  const nodeRadiusText = f(nodeRadius);
+  const mode = o.relative ? 'relative' : 'absolute';
+  // Each neighbour's place, as its edge and its disc both write it.
+  const at = placed.map((p) => (p.isSelf ? [centre, centre] : [f(c + p.x * r), f(c + p.y * r)]));
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${o.size}" height="${o.size}" viewBox="0 0 ${o.size} ${o.size}" role="img" class="attention-svg" aria-label="Attention of node ${data.node}, layer ${data.layer}, head ${o.head + 1}">`);
   if (o.background) out.push(`<rect width="${o.size}" height="${o.size}" fill="${o.background}"/>`);
   out.push('<g class="edges">');
-  for (const p of placed) {
-    const w = f(edgeWidth(p.weights[o.head], uniform, o.relative ? 'relative' : 'absolute'));
-    const common = `stroke="${o.edgeColour}" stroke-width="${w}" stroke-opacity="0.7" data-node="${p.node}" data-weight="${p.weights[o.head]}"`;
-    if (p.isSelf) out.push(`<circle cx="${f(c)}" cy="${f(c)}" r="${f(nodeRadius * 2.2)}" fill="none" ${common} class="edge self"/>`);
-    else {
-      const [x, y] = at(p);
-      out.push(`<line x1="${f(c)}" y1="${f(c)}" x2="${f(x)}" y2="${f(y)}" ${common} class="edge"/>`);
-    }
-  }
+  placed.forEach((p, i) => {
+    const weight = p.weights[o.head];
+    const common = `${edgePaint}${f(edgeWidth(weight, uniform, mode))}${edgeRest}${p.node}" data-weight="${weight}"`;
+    if (p.isSelf) out.push(`<circle cx="${centre}" cy="${centre}" r="${f(nodeRadius * 2.2)}" fill="none" ${common} class="edge self"/>`);
+    else out.push(`<line x1="${centre}" y1="${centre}" x2="${at[i][0]}" y2="${at[i][1]}" ${common} class="edge"/>`);
+  });
   out.push('</g><g class="nodes">');
-  for (const p of placed) {
-    const [x, y] = at(p);
+  placed.forEach((p, i) => {
+    const [x, y] = at[i];
     const fill = o.classColours[p.label % o.classColours.length];
     out.push(
-      `<circle cx="${f(x)}" cy="${f(y)}" r="${f(p.isSelf ? nodeRadius * 1.6 : nodeRadius)}" fill="${fill}" stroke="${o.foreground}" stroke-width="${p.isSelf ? 1.5 : 0.5}" data-node="${p.node}" class="${p.isSelf ? 'node focus' : 'node'}" tabindex="0" aria-label="node ${p.node}, attention ${p.weights[o.head].toFixed(4)}"/>`,
+      `<circle cx="${x}" cy="${y}" r="${p.isSelf ? f(nodeRadius * 1.6) : nodeRadiusText}" fill="${fill}" stroke="${o.foreground}" stroke-width="${p.isSelf ? 1.5 : 0.5}" data-node="${p.node}" class="${p.isSelf ? 'node focus' : 'node'}" tabindex="0" aria-label="node ${p.node}, attention ${p.weights[o.head].toFixed(4)}"/>`,
     );
-  }
+  });
   out.push('</g>');
   out.push(`<text x="6" y="14" fill="${o.foreground}" font-size="11" class="head-label">head ${o.head + 1}</text>`);
   out.push('</svg>');

@@ -1,3 +1,4 @@
+import { axisMarkup, linearScale, linearTicks, niceDomain, tickFormat } from './axis';
 import type { Histogram } from './entropyModel';
 
 export interface EntropyFigureOptions {
@@ -7,61 +8,48 @@ export interface EntropyFigureOptions {
   readonly learnedColour: string;
   readonly uniformColour: string;
   readonly foreground: string;
+  /** The axes' colour; without it they take the page's text colour (currentColor), as in a panel. */
+  readonly axisColour?: string;
+  /** Half a pixel on 1× screens, 0 on denser ones (d3-axis's crisp-line offset); 0.5 off screen. */
+  readonly offset?: number;
+  /** Which head the figure is (the panel finds a clicked bar's head from it). */
+  readonly head?: number;
 }
 
 const M = { top: 22, right: 10, bottom: 30, left: 40 };
-const f = (v: number): string => (Math.round(v * 100) / 100).toString();
-
-/** Round tick values covering [lo, hi] (1, 2 or 5 times a power of ten apart). */
-function ticks(lo: number, hi: number, count: number): number[] {
-  const raw = (hi - lo) / Math.max(1, count);
-  const power = 10 ** Math.floor(Math.log10(raw || 1));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step) out.push(Number(v.toPrecision(12)));
-  return out;
-}
+const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
- * A static entropy histogram as SVG markup (for `gat visualize`): learned entropies filled,
- * uniform ones outlined over them, sharing bins, with axes. Bars carry `data-count`.
+ * The original's entropy plot as SVG markup, for the entropy panel and `gat visualize` alike: the
+ * histogram of learned attention entropy (filled) over the one for uniform attention on the same
+ * neighbourhoods (outlined on top: where the two coincide, as on Cora, both stay visible), sharing
+ * bins, with d3's axes. Bars carry `data-bin` and `data-count`; learned bars take the pointer, so a
+ * click can list that bin's nodes.
  */
 export function entropyFigure(h: Histogram, o: EntropyFigureOptions): string {
+  const offset = o.offset ?? 0.5;
   const x0 = h.edges[0];
   const x1 = h.edges[h.edges.length - 1];
+  const x = linearScale([x0, x1], [M.left, o.width - M.right]);
   const maxCount = Math.max(1, ...h.learned, ...h.uniform);
-  const yTicks = ticks(0, maxCount, 4);
-  const yMax = Math.max(maxCount, yTicks[yTicks.length - 1]);
-  const sx = (v: number): number => M.left + ((v - x0) / (x1 - x0)) * (o.width - M.left - M.right);
-  const sy = (c: number): number => o.height - M.bottom - (c / yMax) * (o.height - M.top - M.bottom);
-  const bars = (counts: number[], cls: string, filled: boolean, colour: string): string =>
-    `<g class="${cls}">` +
-    counts
-      .map((c, i) => {
-        const x = sx(h.edges[i]) + 0.5;
-        const w = Math.max(1, sx(h.edges[i + 1]) - sx(h.edges[i]) - 1);
-        const paint = filled ? `fill="${colour}" fill-opacity="0.75"` : `fill="none" stroke="${colour}" stroke-width="1.5"`;
-        return `<rect x="${f(x)}" y="${f(sy(c))}" width="${f(w)}" height="${f(sy(0) - sy(c))}" ${paint} data-bin="${i}" data-count="${c}"/>`;
-      })
-      .join('') +
-    '</g>';
-  const axisY = o.height - M.bottom;
-  const xAxis = ticks(x0, x1, 5)
-    .map((t) => `<line x1="${f(sx(t))}" x2="${f(sx(t))}" y1="${axisY}" y2="${axisY + 4}" stroke="${o.foreground}"/><text x="${f(sx(t))}" y="${axisY + 15}" text-anchor="middle" font-size="10" fill="${o.foreground}">${t}</text>`)
-    .join('');
-  const yAxis = yTicks
-    .map((t) => `<line x1="${M.left - 4}" x2="${M.left}" y1="${f(sy(t))}" y2="${f(sy(t))}" stroke="${o.foreground}"/><text x="${M.left - 6}" y="${f(sy(t) + 3)}" text-anchor="end" font-size="10" fill="${o.foreground}">${t}</text>`)
-    .join('');
+  const yDomain = niceDomain(0, maxCount);
+  const yRange: [number, number] = [o.height - M.bottom, M.top];
+  const y = linearScale(yDomain, yRange);
+  const bars = (cls: string, counts: readonly number[], colour: string, filled: boolean): string => {
+    const paint = filled ? `fill="${colour}" fill-opacity="0.75" stroke="none" stroke-width="0" pointer-events="all"` : `fill="none" fill-opacity="0" stroke="${colour}" stroke-width="1.5" pointer-events="none"`;
+    const rects = counts.map((c, i) => `<rect x="${x(h.edges[i]) + 0.5}" width="${Math.max(1, x(h.edges[i + 1]) - x(h.edges[i]) - 1)}" y="${y(c)}" height="${y(0) - y(c)}" ${paint} data-bin="${i}" data-count="${c}"></rect>`);
+    return `<g class="${cls}">${rects.join('')}</g>`;
+  };
+  const head = o.head === undefined ? '' : ` data-head="${o.head}"`;
+  const colour = o.axisColour === undefined ? '' : ` color="${o.axisColour}"`;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${o.width}" height="${o.height}" viewBox="0 0 ${o.width} ${o.height}" role="img" aria-label="${o.title}">`,
-    bars(h.learned, 'learned-bars', true, o.learnedColour),
-    bars(h.uniform, 'uniform-bars', false, o.uniformColour),
-    `<line x1="${M.left}" x2="${o.width - M.right}" y1="${axisY}" y2="${axisY}" stroke="${o.foreground}"/>`,
-    `<line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${axisY}" stroke="${o.foreground}"/>`,
-    xAxis,
-    yAxis,
-    `<text x="${M.left}" y="14" font-size="11" fill="${o.foreground}">${o.title}</text>`,
-    `<text x="${o.width - M.right}" y="${o.height - 4}" text-anchor="end" font-size="10" fill="${o.foreground}">entropy (nats)</text>`,
+    `<svg${head} width="${o.width}" height="${o.height}" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${escape(o.title)}"${colour}>`,
+    bars('learned-bars', h.learned, o.learnedColour, true),
+    bars('uniform-bars', h.uniform, o.uniformColour, false),
+    axisMarkup({ orient: 'bottom', scale: x, range: [M.left, o.width - M.right], ticks: linearTicks(x0, x1, 5), format: tickFormat(x0, x1, 5), transform: `translate(0,${o.height - M.bottom})`, offset }),
+    axisMarkup({ orient: 'left', scale: y, range: yRange, ticks: linearTicks(yDomain[0], yDomain[1], 4), format: tickFormat(yDomain[0], yDomain[1], 4), transform: `translate(${M.left},0)`, offset }),
+    `<text x="${M.left}" y="14" fill="${o.foreground}" font-size="11" class="chart-title">${escape(o.title)}</text>`,
+    `<text x="${o.width - M.right}" y="${o.height - 4}" text-anchor="end" fill="${o.foreground}" font-size="10">entropy (nats)</text>`,
     '</svg>',
   ].join('');
 }

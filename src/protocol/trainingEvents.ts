@@ -4,6 +4,8 @@
  * Imported with `import type` by the training core and the extension host.
  */
 
+import type { ComputeRoute } from './computeRoute';
+
 export const TRAINING_EVENT_VERSION = 1;
 
 /** What a run's trainAcc / valAcc / testAcc measure: single-label accuracy, or micro-F1 (PPI). */
@@ -26,6 +28,8 @@ export interface TrainingStartEvent {
   readonly runDir: string;
   readonly dataset: string;
   readonly backend: string;
+  /** What computes the run: engine, kernels, threads, dense products (absent in events from before threads were recorded). */
+  readonly compute?: ComputeRoute;
   readonly maxEpochs: number;
   readonly resumedFromEpoch: number | null;
   /** What trainAcc / valAcc measure (absent in events from before PPI: accuracy). */

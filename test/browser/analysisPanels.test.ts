@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { attentionSnapshotData, entropySnapshotData } from '../../src/gat/analysis/panelData';
 import type { Analysis } from '../../src/gat/artifacts/analysis';
-import { loadPlanetoid } from '../../src/gat/data/planetoid';
-import { panelProvenance } from '../../src/gat/panels/provenance';
 import { embeddingSnapshot, scaleEmbedding } from '../../src/gat/panels/embeddingSnapshot';
 import { runTsne } from '../../src/gat/tsne/tsne';
 import type { AttentionSnapshot, EntropySnapshot } from '../../src/protocol/analysisSnapshots';
@@ -11,8 +9,8 @@ import type { GraphSnapshot } from '../../src/protocol/webviewMessages';
 import { drawnNodes, nodeScreenPoint, openGraph } from './graphPage';
 import type { ExportImage, WebviewToHost } from '../../src/protocol/webviewMessages';
 import { repoRoot } from '../helpers/paths';
-import { readTrained, trainCora } from '../helpers/trainedCora';
-import { launchChromium, openPanel, type BrowserHandle, type PanelPage } from './harness';
+import { launchChromium, openPanel, withPanel, type BrowserHandle, type PanelPage } from './harness';
+import { trainedCora } from './trainedCora';
 
 /** A real (short) Cora training gives the real analysis artifact the panels draw. */
 describe('attention and entropy panels in Chromium (a trained Cora run)', () => {
@@ -25,14 +23,10 @@ describe('attention and entropy panels in Chromium (a trained Cora run)', () => 
   let tsneDone: { x: number[]; y: number[]; kl: number; intermediate: Float64Array };
 
   before(async () => {
-    const trained = await trainCora(30, 'cpu');
-    const { out } = trained;
+    const trained = await trainedCora('cpu');
+    const { cora, provenance } = trained;
     runId = trained.runId;
-    const read = await readTrained(trained);
-    const run = read.run;
-    analysis = read.analysis;
-    const cora = await loadPlanetoid('cora');
-    const provenance = panelProvenance(cora, run, out);
+    analysis = trained.analysis;
     attention = { type: 'attentionSnapshot', provenance, data: attentionSnapshotData('cora', runId, analysis, 1358, 1), numNodes: analysis.numNodes, layers: 2 };
     entropy = { type: 'entropySnapshot', provenance, data: entropySnapshotData('cora', runId, analysis, 1), layers: 2 };
     // The embedding map: real t-SNE of the real outputs (fewer iterations to keep the test quick).
@@ -56,8 +50,7 @@ describe('attention and entropy panels in Chromium (a trained Cora run)', () => 
   }
 
   it('draws node 1358, layer 1, head 1 with exactly the attention weights of the artifact', async () => {
-    const p = await open('attention', attention);
-    try {
+    await withPanel(open('attention', attention), async (p) => {
       const drawn = await p.page.$$eval('.attention-svg .edge', (els) => els.map((e) => [Number(e.getAttribute('data-node')), Number(e.getAttribute('data-weight'))] as [number, number]));
       assert.equal(drawn.length, 169, '168 neighbours + the self-loop');
       // Independent reading of the artifact: edges whose target is 1358, head 0 of layer 1.
@@ -66,14 +59,11 @@ describe('attention and entropy panels in Chromium (a trained Cora run)', () => 
       for (const [node, weight] of drawn) assert.ok(Math.abs(weight - expected.get(node)!) < 1e-6, `node ${node}: drawn ${weight}, artifact ${expected.get(node)}`);
       assert.match((await p.page.textContent('.summary')) ?? '', /node 1358 .* 168 neighbours \+ self · uniform weight 1\/\(degree\+1\) = 0\.0059/);
       assert.match((await p.page.textContent('.provenance')) ?? '', new RegExp(`run ${runId}`));
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('switches heads, shows all heads side by side, and keeps the choice in its state', async () => {
-    const p = await open('attention', attention);
-    try {
+    await withPanel(open('attention', attention), async (p) => {
       await p.page.selectOption('.head-select', '3');
       const head3 = await p.page.$$eval('.attention-svg .edge', (els) => els.map((e) => Number(e.getAttribute('data-weight'))));
       const first = analysis.edgeTarget.indexOf(1358);
@@ -81,14 +71,11 @@ describe('attention and entropy panels in Chromium (a trained Cora run)', () => 
       await p.page.selectOption('.head-select', 'all');
       assert.equal(await p.page.$$eval('.attention-svg', (els) => els.length), 8);
       assert.equal((await p.state<{ head: string | number }>())?.head, 'all');
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('shows the exact weight and the uniform baseline on hover, and opens the record on click', async () => {
-    const p = await open('attention', attention);
-    try {
+    await withPanel(open('attention', attention), async (p) => {
       const target = attention.data.neighbours.find((n) => !n.isSelf)!;
       const circle = p.page.locator(`.attention-svg .node[data-node="${target.node}"]`);
       await circle.hover();
@@ -98,27 +85,21 @@ describe('attention and entropy panels in Chromium (a trained Cora run)', () => 
       await circle.click();
       const posted = await p.posted();
       assert.deepEqual(posted[posted.length - 1], { type: 'openRecord', dataset: 'cora', node: target.node, runId });
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('asks the host for another layer or node', async () => {
-    const p = await open('attention', attention);
-    try {
+    await withPanel(open('attention', attention), async (p) => {
       await p.page.selectOption('.layer-select', '2');
       await p.page.fill('.node-input', '12');
       await p.page.press('.node-input', 'Enter');
       const posted = (await p.posted()).filter((m: WebviewToHost) => m.type === 'attentionRequest');
       assert.deepEqual(posted, [{ type: 'attentionRequest', node: 1358, layer: 2 }, { type: 'attentionRequest', node: 12, layer: 2 }]);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('draws per-head entropy histograms whose counts match the artifact, and a bin lists its nodes', async () => {
-    const p = await open('entropy', entropy);
-    try {
+    await withPanel(open('entropy', entropy), async (p) => {
       assert.equal(await p.page.$$eval('.entropy-grid svg', (els) => els.length), 8);
       const learned = await p.page.$$eval('.entropy-grid svg[data-head="0"] .learned-bars rect', (els) => els.map((e) => Number(e.getAttribute('data-count'))));
       const uniform = await p.page.$$eval('.entropy-grid svg[data-head="0"] .uniform-bars rect', (els) => els.map((e) => Number(e.getAttribute('data-count'))));
@@ -137,25 +118,19 @@ describe('attention and entropy panels in Chromium (a trained Cora run)', () => 
       await p.page.locator('.bin-nodes .show-attention').first().click();
       const posted = await p.posted();
       assert.equal(posted[posted.length - 1].type, 'showAttention');
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('says what is missing and how to regenerate it when the artifact is unavailable', async () => {
-    const p = await openPanel(chromium, repoRoot, 'entropy');
-    try {
+    await withPanel(openPanel(chromium, repoRoot, 'entropy'), async (p) => {
       await p.post({ type: 'analysisUnavailable', provenance: null, message: 'Run r has no analysis artifact. Regenerate it with: npx gat analyze --model "m.safetensors"' });
       assert.match((await p.page.textContent('.summary')) ?? '', /npx gat analyze --model/);
       assert.equal(await p.page.$$eval('.entropy-grid svg', (els) => els.length), 0);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('exports the figures as SVG and PNG', async () => {
-    const p = await open('attention', attention);
-    try {
+    await withPanel(open('attention', attention), async (p) => {
       await p.page.locator('.export-svg').click();
       await p.page.locator('.export-png').click();
       await p.page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.filter((m) => m.type === 'exportImage').length === 2);
@@ -165,14 +140,11 @@ describe('attention and entropy panels in Chromium (a trained Cora run)', () => 
       const png = Buffer.from(exports[1].data.replace(/^data:image\/png;base64,/, ''), 'base64');
       assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       assert.equal(exports[1].suggestedName, 'attention-node1358-layer1-head1.png');
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('draws the t-SNE map of the run\'s outputs, animating from the first layouts to the final one', async () => {
-    const p = await openGraph(chromium, tsneStart);
-    try {
+    await withPanel(openGraph(chromium, tsneStart), async (p) => {
       assert.equal(await p.page.getAttribute('body', 'data-tsne-status'), 'computing');
       assert.match((await p.page.textContent('.tsne-progress')) ?? '', /iteration 0 of 300/);
       const mid = scaleEmbedding(tsneDone.intermediate, 2708);
@@ -184,15 +156,12 @@ describe('attention and entropy panels in Chromium (a trained Cora run)', () => 
       assert.equal(await p.page.getAttribute('canvas.graph-canvas', 'data-drawn-edges'), '0', 'a map of points, no edges');
       assert.match((await p.page.textContent('.tsne-progress')) ?? '', new RegExp(`KL ${tsneDone.kl.toFixed(3)}`));
       assert.deepEqual((await p.state<{ embeddingSettings: unknown }>())?.embeddingSettings, { perplexity: 30, iterations: 300, seed: 3 });
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('hovering a t-SNE point shows its record summary, clicking opens it; re-run and show-in-graph ask the host', async () => {
     const done = { ...tsneStart, x: tsneDone.x, y: tsneDone.y, embedding: { ...tsneStart.embedding!, status: 'done' as const, iteration: 300, kl: tsneDone.kl } };
-    const p = await openGraph(chromium, done);
-    try {
+    await withPanel(openGraph(chromium, done), async (p) => {
       const [x, y] = await nodeScreenPoint(p, done, 1358);
       await p.page.mouse.move(x, y);
       await p.page.waitForSelector('.tooltip:not([hidden])');
@@ -206,8 +175,6 @@ describe('attention and entropy panels in Chromium (a trained Cora run)', () => 
       const last = (await p.posted()).slice(-2);
       assert.deepEqual(last[0], { type: 'embeddingRequest', settings: { perplexity: 20, iterations: 300, seed: 3 } });
       assert.deepEqual(last[1], { type: 'showInGraph', dataset: 'cora', node: 1358 });
-    } finally {
-      await p.close();
-    }
+    });
   });
 });

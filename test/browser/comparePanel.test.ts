@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { CompareSnapshot } from '../../src/protocol/compareSnapshot';
 import type { EpochMetrics } from '../../src/protocol/trainingEvents';
 import { repoRoot } from '../helpers/paths';
-import { launchChromium, openPanel, type BrowserHandle } from './harness';
+import { launchChromium, openPanel, withPanel, type BrowserHandle } from './harness';
 
 const curve = (n: number, shift: number): EpochMetrics[] => Array.from({ length: n }, (_, e) => ({ epoch: e, trainLoss: 2 - e / n + shift, trainAcc: 0.3 + (0.5 * e) / n, valLoss: 2.1 - e / n + shift, valAcc: 0.25 + (0.55 * e) / n - shift, ms: 2 }));
 
@@ -36,8 +36,7 @@ describe('Compare Runs panel in Chromium', () => {
   });
 
   it('shows the results side by side, marks what differs, and lists the configuration differences', async () => {
-    const p = await openPanel(chromium, repoRoot, 'compare');
-    try {
+    await withPanel(openPanel(chromium, repoRoot, 'compare'), async (p) => {
       await p.post(SNAPSHOT);
       await p.page.waitForSelector('body[data-compare-ready="true"]');
       const rows = await p.page.$$eval('.compare-table tbody tr', (trs) => trs.map((tr) => [tr.className, ...Array.from(tr.children, (c) => c.textContent)]));
@@ -51,14 +50,11 @@ describe('Compare Runs panel in Chromium', () => {
       await p.page.click('.run-label.run-b a');
       assert.deepEqual((await p.posted()).filter((m) => m.type === 'openFile'), [{ type: 'openFile', path: '/w/runs/run-uniform/run.json' }]);
       assert.deepEqual(await p.state(), { runIds: ['run-learned', 'run-uniform'] });
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('draws the agreement bar in proportion to the counts, with a legend', async () => {
-    const p = await openPanel(chromium, repoRoot, 'compare');
-    try {
+    await withPanel(openPanel(chromium, repoRoot, 'compare'), async (p) => {
       await p.post(SNAPSHOT);
       await p.page.waitForSelector('body[data-compare-ready="true"]');
       assert.equal(await p.page.textContent('.agreement-title'), 'Agreement on the test split (1,000 nodes)');
@@ -69,15 +65,12 @@ describe('Compare Runs panel in Chromium', () => {
       await p.post({ ...SNAPSHOT, agreement: { unavailable: 'run run-uniform has no analysis (it did not complete)' } });
       await p.page.waitForSelector('.agreement-unavailable');
       assert.equal(await p.page.$('.agreement-bar'), null);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('overlays both runs\' curves in distinct theme colours, training curves dashed, in light and dark', async () => {
     for (const theme of ['vscode-dark', 'vscode-light'] as const) {
-      const p = await openPanel(chromium, repoRoot, 'compare', { theme });
-      try {
+      await withPanel(openPanel(chromium, repoRoot, 'compare', { theme }), async (p) => {
         await p.post(SNAPSHOT);
         await p.page.waitForSelector('body[data-compare-ready="true"]');
         for (const chart of ['.loss-chart', '.acc-chart']) {
@@ -90,15 +83,12 @@ describe('Compare Runs panel in Chromium', () => {
           assert.ok(series.every((s) => s.length > 50), `${chart}: every curve is drawn`);
         }
         assert.equal(await p.page.textContent('.acc-chart .chart-title'), 'Accuracy');
-      } finally {
-        await p.close();
-      }
+      });
     }
   });
 
   it('Swap asks the host to exchange A and B; "Show agreement in graph" is offered node by node only', async () => {
-    const p = await openPanel(chromium, repoRoot, 'compare');
-    try {
+    await withPanel(openPanel(chromium, repoRoot, 'compare'), async (p) => {
       await p.post(SNAPSHOT);
       await p.page.waitForSelector('body[data-compare-ready="true"]');
       await p.page.click('.swap-button');
@@ -109,8 +99,6 @@ describe('Compare Runs panel in Chromium', () => {
       await p.page.waitForFunction(() => (document.querySelector('.agreement-graph-button') as HTMLElement).hidden);
       await p.post({ ...SNAPSHOT, agreement: { unavailable: 'different datasets' } });
       assert.equal(await p.page.isVisible('.agreement-graph-button'), false);
-    } finally {
-      await p.close();
-    }
+    });
   });
 });

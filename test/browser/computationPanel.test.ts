@@ -8,30 +8,25 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readRun } from '../../src/gat/artifacts/runRecord';
 import { explainRunNode } from '../../src/gat/cli/explainCommand';
-import { loadPlanetoid } from '../../src/gat/data/planetoid';
-import { panelProvenance } from '../../src/gat/panels/provenance';
 import type { ComputationSnapshot, ExplainSources, NodeExplanation } from '../../src/protocol/explanation';
 import { repoRoot } from '../helpers/paths';
-import { trainCora } from '../helpers/trainedCora';
-import { tempDir } from '../helpers/tempDir';
 import { launchChromium, openPanel, type BrowserHandle, type PanelPage } from './harness';
+import { trainedCora } from './trainedCora';
 
 const SCREENSHOTS = path.join(repoRoot, 'out', 'test', 'browser', 'screenshots');
 
 describe('Computation panel in Chromium (a trained Cora run)', () => {
-  const out = tempDir();
   let chromium: BrowserHandle;
   let snapshot: ComputationSnapshot;
   let neighbour: NodeExplanation;
   let p: PanelPage;
 
   before(async () => {
-    const { runDir } = await trainCora(30, 'wasm', { out });
+    const { runDir, provenance } = await trainedCora('wasm');
     const explanation = await explainRunNode(runDir, 1358);
     const sources = JSON.parse(readFileSync(path.join(repoRoot, 'dist', 'explainSources.json'), 'utf8')) as ExplainSources;
-    snapshot = { type: 'computationSnapshot', provenance: panelProvenance(await loadPlanetoid('cora'), await readRun(runDir), out), explanation, sources };
+    snapshot = { type: 'computationSnapshot', provenance, explanation, sources };
     neighbour = await explainRunNode(runDir, explanation.layers[1].perHead[0].neighbours[1].node);
     chromium = await launchChromium();
     p = await openPanel(chromium, repoRoot, 'computation');
@@ -44,7 +39,7 @@ describe('Computation panel in Chromium (a trained Cora run)', () => {
 
   it("shows layer 1, head 1 of node 1358 with the explanation's numbers and every step linked to its code", async () => {
     const x = snapshot.explanation;
-    assert.match((await p.page.textContent('.computation-summary')) ?? '', /^node 1358 · none · degree 168 · truth Genetic_Algorithms · predicted \S+ [✓✗]$/);
+    assert.match((await p.page.textContent('.computation-summary')) ?? '', /^node 1358 · not in a split · degree 168 · truth Genetic_Algorithms · predicted \S+ [✓✗]$/);
     const steps = await p.page.$$eval('.step', (els) => els.map((e) => e.getAttribute('data-step')));
     assert.deepEqual(steps, ['input', 'projection', 'scores', 'attention', 'aggregate', 'combine']);
     const rows = await p.page.$$eval('.neighbour-row', (els) => els.map((e) => [Number(e.getAttribute('data-node')), Number(e.getAttribute('data-weight'))] as [number, number]));

@@ -3,9 +3,12 @@ import type { GraphSnapshot } from '../../src/protocol/webviewMessages';
 import { repoRoot } from '../helpers/paths';
 import { openPanel, type BrowserHandle, type OpenOptions, type PanelPage } from './harness';
 
-/** Opens the graph app and posts a snapshot; resolves once the first frame is drawn. */
+/**
+ * Opens the app that draws the snapshot (the embedding app for a t-SNE map, the graph app
+ * otherwise, as the host's panels do) and posts it; resolves once the first frame is drawn.
+ */
 export async function openGraph(chromium: BrowserHandle, snapshot: GraphSnapshot, options: OpenOptions = {}): Promise<PanelPage> {
-  const p = await openPanel(chromium, repoRoot, 'graph', options);
+  const p = await openPanel(chromium, repoRoot, snapshot.embedding ? 'embedding' : 'graph', options);
   await p.post(snapshot);
   await p.page.waitForSelector('body[data-graph-ready="true"]');
   return p;

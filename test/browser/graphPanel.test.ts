@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { loadPlanetoid } from '../../src/gat/data/planetoid';
-import { graphSnapshot } from '../../src/gat/panels/graphSnapshot';
-import { panelProvenance } from '../../src/gat/panels/provenance';
 import type { ExportImage, GraphPanelState, GraphSnapshot } from '../../src/protocol/webviewMessages';
-import { coraLayout, fakeRun } from '../helpers/coraPanels';
-import { launchChromium, type BrowserHandle, type PanelPage } from './harness';
+import { coraSnapshots } from '../helpers/coraPanels';
+import { launchChromium, withPanel, type BrowserHandle, type PanelPage } from './harness';
 import { canvasPixel, drawnNodes, nodeScreenPoint, openGraph } from './graphPage';
 
 describe('graph panel in Chromium (Cora)', () => {
@@ -14,10 +11,7 @@ describe('graph panel in Chromium (Cora)', () => {
   let withRun: GraphSnapshot;
   let p: PanelPage;
   before(async () => {
-    const cora = await loadPlanetoid('cora');
-    const layout = await coraLayout(cora);
-    plain = graphSnapshot(cora, layout, panelProvenance(cora));
-    withRun = graphSnapshot(cora, layout, panelProvenance(cora), fakeRun(cora));
+    ({ plain, withRun } = await coraSnapshots());
     chromium = await launchChromium();
     p = await openGraph(chromium, plain);
   });
@@ -166,8 +160,7 @@ describe('graph panel in Chromium (Cora)', () => {
     // A (fakeRun) is wrong where i % 7 === 3; B where i % 5 === 0.
     const b = { runId: 'run-b', predictions: withRun.labels.map((l, i) => (i % 5 === 0 ? (l + 2) % 7 : l)), confidence: withRun.labels.map(() => 0.5) };
     const compared: GraphSnapshot = { ...withRun, comparison: b };
-    const r = await openGraph(chromium, compared);
-    try {
+    await withPanel(openGraph(chromium, compared), async (r) => {
       assert.equal(await r.page.$eval('.colour-mode', (e) => (e as HTMLSelectElement).value), 'agreement');
       const ids = Array.from({ length: 2708 }, (_, i) => i);
       const count = (f: (i: number) => boolean): number => ids.filter(f).length;
@@ -187,9 +180,7 @@ describe('graph panel in Chromium (Cora)', () => {
       await r.page.mouse.click(x, y);
       assert.deepEqual((await r.posted()).filter((m) => m.type === 'openRecord').at(-1), { type: 'openRecord', dataset: 'cora', node: 1358, runId: 'test-run', compareRunId: 'run-b' });
       assert.equal((await r.state<{ compareRunId?: string }>())?.compareRunId, 'run-b');
-    } finally {
-      await r.close();
-    }
+    });
   });
 
   it('zooms to the node a graphFocus message names', async () => {
@@ -199,8 +190,7 @@ describe('graph panel in Chromium (Cora)', () => {
 
   it('with a run: "Show attention" and "Step through" for the selected node; a right-click names the node to VS Code\'s context menu', async () => {
     assert.equal(await p.page.isVisible('.show-attention'), false, 'no attention without a run');
-    const r = await openGraph(chromium, withRun);
-    try {
+    await withPanel(openGraph(chromium, withRun), async (r) => {
       assert.equal(await r.page.isVisible('.show-attention'), true);
       assert.equal(await r.page.isVisible('.step-through'), true);
       const [x, y] = await nodeScreenPoint(r, withRun, 1358);
@@ -215,8 +205,6 @@ describe('graph panel in Chromium (Cora)', () => {
       const box = (await r.page.locator('canvas.graph-canvas').boundingBox())!;
       await r.page.mouse.click(box.x + 2, box.y + 2, { button: 'right' });
       assert.deepEqual(JSON.parse((await r.page.getAttribute('canvas.graph-canvas', 'data-vscode-context'))!), { preventDefaultContextMenuItems: true }, 'off a node: no node items');
-    } finally {
-      await r.close();
-    }
+    });
   });
 });

@@ -60,7 +60,8 @@ export interface OpenOptions {
   readonly state?: unknown;
   /** Data attributes of <body>, as the host writes them (e.g. { 'graph-renderer': 'canvas' }). */
   readonly bodyData?: Readonly<Record<string, string>>;
-  /** Wait for this attribute on <body> after posting the snapshot. */
+  /** Another bundle to load instead of dist/webview/<app>.js (a test's own app). */
+  readonly script?: string;
 }
 
 /** Opens a fresh page with the app bundle and the test host; resolves once the app said `ready`. */
@@ -72,7 +73,7 @@ export async function openPanel(handle: BrowserHandle, repoRoot: string, app: st
   const host = `window.__posted = []; window.__state = ${JSON.stringify(options.state ?? null)} ?? undefined;
 window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))), getState: () => window.__state, setState: (s) => { window.__state = s; } });`;
   await page.setContent(`<!DOCTYPE html><html><head><meta charset="utf-8"><style>${THEME_CSS}\n${css}</style><script>${host}</script></head><body class="${options.theme ?? 'vscode-dark'}"${Object.entries(options.bodyData ?? {}).map(([k, v]) => ` data-${k}="${v}"`).join('')}><div id="app" role="main"></div></body></html>`);
-  await page.addScriptTag({ path: path.join(repoRoot, 'dist', 'webview', `${app}.js`) });
+  await page.addScriptTag({ path: options.script ?? path.join(repoRoot, 'dist', 'webview', `${app}.js`) });
   await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'));
   if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
   return {
@@ -83,4 +84,14 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(JSON
     setTheme: (theme) => page.evaluate((t) => (document.body.className = t), theme).then(() => undefined),
     close: () => page.close(),
   };
+}
+
+/** Runs `body` on a panel as it opens, and closes the panel whatever the body does. */
+export async function withPanel<T>(opening: Promise<PanelPage>, body: (p: PanelPage) => Promise<T>): Promise<T> {
+  const p = await opening;
+  try {
+    return await body(p);
+  } finally {
+    await p.close();
+  }
 }

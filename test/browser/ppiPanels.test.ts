@@ -18,7 +18,7 @@ import { buildGraphModel } from '../../src/figures/graphModel';
 import { repoRoot } from '../helpers/paths';
 import { fakePpiAnalysis, syntheticPpiDataset } from '../helpers/ppiPanels';
 import { tempDir } from '../helpers/tempDir';
-import { launchChromium, openPanel, type BrowserHandle } from './harness';
+import { launchChromium, openPanel, withPanel, type BrowserHandle } from './harness';
 import { nodeScreenPoint, openGraph } from './graphPage';
 
 describe('panels on a PPI-format dataset in Chromium', () => {
@@ -43,22 +43,18 @@ describe('panels on a PPI-format dataset in Chromium', () => {
   });
 
   it('offers every graph grouped by split, shows the chosen one, and asks the host for another', async () => {
-    const p = await openGraph(chromium, snap);
-    try {
+    await withPanel(openGraph(chromium, snap), async (p) => {
       const groups = await p.page.$$eval('.graph-picker optgroup', (els) => els.map((e) => [(e as HTMLOptGroupElement).label, e.children.length]));
       assert.deepEqual(groups, [['training graphs', 4], ['validation graphs', 2], ['test graphs', 2]]);
       assert.equal(await p.page.$eval('.graph-picker', (e) => (e as HTMLSelectElement).value), String(index));
       assert.match((await p.page.textContent('.status')) ?? '', new RegExp(`^${snap.labels.length} nodes · \\d+ edges of graph ${g.graphs![index].id}$`));
       await p.page.selectOption('.graph-picker', '1');
       assert.deepEqual((await p.posted()).filter((m) => m.type === 'selectGraph').at(-1), { type: 'selectGraph', index: 1 });
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('colours by number of labels, then by one chosen label; the legend counts every node', async () => {
-    const p = await openGraph(chromium, snap);
-    try {
+    await withPanel(openGraph(chromium, snap), async (p) => {
       const modes = await p.page.$$eval('.colour-mode option', (els) => els.map((e) => (e as HTMLOptionElement).value));
       assert.deepEqual(modes, ['labelCount', 'label', 'predictedLabel', 'labelF1']);
       assert.equal(await p.page.isHidden('.label-choice'), true);
@@ -71,14 +67,11 @@ describe('panels on a PPI-format dataset in Chromium', () => {
       const has = Array.from({ length: snap.labels.length }, (_, i) => g.multiLabels![(g.graphs![index].nodeStart + i) * 121 + 7]).filter(Boolean).length;
       assert.deepEqual(legend, [`has label 7 (${has})`, `does not (${snap.labels.length - has})`]);
       assert.equal((await p.state<{ label: number; colourMode: string; graphIndex: number }>())?.label, 7);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('hovering shows the dataset\'s node id and the node\'s labels; a click sends the local id for the host to translate', async () => {
-    const p = await openGraph(chromium, snap);
-    try {
+    await withPanel(openGraph(chromium, snap), async (p) => {
       const node = 5;
       const [x, y] = await nodeScreenPoint(p, snap, node);
       await p.page.mouse.move(x, y);
@@ -91,9 +84,7 @@ describe('panels on a PPI-format dataset in Chromium', () => {
       await p.page.fill('.node-search', String(id));
       await p.page.press('.node-search', 'Enter');
       assert.equal(await p.page.textContent('.status'), `node ${id}`);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('finding a node in a graph of 24 zooms in without one disc filling the view', async () => {
@@ -102,8 +93,7 @@ describe('panels on a PPI-format dataset in Chromium', () => {
     const s = scopeDataset(tiny, part);
     const layout = runLayoutJob({ numNodes: s.numNodes, edgeSource: s.edgeSource, edgeTarget: s.edgeTarget, ...DEFAULT_LAYOUT });
     const small = { ...graphSnapshot(s, layout, { dataset: tiny.name }), scope: scopeMessage(tiny, 0, false)! };
-    const p = await openGraph(chromium, small);
-    try {
+    await withPanel(openGraph(chromium, small), async (p) => {
       const model = buildGraphModel(small);
       const fit = (await p.state<{ transform: { k: number } }>())!.transform.k;
       await p.page.fill('.node-search', String(part.nodeStart + 5));
@@ -115,16 +105,13 @@ describe('panels on a PPI-format dataset in Chromium', () => {
       assert.ok(k * median <= Math.max(12.5, fit * median * 1.001), `a median node is ${(k * median).toFixed(1)} px (${(fit * median).toFixed(1)} px at the fit)`);
       const viewport = await p.page.$eval('canvas.graph-canvas', (c) => c.clientHeight);
       assert.ok(k * model.r[5] < viewport / 4, `the found node is ${(k * model.r[5]).toFixed(1)} px in a ${viewport} px view`);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('the entropy panel offers all graphs at once, and lists a bin\'s nodes by their dataset ids', async () => {
     const part = g.graphs![index];
     const entropy: EntropySnapshot = { type: 'entropySnapshot', provenance: { dataset: g.name }, data: entropySnapshotData(g.name, 'ppi-run', scopeAnalysis(a, part), 1), layers: 2, scope: scopeMessage(g, index, true)! };
-    const p = await openPanel(chromium, repoRoot, 'entropy');
-    try {
+    await withPanel(openPanel(chromium, repoRoot, 'entropy'), async (p) => {
       await p.post(entropy);
       await p.page.waitForSelector('.entropy-grid[data-drawn="4"]');
       const options = await p.page.$$eval('.graph-picker option', (els) => els.map((e) => (e as HTMLOptionElement).value));
@@ -136,8 +123,6 @@ describe('panels on a PPI-format dataset in Chromium', () => {
       assert.ok(id >= part.nodeStart && id < part.nodeStart + part.numNodes, `node ${id} is one of graph ${part.id}'s`);
       await p.page.selectOption('.graph-picker', 'all');
       assert.deepEqual((await p.posted()).filter((m) => m.type === 'selectGraph').at(-1), { type: 'selectGraph', index: null });
-    } finally {
-      await p.close();
-    }
+    });
   });
 });

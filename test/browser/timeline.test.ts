@@ -13,7 +13,6 @@ import { readSnapshot } from '../../src/gat/artifacts/snapshots';
 import { loadPlanetoid } from '../../src/gat/data/planetoid';
 import { graphSnapshot } from '../../src/gat/panels/graphSnapshot';
 import { entropyHistogram } from '../../src/figures/entropyModel';
-import { panelProvenance } from '../../src/gat/panels/provenance';
 import type { AttentionSnapshot, EntropySnapshot } from '../../src/protocol/analysisSnapshots';
 import type { GraphSnapshot, MetricsSnapshot, Provenance, RunFrame, RunPredictions } from '../../src/protocol/webviewMessages';
 import type { TimelineFrame } from '../../src/protocol/timeline';
@@ -21,10 +20,10 @@ import { embeddingSnapshot, scaleEmbedding } from '../../src/gat/panels/embeddin
 import { runTsne } from '../../src/gat/tsne/tsne';
 import { coraLayout } from '../helpers/coraPanels';
 import { repoRoot } from '../helpers/paths';
-import { readTrained, trainCora } from '../helpers/trainedCora';
 import { tempDir } from '../helpers/tempDir';
 import { nodeScreenPoint, openGraph } from './graphPage';
-import { launchChromium, openPanel, type BrowserHandle, type PanelPage } from './harness';
+import { launchChromium, openPanel, withPanel, type BrowserHandle, type PanelPage } from './harness';
+import { trainedCora } from './trainedCora';
 
 describe('the epoch timeline in Chromium (a Cora run with snapshots)', () => {
   const out = tempDir();
@@ -39,13 +38,10 @@ describe('the epoch timeline in Chromium (a Cora run with snapshots)', () => {
   let epochs: number[];
 
   before(async () => {
-    const trained = await trainCora(30, 'cpu', { args: ['--snapshots', '4', '--checkpoint-freq', '100'], out });
-    ({ runId, runDir } = trained);
-    const read = await readTrained(trained);
-    const run = read.run;
-    analysis = read.analysis;
-    const cora = await loadPlanetoid('cora');
-    provenance = panelProvenance(cora, run, out);
+    const trained = await trainedCora('cpu', { args: ['--snapshots', '4', '--checkpoint-freq', '100'], out });
+    ({ runId, runDir, provenance } = trained);
+    const { cora } = trained;
+    analysis = trained.analysis;
     const snapshots = new RunSnapshots(() => out);
     epochs = await snapshots.epochs(runId);
     assert.deepEqual(epochs, [1, 3, 10, 30]);
@@ -69,8 +65,7 @@ describe('the epoch timeline in Chromium (a Cora run with snapshots)', () => {
   const epochsPosted = async (p: PanelPage): Promise<Array<number | null>> => (await p.posted()).flatMap((m) => (m.type === 'timelineEpoch' ? [m.epoch] : []));
 
   it('attention: starts at the trained model; Home, arrow keys and play step through the snapshots, each drawn from its file', async () => {
-    const p = await openPanel(chromium, repoRoot, 'attention');
-    try {
+    await withPanel(openPanel(chromium, repoRoot, 'attention'), async (p) => {
       await p.post(attention);
       await p.page.waitForSelector('[data-drawn]:not([data-drawn="0"])');
       assert.match(await label(p), /^trained model \(parameters kept at epoch \d+\)$/);
@@ -108,14 +103,11 @@ describe('the epoch timeline in Chromium (a Cora run with snapshots)', () => {
       await p.page.waitForSelector('.timeline[data-epoch="1"]');
       await p.page.selectOption('.head-select', '2');
       assert.equal(await p.page.getAttribute('.timeline', 'data-epoch'), '1');
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('entropy: the histograms follow the slider and say which epoch they show', async () => {
-    const p = await openPanel(chromium, repoRoot, 'entropy');
-    try {
+    await withPanel(openPanel(chromium, repoRoot, 'entropy'), async (p) => {
       await p.post(entropy);
       await p.page.waitForSelector('[data-drawn]:not([data-drawn="0"])');
       const finalSummary = await p.page.locator('.summary').innerText();
@@ -134,14 +126,11 @@ describe('the epoch timeline in Chromium (a Cora run with snapshots)', () => {
       await p.page.keyboard.press('End');
       await p.page.waitForSelector('.timeline[data-final="true"]');
       assert.equal(await p.page.locator('.summary').innerText(), finalSummary);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('graph: colour by prediction follows the slider, under 50 ms a step, with the counts of that snapshot', async () => {
-    const p = await openGraph(chromium, graph);
-    try {
+    await withPanel(openGraph(chromium, graph), async (p) => {
       await p.page.selectOption('.colour-mode', 'correct');
       await p.page.focus('.timeline-slider');
       for (const [index, epoch] of epochs.entries()) {
@@ -154,17 +143,14 @@ describe('the epoch timeline in Chromium (a Cora run with snapshots)', () => {
         const legend = await p.page.$$eval('.legend-toggle', (els) => els.map((e) => e.textContent ?? ''));
         assert.equal(Number(/\((\d+)\)/.exec(legend[0])![1]), right, `epoch ${epoch}: legend ${legend.join(' | ')}`);
       }
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('embedding map: the snapshots\' maps arrive after the trained model\'s; the slider moves the points to each', async () => {
     const cora = await loadPlanetoid('cora');
     const finalMap = runTsne(analysis.outputs, analysis.numNodes, analysis.numClasses, { iterations: 300 }).embedding;
     const map = embeddingSnapshot(cora, analysis, runId, provenance, finalMap, { settings: { perplexity: 30, iterations: 300, seed: 42 }, status: 'done', iteration: 300 });
-    const p = await openGraph(chromium, map);
-    try {
+    await withPanel(openGraph(chromium, map), async (p) => {
       assert.equal(await p.page.locator('.timeline').isHidden(), true, 'no timeline before the maps arrive');
       // each snapshot's map, continued from the later one's as the host does (short runs here)
       const frames: TimelineFrame<RunFrame>[] = [];
@@ -190,14 +176,11 @@ describe('the epoch timeline in Chromium (a Cora run with snapshots)', () => {
       const moved = await nodeScreenPoint(p, { ...map, x: frames[0].data.x!, y: frames[0].data.y! }, 1358);
       assert.notDeepEqual(moved, before, 'node 1358 sits where epoch 1\'s map puts it');
       assert.ok(Number(await p.page.getAttribute('body', 'data-frame-ms')) <= 50);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('metrics: a marked epoch draws a line on both curves, and none once cleared', async () => {
-    const p = await openPanel(chromium, repoRoot, 'metrics');
-    try {
+    await withPanel(openPanel(chromium, repoRoot, 'metrics'), async (p) => {
       const snapshot: MetricsSnapshot = { type: 'metricsSnapshot', provenance, live: false, epochs: await readMetrics(runDir), compact: false };
       await p.post(snapshot);
       await p.page.waitForSelector('.loss-chart path.series');
@@ -209,8 +192,6 @@ describe('the epoch timeline in Chromium (a Cora run with snapshots)', () => {
       await p.post({ type: 'markEpoch', epoch: null });
       await p.page.waitForSelector('.charts[data-marked-epoch=""]');
       assert.equal(await p.page.locator('.epoch-mark').count(), 0);
-    } finally {
-      await p.close();
-    }
+    });
   });
 });

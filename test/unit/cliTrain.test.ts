@@ -106,6 +106,25 @@ describe('gat train (the real CLI on Cora)', () => {
     assert.deepEqual(runs[0], runs[1]);
   });
 
+  it('records the threads and route it ran with in run.json, the model\'s provenance and the start event; the thread count does not change the metrics', async () => {
+    const runs = [];
+    for (const threads of ['1', '2']) {
+      const out = tempDir();
+      const r = await runGat(['train', '--num-of-epochs', '12', '--seed', '5', '--backend', 'wasm', '--threads', threads, '--progress', 'json', '--out', out]);
+      assert.equal(r.code, 0, r.stderr);
+      const dir = onlyRunDir(out);
+      const run = await readRun(dir);
+      const expected = { engine: 'fused', kernels: 'wasm-simd', threads: Number(threads), products: null, gemmThreads: 1 };
+      assert.deepEqual(run.provenance?.compute, expected, 'run.json');
+      const model = await readModelBinary(path.join(out, run.artifacts.binary ?? ''));
+      assert.deepEqual(JSON.parse(model.metadata.compute ?? 'null'), expected, "the model's metadata");
+      const start = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.type === 'start');
+      assert.deepEqual(start.compute, expected, 'the start event');
+      runs.push((await readMetrics(dir)).map(({ ms: _ms, ...m }) => m));
+    }
+    assert.deepEqual(runs[1], runs[0]);
+  });
+
   it('emits one JSON event per line with --progress json', async () => {
     const out = tempDir();
     const r = await runGat(['train', '--num-of-epochs', '5', '--progress', 'json', '--out', out]);
@@ -124,6 +143,9 @@ describe('gat train (the real CLI on Cora)', () => {
     [['--num_of_epochs', '-5'], /--num_of_epochs must be ≥ 1 and ≤ 100000; got -5/],
     [['--patience-period', 'soon'], /--patience-period must be an integer/],
     [['--backend', 'tpu'], /--backend must be one of auto, webgpu, tfjs-node-gpu, tfjs-node, native, wasm, cpu/],
+    [['--threads', '0'], /--threads must be ≥ 1 and ≤ 256; got 0/],
+    [['--threads', '-1'], /--threads must be ≥ 1 and ≤ 256; got -1/],
+    [['--threads', 'abc'], /--threads must be an integer ≥ 1 and ≤ 256; got 'abc'/],
     [['--dataset_name', 'nosuch'], /unknown dataset 'nosuch'/],
   ];
   for (const [args, message] of badValues) {

@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { GraphDataset } from '../../src/gat/data/graph';
-import { loadPlanetoid } from '../../src/gat/data/planetoid';
-import { graphSnapshot } from '../../src/gat/panels/graphSnapshot';
-import { panelProvenance } from '../../src/gat/panels/provenance';
 import { formatSummary, nodeSummary } from '../../src/gat/records/nodeRecord';
 import type { GraphSnapshot } from '../../src/protocol/webviewMessages';
 import { buildGraphModel, categories, centreOn, colourModes, fitTransform, neighboursOf, nodeCategories, parseNodeQuery, soloHidden, stepFocus, toggleHidden, tooltipText, visibleMask, type GraphModel } from '../../src/figures/graphModel';
 import { graphSvg, SVG_EDGE_BUDGET } from '../../src/figures/graphSvg';
 import { bigGraphSnapshot } from '../helpers/bigGraphSnapshot';
-import { NodeIndex } from '../../src/webview/graph/hitTest';
+import { NodeIndex } from '../../src/webview/graphView/hitTest';
 import { agreementColours, classColours, contrastRatio, outcomeColours, parseHex, THEME_BACKGROUND, themeKindOf, type ThemeKind } from '../../src/figures/palette';
-import { coraLayout, fakeRun } from '../helpers/coraPanels';
+import { coraSnapshots, fakeRun } from '../helpers/coraPanels';
 
 const KINDS: ThemeKind[] = ['light', 'dark', 'high-contrast', 'high-contrast-light'];
 
@@ -21,10 +18,7 @@ describe('graph view-model (webview side, pure)', () => {
   let withRun: GraphSnapshot;
   let m: GraphModel;
   before(async () => {
-    cora = await loadPlanetoid('cora');
-    const layout = await coraLayout(cora);
-    plain = graphSnapshot(cora, layout, panelProvenance(cora));
-    withRun = graphSnapshot(cora, layout, panelProvenance(cora), fakeRun(cora));
+    ({ cora, plain, withRun } = await coraSnapshots());
     m = buildGraphModel(plain);
   });
 

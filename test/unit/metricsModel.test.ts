@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EpochMetrics } from '../../src/protocol/trainingEvents';
-import { accuracyChart, lossChart, summaryLine, thin } from '../../src/webview/metrics/metricsModel';
+import { thin } from '../../src/figures/chartModel';
+import { accuracyChart, lossChart, summaryLine } from '../../src/webview/metrics/metricsModel';
 
 const epochs: EpochMetrics[] = Array.from({ length: 10 }, (_, i) => ({ epoch: i, trainLoss: 2 - i * 0.1, trainAcc: 0.1 * i, valLoss: 2.1 - i * 0.1, valAcc: i === 6 ? 0.8 : 0.05 * i, ms: 10 }));
 

@@ -2,7 +2,10 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { availableParallelism } from 'node:os';
+import { describeRoute } from '../../protocol/computeRoute';
 import { runCli } from '../cli/runCli';
+import { readSettings } from '../core/config';
 import type { Services } from './services';
 
 /** Where Install GPU Back End puts native TensorFlow.js; the training process looks there too. */
@@ -33,8 +36,14 @@ export class BackendInfoProvider implements vscode.TextDocumentContentProvider {
     const services = this.services();
     const r = await runCli(services.context.extensionUri, ['backends'], { env: trainingEnv(services.context), timeoutMs: 60_000 });
     const text = r.code !== 0 && !r.stdout ? `Could not query the back ends: ${r.stderr || `exit code ${r.code}`}` : r.stdout;
-    const last = services.training.latest?.start?.backend ?? services.runsTree.current[0]?.backend;
-    return `# GAT back ends\n\nIn the order \`auto\` tries them (\`webgpu\` only on a hardware adapter):\n\n${text}\nLast run used: **${last ?? 'no run yet'}**\n\nBack ends installed with **GAT: Install GPU Back End** live in \`${backendInstallDir(services.context)}\`.\n`;
+    const started = services.training.latest?.start;
+    const recorded = services.runsTree.current[0];
+    const last = started?.backend ?? recorded?.backend;
+    const route = started ? started.compute : recorded?.provenance?.compute;
+    const threads = readSettings().threads;
+    const setting = `Training threads (\`gat.threads\`): **${threads > 0 ? threads : `every core (${availableParallelism()} here)`}**`;
+    const lastRun = last ? `**${last}**${route ? `: ${describeRoute(route)}` : ''}` : 'no run yet';
+    return `# GAT back ends\n\nIn the order \`auto\` tries them (\`webgpu\` only on a hardware adapter):\n\n${text}\n${setting}\n\nLast run used: ${lastRun}\n\nBack ends installed with **GAT: Install GPU Back End** live in \`${backendInstallDir(services.context)}\`.\n`;
   }
 
   /** Asks the CLI again the next time the document is shown. */

@@ -10,6 +10,8 @@ function baseArgs(): string[] {
   const s = readSettings();
   const args = ['--seed', String(s.seed), '--backend', s.backend, '--should-test', '--enable-tensorboard', '--snapshots', String(s.snapshots)];
   if (s.dataFolder) args.push('--data-dir', s.dataFolder);
+  // 0 leaves the count to the CLI: every core of the machine it runs on.
+  if (s.threads > 0) args.push('--threads', String(s.threads));
   return args;
 }
 

@@ -25,6 +25,8 @@ export interface GatSettings {
   /** K of `gat train --snapshots K`: the epochs the panels' timeline can show (0: none). */
   readonly snapshots: number;
   readonly graphRenderer: GraphRendererSetting;
+  /** `gat train --threads N` for the CPU back ends; 0: every core (the CLI's own default). */
+  readonly threads: number;
 }
 
 /** The settings' names under `gat.` with their defaults, as package.json declares them. */
@@ -36,6 +38,7 @@ export const SETTING_DEFAULTS = {
   quickTrainEpochs: 10_000,
   snapshots: 32,
   graphRenderer: 'auto' as GraphRendererSetting,
+  threads: 0,
 } as const;
 
 export type SettingName = keyof typeof SETTING_DEFAULTS;
@@ -44,6 +47,8 @@ export const SETTING_NAMES = Object.keys(SETTING_DEFAULTS) as SettingName[];
 const SEED_MAX = 2_147_483_647;
 const EPOCHS_MAX = 100_000;
 const SNAPSHOTS_MAX = 256;
+/** As `gat train --threads` allows. */
+const THREADS_MAX = 256;
 
 /** A value as a problem message shows it: short, and never by walking a (possibly deep) structure. */
 function describe(v: unknown): string {
@@ -64,7 +69,7 @@ export function parseGatSettings(raw: Readonly<Record<string, unknown>>, workspa
     problems.push(`gat.${name} is ${describe(value)}, which is not allowed (${allowed}); using the default, ${fallback === '' ? 'empty' : describe(fallback)}`);
     return fallback;
   };
-  const integer = (name: 'seed' | 'quickTrainEpochs' | 'snapshots', min: number, max: number): number => {
+  const integer = (name: 'seed' | 'quickTrainEpochs' | 'snapshots' | 'threads', min: number, max: number): number => {
     const v = get(name);
     if (v === undefined || v === null) return SETTING_DEFAULTS[name];
     return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : bad(name, v, `an integer from ${min} to ${max}`, SETTING_DEFAULTS[name]);
@@ -96,6 +101,7 @@ export function parseGatSettings(raw: Readonly<Record<string, unknown>>, workspa
       quickTrainEpochs: integer('quickTrainEpochs', 1, EPOCHS_MAX),
       snapshots: integer('snapshots', 0, SNAPSHOTS_MAX),
       graphRenderer,
+      threads: integer('threads', 0, THREADS_MAX),
     },
     problems,
   };

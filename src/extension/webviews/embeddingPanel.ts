@@ -59,7 +59,7 @@ export class EmbeddingPanel extends RunPanel {
     /** Inductive datasets: the graph mapped (t-SNE of one graph's outputs at a time). */
     private graphIndex?: number,
   ) {
-    super(panel, deps, runId, 'graph', titleFor(runId));
+    super(panel, deps, runId, 'embedding', titleFor(runId));
     this.settings = settings;
   }
 

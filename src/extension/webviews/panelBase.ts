@@ -38,7 +38,7 @@ export abstract class PanelBase implements ControlledPanel, vscode.Disposable {
     panel.title = title;
     panel.webview.options = webviewOptions(extensionUri);
     // The graph app (graph and embedding panels) draws as gat.graphRenderer says.
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, app, title, app === 'graph' ? { graphRenderer: readSettings().graphRenderer } : {});
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, app, title, app === 'graph' || app === 'embedding' ? { graphRenderer: readSettings().graphRenderer } : {});
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message), null, this.disposables);
   }

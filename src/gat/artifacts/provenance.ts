@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { parseComputeRoute, type ComputeRoute } from '../../protocol/computeRoute';
 import { findGitCommit } from './gitCommit';
 
 /** Format tag of every artifact this module family writes. */
@@ -21,6 +22,8 @@ export interface Provenance {
   readonly config: unknown;
   readonly seed: number;
   readonly backend: string;
+  /** Engine, kernels, threads and dense products (null in artifacts from before it was recorded). */
+  readonly compute: ComputeRoute | null;
   readonly versions: Versions;
   /** Null outside a git repository. */
   readonly gitCommit: string | null;
@@ -36,6 +39,7 @@ export interface ProvenanceInput {
   readonly config: unknown;
   readonly seed: number;
   readonly backend: string;
+  readonly compute?: ComputeRoute;
   readonly startedAt?: Date;
   /** The running tf.version_core when known; otherwise read from the installed package. */
   readonly tfjsVersion?: string | null;
@@ -51,6 +55,7 @@ export function collectProvenance(input: ProvenanceInput): Provenance {
     config: input.config,
     seed: input.seed,
     backend: input.backend,
+    compute: input.compute ?? null,
     versions: {
       node: process.version,
       tfjs: input.tfjsVersion ?? (root ? readVersion(path.join(root, 'node_modules', '@tensorflow', 'tfjs-core', 'package.json')) : null),
@@ -76,6 +81,7 @@ export function provenanceMetadata(p: Provenance): Record<string, string> {
     versions: JSON.stringify(p.versions),
     startedAt: p.startedAt,
   };
+  if (p.compute) meta.compute = JSON.stringify(p.compute);
   if (p.gitCommit) meta.gitCommit = p.gitCommit;
   if (p.endedAt) meta.endedAt = p.endedAt;
   if (p.epoch !== null) meta.epoch = String(p.epoch);
@@ -106,6 +112,7 @@ export function parseProvenance(meta: Readonly<Record<string, string>>): Provena
     config: json('config') ?? null,
     seed: seed === undefined ? NaN : Number(seed),
     backend: text('backend') ?? '',
+    compute: parseComputeRoute(json('compute')),
     versions: parseVersions(json('versions')) ?? { node: '', tfjs: null, 'gat-explorer': null },
     gitCommit: text('gitCommit') ?? null,
     startedAt: text('startedAt') ?? '',

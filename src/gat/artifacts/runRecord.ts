@@ -3,6 +3,7 @@
  * forgiving where a kill can leave a mark (a torn last metrics line, a 'running' status whose process
  * is gone) and strict elsewhere.
  */
+import { parseComputeRoute } from '../../protocol/computeRoute';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -341,12 +342,14 @@ function parseProvenanceField(v: unknown, fail: (field: string, value: unknown, 
   };
   const checksums = get('datasetChecksums');
   const versions = get('versions');
+  const compute = get('compute');
   return {
     dataset: text('dataset', ''),
     datasetChecksums: checksums === undefined ? {} : (stringRecord(checksums) ?? fail('provenance.datasetChecksums', checksums, 'an object of strings')),
     config: get('config') ?? null,
     seed: number('seed') ?? NaN,
     backend: text('backend', ''),
+    compute: compute === undefined || compute === null ? null : (parseComputeRoute(compute) ?? fail('provenance.compute', compute, 'an object { engine, kernels, threads, products, gemmThreads }')),
     versions: versions === undefined ? { node: '', tfjs: null, 'gat-explorer': null } : (parseVersions(versions) ?? fail('provenance.versions', versions, "an object { node, tfjs, 'gat-explorer' } of strings")),
     gitCommit: nullableText('gitCommit'),
     startedAt: text('startedAt', ''),

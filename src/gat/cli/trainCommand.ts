@@ -52,6 +52,7 @@ async function train(first: Parsed<typeof TRAIN_OPTIONS>, write: Write, { argv }
         forceCpu: opts.forceCpu,
         batchSize: opts.batchSize,
         attention: opts.attention as 'learned' | 'uniform',
+        threads: opts.threads,
         shouldTest: opts.shouldTest,
         shouldVisualize: opts.shouldVisualize,
         enableTensorboard: opts.enableTensorboard,

@@ -118,7 +118,7 @@ export async function writeFigures(o: FigureOptions): Promise<string[]> {
     ['degrees.html', { title: `${graphTitle} degrees`, app: 'degrees', snapshot: scope ? { ...degreeSnapshot(graph, provenance), scope } : degreeSnapshot(graph, provenance), nav }],
     ['attention.html', { title: `attention of node ${hub} · ${run.runId}`, app: 'attention', snapshot: attention(1), extra: Object.fromEntries(Array.from({ length: layers }, (_, l) => [`attention:${hub}:${l + 1}`, attention(l + 1)])), nav }],
     ['entropy.html', { title: `attention entropy · ${run.runId}`, app: 'entropy', snapshot: entropy(1), extra: Object.fromEntries(Array.from({ length: layers }, (_, l) => [`entropy:${l + 1}`, entropy(l + 1)])), nav }],
-    ['embedding.html', { title: `t-SNE of the outputs · ${run.runId}`, app: 'graph', snapshot: scoped(embeddingSnapshot(graph, analysis, run.runId, provenance, tsne.embedding, { settings, status: 'done', iteration: settings.iterations, kl: tsne.kl, seconds: tsne.timings.totalSeconds })), nav }],
+    ['embedding.html', { title: `t-SNE of the outputs · ${run.runId}`, app: 'embedding', snapshot: scoped(embeddingSnapshot(graph, analysis, run.runId, provenance, tsne.embedding, { settings, status: 'done', iteration: settings.iterations, kl: tsne.kl, seconds: tsne.timings.totalSeconds })), nav }],
     ['metrics.html', { title: `training metrics · ${run.runId}`, app: 'metrics', snapshot: metrics, nav }],
   ];
   const written: string[] = [];
@@ -165,7 +165,7 @@ function attentionGrid(data: AttentionSnapshot['data']): string {
 
 function entropyGrid(data: EntropySnapshot['data']): string {
   const figures = data.learned.map((learned, head) => ({
-    markup: entropyFigure(entropyHistogram(learned, data.uniform, 30), { title: `layer ${data.layer} · head ${head + 1}`, width: 320, height: 180, learnedColour: LIGHT.learned, uniformColour: LIGHT.uniform, foreground: LIGHT.foreground }),
+    markup: entropyFigure(entropyHistogram(learned, data.uniform, 30), { title: `layer ${data.layer} · head ${head + 1}`, width: 320, height: 180, learnedColour: LIGHT.learned, uniformColour: LIGHT.uniform, foreground: LIGHT.foreground, axisColour: LIGHT.foreground }),
     width: 320,
     height: 180,
   }));

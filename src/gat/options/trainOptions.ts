@@ -25,6 +25,7 @@ export const TRAIN_OPTIONS = {
   checkpointFreq: { type: 'int', min: 1, max: 100_000, help: 'write a checkpoint every this many epochs (default: Cora 1000, PPI 5)' },
   seed: { type: 'int', min: 0, max: 2_147_483_647, default: 42, help: 'random seed (initialisation and dropout)' },
   backend: backendOption(backendHelp()),
+  threads: { type: 'int', min: 1, max: 256, help: 'threads the CPU back ends train on (default: every core this machine has); results do not depend on it' },
   dataDir: { type: 'string', placeholder: 'dir', help: 'folder with ind.<name>.* files and the download cache' },
   out: { type: 'string', placeholder: 'dir', help: 'output folder for models/ and runs/ (default: the current folder)' },
   resume: { type: 'string', placeholder: 'checkpoint', help: 'continue exactly from a checkpoint (.safetensors) written by an earlier run' },

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { TRAINING_EXIT } from '../../protocol/trainingEvents';
 import { analysisInput, writeAnalysis } from '../artifacts/analysis';
+import { describeRoute, routeOf } from '../../protocol/computeRoute';
 import { readCheckpoint } from '../artifacts/checkpoint';
 import { collectProvenance, provenanceMetadata, type Provenance } from '../artifacts/provenance';
 import { RunWriter } from '../artifacts/runWriter';
@@ -45,6 +46,8 @@ export interface TrainRunOptions {
   readonly batchSize?: number;
   /** 'uniform': the Const-GAT control (attention fixed to 1/(in-degree + 1)). Default 'learned'. */
   readonly attention?: 'learned' | 'uniform';
+  /** Threads for the CPU back ends (undefined: every core; see threadPlan.ts). A resumed run takes this one, not the checkpoint's. */
+  readonly threads?: number;
   /** K: snapshot the analysis at K log-spaced epochs and every checkpoint (0 or undefined: none). */
   readonly snapshots?: number;
   readonly resume?: string;
@@ -98,6 +101,8 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
       lr: o.lr ?? recipe.lr,
       weightDecay: o.weightDecay ?? recipe.weightDecay,
       ...(saved ?? {}),
+      // The machine's, not the recipe's: never carried over from a checkpoint.
+      threads: o.threads,
     };
     trainer = await createTrainer(graph, config, backend);
     // Checkpoints are named by epochs completed (pytorch-GAT's epoch + 1), which is also where to restart.
@@ -108,7 +113,8 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     }
     const initialState = resumeFrom ? parseLoopState(resumeFrom.metadata.loopState) : undefined;
 
-    const provenance: Provenance = collectProvenance({ dataset: graph.name, datasetChecksums: graph.checksums, config, seed: config.seed, backend: backend.name });
+    const compute = routeOf(trainer);
+    const provenance: Provenance = collectProvenance({ dataset: graph.name, datasetChecksums: graph.checksums, config, seed: config.seed, backend: backend.name, compute });
     run = await RunWriter.create({
       outDir: o.outDir,
       dataset: graph.name,
@@ -128,9 +134,10 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
       await run.save();
     }
     sink.info(`back end ${backend.name}: ${backend.detail}`);
+    sink.info(`compute: ${describeRoute(compute)}`);
     for (const [name, reason] of Object.entries(backend.unavailable)) sink.info(`  (${name} not used: ${reason})`);
     sink.emit({
-      type: 'start', version: 1, runId: run.record.runId, runDir: run.paths.runDir, dataset: graph.name, backend: backend.name, maxEpochs: numOfEpochs,
+      type: 'start', version: 1, runId: run.record.runId, runDir: run.paths.runDir, dataset: graph.name, backend: backend.name, compute, maxEpochs: numOfEpochs,
       resumedFromEpoch: resumeFrom ? resumeFrom.epoch : null, metric: trainer.metric, batchesPerEpoch: trainer.stepsPerEpoch,
     });
 

@@ -11,7 +11,7 @@ import type { ThreadedProducts } from '../kernels/gemmThreads';
 import { typescriptKernels, type HotKernels } from '../kernels/hotKernels';
 import { Adam } from '../model/adam';
 import type { AnalyzeResult, EngineInput, GatEngine, GraphBatch, StepResult } from '../model/engine';
-import { FusedEngine, createFusedKernels } from '../model/fusedEngine';
+import { FusedEngine, createFusedKernels, hasGemmLayers } from '../model/fusedEngine';
 import { GenericEngine } from '../model/genericEngine';
 import { allocateParameters, frozenRanges, initParameters, parameterCount, toNamedTensors, type GatParameters, type LayerShape } from '../model/parameters';
 import { SessionBase } from './sessionBase';
@@ -42,13 +42,13 @@ export class CpuTrainer extends SessionBase implements Trainer {
   private best: Float32Array | null = null;
   private readonly kernels: HotKernels;
   private readonly frozen: ReturnType<typeof frozenRanges>;
-  private readonly products: ThreadedProducts | null;
+  private readonly threadedProducts: ThreadedProducts | null;
 
   constructor(graph: GraphDataset, config: TrainConfig, shapes: readonly LayerShape[], session: CpuSession) {
     super(graph, config, shapes);
     this.backend = session.backend;
     this.engine = session.engine;
-    this.products = session.products;
+    this.threadedProducts = session.products;
     const { engine, hotKernels, threads } = session;
     // Fused engine: parameters, gradient and Adam moments live in the kernels' memory, so the
     // kernels (Adam included) work on them in place.
@@ -71,7 +71,7 @@ export class CpuTrainer extends SessionBase implements Trainer {
       kernels: engine === 'fused' ? kernels : undefined,
     };
     // Wide layers' products go to TensorFlow.js's active back end (XNNPACK on wasm).
-    this.impl = engine === 'fused' ? new FusedEngine(this.input, timed(this.products ?? tfjsProducts, this.timings)) : new GenericEngine(this.input);
+    this.impl = engine === 'fused' ? new FusedEngine(this.input, timed(this.threadedProducts ?? tfjsProducts, this.timings)) : new GenericEngine(this.input);
   }
 
   get hotKernels(): 'typescript' | 'wasm-simd' | null {
@@ -83,7 +83,11 @@ export class CpuTrainer extends SessionBase implements Trainer {
   }
 
   get gemmThreads(): number {
-    return this.products?.threads ?? 1;
+    return this.threadedProducts?.threads ?? 1;
+  }
+
+  get products(): string | null {
+    return this.engine === 'fused' && hasGemmLayers(this.shapes) ? (this.threadedProducts ?? tfjsProducts).name : null;
   }
 
   get step(): number {
@@ -152,7 +156,7 @@ export class CpuTrainer extends SessionBase implements Trainer {
   dispose(): void {
     this.impl.dispose();
     this.kernels.dispose();
-    this.products?.dispose();
+    this.threadedProducts?.dispose();
   }
 }
 

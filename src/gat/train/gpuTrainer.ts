@@ -30,6 +30,7 @@ export class GpuTrainer extends SessionBase implements Trainer {
   readonly hotKernels = null;
   readonly threads = 1;
   readonly gemmThreads = 1;
+  readonly products = null;
   private impl!: WebGpuEngine;
   private best: Float32Array | null = null;
   /** The dropout seed (a resumed run continues its checkpoint's). */

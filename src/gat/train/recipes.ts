@@ -3,22 +3,16 @@
  * a user leaves out take these values; what they give on the command line or in a spec wins.
  */
 import type { GraphDataset } from '../data/graph';
+import type { TrainConfig } from './trainConfig';
 
-export interface Recipe {
+/** The model and optimiser settings of TrainConfig, every one given, and the loop's own. */
+export interface Recipe extends Pick<TrainConfig, 'lr' | 'weightDecay' | 'heads' | 'hidden' | 'dropout'>, Required<Pick<TrainConfig, 'skipConnection' | 'batchSize'>> {
   readonly name: 'cora' | 'pubmed' | 'ppi';
   readonly numOfEpochs: number;
   readonly patiencePeriod: number;
-  readonly lr: number;
-  readonly weightDecay: number;
   readonly checkpointFreq: number;
   /** Console log every this many epochs (Cora) or batches (PPI). */
   readonly consoleLogFreq: number;
-  /** Graphs per training batch (inductive datasets only). */
-  readonly batchSize: number;
-  readonly heads: readonly number[];
-  readonly hidden: readonly number[];
-  readonly dropout: number;
-  readonly skipConnection: boolean;
 }
 
 /** The paper's transductive recipe (Cora, Citeseer, Planetoid-format graphs). */

@@ -42,6 +42,8 @@ export interface Trainer {
   readonly threads: number;
   /** Threads the dense products of wide layers run on. */
   readonly gemmThreads: number;
+  /** The library of those products (DenseProducts' name); null without wide layers or off the fused engine. */
+  readonly products: string | null;
   /** Optimisation steps taken so far (restored by importState). */
   readonly step: number;
   /** What trainAcc / valAcc measure: accuracy, or micro-F1 on multi-label datasets. */

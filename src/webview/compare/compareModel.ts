@@ -1,6 +1,6 @@
 import { AGREEMENT_NAMES, type CompareSnapshot } from '../../protocol/compareSnapshot';
 import type { EpochMetrics } from '../../protocol/trainingEvents';
-import type { ChartModel, Series } from '../metrics/metricsModel';
+import type { ChartModel, Series } from '../../figures/chartModel';
 
 /** Pure view-model of the Compare Runs panel: overlaid curves and the agreement bar's segments. */
 

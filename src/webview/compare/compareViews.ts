@@ -2,8 +2,7 @@ import type { CompareSnapshot } from '../../protocol/compareSnapshot';
 import { Component } from '../shared/component';
 import { element, toolbarButton } from '../shared/controls';
 import { vscodeApi } from '../shared/vscodeApi';
-import { drawLineChart } from '../metrics/lineChart';
-import { agreementSegments, overlayCharts } from './compareModel';
+import { agreementSegments } from './compareModel';
 
 /** "A run-id · B run-id", each a link to its run.json; Swap, and the graph coloured by agreement. */
 export class CompareHeader extends Component<CompareSnapshot> {
@@ -96,20 +95,5 @@ export class AgreementBar extends Component<CompareSnapshot> {
       legend.append(item);
     }
     this.element.replaceChildren(title, bar, legend);
-  }
-}
-
-/** Loss and accuracy (or micro-F1) of both runs, overlaid. */
-export class OverlayCharts extends Component<CompareSnapshot & { width: number }> {
-  private readonly svgs = [0, 1].map(() => document.createElementNS('http://www.w3.org/2000/svg', 'svg'));
-
-  constructor() {
-    super(element('div', 'charts'));
-    this.svgs.forEach((svg, i) => svg.classList.add('chart', i === 0 ? 'loss-chart' : 'acc-chart'));
-    this.element.append(...this.svgs);
-  }
-
-  render(s: CompareSnapshot & { width: number }): void {
-    overlayCharts(s).forEach((model, i) => drawLineChart(this.svgs[i], model, Math.min(s.width, 900), 260));
   }
 }

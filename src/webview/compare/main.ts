@@ -1,32 +1,45 @@
 import type { ComparePanelState, CompareSnapshot } from '../../protocol/compareSnapshot';
-import { onHostMessage, onResizeSettled } from '../shared/hostMessages';
-import { vscodeApi } from '../shared/vscodeApi';
-import { AgreementBar, CompareHeader, OverlayCharts, ResultsTable } from './compareViews';
+import { Component } from '../shared/component';
+import { ChartPair } from '../shared/lineChart';
+import { startApp, type AppHost } from '../shared/webviewApp';
+import { overlayCharts } from './compareModel';
+import { AgreementBar, CompareHeader, ResultsTable } from './compareViews';
 
 /** The Compare Runs app: state in (the host's snapshot), render out, one component per part. */
-const api = vscodeApi<ComparePanelState>();
-const app = document.getElementById('app')!;
-const header = new CompareHeader({ swap: () => api.postMessage({ type: 'swapRuns' }), showGraph: () => api.postMessage({ type: 'showAgreementGraph' }) });
-const results = new ResultsTable();
-const agreement = new AgreementBar();
-const charts = new OverlayCharts();
-app.append(header.element, results.element, agreement.element, charts.element);
+class CompareApp extends Component<CompareSnapshot> {
+  private readonly header: CompareHeader;
+  private readonly results = this.own(new ResultsTable());
+  private readonly agreement = this.own(new AgreementBar());
+  /** Loss and accuracy (or micro-F1) of both runs, overlaid. */
+  private readonly charts = this.own(new ChartPair());
+  private last: CompareSnapshot | undefined;
 
-let last: CompareSnapshot | undefined;
+  constructor(
+    root: HTMLElement,
+    private readonly host: AppHost<ComparePanelState>,
+  ) {
+    super(root);
+    this.header = this.own(new CompareHeader({ swap: () => host.post({ type: 'swapRuns' }), showGraph: () => host.post({ type: 'showAgreementGraph' }) }));
+    root.append(this.header.element, this.results.element, this.agreement.element, this.charts.element);
+  }
 
-function render(): void {
-  if (!last) return;
-  api.setState({ runIds: [last.a.runId, last.b.runId] });
-  header.render(last);
-  results.render(last);
-  agreement.render(last);
-  charts.render({ ...last, width: Math.max(240, app.clientWidth - 8) });
-  document.body.dataset.compareReady = 'true';
+  redraw(): void {
+    if (this.last) this.render(this.last);
+  }
+
+  render(s: CompareSnapshot): void {
+    this.last = s;
+    this.host.save({ runIds: [s.a.runId, s.b.runId] });
+    this.header.render(s);
+    this.results.render(s);
+    this.agreement.render(s);
+    this.charts.render({ models: overlayCharts(s), width: Math.min(Math.max(240, this.element.clientWidth - 8), 900), height: 260 });
+    document.body.dataset.compareReady = 'true';
+  }
 }
 
-onHostMessage('compareSnapshot', (snapshot) => {
-  last = snapshot;
-  render();
+startApp<ComparePanelState, CompareApp>({
+  create: (root, host) => new CompareApp(root, host),
+  messages: { compareSnapshot: (app, snapshot) => app.render(snapshot) },
+  onResize: (app) => app.redraw(),
 });
-onResizeSettled(render);
-api.postMessage({ type: 'ready' });

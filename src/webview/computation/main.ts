@@ -2,9 +2,8 @@ import type { AnalysisUnavailable } from '../../protocol/analysisSnapshots';
 import type { ComputationPanelState, ComputationSnapshot, ExplainStep, LayerComputation, NodeExplanation } from '../../protocol/explanation';
 import { Component } from '../shared/component';
 import { element } from '../shared/controls';
-import { onHostMessage } from '../shared/hostMessages';
-import { renderProvenance } from '../shared/provenanceHeader';
-import { vscodeApi } from '../shared/vscodeApi';
+import { ProvenanceHeader } from '../shared/provenanceHeader';
+import { startApp, type AppHost } from '../shared/webviewApp';
 import { attentionTable, nodeLink, stepView, vectorView, type StepActions } from './stepViews';
 
 /** What the panel draws from: the host's explanation, and the user's choices. */
@@ -16,33 +15,36 @@ interface ComputationState {
   readonly expanded: ReadonlyMap<number, NodeExplanation | 'loading'>;
 }
 
-const api = vscodeApi<ComputationPanelState>();
+/** The node's split as the header names it ("none" alone would read as a value of nothing). */
+const SPLIT_NAMES: Readonly<Record<NodeExplanation['split'], string>> = { train: 'train split', val: 'validation split', test: 'test split', none: 'not in a split' };
 
 /** The Computation panel: one node's forward pass, step by step, each step next to a link to its code. */
 class ComputationApp extends Component<ComputationState> {
-  private readonly header = element('div', '');
+  private readonly header = this.own(new ProvenanceHeader());
   private readonly summary = element('h2', 'computation-summary', { 'aria-live': 'polite' });
   private readonly controls = element('div', 'toolbar');
   private readonly steps = element('ol', 'steps');
   private readonly result = element('section', 'result', { 'aria-label': 'output' });
   private state: ComputationState | undefined;
 
-  constructor(root: HTMLElement) {
+  constructor(
+    root: HTMLElement,
+    private readonly host: AppHost<ComputationPanelState>,
+  ) {
     super(root);
-    root.classList.add('computation-app');
-    root.append(this.header, this.summary, this.controls, this.steps, this.result);
+    root.append(this.header.element, this.summary, this.controls, this.steps, this.result);
   }
 
   private readonly actions: StepActions = {
-    openSource: (step: ExplainStep) => api.postMessage({ type: 'openSource', step }),
-    openRecord: (node: number) => this.state && api.postMessage({ type: 'openRecord', dataset: this.state.snapshot.explanation.dataset, node, runId: this.state.snapshot.explanation.runId }),
+    openSource: (step: ExplainStep) => this.host.post({ type: 'openSource', step }),
+    openRecord: (node: number) => this.state && this.host.post({ type: 'openRecord', dataset: this.state.snapshot.explanation.dataset, node, runId: this.state.snapshot.explanation.runId }),
     expand: (node: number) => {
       if (!this.state) return;
       const expanded = new Map(this.state.expanded);
       if (expanded.has(node)) expanded.delete(node);
       else {
         expanded.set(node, 'loading');
-        api.postMessage({ type: 'explainNeighbour', node });
+        this.host.post({ type: 'explainNeighbour', node });
       }
       this.update({ expanded });
     },
@@ -56,6 +58,14 @@ class ComputationApp extends Component<ComputationState> {
     if (focused) this.element.querySelector<HTMLElement>(`[data-focus-key="${focused}"]`)?.focus();
   }
 
+  /** A new node: a reload restores the layer and head the user was on for it. */
+  receive(snapshot: ComputationSnapshot): void {
+    const saved = this.host.saved;
+    const same = saved && saved.node === snapshot.explanation.node && saved.runId === snapshot.explanation.runId;
+    this.summary.classList.remove('error');
+    this.render({ snapshot, layer: same ? saved.layer : 1, head: same ? saved.head : 0, expanded: new Map() });
+  }
+
   neighbourExplained(x: NodeExplanation): void {
     if (!this.state?.expanded.has(x.node)) return;
     this.update({ expanded: new Map(this.state.expanded).set(x.node, x) });
@@ -66,15 +76,15 @@ class ComputationApp extends Component<ComputationState> {
     const x = state.snapshot.explanation;
     const layer = x.layers[Math.min(state.layer, x.layers.length) - 1];
     const head = layer.perHead[Math.min(state.head, layer.perHead.length - 1)];
-    renderProvenance(this.header, state.snapshot.provenance);
+    this.header.render(state.snapshot.provenance);
     const names = (ks: readonly number[]): string => ks.map((k) => x.classNames[k] ?? String(k)).join(', ') || 'no label';
-    this.summary.textContent = `node ${x.node} · ${x.split} · degree ${x.degree} · truth ${x.multiLabel ? `${x.truth.length} labels` : names(x.truth)} · predicted ${x.multiLabel ? `${x.result.predicted.length} labels` : names(x.result.predicted)} ${x.result.correct ? '✓' : '✗'}`;
+    this.summary.textContent = `node ${x.node} · ${SPLIT_NAMES[x.split]} · degree ${x.degree} · truth ${x.multiLabel ? `${x.truth.length} labels` : names(x.truth)} · predicted ${x.multiLabel ? `${x.result.predicted.length} labels` : names(x.result.predicted)} ${x.result.correct ? '✓' : '✗'}`;
     this.renderControls(x, state);
     this.steps.replaceChildren(...this.layerSteps(x, layer, head, state));
     this.steps.dataset.layer = String(layer.layer);
     this.steps.dataset.head = String(head.head);
     this.renderResult(x, layer.layer === x.layers.length);
-    api.setState({ runId: x.runId, node: x.node, layer: layer.layer, head: head.head });
+    this.host.save({ runId: x.runId, node: x.node, layer: layer.layer, head: head.head });
     document.body.dataset.computationReady = 'true';
   }
 
@@ -150,7 +160,7 @@ class ComputationApp extends Component<ComputationState> {
   }
 
   unavailable(m: AnalysisUnavailable): void {
-    renderProvenance(this.header, m.provenance);
+    this.header.render(m.provenance);
     this.summary.textContent = m.message;
     this.summary.classList.add('error');
     this.steps.replaceChildren();
@@ -158,13 +168,12 @@ class ComputationApp extends Component<ComputationState> {
   }
 }
 
-const app = new ComputationApp(document.getElementById('app')!);
-const saved = api.getState();
-onHostMessage('computationSnapshot', (snapshot) => {
-  // A reload restores the layer and head the user was on for this node.
-  const same = saved && saved.node === snapshot.explanation.node && saved.runId === snapshot.explanation.runId;
-  app.render({ snapshot, layer: same ? saved.layer : 1, head: same ? saved.head : 0, expanded: new Map() });
+startApp<ComputationPanelState, ComputationApp>({
+  className: 'computation-app',
+  create: (root, host) => new ComputationApp(root, host),
+  messages: {
+    computationSnapshot: (app, snapshot) => app.receive(snapshot),
+    computationNeighbour: (app, m) => app.neighbourExplained(m.explanation),
+    analysisUnavailable: (app, m) => app.unavailable(m),
+  },
 });
-onHostMessage('computationNeighbour', (m) => app.neighbourExplained(m.explanation));
-onHostMessage('analysisUnavailable', (m) => app.unavailable(m));
-api.postMessage({ type: 'ready' });

@@ -1,71 +1,118 @@
-import type { DegreePanelState, DegreeSnapshot, HostToWebview } from '../../protocol/webviewMessages';
-import { renderProvenance } from '../shared/provenanceHeader';
-import { vscodeApi } from '../shared/vscodeApi';
-import { drawDistribution, drawPerNodePlot, MARGIN, type ChartTheme } from './degreeCharts';
-import { barTooltip, distributionBars, idRangeAt, peakIn, pointTooltip, selectedNodes, selectionTitle, type Bar, type DegreePlotKind } from './degreeModel';
-import { composeSvg, svgToPng } from './degreeExport';
-import { renderNodeList } from './nodeList';
-import { toolbarButton } from '../shared/controls';
+import type { DegreePanelState, DegreeSnapshot } from '../../protocol/webviewMessages';
+import { Component } from '../shared/component';
+import { element, toolbarButton } from '../shared/controls';
 import { GraphPicker } from '../shared/graphPicker';
+import { ProvenanceHeader } from '../shared/provenanceHeader';
+import { startApp, type AppHost } from '../shared/webviewApp';
+import type { ChartTheme } from './degreeCharts';
+import { composeSvg, svgToPng } from './degreeExport';
+import { distributionBars, peakIn, selectedNodes, selectionTitle, type Bar } from './degreeModel';
+import { DegreePlots, type DegreeSelection } from './degreePlots';
+import { renderNodeList } from './nodeList';
 
-/** The degree plots app: in-/out-degree per node id and the distribution, linked to node lists. */
-const api = vscodeApi<DegreePanelState>();
-const app = document.getElementById('app')!;
-const header = document.createElement('div');
-const toolbar = document.createElement('div');
-toolbar.className = 'toolbar';
-const logLabel = document.createElement('label');
-const logBox = document.createElement('input');
-logBox.type = 'checkbox';
-logBox.className = 'log-scale';
-logLabel.append(logBox, ' log-scale counts');
-const button = toolbarButton;
-const status = document.createElement('span');
-status.className = 'status';
-const graphPicker = new GraphPicker((index) => api.postMessage({ type: 'selectGraph', index }));
-toolbar.append(graphPicker.element, logLabel, button('Export PNG', 'export-png', () => void exportImage('png')), button('Export SVG', 'export-svg', () => void exportImage('svg')), status);
-const plots = document.createElement('div');
-plots.className = 'degree-plots';
-const svgs: Record<DegreePlotKind, SVGSVGElement> = {
-  in: makeSvg('in', 'In-degree per node id. Left and right arrows move along the nodes (Shift: 50 at a time), Enter lists them.'),
-  out: makeSvg('out', 'Out-degree per node id. Left and right arrows move along the nodes (Shift: 50 at a time), Enter lists them.'),
-  dist: makeSvg('dist', 'Degree distribution. Left and right arrows move between degrees, Enter lists the nodes.'),
-};
-plots.append(svgs.in, svgs.out, svgs.dist);
-const tooltip = document.createElement('div');
-tooltip.className = 'tooltip';
-tooltip.setAttribute('role', 'tooltip');
-tooltip.hidden = true;
-const selection = document.createElement('section');
-selection.className = 'selection';
-selection.setAttribute('aria-live', 'polite');
-app.style.position = 'relative';
-app.append(header, toolbar, plots, selection, tooltip);
-
-let snapshot: DegreeSnapshot | undefined;
-let bars: Bar[] = [];
-let state: DegreePanelState | undefined = api.getState();
-let logScale = state?.logScale ?? false;
-let selected = state?.selection ?? null;
-const cursor: Record<DegreePlotKind, number> = { in: 0, out: 0, dist: 0 };
-let size = { width: 600, perNode: 190, dist: 230 };
-logBox.checked = logScale;
-
-function makeSvg(plot: DegreePlotKind, label: string): SVGSVGElement {
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.classList.add('degree-plot');
-  svg.dataset.plot = plot;
-  svg.setAttribute('tabindex', '0');
-  svg.setAttribute('role', 'application');
-  svg.setAttribute('aria-label', label);
-  svg.addEventListener('pointermove', (e) => hover(plot, e.offsetX - MARGIN.left, e.offsetX, e.offsetY));
-  svg.addEventListener('pointerleave', () => (tooltip.hidden = true));
-  svg.addEventListener('click', (e) => pick(plot, e.offsetX - MARGIN.left));
-  svg.addEventListener('keydown', (e) => key(plot, e));
-  return svg;
+/** What the panel draws from: the host's snapshot and the user's choices. */
+interface DegreeView {
+  readonly snapshot: DegreeSnapshot;
+  readonly bars: readonly Bar[];
+  readonly logScale: boolean;
+  readonly selected: DegreeSelection | null;
 }
 
-function theme(): ChartTheme {
+/** The degree plots app: in-/out-degree per node id and the distribution, linked to node lists. */
+class DegreesApp extends Component<DegreeView> {
+  private readonly header = this.own(new ProvenanceHeader());
+  private readonly graphPicker: GraphPicker;
+  private readonly logBox = element('input', 'log-scale', { type: 'checkbox' });
+  private readonly status = element('span', 'status');
+  private readonly plots: DegreePlots;
+  private readonly selection = element('section', 'selection', { 'aria-live': 'polite' });
+  private view: DegreeView | undefined;
+  private width = 600;
+  /** What the node list shows (drawn again only when it changes: it can hold 500 rows). */
+  private listed: Pick<DegreeView, 'snapshot' | 'selected'> | undefined;
+
+  constructor(
+    root: HTMLElement,
+    private readonly host: AppHost<DegreePanelState>,
+  ) {
+    super(root);
+    this.graphPicker = this.own(new GraphPicker((index) => host.post({ type: 'selectGraph', index })));
+    this.logBox.checked = host.saved?.logScale ?? false;
+    const logLabel = document.createElement('label');
+    logLabel.append(this.logBox, ' log-scale counts');
+    const toolbar = element('div', 'toolbar');
+    toolbar.append(this.graphPicker.element, logLabel, toolbarButton('Export PNG', 'export-png', () => void this.export('png')), toolbarButton('Export SVG', 'export-svg', () => void this.export('svg')), this.status);
+    this.plots = this.own(new DegreePlots(root, (selected) => this.update({ selected })));
+    root.style.position = 'relative';
+    root.append(this.header.element, toolbar, this.plots.element, this.selection, this.plots.tooltip);
+    this.listen(this.logBox, 'change', () => this.update({ logScale: this.logBox.checked }));
+  }
+
+  receive(snapshot: DegreeSnapshot): void {
+    const previous = this.view?.snapshot;
+    const graphChanged = previous !== undefined && (previous.scope?.selected ?? null) !== (snapshot.scope?.selected ?? null);
+    const bars = distributionBars(snapshot.inDegree);
+    // A selection is kept for the same dataset and graph (a reload restores it).
+    const datasetOfSelection = previous?.dataset ?? this.host.saved?.dataset;
+    let selected = this.view ? this.view.selected : (this.host.saved?.selection ?? null);
+    if (selected && (datasetOfSelection !== snapshot.dataset || graphChanged)) selected = null;
+    this.graphPicker.render(snapshot.scope);
+    this.plots.resetCursor(peakIn(snapshot.inDegree, 0, snapshot.inDegree.length - 1), bars[0]?.degree ?? 0);
+    this.header.render(snapshot.provenance);
+    this.status.textContent = `${snapshot.inDegree.length} nodes · max degree ${snapshot.inDegree.reduce((a, b) => Math.max(a, b), 0)}`;
+    this.layout();
+    this.render({ snapshot, bars, logScale: this.logBox.checked, selected });
+    document.body.dataset.degreesReady = 'true';
+  }
+
+  update(change: Partial<DegreeView>): void {
+    if (this.view) this.render({ ...this.view, ...change });
+  }
+
+  resized(): void {
+    this.layout();
+    this.update({});
+  }
+
+  render(view: DegreeView): void {
+    this.view = view;
+    this.plots.render({ ...view, width: this.width, theme: chartTheme() });
+    this.renderSelection(view);
+    const { snapshot, logScale, selected } = view;
+    this.host.save({ dataset: snapshot.dataset, logScale, selection: selected, ...(snapshot.scope ? { graphIndex: snapshot.scope.selected } : {}) });
+  }
+
+  private renderSelection({ snapshot, selected }: DegreeView): void {
+    if (this.listed?.snapshot === snapshot && this.listed.selected === selected) return;
+    this.listed = { snapshot, selected };
+    if (!selected) {
+      this.selection.replaceChildren();
+      return;
+    }
+    const nodes = selectedNodes(snapshot, selected.plot, selected.from, selected.to);
+    const { dataset } = snapshot;
+    const offset = snapshot.scope?.nodeOffset ?? 0;
+    renderNodeList(this.selection, selectionTitle(selected.plot, selected.from, selected.to, nodes.length, offset), nodes, {
+      open: (node) => this.host.post({ type: 'openRecord', dataset, node }),
+      showInGraph: (node) => this.host.post({ type: 'showInGraph', dataset, node }),
+    }, offset);
+  }
+
+  private layout(): void {
+    this.width = Math.max(320, Math.min(this.element.clientWidth - 8, 1100));
+  }
+
+  private async export(format: 'png' | 'svg'): Promise<void> {
+    if (!this.view) return;
+    const { svgs } = this.plots;
+    const svg = composeSvg([svgs.in, svgs.out, svgs.dist], this.width, chartTheme().background);
+    const data = format === 'svg' ? svg.text : await svgToPng(svg.text, svg.width, svg.height);
+    this.host.post({ type: 'exportImage', format, data, suggestedName: `${this.view.snapshot.dataset}-degrees.${format}` });
+  }
+}
+
+/** Colours from the theme's variables, written as attributes so an exported SVG keeps them. */
+function chartTheme(): ChartTheme {
   const style = getComputedStyle(document.body);
   const v = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
   return {
@@ -78,150 +125,9 @@ function theme(): ChartTheme {
   };
 }
 
-function innerWidth(): number {
-  return size.width - MARGIN.left - MARGIN.right;
-}
-
-function draw(): void {
-  if (!snapshot) return;
-  const t = theme();
-  const hl = (plot: 'in' | 'out'): { from: number; to: number } | undefined => (selected?.plot === plot ? { from: selected.from, to: selected.to } : undefined);
-  drawPerNodePlot(svgs.in, snapshot.inDegree, { width: size.width, height: size.perNode }, 'In-degree per node id', t, hl('in'));
-  drawPerNodePlot(svgs.out, snapshot.outDegree, { width: size.width, height: size.perNode }, 'Out-degree per node id', t, hl('out'));
-  drawDistribution(svgs.dist, bars, { width: size.width, height: size.dist }, `Degree distribution (nodes per degree${logScale ? ', log scale' : ''})`, t, logScale, selected?.plot === 'dist' ? selected.from : undefined);
-}
-
-/** Pixel (inside the plot area) → what it shows: a range of node ids, or a bar. */
-function target(plot: DegreePlotKind, px: number): { from: number; to: number; text: string } | undefined {
-  if (!snapshot || px < 0 || px > innerWidth()) return undefined;
-  if (plot === 'dist') {
-    const maxDegree = bars[bars.length - 1]?.degree ?? 0;
-    const degree = Math.min(maxDegree, Math.floor((px / innerWidth()) * (maxDegree + 1)));
-    const bar = nearestBar(degree);
-    return bar && { from: bar.degree, to: bar.degree, text: barTooltip(bar, snapshot.inDegree.length) };
-  }
-  const { from, to } = idRangeAt(px, innerWidth(), snapshot.inDegree.length);
-  return { from, to, text: pointTooltip(snapshot, plot, from, to) };
-}
-
-/** The bar at a degree, or the nearest one within a couple of degrees (thin bars are hard to hit). */
-function nearestBar(degree: number): Bar | undefined {
-  let best: Bar | undefined;
-  for (const b of bars) if (Math.abs(b.degree - degree) <= 2 && (!best || Math.abs(b.degree - degree) < Math.abs(best.degree - degree))) best = b;
-  return best;
-}
-
-function hover(plot: DegreePlotKind, px: number, x: number, y: number): void {
-  const t = target(plot, px);
-  if (!t) {
-    tooltip.hidden = true;
-    return;
-  }
-  showTooltip(t.text, svgs[plot], x, y);
-}
-
-function showTooltip(text: string, svg: SVGSVGElement, x: number, y: number): void {
-  tooltip.textContent = text;
-  tooltip.hidden = false;
-  const box = svg.getBoundingClientRect();
-  const base = app.getBoundingClientRect();
-  tooltip.style.left = `${box.left - base.left + Math.min(x + 12, size.width - 220)}px`;
-  tooltip.style.top = `${box.top - base.top + y + 14}px`;
-}
-
-function pick(plot: DegreePlotKind, px: number): void {
-  const t = target(plot, px);
-  if (t) select(plot, t.from, t.to);
-}
-
-function select(plot: DegreePlotKind, from: number, to: number): void {
-  selected = { plot, from, to };
-  draw();
-  renderSelection();
-  saveState();
-}
-
-function renderSelection(): void {
-  if (!snapshot || !selected) {
-    selection.replaceChildren();
-    return;
-  }
-  const nodes = selectedNodes(snapshot, selected.plot, selected.from, selected.to);
-  const dataset = snapshot.dataset;
-  const offset = snapshot.scope?.nodeOffset ?? 0;
-  renderNodeList(selection, selectionTitle(selected.plot, selected.from, selected.to, nodes.length, offset), nodes, {
-    open: (node) => api.postMessage({ type: 'openRecord', dataset, node }),
-    showInGraph: (node) => api.postMessage({ type: 'showInGraph', dataset, node }),
-  }, offset);
-}
-
-function key(plot: DegreePlotKind, e: KeyboardEvent): void {
-  if (!snapshot) return;
-  const n = snapshot.inDegree.length;
-  const step = e.shiftKey ? 50 : 1;
-  if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-    const dir = e.key === 'ArrowRight' ? 1 : -1;
-    if (plot === 'dist') {
-      const at = bars.findIndex((b) => b.degree === cursor.dist);
-      cursor.dist = bars[Math.min(bars.length - 1, Math.max(0, (at < 0 ? 0 : at) + dir * step))].degree;
-    } else cursor[plot] = Math.min(n - 1, Math.max(0, cursor[plot] + dir * step));
-    const c = cursor[plot];
-    if (plot === 'dist') {
-      const bar = bars.find((b) => b.degree === c)!;
-      showTooltip(barTooltip(bar, n), svgs.dist, MARGIN.left + ((c + 0.5) / ((bars[bars.length - 1]?.degree ?? 0) + 1)) * innerWidth(), 40);
-    } else showTooltip(pointTooltip(snapshot, plot, c, c), svgs[plot], MARGIN.left + ((c + 0.5) / n) * innerWidth(), 40);
-  } else if (e.key === 'Enter' || e.key === ' ') select(plot, cursor[plot], cursor[plot]);
-  else if (e.key === 'Escape') tooltip.hidden = true;
-  else return;
-  e.preventDefault();
-}
-
-function saveState(): void {
-  if (!snapshot) return;
-  state = { dataset: snapshot.dataset, logScale, selection: selected, ...(snapshot.scope ? { graphIndex: snapshot.scope.selected } : {}) };
-  api.setState(state);
-}
-
-function layout(): void {
-  size = { width: Math.max(320, Math.min(app.clientWidth - 8, 1100)), perNode: 190, dist: 230 };
-}
-
-async function exportImage(format: 'png' | 'svg'): Promise<void> {
-  if (!snapshot) return;
-  const svg = composeSvg([svgs.in, svgs.out, svgs.dist], size.width, theme().background);
-  const data = format === 'svg' ? svg.text : await svgToPng(svg.text, svg.width, svg.height);
-  api.postMessage({ type: 'exportImage', format, data, suggestedName: `${snapshot.dataset}-degrees.${format}` });
-}
-
-logBox.addEventListener('change', () => {
-  logScale = logBox.checked;
-  draw();
-  saveState();
+startApp<DegreePanelState, DegreesApp>({
+  create: (root, host) => new DegreesApp(root, host),
+  messages: { degreeSnapshot: (app, s) => app.receive(s) },
+  onTheme: (app) => app.update({}),
+  onResize: (app) => app.resized(),
 });
-window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
-  if (event.data?.type !== 'degreeSnapshot') return;
-  const graphChanged = (snapshot?.scope?.selected ?? null) !== (event.data.scope?.selected ?? null) && snapshot !== undefined;
-  snapshot = event.data;
-  bars = distributionBars(snapshot.inDegree);
-  if (selected && (state?.dataset !== snapshot.dataset || graphChanged)) selected = null;
-  graphPicker.update(snapshot.scope);
-  cursor.in = cursor.out = peakIn(snapshot.inDegree, 0, snapshot.inDegree.length - 1);
-  cursor.dist = bars[0]?.degree ?? 0;
-  renderProvenance(header, snapshot.provenance);
-  status.textContent = `${snapshot.inDegree.length} nodes · max degree ${snapshot.inDegree.reduce((a, b) => Math.max(a, b), 0)}`;
-  layout();
-  draw();
-  renderSelection();
-  saveState();
-  document.body.dataset.degreesReady = 'true';
-});
-new MutationObserver(() => draw()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-let resizeTimer: number | undefined;
-window.addEventListener('resize', () => {
-  window.clearTimeout(resizeTimer);
-  resizeTimer = window.setTimeout(() => {
-    layout();
-    draw();
-  }, 100);
-});
-api.postMessage({ type: 'ready' });

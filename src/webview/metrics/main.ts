@@ -1,62 +1,69 @@
 import type { MetricsSnapshot } from '../../protocol/webviewMessages';
-import { toolbarButton } from '../shared/controls';
-import { renderProvenance } from '../shared/provenanceHeader';
-import { onHostMessage, onResizeSettled } from '../shared/hostMessages';
-import { vscodeApi } from '../shared/vscodeApi';
-import { drawLineChart } from './lineChart';
+import { Component } from '../shared/component';
+import { element, toolbarButton } from '../shared/controls';
+import { ChartPair } from '../shared/lineChart';
+import { ProvenanceHeader } from '../shared/provenanceHeader';
+import { startApp, type AppHost } from '../shared/webviewApp';
 import { accuracyChart, lossChart, summaryLine } from './metricsModel';
 
+/** What the metrics app draws: the host's snapshot and the epoch another panel's timeline shows. */
+interface MetricsView {
+  readonly snapshot: MetricsSnapshot;
+  /** Epochs finished at the snapshot another panel's timeline shows (null: none). */
+  readonly marked: number | null;
+}
+
+type Saved = { runId: string | null };
+
 /** The metrics app: used by the Training Metrics panel and the side-panel Training view. */
-const api = vscodeApi<{ runId: string | null }>();
-const app = document.getElementById('app')!;
-const header = document.createElement('div');
-const summary = document.createElement('div');
-summary.className = 'summary';
-summary.setAttribute('aria-live', 'polite');
-const charts = document.createElement('div');
-charts.className = 'charts';
-const lossSvg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-const accSvg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-lossSvg.classList.add('chart', 'loss-chart');
-accSvg.classList.add('chart', 'acc-chart');
-charts.append(lossSvg, accSvg);
-const message = document.createElement('p');
-message.className = 'message';
-const trainButton = toolbarButton('Train on Cora', 'train-button', () => api.postMessage({ type: 'runCommand', command: 'gat.trainCora' }));
-trainButton.removeAttribute('secondary'); // the one primary action of an empty view
-app.append(header, summary, message, trainButton, charts);
+class MetricsApp extends Component<MetricsView> {
+  private readonly header = this.own(new ProvenanceHeader());
+  private readonly summary = element('div', 'summary', { 'aria-live': 'polite' });
+  private readonly message = element('p', 'message');
+  private readonly trainButton: HTMLElement;
+  private readonly charts = this.own(new ChartPair());
+  private view: Partial<MetricsView> = { marked: null };
 
-let last: MetricsSnapshot | undefined;
-/** Epochs finished at the snapshot another panel's timeline shows (null: none). */
-let marked: number | null = null;
+  constructor(
+    root: HTMLElement,
+    private readonly host: AppHost<Saved>,
+  ) {
+    super(root);
+    this.trainButton = toolbarButton('Train on Cora', 'train-button', () => host.post({ type: 'runCommand', command: 'gat.trainCora' }));
+    this.trainButton.removeAttribute('secondary'); // the one primary action of an empty view
+    root.append(this.header.element, this.summary, this.message, this.trainButton, this.charts.element);
+  }
 
-function render(): void {
-  if (!last) return;
-  renderProvenance(header, last.provenance);
-  api.setState({ runId: last.provenance?.runId ?? null });
-  message.textContent = last.message ?? '';
-  message.hidden = !last.message;
-  trainButton.hidden = last.epochs.length > 0 || last.live;
-  summary.textContent = summaryLine(last.epochs, last.metric) + (last.live ? ' · training…' : '');
-  const width = Math.max(200, app.clientWidth - 8);
-  const height = last.compact ? 140 : 260;
-  charts.hidden = last.epochs.length === 0;
-  if (last.epochs.length > 0) {
+  /** A new snapshot or mark: redraws once there is a snapshot (a mark may come first). */
+  update(change: Partial<MetricsView>): void {
+    this.view = { ...this.view, ...change };
+    if (change.marked !== undefined) this.charts.element.dataset.markedEpoch = change.marked === null ? '' : String(change.marked);
+    if (this.view.snapshot) this.render(this.view as MetricsView);
+  }
+
+  render(view: MetricsView): void {
+    this.view = view;
+    const last = view.snapshot;
+    this.header.render(last.provenance);
+    this.host.save({ runId: last.provenance?.runId ?? null });
+    this.message.textContent = last.message ?? '';
+    this.message.hidden = !last.message;
+    this.trainButton.hidden = last.epochs.length > 0 || last.live;
+    this.summary.textContent = summaryLine(last.epochs, last.metric) + (last.live ? ' · training…' : '');
+    const width = Math.max(200, this.element.clientWidth - 8);
+    this.charts.element.hidden = last.epochs.length === 0;
+    if (last.epochs.length === 0) return;
     // A snapshot after E epochs is the model at the end of epoch E - 1 (the curves count from 0).
-    const mark = marked === null ? undefined : { x: marked - 1, label: `snapshot: after epoch ${marked}` };
-    drawLineChart(lossSvg, lossChart(last.epochs), last.compact ? width : Math.min(width, 900), height, mark);
-    drawLineChart(accSvg, accuracyChart(last.epochs, last.metric), last.compact ? width : Math.min(width, 900), height, mark);
+    const mark = view.marked === null ? undefined : { x: view.marked - 1, label: `snapshot: after epoch ${view.marked}` };
+    this.charts.render({ models: [lossChart(last.epochs), accuracyChart(last.epochs, last.metric)], width: last.compact ? width : Math.min(width, 900), height: last.compact ? 140 : 260, mark });
   }
 }
 
-onHostMessage('metricsSnapshot', (snapshot) => {
-  last = snapshot;
-  render();
+startApp<Saved, MetricsApp>({
+  create: (root, host) => new MetricsApp(root, host),
+  messages: {
+    metricsSnapshot: (app, snapshot) => app.update({ snapshot }),
+    markEpoch: (app, m) => app.update({ marked: m.epoch }),
+  },
+  onResize: (app) => app.update({}),
 });
-onHostMessage('markEpoch', (m) => {
-  marked = m.epoch;
-  charts.dataset.markedEpoch = m.epoch === null ? '' : String(m.epoch);
-  render();
-});
-onResizeSettled(render);
-api.postMessage({ type: 'ready' });

@@ -1,18 +1,7 @@
+import type { ChartModel, Series } from '../../figures/chartModel';
 import { formatMetric, metricName, type EpochMetrics, type TrainingMetric } from '../../protocol/trainingEvents';
 
 /** Pure view-model for the metrics charts: series, domains and the summary line. */
-export interface Series {
-  readonly name: string;
-  readonly cssClass: string;
-  readonly points: ReadonlyArray<readonly [number, number]>;
-}
-
-export interface ChartModel {
-  readonly title: string;
-  readonly series: readonly Series[];
-  readonly xDomain: [number, number];
-  readonly yDomain: [number, number];
-}
 
 export function lossChart(epochs: readonly EpochMetrics[]): ChartModel {
   const series = [
@@ -30,16 +19,6 @@ export function accuracyChart(epochs: readonly EpochMetrics[], metric?: Training
     { name: `val ${name}`, cssClass: 'val', points: epochs.map((e) => [e.epoch, e.valAcc] as const) },
   ];
   return { title: metric === 'micro-F1' ? 'Micro-F1' : 'Accuracy', series, xDomain: xDomain(epochs), yDomain: [0, 1] };
-}
-
-/** Long runs have thousands of epochs: keep at most `max` points per series, always the last. */
-export function thin<T>(points: readonly T[], max: number): T[] {
-  if (points.length <= max) return [...points];
-  const step = points.length / max;
-  const out: T[] = [];
-  for (let i = 0; i < max - 1; i++) out.push(points[Math.floor(i * step)]);
-  out.push(points[points.length - 1]);
-  return out;
 }
 
 export function summaryLine(epochs: readonly EpochMetrics[], metric?: TrainingMetric): string {

@@ -1,4 +1,5 @@
 import type { GraphScope } from '../../protocol/graphScope';
+import { Component } from './component';
 import { element } from './controls';
 
 const SPLIT_TITLE: Readonly<Record<'train' | 'val' | 'test', string>> = { train: 'training graphs', val: 'validation graphs', test: 'test graphs' };
@@ -7,17 +8,19 @@ const SPLIT_TITLE: Readonly<Record<'train' | 'val' | 'test', string>> = { train:
  * The graph picker of inductive datasets (PPI's 24 graphs, grouped by split): a native select, so
  * it is keyboard- and screen-reader-friendly as it is. Hidden for single-graph datasets.
  */
-export class GraphPicker {
-  readonly element: HTMLSelectElement;
+export class GraphPicker extends Component<GraphScope | undefined> {
+  private readonly select: HTMLSelectElement;
 
   constructor(onSelect: (index: number | null) => void) {
-    this.element = element('select', 'graph-picker', { 'aria-label': 'Graph of the dataset to show' });
-    this.element.hidden = true;
-    this.element.addEventListener('change', () => onSelect(this.element.value === 'all' ? null : Number(this.element.value)));
+    const select = element('select', 'graph-picker', { 'aria-label': 'Graph of the dataset to show' });
+    super(select);
+    this.select = select;
+    select.hidden = true;
+    this.listen(select, 'change', () => onSelect(select.value === 'all' ? null : Number(select.value)));
   }
 
-  update(scope: GraphScope | undefined): void {
-    this.element.hidden = !scope;
+  render(scope: GraphScope | undefined): void {
+    this.select.hidden = !scope;
     if (!scope) return;
     const options: HTMLElement[] = [];
     if (scope.allowAll) options.push(new Option(`all ${scope.graphs.length} graphs`, 'all', false, scope.selected === null));
@@ -29,6 +32,6 @@ export class GraphPicker {
       });
       if (group.childElementCount > 0) options.push(group);
     }
-    this.element.replaceChildren(...options);
+    this.select.replaceChildren(...options);
   }
 }

@@ -1,5 +1,22 @@
 import type { Provenance } from '../../protocol/webviewMessages';
+import { Component } from './component';
+import { element } from './controls';
 import { vscodeApi } from './vscodeApi';
+
+/** The provenance header as a component (the panels' first row); drawn again only for another provenance. */
+export class ProvenanceHeader extends Component<Provenance | null> {
+  private shown: Provenance | null | undefined;
+
+  constructor() {
+    super(element('div', ''));
+  }
+
+  render(p: Provenance | null): void {
+    if (p === this.shown && p !== null) return;
+    this.shown = p;
+    renderProvenance(this.element, p);
+  }
+}
 
 /** The header every panel shows: which dataset and run produced it, with links to its files. */
 export function renderProvenance(container: HTMLElement, p: Provenance | null): void {

@@ -237,6 +237,26 @@ describe('training', function () {
     assert.equal(first.live.exit?.code, 130);
   });
 
+  it('passes gat.threads to the training process, which records the threads it ran on', async () => {
+    const config = vscode.workspace.getConfiguration('gat');
+    await setQuickTrainEpochs(QUICK_EPOCHS);
+    try {
+      for (const threads of [1, 2]) {
+        await config.update('threads', threads, vscode.ConfigurationTarget.Workspace);
+        await withTimeout('gat.trainCora', vscode.commands.executeCommand('gat.trainCora'), 60_000);
+        const live = api.training.latest!;
+        assert.equal(live.done?.status, 'completed', `exit ${JSON.stringify(live.exit)}`);
+        assert.equal(live.start?.compute?.threads, threads, 'the start event');
+        const run = readRunJson(live.done.runDir);
+        const at = run.commandLine.indexOf('--threads');
+        assert.deepEqual(run.commandLine.slice(at, at + 2), ['--threads', String(threads)], 'the command line');
+        assert.equal(run.provenance?.compute?.threads, threads, 'run.json');
+      }
+    } finally {
+      await config.update('threads', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('reports a killed training process (SIGKILL) and shows the run as interrupted', async () => {
     await setQuickTrainEpochs(LONG_EPOCHS);
     const { ended, live } = await startTraining(api, 2);

@@ -38,6 +38,7 @@ export function sampleRun(): RunRecord {
       config: { lr: 0.005 },
       seed: 42,
       backend: 'cpu',
+      compute: { engine: 'fused', kernels: 'typescript', threads: 2, products: null, gemmThreads: 1 },
       versions: { node: 'v20.0.0', tfjs: null, 'gat-explorer': '0.1.0' },
       gitCommit: null,
       startedAt: now.toISOString(),

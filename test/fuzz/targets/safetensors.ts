@@ -20,6 +20,7 @@ const PROVENANCE: Provenance = {
   datasetChecksums: { x: 'abc' },
   config: { heads: [2, 1], lr: 0.005 },
   seed: 3,
+  compute: null,
   backend: 'cpu',
   versions: { node: 'v20.0.0', tfjs: null, 'gat-explorer': '0.1.0' },
   gitCommit: null,

@@ -38,6 +38,29 @@ export interface SceneLayer {
   dispose(): void;
 }
 
+/** What both scenes keep (the model, its style, the theme) and do alike (resize). */
+export abstract class SceneBase {
+  protected model: GraphModel | undefined;
+  protected style: SceneStyle | undefined;
+  protected theme: DrawTheme | undefined;
+
+  constructor(readonly canvas: HTMLCanvasElement) {}
+
+  setModel(model: GraphModel): void {
+    this.model = model;
+  }
+
+  setStyle(style: SceneStyle, theme: DrawTheme): void {
+    this.style = style;
+    this.theme = theme;
+  }
+
+  resize(width: number, height: number, dpr: number): void {
+    this.canvas.width = Math.round(width * dpr);
+    this.canvas.height = Math.round(height * dpr);
+  }
+}
+
 /** Nodes inside the view (grown by the largest radius) and visible: what the canvas view counts as drawn. */
 export function nodesInView(m: GraphModel, visible: Uint8Array, view: SceneView): number {
   const r = viewRect(view.transform, view.width, view.height, m.maxRadius);

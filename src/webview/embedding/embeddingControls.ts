@@ -1,5 +1,6 @@
-import { toolbarButton } from '../shared/controls';
 import type { EmbeddingInfo, EmbeddingSettingsMessage } from '../../protocol/webviewMessages';
+import { Component } from '../shared/component';
+import { element, toolbarButton } from '../shared/controls';
 
 export interface EmbeddingControlHandlers {
   rerun(settings: EmbeddingSettingsMessage): void;
@@ -7,20 +8,17 @@ export interface EmbeddingControlHandlers {
 }
 
 /**
- * The t-SNE toolbar of the embedding map (shown only when the graph app draws an embedding):
- * perplexity, iterations and seed with a Re-run button, the optimisation's progress, and a
- * button that shows the selected point in the graph panel.
+ * The t-SNE toolbar of the embedding map: perplexity, iterations and seed with a Re-run button, the
+ * optimisation's progress, and a button that shows the selected point in the graph panel.
  */
-export class EmbeddingControls {
-  readonly element: HTMLElement;
+export class EmbeddingControls extends Component<EmbeddingInfo | undefined> {
   private readonly perplexity: HTMLInputElement;
   private readonly iterations: HTMLInputElement;
   private readonly seed: HTMLInputElement;
   private readonly progress: HTMLElement;
 
   constructor(on: EmbeddingControlHandlers) {
-    this.element = document.createElement('div');
-    this.element.className = 'toolbar embedding-controls';
+    super(element('div', 'toolbar embedding-controls'));
     this.element.hidden = true;
     const field = (label: string, cls: string, min: number, max: number, step: number): HTMLInputElement => {
       const input = document.createElement('input');
@@ -33,7 +31,7 @@ export class EmbeddingControls {
       const wrap = document.createElement('label');
       wrap.append(`${label} `, input);
       this.element.append(wrap);
-      input.addEventListener('keydown', (e) => {
+      this.listen(input, 'keydown', (e) => {
         if (e.key === 'Enter') on.rerun(this.read());
       });
       return input;
@@ -56,7 +54,7 @@ export class EmbeddingControls {
     return { perplexity: Number(this.perplexity.value), iterations: Number(this.iterations.value), seed: Number(this.seed.value) };
   }
 
-  update(info: EmbeddingInfo | undefined): void {
+  render(info: EmbeddingInfo | undefined): void {
     this.element.hidden = !info;
     if (!info) return;
     // Keep what the user is typing; refresh the fields only when they are not being edited.

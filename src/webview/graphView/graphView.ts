@@ -254,6 +254,14 @@ export class GraphView {
     });
   }
 
+  /** Stops drawing and frees the scene (a WebGL context is a scarce resource). */
+  dispose(): void {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.scene.dispose();
+    this.element.remove();
+  }
+
   /** A PNG-ready copy of what is on screen: the scene (drawn afresh: WebGL keeps no buffer) under the overlay. */
   composite(): HTMLCanvasElement {
     const copy = document.createElement('canvas');

@@ -2,7 +2,7 @@ import { edgeOrder, edgesAtLeast, edgesToDraw, type EdgeOrder } from '../../figu
 import type { GraphModel } from '../../figures/graphModel';
 import type { DrawTheme } from './graphRenderer';
 import { EDGE_FRAGMENT, EDGE_VERTEX, NODE_FRAGMENT, NODE_TEXTURE_WIDTH, NODE_VERTEX } from './glShaders';
-import { nodesInView, sameValues, type SceneLayer, type SceneStyle, type SceneView } from './sceneLayer';
+import { nodesInView, sameValues, SceneBase, type SceneLayer, type SceneStyle, type SceneView } from './sceneLayer';
 
 /**
  * Edges drawn at most, in view, per frame. On a software rasteriser (SwiftShader: ~0.3 µs a line)
@@ -17,7 +17,7 @@ const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|softpipe|software|basic render/
 export class NoWebGl extends Error {}
 
 /** The scene in WebGL2: nodes as point sprites, edges as lines in order of importance (see edgeDetail.ts). */
-export class GlScene implements SceneLayer {
+export class GlScene extends SceneBase implements SceneLayer {
   readonly kind = 'webgl2' as const;
   readonly liveGestures: boolean;
   readonly renderer: string;
@@ -31,15 +31,13 @@ export class GlScene implements SceneLayer {
   private readonly endsBuffer: WebGLBuffer;
   private readonly widthBuffer: WebGLBuffer;
   private readonly budget: number;
-  private model: GraphModel | undefined;
   private order: EdgeOrder | undefined;
-  private style: SceneStyle | undefined;
-  private theme: DrawTheme | undefined;
   private rows = 0;
   private nodesStale = true;
   private readonly uniforms = new Map<string, WebGLUniformLocation | null>();
 
-  constructor(readonly canvas: HTMLCanvasElement) {
+  constructor(canvas: HTMLCanvasElement) {
+    super(canvas);
     const gl = canvas.getContext('webgl2', { alpha: false, antialias: false, depth: false, stencil: false, premultipliedAlpha: true, preserveDrawingBuffer: false });
     if (!gl) throw new NoWebGl('WebGL2 is not available');
     this.gl = gl;
@@ -70,7 +68,7 @@ export class GlScene implements SceneLayer {
   }
 
   /* ── A new graph or layout: node textures at the next draw (N texels); edge buffers only when the edges changed ── */
-  setModel(model: GraphModel): void {
+  override setModel(model: GraphModel): void {
     const gl = this.gl;
     // A layout stage or timeline frame brings new positions for the same edges: keep their buffers.
     const sameEdges = this.model !== undefined && sameValues(this.model.edgeU, model.edgeU) && sameValues(this.model.edgeV, model.edgeV) && sameValues(this.model.edgeWidth, model.edgeWidth);
@@ -95,15 +93,9 @@ export class GlScene implements SceneLayer {
   }
 
   /* ── Colours and visibility: two textures of N texels ── */
-  setStyle(style: SceneStyle, theme: DrawTheme): void {
-    this.style = style;
-    this.theme = theme;
+  override setStyle(style: SceneStyle, theme: DrawTheme): void {
+    super.setStyle(style, theme);
     this.nodesStale = true;
-  }
-
-  resize(width: number, height: number, dpr: number): void {
-    this.canvas.width = Math.round(width * dpr);
-    this.canvas.height = Math.round(height * dpr);
   }
 
   draw(view: SceneView): { nodes: number; edges: number } {
