@@ -12,6 +12,8 @@
  *               folder with the same threads, its BLAS unrestricted (OPENBLAS_CORETYPE unset)
  */
 import { spawnSync } from 'node:child_process';
+import { loadOnnxRuntime } from '../src/gat/backend/onnxDriver';
+import { machineGemmGflops, type MachineGemm } from '../src/gat/kernels/machineGemm';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
@@ -82,6 +84,9 @@ export async function benchPpi(): Promise<void> {
   const totalMs = perEpoch.reduce((a, p) => a + p.trainMs + p.valMs, 0);
   const t = trainer.timings;
   const scaling = process.argv.includes('--scaling') ? await threadScaling(graph, config, backend) : undefined;
+  const machine = await machineGemm();
+  const trainingGflop = (3 * 2 * macs * trainNodes) / 1e9;
+  const effectiveGflops = trainingGflop / (trainMs / epochs / 1000);
   const pytorch = process.argv.includes('--pytorch') ? pytorchPeer(dir, route.threads, epochs) : undefined;
   const result = {
     dataset: scale === 'ppi' ? 'ppi-synthetic' : 'ppi-synthetic-small',
@@ -98,7 +103,12 @@ export async function benchPpi(): Promise<void> {
     msPerEpochWithValidation: Math.round(totalMs / epochs),
     // Forward + backward ≈ 3 × forward; every multiply-add is 2 floating-point operations.
     trainingGflopPerEpoch: Math.round((3 * 2 * macs * trainNodes) / 1e9),
-    effectiveGflops: Number(((3 * 2 * macs * trainNodes) / (trainMs / epochs) / 1e6).toFixed(1)),
+    effectiveGflops: Number(effectiveGflops.toFixed(1)),
+    // The machine's own float32 GEMM with every core (onnxruntime's MLAS), measured in this run, and how near it an epoch runs.
+    machineGemmGflops: machine?.gflops ?? null,
+    machineGemm: machine ?? 'onnxruntime-node is not available here: no native GEMM to measure the floor with',
+    floorFraction: machine ? Number((effectiveGflops / machine.gflops).toFixed(3)) : null,
+    denseProductsGflops: t.products > 0 ? Number((denseGflopPerEpoch(config, graph.numFeatures, graph.numClasses, trainNodes) / (t.products / epochs / 1000)).toFixed(1)) : null,
     split: {
       denseProductsMs: Math.round(t.products / epochs),
       optimizerMs: Math.round(t.optimizer / epochs),
@@ -113,6 +123,25 @@ export async function benchPpi(): Promise<void> {
     ...(pytorch ? { pytorch, speedupVsPytorch: Number((pytorch.msPerTrainingEpoch / (trainMs / epochs)).toFixed(2)) } : {}),
   };
   console.log(JSON.stringify(result));
+}
+
+/** The machine's best large square float32 GEMM on every core, through the native library; null without it. */
+async function machineGemm(): Promise<MachineGemm | null> {
+  const runtime = loadOnnxRuntime();
+  if (typeof runtime === 'string') return null;
+  const m = await machineGemmGflops(runtime);
+  console.log(`machine GEMM: ${m.gflops} GFLOP/s (${m.size}³ float32 on ${m.threads} threads, onnxruntime)`);
+  return m;
+}
+
+/**
+ * GFLOP of the dense products of one training epoch: the projections (and skip projections) of every
+ * layer but the first, which the fused kernels run (model/fusedEngine.ts usesGemm), forward and both
+ * backward products.
+ */
+function denseGflopPerEpoch(config: TrainConfig, features: number, labels: number, trainNodes: number): number {
+  const firstLayer = 2 * features * config.heads[0] * config.hidden[0];
+  return (3 * 2 * (forwardMacsPerNode(config, features, labels) - firstLayer) * trainNodes) / 1e9;
 }
 
 /** 1, 2, 4, … threads and every core: ms of one training epoch each (a fresh session per count). */
