@@ -1,8 +1,13 @@
-// Hot GAT kernels in WebAssembly SIMD (f32x4). Kernels that take a head range [h0, h1) or a column
-// range [c0, c1) compute only that part (each element the same way), so two threads can split a layer.
-// Same maths as the TypeScript kernels in ../projection.ts and ../attention.ts; the layer they compute
-// and its constants are stated once in ../gatLayer.ts, and gatLayer.h (generated from it) brings the
-// constants here. Pointers are byte offsets into the imported memory.
+// Hot GAT kernels in WebAssembly SIMD (f32x4). Every kernel works on a part of its layer that the
+// caller names: a contiguous range of a node list (pass the list's pointer at the first node and a
+// count), a column range [c0, c1), or a head range [h0, h1); each element is computed the same way
+// whatever the part, so a pool of threads (../kernelPool.ts) can split a layer and give the bits of
+// one thread. Writes of different parts never overlap (see ../wasmKernels.ts for each split).
+// Same maths as the TypeScript kernels in ../projection.ts, ../attention.ts and ../elementwise.ts;
+// the layer they compute and its constants are stated once in ../gatLayer.ts, and gatLayer.h
+// (generated from it) brings the constants here. Pointers are byte offsets into the imported memory.
+// Shapes: N nodes, NH heads, FOUT features per head, HF = NH·FOUT, FIN input features, E' edges
+// incl. self-loops; node arrays (N, ·) row-major, edge arrays (E', NH) head-minor.
 // Build: node scripts/buildWasmKernels.mjs (needs clang + lld; writes gatLayer.h and gatKernelsWasm.ts).
 #include <wasm_simd128.h>
 #include "gatLayer.h"
@@ -281,11 +286,17 @@ void edge_softmax(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 
   }
 }
 
-// Backward of edge_softmax + aggregate for targets: dP[j] += alphaD · dOut[i] (messages),
-// dsSrc[j], dsTrg[i] (scores). tmp: E'·NH floats. Vector path: heads % 4 == 0, fout % 4 == 0, heads <= 64.
-void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 ntargets, i32 heads, i32 fout,
-                        const f32 *p, const f32 *dOut, const f32 *alpha, const f32 *alphaD, const f32 *sSrc, const f32 *sTrg,
-                        i32 key, i32 threshold, f32 scale, f32 *dP, f32 *dsSrc, f32 *dsTrg, f32 *tmp, i32 h0, i32 h1) {
+// Backward of edge_softmax + aggregate, in two passes that each write only their own rows, so
+// threads can split either pass by rows with no atomics and every sum keeps one order.
+//
+// Pass 1, by target (CSR by target; split the targets): per edge e = j → i and head h
+//   dA[e, h]  = <dOut[i, h, :], p[j, h, :]> · scale · mask(e·NH + h)
+//   dZ[e, h]  = alpha[e, h] · (dA[e, h] − Σ_{e' → i} alpha[e', h] · dA[e', h]) · LeakyReLU'(z)
+//   dsTrg[i, h] += Σ_{e → i} dZ[e, h]                      tmp (E', NH) ends holding dZ
+// Vector path: heads % 4 == 0, fout % 4 == 0, heads <= 64 (4 heads' dot products at once).
+void attention_backward_targets(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 ntargets, i32 heads, i32 fout,
+                                const f32 *p, const f32 *dOut, const f32 *alpha, const f32 *sSrc, const f32 *sTrg,
+                                i32 key, i32 threshold, f32 scale, f32 *dsTrg, f32 *tmp) {
   i32 hf = heads * fout;
   v128_t vscale = wasm_f32x4_splat(scale), slope = wasm_f32x4_splat(LEAKY_RELU_SLOPE), one = wasm_f32x4_splat(1.0f);
   if (heads % 4 == 0 && fout % 4 == 0 && heads <= 64) {
@@ -293,24 +304,18 @@ void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets
     for (i32 r = 0; r < ntargets; r++) {
       i32 i = targets[r];
       i32 e0 = rowPtr[i], e1 = rowPtr[i + 1];
-      const f32 *g = dOut + (long)i * hf;
-      for (i32 hb = h0 / 4; hb < h1 / 4; hb++) dot[hb] = wasm_f32x4_splat(0);
+      const f32 *g = dOut + (long)i * hf;                      // (NH·FOUT) this target's gradient
+      for (i32 hb = 0; hb < heads / 4; hb++) dot[hb] = wasm_f32x4_splat(0);
+      // Step 1: dA per edge and head (4 heads per vector), and Σ alpha · dA per head
       for (i32 e = e0; e < e1; e++) {
-        i32 j = source[e];
-        const f32 *pj = p + (long)j * hf;
-        f32 *dPj = dP + (long)j * hf;
-        for (i32 h = h0; h < h1; h += 4) {
+        const f32 *pj = p + (long)source[e] * hf;               // (NH·FOUT) the source's features
+        for (i32 h = 0; h < heads; h += 4) {
           i32 k = e * heads + h;
           v128_t part[4];
           for (i32 q = 0; q < 4; q++) {
             i32 o = (h + q) * fout;
-            v128_t a = wasm_f32x4_splat(alphaD[k + q]);
             v128_t s = wasm_f32x4_splat(0);
-            for (i32 d = 0; d < fout; d += 4) {
-              v128_t gd = wasm_v128_load(g + o + d);
-              s = wasm_f32x4_add(s, wasm_f32x4_mul(gd, wasm_v128_load(pj + o + d)));
-              wasm_v128_store(dPj + o + d, wasm_f32x4_add(wasm_v128_load(dPj + o + d), wasm_f32x4_mul(a, gd)));
-            }
+            for (i32 d = 0; d < fout; d += 4) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load(g + o + d), wasm_v128_load(pj + o + d)));
             part[q] = s;
           }
           v128_t dA = wasm_f32x4_mul(hsum4(part[0], part[1], part[2], part[3]), vscale);
@@ -319,16 +324,16 @@ void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets
           dot[h / 4] = wasm_f32x4_add(dot[h / 4], wasm_f32x4_mul(wasm_v128_load(alpha + k), dA));
         }
       }
-      for (i32 h = h0; h < h1; h += 4) {
+      // Step 2: dZ through the softmax and the LeakyReLU; dsTrg sums it over the neighbourhood
+      for (i32 h = 0; h < heads; h += 4) {
         v128_t st = wasm_v128_load(sTrg + (long)i * heads + h);
         v128_t dT = wasm_f32x4_splat(0);
         for (i32 e = e0; e < e1; e++) {
           i32 k = e * heads + h;
-          i32 j = source[e] * heads + h;
-          v128_t z = wasm_f32x4_add(wasm_v128_load(sSrc + j), st);
+          v128_t z = wasm_f32x4_add(wasm_v128_load(sSrc + (long)source[e] * heads + h), st);
           v128_t lr = wasm_v128_bitselect(one, slope, wasm_f32x4_gt(z, wasm_f32x4_splat(0)));
           v128_t dZ = wasm_f32x4_mul(wasm_f32x4_mul(wasm_v128_load(alpha + k), wasm_f32x4_sub(wasm_v128_load(tmp + k), dot[h / 4])), lr);
-          wasm_v128_store(dsSrc + j, wasm_f32x4_add(wasm_v128_load(dsSrc + j), dZ));
+          wasm_v128_store(tmp + k, dZ);
           dT = wasm_f32x4_add(dT, dZ);
         }
         wasm_v128_store(dsTrg + (long)i * heads + h, wasm_f32x4_add(wasm_v128_load(dsTrg + (long)i * heads + h), dT));
@@ -339,17 +344,14 @@ void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets
   for (i32 r = 0; r < ntargets; r++) {
     i32 i = targets[r];
     i32 e0 = rowPtr[i], e1 = rowPtr[i + 1];
-    for (i32 h = h0; h < h1; h++) {
+    for (i32 h = 0; h < heads; h++) {
       const f32 *g = dOut + (long)i * hf + h * fout;
       f32 dot = 0;
       for (i32 e = e0; e < e1; e++) {
         i32 k = e * heads + h;
-        long s = (long)source[e] * hf + h * fout;
-        f32 aD = alphaD[k], dAD = 0;
-        for (i32 d = 0; d < fout; d++) {
-          dAD += g[d] * p[s + d];
-          dP[s + d] += aD * g[d];
-        }
+        const f32 *pj = p + (long)source[e] * hf + h * fout;
+        f32 dAD = 0;
+        for (i32 d = 0; d < fout; d++) dAD += g[d] * pj[d];
         f32 dA = threshold == 0 ? dAD * scale : skeep(key, k, threshold) ? dAD * scale : 0.0f;
         tmp[k] = dA;
         dot += alpha[k] * dA;
@@ -357,10 +359,9 @@ void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets
       f32 st = sTrg[(long)i * heads + h], dT = 0;
       for (i32 e = e0; e < e1; e++) {
         i32 k = e * heads + h;
-        long j = (long)source[e] * heads + h;
-        f32 z = sSrc[j] + st;
+        f32 z = sSrc[(long)source[e] * heads + h] + st;
         f32 dZ = alpha[k] * (tmp[k] - dot) * (z > 0 ? 1.0f : LEAKY_RELU_SLOPE);
-        dsSrc[j] += dZ;
+        tmp[k] = dZ;
         dT += dZ;
       }
       dsTrg[(long)i * heads + h] += dT;
@@ -368,20 +369,64 @@ void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets
   }
 }
 
-// Backward of node_scores for rows: dP[i, h, :] += dsSrc·aSrc + dsTrg·aTrg; daSrc[h, :] += dsSrc · p[i, h, :], daTrg likewise.
-void node_scores_backward(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i32 fout, const f32 *aSrc, const f32 *aTrg,
-                          const f32 *dsSrc, const f32 *dsTrg, f32 *dP, f32 *daSrc, f32 *daTrg, i32 h0, i32 h1) {
+// Pass 2, by source (edges grouped by source: outPtr/outEdge; split the sources): per source j,
+// over its out-edges e = j → i in edge order (targets ascending) whose target is in the pass
+// (mark[i] != 0; mark 0: every node is), for each head h
+//   dP[j, h, :]  += alphaD[e, h] · dOut[i, h, :]           (the message path)
+//   dsSrc[j, h]  += dZ[e, h]                               (tmp from pass 1)
+// Each element sums its edges in one order whatever the split: the result of one thread.
+void attention_backward_sources(const i32 *outPtr, const i32 *outEdge, const i32 *target, const i32 *sources, i32 nsources,
+                                const i32 *mark, i32 heads, i32 fout, const f32 *dOut, const f32 *alphaD, const f32 *tmp,
+                                f32 *dP, f32 *dsSrc) {
   i32 hf = heads * fout;
   int vec = fout % 4 == 0;
+  for (i32 r = 0; r < nsources; r++) {
+    i32 j = sources[r];
+    f32 *dPj = dP + (long)j * hf;                              // (NH·FOUT) this source's gradient, in L1
+    f32 *dsj = dsSrc + (long)j * heads;                         // (NH)
+    for (i32 q = outPtr[j]; q < outPtr[j + 1]; q++) {
+      i32 e = outEdge[q];
+      i32 i = target[e];
+      if (mark && !mark[i]) continue;
+      const f32 *g = dOut + (long)i * hf;                      // (NH·FOUT) the target's gradient
+      const f32 *aD = alphaD + (long)e * heads;                 // (NH)
+      const f32 *dz = tmp + (long)e * heads;                    // (NH)
+      for (i32 h = 0; h < heads; h++) {
+        i32 o = h * fout;
+        f32 a = aD[h];
+        if (vec) {
+          v128_t va = wasm_f32x4_splat(a);
+          for (i32 d = 0; d < fout; d += 4) {
+            wasm_v128_store(dPj + o + d, wasm_f32x4_add(wasm_v128_load(dPj + o + d), wasm_f32x4_mul(va, wasm_v128_load(g + o + d))));
+          }
+        } else {
+          for (i32 d = 0; d < fout; d++) dPj[o + d] += a * g[o + d];
+        }
+        dsj[h] += dz[h];
+      }
+    }
+  }
+}
+
+// Backward of node_scores for rows, columns [c0, c1) of NH·FOUT (c = h·FOUT + d):
+//   dP[i, c]  += dsSrc[i, h] · aSrc[c] + dsTrg[i, h] · aTrg[c]
+//   daSrc[c]  += Σ_i dsSrc[i, h] · p[i, c], daTrg likewise    (rows in order: split by columns)
+// Vector path: fout % 4 == 0 and c0, c1 multiples of 4 (each vector within one head).
+void node_scores_backward(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i32 fout, const f32 *aSrc, const f32 *aTrg,
+                          const f32 *dsSrc, const f32 *dsTrg, f32 *dP, f32 *daSrc, f32 *daTrg, i32 c0, i32 c1) {
+  i32 hf = heads * fout;
+  int vec = fout % 4 == 0 && c0 % 4 == 0 && c1 % 4 == 0;
   for (i32 r = 0; r < nrows; r++) {
     i32 i = rows[r];
-    for (i32 h = h0; h < h1; h++) {
+    for (i32 h = c0 / fout; h * fout < c1; h++) {
       f32 gs = dsSrc[(long)i * heads + h], gt = dsTrg[(long)i * heads + h];
+      i32 d0 = c0 > h * fout ? c0 - h * fout : 0;
+      i32 d1 = c1 < (h + 1) * fout ? c1 - h * fout : fout;
       long o = (long)i * hf + h * fout;
       i32 a = h * fout;
       if (vec) {
         v128_t vgs = wasm_f32x4_splat(gs), vgt = wasm_f32x4_splat(gt);
-        for (i32 d = 0; d < fout; d += 4) {
+        for (i32 d = d0; d < d1; d += 4) {
           v128_t v = wasm_v128_load(p + o + d);
           v128_t as = wasm_v128_load(aSrc + a + d), at = wasm_v128_load(aTrg + a + d);
           wasm_v128_store(dP + o + d, wasm_f32x4_add(wasm_v128_load(dP + o + d), wasm_f32x4_add(wasm_f32x4_mul(vgs, as), wasm_f32x4_mul(vgt, at))));
@@ -389,7 +434,7 @@ void node_scores_backward(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i
           wasm_v128_store(daTrg + a + d, wasm_f32x4_add(wasm_v128_load(daTrg + a + d), wasm_f32x4_mul(vgt, v)));
         }
       } else {
-        for (i32 d = 0; d < fout; d++) {
+        for (i32 d = d0; d < d1; d++) {
           f32 v = p[o + d];
           dP[o + d] += gs * aSrc[a + d] + gt * aTrg[a + d];
           daSrc[a + d] += gs * v;
