@@ -138,11 +138,11 @@ export function createWasmKernels(bytes: number, constantBytes: number, threads 
     sparseProject(x: CsrMatrix, xd, rows, wT, hf, out) {
       if (hf % 4 !== 0 || !inMemory(xd, out)) return projectionTs.sparseProject(x, xd, rows, wT, hf, out);
       const [ip, ix, w] = [constant(x.indptr), constant(x.indices), mem.stage(wT)];
-      byRows('sparse_project', rows, x.indptr, hf, (at, count) => [ip, ix, xd.byteOffset, at, count, w, hf, out.byteOffset, 0, hf]);
+      byRows('sparse_project', rows, x.indptr, hf, (at, count) => [ip, ix, xd.byteOffset, at, count, w, x.cols, hf, out.byteOffset, 0, hf]);
     },
     sparseProjectGradW(x: CsrMatrix, xd, rows, dOut, hf, dwT) {
       if (hf % 4 !== 0 || !inMemory(xd, dOut)) return projectionTs.sparseProjectGradW(x, xd, rows, dOut, hf, dwT);
-      const args = [constant(x.indptr), constant(x.indices), xd.byteOffset, constant(rows), rows.length, dOut.byteOffset, hf];
+      const args = [constant(x.indptr), constant(x.indices), xd.byteOffset, constant(rows), rows.length, dOut.byteOffset, x.cols, hf];
       if (inMemory(dwT)) {
         // dwT sums over rows: split by columns, each summing every row in order.
         const work = threadCount() === 1 ? 0 : prefixes.of(rows, x.indptr)[rows.length] * hf;

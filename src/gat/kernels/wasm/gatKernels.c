@@ -15,62 +15,99 @@
 typedef float f32;
 typedef int i32;
 
-// out[i, :] = sum_p xd[p] * wT[col(p), :] for i in rows.   wT (FIN, HF), out (N, HF); HF % 4 == 0
+// ---- Step 1: projection of the sparse input --------------------------------------------------
+// Both kernels go through the columns in blocks of 16 (outermost), so the block of wT or dwT that
+// every row reads (FIN × 16 floats) stays in L1. Up to BLOCK_FIN input features it is copied into a
+// contiguous block on the stack first: rows HF floats apart (4 KiB for HF = 1024) would all fall
+// into one L1 set and evict each other.
+#define BLOCK_FIN 256
+
+// Block c of wT (or dwT), FIN × 16, into blk (contiguous), or back.
+static void block_in(f32 *blk, const f32 *w, i32 fin, i32 hf, i32 c) {
+  for (i32 f = 0; f < fin; f++)
+    for (i32 q = 0; q < 16; q += 4) wasm_v128_store(blk + f * 16 + q, wasm_v128_load(w + (long)f * hf + c + q));
+}
+static void block_out(const f32 *blk, f32 *w, i32 fin, i32 hf, i32 c) {
+  for (i32 f = 0; f < fin; f++)
+    for (i32 q = 0; q < 16; q += 4) wasm_v128_store(w + (long)f * hf + c + q, wasm_v128_load(blk + f * 16 + q));
+}
+
+// out[i, c] = Σ_p xd[p] · wT[col(p), c] for i in rows, c in [c0, c1).   wT (FIN, HF), out (N, HF); HF % 4 == 0
 void sparse_project(const i32 *indptr, const i32 *indices, const f32 *xd, const i32 *rows, i32 nrows,
-                    const f32 *wT, i32 hf, f32 *out, i32 c0, i32 c1) {
-  for (i32 r = 0; r < nrows; r++) {
-    i32 i = rows[r];
-    i32 p0 = indptr[i], p1 = indptr[i + 1];
-    f32 *o = out + (long)i * hf;
-    i32 c = c0;
-    for (; c + 16 <= c1; c += 16) {
+                    const f32 *wT, i32 fin, i32 hf, f32 *out, i32 c0, i32 c1) {
+  f32 blk[BLOCK_FIN * 16];
+  i32 c = c0;
+  for (; c + 16 <= c1; c += 16) {
+    const f32 *w0 = wT + c;                                    // block c: rows of stride HF
+    i32 stride = hf;
+    if (fin <= BLOCK_FIN) {
+      block_in(blk, wT, fin, hf, c);
+      w0 = blk;
+      stride = 16;
+    }
+    for (i32 r = 0; r < nrows; r++) {
+      i32 i = rows[r];
       v128_t a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
-      for (i32 p = p0; p < p1; p++) {
+      for (i32 p = indptr[i], p1 = indptr[i + 1]; p < p1; p++) {
         v128_t v = wasm_f32x4_splat(xd[p]);
-        const f32 *w = wT + (long)indices[p] * hf + c;
+        const f32 *w = w0 + (long)indices[p] * stride;
         a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(v, wasm_v128_load(w)));
         a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(v, wasm_v128_load(w + 4)));
         a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(v, wasm_v128_load(w + 8)));
         a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(v, wasm_v128_load(w + 12)));
       }
-      wasm_v128_store(o + c, a0);
-      wasm_v128_store(o + c + 4, a1);
-      wasm_v128_store(o + c + 8, a2);
-      wasm_v128_store(o + c + 12, a3);
+      f32 *o = out + (long)i * hf + c;
+      wasm_v128_store(o, a0);
+      wasm_v128_store(o + 4, a1);
+      wasm_v128_store(o + 8, a2);
+      wasm_v128_store(o + 12, a3);
     }
-    for (; c < c1; c += 4) {
+  }
+  for (; c < c1; c += 4) {
+    for (i32 r = 0; r < nrows; r++) {
+      i32 i = rows[r];
       v128_t a = wasm_f32x4_splat(0);
-      for (i32 p = p0; p < p1; p++) {
+      for (i32 p = indptr[i], p1 = indptr[i + 1]; p < p1; p++) {
         a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_f32x4_splat(xd[p]), wasm_v128_load(wT + (long)indices[p] * hf + c)));
       }
-      wasm_v128_store(o + c, a);
+      wasm_v128_store(out + (long)i * hf + c, a);
     }
   }
 }
 
-// dwT[col(p), :] += xd[p] * dOut[i, :] for i in rows.   HF % 4 == 0
+// Its weight gradient: dwT[col(p), c] += xd[p] · dOut[i, c] for i in rows (in order), c in [c0, c1).   HF % 4 == 0
 void sparse_project_grad_w(const i32 *indptr, const i32 *indices, const f32 *xd, const i32 *rows, i32 nrows,
-                           const f32 *dOut, i32 hf, f32 *dwT, i32 c0, i32 c1) {
-  for (i32 r = 0; r < nrows; r++) {
-    i32 i = rows[r];
-    i32 p0 = indptr[i], p1 = indptr[i + 1];
-    const f32 *g = dOut + (long)i * hf;
-    i32 c = c0;
-    for (; c + 16 <= c1; c += 16) {
-      v128_t g0 = wasm_v128_load(g + c), g1 = wasm_v128_load(g + c + 4);
-      v128_t g2 = wasm_v128_load(g + c + 8), g3 = wasm_v128_load(g + c + 12);
-      for (i32 p = p0; p < p1; p++) {
+                           const f32 *dOut, i32 fin, i32 hf, f32 *dwT, i32 c0, i32 c1) {
+  f32 blk[BLOCK_FIN * 16];
+  i32 c = c0;
+  for (; c + 16 <= c1; c += 16) {
+    f32 *w0 = dwT + c;                                         // block c: summed in place, or in blk and copied back
+    i32 stride = hf;
+    if (fin <= BLOCK_FIN) {
+      block_in(blk, dwT, fin, hf, c);
+      w0 = blk;
+      stride = 16;
+    }
+    for (i32 r = 0; r < nrows; r++) {
+      i32 i = rows[r];
+      const f32 *g = dOut + (long)i * hf + c;
+      v128_t g0 = wasm_v128_load(g), g1 = wasm_v128_load(g + 4), g2 = wasm_v128_load(g + 8), g3 = wasm_v128_load(g + 12);
+      for (i32 p = indptr[i], p1 = indptr[i + 1]; p < p1; p++) {
         v128_t v = wasm_f32x4_splat(xd[p]);
-        f32 *w = dwT + (long)indices[p] * hf + c;
+        f32 *w = w0 + (long)indices[p] * stride;
         wasm_v128_store(w, wasm_f32x4_add(wasm_v128_load(w), wasm_f32x4_mul(v, g0)));
         wasm_v128_store(w + 4, wasm_f32x4_add(wasm_v128_load(w + 4), wasm_f32x4_mul(v, g1)));
         wasm_v128_store(w + 8, wasm_f32x4_add(wasm_v128_load(w + 8), wasm_f32x4_mul(v, g2)));
         wasm_v128_store(w + 12, wasm_f32x4_add(wasm_v128_load(w + 12), wasm_f32x4_mul(v, g3)));
       }
     }
-    for (; c < c1; c += 4) {
-      v128_t g0 = wasm_v128_load(g + c);
-      for (i32 p = p0; p < p1; p++) {
+    if (fin <= BLOCK_FIN) block_out(blk, dwT, fin, hf, c);
+  }
+  for (; c < c1; c += 4) {
+    for (i32 r = 0; r < nrows; r++) {
+      i32 i = rows[r];
+      v128_t g0 = wasm_v128_load(dOut + (long)i * hf + c);
+      for (i32 p = indptr[i], p1 = indptr[i + 1]; p < p1; p++) {
         f32 *w = dwT + (long)indices[p] * hf + c;
         wasm_v128_store(w, wasm_f32x4_add(wasm_v128_load(w), wasm_f32x4_mul(wasm_f32x4_splat(xd[p]), g0)));
       }
@@ -78,6 +115,7 @@ void sparse_project_grad_w(const i32 *indptr, const i32 *indices, const f32 *xd,
   }
 }
 
+// ---- Step 3: neighbourhood aggregation ---------------------------------------------------------
 // out[i, h, :] = sum_{e into i} alphaD[e, h] * p[src(e), h, :] for i in targets.   FOUT >= 4
 void aggregate(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 ntargets, i32 heads, i32 fout,
                const f32 *alphaD, const f32 *p, f32 *out, i32 h0, i32 h1) {
