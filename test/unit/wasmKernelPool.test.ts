@@ -75,6 +75,7 @@ function runKernels(k: HotKernels, heads: number, fout: number): Record<string, 
     dOut: rand(n * hf), dAgg: k.allocF32(n * hf), dBias: rand(hf), dP: k.allocF32(n * hf), dsSrc: k.allocF32(n * heads),
     dsTrg: k.allocF32(n * heads), tmp: rand(e * heads), daSrc: rand(hf), daTrg: rand(hf), dense: rand(n * 12), denseD: k.allocF32(n * 12),
     params: rand(1003), grad: rand(1003), m: rand(1003, 0.1), v: k.allocF32(1003).fill(0.01),
+    aggMean: rand(n * hf), mean: k.allocF32(n * fout), dMean: rand(n * fout), dAggMean: k.allocF32(n * hf), dBiasMean: rand(fout),
   };
   k.dropSparseInput(features, rows, key, threshold, scale, o.xd);
   k.sparseProject(features, o.xd, rows, o.wT, hf, o.p);
@@ -83,6 +84,8 @@ function runKernels(k: HotKernels, heads: number, fout: number): Record<string, 
   k.aggregate(g, targets, heads, fout, o.alphaD, o.p, o.agg);
   k.applyHeadsForward(targets, heads, fout, true, o.agg, o.bias, o.out);
   k.applyHeadsBackward(targets, heads, fout, true, o.out, o.dOut, o.dAgg, o.dBias);
+  k.applyHeadsForward(targets, heads, fout, false, o.aggMean, o.bias, o.mean); // the output layer's mean over heads
+  k.applyHeadsBackward(targets, heads, fout, false, o.mean, o.dMean, o.dAggMean, o.dBiasMean);
   k.attentionBackward(g, targets, heads, fout, o.p, o.dAgg, o.alpha, o.alphaD, o.sSrc, o.sTrg, key, threshold, scale, o.dP, o.dsSrc, o.dsTrg, o.tmp);
   k.nodeScoresBackward(o.p, rows, heads, fout, o.aSrc, o.aTrg, o.dsSrc, o.dsTrg, o.dP, o.daSrc, o.daTrg);
   k.sparseProjectGradW(features, o.xd, rows, o.dP, hf, o.dwT);
@@ -92,7 +95,7 @@ function runKernels(k: HotKernels, heads: number, fout: number): Record<string, 
 }
 
 const POOLED = [
-  'drop_sparse', 'sparse_project', 'node_scores', 'edge_softmax', 'aggregate', 'heads_concat_elu', 'heads_concat_elu_backward',
+  'drop_sparse', 'sparse_project', 'node_scores', 'edge_softmax', 'aggregate', 'heads_concat_elu', 'heads_concat_elu_backward', 'heads_mean', 'heads_mean_backward',
   'attention_backward_targets', 'attention_backward_sources', 'node_scores_backward', 'sparse_project_grad_w', 'drop_dense', 'adam_update',
 ];
 
@@ -124,6 +127,8 @@ describe('every pooled kernel on 1, 2 and 3 threads', () => {
       for (const name of ['xd', 'p', 'sSrc', 'sTrg', 'alpha', 'alphaD', 'agg', 'out', 'dAgg', 'dBias', 'dP', 'dsSrc', 'dsTrg', 'tmp', 'daSrc', 'daTrg', 'dwT', 'denseD', 'params', 'm', 'v']) {
         assertClose(Float32Array.from(results[0][name]), ts[name], 2e-5, `${name}: wasm vs TypeScript`);
       }
+      // The mean step computes in double precision as the TypeScript loop does: the same bits from the same input.
+      for (const name of ['mean', 'dAggMean', 'dBiasMean']) assert.deepEqual(results[0][name], Array.from(ts[name]), `${name}: wasm vs TypeScript`);
     });
   }
 });

@@ -30,7 +30,7 @@ export { wasmSimdSupported } from './wasmMemory';
 /** Exports a call may run (the pool's workers look them up too). */
 const KERNELS = [
   'sparse_project', 'sparse_project_grad_w', 'aggregate', 'node_scores', 'edge_softmax', 'attention_backward_targets',
-  'attention_backward_sources', 'node_scores_backward', 'heads_concat_elu', 'heads_concat_elu_backward', 'drop_sparse',
+  'attention_backward_sources', 'node_scores_backward', 'heads_concat_elu', 'heads_concat_elu_backward', 'heads_mean', 'heads_mean_backward', 'drop_sparse',
   'drop_dense', 'dense_project', 'dense_project_grad', 'adam_update',
 ] as const;
 type Kernel = (typeof KERNELS)[number];
@@ -193,15 +193,17 @@ export function createWasmKernels(bytes: number, constantBytes: number, threads 
     },
     applyHeadsForward(targets, heads, fout, concat, agg, bias, out) {
       const hf = heads * fout;
-      if (!concat || hf % 4 !== 0 || !inMemory(agg, bias, out)) return elementwiseTs.applyHeadsForward(targets, heads, fout, concat, agg, bias, out);
+      if (!inMemory(agg, bias, out) || (concat && hf % 4 !== 0)) return elementwiseTs.applyHeadsForward(targets, heads, fout, concat, agg, bias, out);
+      if (!concat) return byRows('heads_mean', targets, null, hf, (at, count) => [at, count, heads, fout, agg.byteOffset, bias.byteOffset, out.byteOffset]);
       byRows('heads_concat_elu', targets, null, 4 * hf, (at, count) => [at, count, hf, agg.byteOffset, bias.byteOffset, out.byteOffset, 0, hf]);
     },
     applyHeadsBackward(targets, heads, fout, concat, out, dOut, dAgg, dBias) {
       const hf = heads * fout;
-      if (!concat || hf % 4 !== 0 || !inMemory(out, dOut, dAgg, dBias)) return elementwiseTs.applyHeadsBackward(targets, heads, fout, concat, out, dOut, dAgg, dBias);
-      // dBias sums over rows: split by columns.
-      const args = [constant(targets), targets.length, hf, out.byteOffset, dOut.byteOffset, dAgg.byteOffset, dBias.byteOffset];
-      byColumns('heads_concat_elu_backward', hf, 4, 2 * targets.length * hf, (c0, c1) => [...args, c0, c1]);
+      if (!inMemory(out, dOut, dAgg, dBias) || (concat && hf % 4 !== 0)) return elementwiseTs.applyHeadsBackward(targets, heads, fout, concat, out, dOut, dAgg, dBias);
+      // dBias sums over rows: split by columns (of NH·FOUT, or of FOUT for the mean).
+      const t = [constant(targets), targets.length];
+      if (!concat) return byColumns('heads_mean_backward', fout, 1, targets.length * hf, (d0, d1) => [...t, heads, fout, dOut.byteOffset, dAgg.byteOffset, dBias.byteOffset, d0, d1]);
+      byColumns('heads_concat_elu_backward', hf, 4, 2 * targets.length * hf, (c0, c1) => [...t, hf, out.byteOffset, dOut.byteOffset, dAgg.byteOffset, dBias.byteOffset, c0, c1]);
     },
     dropSparseInput(x: CsrMatrix, rows, key, threshold, scale, xd) {
       if (!inMemory(x.values, xd)) return projectionTs.dropSparseInput(x, rows, key, threshold, scale, xd);

@@ -150,9 +150,9 @@ void aggregate(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 nta
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Attention, heads and layer-2 kernels. Vectorised across heads (edge arrays are head-minor) or
-// across features; a scalar path covers shapes the vector one does not.
+// ---- Helpers of the attention, heads and layer-2 kernels -------------------------------------
+// Those kernels vectorise across heads (edge arrays are head-minor) or across features; a scalar
+// path covers shapes the vector one does not.
 
 // exp(x) for f32x4 (Cephes expf: range reduction by ln 2, degree-6 polynomial; ~1 ulp).
 // Inputs below -87.3 give 2^-126 · e^r (≈ 1e-38) instead of a denormal or 0.
@@ -239,6 +239,7 @@ static inline f32 sdot(const f32 *a, const f32 *b, i32 n) {
   return s;
 }
 
+// ---- Step 2: edge attention (scores per node, LeakyReLU + softmax per neighbourhood, dropout) ----
 // sSrc[i, h] = <p[i, h, :], aSrc[h, :]>, sTrg likewise, for i in rows.
 void node_scores(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i32 fout, const f32 *aSrc, const f32 *aTrg, f32 *sSrc, f32 *sTrg, i32 h0, i32 h1) {
   i32 hf = heads * fout;
@@ -324,6 +325,7 @@ void edge_softmax(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 
   }
 }
 
+// ---- Steps 3 + 2 backward ---------------------------------------------------------------------
 // Backward of edge_softmax + aggregate, in two passes that each write only their own rows, so
 // threads can split either pass by rows with no atomics and every sum keeps one order.
 //
@@ -483,6 +485,7 @@ void node_scores_backward(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i
   }
 }
 
+// ---- Step 4: heads (concat + ELU on hidden layers, mean on the output layer) + bias ------------
 // out[i, c] = ELU(agg[i, c] + bias[c]) for i in targets (the concat step of hidden layers). hf % 4 == 0.
 void heads_concat_elu(const i32 *targets, i32 ntargets, i32 hf, const f32 *agg, const f32 *bias, f32 *out, i32 c0, i32 c1) {
   v128_t zero = wasm_f32x4_splat(0);
@@ -508,6 +511,37 @@ void heads_concat_elu_backward(const i32 *targets, i32 ntargets, i32 hf, const f
   }
 }
 
+// The mean step of the output layer, in double precision as elementwise.ts computes it (so the
+// same bits): out[i, d] = (Σ_h agg[i, h, d]) · (1 / NH) + bias[d] for i in targets.   out (N, FOUT)
+void heads_mean(const i32 *targets, i32 ntargets, i32 heads, i32 fout, const f32 *agg, const f32 *bias, f32 *out) {
+  i32 hf = heads * fout;
+  double inv = 1.0 / heads;
+  for (i32 r = 0; r < ntargets; r++) {
+    i32 i = targets[r];
+    for (i32 d = 0; d < fout; d++) {
+      double sum = 0;
+      for (i32 h = 0; h < heads; h++) sum += agg[(long)i * hf + h * fout + d];
+      out[(long)i * fout + d] = (f32)(sum * inv + bias[d]);
+    }
+  }
+}
+
+// Its gradient for columns [d0, d1) of FOUT: dAgg[i, h, d] = dOut[i, d] / NH; dBias[d] += Σ_i dOut[i, d]
+// (rows in order: split by columns).
+void heads_mean_backward(const i32 *targets, i32 ntargets, i32 heads, i32 fout, const f32 *dOut, f32 *dAgg, f32 *dBias, i32 d0, i32 d1) {
+  i32 hf = heads * fout;
+  double inv = 1.0 / heads;
+  for (i32 r = 0; r < ntargets; r++) {
+    i32 i = targets[r];
+    for (i32 d = d0; d < d1; d++) {
+      f32 g = dOut[(long)i * fout + d];
+      dBias[d] += g;
+      for (i32 h = 0; h < heads; h++) dAgg[(long)i * hf + h * fout + d] = (f32)(g * inv);
+    }
+  }
+}
+
+// ---- Step 1: input dropout and the dense projection (narrow layers) ----------------------------
 // Dropout on the sparse input: xd[p] = values[p] · mask(p) for the non-zeros of rows (projection.ts dropSparseInput).
 void drop_sparse(const i32 *indptr, const i32 *rows, i32 nrows, const f32 *values, i32 key, i32 threshold, f32 scale, f32 *xd) {
   v128_t vscale = wasm_f32x4_splat(scale);
@@ -634,6 +668,7 @@ void dense_project_grad(const f32 *xd, const i32 *rows, i32 nrows, i32 fin, i32 
     for (i32 c = 0; c < hf; c++) dwT[k * hf + c] = dw[c * fin + k];
 }
 
+// ---- Adam ----------------------------------------------------------------------------------------
 // Adam (adam.ts adamUpdate) in f64x2 with the TypeScript loop's operations in its order, so the
 // results are the same bits: moments and step in double, stored as f32.
 static inline void adam2(v128_t p, v128_t g, v128_t m, v128_t v, v128_t wd, v128_t b1, v128_t b2, v128_t c1, v128_t c2,
