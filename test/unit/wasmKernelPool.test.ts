@@ -47,7 +47,7 @@ describe('partition: how a call is cut', () => {
 });
 
 /** Every pooled kernel, forward and backward, on one graph; returns each output by name. */
-function runKernels(k: HotKernels, heads: number, fout: number): Record<string, Float32Array> {
+function runKernels(k: HotKernels, heads: number, fout: number, shuffled = false): Record<string, Float32Array> {
   const g = buildGatGraph(tinyGraph({ nodes: 61, edges: 240, seed: 21 }));
   const x = tinyGraph({ nodes: 61, features: 40, seed: 22 }).features;
   const n = g.numNodes;
@@ -60,9 +60,11 @@ function runKernels(k: HotKernels, heads: number, fout: number): Record<string, 
     return a;
   };
   const rows = Int32Array.from({ length: n }, (_, i) => i);
-  // Targets: a subset in ascending order (as the engine's plans are), so the backward's second pass
-  // must skip edges into other nodes, whose edge arrays hold stale values (random here).
-  const targets = Int32Array.from(rows.filter((i) => i % 3 !== 1));
+  // Targets: a subset, so the backward's second pass must skip edges into other nodes, whose edge
+  // arrays hold stale values (random here); ascending as the engine's plans are (on one thread the
+  // attention backward then takes its one-walk form), or shuffled (always the two passes).
+  const subset = rows.filter((i) => i % 3 !== 1);
+  const targets = Int32Array.from(shuffled ? subset.map((_, r) => subset[(r * 7) % subset.length]) : subset);
   const key = mix32(4242);
   const { threshold, scale } = dropoutSpec(0.6);
   const values = k.allocF32(x.values.length);
@@ -100,14 +102,14 @@ const POOLED = [
 ];
 
 describe('every pooled kernel on 1, 2 and 3 threads', () => {
-  for (const [heads, fout] of [[8, 8], [4, 12], [6, 6], [3, 4]]) {
-    it(`${heads} heads × ${fout}: the same bits on every thread count, and the TypeScript twins' values`, () => {
+  for (const [heads, fout, shuffled] of [[8, 8, false], [4, 12, false], [6, 6, false], [3, 4, false], [8, 8, true], [3, 4, true]] as const) {
+    it(`${heads} heads × ${fout}${shuffled ? ', targets out of order' : ''}: the same bits on every thread count, and the TypeScript twins' values`, () => {
       const results = [1, 2, 3].map((threads) => {
         // grain 1: split even these small calls, so every kernel runs on every thread
         const k = createWasmKernels(1 << 22, 1 << 20, threads, 1);
         try {
           assert.equal(k.threads, threads);
-          const out = runKernels(k, heads, fout);
+          const out = runKernels(k, heads, fout, shuffled);
           const pool = kernelPoolOf(k);
           if (threads > 1) {
             const split = [...(pool?.splitCalls.keys() ?? [])];
@@ -123,7 +125,7 @@ describe('every pooled kernel on 1, 2 and 3 threads', () => {
         assert.deepEqual(results[1][name], results[0][name], `${name}: 2 threads`);
         assert.deepEqual(results[2][name], results[0][name], `${name}: 3 threads`);
       }
-      const ts = runKernels(typescriptKernels, heads, fout);
+      const ts = runKernels(typescriptKernels, heads, fout, shuffled);
       for (const name of ['xd', 'p', 'sSrc', 'sTrg', 'alpha', 'alphaD', 'agg', 'out', 'dAgg', 'dBias', 'dP', 'dsSrc', 'dsTrg', 'tmp', 'daSrc', 'daTrg', 'dwT', 'denseD', 'params', 'm', 'v']) {
         assertClose(Float32Array.from(results[0][name]), ts[name], 2e-5, `${name}: wasm vs TypeScript`);
       }

@@ -90,6 +90,32 @@ export function inNeighbourhood(graph: GatGraph, targets: Int32Array): Int32Arra
   return out;
 }
 
+/**
+ * The reverse index restricted to the edges into `targets` (a layer of a training plan): per node,
+ * its out-edges into targets in edge order, and the nodes that have any (ascending). A backward pass
+ * by source walks only these.
+ */
+export function outEdgesInto(g: GatGraph, targets: Int32Array): { readonly sources: Int32Array; readonly outPtr: Int32Array; readonly outEdge: Int32Array } {
+  const n = g.numNodes;
+  const inPass = new Uint8Array(n);
+  for (const i of targets) inPass[i] = 1;
+  const outPtr = new Int32Array(n + 1);
+  let sources = 0;
+  for (let j = 0; j < n; j++) {
+    let count = 0;
+    for (let q = g.outPtr[j]; q < g.outPtr[j + 1]; q++) count += inPass[g.target[g.outEdge[q]]];
+    outPtr[j + 1] = outPtr[j] + count;
+    if (count > 0) sources++;
+  }
+  const outEdge = new Int32Array(outPtr[n]);
+  const list = new Int32Array(sources);
+  for (let j = 0, at = 0, s = 0; j < n; j++) {
+    if (outPtr[j + 1] > outPtr[j]) list[s++] = j;
+    for (let q = g.outPtr[j]; q < g.outPtr[j + 1]; q++) if (inPass[g.target[g.outEdge[q]]]) outEdge[at++] = g.outEdge[q];
+  }
+  return { sources: list, outPtr, outEdge };
+}
+
 export function allNodes(n: number): Int32Array {
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;

@@ -15,7 +15,7 @@
  * Arrays that live outside the memory are copied in, or the call falls back to the TypeScript loops.
  */
 import type { CsrMatrix } from '../data/graph';
-import { inNeighbourhood, type GatGraph } from './gatGraph';
+import { outEdgesInto, type GatGraph } from './gatGraph';
 import type { HotKernels } from './hotKernels';
 import * as attentionTs from './attention';
 import * as elementwiseTs from './elementwise';
@@ -29,7 +29,7 @@ export { wasmSimdSupported } from './wasmMemory';
 
 /** Exports a call may run (the pool's workers look them up too). */
 const KERNELS = [
-  'sparse_project', 'sparse_project_grad_w', 'aggregate', 'node_scores', 'edge_softmax', 'attention_backward_targets',
+  'sparse_project', 'sparse_project_grad_w', 'aggregate', 'node_scores', 'edge_softmax', 'attention_backward', 'attention_backward_targets',
   'attention_backward_sources', 'node_scores_backward', 'heads_concat_elu', 'heads_concat_elu_backward', 'heads_mean', 'heads_mean_backward', 'drop_sparse',
   'drop_dense', 'dense_project', 'dense_project_grad', 'adam_update',
 ] as const;
@@ -94,17 +94,25 @@ export function createWasmKernels(bytes: number, constantBytes: number, threads 
   };
   /** Columns in blocks of 16 where that still gives every thread some (the kernels' widest SIMD path). */
   const columnAlign = (hf: number): number => (hf % 16 === 0 && hf >= 16 * threadCount() ? 16 : 4);
-  /** Nodes whose out-edges the attention backward's second pass walks, and the targets' marks (0: every node). */
-  const passTwo = new WeakMap<Int32Array, { graph: GatGraph; sources: Int32Array; mark: number }>();
-  const sourcesOf = (g: GatGraph, targets: Int32Array): { sources: Int32Array; mark: number } => {
+  /**
+   * What the attention backward's second pass walks for `targets`: the graph's reverse index when
+   * every node is a target, else the index restricted to edges into targets (copied once per plan's
+   * layer, as the plan's node lists are), so it never visits an edge of another node.
+   */
+  const sorted = new WeakMap<Int32Array, boolean>();
+  const ascending = (list: Int32Array): boolean => {
+    let known = sorted.get(list);
+    if (known === undefined) {
+      known = list.every((v, r) => r === 0 || list[r - 1] < v);
+      sorted.set(list, known);
+    }
+    return known;
+  };
+  const passTwo = new WeakMap<Int32Array, { graph: GatGraph; sources: Int32Array; outPtr: Int32Array; outEdge: Int32Array }>();
+  const passTwoOf = (g: GatGraph, targets: Int32Array): { sources: Int32Array; outPtr: Int32Array; outEdge: Int32Array } => {
     const known = passTwo.get(targets);
     if (known && known.graph === g) return known;
-    let entry = { graph: g, sources: targets, mark: 0 };
-    if (targets.length !== g.numNodes) {
-      const mark = new Int32Array(g.numNodes);
-      for (const i of targets) mark[i] = 1;
-      entry = { graph: g, sources: inNeighbourhood(g, targets), mark: constant(mark) };
-    }
+    const entry = { graph: g, ...(targets.length === g.numNodes ? { sources: targets, outPtr: g.outPtr, outEdge: g.outEdge } : outEdgesInto(g, targets)) };
     passTwo.set(targets, entry);
     return entry;
   };
@@ -173,23 +181,32 @@ export function createWasmKernels(bytes: number, constantBytes: number, threads 
         return attentionTs.attentionBackward(g, targets, heads, fout, p, dOut, alpha, alphaD, sSrc, sTrg, key, threshold, scale, dP, dsSrc, dsTrg, tmp);
       }
       const hf = heads * fout;
-      // Pass 1 by target rows: tmp ← dZ (E', NH), dsTrg (N, NH)
       const [rp, src] = [constant(g.rowPtr), constant(g.source)];
+      // On one thread, with targets ascending, both passes in one walk: the same sums in the same order.
+      if (partsFor(4 * hf * (threadCount() === 1 ? 0 : prefixes.of(targets, g.rowPtr)[targets.length]), threadCount(), grain) === 1 && ascending(targets)) {
+        return run('attention_backward', [[
+          rp, src, constant(targets), targets.length, heads, fout, p.byteOffset, dOut.byteOffset, alpha.byteOffset, alphaD.byteOffset,
+          sSrc.byteOffset, sTrg.byteOffset, key | 0, threshold, scale, dP.byteOffset, dsSrc.byteOffset, dsTrg.byteOffset, tmp.byteOffset,
+        ]]);
+      }
+      // Pass 1 by target rows: tmp ← dZ (E', NH), dsTrg (N, NH)
       byRows('attention_backward_targets', targets, g.rowPtr, 2 * hf, (at, count) => [
         rp, src, at, count, heads, fout, p.byteOffset, dOut.byteOffset, alpha.byteOffset, sSrc.byteOffset, sTrg.byteOffset, key | 0, threshold, scale, dsTrg.byteOffset, tmp.byteOffset,
       ]);
       // Pass 2 by source rows over the reverse index: dP (N, NH·FOUT), dsSrc (N, NH)
-      const { sources, mark } = sourcesOf(g, targets);
-      const [op, oe, trg] = [constant(g.outPtr), constant(g.outEdge), constant(g.target)];
-      byRows('attention_backward_sources', sources, g.outPtr, hf, (at, count) => [
-        op, oe, trg, at, count, mark, heads, fout, dOut.byteOffset, alphaD.byteOffset, tmp.byteOffset, dP.byteOffset, dsSrc.byteOffset,
+      const { sources, outPtr, outEdge } = passTwoOf(g, targets);
+      const [op, oe, trg] = [constant(outPtr), constant(outEdge), constant(g.target)];
+      byRows('attention_backward_sources', sources, outPtr, hf, (at, count) => [
+        op, oe, trg, at, count, heads, fout, dOut.byteOffset, alphaD.byteOffset, tmp.byteOffset, dP.byteOffset, dsSrc.byteOffset,
       ]);
     },
     nodeScoresBackward(p, rows, heads, fout, aSrc, aTrg, dsSrc, dsTrg, dP, daSrc, daTrg) {
       if (!inMemory(p, aSrc, aTrg, dsSrc, dsTrg, dP, daSrc, daTrg)) return attentionTs.nodeScoresBackward(p, rows, heads, fout, aSrc, aTrg, dsSrc, dsTrg, dP, daSrc, daTrg);
       const args = [p.byteOffset, constant(rows), rows.length, heads, fout, aSrc.byteOffset, aTrg.byteOffset, dsSrc.byteOffset, dsTrg.byteOffset, dP.byteOffset, daSrc.byteOffset, daTrg.byteOffset];
       // daSrc/daTrg sum over rows: split by columns (c = h·FOUT + d), each summing every row in order.
-      byColumns('node_scores_backward', heads * fout, fout % 4 === 0 ? 4 : 1, 3 * rows.length * heads * fout, (c0, c1) => [...args, c0, c1]);
+      // Whole heads where there are enough to go round; else columns (in vectors of 4 where they fit).
+      const align = heads >= 2 * threadCount() ? fout : fout % 4 === 0 ? 4 : 1;
+      byColumns('node_scores_backward', heads * fout, align, 3 * rows.length * heads * fout, (c0, c1) => [...args, c0, c1]);
     },
     applyHeadsForward(targets, heads, fout, concat, agg, bias, out) {
       const hf = heads * fout;

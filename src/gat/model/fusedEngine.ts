@@ -71,9 +71,9 @@ export function createFusedKernels(input: Pick<EngineInput, 'graph' | 'features'
   const floats = sizes.reduce((a, sz) => a + Object.values(sz).reduce((p, q) => p + q + 4, 0), 0) + tmp + batchFloats(cap) + paramCopies * (paramFloats + 4);
   const n = cap.nodes;
   const maxW = Math.max(...shapes.map((s) => s.fin * s.heads * s.fout));
-  // The first batch's graph (both indexes) and features, node plans and the attention backward's
-  // per-layer sources and target marks, the widest weight.
-  const constants = 3 * (cap.nodes + 1) + 3 * cap.edges + 2 * cap.nonZeros + 8 * 2 * shapes.length * n + 2 * shapes.length * n + maxW;
+  // The first batch's graph (both indexes) and features, node plans, the attention backward's
+  // reverse index restricted to a plan's targets (per layer, for two plans), the widest weight.
+  const constants = 3 * (cap.nodes + 1) + 3 * cap.edges + 2 * cap.nonZeros + 8 * 2 * shapes.length * n + 2 * shapes.length * (2 * n + 1 + cap.edges) + maxW;
   return createWasmKernels(4 * floats, 4 * constants + 64 * 1024, input.threads ?? 1, grain);
 }
 

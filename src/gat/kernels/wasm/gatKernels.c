@@ -16,10 +16,11 @@ typedef float f32;
 typedef int i32;
 
 // ---- Step 1: projection of the sparse input --------------------------------------------------
-// Both kernels go through the columns in blocks of 16 (outermost), so the block of wT or dwT that
-// every row reads (FIN × 16 floats) stays in L1. Up to BLOCK_FIN input features it is copied into a
-// contiguous block on the stack first: rows HF floats apart (4 KiB for HF = 1024) would all fall
-// into one L1 set and evict each other.
+// Up to BLOCK_FIN input features (PPI's 50), both kernels go through the columns in blocks of 16
+// (outermost) and copy the block of wT or dwT that every row reads (FIN × 16 floats) into a
+// contiguous block on the stack, which stays in L1: read in place, rows HF floats apart (4 KiB for
+// HF = 1024) would all fall into one L1 set and evict each other. Wider inputs (Cora's 1,433 bag of
+// words, a few non-zeros per row) go row by row. Either way each element sums in the same order.
 #define BLOCK_FIN 256
 
 // Block c of wT (or dwT), FIN × 16, into blk (contiguous), or back.
@@ -35,22 +36,45 @@ static void block_out(const f32 *blk, f32 *w, i32 fin, i32 hf, i32 c) {
 // out[i, c] = Σ_p xd[p] · wT[col(p), c] for i in rows, c in [c0, c1).   wT (FIN, HF), out (N, HF); HF % 4 == 0
 void sparse_project(const i32 *indptr, const i32 *indices, const f32 *xd, const i32 *rows, i32 nrows,
                     const f32 *wT, i32 fin, i32 hf, f32 *out, i32 c0, i32 c1) {
+  if (fin > BLOCK_FIN) {
+    for (i32 r = 0; r < nrows; r++) {
+      i32 i = rows[r];
+      i32 p0 = indptr[i], p1 = indptr[i + 1];
+      f32 *o = out + (long)i * hf;
+      i32 c = c0;
+      for (; c + 16 <= c1; c += 16) {
+        v128_t a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
+        for (i32 p = p0; p < p1; p++) {
+          v128_t v = wasm_f32x4_splat(xd[p]);
+          const f32 *w = wT + (long)indices[p] * hf + c;
+          a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(v, wasm_v128_load(w)));
+          a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(v, wasm_v128_load(w + 4)));
+          a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(v, wasm_v128_load(w + 8)));
+          a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(v, wasm_v128_load(w + 12)));
+        }
+        wasm_v128_store(o + c, a0);
+        wasm_v128_store(o + c + 4, a1);
+        wasm_v128_store(o + c + 8, a2);
+        wasm_v128_store(o + c + 12, a3);
+      }
+      for (; c < c1; c += 4) {
+        v128_t a = wasm_f32x4_splat(0);
+        for (i32 p = p0; p < p1; p++) a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_f32x4_splat(xd[p]), wasm_v128_load(wT + (long)indices[p] * hf + c)));
+        wasm_v128_store(o + c, a);
+      }
+    }
+    return;
+  }
   f32 blk[BLOCK_FIN * 16];
   i32 c = c0;
   for (; c + 16 <= c1; c += 16) {
-    const f32 *w0 = wT + c;                                    // block c: rows of stride HF
-    i32 stride = hf;
-    if (fin <= BLOCK_FIN) {
-      block_in(blk, wT, fin, hf, c);
-      w0 = blk;
-      stride = 16;
-    }
+    block_in(blk, wT, fin, hf, c);                             // block c of wT, contiguous (FIN × 16)
     for (i32 r = 0; r < nrows; r++) {
       i32 i = rows[r];
       v128_t a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
       for (i32 p = indptr[i], p1 = indptr[i + 1]; p < p1; p++) {
         v128_t v = wasm_f32x4_splat(xd[p]);
-        const f32 *w = w0 + (long)indices[p] * stride;
+        const f32 *w = blk + indices[p] * 16;
         a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(v, wasm_v128_load(w)));
         a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(v, wasm_v128_load(w + 4)));
         a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(v, wasm_v128_load(w + 8)));
@@ -78,30 +102,51 @@ void sparse_project(const i32 *indptr, const i32 *indices, const f32 *xd, const 
 // Its weight gradient: dwT[col(p), c] += xd[p] · dOut[i, c] for i in rows (in order), c in [c0, c1).   HF % 4 == 0
 void sparse_project_grad_w(const i32 *indptr, const i32 *indices, const f32 *xd, const i32 *rows, i32 nrows,
                            const f32 *dOut, i32 fin, i32 hf, f32 *dwT, i32 c0, i32 c1) {
+  if (fin > BLOCK_FIN) {
+    for (i32 r = 0; r < nrows; r++) {
+      i32 i = rows[r];
+      i32 p0 = indptr[i], p1 = indptr[i + 1];
+      const f32 *g = dOut + (long)i * hf;
+      i32 c = c0;
+      for (; c + 16 <= c1; c += 16) {
+        v128_t g0 = wasm_v128_load(g + c), g1 = wasm_v128_load(g + c + 4), g2 = wasm_v128_load(g + c + 8), g3 = wasm_v128_load(g + c + 12);
+        for (i32 p = p0; p < p1; p++) {
+          v128_t v = wasm_f32x4_splat(xd[p]);
+          f32 *w = dwT + (long)indices[p] * hf + c;
+          wasm_v128_store(w, wasm_f32x4_add(wasm_v128_load(w), wasm_f32x4_mul(v, g0)));
+          wasm_v128_store(w + 4, wasm_f32x4_add(wasm_v128_load(w + 4), wasm_f32x4_mul(v, g1)));
+          wasm_v128_store(w + 8, wasm_f32x4_add(wasm_v128_load(w + 8), wasm_f32x4_mul(v, g2)));
+          wasm_v128_store(w + 12, wasm_f32x4_add(wasm_v128_load(w + 12), wasm_f32x4_mul(v, g3)));
+        }
+      }
+      for (; c < c1; c += 4) {
+        v128_t g0 = wasm_v128_load(g + c);
+        for (i32 p = p0; p < p1; p++) {
+          f32 *w = dwT + (long)indices[p] * hf + c;
+          wasm_v128_store(w, wasm_f32x4_add(wasm_v128_load(w), wasm_f32x4_mul(wasm_f32x4_splat(xd[p]), g0)));
+        }
+      }
+    }
+    return;
+  }
   f32 blk[BLOCK_FIN * 16];
   i32 c = c0;
   for (; c + 16 <= c1; c += 16) {
-    f32 *w0 = dwT + c;                                         // block c: summed in place, or in blk and copied back
-    i32 stride = hf;
-    if (fin <= BLOCK_FIN) {
-      block_in(blk, dwT, fin, hf, c);
-      w0 = blk;
-      stride = 16;
-    }
+    block_in(blk, dwT, fin, hf, c);                            // block c of dwT, summed in blk and copied back
     for (i32 r = 0; r < nrows; r++) {
       i32 i = rows[r];
       const f32 *g = dOut + (long)i * hf + c;
       v128_t g0 = wasm_v128_load(g), g1 = wasm_v128_load(g + 4), g2 = wasm_v128_load(g + 8), g3 = wasm_v128_load(g + 12);
       for (i32 p = indptr[i], p1 = indptr[i + 1]; p < p1; p++) {
         v128_t v = wasm_f32x4_splat(xd[p]);
-        f32 *w = w0 + (long)indices[p] * stride;
+        f32 *w = blk + indices[p] * 16;
         wasm_v128_store(w, wasm_f32x4_add(wasm_v128_load(w), wasm_f32x4_mul(v, g0)));
         wasm_v128_store(w + 4, wasm_f32x4_add(wasm_v128_load(w + 4), wasm_f32x4_mul(v, g1)));
         wasm_v128_store(w + 8, wasm_f32x4_add(wasm_v128_load(w + 8), wasm_f32x4_mul(v, g2)));
         wasm_v128_store(w + 12, wasm_f32x4_add(wasm_v128_load(w + 12), wasm_f32x4_mul(v, g3)));
       }
     }
-    if (fin <= BLOCK_FIN) block_out(blk, dwT, fin, hf, c);
+    block_out(blk, dwT, fin, hf, c);
   }
   for (; c < c1; c += 4) {
     for (i32 r = 0; r < nrows; r++) {
@@ -409,17 +454,16 @@ void attention_backward_targets(const i32 *rowPtr, const i32 *source, const i32 
   }
 }
 
-// Pass 2, by source (edges grouped by source: outPtr/outEdge; split the sources): per source j,
-// over its out-edges e = j → i in edge order (targets ascending) whose target is in the pass
-// (mark[i] != 0; mark 0: every node is), for each head h
+// Pass 2, by source (edges grouped by source: outPtr/outEdge, the graph's or only the edges into
+// the targets of pass 1; split the sources): per source j, over its out-edges e = j → i in edge
+// order (targets ascending), for each head h
 //   dP[j, h, :]  += alphaD[e, h] · dOut[i, h, :]           (the message path)
 //   dsSrc[j, h]  += dZ[e, h]                               (tmp from pass 1)
 // Each element sums its edges in one order whatever the split: the result of one thread.
 void attention_backward_sources(const i32 *outPtr, const i32 *outEdge, const i32 *target, const i32 *sources, i32 nsources,
-                                const i32 *mark, i32 heads, i32 fout, const f32 *dOut, const f32 *alphaD, const f32 *tmp,
-                                f32 *dP, f32 *dsSrc) {
+                                i32 heads, i32 fout, const f32 *dOut, const f32 *alphaD, const f32 *tmp, f32 *dP, f32 *dsSrc) {
   i32 hf = heads * fout;
-  int vec = fout % 4 == 0;
+  int vec = fout % 4 == 0, vecHeads = vec && heads % 4 == 0;
   for (i32 r = 0; r < nsources; r++) {
     i32 j = sources[r];
     f32 *dPj = dP + (long)j * hf;                              // (NH·FOUT) this source's gradient, in L1
@@ -427,10 +471,24 @@ void attention_backward_sources(const i32 *outPtr, const i32 *outEdge, const i32
     for (i32 q = outPtr[j]; q < outPtr[j + 1]; q++) {
       i32 e = outEdge[q];
       i32 i = target[e];
-      if (mark && !mark[i]) continue;
       const f32 *g = dOut + (long)i * hf;                      // (NH·FOUT) the target's gradient
       const f32 *aD = alphaD + (long)e * heads;                 // (NH)
       const f32 *dz = tmp + (long)e * heads;                    // (NH)
+      if (vecHeads) {
+        // 4 heads at a time: their dsSrc as one vector, their alphaD as lanes of one load
+        for (i32 h = 0; h < heads; h += 4) {
+          wasm_v128_store(dsj + h, wasm_f32x4_add(wasm_v128_load(dsj + h), wasm_v128_load(dz + h)));
+          v128_t a4 = wasm_v128_load(aD + h);
+          v128_t lane[4] = {wasm_i32x4_shuffle(a4, a4, 0, 0, 0, 0), wasm_i32x4_shuffle(a4, a4, 1, 1, 1, 1),
+                            wasm_i32x4_shuffle(a4, a4, 2, 2, 2, 2), wasm_i32x4_shuffle(a4, a4, 3, 3, 3, 3)};
+          for (i32 k = 0; k < 4; k++) {
+            f32 *o = dPj + (h + k) * fout;
+            const f32 *gk = g + (h + k) * fout;
+            for (i32 d = 0; d < fout; d += 4) wasm_v128_store(o + d, wasm_f32x4_add(wasm_v128_load(o + d), wasm_f32x4_mul(lane[k], wasm_v128_load(gk + d))));
+          }
+        }
+        continue;
+      }
       for (i32 h = 0; h < heads; h++) {
         i32 o = h * fout;
         f32 a = aD[h];
@@ -448,6 +506,130 @@ void attention_backward_sources(const i32 *outPtr, const i32 *outEdge, const i32
   }
 }
 
+// Both passes in one, for one thread: per target i in ascending order, per edge e = j → i, the same
+// terms as passes 1 and 2, dP[j] and dsSrc[j] accumulated as they come. With ascending targets each
+// element of dP and dsSrc still sums its edges in edge order, so this gives the two passes' bits
+// (the caller checks the order) with one walk over the edges instead of two.
+void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 ntargets, i32 heads, i32 fout,
+                        const f32 *p, const f32 *dOut, const f32 *alpha, const f32 *alphaD, const f32 *sSrc, const f32 *sTrg,
+                        i32 key, i32 threshold, f32 scale, f32 *dP, f32 *dsSrc, f32 *dsTrg, f32 *tmp) {
+  i32 h0 = 0, h1 = heads;
+  i32 hf = heads * fout;
+  v128_t vscale = wasm_f32x4_splat(scale), slope = wasm_f32x4_splat(LEAKY_RELU_SLOPE), one = wasm_f32x4_splat(1.0f);
+  if (heads % 4 == 0 && fout % 4 == 0 && heads <= 64) {
+    v128_t dot[16];
+    for (i32 r = 0; r < ntargets; r++) {
+      i32 i = targets[r];
+      i32 e0 = rowPtr[i], e1 = rowPtr[i + 1];
+      const f32 *g = dOut + (long)i * hf;
+      for (i32 hb = h0 / 4; hb < h1 / 4; hb++) dot[hb] = wasm_f32x4_splat(0);
+      for (i32 e = e0; e < e1; e++) {
+        i32 j = source[e];
+        const f32 *pj = p + (long)j * hf;
+        f32 *dPj = dP + (long)j * hf;
+        for (i32 h = h0; h < h1; h += 4) {
+          i32 k = e * heads + h;
+          v128_t part[4];
+          for (i32 q = 0; q < 4; q++) {
+            i32 o = (h + q) * fout;
+            v128_t a = wasm_f32x4_splat(alphaD[k + q]);
+            v128_t s = wasm_f32x4_splat(0);
+            for (i32 d = 0; d < fout; d += 4) {
+              v128_t gd = wasm_v128_load(g + o + d);
+              s = wasm_f32x4_add(s, wasm_f32x4_mul(gd, wasm_v128_load(pj + o + d)));
+              wasm_v128_store(dPj + o + d, wasm_f32x4_add(wasm_v128_load(dPj + o + d), wasm_f32x4_mul(a, gd)));
+            }
+            part[q] = s;
+          }
+          v128_t dA = wasm_f32x4_mul(hsum4(part[0], part[1], part[2], part[3]), vscale);
+          if (threshold != 0) dA = wasm_v128_and(dA, vkeep(key, k, threshold));
+          wasm_v128_store(tmp + k, dA);
+          dot[h / 4] = wasm_f32x4_add(dot[h / 4], wasm_f32x4_mul(wasm_v128_load(alpha + k), dA));
+        }
+      }
+      for (i32 h = h0; h < h1; h += 4) {
+        v128_t st = wasm_v128_load(sTrg + (long)i * heads + h);
+        v128_t dT = wasm_f32x4_splat(0);
+        for (i32 e = e0; e < e1; e++) {
+          i32 k = e * heads + h;
+          i32 j = source[e] * heads + h;
+          v128_t z = wasm_f32x4_add(wasm_v128_load(sSrc + j), st);
+          v128_t lr = wasm_v128_bitselect(one, slope, wasm_f32x4_gt(z, wasm_f32x4_splat(0)));
+          v128_t dZ = wasm_f32x4_mul(wasm_f32x4_mul(wasm_v128_load(alpha + k), wasm_f32x4_sub(wasm_v128_load(tmp + k), dot[h / 4])), lr);
+          wasm_v128_store(tmp + k, dZ);
+          wasm_v128_store(dsSrc + j, wasm_f32x4_add(wasm_v128_load(dsSrc + j), dZ));
+          dT = wasm_f32x4_add(dT, dZ);
+        }
+        wasm_v128_store(dsTrg + (long)i * heads + h, wasm_f32x4_add(wasm_v128_load(dsTrg + (long)i * heads + h), dT));
+      }
+    }
+    return;
+  }
+  for (i32 r = 0; r < ntargets; r++) {
+    i32 i = targets[r];
+    i32 e0 = rowPtr[i], e1 = rowPtr[i + 1];
+    for (i32 h = h0; h < h1; h++) {
+      const f32 *g = dOut + (long)i * hf + h * fout;
+      f32 dot = 0;
+      for (i32 e = e0; e < e1; e++) {
+        i32 k = e * heads + h;
+        long s = (long)source[e] * hf + h * fout;
+        f32 aD = alphaD[k], dAD = 0;
+        for (i32 d = 0; d < fout; d++) {
+          dAD += g[d] * p[s + d];
+          dP[s + d] += aD * g[d];
+        }
+        f32 dA = threshold == 0 ? dAD * scale : skeep(key, k, threshold) ? dAD * scale : 0.0f;
+        tmp[k] = dA;
+        dot += alpha[k] * dA;
+      }
+      f32 st = sTrg[(long)i * heads + h], dT = 0;
+      for (i32 e = e0; e < e1; e++) {
+        i32 k = e * heads + h;
+        long j = (long)source[e] * heads + h;
+        f32 z = sSrc[j] + st;
+        f32 dZ = alpha[k] * (tmp[k] - dot) * (z > 0 ? 1.0f : LEAKY_RELU_SLOPE);
+        tmp[k] = dZ;
+        dsSrc[j] += dZ;
+        dT += dZ;
+      }
+      dsTrg[(long)i * heads + h] += dT;
+    }
+  }
+}
+
+// node_scores_backward for whole heads [h0, h1).
+static void node_scores_backward_heads(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i32 fout, const f32 *aSrc, const f32 *aTrg,
+                                       const f32 *dsSrc, const f32 *dsTrg, f32 *dP, f32 *daSrc, f32 *daTrg, i32 h0, i32 h1) {
+  i32 hf = heads * fout;
+  int vec = fout % 4 == 0;
+  for (i32 r = 0; r < nrows; r++) {
+    i32 i = rows[r];
+    for (i32 h = h0; h < h1; h++) {
+      f32 gs = dsSrc[(long)i * heads + h], gt = dsTrg[(long)i * heads + h];
+      long o = (long)i * hf + h * fout;
+      i32 a = h * fout;
+      if (vec) {
+        v128_t vgs = wasm_f32x4_splat(gs), vgt = wasm_f32x4_splat(gt);
+        for (i32 d = 0; d < fout; d += 4) {
+          v128_t v = wasm_v128_load(p + o + d);
+          v128_t as = wasm_v128_load(aSrc + a + d), at = wasm_v128_load(aTrg + a + d);
+          wasm_v128_store(dP + o + d, wasm_f32x4_add(wasm_v128_load(dP + o + d), wasm_f32x4_add(wasm_f32x4_mul(vgs, as), wasm_f32x4_mul(vgt, at))));
+          wasm_v128_store(daSrc + a + d, wasm_f32x4_add(wasm_v128_load(daSrc + a + d), wasm_f32x4_mul(vgs, v)));
+          wasm_v128_store(daTrg + a + d, wasm_f32x4_add(wasm_v128_load(daTrg + a + d), wasm_f32x4_mul(vgt, v)));
+        }
+      } else {
+        for (i32 d = 0; d < fout; d++) {
+          f32 v = p[o + d];
+          dP[o + d] += gs * aSrc[a + d] + gt * aTrg[a + d];
+          daSrc[a + d] += gs * v;
+          daTrg[a + d] += gt * v;
+        }
+      }
+    }
+  }
+}
+
 // Backward of node_scores for rows, columns [c0, c1) of NH·FOUT (c = h·FOUT + d):
 //   dP[i, c]  += dsSrc[i, h] · aSrc[c] + dsTrg[i, h] · aTrg[c]
 //   daSrc[c]  += Σ_i dsSrc[i, h] · p[i, c], daTrg likewise    (rows in order: split by columns)
@@ -455,13 +637,18 @@ void attention_backward_sources(const i32 *outPtr, const i32 *outEdge, const i32
 void node_scores_backward(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i32 fout, const f32 *aSrc, const f32 *aTrg,
                           const f32 *dsSrc, const f32 *dsTrg, f32 *dP, f32 *daSrc, f32 *daTrg, i32 c0, i32 c1) {
   i32 hf = heads * fout;
+  if (c0 % fout == 0 && c1 % fout == 0) {                       // whole heads: no partial ranges to track
+    node_scores_backward_heads(p, rows, nrows, heads, fout, aSrc, aTrg, dsSrc, dsTrg, dP, daSrc, daTrg, c0 / fout, c1 / fout);
+    return;
+  }
   int vec = fout % 4 == 0 && c0 % 4 == 0 && c1 % 4 == 0;
+  i32 hA = c0 / fout, hB = (c1 + fout - 1) / fout;             // the heads the columns touch
   for (i32 r = 0; r < nrows; r++) {
     i32 i = rows[r];
-    for (i32 h = c0 / fout; h * fout < c1; h++) {
+    for (i32 h = hA; h < hB; h++) {
       f32 gs = dsSrc[(long)i * heads + h], gt = dsTrg[(long)i * heads + h];
-      i32 d0 = c0 > h * fout ? c0 - h * fout : 0;
-      i32 d1 = c1 < (h + 1) * fout ? c1 - h * fout : fout;
+      i32 d0 = h == hA ? c0 - h * fout : 0;                     // whole heads unless the range cuts one
+      i32 d1 = h == hB - 1 ? c1 - h * fout : fout;
       long o = (long)i * hf + h * fout;
       i32 a = h * fout;
       if (vec) {
