@@ -11,6 +11,7 @@ import { buildGatGraph } from '../../src/gat/kernels/gatGraph';
 import { typescriptKernels, type HotKernels } from '../../src/gat/kernels/hotKernels';
 import { KernelThreadError } from '../../src/gat/kernels/kernelPool';
 import { costPrefix, partsFor, splitByPrefix, splitEven } from '../../src/gat/kernels/partition';
+import { SplitGovernor } from '../../src/gat/kernels/splitGovernor';
 import { dropoutSpec, mix32 } from '../../src/gat/kernels/random';
 import { createWasmKernels, kernelPoolOf } from '../../src/gat/kernels/wasmKernels';
 import { FusedEngine, createFusedKernels } from '../../src/gat/model/fusedEngine';
@@ -43,6 +44,25 @@ describe('partition: how a call is cut', () => {
     assert.equal(partsFor(10, 8, 100), 1);
     assert.equal(partsFor(250, 8, 100), 2);
     assert.equal(partsFor(1e9, 3, 100), 3);
+  });
+});
+
+describe('SplitGovernor: splitting where it pays', () => {
+  it('raises the least work per part while the other threads do not keep up, and lowers it again a second later', () => {
+    let now = 0;
+    const g = new SplitGovernor(() => now);
+    for (let i = 0; i < 20; i++) g.observe(1, 0.1, 2); // the other part finishes with this one: keep splitting
+    assert.equal(g.factor(), 1);
+    g.observe(1, 3, 2); // waited 3× its own part: the split cost time
+    assert.equal(g.factor(), 2);
+    for (let i = 0; i < 30; i++) g.observe(1, 3, 3);
+    assert.equal(g.factor(), 256, 'capped');
+    now += 1000;
+    assert.equal(g.factor(), 128, 'a second later it tries more threads again');
+    now += 999;
+    assert.equal(g.factor(), 128);
+    now += 1;
+    assert.equal(g.factor(), 64);
   });
 });
 

@@ -11,12 +11,16 @@
  * from byte 320. Both sides spin briefly, then sleep in Atomics.wait, so an idle worker takes no core
  * from a native GEMM running between kernels.
  *
+ * Each kernel's split is watched (splitGovernor.ts): where the other threads do not keep up (a busy
+ * machine), the kernel splits less, and tries again later.
+ *
  * A worker that dies fails the call with a KernelThreadError: its 'exit' or 'error' event (seen
  * between calls), a call that threw on it, a posted call it never picked up within CLAIM_MS, or one it
  * took and never finished within STALL_MS. The pool is then broken: every later call throws the same
  * error, never hangs and never returns a partial result.
  */
 import { Worker } from 'node:worker_threads';
+import { SplitGovernor } from './splitGovernor';
 
 /** A kernel thread stopped or failed: the run cannot go on (its results would be incomplete). */
 export class KernelThreadError extends Error {
@@ -116,6 +120,7 @@ export class KernelPool {
   /** The most threads one call has run on. */
   widest = 1;
   private readonly workers: PoolWorker[];
+  private readonly governors = new Map<string, SplitGovernor>();
   private job = 0;
   private failure: KernelThreadError | null = null;
   private disposed = false;
@@ -164,20 +169,28 @@ export class KernelPool {
     const job = ++this.job;
     for (let k = 1; k < calls.length; k++) this.post(this.workers[k - 1], index, calls[k], job);
     let own: unknown = null;
+    const t0 = performance.now();
     try {
       this.options.own(index, calls[0]);
     } catch (e) {
       own = e;
     }
+    const t1 = performance.now();
     // Wait for every part (they write the shared memory) before reporting anything.
     let failure: KernelThreadError | null = null;
     for (let k = 1; k < calls.length; k++) failure = this.wait(k, job, kernel) ?? failure;
+    this.governor(kernel).observe(t1 - t0, performance.now() - t1, calls.length);
     if (failure) {
       this.failure = failure;
       this.stop();
       throw failure;
     }
     if (own !== null) throw own;
+  }
+
+  /** The factor on `kernel`'s least work per part: above 1 while splitting it has not paid (SplitGovernor). */
+  splitFactor(kernel: string): number {
+    return this.governor(kernel).factor();
   }
 
   dispose(): void {
@@ -196,6 +209,12 @@ export class KernelPool {
       this.stop();
       throw this.failure;
     }
+  }
+
+  private governor(kernel: string): SplitGovernor {
+    let g = this.governors.get(kernel);
+    if (!g) this.governors.set(kernel, (g = new SplitGovernor()));
+    return g;
   }
 
   private post(w: PoolWorker, index: number, args: readonly number[], job: number): void {

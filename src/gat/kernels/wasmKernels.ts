@@ -68,6 +68,8 @@ export function createWasmKernels(bytes: number, constantBytes: number, threads 
     else mem.exports[fn](...calls[0]);
   };
   const threadCount = (): number => pool?.threads ?? 1;
+  /** The least work per part of `fn` now: `grain`, raised while splitting it has not paid (SplitGovernor). */
+  const grainOf = (fn: Kernel): number => grain * (pool?.splitFactor(fn) ?? 1);
   /**
    * `fn` over contiguous parts of node list `list`, balanced by Σ (ptr[i+1] − ptr[i] + 1) (or by
    * count when ptr is null); `work` per unit of that cost decides how many parts are worth it.
@@ -80,15 +82,15 @@ export function createWasmKernels(bytes: number, constantBytes: number, threads 
     let bounds: number[];
     if (ptr) {
       const prefix = prefixes.of(list, ptr);
-      bounds = splitByPrefix(prefix, partsFor(prefix[list.length] * work, threads, grain));
+      bounds = splitByPrefix(prefix, partsFor(prefix[list.length] * work, threads, grainOf(fn)));
     } else {
-      bounds = splitEven(list.length, partsFor(list.length * work, threads, grain));
+      bounds = splitEven(list.length, partsFor(list.length * work, threads, grainOf(fn)));
     }
     run(fn, bounds.slice(1).map((end, k) => args(at + 4 * bounds[k], end - bounds[k])));
   };
   /** `fn` over column ranges [c0, c1) of `total` columns (inner bounds multiples of `align`). */
   const byColumns = (fn: Kernel, total: number, align: number, work: number, args: (c0: number, c1: number) => number[]): void => {
-    const parts = Math.min(partsFor(work, threadCount(), grain), Math.ceil(total / align));
+    const parts = Math.min(partsFor(work, threadCount(), grainOf(fn)), Math.ceil(total / align));
     const bounds = splitEven(total, parts, align);
     run(fn, bounds.slice(1).map((end, k) => args(bounds[k], end)));
   };
@@ -137,7 +139,7 @@ export function createWasmKernels(bytes: number, constantBytes: number, threads 
       const { weightDecay, beta1, beta2 } = s;
       const rest = [weightDecay, beta1, beta2, 1 - beta1, 1 - beta2, s.stepSize, s.invSqrtBc2, s.eps];
       // Elementwise: parts of whole vectors of 4, each element computed alone.
-      const bounds = splitEven(n, Math.min(partsFor(8 * n, threadCount(), grain), Math.ceil(n / 4)), 4);
+      const bounds = splitEven(n, Math.min(partsFor(8 * n, threadCount(), grainOf('adam_update')), Math.ceil(n / 4)), 4);
       run('adam_update', bounds.slice(1).map((end, k) => {
         const o = 4 * bounds[k];
         return [params.byteOffset + o, grad.byteOffset + o, m.byteOffset + o, v.byteOffset + o, end - bounds[k], ...rest];
@@ -183,7 +185,8 @@ export function createWasmKernels(bytes: number, constantBytes: number, threads 
       const hf = heads * fout;
       const [rp, src] = [constant(g.rowPtr), constant(g.source)];
       // On one thread, with targets ascending, both passes in one walk: the same sums in the same order.
-      if (partsFor(4 * hf * (threadCount() === 1 ? 0 : prefixes.of(targets, g.rowPtr)[targets.length]), threadCount(), grain) === 1 && ascending(targets)) {
+      const work = threadCount() === 1 ? 0 : 2 * hf * prefixes.of(targets, g.rowPtr)[targets.length];
+      if (partsFor(work, threadCount(), grainOf('attention_backward_targets')) === 1 && ascending(targets)) {
         return run('attention_backward', [[
           rp, src, constant(targets), targets.length, heads, fout, p.byteOffset, dOut.byteOffset, alpha.byteOffset, alphaD.byteOffset,
           sSrc.byteOffset, sTrg.byteOffset, key | 0, threshold, scale, dP.byteOffset, dsSrc.byteOffset, dsTrg.byteOffset, tmp.byteOffset,
