@@ -94,8 +94,18 @@ export function createWasmKernels(bytes: number, constantBytes: number, threads 
     const bounds = splitEven(total, parts, align);
     run(fn, bounds.slice(1).map((end, k) => args(bounds[k], end)));
   };
-  /** Columns in blocks of 16 where that still gives every thread some (the kernels' widest SIMD path). */
-  const columnAlign = (hf: number): number => (hf % 16 === 0 && hf >= 16 * threadCount() ? 16 : 4);
+  /**
+   * How column bounds align: to whole `unit`s (heads, SIMD blocks) and to 16 floats (a 64-byte cache
+   * line: two threads summing into one line would pass it back and forth on every row) where that
+   * still gives every thread two pieces; else to cache lines alone; else to vectors of 4.
+   */
+  const columnAlign = (total: number, unit: number): number => {
+    const threads = threadCount();
+    let both = 16;
+    while (both % unit !== 0) both += 16; // the least common multiple of unit and 16
+    if (total >= 2 * threads * both) return both;
+    return total >= 16 * threads ? 16 : 4;
+  };
   /**
    * What the attention backward's second pass walks for `targets`: the graph's reverse index when
    * every node is a target, else the index restricted to edges into targets (copied once per plan's
@@ -138,8 +148,8 @@ export function createWasmKernels(bytes: number, constantBytes: number, threads 
       if (grad.length !== n || m.length !== n || v.length !== n || !inMemory(params, grad, m, v)) return adamUpdateTs(params, grad, m, v, s);
       const { weightDecay, beta1, beta2 } = s;
       const rest = [weightDecay, beta1, beta2, 1 - beta1, 1 - beta2, s.stepSize, s.invSqrtBc2, s.eps];
-      // Elementwise: parts of whole vectors of 4, each element computed alone.
-      const bounds = splitEven(n, Math.min(partsFor(8 * n, threadCount(), grainOf('adam_update')), Math.ceil(n / 4)), 4);
+      // Elementwise: parts of whole cache lines, each element computed alone.
+      const bounds = splitEven(n, Math.min(partsFor(8 * n, threadCount(), grainOf('adam_update')), Math.ceil(n / 16)), 16);
       run('adam_update', bounds.slice(1).map((end, k) => {
         const o = 4 * bounds[k];
         return [params.byteOffset + o, grad.byteOffset + o, m.byteOffset + o, v.byteOffset + o, end - bounds[k], ...rest];
@@ -156,7 +166,7 @@ export function createWasmKernels(bytes: number, constantBytes: number, threads 
       if (inMemory(dwT)) {
         // dwT sums over rows: split by columns, each summing every row in order.
         const work = threadCount() === 1 ? 0 : prefixes.of(rows, x.indptr)[rows.length] * hf;
-        return byColumns('sparse_project_grad_w', hf, columnAlign(hf), work, (c0, c1) => [...args, dwT.byteOffset, c0, c1]);
+        return byColumns('sparse_project_grad_w', hf, columnAlign(hf, 16), work, (c0, c1) => [...args, dwT.byteOffset, c0, c1]);
       }
       // Accumulate into a zeroed copy in wasm memory, then add it to the caller's gradient.
       const acc = mem.scratch(dwT.length);
@@ -207,9 +217,8 @@ export function createWasmKernels(bytes: number, constantBytes: number, threads 
       if (!inMemory(p, aSrc, aTrg, dsSrc, dsTrg, dP, daSrc, daTrg)) return attentionTs.nodeScoresBackward(p, rows, heads, fout, aSrc, aTrg, dsSrc, dsTrg, dP, daSrc, daTrg);
       const args = [p.byteOffset, constant(rows), rows.length, heads, fout, aSrc.byteOffset, aTrg.byteOffset, dsSrc.byteOffset, dsTrg.byteOffset, dP.byteOffset, daSrc.byteOffset, daTrg.byteOffset];
       // daSrc/daTrg sum over rows: split by columns (c = h·FOUT + d), each summing every row in order.
-      // Whole heads where there are enough to go round; else columns (in vectors of 4 where they fit).
-      const align = heads >= 2 * threadCount() ? fout : fout % 4 === 0 ? 4 : 1;
-      byColumns('node_scores_backward', heads * fout, align, 3 * rows.length * heads * fout, (c0, c1) => [...args, c0, c1]);
+      // Whole heads on cache-line bounds where there are enough to go round (the kernel's fastest loop).
+      byColumns('node_scores_backward', heads * fout, columnAlign(heads * fout, fout), 3 * rows.length * heads * fout, (c0, c1) => [...args, c0, c1]);
     },
     applyHeadsForward(targets, heads, fout, concat, agg, bias, out) {
       const hf = heads * fout;
@@ -222,8 +231,13 @@ export function createWasmKernels(bytes: number, constantBytes: number, threads 
       if (!inMemory(out, dOut, dAgg, dBias) || (concat && hf % 4 !== 0)) return elementwiseTs.applyHeadsBackward(targets, heads, fout, concat, out, dOut, dAgg, dBias);
       // dBias sums over rows: split by columns (of NH·FOUT, or of FOUT for the mean).
       const t = [constant(targets), targets.length];
-      if (!concat) return byColumns('heads_mean_backward', fout, 1, targets.length * hf, (d0, d1) => [...t, heads, fout, dOut.byteOffset, dAgg.byteOffset, dBias.byteOffset, d0, d1]);
-      byColumns('heads_concat_elu_backward', hf, 4, 2 * targets.length * hf, (c0, c1) => [...t, hf, out.byteOffset, dOut.byteOffset, dAgg.byteOffset, dBias.byteOffset, c0, c1]);
+      if (!concat) {
+        // dAgg by rows, dBias (a sum over rows) by columns: part k takes rows k and columns k.
+        const parts = partsFor(targets.length * hf, threadCount(), grainOf('heads_mean_backward'));
+        const [rows, cols] = [splitEven(targets.length, parts), splitEven(fout, parts, 16)];
+        return run('heads_mean_backward', rows.slice(1).map((end, k) => [...t, t[0] + 4 * rows[k], end - rows[k], heads, fout, dOut.byteOffset, dAgg.byteOffset, dBias.byteOffset, cols[k], cols[k + 1]]));
+      }
+      byColumns('heads_concat_elu_backward', hf, columnAlign(hf, 4), 2 * targets.length * hf, (c0, c1) => [...t, hf, out.byteOffset, dOut.byteOffset, dAgg.byteOffset, dBias.byteOffset, c0, c1]);
     },
     dropSparseInput(x: CsrMatrix, rows, key, threshold, scale, xd) {
       if (!inMemory(x.values, xd)) return projectionTs.dropSparseInput(x, rows, key, threshold, scale, xd);

@@ -37,7 +37,7 @@ export interface WasmRegion {
   readonly memory: object;
   /** The main thread's instance's exports. */
   readonly exports: Record<string, (...args: number[]) => void>;
-  /** A fresh 16-byte-aligned block of `bytes`; its byte offset. */
+  /** A fresh 64-byte-aligned block of `bytes`; its byte offset. */
   take(bytes: number): number;
   allocF32(n: number): Float32Array;
   /** The byte offset of an Int32Array's copy in wasm memory (copied once: these never change). */
@@ -63,7 +63,7 @@ export function createWasmRegion(bytes: number, constantBytes: number, extra: nu
   let top = RESERVED;
   const take = (byteLength: number): number => {
     const at = top;
-    top += (byteLength + 15) & ~15; // 16-byte aligned for v128 loads
+    top += (byteLength + 63) & ~63; // cache-line aligned (v128 loads need 16; threads splitting rows at lines need 64)
     if (top > limit) throw new Error(`wasm kernel memory exhausted (${limit} bytes)`);
     return at;
   };

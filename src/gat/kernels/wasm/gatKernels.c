@@ -713,18 +713,23 @@ void heads_mean(const i32 *targets, i32 ntargets, i32 heads, i32 fout, const f32
   }
 }
 
-// Its gradient for columns [d0, d1) of FOUT: dAgg[i, h, d] = dOut[i, d] / NH; dBias[d] += Σ_i dOut[i, d]
-// (rows in order: split by columns).
-void heads_mean_backward(const i32 *targets, i32 ntargets, i32 heads, i32 fout, const f32 *dOut, f32 *dAgg, f32 *dBias, i32 d0, i32 d1) {
+// Its gradient: dAgg[i, h, d] = dOut[i, d] / NH for i in rows (this part's rows), and
+// dBias[d] += Σ_i dOut[i, d] for d in [d0, d1) over every target in order (this part's columns):
+// rows for the rows' outputs, columns for the sum over rows, so no two parts write one element.
+void heads_mean_backward(const i32 *targets, i32 ntargets, const i32 *rows, i32 nrows, i32 heads, i32 fout,
+                         const f32 *dOut, f32 *dAgg, f32 *dBias, i32 d0, i32 d1) {
   i32 hf = heads * fout;
   double inv = 1.0 / heads;
-  for (i32 r = 0; r < ntargets; r++) {
-    i32 i = targets[r];
-    for (i32 d = d0; d < d1; d++) {
-      f32 g = dOut[(long)i * fout + d];
-      dBias[d] += g;
-      for (i32 h = 0; h < heads; h++) dAgg[(long)i * hf + h * fout + d] = (f32)(g * inv);
+  for (i32 r = 0; r < nrows; r++) {
+    i32 i = rows[r];
+    for (i32 d = 0; d < fout; d++) {
+      f32 g = (f32)(dOut[(long)i * fout + d] * inv);
+      for (i32 h = 0; h < heads; h++) dAgg[(long)i * hf + h * fout + d] = g;
     }
+  }
+  for (i32 r = 0; r < ntargets; r++) {
+    const f32 *g = dOut + (long)targets[r] * fout;
+    for (i32 d = d0; d < d1; d++) dBias[d] += g[d];
   }
 }
 
