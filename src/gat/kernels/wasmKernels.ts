@@ -106,11 +106,7 @@ export function createWasmKernels(bytes: number, constantBytes: number, threads 
     if (total >= 2 * threads * both) return both;
     return total >= 16 * threads ? 16 : 4;
   };
-  /**
-   * What the attention backward's second pass walks for `targets`: the graph's reverse index when
-   * every node is a target, else the index restricted to edges into targets (copied once per plan's
-   * layer, as the plan's node lists are), so it never visits an edge of another node.
-   */
+  /** Whether a node list ascends (then one thread may run the attention backward in one walk). */
   const sorted = new WeakMap<Int32Array, boolean>();
   const ascending = (list: Int32Array): boolean => {
     let known = sorted.get(list);
@@ -120,6 +116,11 @@ export function createWasmKernels(bytes: number, constantBytes: number, threads 
     }
     return known;
   };
+  /**
+   * What the attention backward's second pass walks for `targets`: the graph's reverse index when
+   * every node is a target, else the index restricted to edges into targets (copied once per plan's
+   * layer, as the plan's node lists are), so it never visits an edge of another node.
+   */
   const passTwo = new WeakMap<Int32Array, { graph: GatGraph; sources: Int32Array; outPtr: Int32Array; outEdge: Int32Array }>();
   const passTwoOf = (g: GatGraph, targets: Int32Array): { sources: Int32Array; outPtr: Int32Array; outEdge: Int32Array } => {
     const known = passTwo.get(targets);
