@@ -117,7 +117,7 @@ function runKernels(k: HotKernels, heads: number, fout: number, shuffled = false
 }
 
 const POOLED = [
-  'drop_sparse', 'sparse_project', 'node_scores', 'edge_softmax', 'aggregate', 'heads_concat_elu', 'heads_concat_elu_backward', 'heads_mean', 'heads_mean_backward',
+  'drop_sparse', 'sparse_project', 'node_scores', 'edge_softmax', 'aggregate', 'heads_concat_elu', 'heads_concat_elu_backward', 'column_sum', 'heads_mean', 'heads_mean_backward',
   'attention_backward_targets', 'attention_backward_sources', 'node_scores_backward', 'sparse_project_grad_w', 'drop_dense', 'adam_update',
 ];
 

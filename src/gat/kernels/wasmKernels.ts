@@ -8,8 +8,9 @@
  *   atomics, any thread count, the same bits.
  * - backward, so no two threads write one element and every sum keeps one order: the attention
  *   backward runs by target rows (dZ per edge, dsTrg), then by source rows over the graph's reverse
- *   index (dP, dsSrc; gatGraph.ts outPtr/outEdge); the reductions over rows (the scoring vectors'
- *   and the sparse weight's gradients, dBias) split by columns; Adam by elements.
+ *   index (dP, dsSrc; gatGraph.ts outPtr/outEdge); per-row outputs by rows and the reductions over
+ *   rows (the scoring vectors' and the sparse weight's gradients, dBias) by columns, on cache-line
+ *   bounds; Adam by elements.
  *
  * A call whose work is too small to be worth a thread's wake-up runs on fewer threads (partsFor).
  * Arrays that live outside the memory are copied in, or the call falls back to the TypeScript loops.
@@ -30,7 +31,7 @@ export { wasmSimdSupported } from './wasmMemory';
 /** Exports a call may run (the pool's workers look them up too). */
 const KERNELS = [
   'sparse_project', 'sparse_project_grad_w', 'aggregate', 'node_scores', 'edge_softmax', 'attention_backward', 'attention_backward_targets',
-  'attention_backward_sources', 'node_scores_backward', 'heads_concat_elu', 'heads_concat_elu_backward', 'heads_mean', 'heads_mean_backward', 'drop_sparse',
+  'attention_backward_sources', 'node_scores_backward', 'heads_concat_elu', 'heads_concat_elu_backward', 'column_sum', 'heads_mean', 'heads_mean_backward', 'drop_sparse',
   'drop_dense', 'dense_project', 'dense_project_grad', 'adam_update',
 ] as const;
 type Kernel = (typeof KERNELS)[number];
@@ -216,10 +217,13 @@ export function createWasmKernels(bytes: number, constantBytes: number, threads 
     },
     nodeScoresBackward(p, rows, heads, fout, aSrc, aTrg, dsSrc, dsTrg, dP, daSrc, daTrg) {
       if (!inMemory(p, aSrc, aTrg, dsSrc, dsTrg, dP, daSrc, daTrg)) return attentionTs.nodeScoresBackward(p, rows, heads, fout, aSrc, aTrg, dsSrc, dsTrg, dP, daSrc, daTrg);
-      const args = [p.byteOffset, constant(rows), rows.length, heads, fout, aSrc.byteOffset, aTrg.byteOffset, dsSrc.byteOffset, dsTrg.byteOffset, dP.byteOffset, daSrc.byteOffset, daTrg.byteOffset];
-      // daSrc/daTrg sum over rows: split by columns (c = h·FOUT + d), each summing every row in order.
-      // Whole heads on cache-line bounds where there are enough to go round (the kernel's fastest loop).
-      byColumns('node_scores_backward', heads * fout, columnAlign(heads * fout, fout), 3 * rows.length * heads * fout, (c0, c1) => [...args, c0, c1]);
+      // dP by rows; daSrc/daTrg (sums over rows) by columns, on cache-line bounds: part k takes rows k and columns k.
+      const hf = heads * fout;
+      const at = constant(rows);
+      const parts = partsFor(3 * rows.length * hf, threadCount(), grainOf('node_scores_backward'));
+      const [rb, cb] = [splitEven(rows.length, parts), splitEven(hf, parts, columnAlign(hf, fout))];
+      const rest = [aSrc.byteOffset, aTrg.byteOffset, dsSrc.byteOffset, dsTrg.byteOffset, dP.byteOffset, daSrc.byteOffset, daTrg.byteOffset];
+      run('node_scores_backward', rb.slice(1).map((end, k) => [p.byteOffset, at, rows.length, at + 4 * rb[k], end - rb[k], heads, fout, ...rest, cb[k], cb[k + 1]]));
     },
     applyHeadsForward(targets, heads, fout, concat, agg, bias, out) {
       const hf = heads * fout;
@@ -230,7 +234,6 @@ export function createWasmKernels(bytes: number, constantBytes: number, threads 
     applyHeadsBackward(targets, heads, fout, concat, out, dOut, dAgg, dBias) {
       const hf = heads * fout;
       if (!inMemory(out, dOut, dAgg, dBias) || (concat && hf % 4 !== 0)) return elementwiseTs.applyHeadsBackward(targets, heads, fout, concat, out, dOut, dAgg, dBias);
-      // dBias sums over rows: split by columns (of NH·FOUT, or of FOUT for the mean).
       const t = [constant(targets), targets.length];
       if (!concat) {
         // dAgg by rows, dBias (a sum over rows) by columns: part k takes rows k and columns k.
@@ -238,7 +241,11 @@ export function createWasmKernels(bytes: number, constantBytes: number, threads 
         const [rows, cols] = [splitEven(targets.length, parts), splitEven(fout, parts, 16)];
         return run('heads_mean_backward', rows.slice(1).map((end, k) => [...t, t[0] + 4 * rows[k], end - rows[k], heads, fout, dOut.byteOffset, dAgg.byteOffset, dBias.byteOffset, cols[k], cols[k + 1]]));
       }
-      byColumns('heads_concat_elu_backward', hf, columnAlign(hf, 4), 2 * targets.length * hf, (c0, c1) => [...t, hf, out.byteOffset, dOut.byteOffset, dAgg.byteOffset, dBias.byteOffset, c0, c1]);
+      const parts = partsFor(2 * targets.length * hf, threadCount(), grainOf('heads_concat_elu_backward'));
+      if (parts === 1) return run('heads_concat_elu_backward', [[...t, hf, out.byteOffset, dOut.byteOffset, dAgg.byteOffset, dBias.byteOffset, 0, hf]]);
+      // dAgg by rows, then dBias (a sum over rows) by columns.
+      byRows('heads_concat_elu_backward', targets, null, 2 * hf, (at, count) => [at, count, hf, out.byteOffset, dOut.byteOffset, dAgg.byteOffset, 0, 0, hf]);
+      byColumns('column_sum', hf, columnAlign(hf, 4), targets.length * hf, (c0, c1) => [...t, hf, dAgg.byteOffset, dBias.byteOffset, c0, c1]);
     },
     dropSparseInput(x: CsrMatrix, rows, key, threshold, scale, xd) {
       if (!inMemory(x.values, xd)) return projectionTs.dropSparseInput(x, rows, key, threshold, scale, xd);

@@ -630,42 +630,58 @@ static void node_scores_backward_heads(const f32 *p, const i32 *rows, i32 nrows,
   }
 }
 
-// Backward of node_scores for rows, columns [c0, c1) of NH·FOUT (c = h·FOUT + d):
-//   dP[i, c]  += dsSrc[i, h] · aSrc[c] + dsTrg[i, h] · aTrg[c]
-//   daSrc[c]  += Σ_i dsSrc[i, h] · p[i, c], daTrg likewise    (rows in order: split by columns)
+// Backward of node_scores for rows (c = h·FOUT + d):
+//   dP[i, c]  += dsSrc[i, h] · aSrc[c] + dsTrg[i, h] · aTrg[c]      per row: this part's rows
+//   daSrc[c]  += Σ_i dsSrc[i, h] · p[i, c], daTrg likewise          a sum over every row, in order: columns [c0, c1)
+// A part writes its rows of dP and its columns of the sums, so no two parts write one element.
+// The whole call on one thread (its rows are every row, its columns every column) walks the rows once.
 // Vector path: fout % 4 == 0 and c0, c1 multiples of 4 (each vector within one head).
-void node_scores_backward(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i32 fout, const f32 *aSrc, const f32 *aTrg,
-                          const f32 *dsSrc, const f32 *dsTrg, f32 *dP, f32 *daSrc, f32 *daTrg, i32 c0, i32 c1) {
+void node_scores_backward(const f32 *p, const i32 *rows, i32 nrows, const i32 *partRows, i32 npart, i32 heads, i32 fout,
+                          const f32 *aSrc, const f32 *aTrg, const f32 *dsSrc, const f32 *dsTrg, f32 *dP, f32 *daSrc, f32 *daTrg, i32 c0, i32 c1) {
   i32 hf = heads * fout;
-  if (c0 % fout == 0 && c1 % fout == 0) {                       // whole heads: no partial ranges to track
-    node_scores_backward_heads(p, rows, nrows, heads, fout, aSrc, aTrg, dsSrc, dsTrg, dP, daSrc, daTrg, c0 / fout, c1 / fout);
+  if (partRows == rows && npart == nrows && c0 == 0 && c1 == hf) {
+    node_scores_backward_heads(p, rows, nrows, heads, fout, aSrc, aTrg, dsSrc, dsTrg, dP, daSrc, daTrg, 0, heads);
     return;
   }
+  // dP for this part's rows, every column
+  for (i32 r = 0; r < npart; r++) {
+    i32 i = partRows[r];
+    for (i32 h = 0; h < heads; h++) {
+      f32 gs = dsSrc[(long)i * heads + h], gt = dsTrg[(long)i * heads + h];
+      f32 *o = dP + (long)i * hf + h * fout;
+      const f32 *as = aSrc + h * fout, *at = aTrg + h * fout;
+      if (fout % 4 == 0) {
+        v128_t vgs = wasm_f32x4_splat(gs), vgt = wasm_f32x4_splat(gt);
+        for (i32 d = 0; d < fout; d += 4) {
+          wasm_v128_store(o + d, wasm_f32x4_add(wasm_v128_load(o + d), wasm_f32x4_add(wasm_f32x4_mul(vgs, wasm_v128_load(as + d)), wasm_f32x4_mul(vgt, wasm_v128_load(at + d)))));
+        }
+      } else {
+        for (i32 d = 0; d < fout; d++) o[d] += gs * as[d] + gt * at[d];
+      }
+    }
+  }
+  // daSrc, daTrg for columns [c0, c1), every row in order
   int vec = fout % 4 == 0 && c0 % 4 == 0 && c1 % 4 == 0;
   i32 hA = c0 / fout, hB = (c1 + fout - 1) / fout;             // the heads the columns touch
-  for (i32 r = 0; r < nrows; r++) {
+  for (i32 r = 0; r < nrows && c0 < c1; r++) {
     i32 i = rows[r];
     for (i32 h = hA; h < hB; h++) {
       f32 gs = dsSrc[(long)i * heads + h], gt = dsTrg[(long)i * heads + h];
       i32 d0 = h == hA ? c0 - h * fout : 0;                     // whole heads unless the range cuts one
       i32 d1 = h == hB - 1 ? c1 - h * fout : fout;
-      long o = (long)i * hf + h * fout;
-      i32 a = h * fout;
+      const f32 *v = p + (long)i * hf + h * fout;
+      f32 *ds = daSrc + h * fout, *dt = daTrg + h * fout;
       if (vec) {
         v128_t vgs = wasm_f32x4_splat(gs), vgt = wasm_f32x4_splat(gt);
         for (i32 d = d0; d < d1; d += 4) {
-          v128_t v = wasm_v128_load(p + o + d);
-          v128_t as = wasm_v128_load(aSrc + a + d), at = wasm_v128_load(aTrg + a + d);
-          wasm_v128_store(dP + o + d, wasm_f32x4_add(wasm_v128_load(dP + o + d), wasm_f32x4_add(wasm_f32x4_mul(vgs, as), wasm_f32x4_mul(vgt, at))));
-          wasm_v128_store(daSrc + a + d, wasm_f32x4_add(wasm_v128_load(daSrc + a + d), wasm_f32x4_mul(vgs, v)));
-          wasm_v128_store(daTrg + a + d, wasm_f32x4_add(wasm_v128_load(daTrg + a + d), wasm_f32x4_mul(vgt, v)));
+          v128_t x = wasm_v128_load(v + d);
+          wasm_v128_store(ds + d, wasm_f32x4_add(wasm_v128_load(ds + d), wasm_f32x4_mul(vgs, x)));
+          wasm_v128_store(dt + d, wasm_f32x4_add(wasm_v128_load(dt + d), wasm_f32x4_mul(vgt, x)));
         }
       } else {
         for (i32 d = d0; d < d1; d++) {
-          f32 v = p[o + d];
-          dP[o + d] += gs * aSrc[a + d] + gt * aTrg[a + d];
-          daSrc[a + d] += gs * v;
-          daTrg[a + d] += gt * v;
+          ds[d] += gs * v[d];
+          dt[d] += gt * v[d];
         }
       }
     }
@@ -685,7 +701,8 @@ void heads_concat_elu(const i32 *targets, i32 ntargets, i32 hf, const f32 *agg, 
   }
 }
 
-// Its gradient: dAgg = dOut · min(out + 1, 1); dBias += dAgg. hf % 4 == 0.
+// Its gradient: dAgg = dOut · min(out + 1, 1); dBias += dAgg (dBias 0: dAgg only, for rows split
+// across threads; column_sum then adds dBias by columns). hf % 4 == 0.
 void heads_concat_elu_backward(const i32 *targets, i32 ntargets, i32 hf, const f32 *out, const f32 *dOut, f32 *dAgg, f32 *dBias, i32 c0, i32 c1) {
   v128_t one = wasm_f32x4_splat(1.0f);
   for (i32 r = 0; r < ntargets; r++) {
@@ -693,8 +710,16 @@ void heads_concat_elu_backward(const i32 *targets, i32 ntargets, i32 hf, const f
     for (i32 c = c0; c < c1; c += 4) {
       v128_t g = wasm_f32x4_mul(wasm_v128_load(dOut + o + c), wasm_f32x4_pmin(wasm_f32x4_add(wasm_v128_load(out + o + c), one), one));
       wasm_v128_store(dAgg + o + c, g);
-      wasm_v128_store(dBias + c, wasm_f32x4_add(wasm_v128_load(dBias + c), g));
+      if (dBias) wasm_v128_store(dBias + c, wasm_f32x4_add(wasm_v128_load(dBias + c), g));
     }
+  }
+}
+
+// sum[c] += Σ_r x[rows[r], c] for c in [c0, c1), rows in order (a bias gradient by columns). width, c0, c1 % 4 == 0.
+void column_sum(const i32 *rows, i32 nrows, i32 width, const f32 *x, f32 *sum, i32 c0, i32 c1) {
+  for (i32 r = 0; r < nrows; r++) {
+    const f32 *row = x + (long)rows[r] * width;
+    for (i32 c = c0; c < c1; c += 4) wasm_v128_store(sum + c, wasm_f32x4_add(wasm_v128_load(sum + c), wasm_v128_load(row + c)));
   }
 }
 
