@@ -29,7 +29,7 @@ export class KernelThreadError extends Error {
     readonly kernel: string,
     detail: string,
   ) {
-    super(`GAT kernel thread ${thread} ${detail} (during ${kernel}); training cannot go on with a missing thread`);
+    super(`GAT kernel thread ${thread} ${detail}, during ${kernel}: training cannot go on without it`);
     this.name = 'KernelThreadError';
   }
 }
