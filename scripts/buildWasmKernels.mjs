@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 const dir = 'src/gat/kernels/wasm';
-const exportsList = ['sparse_project', 'sparse_project_grad_w', 'aggregate', 'node_scores', 'edge_softmax', 'attention_backward', 'node_scores_backward', 'heads_concat_elu', 'heads_concat_elu_backward', 'drop_sparse', 'drop_dense', 'dense_project', 'dense_project_grad', 'adam_update', 'gat_layer_constants'];
+const exportsList = ['sparse_project', 'sparse_project_grad_w', 'aggregate', 'node_scores', 'edge_softmax', 'attention_backward', 'attention_backward_targets', 'attention_backward_sources', 'node_scores_backward', 'heads_concat_elu', 'heads_concat_elu_backward', 'column_sum', 'heads_mean', 'heads_mean_backward', 'drop_sparse', 'drop_dense', 'dense_project', 'dense_project_grad', 'adam_update', 'gat_layer_constants'];
 
 const source = 'out/scripts/gatLayerSource.js';
 await esbuild.build({ entryPoints: ['src/gat/kernels/gatLayerSource.ts'], outfile: source, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
@@ -20,7 +20,7 @@ writeFileSync(path.join(dir, 'gatLayer.h'), gatLayerHeader());
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'gat-wasm-'));
 const out = path.join(tmp, 'gatKernels.wasm');
-// Shared memory (atomics) so a second thread's instance can work on the same buffers; each instance
+// Shared memory (atomics) so the pool's worker instances work on the same buffers; each instance
 // gets its own C stack through the exported __stack_pointer.
 const args = [
   '--target=wasm32', '-O3', '-msimd128', '-mbulk-memory', '-matomics', '-mmutable-globals', '-nostdlib',

@@ -106,9 +106,11 @@ describe('back-end registry: the device and the threads are arguments', () => {
     const narrow = configShapes(cora, DEFAULT_TRAIN_CONFIG);
     const wide = configShapes({ numFeatures: 50, numClasses: 121 }, { heads: PPI_RECIPE.heads, hidden: PPI_RECIPE.hidden, skipConnection: true });
     const cases: Array<[string, string, 'fused' | 'generic', Partial<TrainConfig>, typeof narrow, number, { kernels: number; gemm: number }]> = [
-      ['wasm, fused, wide layers, 2 CPUs', 'wasm', 'fused', {}, wide, 2, { kernels: 1, gemm: 2 }],
+      ['wasm, fused, wide layers, 2 CPUs', 'wasm', 'fused', {}, wide, 2, { kernels: 2, gemm: 2 }],
       ['wasm, fused, wide layers, 1 CPU', 'wasm', 'fused', {}, wide, 1, { kernels: 1, gemm: 1 }],
-      ['wasm, fused, wide layers, gemmThreads 1', 'wasm', 'fused', { gemmThreads: 1 }, wide, 4, { kernels: 1, gemm: 1 }],
+      ['wasm, fused, wide layers, gemmThreads 1', 'wasm', 'fused', { gemmThreads: 1 }, wide, 4, { kernels: 4, gemm: 1 }],
+      ['wasm, fused, Cora, 16 CPUs: every core', 'wasm', 'fused', {}, narrow, 16, { kernels: 16, gemm: 1 }],
+      ['wasm, fused, Cora, threads 3 on 2 CPUs', 'wasm', 'fused', { threads: 3 }, narrow, 2, { kernels: 3, gemm: 1 }],
       ['wasm, fused, Cora, threads 2', 'wasm', 'fused', { threads: 2 }, narrow, 4, { kernels: 2, gemm: 1 }],
       ['wasm, generic', 'wasm', 'generic', { threads: 2, gemmThreads: 2 }, wide, 4, { kernels: 1, gemm: 1 }],
       ['cpu, fused (no worker threads)', 'cpu', 'fused', { threads: 2, gemmThreads: 2 }, wide, 4, { kernels: 1, gemm: 1 }],

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { selectBackend } from '../../src/gat/backend/backends';
 import type { GraphDataset } from '../../src/gat/data/graph';
-import { FusedEngine } from '../../src/gat/model/fusedEngine';
+import { FusedEngine, createFusedKernels } from '../../src/gat/model/fusedEngine';
 import { GraphError, buildGatGraph } from '../../src/gat/kernels/gatGraph';
 import { GenericEngine } from '../../src/gat/model/genericEngine';
 import { typescriptKernels, type HotKernels } from '../../src/gat/kernels/hotKernels';
-import { createWasmKernels } from '../../src/gat/kernels/wasmKernels';
+import { createWasmKernels, kernelPoolOf } from '../../src/gat/kernels/wasmKernels';
 import { dropoutSpec, mix32 } from '../../src/gat/kernels/random';
 import { Adam } from '../../src/gat/model/adam';
 import { engineInput } from '../helpers/engineCases';
@@ -189,7 +189,9 @@ describe('two kernel threads', () => {
   it('give the same bits as one: logits, attention, training loss and gradients', () => {
     const input = engineInput(tinyGraph({ nodes: 30, features: 12, classes: 3, edges: 70, seed: 8 }), [8, 1], [8], 0.6);
     const one = new FusedEngine({ ...input, hotKernels: 'wasm-simd', threads: 1 });
-    const two = new FusedEngine({ ...input, hotKernels: 'wasm-simd', threads: 2 });
+    // grain 1: split every call, small as this graph's are (by default they would run on one thread)
+    const kernels = createFusedKernels({ ...input, hotKernels: 'wasm-simd', threads: 2 }, input.params.flat.length, 4, 1);
+    const two = new FusedEngine({ ...input, hotKernels: 'wasm-simd', kernels });
     try {
       assert.equal(one.threads, 1);
       assert.equal(two.threads, 2);
@@ -206,16 +208,18 @@ describe('two kernel threads', () => {
         assert.equal(r2.loss, r1.loss);
         assert.deepEqual(Array.from(g2), Array.from(g1), `gradient at step ${step}`);
       }
+      assert.ok((kernelPoolOf(kernels)?.splitCalls.get('attention_backward_sources') ?? 0) > 0, 'the calls did split');
     } finally {
       one.dispose();
       two.dispose();
+      kernels.dispose();
     }
   });
 
   it('Adam split across them gives the same bits', () => {
     const size = 4099;
     const run = (threads: number): number[] => {
-      const k = createWasmKernels(1 << 20, 64 * 1024, threads);
+      const k = createWasmKernels(1 << 20, 64 * 1024, threads, 1);
       try {
         assert.equal(k.threads, threads);
         const adam = new Adam(size, { lr: 5e-3, weightDecay: 5e-4 }, k);
@@ -232,6 +236,7 @@ describe('two kernel threads', () => {
       }
     };
     assert.deepEqual(run(2), run(1));
+    assert.deepEqual(run(3), run(1));
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The CPU side of binding a batch to the GPU: the index arrays the kernels read, built once per
- * batch. The graph gets its out-edge lists (edges grouped by source, for the atomics-free attention
- * backward) and is packed into one u32 array; the features get a CSC copy (for the sparse layer's
+ * batch. The graph, with its out-edge lists (edges grouped by source, for the atomics-free attention
+ * backward), is packed into one u32 array; the features get a CSC copy (for the sparse layer's
  * weight gradient). Both are counting sorts, O(E') and O(nnz).
  */
 import type { CsrMatrix } from '../data/graph';
@@ -15,28 +15,14 @@ export function graphOffsets(cap: { readonly nodes: number; readonly edges: numb
   return { rowPtr: 0, source: n1, target: n1 + e, outPtr: n1 + 2 * e, outEdge: 2 * n1 + 2 * e, total: 2 * n1 + 3 * e };
 }
 
-/** Each source's out-edges in edge order (so targets ascend, the CPU backward's order of accumulation). */
-export function outEdgeIndex(g: GatGraph): { readonly outPtr: Uint32Array; readonly outEdge: Uint32Array } {
-  const n = g.numNodes;
-  const e = g.numEdges;
-  const outPtr = new Uint32Array(n + 1);
-  for (let k = 0; k < e; k++) outPtr[g.source[k] + 1]++;
-  for (let j = 0; j < n; j++) outPtr[j + 1] += outPtr[j];
-  const fill = outPtr.slice(0, n);
-  const outEdge = new Uint32Array(e);
-  for (let k = 0; k < e; k++) outEdge[fill[g.source[k]]++] = k;
-  return { outPtr, outEdge };
-}
-
 /** The pieces of the packed graph buffer and where each goes (u32 offsets), for writeBuffer. */
 export function graphPieces(g: GatGraph, off: GraphOffsets): { readonly offset: number; readonly data: Int32Array | Uint32Array }[] {
-  const { outPtr, outEdge } = outEdgeIndex(g);
   return [
     { offset: off.rowPtr, data: g.rowPtr },
     { offset: off.source, data: g.source },
     { offset: off.target, data: g.target },
-    { offset: off.outPtr, data: outPtr },
-    { offset: off.outEdge, data: outEdge },
+    { offset: off.outPtr, data: g.outPtr }, // edges by source (the graph's reverse index), ascending
+    { offset: off.outEdge, data: g.outEdge },
   ];
 }
 

@@ -116,6 +116,8 @@ export function aggregate(g: GatGraph, targets: Int32Array, heads: number, fout:
 /**
  * Backward of `edgeSoftmax` + `aggregate` for targets: accumulates dP[j] += alphaD · dOut[i]
  * (the message path) and dsSrc[j], dsTrg[i] (the score path). `tmp` has E' · NH floats.
+ * Two passes, as the threaded wasm kernels run it: by target, then by source over the reverse
+ * index (edges out of each source in edge order), so every element sums in one fixed order.
  */
 export function attentionBackward(
   g: GatGraph, targets: Int32Array, heads: number, fout: number, p: Float32Array, dOut: Float32Array,
@@ -123,8 +125,9 @@ export function attentionBackward(
   key: number, threshold: number, scale: number,
   dP: Float32Array, dsSrc: Float32Array, dsTrg: Float32Array, tmp: Float32Array,
 ): void {
-  const { rowPtr, source } = g;
+  const { rowPtr, source, target, outPtr, outEdge } = g;
   const hf = heads * fout;
+  // Pass 1, by target i: dA per edge and head, dZ through softmax and LeakyReLU (left in tmp), dsTrg[i]
   for (let r = 0; r < targets.length; r++) {
     const i = targets[r];
     const e0 = rowPtr[i];
@@ -135,13 +138,8 @@ export function attentionBackward(
       for (let e = e0; e < e1; e++) {
         const k = e * heads + h;
         const s = source[e] * hf + h * fout;
-        const aD = alphaD[k];
         let dAD = 0;
-        for (let d = 0; d < fout; d++) {
-          const gd = dOut[go + d];
-          dAD += gd * p[s + d];
-          dP[s + d] += aD * gd;
-        }
+        for (let d = 0; d < fout; d++) dAD += dOut[go + d] * p[s + d];
         const drop = dropped(key, k, threshold); // the forward's mask, recomputed
         const dA = dAD * scale * (1 - drop);
         tmp[k] = dA;
@@ -151,13 +149,30 @@ export function attentionBackward(
       let dT = 0;
       for (let e = e0; e < e1; e++) {
         const k = e * heads + h;
-        const j = source[e] * heads + h;
-        const z = sSrc[j] + st;
+        const z = sSrc[source[e] * heads + h] + st;
         const dZ = alpha[k] * (tmp[k] - dot) * (z > 0 ? 1 : SLOPE);
-        dsSrc[j] += dZ;
+        tmp[k] = dZ;
         dT += dZ;
       }
       dsTrg[i * heads + h] += dT;
+    }
+  }
+  // Pass 2, by source j over its out-edges e = j → i whose target is in this pass: dP[j], dsSrc[j]
+  const inPass = new Uint8Array(g.numNodes);
+  for (const i of targets) inPass[i] = 1;
+  for (let j = 0; j < g.numNodes; j++) {
+    for (let q = outPtr[j]; q < outPtr[j + 1]; q++) {
+      const e = outEdge[q];
+      const i = target[e];
+      if (!inPass[i]) continue;
+      for (let h = 0; h < heads; h++) {
+        const k = e * heads + h;
+        const aD = alphaD[k];
+        const go = i * hf + h * fout;
+        const o = j * hf + h * fout;
+        for (let d = 0; d < fout; d++) dP[o + d] += aD * dOut[go + d];
+        dsSrc[j * heads + h] += tmp[k];
+      }
     }
   }
 }

@@ -29,9 +29,9 @@ export interface HotKernels {
   adamUpdate: typeof adamUpdate;
   /** Whether `a` lives in this implementation's memory (always true for TypeScript). */
   owns(a: Float32Array): boolean;
-  /** Threads the kernels run on (1, or 2 with a helper worker). */
+  /** Threads the kernels run on (1, or this thread and a pool of workers; 1 again after dispose). */
   readonly threads: number;
-  /** Stops a helper thread, if any; the kernels must not be used afterwards. */
+  /** Stops the worker pool, if any; the kernels must not be used afterwards. */
   dispose(): void;
 }
 

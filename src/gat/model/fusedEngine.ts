@@ -51,17 +51,18 @@ function bufferSizes(cap: BatchCapacity, shapes: readonly LayerShape[]): Record<
   });
 }
 
-/** Floats of the kernel-memory copy of a batch's graph and features (see Bound). */
+/** Floats of the kernel-memory copy of a batch's graph (both indexes) and features (see Bound). */
 function batchFloats(cap: BatchCapacity): number {
-  return 4 * (cap.nodes + 1) + 2 * cap.edges + 2 * cap.nonZeros + cap.nodes + 64;
+  return 5 * (cap.nodes + 1) + 3 * cap.edges + 2 * cap.nonZeros + cap.nodes + 64;
 }
 
 /**
  * The hot kernels for a fused engine over `input`, with room in their memory for every buffer, the
  * inputs, a few node plans, and `paramCopies` arrays of `paramFloats` (the engine's parameter and
  * gradient copies, or the trainer's parameters, gradient and Adam moments allocated there).
+ * `grain`: the least work per thread of a split call (tests pass 1 so tiny graphs split too).
  */
-export function createFusedKernels(input: Pick<EngineInput, 'graph' | 'features' | 'shapes' | 'hotKernels' | 'threads' | 'capacity'>, paramFloats: number, paramCopies = 4): HotKernels {
+export function createFusedKernels(input: Pick<EngineInput, 'graph' | 'features' | 'shapes' | 'hotKernels' | 'threads' | 'capacity'>, paramFloats: number, paramCopies = 4, grain?: number): HotKernels {
   if (input.hotKernels !== 'wasm-simd') return typescriptKernels;
   const { shapes } = input;
   const cap = input.capacity ?? capacityOf(input);
@@ -70,8 +71,10 @@ export function createFusedKernels(input: Pick<EngineInput, 'graph' | 'features'
   const floats = sizes.reduce((a, sz) => a + Object.values(sz).reduce((p, q) => p + q + 4, 0), 0) + tmp + batchFloats(cap) + paramCopies * (paramFloats + 4);
   const n = cap.nodes;
   const maxW = Math.max(...shapes.map((s) => s.fin * s.heads * s.fout));
-  const constants = 2 * (cap.nodes + 1) + cap.edges + 2 * cap.nonZeros + 8 * 2 * shapes.length * n + maxW;
-  return createWasmKernels(4 * floats, 4 * constants + 64 * 1024, input.threads ?? 1);
+  // The first batch's graph (both indexes) and features, node plans, the attention backward's
+  // reverse index restricted to a plan's targets (per layer, for two plans), the widest weight.
+  const constants = 3 * (cap.nodes + 1) + 3 * cap.edges + 2 * cap.nonZeros + 8 * 2 * shapes.length * n + 2 * shapes.length * (2 * n + 1 + cap.edges) + maxW;
+  return createWasmKernels(4 * floats, 4 * constants + 64 * 1024, input.threads ?? 1, grain);
 }
 
 /** Which nodes each layer computes so that the last layer's `targets` get outputs. */
@@ -196,7 +199,9 @@ export class FusedEngine implements GatEngine {
     const first = this.bindings++ === 0;
     const values = f32.subarray(at, (at += x.values.length));
     values.set(x.values);
-    const graph: GatGraph = first ? g : { numNodes: n, numEdges: g.numEdges, rowPtr: ints(g.rowPtr), source: ints(g.source), target: ints(g.target) };
+    const graph: GatGraph = first
+      ? g
+      : { numNodes: n, numEdges: g.numEdges, rowPtr: ints(g.rowPtr), source: ints(g.source), target: ints(g.target), outPtr: ints(g.outPtr), outEdge: ints(g.outEdge) };
     const features: CsrMatrix = first ? { ...x, values } : { rows: x.rows, cols: x.cols, indptr: ints(x.indptr), indices: ints(x.indices), values };
     const everyone = i32.subarray(at, at + n);
     for (let i = 0; i < n; i++) everyone[i] = i;

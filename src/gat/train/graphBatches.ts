@@ -6,7 +6,7 @@
  */
 import type { CsrMatrix, GraphDataset, GraphPart } from '../data/graph';
 import type { BatchCapacity, GraphBatch } from '../model/engine';
-import type { GatGraph } from '../kernels/gatGraph';
+import { withOutEdges, type GatGraph } from '../kernels/gatGraph';
 import { STREAM, randomWord, streamKey } from '../kernels/random';
 
 /** One graph of the dataset with local ids, and where it sits in the whole. */
@@ -35,7 +35,7 @@ export function cutGraphs(g: GraphDataset, whole: GatGraph): GraphPiece[] {
     const p1 = x.indptr[end];
     return {
       part,
-      graph: { numNodes: part.numNodes, numEdges: e1 - e0, rowPtr: shift(whole.rowPtr.subarray(start, end + 1), e0), source: shift(whole.source.subarray(e0, e1), start), target: shift(whole.target.subarray(e0, e1), start) },
+      graph: withOutEdges({ numNodes: part.numNodes, numEdges: e1 - e0, rowPtr: shift(whole.rowPtr.subarray(start, end + 1), e0), source: shift(whole.source.subarray(e0, e1), start), target: shift(whole.target.subarray(e0, e1), start) }),
       features: { rows: part.numNodes, cols: x.cols, indptr: shift(x.indptr.subarray(start, end + 1), p0), indices: x.indices.subarray(p0, p1), values: x.values.subarray(p0, p1) },
       edgeStart: e0,
     };
@@ -80,7 +80,7 @@ export function mergeBatch(pieces: readonly GraphPiece[], g: Pick<GraphDataset, 
   }
   const all = Int32Array.from({ length: n }, (_, i) => i);
   return {
-    graph: { numNodes: n, numEdges: e, rowPtr, source, target },
+    graph: withOutEdges({ numNodes: n, numEdges: e, rowPtr, source, target }),
     features: { rows: n, cols: pieces[0]?.features.cols ?? 0, indptr, indices, values },
     labels,
     multiLabels,

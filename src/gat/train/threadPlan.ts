@@ -10,7 +10,7 @@ import type { LayerShape } from '../model/parameters';
 import type { TrainConfig } from './trainConfig';
 
 export interface ThreadPlan {
-  /** Threads for the fused engine's hot kernels (a helper worker takes half of a layer's heads). */
+  /** Threads for the fused engine's hot kernels (a pool of workers splits each kernel by rows or columns). */
   readonly kernels: number;
   /** Threads for the dense products of wide layers (a worker takes half of each product's rows). */
   readonly gemm: number;
@@ -25,8 +25,8 @@ export function planThreads(
 ): ThreadPlan {
   if (!backend.needs.threads || engine !== 'fused') return { kernels: 1, gemm: 1 };
   return {
-    // 1 unless asked: 2 needs a core that is actually free (see TrainConfig.threads).
-    kernels: config.threads ?? 1,
+    // Every core unless asked: idle pool workers sleep, so they leave the cores to the GEMM between kernels.
+    kernels: config.threads ?? cpus,
     // Only wide layers have products worth splitting; 2 wherever the machine has 2 CPUs or more.
     gemm: hasGemmLayers(shapes) ? (config.gemmThreads ?? (cpus >= 2 ? 2 : 1)) : 1,
   };

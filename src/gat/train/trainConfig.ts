@@ -1,5 +1,6 @@
 import { layerShapes, parameterNames, type LayerShape } from '../model/parameters';
 import type { GraphDataset } from '../data/graph';
+import { MAX_KERNEL_THREADS } from '../kernels/partition';
 
 /** Hyper-parameters of a training session; the defaults are the paper's / pytorch-GAT's Cora recipe. */
 
@@ -20,9 +21,8 @@ export interface TrainConfig {
   readonly engine?: 'auto' | 'fused' | 'generic';
   /**
    * Fused engine on a back end with worker threads (wasm; threadPlan.ts decides): threads for the hot
-   * kernels, 1 or 2 (a worker thread takes half of layer 1's heads; the results are identical). Default
-   * 1: the only machine measured (2 shared CPUs, load 3-5) ran full Cora trainings 1.20x slower in wall
-   * time with 2 (7.36 s vs 6.16 s, paired medians of 5) at 1.19x the CPU time; 2 needs a free core.
+   * kernels, 1 to 256 (this thread and a pool of workers splitting each kernel by rows or columns; the
+   * results are the same bits for every count). Default: every core (os.availableParallelism()).
    */
   readonly threads?: number;
   /**
@@ -64,7 +64,9 @@ export function validateTrainConfig(c: TrainConfig): void {
   if (c.heads.length !== c.hidden.length + 1) fail(`heads needs ${c.hidden.length + 1} entries (hidden layers + output); got [${c.heads.join(', ')}]`);
   if (c.heads.some((h) => !Number.isInteger(h) || h < 1)) fail(`heads must be positive integers; got [${c.heads.join(', ')}]`);
   if (c.hidden.some((h) => !Number.isInteger(h) || h < 1)) fail(`hidden must be positive integers; got [${c.hidden.join(', ')}]`);
-  if (c.threads !== undefined && c.threads !== 1 && c.threads !== 2) fail(`threads must be 1 or 2; got ${c.threads}`);
+  if (c.threads !== undefined && !(Number.isInteger(c.threads) && c.threads >= 1 && c.threads <= MAX_KERNEL_THREADS)) {
+    fail(`threads must be an integer from 1 to ${MAX_KERNEL_THREADS}; got ${c.threads}`);
+  }
   if (c.gemmThreads !== undefined && c.gemmThreads !== 1 && c.gemmThreads !== 2) fail(`gemmThreads must be 1 or 2; got ${c.gemmThreads}`);
   if (c.attention !== undefined && c.attention !== 'learned' && c.attention !== 'uniform') fail(`attention must be 'learned' or 'uniform'; got ${String(c.attention)}`);
   if (c.batchSize !== undefined && !(Number.isInteger(c.batchSize) && c.batchSize >= 1)) fail(`batchSize must be a positive integer; got ${c.batchSize}`);

@@ -1,8 +1,13 @@
-// Hot GAT kernels in WebAssembly SIMD (f32x4). Kernels that take a head range [h0, h1) or a column
-// range [c0, c1) compute only that part (each element the same way), so two threads can split a layer.
-// Same maths as the TypeScript kernels in ../projection.ts and ../attention.ts; the layer they compute
-// and its constants are stated once in ../gatLayer.ts, and gatLayer.h (generated from it) brings the
-// constants here. Pointers are byte offsets into the imported memory.
+// Hot GAT kernels in WebAssembly SIMD (f32x4). Every kernel works on a part of its layer that the
+// caller names: a contiguous range of a node list (pass the list's pointer at the first node and a
+// count), a column range [c0, c1), or a head range [h0, h1); each element is computed the same way
+// whatever the part, so a pool of threads (../kernelPool.ts) can split a layer and give the bits of
+// one thread. Writes of different parts never overlap (see ../wasmKernels.ts for each split).
+// Same maths as the TypeScript kernels in ../projection.ts, ../attention.ts and ../elementwise.ts;
+// the layer they compute and its constants are stated once in ../gatLayer.ts, and gatLayer.h
+// (generated from it) brings the constants here. Pointers are byte offsets into the imported memory.
+// Shapes: N nodes, NH heads, FOUT features per head, HF = NH·FOUT, FIN input features, E' edges
+// incl. self-loops; node arrays (N, ·) row-major, edge arrays (E', NH) head-minor.
 // Build: node scripts/buildWasmKernels.mjs (needs clang + lld; writes gatLayer.h and gatKernelsWasm.ts).
 #include <wasm_simd128.h>
 #include "gatLayer.h"
@@ -10,62 +15,144 @@
 typedef float f32;
 typedef int i32;
 
-// out[i, :] = sum_p xd[p] * wT[col(p), :] for i in rows.   wT (FIN, HF), out (N, HF); HF % 4 == 0
+// ---- Step 1: projection of the sparse input --------------------------------------------------
+// Up to BLOCK_FIN input features (PPI's 50), both kernels go through the columns in blocks of 16
+// (outermost) and copy the block of wT or dwT that every row reads (FIN × 16 floats) into a
+// contiguous block on the stack, which stays in L1: read in place, rows HF floats apart (4 KiB for
+// HF = 1024) would all fall into one L1 set and evict each other. Wider inputs (Cora's 1,433 bag of
+// words, a few non-zeros per row) go row by row. Either way each element sums in the same order.
+#define BLOCK_FIN 256
+
+// Block c of wT (or dwT), FIN × 16, into blk (contiguous), or back.
+static void block_in(f32 *blk, const f32 *w, i32 fin, i32 hf, i32 c) {
+  for (i32 f = 0; f < fin; f++)
+    for (i32 q = 0; q < 16; q += 4) wasm_v128_store(blk + f * 16 + q, wasm_v128_load(w + (long)f * hf + c + q));
+}
+static void block_out(const f32 *blk, f32 *w, i32 fin, i32 hf, i32 c) {
+  for (i32 f = 0; f < fin; f++)
+    for (i32 q = 0; q < 16; q += 4) wasm_v128_store(w + (long)f * hf + c + q, wasm_v128_load(blk + f * 16 + q));
+}
+
+// out[i, c] = Σ_p xd[p] · wT[col(p), c] for i in rows, c in [c0, c1).   wT (FIN, HF), out (N, HF); HF % 4 == 0
 void sparse_project(const i32 *indptr, const i32 *indices, const f32 *xd, const i32 *rows, i32 nrows,
-                    const f32 *wT, i32 hf, f32 *out, i32 c0, i32 c1) {
-  for (i32 r = 0; r < nrows; r++) {
-    i32 i = rows[r];
-    i32 p0 = indptr[i], p1 = indptr[i + 1];
-    f32 *o = out + (long)i * hf;
-    i32 c = c0;
-    for (; c + 16 <= c1; c += 16) {
+                    const f32 *wT, i32 fin, i32 hf, f32 *out, i32 c0, i32 c1) {
+  if (fin > BLOCK_FIN) {
+    for (i32 r = 0; r < nrows; r++) {
+      i32 i = rows[r];
+      i32 p0 = indptr[i], p1 = indptr[i + 1];
+      f32 *o = out + (long)i * hf;
+      i32 c = c0;
+      for (; c + 16 <= c1; c += 16) {
+        v128_t a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
+        for (i32 p = p0; p < p1; p++) {
+          v128_t v = wasm_f32x4_splat(xd[p]);
+          const f32 *w = wT + (long)indices[p] * hf + c;
+          a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(v, wasm_v128_load(w)));
+          a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(v, wasm_v128_load(w + 4)));
+          a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(v, wasm_v128_load(w + 8)));
+          a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(v, wasm_v128_load(w + 12)));
+        }
+        wasm_v128_store(o + c, a0);
+        wasm_v128_store(o + c + 4, a1);
+        wasm_v128_store(o + c + 8, a2);
+        wasm_v128_store(o + c + 12, a3);
+      }
+      for (; c < c1; c += 4) {
+        v128_t a = wasm_f32x4_splat(0);
+        for (i32 p = p0; p < p1; p++) a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_f32x4_splat(xd[p]), wasm_v128_load(wT + (long)indices[p] * hf + c)));
+        wasm_v128_store(o + c, a);
+      }
+    }
+    return;
+  }
+  f32 blk[BLOCK_FIN * 16];
+  i32 c = c0;
+  for (; c + 16 <= c1; c += 16) {
+    block_in(blk, wT, fin, hf, c);                             // block c of wT, contiguous (FIN × 16)
+    for (i32 r = 0; r < nrows; r++) {
+      i32 i = rows[r];
       v128_t a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
-      for (i32 p = p0; p < p1; p++) {
+      for (i32 p = indptr[i], p1 = indptr[i + 1]; p < p1; p++) {
         v128_t v = wasm_f32x4_splat(xd[p]);
-        const f32 *w = wT + (long)indices[p] * hf + c;
+        const f32 *w = blk + indices[p] * 16;
         a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(v, wasm_v128_load(w)));
         a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(v, wasm_v128_load(w + 4)));
         a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(v, wasm_v128_load(w + 8)));
         a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(v, wasm_v128_load(w + 12)));
       }
-      wasm_v128_store(o + c, a0);
-      wasm_v128_store(o + c + 4, a1);
-      wasm_v128_store(o + c + 8, a2);
-      wasm_v128_store(o + c + 12, a3);
+      f32 *o = out + (long)i * hf + c;
+      wasm_v128_store(o, a0);
+      wasm_v128_store(o + 4, a1);
+      wasm_v128_store(o + 8, a2);
+      wasm_v128_store(o + 12, a3);
     }
-    for (; c < c1; c += 4) {
+  }
+  for (; c < c1; c += 4) {
+    for (i32 r = 0; r < nrows; r++) {
+      i32 i = rows[r];
       v128_t a = wasm_f32x4_splat(0);
-      for (i32 p = p0; p < p1; p++) {
+      for (i32 p = indptr[i], p1 = indptr[i + 1]; p < p1; p++) {
         a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_f32x4_splat(xd[p]), wasm_v128_load(wT + (long)indices[p] * hf + c)));
       }
-      wasm_v128_store(o + c, a);
+      wasm_v128_store(out + (long)i * hf + c, a);
     }
   }
 }
 
-// dwT[col(p), :] += xd[p] * dOut[i, :] for i in rows.   HF % 4 == 0
+// Its weight gradient: dwT[col(p), c] += xd[p] · dOut[i, c] for i in rows (in order), c in [c0, c1).   HF % 4 == 0
 void sparse_project_grad_w(const i32 *indptr, const i32 *indices, const f32 *xd, const i32 *rows, i32 nrows,
-                           const f32 *dOut, i32 hf, f32 *dwT, i32 c0, i32 c1) {
-  for (i32 r = 0; r < nrows; r++) {
-    i32 i = rows[r];
-    i32 p0 = indptr[i], p1 = indptr[i + 1];
-    const f32 *g = dOut + (long)i * hf;
-    i32 c = c0;
-    for (; c + 16 <= c1; c += 16) {
-      v128_t g0 = wasm_v128_load(g + c), g1 = wasm_v128_load(g + c + 4);
-      v128_t g2 = wasm_v128_load(g + c + 8), g3 = wasm_v128_load(g + c + 12);
-      for (i32 p = p0; p < p1; p++) {
+                           const f32 *dOut, i32 fin, i32 hf, f32 *dwT, i32 c0, i32 c1) {
+  if (fin > BLOCK_FIN) {
+    for (i32 r = 0; r < nrows; r++) {
+      i32 i = rows[r];
+      i32 p0 = indptr[i], p1 = indptr[i + 1];
+      const f32 *g = dOut + (long)i * hf;
+      i32 c = c0;
+      for (; c + 16 <= c1; c += 16) {
+        v128_t g0 = wasm_v128_load(g + c), g1 = wasm_v128_load(g + c + 4), g2 = wasm_v128_load(g + c + 8), g3 = wasm_v128_load(g + c + 12);
+        for (i32 p = p0; p < p1; p++) {
+          v128_t v = wasm_f32x4_splat(xd[p]);
+          f32 *w = dwT + (long)indices[p] * hf + c;
+          wasm_v128_store(w, wasm_f32x4_add(wasm_v128_load(w), wasm_f32x4_mul(v, g0)));
+          wasm_v128_store(w + 4, wasm_f32x4_add(wasm_v128_load(w + 4), wasm_f32x4_mul(v, g1)));
+          wasm_v128_store(w + 8, wasm_f32x4_add(wasm_v128_load(w + 8), wasm_f32x4_mul(v, g2)));
+          wasm_v128_store(w + 12, wasm_f32x4_add(wasm_v128_load(w + 12), wasm_f32x4_mul(v, g3)));
+        }
+      }
+      for (; c < c1; c += 4) {
+        v128_t g0 = wasm_v128_load(g + c);
+        for (i32 p = p0; p < p1; p++) {
+          f32 *w = dwT + (long)indices[p] * hf + c;
+          wasm_v128_store(w, wasm_f32x4_add(wasm_v128_load(w), wasm_f32x4_mul(wasm_f32x4_splat(xd[p]), g0)));
+        }
+      }
+    }
+    return;
+  }
+  f32 blk[BLOCK_FIN * 16];
+  i32 c = c0;
+  for (; c + 16 <= c1; c += 16) {
+    block_in(blk, dwT, fin, hf, c);                            // block c of dwT, summed in blk and copied back
+    for (i32 r = 0; r < nrows; r++) {
+      i32 i = rows[r];
+      const f32 *g = dOut + (long)i * hf + c;
+      v128_t g0 = wasm_v128_load(g), g1 = wasm_v128_load(g + 4), g2 = wasm_v128_load(g + 8), g3 = wasm_v128_load(g + 12);
+      for (i32 p = indptr[i], p1 = indptr[i + 1]; p < p1; p++) {
         v128_t v = wasm_f32x4_splat(xd[p]);
-        f32 *w = dwT + (long)indices[p] * hf + c;
+        f32 *w = blk + indices[p] * 16;
         wasm_v128_store(w, wasm_f32x4_add(wasm_v128_load(w), wasm_f32x4_mul(v, g0)));
         wasm_v128_store(w + 4, wasm_f32x4_add(wasm_v128_load(w + 4), wasm_f32x4_mul(v, g1)));
         wasm_v128_store(w + 8, wasm_f32x4_add(wasm_v128_load(w + 8), wasm_f32x4_mul(v, g2)));
         wasm_v128_store(w + 12, wasm_f32x4_add(wasm_v128_load(w + 12), wasm_f32x4_mul(v, g3)));
       }
     }
-    for (; c < c1; c += 4) {
-      v128_t g0 = wasm_v128_load(g + c);
-      for (i32 p = p0; p < p1; p++) {
+    block_out(blk, dwT, fin, hf, c);
+  }
+  for (; c < c1; c += 4) {
+    for (i32 r = 0; r < nrows; r++) {
+      i32 i = rows[r];
+      v128_t g0 = wasm_v128_load(dOut + (long)i * hf + c);
+      for (i32 p = indptr[i], p1 = indptr[i + 1]; p < p1; p++) {
         f32 *w = dwT + (long)indices[p] * hf + c;
         wasm_v128_store(w, wasm_f32x4_add(wasm_v128_load(w), wasm_f32x4_mul(wasm_f32x4_splat(xd[p]), g0)));
       }
@@ -73,6 +160,7 @@ void sparse_project_grad_w(const i32 *indptr, const i32 *indices, const f32 *xd,
   }
 }
 
+// ---- Step 3: neighbourhood aggregation ---------------------------------------------------------
 // out[i, h, :] = sum_{e into i} alphaD[e, h] * p[src(e), h, :] for i in targets.   FOUT >= 4
 void aggregate(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 ntargets, i32 heads, i32 fout,
                const f32 *alphaD, const f32 *p, f32 *out, i32 h0, i32 h1) {
@@ -107,9 +195,9 @@ void aggregate(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 nta
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Attention, heads and layer-2 kernels. Vectorised across heads (edge arrays are head-minor) or
-// across features; a scalar path covers shapes the vector one does not.
+// ---- Helpers of the attention, heads and layer-2 kernels -------------------------------------
+// Those kernels vectorise across heads (edge arrays are head-minor) or across features; a scalar
+// path covers shapes the vector one does not.
 
 // exp(x) for f32x4 (Cephes expf: range reduction by ln 2, degree-6 polynomial; ~1 ulp).
 // Inputs below -87.3 give 2^-126 · e^r (≈ 1e-38) instead of a denormal or 0.
@@ -196,6 +284,7 @@ static inline f32 sdot(const f32 *a, const f32 *b, i32 n) {
   return s;
 }
 
+// ---- Step 2: edge attention (scores per node, LeakyReLU + softmax per neighbourhood, dropout) ----
 // sSrc[i, h] = <p[i, h, :], aSrc[h, :]>, sTrg likewise, for i in rows.
 void node_scores(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i32 fout, const f32 *aSrc, const f32 *aTrg, f32 *sSrc, f32 *sTrg, i32 h0, i32 h1) {
   i32 hf = heads * fout;
@@ -281,11 +370,150 @@ void edge_softmax(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 
   }
 }
 
-// Backward of edge_softmax + aggregate for targets: dP[j] += alphaD · dOut[i] (messages),
-// dsSrc[j], dsTrg[i] (scores). tmp: E'·NH floats. Vector path: heads % 4 == 0, fout % 4 == 0, heads <= 64.
+// ---- Steps 3 + 2 backward ---------------------------------------------------------------------
+// Backward of edge_softmax + aggregate, in two passes that each write only their own rows, so
+// threads can split either pass by rows with no atomics and every sum keeps one order.
+//
+// Pass 1, by target (CSR by target; split the targets): per edge e = j → i and head h
+//   dA[e, h]  = <dOut[i, h, :], p[j, h, :]> · scale · mask(e·NH + h)
+//   dZ[e, h]  = alpha[e, h] · (dA[e, h] − Σ_{e' → i} alpha[e', h] · dA[e', h]) · LeakyReLU'(z)
+//   dsTrg[i, h] += Σ_{e → i} dZ[e, h]                      tmp (E', NH) ends holding dZ
+// Vector path: heads % 4 == 0, fout % 4 == 0, heads <= 64 (4 heads' dot products at once).
+void attention_backward_targets(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 ntargets, i32 heads, i32 fout,
+                                const f32 *p, const f32 *dOut, const f32 *alpha, const f32 *sSrc, const f32 *sTrg,
+                                i32 key, i32 threshold, f32 scale, f32 *dsTrg, f32 *tmp) {
+  i32 hf = heads * fout;
+  v128_t vscale = wasm_f32x4_splat(scale), slope = wasm_f32x4_splat(LEAKY_RELU_SLOPE), one = wasm_f32x4_splat(1.0f);
+  if (heads % 4 == 0 && fout % 4 == 0 && heads <= 64) {
+    v128_t dot[16];
+    for (i32 r = 0; r < ntargets; r++) {
+      i32 i = targets[r];
+      i32 e0 = rowPtr[i], e1 = rowPtr[i + 1];
+      const f32 *g = dOut + (long)i * hf;                      // (NH·FOUT) this target's gradient
+      for (i32 hb = 0; hb < heads / 4; hb++) dot[hb] = wasm_f32x4_splat(0);
+      // Step 1: dA per edge and head (4 heads per vector), and Σ alpha · dA per head
+      for (i32 e = e0; e < e1; e++) {
+        const f32 *pj = p + (long)source[e] * hf;               // (NH·FOUT) the source's features
+        for (i32 h = 0; h < heads; h += 4) {
+          i32 k = e * heads + h;
+          v128_t part[4];
+          for (i32 q = 0; q < 4; q++) {
+            i32 o = (h + q) * fout;
+            v128_t s = wasm_f32x4_splat(0);
+            for (i32 d = 0; d < fout; d += 4) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load(g + o + d), wasm_v128_load(pj + o + d)));
+            part[q] = s;
+          }
+          v128_t dA = wasm_f32x4_mul(hsum4(part[0], part[1], part[2], part[3]), vscale);
+          if (threshold != 0) dA = wasm_v128_and(dA, vkeep(key, k, threshold));
+          wasm_v128_store(tmp + k, dA);
+          dot[h / 4] = wasm_f32x4_add(dot[h / 4], wasm_f32x4_mul(wasm_v128_load(alpha + k), dA));
+        }
+      }
+      // Step 2: dZ through the softmax and the LeakyReLU; dsTrg sums it over the neighbourhood
+      for (i32 h = 0; h < heads; h += 4) {
+        v128_t st = wasm_v128_load(sTrg + (long)i * heads + h);
+        v128_t dT = wasm_f32x4_splat(0);
+        for (i32 e = e0; e < e1; e++) {
+          i32 k = e * heads + h;
+          v128_t z = wasm_f32x4_add(wasm_v128_load(sSrc + (long)source[e] * heads + h), st);
+          v128_t lr = wasm_v128_bitselect(one, slope, wasm_f32x4_gt(z, wasm_f32x4_splat(0)));
+          v128_t dZ = wasm_f32x4_mul(wasm_f32x4_mul(wasm_v128_load(alpha + k), wasm_f32x4_sub(wasm_v128_load(tmp + k), dot[h / 4])), lr);
+          wasm_v128_store(tmp + k, dZ);
+          dT = wasm_f32x4_add(dT, dZ);
+        }
+        wasm_v128_store(dsTrg + (long)i * heads + h, wasm_f32x4_add(wasm_v128_load(dsTrg + (long)i * heads + h), dT));
+      }
+    }
+    return;
+  }
+  for (i32 r = 0; r < ntargets; r++) {
+    i32 i = targets[r];
+    i32 e0 = rowPtr[i], e1 = rowPtr[i + 1];
+    for (i32 h = 0; h < heads; h++) {
+      const f32 *g = dOut + (long)i * hf + h * fout;
+      f32 dot = 0;
+      for (i32 e = e0; e < e1; e++) {
+        i32 k = e * heads + h;
+        const f32 *pj = p + (long)source[e] * hf + h * fout;
+        f32 dAD = 0;
+        for (i32 d = 0; d < fout; d++) dAD += g[d] * pj[d];
+        f32 dA = threshold == 0 ? dAD * scale : skeep(key, k, threshold) ? dAD * scale : 0.0f;
+        tmp[k] = dA;
+        dot += alpha[k] * dA;
+      }
+      f32 st = sTrg[(long)i * heads + h], dT = 0;
+      for (i32 e = e0; e < e1; e++) {
+        i32 k = e * heads + h;
+        f32 z = sSrc[(long)source[e] * heads + h] + st;
+        f32 dZ = alpha[k] * (tmp[k] - dot) * (z > 0 ? 1.0f : LEAKY_RELU_SLOPE);
+        tmp[k] = dZ;
+        dT += dZ;
+      }
+      dsTrg[(long)i * heads + h] += dT;
+    }
+  }
+}
+
+// Pass 2, by source (edges grouped by source: outPtr/outEdge, the graph's or only the edges into
+// the targets of pass 1; split the sources): per source j, over its out-edges e = j → i in edge
+// order (targets ascending), for each head h
+//   dP[j, h, :]  += alphaD[e, h] · dOut[i, h, :]           (the message path)
+//   dsSrc[j, h]  += dZ[e, h]                               (tmp from pass 1)
+// Each element sums its edges in one order whatever the split: the result of one thread.
+void attention_backward_sources(const i32 *outPtr, const i32 *outEdge, const i32 *target, const i32 *sources, i32 nsources,
+                                i32 heads, i32 fout, const f32 *dOut, const f32 *alphaD, const f32 *tmp, f32 *dP, f32 *dsSrc) {
+  i32 hf = heads * fout;
+  int vec = fout % 4 == 0, vecHeads = vec && heads % 4 == 0;
+  for (i32 r = 0; r < nsources; r++) {
+    i32 j = sources[r];
+    f32 *dPj = dP + (long)j * hf;                              // (NH·FOUT) this source's gradient, in L1
+    f32 *dsj = dsSrc + (long)j * heads;                         // (NH)
+    for (i32 q = outPtr[j]; q < outPtr[j + 1]; q++) {
+      i32 e = outEdge[q];
+      i32 i = target[e];
+      const f32 *g = dOut + (long)i * hf;                      // (NH·FOUT) the target's gradient
+      const f32 *aD = alphaD + (long)e * heads;                 // (NH)
+      const f32 *dz = tmp + (long)e * heads;                    // (NH)
+      if (vecHeads) {
+        // 4 heads at a time: their dsSrc as one vector, their alphaD as lanes of one load
+        for (i32 h = 0; h < heads; h += 4) {
+          wasm_v128_store(dsj + h, wasm_f32x4_add(wasm_v128_load(dsj + h), wasm_v128_load(dz + h)));
+          v128_t a4 = wasm_v128_load(aD + h);
+          v128_t lane[4] = {wasm_i32x4_shuffle(a4, a4, 0, 0, 0, 0), wasm_i32x4_shuffle(a4, a4, 1, 1, 1, 1),
+                            wasm_i32x4_shuffle(a4, a4, 2, 2, 2, 2), wasm_i32x4_shuffle(a4, a4, 3, 3, 3, 3)};
+          for (i32 k = 0; k < 4; k++) {
+            f32 *o = dPj + (h + k) * fout;
+            const f32 *gk = g + (h + k) * fout;
+            for (i32 d = 0; d < fout; d += 4) wasm_v128_store(o + d, wasm_f32x4_add(wasm_v128_load(o + d), wasm_f32x4_mul(lane[k], wasm_v128_load(gk + d))));
+          }
+        }
+        continue;
+      }
+      for (i32 h = 0; h < heads; h++) {
+        i32 o = h * fout;
+        f32 a = aD[h];
+        if (vec) {
+          v128_t va = wasm_f32x4_splat(a);
+          for (i32 d = 0; d < fout; d += 4) {
+            wasm_v128_store(dPj + o + d, wasm_f32x4_add(wasm_v128_load(dPj + o + d), wasm_f32x4_mul(va, wasm_v128_load(g + o + d))));
+          }
+        } else {
+          for (i32 d = 0; d < fout; d++) dPj[o + d] += a * g[o + d];
+        }
+        dsj[h] += dz[h];
+      }
+    }
+  }
+}
+
+// Both passes in one, for one thread: per target i in ascending order, per edge e = j → i, the same
+// terms as passes 1 and 2, dP[j] and dsSrc[j] accumulated as they come. With ascending targets each
+// element of dP and dsSrc still sums its edges in edge order, so this gives the two passes' bits
+// (the caller checks the order) with one walk over the edges instead of two.
 void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 ntargets, i32 heads, i32 fout,
                         const f32 *p, const f32 *dOut, const f32 *alpha, const f32 *alphaD, const f32 *sSrc, const f32 *sTrg,
-                        i32 key, i32 threshold, f32 scale, f32 *dP, f32 *dsSrc, f32 *dsTrg, f32 *tmp, i32 h0, i32 h1) {
+                        i32 key, i32 threshold, f32 scale, f32 *dP, f32 *dsSrc, f32 *dsTrg, f32 *tmp) {
+  i32 h0 = 0, h1 = heads;
   i32 hf = heads * fout;
   v128_t vscale = wasm_f32x4_splat(scale), slope = wasm_f32x4_splat(LEAKY_RELU_SLOPE), one = wasm_f32x4_splat(1.0f);
   if (heads % 4 == 0 && fout % 4 == 0 && heads <= 64) {
@@ -328,6 +556,7 @@ void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets
           v128_t z = wasm_f32x4_add(wasm_v128_load(sSrc + j), st);
           v128_t lr = wasm_v128_bitselect(one, slope, wasm_f32x4_gt(z, wasm_f32x4_splat(0)));
           v128_t dZ = wasm_f32x4_mul(wasm_f32x4_mul(wasm_v128_load(alpha + k), wasm_f32x4_sub(wasm_v128_load(tmp + k), dot[h / 4])), lr);
+          wasm_v128_store(tmp + k, dZ);
           wasm_v128_store(dsSrc + j, wasm_f32x4_add(wasm_v128_load(dsSrc + j), dZ));
           dT = wasm_f32x4_add(dT, dZ);
         }
@@ -360,6 +589,7 @@ void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets
         long j = (long)source[e] * heads + h;
         f32 z = sSrc[j] + st;
         f32 dZ = alpha[k] * (tmp[k] - dot) * (z > 0 ? 1.0f : LEAKY_RELU_SLOPE);
+        tmp[k] = dZ;
         dsSrc[j] += dZ;
         dT += dZ;
       }
@@ -368,9 +598,9 @@ void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets
   }
 }
 
-// Backward of node_scores for rows: dP[i, h, :] += dsSrc·aSrc + dsTrg·aTrg; daSrc[h, :] += dsSrc · p[i, h, :], daTrg likewise.
-void node_scores_backward(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i32 fout, const f32 *aSrc, const f32 *aTrg,
-                          const f32 *dsSrc, const f32 *dsTrg, f32 *dP, f32 *daSrc, f32 *daTrg, i32 h0, i32 h1) {
+// node_scores_backward for whole heads [h0, h1).
+static void node_scores_backward_heads(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i32 fout, const f32 *aSrc, const f32 *aTrg,
+                                       const f32 *dsSrc, const f32 *dsTrg, f32 *dP, f32 *daSrc, f32 *daTrg, i32 h0, i32 h1) {
   i32 hf = heads * fout;
   int vec = fout % 4 == 0;
   for (i32 r = 0; r < nrows; r++) {
@@ -400,6 +630,65 @@ void node_scores_backward(const f32 *p, const i32 *rows, i32 nrows, i32 heads, i
   }
 }
 
+// Backward of node_scores for rows (c = h·FOUT + d):
+//   dP[i, c]  += dsSrc[i, h] · aSrc[c] + dsTrg[i, h] · aTrg[c]      per row: this part's rows
+//   daSrc[c]  += Σ_i dsSrc[i, h] · p[i, c], daTrg likewise          a sum over every row, in order: columns [c0, c1)
+// A part writes its rows of dP and its columns of the sums, so no two parts write one element.
+// The whole call on one thread (its rows are every row, its columns every column) walks the rows once.
+// Vector path: fout % 4 == 0 and c0, c1 multiples of 4 (each vector within one head).
+void node_scores_backward(const f32 *p, const i32 *rows, i32 nrows, const i32 *partRows, i32 npart, i32 heads, i32 fout,
+                          const f32 *aSrc, const f32 *aTrg, const f32 *dsSrc, const f32 *dsTrg, f32 *dP, f32 *daSrc, f32 *daTrg, i32 c0, i32 c1) {
+  i32 hf = heads * fout;
+  if (partRows == rows && npart == nrows && c0 == 0 && c1 == hf) {
+    node_scores_backward_heads(p, rows, nrows, heads, fout, aSrc, aTrg, dsSrc, dsTrg, dP, daSrc, daTrg, 0, heads);
+    return;
+  }
+  // dP for this part's rows, every column
+  for (i32 r = 0; r < npart; r++) {
+    i32 i = partRows[r];
+    for (i32 h = 0; h < heads; h++) {
+      f32 gs = dsSrc[(long)i * heads + h], gt = dsTrg[(long)i * heads + h];
+      f32 *o = dP + (long)i * hf + h * fout;
+      const f32 *as = aSrc + h * fout, *at = aTrg + h * fout;
+      if (fout % 4 == 0) {
+        v128_t vgs = wasm_f32x4_splat(gs), vgt = wasm_f32x4_splat(gt);
+        for (i32 d = 0; d < fout; d += 4) {
+          wasm_v128_store(o + d, wasm_f32x4_add(wasm_v128_load(o + d), wasm_f32x4_add(wasm_f32x4_mul(vgs, wasm_v128_load(as + d)), wasm_f32x4_mul(vgt, wasm_v128_load(at + d)))));
+        }
+      } else {
+        for (i32 d = 0; d < fout; d++) o[d] += gs * as[d] + gt * at[d];
+      }
+    }
+  }
+  // daSrc, daTrg for columns [c0, c1), every row in order
+  int vec = fout % 4 == 0 && c0 % 4 == 0 && c1 % 4 == 0;
+  i32 hA = c0 / fout, hB = (c1 + fout - 1) / fout;             // the heads the columns touch
+  for (i32 r = 0; r < nrows && c0 < c1; r++) {
+    i32 i = rows[r];
+    for (i32 h = hA; h < hB; h++) {
+      f32 gs = dsSrc[(long)i * heads + h], gt = dsTrg[(long)i * heads + h];
+      i32 d0 = h == hA ? c0 - h * fout : 0;                     // whole heads unless the range cuts one
+      i32 d1 = h == hB - 1 ? c1 - h * fout : fout;
+      const f32 *v = p + (long)i * hf + h * fout;
+      f32 *ds = daSrc + h * fout, *dt = daTrg + h * fout;
+      if (vec) {
+        v128_t vgs = wasm_f32x4_splat(gs), vgt = wasm_f32x4_splat(gt);
+        for (i32 d = d0; d < d1; d += 4) {
+          v128_t x = wasm_v128_load(v + d);
+          wasm_v128_store(ds + d, wasm_f32x4_add(wasm_v128_load(ds + d), wasm_f32x4_mul(vgs, x)));
+          wasm_v128_store(dt + d, wasm_f32x4_add(wasm_v128_load(dt + d), wasm_f32x4_mul(vgt, x)));
+        }
+      } else {
+        for (i32 d = d0; d < d1; d++) {
+          ds[d] += gs * v[d];
+          dt[d] += gt * v[d];
+        }
+      }
+    }
+  }
+}
+
+// ---- Step 4: heads (concat + ELU on hidden layers, mean on the output layer) + bias ------------
 // out[i, c] = ELU(agg[i, c] + bias[c]) for i in targets (the concat step of hidden layers). hf % 4 == 0.
 void heads_concat_elu(const i32 *targets, i32 ntargets, i32 hf, const f32 *agg, const f32 *bias, f32 *out, i32 c0, i32 c1) {
   v128_t zero = wasm_f32x4_splat(0);
@@ -412,7 +701,8 @@ void heads_concat_elu(const i32 *targets, i32 ntargets, i32 hf, const f32 *agg, 
   }
 }
 
-// Its gradient: dAgg = dOut · min(out + 1, 1); dBias += dAgg. hf % 4 == 0.
+// Its gradient: dAgg = dOut · min(out + 1, 1); dBias += dAgg (dBias 0: dAgg only, for rows split
+// across threads; column_sum then adds dBias by columns). hf % 4 == 0.
 void heads_concat_elu_backward(const i32 *targets, i32 ntargets, i32 hf, const f32 *out, const f32 *dOut, f32 *dAgg, f32 *dBias, i32 c0, i32 c1) {
   v128_t one = wasm_f32x4_splat(1.0f);
   for (i32 r = 0; r < ntargets; r++) {
@@ -420,11 +710,55 @@ void heads_concat_elu_backward(const i32 *targets, i32 ntargets, i32 hf, const f
     for (i32 c = c0; c < c1; c += 4) {
       v128_t g = wasm_f32x4_mul(wasm_v128_load(dOut + o + c), wasm_f32x4_pmin(wasm_f32x4_add(wasm_v128_load(out + o + c), one), one));
       wasm_v128_store(dAgg + o + c, g);
-      wasm_v128_store(dBias + c, wasm_f32x4_add(wasm_v128_load(dBias + c), g));
+      if (dBias) wasm_v128_store(dBias + c, wasm_f32x4_add(wasm_v128_load(dBias + c), g));
     }
   }
 }
 
+// sum[c] += Σ_r x[rows[r], c] for c in [c0, c1), rows in order (a bias gradient by columns). width, c0, c1 % 4 == 0.
+void column_sum(const i32 *rows, i32 nrows, i32 width, const f32 *x, f32 *sum, i32 c0, i32 c1) {
+  for (i32 r = 0; r < nrows; r++) {
+    const f32 *row = x + (long)rows[r] * width;
+    for (i32 c = c0; c < c1; c += 4) wasm_v128_store(sum + c, wasm_f32x4_add(wasm_v128_load(sum + c), wasm_v128_load(row + c)));
+  }
+}
+
+// The mean step of the output layer, in double precision as elementwise.ts computes it (so the
+// same bits): out[i, d] = (Σ_h agg[i, h, d]) · (1 / NH) + bias[d] for i in targets.   out (N, FOUT)
+void heads_mean(const i32 *targets, i32 ntargets, i32 heads, i32 fout, const f32 *agg, const f32 *bias, f32 *out) {
+  i32 hf = heads * fout;
+  double inv = 1.0 / heads;
+  for (i32 r = 0; r < ntargets; r++) {
+    i32 i = targets[r];
+    for (i32 d = 0; d < fout; d++) {
+      double sum = 0;
+      for (i32 h = 0; h < heads; h++) sum += agg[(long)i * hf + h * fout + d];
+      out[(long)i * fout + d] = (f32)(sum * inv + bias[d]);
+    }
+  }
+}
+
+// Its gradient: dAgg[i, h, d] = dOut[i, d] / NH for i in rows (this part's rows), and
+// dBias[d] += Σ_i dOut[i, d] for d in [d0, d1) over every target in order (this part's columns):
+// rows for the rows' outputs, columns for the sum over rows, so no two parts write one element.
+void heads_mean_backward(const i32 *targets, i32 ntargets, const i32 *rows, i32 nrows, i32 heads, i32 fout,
+                         const f32 *dOut, f32 *dAgg, f32 *dBias, i32 d0, i32 d1) {
+  i32 hf = heads * fout;
+  double inv = 1.0 / heads;
+  for (i32 r = 0; r < nrows; r++) {
+    i32 i = rows[r];
+    for (i32 d = 0; d < fout; d++) {
+      f32 g = (f32)(dOut[(long)i * fout + d] * inv);
+      for (i32 h = 0; h < heads; h++) dAgg[(long)i * hf + h * fout + d] = g;
+    }
+  }
+  for (i32 r = 0; r < ntargets; r++) {
+    const f32 *g = dOut + (long)targets[r] * fout;
+    for (i32 d = d0; d < d1; d++) dBias[d] += g[d];
+  }
+}
+
+// ---- Step 1: input dropout and the dense projection (narrow layers) ----------------------------
 // Dropout on the sparse input: xd[p] = values[p] · mask(p) for the non-zeros of rows (projection.ts dropSparseInput).
 void drop_sparse(const i32 *indptr, const i32 *rows, i32 nrows, const f32 *values, i32 key, i32 threshold, f32 scale, f32 *xd) {
   v128_t vscale = wasm_f32x4_splat(scale);
@@ -551,6 +885,7 @@ void dense_project_grad(const f32 *xd, const i32 *rows, i32 nrows, i32 fin, i32 
     for (i32 c = 0; c < hf; c++) dwT[k * hf + c] = dw[c * fin + k];
 }
 
+// ---- Adam ----------------------------------------------------------------------------------------
 // Adam (adam.ts adamUpdate) in f64x2 with the TypeScript loop's operations in its order, so the
 // results are the same bits: moments and step in double, stored as f32.
 static inline void adam2(v128_t p, v128_t g, v128_t m, v128_t v, v128_t wd, v128_t b1, v128_t b2, v128_t c1, v128_t c2,
