@@ -370,6 +370,29 @@ void edge_softmax(const i32 *rowPtr, const i32 *source, const i32 *targets, i32 
   }
 }
 
+// Step 2 of the backward for 4 heads of edge e (k = e·NH + h): dZ = alpha · (dA − Σ alpha·dA) ·
+// LeakyReLU'(z), z = sSrc[j] + sTrg[i]; tmp holds dA and is overwritten with dZ, which is returned.
+static inline v128_t vdz(const f32 *alpha_k, f32 *tmp_k, v128_t s_src, v128_t st, v128_t dot, v128_t one, v128_t slope) {
+  v128_t z = wasm_f32x4_add(s_src, st);
+  v128_t lr = wasm_v128_bitselect(one, slope, wasm_f32x4_gt(z, wasm_f32x4_splat(0)));
+  v128_t dZ = wasm_f32x4_mul(wasm_f32x4_mul(wasm_v128_load(alpha_k), wasm_f32x4_sub(wasm_v128_load(tmp_k), dot)), lr);
+  wasm_v128_store(tmp_k, dZ);
+  return dZ;
+}
+
+// The same for one head.
+static inline f32 sdz(f32 alpha_k, f32 *tmp_k, f32 s_src, f32 st, f32 dot) {
+  f32 z = s_src + st;
+  f32 dZ = alpha_k * (*tmp_k - dot) * (z > 0 ? 1.0f : LEAKY_RELU_SLOPE);
+  *tmp_k = dZ;
+  return dZ;
+}
+
+// dA of one head and edge through attention dropout: <dOut[i, h, :], p[j, h, :]> · scale · mask(k).
+static inline f32 sdrop_da(f32 dAD, i32 key, i32 k, i32 threshold, f32 scale) {
+  return threshold == 0 ? dAD * scale : skeep(key, k, threshold) ? dAD * scale : 0.0f;
+}
+
 // ---- Steps 3 + 2 backward ---------------------------------------------------------------------
 // Backward of edge_softmax + aggregate, in two passes that each write only their own rows, so
 // threads can split either pass by rows with no atomics and every sum keeps one order.
@@ -415,11 +438,7 @@ void attention_backward_targets(const i32 *rowPtr, const i32 *source, const i32 
         v128_t dT = wasm_f32x4_splat(0);
         for (i32 e = e0; e < e1; e++) {
           i32 k = e * heads + h;
-          v128_t z = wasm_f32x4_add(wasm_v128_load(sSrc + (long)source[e] * heads + h), st);
-          v128_t lr = wasm_v128_bitselect(one, slope, wasm_f32x4_gt(z, wasm_f32x4_splat(0)));
-          v128_t dZ = wasm_f32x4_mul(wasm_f32x4_mul(wasm_v128_load(alpha + k), wasm_f32x4_sub(wasm_v128_load(tmp + k), dot[h / 4])), lr);
-          wasm_v128_store(tmp + k, dZ);
-          dT = wasm_f32x4_add(dT, dZ);
+          dT = wasm_f32x4_add(dT, vdz(alpha + k, tmp + k, wasm_v128_load(sSrc + (long)source[e] * heads + h), st, dot[h / 4], one, slope));
         }
         wasm_v128_store(dsTrg + (long)i * heads + h, wasm_f32x4_add(wasm_v128_load(dsTrg + (long)i * heads + h), dT));
       }
@@ -437,17 +456,14 @@ void attention_backward_targets(const i32 *rowPtr, const i32 *source, const i32 
         const f32 *pj = p + (long)source[e] * hf + h * fout;
         f32 dAD = 0;
         for (i32 d = 0; d < fout; d++) dAD += g[d] * pj[d];
-        f32 dA = threshold == 0 ? dAD * scale : skeep(key, k, threshold) ? dAD * scale : 0.0f;
+        f32 dA = sdrop_da(dAD, key, k, threshold, scale);
         tmp[k] = dA;
         dot += alpha[k] * dA;
       }
       f32 st = sTrg[(long)i * heads + h], dT = 0;
       for (i32 e = e0; e < e1; e++) {
         i32 k = e * heads + h;
-        f32 z = sSrc[(long)source[e] * heads + h] + st;
-        f32 dZ = alpha[k] * (tmp[k] - dot) * (z > 0 ? 1.0f : LEAKY_RELU_SLOPE);
-        tmp[k] = dZ;
-        dT += dZ;
+        dT += sdz(alpha[k], tmp + k, sSrc[(long)source[e] * heads + h], st, dot);
       }
       dsTrg[(long)i * heads + h] += dT;
     }
@@ -553,10 +569,7 @@ void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets
         for (i32 e = e0; e < e1; e++) {
           i32 k = e * heads + h;
           i32 j = source[e] * heads + h;
-          v128_t z = wasm_f32x4_add(wasm_v128_load(sSrc + j), st);
-          v128_t lr = wasm_v128_bitselect(one, slope, wasm_f32x4_gt(z, wasm_f32x4_splat(0)));
-          v128_t dZ = wasm_f32x4_mul(wasm_f32x4_mul(wasm_v128_load(alpha + k), wasm_f32x4_sub(wasm_v128_load(tmp + k), dot[h / 4])), lr);
-          wasm_v128_store(tmp + k, dZ);
+          v128_t dZ = vdz(alpha + k, tmp + k, wasm_v128_load(sSrc + j), st, dot[h / 4], one, slope);
           wasm_v128_store(dsSrc + j, wasm_f32x4_add(wasm_v128_load(dsSrc + j), dZ));
           dT = wasm_f32x4_add(dT, dZ);
         }
@@ -579,7 +592,7 @@ void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets
           dAD += g[d] * p[s + d];
           dP[s + d] += aD * g[d];
         }
-        f32 dA = threshold == 0 ? dAD * scale : skeep(key, k, threshold) ? dAD * scale : 0.0f;
+        f32 dA = sdrop_da(dAD, key, k, threshold, scale);
         tmp[k] = dA;
         dot += alpha[k] * dA;
       }
@@ -587,9 +600,7 @@ void attention_backward(const i32 *rowPtr, const i32 *source, const i32 *targets
       for (i32 e = e0; e < e1; e++) {
         i32 k = e * heads + h;
         long j = (long)source[e] * heads + h;
-        f32 z = sSrc[j] + st;
-        f32 dZ = alpha[k] * (tmp[k] - dot) * (z > 0 ? 1.0f : LEAKY_RELU_SLOPE);
-        tmp[k] = dZ;
+        f32 dZ = sdz(alpha[k], tmp + k, sSrc[j], st, dot);
         dsSrc[j] += dZ;
         dT += dZ;
       }
