@@ -43,12 +43,11 @@ export class DegreePanel extends PanelBase {
     return scope ? { ...snapshot, scope } : snapshot;
   }
 
+  protected override selectGraph(index: number | null): void {
+    this.graphIndex = index;
+  }
+
   protected override onMessage(message: WebviewToHost): boolean {
-    if (message.type === 'selectGraph') {
-      this.graphIndex = message.index;
-      void this.refresh();
-      return true;
-    }
     if (message.type !== 'showInGraph') return false;
     this.deps.panels.show('gat.graph', { dataset: message.dataset, focusNode: message.node });
     return true;

@@ -164,12 +164,11 @@ export class EmbeddingPanel extends RunPanel {
     }
   }
 
+  protected override selectGraph(index: number | null): void {
+    if (index !== null) this.graphIndex = index;
+  }
+
   protected override onMessage(message: WebviewToHost): boolean {
-    if (message.type === 'selectGraph') {
-      if (message.index !== null) this.graphIndex = message.index;
-      void this.refresh();
-      return true;
-    }
     if (message.type === 'showInGraph') {
       this.deps.panels.show('gat.graph', { dataset: message.dataset, runId: this.runId, focusNode: message.node });
       return true;

@@ -156,12 +156,11 @@ export class GraphPanel extends PanelBase {
     return out ? readRun(path.join(out, 'runs', runId)).catch(() => undefined) : undefined;
   }
 
+  protected override selectGraph(index: number | null): void {
+    if (index !== null) this.graphIndex = index;
+  }
+
   protected override onMessage(message: WebviewToHost): boolean {
-    if (message.type === 'selectGraph') {
-      if (message.index !== null) this.graphIndex = message.index;
-      void this.refresh();
-      return true;
-    }
     if (message.type === 'stepThrough') {
       if (this.runId) this.deps.panels.show('gat.computation', { runId: this.runId, node: message.node });
       return true;

@@ -69,6 +69,13 @@ export abstract class PanelBase implements ControlledPanel, vscode.Disposable {
     return false;
   }
 
+  /**
+   * Inductive datasets: the page's graph picker chose graph `index` (null: every graph, which only
+   * the degree panel offers). Panels that show one graph of such a dataset say what that changes;
+   * the base then posts a fresh snapshot.
+   */
+  protected selectGraph?(index: number | null): void;
+
   /** Called once when the panel closes (the controller forgets it by itself). */
   protected onDispose(): void {}
 
@@ -82,6 +89,9 @@ export abstract class PanelBase implements ControlledPanel, vscode.Disposable {
     try {
       if (message.type === 'ready') {
         this.ready = true;
+        await this.refresh();
+      } else if (message.type === 'selectGraph' && this.selectGraph) {
+        this.selectGraph(message.index);
         await this.refresh();
       } else if (await this.onMessage(message)) {
         return;
