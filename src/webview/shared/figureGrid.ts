@@ -2,22 +2,14 @@ import type { WebviewToHost } from '../../protocol/webviewMessages';
 import { exportSvgAsPng, serializeSvg } from './exportSvg';
 
 /**
- * Live SVG elements from figure markup (src/figures draws it for the panels and `gat visualize`
- * alike). One HTML parse for all of them: an XML DOMParser per figure plus importNode cost five
- * times as much on the attention panel's 8 heads × 169 neighbours.
- */
-export function parseFigures(markup: readonly string[]): SVGSVGElement[] {
-  const template = document.createElement('template');
-  template.innerHTML = markup.join('');
-  return Array.from(template.content.children) as SVGSVGElement[];
-}
-
-/**
  * Small multiples (one figure per head) in a grid: the container gets the figures and `data-drawn`,
- * how many are on screen (tests and the bench wait for it).
+ * how many are on screen (tests and the bench wait for it). The figures' markup (src/figures draws it
+ * for the panels and `gat visualize` alike) is parsed once, straight into the grid: an XML DOMParser
+ * per figure plus importNode cost five times as much on the attention panel's 8 heads × 169
+ * neighbours, and parsing into a <template> first made the browser adopt every node into the page.
  */
 export function drawFigures(grid: HTMLElement, markup: readonly string[]): void {
-  grid.replaceChildren(...parseFigures(markup));
+  grid.innerHTML = markup.join('');
   grid.dataset.drawn = String(markup.length);
 }
 
