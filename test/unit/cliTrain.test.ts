@@ -125,6 +125,24 @@ describe('gat train (the real CLI on Cora)', () => {
     assert.deepEqual(runs[1], runs[0]);
   });
 
+  it('a kernel thread that dies mid-run ends it with exit code 5, the earlier checkpoints intact, a checkpoint of the last finished epoch and how to resume', async () => {
+    const out = tempDir();
+    // Fault injection: a worker thread of the kernel pool is terminated before the 8th optimisation step.
+    const r = await runGat(['train', '--backend', 'wasm', '--threads', '2', '--num-of-epochs', '20', '--checkpoint-freq', '5', '--out', out], { env: { GAT_TEST_KILL_KERNEL_THREAD_AT_STEP: '7' } });
+    assert.equal(r.code, 5, r.stdout + r.stderr);
+    assert.match(r.stderr, /GAT kernel thread 1 exited .*training cannot go on without it\. The state after epoch 7 was saved: resume with --resume \S+ \(add --threads 1 to train on one thread\)/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    const dir = runDirs(out)[0];
+    const run = await readRun(dir);
+    assert.equal(run.status, 'failed');
+    const checkpoints = readdirSync(path.join(out, 'models', 'checkpoints', run.runId)).sort();
+    assert.deepEqual(checkpoints, ['gat_cora_ckpt_epoch_5.safetensors', 'gat_cora_ckpt_epoch_7.safetensors']);
+    assert.equal((await readCheckpoint(path.join(out, 'models', 'checkpoints', run.runId, checkpoints[0]))).epoch, 5, 'the earlier checkpoint is intact');
+    const resumed = await runGat(['train', '--backend', 'wasm', '--threads', '1', '--num-of-epochs', '9', '--resume', path.join(out, 'models', 'checkpoints', run.runId, checkpoints[1]), '--out', out]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual((await readMetrics(runDirs(out)[1])).map((m) => m.epoch), [7, 8], 'training goes on where the thread died');
+  });
+
   it('emits one JSON event per line with --progress json', async () => {
     const out = tempDir();
     const r = await runGat(['train', '--num-of-epochs', '5', '--progress', 'json', '--out', out]);

@@ -11,6 +11,7 @@ import { writeFigures } from '../figures/writeFigures';
 import { BackendError, selectBackend } from '../backend/backends';
 import type { BackendChoice } from '../backend/registry';
 import { isGpuFailure } from '../gpu/gpuErrors';
+import { KernelThreadError } from '../kernels/kernelPool';
 import type { NamedTensor } from '../artifacts/namedTensor';
 import { loadDataset } from '../data/loadDataset';
 import type { GraphDataset } from '../data/graph';
@@ -162,9 +163,10 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
       sink.emit({ type: 'checkpoint', epoch: state.completed, path: file });
       return file;
     };
-    // On a GPU the state lives in GPU memory, which a lost device takes with it: keep a host copy of
-    // each finished epoch's, so a failure still leaves a checkpoint to resume from.
-    const mirrorOnHost = backend.device !== null;
+    // On a GPU the state lives in GPU memory, which a lost device takes with it; on worker threads a
+    // thread can die inside an update, leaving the state half written. Either way keep a copy of each
+    // finished epoch's state, so a failure still leaves a checkpoint to resume from.
+    const mirrorOnHost = backend.device !== null || trainer.threads > 1;
     const snapshots = o.snapshots ? new SnapshotTaker({ runDir: run.paths.runDir, graph, provenance, count: o.snapshots, maxEpochs: numOfEpochs, checkpointFreq }) : undefined;
     let lastEpoch = startEpoch - 1;
     let checkpointedAt = -1;
@@ -224,11 +226,13 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
   } catch (caught) {
     tensorboard?.close();
     let err = caught;
-    if (run && isGpuFailure(caught)) {
-      // The GPU failed (device lost, out of memory): save the last finished epoch's state from the host copy.
-      const saved = lastGood ? await saveGpuFailureCheckpoint(run, lastGood, sink).catch(() => null) : null;
-      const resume = saved ? ` The state after epoch ${lastGood!.completed} was saved: resume with --resume ${saved} (add --backend wasm to continue on the CPU).` : ' No epoch had finished, so there is nothing to resume: try again, or train with --backend wasm.';
-      err = new BackendError(`${caught.message}.${resume}`);
+    // The GPU failed (device lost, out of memory) or a kernel thread died: save the last finished
+    // epoch's copy, which is whole whatever the failure left half done, and say how to go on.
+    const fallback = isGpuFailure(caught) ? { flag: '--backend wasm', to: 'continue on the CPU' } : caught instanceof KernelThreadError ? { flag: '--threads 1', to: 'train on one thread' } : null;
+    if (run && fallback) {
+      const saved = lastGood ? await saveFailureCheckpoint(run, lastGood, sink).catch(() => null) : null;
+      const resume = saved ? ` The state after epoch ${lastGood!.completed} was saved: resume with --resume ${saved} (add ${fallback.flag} to ${fallback.to}).` : ` No epoch had finished, so there is nothing to resume: try again, or train with ${fallback.flag}.`;
+      err = new BackendError(`${(caught as Error).message}.${resume}`);
     }
     if (run) {
       const message = err instanceof Error ? err.message : String(err);
@@ -249,7 +253,7 @@ interface CapturedState {
   readonly loopState: LoopState | undefined;
 }
 
-async function saveGpuFailureCheckpoint(run: RunWriter, state: CapturedState, sink: EventSink): Promise<string> {
+async function saveFailureCheckpoint(run: RunWriter, state: CapturedState, sink: EventSink): Promise<string> {
   const file = await run.saveCheckpoint({
     params: state.params,
     optimizer: state.optimizer,

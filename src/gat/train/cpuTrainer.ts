@@ -9,6 +9,7 @@ import type { GraphDataset } from '../data/graph';
 import { tfjsProducts, type DenseProducts } from '../kernels/denseProducts';
 import type { ThreadedProducts } from '../kernels/gemmThreads';
 import { typescriptKernels, type HotKernels } from '../kernels/hotKernels';
+import { kernelPoolOf } from '../kernels/wasmKernels';
 import { Adam } from '../model/adam';
 import type { AnalyzeResult, EngineInput, GatEngine, GraphBatch, StepResult } from '../model/engine';
 import { FusedEngine, createFusedKernels, hasGemmLayers } from '../model/fusedEngine';
@@ -18,6 +19,9 @@ import { SessionBase } from './sessionBase';
 import type { TrainConfig } from './trainConfig';
 import type { Trainer, TrainerTimings } from './trainerTypes';
 import { optimizerTensors, readBest, readState } from './trainerState';
+
+/** Tests only: at this optimisation step a kernel worker thread is terminated, as a crashed thread would be. */
+const KILL_KERNEL_THREAD_AT_STEP = Number(process.env.GAT_TEST_KILL_KERNEL_THREAD_AT_STEP ?? NaN);
 
 /** How the factory (trainer.ts) made this session: its back end, engine, kernels and threads. */
 export interface CpuSession {
@@ -99,6 +103,7 @@ export class CpuTrainer extends SessionBase implements Trainer {
   }
 
   protected async trainStep(): Promise<StepResult> {
+    if (this.adam.step === KILL_KERNEL_THREAD_AT_STEP) await kernelPoolOf(this.kernels)?.workerOf(1).terminate();
     const r = this.impl.trainStep(this.adam.step, this.grad);
     // Uniform attention: the scoring vectors are held at zero, so their gradient never reaches Adam.
     for (const [offset, length] of this.frozen) this.grad.fill(0, offset, offset + length);
