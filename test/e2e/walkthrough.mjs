@@ -497,7 +497,7 @@ async function main() {
       await toasts(page).filter({ hasText: 'saved' }).first().waitFor();
     }, ['runId']);
 
-    await step(9, 'PPI-format dataset: train from a spec (micro-F1 on the run), its graph with the graph picker and label colourings, a node\'s labels in its record, the embedding map of a small graph', async () => {
+    await step(9, 'PPI-format dataset: train from a spec (micro-F1 on the run), its graph with the graph picker and label colourings, a node\'s labels in its record, the embedding map of a small graph, and Back End Info naming the threads and route it ran on', async () => {
       await trainFromSpec(page, 'synthppi');
       const runs = sidebarPane(page, 'Runs');
       const done = treeRows(runs).filter({ hasText: /completed · val F1 0\.\d{3} · test F1 0\.\d{3}/ }).first();
@@ -556,6 +556,16 @@ async function main() {
       assert(perplexity === '6', `the 20-node map uses perplexity ${perplexity}, not the largest allowed (6)`);
       log(`  embedding of graph 5: perplexity ${perplexity}, ${plain(await map.locator('.toolbar .status').first().innerText())}`);
       await shot(page, '09-dark-ppi-embedding');
+      // What computed the PPI run: Show Back End Info names the thread count and the route.
+      await runCommand(page, 'GAT: Show Back End Info');
+      await tab(page, 'GAT Back Ends.md').waitFor({ timeout: 60_000 });
+      await page.locator('.monaco-editor .view-line', { hasText: 'Last run used' }).first().waitFor({ timeout: 60_000 });
+      const info = await editorText(page);
+      assert(/Training threads \(`gat\.threads`\): \*\*every core \(\d+ here\)\*\*/.test(info), `Back End Info names no thread count:\n${info.slice(0, 800)}`);
+      const route = /Last run used: \*\*(\w+)\*\*: (fused kernels \([\w-]+\) on \d+ threads?[^\n]*)/.exec(info);
+      assert(route, `Back End Info names no route for the PPI run:\n${info.slice(0, 800)}`);
+      log(`  back end info: ${route[1]}: ${route[2]}`);
+      await shot(page, '09-dark-backend-info');
       ctx.ppi = true;
     }, ['runId']);
 
