@@ -3,7 +3,7 @@
  * graphs of 44,906 nodes, 2 + 2 of 6,514 and 5,524; mean degree 28; 50 features; 121 labels),
  * generated once into out/bench/ppi-synthetic and read through the real loader. The model is
  * pytorch-GAT's PPI recipe. Prints one line per epoch, then one JSON object as the LAST line.
- * Usage: npm run bench -- --dataset ppi-synthetic --json [--epochs K] [--backend B] [--threads N] [--gemm-threads 1|2]
+ * Usage: npm run bench -- --dataset ppi-synthetic --json [--epochs K] [--backend B] [--threads N] [--gemm-threads N]
  *        [--force-cpu] [--ppi-scale ppi|small] [--scaling] [--pytorch]
  *   --force-cpu auto never picks a GPU back end
  *   --ppi-scale small: a small PPI-format folder instead (scripts/deviceCheck.sh --local's dry run)

@@ -112,6 +112,12 @@ describe('back-end registry: the device and the threads are arguments', () => {
       ['wasm, fused, Cora, 16 CPUs: every core', 'wasm', 'fused', {}, narrow, 16, { kernels: 16, gemm: 1 }],
       ['wasm, fused, Cora, threads 3 on 2 CPUs', 'wasm', 'fused', { threads: 3 }, narrow, 2, { kernels: 3, gemm: 1 }],
       ['wasm, fused, Cora, threads 2', 'wasm', 'fused', { threads: 2 }, narrow, 4, { kernels: 2, gemm: 1 }],
+      ['wasm, fused, wide layers, 16 CPUs: its GEMM runs on 2', 'wasm', 'fused', {}, wide, 16, { kernels: 16, gemm: 2 }],
+      ['wasm, fused, wide layers, threads 1: one thread for both', 'wasm', 'fused', { threads: 1 }, wide, 16, { kernels: 1, gemm: 1 }],
+      ['native, fused, wide layers, 16 CPUs: every core for both', 'native', 'fused', {}, wide, 16, { kernels: 16, gemm: 16 }],
+      ['native, fused, wide layers, threads 4', 'native', 'fused', { threads: 4 }, wide, 16, { kernels: 4, gemm: 4 }],
+      ['native, fused, wide layers, gemmThreads 3', 'native', 'fused', { gemmThreads: 3 }, wide, 16, { kernels: 16, gemm: 3 }],
+      ['native, fused, Cora: no products', 'native', 'fused', {}, narrow, 16, { kernels: 16, gemm: 1 }],
       ['wasm, generic', 'wasm', 'generic', { threads: 2, gemmThreads: 2 }, wide, 4, { kernels: 1, gemm: 1 }],
       ['cpu, fused (no worker threads)', 'cpu', 'fused', { threads: 2, gemmThreads: 2 }, wide, 4, { kernels: 1, gemm: 1 }],
     ];

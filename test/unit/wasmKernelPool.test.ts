@@ -159,7 +159,8 @@ describe('a kernel thread that fails or dies', () => {
   /** Kernels on 3 threads with a Cora engine on them, one training step done. */
   async function coraOnThreeThreads(): Promise<{ kernels: HotKernels; engine: FusedEngine; grad: Float32Array }> {
     const input = engineInput(await loadPlanetoid('cora'), [8, 1], [8], 0.6);
-    const kernels = createFusedKernels({ ...input, hotKernels: 'wasm-simd', threads: 3 }, input.params.flat.length);
+    // Parts as small as 2^16: Cora's calls are below the default grain and would stay on one thread.
+    const kernels = createFusedKernels({ ...input, hotKernels: 'wasm-simd', threads: 3 }, input.params.flat.length, undefined, 1 << 16);
     const engine = new FusedEngine({ ...input, hotKernels: 'wasm-simd', kernels });
     const grad = new Float32Array(input.params.flat.length);
     engine.trainStep(0, grad);

@@ -9,6 +9,7 @@
  * setting). One that loads in a new way also adds its driver file and names it in backends.ts's
  * DRIVERS (the compiler asks for it); one that computes in a new way brings its engine or products.
  */
+import { MAX_KERNEL_THREADS as MAX_THREADS } from '../kernels/partition';
 import type { AdapterSummary } from '../gpu/webgpuDevice';
 
 /** Which implementation computes a session's gradients: fused typed-array kernels, generic TensorFlow.js ops, or WGSL on WebGPU. */
@@ -51,8 +52,12 @@ export interface BackendSpec {
   readonly engines: readonly EngineKind[];
   /** The fused engine's hot loops: WebAssembly SIMD where the runtime has it, else TypeScript. */
   readonly hotKernels: 'wasm-simd' | 'typescript' | null;
-  /** What a session needs from it: the device it opened; worker threads for the fused kernels and the dense products (see threadPlan.ts). */
-  readonly needs: { readonly device: boolean; readonly threads: boolean };
+  /**
+   * What a session needs from it: the device it opened; worker threads for the fused kernels and the
+   * dense products (see threadPlan.ts), and the most threads its dense products run on (wasm's
+   * XNNPACK: this thread and one worker; onnxruntime: its own pool, every core).
+   */
+  readonly needs: { readonly device: boolean; readonly threads: boolean; readonly gemmThreads: number };
   /** One line once active (`gat train`'s log): versions, and what runs the graph ops. */
   detail(env: DetailEnv): string;
 }
@@ -72,7 +77,7 @@ const DECLARED = [
     autoNeedsHardware: true,
     engines: ['webgpu'],
     hotKernels: null,
-    needs: { device: true, threads: false },
+    needs: { device: true, threads: false, gemmThreads: 1 },
     detail: ({ device }) => {
       const a = device?.adapter;
       const adapter = a ? [a.vendor, a.architecture, a.description].filter(Boolean).join(' · ') : 'no device';
@@ -91,7 +96,7 @@ const DECLARED = [
     probe: 'cuda',
     engines: ['generic'],
     hotKernels: null,
-    needs: { device: false, threads: false },
+    needs: { device: false, threads: false, gemmThreads: 1 },
     detail: (env) => `TensorFlow.js ${env.tfjsVersion} native back end with CUDA (tfjs-node-gpu); graph ops: generic TensorFlow ops`,
   },
   {
@@ -105,7 +110,7 @@ const DECLARED = [
     tfjsName: 'tensorflow',
     engines: ['generic'],
     hotKernels: null,
-    needs: { device: false, threads: false },
+    needs: { device: false, threads: false, gemmThreads: 1 },
     detail: (env) => `TensorFlow.js ${env.tfjsVersion} native CPU back end (tfjs-node); graph ops: generic TensorFlow ops`,
   },
   {
@@ -119,7 +124,7 @@ const DECLARED = [
     tfjsName: 'wasm',
     engines: ['fused'],
     hotKernels: 'wasm-simd',
-    needs: { device: false, threads: true },
+    needs: { device: false, threads: true, gemmThreads: MAX_THREADS },
     detail: (env) => {
       const ours = env.kernelsSimd() ? 'fused kernels, hot loops in WebAssembly SIMD' : 'fused typed-array kernels (no WebAssembly SIMD here)';
       return `onnxruntime-node ${env.packageVersion('onnxruntime-node')} native multi-threaded GEMM (MLAS) for the dense products; graph ops: ${ours}`;
@@ -136,7 +141,7 @@ const DECLARED = [
     tfjsName: 'wasm',
     engines: ['fused', 'generic'],
     hotKernels: 'wasm-simd',
-    needs: { device: false, threads: true },
+    needs: { device: false, threads: true, gemmThreads: 2 },
     detail: (env) => {
       const ours = env.kernelsSimd() ? 'fused kernels, hot loops in WebAssembly SIMD' : 'fused typed-array kernels (no WebAssembly SIMD here)';
       return `TensorFlow.js ${env.tfjsVersion} WebAssembly back end (${env.tfjsWasmSimd() ? 'SIMD' : 'no SIMD'}); graph ops: ${ours}`;
@@ -153,7 +158,7 @@ const DECLARED = [
     tfjsName: 'cpu',
     engines: ['fused', 'generic'],
     hotKernels: 'typescript',
-    needs: { device: false, threads: false },
+    needs: { device: false, threads: false, gemmThreads: 1 },
     detail: (env) => `TensorFlow.js ${env.tfjsVersion} JavaScript CPU back end; graph ops: fused typed-array kernels`,
   },
 ] as const satisfies readonly BackendSpec[];

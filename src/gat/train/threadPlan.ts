@@ -27,7 +27,8 @@ export function planThreads(
   return {
     // Every core unless asked: idle pool workers sleep, so they leave the cores to the GEMM between kernels.
     kernels: config.threads ?? cpus,
-    // Only wide layers have products worth splitting; 2 wherever the machine has 2 CPUs or more.
-    gemm: hasGemmLayers(shapes) ? (config.gemmThreads ?? (cpus >= 2 ? 2 : 1)) : 1,
+    // Only wide layers have products worth splitting: on as many threads as the kernels, up to what
+    // the back end's GEMM runs on (wasm's: 2; onnxruntime's: every core).
+    gemm: hasGemmLayers(shapes) ? Math.min(config.gemmThreads ?? config.threads ?? cpus, backend.needs.gemmThreads) : 1,
   };
 }

@@ -35,9 +35,8 @@ export interface TrainConfig {
   /** Inductive datasets: graphs per training batch (default 2, as pytorch-GAT's PPI script). */
   readonly batchSize?: number;
   /**
-   * Back ends with worker threads (wasm), models with wide layers (PPI): threads for the dense products,
-   * 1 or 2 (a worker takes half of each product's rows). Default 2 where the machine has 2 CPUs or more
-   * (threadPlan.ts decides).
+   * Back ends with worker threads (native, wasm), models with wide layers (PPI): threads for the dense
+   * products. Default: as many as the kernels, up to what the back end's GEMM runs on (threadPlan.ts).
    */
   readonly gemmThreads?: number;
 }
@@ -67,7 +66,9 @@ export function validateTrainConfig(c: TrainConfig): void {
   if (c.threads !== undefined && !(Number.isInteger(c.threads) && c.threads >= 1 && c.threads <= MAX_KERNEL_THREADS)) {
     fail(`threads must be an integer from 1 to ${MAX_KERNEL_THREADS}; got ${c.threads}`);
   }
-  if (c.gemmThreads !== undefined && c.gemmThreads !== 1 && c.gemmThreads !== 2) fail(`gemmThreads must be 1 or 2; got ${c.gemmThreads}`);
+  if (c.gemmThreads !== undefined && !(Number.isInteger(c.gemmThreads) && c.gemmThreads >= 1 && c.gemmThreads <= MAX_KERNEL_THREADS)) {
+    fail(`gemmThreads must be an integer from 1 to ${MAX_KERNEL_THREADS}; got ${c.gemmThreads}`);
+  }
   if (c.attention !== undefined && c.attention !== 'learned' && c.attention !== 'uniform') fail(`attention must be 'learned' or 'uniform'; got ${String(c.attention)}`);
   if (c.batchSize !== undefined && !(Number.isInteger(c.batchSize) && c.batchSize >= 1)) fail(`batchSize must be a positive integer; got ${c.batchSize}`);
 }
