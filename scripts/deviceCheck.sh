@@ -31,6 +31,7 @@ prepare() {
   cp package.json "$KIT/root/"
   cp -r dist/cli.js dist/*Worker.js dist/wasm "$KIT/root/dist/"
   cp test/reference/pytorchGatPpi.py "$KIT/root/test/reference/"
+  mkdir -p "$KIT/root/data" && cp -r data/planetoid "$KIT/root/data/"   # Cora, bundled as in the package
   # The bench, bundled whole (its TensorFlow.js and test helpers inside), next to the CLI so it finds dist/wasm and the workers.
   node --input-type=module -e "
     import * as esbuild from 'esbuild';
@@ -91,7 +92,6 @@ else
 fi
 
 cd "$WORK"
-gat() { "$NODE" dist/cli.js "$@"; }
 # Runs a step under a time limit; its stdout's last line (JSON) goes to $OUT/$1.json.
 step() {
   local name=$1 limit=$2; shift 2
@@ -110,7 +110,7 @@ step() {
 }
 
 # --- 2. What is there --------------------------------------------------------------------------------
-step backends 60 gat backends --json
+step backends 60 "$NODE" dist/cli.js backends --json
 
 # --- 3. A full default Cora run on webgpu (the paper's recipe, patience 1000) -------------------------
 if [ "$LOCAL" = 1 ]; then CORA_ARGS=(--max-epochs 30); else CORA_ARGS=(); fi
@@ -121,9 +121,11 @@ if [ "$LOCAL" = 1 ]; then PPI_SCALE=(--ppi-scale small); EPOCHS=1; else PPI_SCAL
 step ppi-webgpu 180 "$NODE" dist/bench.js --dataset ppi-synthetic "${PPI_SCALE[@]}" --epochs "$EPOCHS" --backend webgpu --json
 
 # --- 5. CPU scaling on PPI-sized data (auto's CPU route), and the PyTorch reference beside it -----------
-PY=$(command -v python3 || true)
+# The PyTorch peer where a Python with torch is found (the bench looks for python3, then /usr/bin/python3).
 PEER=()
-[ -n "$PY" ] && "$PY" -c 'import torch' 2>/dev/null && PEER=(--pytorch)
+for py in python3 /usr/bin/python3; do
+  if command -v "$py" >/dev/null && "$py" -c 'import torch' 2>/dev/null; then PEER=(--pytorch); break; fi
+done
 step cpu-scaling 240 "$NODE" dist/bench.js --dataset ppi-synthetic "${PPI_SCALE[@]}" --epochs 1 --backend auto --force-cpu --scaling "${PEER[@]}" --json
 
 # --- The summary: every step's JSON in one file ------------------------------------------------------
