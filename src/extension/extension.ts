@@ -23,6 +23,7 @@ import { registerSourceProvider } from './webviews/computationPanel';
 import type { PanelArgs } from './webviews/panelArgs';
 import type { PanelController } from './webviews/panelController';
 import { createPanels } from './webviews/panels';
+import { configureWebviewBoundary, type WebviewBoundary } from './webviews/webviewBoundary';
 import { TrainingViewProvider } from './webviews/trainingView';
 
 let controller: TrainingController | undefined;
@@ -36,6 +37,8 @@ export interface GatExtensionApi {
   readonly runsDrop: RunsDropController;
   /** The webview panels' controller (tests open, find and restore panels through it). */
   readonly panels: PanelController<PanelArgs>;
+  /** What webviews may ask of the host, and what it refused (tests read its log lines). */
+  readonly webviewBoundary: WebviewBoundary;
 }
 
 /**
@@ -45,6 +48,7 @@ export interface GatExtensionApi {
 export function activate(context: vscode.ExtensionContext): GatExtensionApi {
   const log = vscode.window.createOutputChannel('GAT Explorer');
   const outDir = (): string | undefined => readSettings().outputFolder;
+  const webviewBoundary = configureWebviewBoundary({ log: (line) => log.appendLine(line), outDir, workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) });
   const datasets = new DatasetService(() => readSettings().dataFolder, context.extensionUri);
   const training = new TrainingController(path.join(context.extensionUri.fsPath, 'dist', 'cli.js'), log, () => trainingEnv(context));
   controller = training;
@@ -158,7 +162,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     'gat.openLatestRun': (uri?: vscode.Uri) => openLatestRun(services, uri),
   };
   for (const [id, handler] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
-  return { training, runs: runsTree, datasets, runsDrop, panels };
+  return { training, runs: runsTree, datasets, runsDrop, panels, webviewBoundary };
 }
 
 /** Ends any training: each process saves a checkpoint on SIGTERM. */

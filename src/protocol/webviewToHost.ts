@@ -11,8 +11,11 @@ import { messageGuard, nonNegInt, nullable, num, object, oneOf, optional, posInt
 /** The commands a page may ask the host to run (the metrics panel's buttons). */
 export const WEBVIEW_COMMANDS = ['gat.trainCora', 'gat.cancelTraining', 'gat.showTrainingMetrics'] as const;
 
-/** Run ids and dataset names: far longer than any real one. */
-const id = str({ max: 256 });
+/**
+ * Run ids and dataset names: a name, never a path (the host joins them under the output folder),
+ * so letters, digits, `.`, `_` and `-` only, no `..`, and far longer than any real one.
+ */
+const id = str({ max: 256, pattern: /^(?!.*\.\.)[A-Za-z0-9][\w.-]*$/ });
 /** A node id of the dataset (a panel showing one graph of an inductive dataset sends local ids). */
 const node = nonNegInt;
 /** An exported figure: a big graph's PNG as a data: URL runs to tens of megabytes. */

@@ -4,6 +4,7 @@
  * without an analysis).
  */
 import assert from 'node:assert/strict';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readAnalysis } from '../../src/gat/artifacts/analysis';
@@ -43,6 +44,20 @@ describe('gat compare', () => {
     const [a, b] = await Promise.all(runs.map((id) => readRun(path.join(out, 'runs', id))));
     assert.equal(g.bothRight + g.onlyA, Math.round(a.testAcc! * 1000), 'A right = A\'s test accuracy');
     assert.equal(g.bothRight + g.onlyB, Math.round(b.testAcc! * 1000), 'B right = B\'s test accuracy');
+  });
+
+  it('prints no control character from a run record: ESC, BEL and NUL in its fields reach the terminal as U+FFFD', async () => {
+    // A copy of run B whose record someone edited: its dataset and back end carry escape sequences.
+    const hostileId = `${runs[1]}-edited`;
+    const hostileDir = path.join(out, 'runs', hostileId);
+    cpSync(path.join(out, 'runs', runs[1]), hostileDir, { recursive: true });
+    const record = JSON.parse(readFileSync(path.join(hostileDir, 'run.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(path.join(hostileDir, 'run.json'), JSON.stringify({ ...record, runId: hostileId, backend: 'wasm\u001b]0;pwned\u0007\u001b[2J', dataset: 'cora\u0000\u001b[31m' }));
+    const r = await runGat(['compare', runs[0], hostileId], { cwd: out });
+    const printed = r.stdout + r.stderr;
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    assert.doesNotMatch(printed, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/, JSON.stringify(printed));
+    assert.match(printed, /wasm\uFFFD\]0;pwned\uFFFD\uFFFD\[2J/, 'the field is printed, its controls replaced');
   });
 
   it('needs exactly two existing runs', async () => {

@@ -138,7 +138,7 @@ describe('gat inspect --model (the real CLI)', () => {
     const r = await runGat(['inspect', '--model', fixture('gat_cora_checkpoint.pth')]);
     assert.equal(r.code, 0, r.stderr);
     const { sha256 } = await readPthModel(fixture('gat_cora_checkpoint.pth'));
-    assert.match(r.stdout, /^# gat_cora_checkpoint\.pth\n/);
+    assert.match(r.stdout, /^# `gat_cora_checkpoint\.pth`\n/);
     assert.ok(r.stdout.includes(`- **SHA-256**: ${sha256}`));
     assert.match(r.stdout, /- \*\*format\*\*: pytorch-GAT checkpoint\n- \*\*SHA-256\*\*: [0-9a-f]{64}\n- \*\*heads per layer\*\*: 8, 1\n- \*\*features\*\*: 1433 → 8 → 7/);
     assert.match(r.stdout, /- `gat_net\.0\.linear_proj\.weight` \[64, 1433\]/);

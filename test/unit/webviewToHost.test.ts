@@ -45,6 +45,11 @@ const CASES: { readonly [K in Type]: Cases<K> } = {
       [{ type: 'openRecord', dataset: 'cora', node: 1, runId: null }, /'runId' must be a string; got null/],
       [{ type: 'openRecord', dataset: 'cora', node: 1, runId: long(257) }, /'runId' must be at most 256 characters/],
       [{ type: 'openRecord', dataset: ['cora'], node: 1 }, /'dataset' must be a string; got an array/],
+      // Names the host joins under the output folder: never a path.
+      [{ type: 'openRecord', dataset: 'cora', node: 1, runId: '../../../etc' }, /'runId' must match/],
+      [{ type: 'openRecord', dataset: 'cora', node: 1, runId: 'r1/../../x' }, /'runId' must match/],
+      [{ type: 'openRecord', dataset: '/etc/passwd', node: 1 }, /'dataset' must match/],
+      [{ type: 'openRecord', dataset: 'a..b', node: 1 }, /'dataset' must match/],
     ],
   },
   runCommand: {

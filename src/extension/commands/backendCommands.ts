@@ -7,6 +7,7 @@ import { describeRoute } from '../../protocol/computeRoute';
 import { runCli } from '../cli/runCli';
 import { readSettings } from '../core/config';
 import type { Services } from './services';
+import { notice } from '../../gat/io/safeText';
 
 /** Where Install GPU Back End puts native TensorFlow.js; the training process looks there too. */
 export function backendInstallDir(context: vscode.ExtensionContext): string {
@@ -90,21 +91,21 @@ export async function installGpuBackend(services: Services, backendInfo?: Backen
   const dir = backendInstallDir(services.context);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const name = pick.label === FROM_FILE ? path.basename(spec) : pick.label;
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `GAT: installing ${name}`, cancellable: true }, (_progress, token) =>
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: notice`GAT: installing ${name}`, cancellable: true }, (_progress, token) =>
     new Promise<void>((resolve) => {
       services.log.appendLine(`$ npm install --prefix ${dir} ${spec}`);
       const child = execFile(npm, ['install', '--no-audit', '--no-fund', '--prefix', dir, spec], { timeout: 15 * 60_000 }, (err, stdout, stderr) => {
         services.log.append(stdout + stderr);
         if (err) {
           const why = pick.label === 'webgpu' ? 'it needs the npm registry, or install it from a package file' : pick.label === FROM_FILE ? 'see the log for npm\'s reason' : 'it downloads libtensorflow, so it needs internet access';
-          void vscode.window.showErrorMessage(`GAT: installing ${name} failed (${why}). See the GAT log.`, 'Show Log').then((c) => c && services.log.show(true));
+          void vscode.window.showErrorMessage(notice`GAT: installing ${name} failed (${why}). See the GAT log.`, 'Show Log').then((c) => c && services.log.show(true));
           resolve();
           return;
         }
         void pruneWebGpuPlatforms(dir).then((freed) => {
           if (freed) services.log.appendLine(`Removed the webgpu binaries of other platforms (${(freed / 2 ** 20).toFixed(0)} MB).`);
           backendInfo?.refresh();
-          void vscode.window.showInformationMessage(`GAT: ${name} installed. Set gat.backend to webgpu, or keep auto (it prefers a GPU it finds). Show Back End Info says what is found.`);
+          void vscode.window.showInformationMessage(notice`GAT: ${name} installed. Set gat.backend to webgpu, or keep auto (it prefers a GPU it finds). Show Back End Info says what is found.`);
           resolve();
         });
       });

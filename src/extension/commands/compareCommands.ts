@@ -3,6 +3,7 @@ import type { RunRecord } from '../../gat/artifacts/runRecord';
 import { formatMetric } from '../../protocol/trainingEvents';
 import type { ControlledPanel } from '../webviews/panelController';
 import type { Services } from './services';
+import { notice } from '../../gat/io/safeText';
 
 /** A run id from a Runs view item or a string. */
 function runIdOf(value: unknown): string | undefined {
@@ -25,7 +26,7 @@ export async function compareRuns(services: Services, first?: unknown, second?: 
   if (selected.length === 2) return show(selected);
   if (typeof first === 'string' && typeof second === 'string') return show([first, second]);
   if (runs.length < 2) {
-    void vscode.window.showInformationMessage(`GAT: Compare Runs needs two runs; ${runs.length === 0 ? 'there are none' : 'there is one'} in the output folder. Train another (for example with uniform attention, from Train…).`);
+    void vscode.window.showInformationMessage(notice`GAT: Compare Runs needs two runs; ${runs.length === 0 ? 'there are none' : 'there is one'} in the output folder. Train another (for example with uniform attention, from Train…).`);
     return undefined;
   }
   const clicked = runIdOf(first);
@@ -35,7 +36,7 @@ export async function compareRuns(services: Services, first?: unknown, second?: 
   );
   if (!picks) return undefined;
   if (picks.length !== 2) {
-    void vscode.window.showWarningMessage(`GAT: choose exactly two runs to compare (${picks.length} chosen).`);
+    void vscode.window.showWarningMessage(notice`GAT: choose exactly two runs to compare (${picks.length} chosen).`);
     return undefined;
   }
   return show(picks.map((p) => p.label));

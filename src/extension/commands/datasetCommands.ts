@@ -8,6 +8,7 @@ import { parseNodeId, UnknownNodeError } from '../../gat/records/nodeRecord';
 import { readSettings } from '../core/config';
 import { recordUri } from '../records/recordUri';
 import type { Services } from './services';
+import { notice } from '../../gat/io/safeText';
 
 /** Download Dataset…: streams, verifies and caches a known dataset, with visible progress. */
 export async function downloadDatasetCommand(services: Services, name?: string): Promise<void> {
@@ -18,25 +19,25 @@ export async function downloadDatasetCommand(services: Services, name?: string):
   const picked = name ?? (await vscode.window.showQuickPick(choices, { title: 'GAT: Download Dataset' }))?.label;
   if (!picked) return;
   const dir = resolveDataDir(readSettings().dataFolder);
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `GAT: downloading ${picked}`, cancellable: true }, async (progress, token) => {
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: notice`GAT: downloading ${picked}`, cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
     try {
-      const onProgress = (e: { file: string; total: number; bytes: number }): void => progress.report({ increment: 100 / e.total, message: `${e.file} (${(e.bytes / 1024).toFixed(0)} KB, verified)` });
+      const onProgress = (e: { file: string; total: number; bytes: number }): void => progress.report({ increment: 100 / e.total, message: notice`${e.file} (${(e.bytes / 1024).toFixed(0)} KB, verified)` });
       if (picked === 'ppi') {
         // Unpacking (about 100 MB) and parsing take seconds: a worker thread does both, off the host's thread.
         progress.report({ message: 'downloading the 7 MB archive, verifying and unpacking it…' });
         const worker = path.join(services.context.extensionUri.fsPath, 'dist', 'datasetWorker.js');
         const g = await loadDatasetInWorker({ name: 'ppi', dataDir: dir, download: true }, worker);
         services.log.appendLine(`PPI is ready in ${g.sourceDir}: ${g.numNodes} nodes in ${g.graphs?.length ?? 0} graphs`);
-        void vscode.window.showInformationMessage(`GAT: PPI is ready (${g.sourceDir}).`);
+        void vscode.window.showInformationMessage(notice`GAT: PPI is ready (${g.sourceDir}).`);
       } else {
         const fetched = await downloadDataset(picked, dir, { signal: abort.signal, onProgress });
         services.log.appendLine(`Downloaded ${fetched.length} files of ${picked} into ${dir}`);
-        void vscode.window.showInformationMessage(`GAT: ${picked} is ready (${dir}).`);
+        void vscode.window.showInformationMessage(notice`GAT: ${picked} is ready (${dir}).`);
       }
     } catch (err) {
-      void vscode.window.showErrorMessage(`GAT: ${err instanceof Error ? err.message : String(err)}`);
+      void vscode.window.showErrorMessage(notice`GAT: ${err instanceof Error ? err.message : String(err)}`);
     }
   });
   services.datasetsTree.refresh();
@@ -68,7 +69,7 @@ export async function openNodeRecordCommand(services: Services, dataset = 'cora'
     return await vscode.window.showTextDocument(doc, { preview: true });
   } catch (err) {
     const message = err instanceof UnknownNodeError ? err.message : `cannot open the record: ${err instanceof Error ? err.message : String(err)}`;
-    void vscode.window.showErrorMessage(`GAT: ${message}`);
+    void vscode.window.showErrorMessage(notice`GAT: ${message}`);
     return undefined;
   }
 }

@@ -4,6 +4,7 @@ import { readSettings } from '../core/config';
 import { cliFailure, runCli } from '../cli/runCli';
 import type { Services } from './services';
 import { trainingEnv } from './backendCommands';
+import { notice } from '../../gat/io/safeText';
 
 export interface ImportedRun {
   readonly runId: string;
@@ -28,25 +29,25 @@ export async function openModel(services: Services, file?: string): Promise<Impo
   }
   if (!model) return undefined;
   if (!IMPORTABLE.test(model)) {
-    void vscode.window.showErrorMessage(`GAT: ${path.basename(model)} is not a model file (.pth, .pt or .safetensors).`);
+    void vscode.window.showErrorMessage(notice`GAT: ${path.basename(model)} is not a model file (.pth, .pt or .safetensors).`);
     return undefined;
   }
   const settings = readSettings();
   const args = ['import', '--model', model, '--out', outDir, '--backend', settings.backend, ...(settings.dataFolder ? ['--data-dir', settings.dataFolder] : [])];
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `GAT: importing ${path.basename(model)}…` }, () =>
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: notice`GAT: importing ${path.basename(model)}…` }, () =>
     runCli(services.context.extensionUri, args, { cwd: outDir, env: trainingEnv(services.context) }),
   );
   services.log.appendLine(`gat ${args.join(' ')}\n${result.stdout}${result.stderr}`);
   const runDir = /^run: (.+)$/m.exec(result.stdout)?.[1];
   if (result.code !== 0 || !runDir) {
     // The CLI's own message says what is wrong with the file (refused global, shapes, dataset).
-    void vscode.window.showErrorMessage(`GAT: could not open ${path.basename(model)}: ${cliFailure(result)}`, 'Show Log').then((a) => a && services.log.show());
+    void vscode.window.showErrorMessage(notice`GAT: could not open ${path.basename(model)}: ${cliFailure(result)}`, 'Show Log').then((a) => a && services.log.show());
     return undefined;
   }
   services.runsTree.refresh();
   const imported = { runId: path.basename(runDir), runDir };
   const summary = result.stdout.split('\n').find((l) => l.startsWith('imported ')) ?? '';
-  void vscode.window.showInformationMessage(`GAT: ${summary.replace(/^imported \S+ /, `opened ${path.basename(model)} `)}`);
+  void vscode.window.showInformationMessage(notice`GAT: ${summary.replace(/^imported \S+ /, `opened ${path.basename(model)} `)}`);
   await vscode.commands.executeCommand('gat.showCoraGraph', imported.runId);
   return imported;
 }

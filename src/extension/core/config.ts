@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { parseGatSettings, SETTING_NAMES, type GatSettings } from './settingsModel';
+import { notice } from '../../gat/io/safeText';
 
 export type { BackendSetting, GatSettings } from './settingsModel';
 
@@ -13,7 +14,7 @@ export function readSettings(): GatSettings {
   for (const p of problems) {
     if (shown.has(p)) continue;
     shown.add(p);
-    void vscode.window.showWarningMessage(`GAT: ${p}`);
+    void vscode.window.showWarningMessage(notice`GAT: ${p}`);
   }
   return settings;
 }

@@ -3,6 +3,7 @@ import { ATTENTION_LINK_TEXT, buildNodeRecord, COMPUTATION_LINK_TEXT, formatSumm
 import type { DatasetService } from '../core/datasetService';
 import { RecordAddressError, type RecordAddress } from './recordAddress';
 import { RECORD_SCHEME, parseRecordUri, recordUri } from './recordUri';
+import { forMarkdown, notice } from '../../gat/io/safeText';
 
 /** Looks up what a run knows about nodes (predictions, attention); undefined when none. */
 export type RunViewLookup = (runId: string) => Promise<RunNodeView | undefined>;
@@ -102,7 +103,7 @@ export class RecordProvider implements vscode.TextDocumentContentProvider, vscod
     const graph = await this.datasets.get(ref.dataset);
     const node = parseNodeId(graph, document.getText(range));
     const run = ref.runId ? await this.runView(ref.runId) : undefined;
-    return new vscode.Hover(new vscode.MarkdownString(formatSummary(nodeSummary(graph, node, run)).replace(/\n/g, '  \n')), range);
+    return new vscode.Hover(new vscode.MarkdownString(forMarkdown(formatSummary(nodeSummary(graph, node, run)))), range);
   }
 }
 
@@ -114,7 +115,7 @@ export async function openNodeRecord(dataset: string, node: number | string, run
     const doc = await vscode.workspace.openTextDocument(target);
     return await vscode.window.showTextDocument(doc, { preview: true });
   } catch (err) {
-    void vscode.window.showErrorMessage(`GAT: cannot open the record: ${err instanceof Error ? err.message : String(err)}`);
+    void vscode.window.showErrorMessage(notice`GAT: cannot open the record: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
   }
 }

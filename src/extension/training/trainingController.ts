@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { describeTrainingExit, formatMetric, TRAINING_EXIT, type EpochMetrics, type TrainingBatchEvent, type TrainingDoneEvent, type TrainingEvent, type TrainingStartEvent } from '../../protocol/trainingEvents';
 import { progressPosition } from './progressText';
 import { TrainingProcess, type TrainingExit } from './trainingProcess';
+import { forNotification, notice } from '../../gat/io/safeText';
 
 /** How often live training updates reach the views (epochs take ~2–20 ms each). */
 const EPOCH_UPDATE_MS = 200;
@@ -68,12 +69,12 @@ export class TrainingController implements vscode.Disposable {
       // the fork fail with a misleading "spawn node ENOENT".
       await fs.mkdir(outDir, { recursive: true });
     } catch (err) {
-      void vscode.window.showErrorMessage(`GAT: cannot create the output folder ${outDir}: ${err instanceof Error ? err.message : String(err)}`);
+      void vscode.window.showErrorMessage(notice`GAT: cannot create the output folder ${outDir}: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     }
     // No await from this check to active.set below: two quick calls cannot both pass it.
     if (this.active.has(outDir)) {
-      void vscode.window.showWarningMessage(`GAT: a training is already running in ${outDir}. Cancel it first, or choose another output folder (setting gat.outputFolder).`);
+      void vscode.window.showWarningMessage(notice`GAT: a training is already running in ${outDir}. Cancel it first, or choose another output folder (setting gat.outputFolder).`);
       return undefined;
     }
     const live: LiveTraining = { request, epochs: [] };
@@ -108,7 +109,7 @@ export class TrainingController implements vscode.Disposable {
     this.updateStatus(live);
 
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `GAT: ${request.title}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: notice`GAT: ${request.title}`, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => {
           this.log.appendLine('Cancelling: the run stops at the end of this epoch and saves a checkpoint.');
@@ -121,7 +122,7 @@ export class TrainingController implements vscode.Disposable {
           const max = live.start?.maxEpochs ?? 0;
           const increment = max > 0 ? (100 * (position.epochs - reported)) / max : 0;
           reported = position.epochs;
-          progress.report({ increment, message: position.message });
+          progress.report({ increment, message: forNotification(position.message) });
         };
         live.exit = await child.exited;
         notify(); // the last epochs before the exit
@@ -181,13 +182,13 @@ export class TrainingController implements vscode.Disposable {
     const what = describeTrainingExit(exit.code, exit.signal);
     if (exit.code === TRAINING_EXIT.ok && live.done) {
       const d = live.done;
-      void vscode.window.showInformationMessage(`GAT: training finished after ${d.epochs} epochs in ${d.wallSeconds.toFixed(1)} s: best val ${formatMetric(d.bestValAcc, live.start?.metric)}${d.testAcc !== null ? `, test ${formatMetric(d.testAcc, live.start?.metric)}` : ''}.`);
+      void vscode.window.showInformationMessage(notice`GAT: training finished after ${d.epochs} epochs in ${d.wallSeconds.toFixed(1)} s: best val ${formatMetric(d.bestValAcc, live.start?.metric)}${d.testAcc !== null ? `, test ${formatMetric(d.testAcc, live.start?.metric)}` : ''}.`);
     } else if (exit.code === TRAINING_EXIT.cancelled) {
-      void vscode.window.showInformationMessage(`GAT: ${what}.`);
+      void vscode.window.showInformationMessage(notice`GAT: ${what}.`);
     } else {
       const tail = exit.lastLines.slice(-8).join('\n');
       this.log.appendLine(`Training ended: ${what}.`);
-      void vscode.window.showErrorMessage(`GAT: ${what}.${tail ? ` Last output:\n${tail}` : ''}`, 'Show Log').then((choice) => {
+      void vscode.window.showErrorMessage(notice`GAT: ${what}.${tail ? ` Last output:\n${tail}` : ''}`, 'Show Log').then((choice) => {
         if (choice) this.log.show(true);
       });
     }

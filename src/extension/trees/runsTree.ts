@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { listRuns, type RunRecord } from '../../gat/artifacts/runRecord';
+import { md } from '../../gat/io/safeText';
 import { formatMetric } from '../../protocol/trainingEvents';
 
 type RunsNode =
@@ -63,7 +64,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
         item.description = describeRun(r);
         item.tooltip = new vscode.MarkdownString(
           // The description (accuracy, time) is cut off in a narrow side bar: the hover repeats it.
-          [`**${r.runId}**`, item.description, `dataset ${r.dataset}, back end ${r.backend}, seed ${r.seed}`, `${r.epochs} epochs`, r.error ? `error: ${r.error}` : ''].filter(Boolean).join('  \n'),
+          // Every field comes from run.json, a file someone else may have made: shown as text (safeText).
+          md`**${r.runId}**  \n${item.description}  \ndataset ${r.dataset}, back end ${r.backend}, seed ${r.seed}  \n${r.epochs} epochs` + (r.error ? md`  \nerror: ${r.error}` : ''),
         );
         item.contextValue = `run.${r.status}`;
         return item;

@@ -10,6 +10,7 @@ import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessage
 import type { PanelArgs, PanelKind } from './panelArgs';
 import type { PanelOpener } from './panelController';
 import { PanelBase } from './panelBase';
+import { notice } from '../../gat/io/safeText';
 
 export interface CompareDeps {
   readonly extensionUri: vscode.Uri;
@@ -58,7 +59,7 @@ export class ComparePanel extends PanelBase {
       const [a, b] = await Promise.all([this.side(out, this.a), this.side(out, this.b)]);
       return compareSnapshot(a, b, out);
     } catch (err) {
-      void vscode.window.showErrorMessage(`GAT: cannot compare ${this.a} and ${this.b}: ${err instanceof Error ? err.message : String(err)}`);
+      void vscode.window.showErrorMessage(notice`GAT: cannot compare ${this.a} and ${this.b}: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     }
   }
@@ -82,7 +83,7 @@ export class ComparePanel extends PanelBase {
       const out = this.deps.outDir();
       void (out ? readRun(path.join(out, 'runs', this.a)) : Promise.reject(new Error('no output folder'))).then(
         (run) => this.deps.panels.show('gat.graph', { dataset: run.dataset, runId: this.a, compareRunId: this.b }),
-        (err: unknown) => void vscode.window.showErrorMessage(`GAT: cannot open the graph of run ${this.a}: ${err instanceof Error ? err.message : String(err)}`),
+        (err: unknown) => void vscode.window.showErrorMessage(notice`GAT: cannot open the graph of run ${this.a}: ${err instanceof Error ? err.message : String(err)}`),
       );
       return true;
     }

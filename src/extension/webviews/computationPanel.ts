@@ -8,6 +8,7 @@ import { cliFailure, runCli } from '../cli/runCli';
 import type { AnalysisPanelDeps, LoadedRun } from './loadRun';
 import type { PanelArgs, PanelKind } from './panelArgs';
 import { RunPanel } from './runPanel';
+import { notice } from '../../gat/io/safeText';
 
 /**
  * The Computation panel: one node's forward pass with the run's parameters, step by step, each step
@@ -83,7 +84,7 @@ export class ComputationPanel extends RunPanel {
     const options = { selection: new vscode.Range(line, 0, line, 0), preview: true, viewColumn: vscode.ViewColumn.Beside };
     if (existsSync(path.join(root, at.file))) return vscode.window.showTextDocument(vscode.Uri.file(path.join(root, at.file)), options);
     if (!existsSync(path.join(root, 'dist', 'source', at.file))) {
-      void vscode.window.showWarningMessage(`GAT: the source of step '${step}' (${at.file}) is not in this installation.`);
+      void vscode.window.showWarningMessage(notice`GAT: the source of step '${step}' (${at.file}) is not in this installation.`);
       return undefined;
     }
     const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: SOURCE_SCHEME, path: `/${at.file}` })), 'typescript');
@@ -97,7 +98,7 @@ export class ComputationPanel extends RunPanel {
     }
     if (message.type === 'explainNeighbour') {
       const explained = await this.explain(message.node);
-      if (typeof explained === 'string') void vscode.window.showWarningMessage(`GAT: ${explained}`);
+      if (typeof explained === 'string') void vscode.window.showWarningMessage(notice`GAT: ${explained}`);
       else await this.post({ type: 'computationNeighbour', explanation: explained });
       return true;
     }

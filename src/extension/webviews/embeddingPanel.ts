@@ -17,6 +17,7 @@ import type { GraphPart } from '../../gat/data/graph';
 import type { AnalysisPanelDeps, LoadedRun } from './loadRun';
 import type { PanelKind } from './panelArgs';
 import { RunPanel } from './runPanel';
+import { notice } from '../../gat/io/safeText';
 
 /** Re-render the animation at most this often: the webview redraws 2708 points per frame. */
 const LAYOUT_EVERY = 10;
@@ -160,7 +161,7 @@ export class EmbeddingPanel extends RunPanel {
       this.timelineFrames = frames.length;
       await this.post({ type: 'embeddingTimeline', frames });
     } catch (err) {
-      if (!abort.signal.aborted) void vscode.window.showWarningMessage(`GAT: the embedding timeline could not be mapped: ${err instanceof Error ? err.message : String(err)}`);
+      if (!abort.signal.aborted) void vscode.window.showWarningMessage(notice`GAT: the embedding timeline could not be mapped: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -178,7 +179,7 @@ export class EmbeddingPanel extends RunPanel {
     try {
       checkEmbeddingSettings(next, this.points);
     } catch (err) {
-      void vscode.window.showErrorMessage(`GAT: ${(err as Error).message}`);
+      void vscode.window.showErrorMessage(notice`GAT: ${(err as Error).message}`);
       return true;
     }
     this.settings = next;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ExportImage } from '../../protocol/webviewMessages';
+import { notice } from '../../gat/io/safeText';
 
 const PNG_PREFIX = 'data:image/png;base64,';
 
@@ -27,6 +28,6 @@ export async function saveExportedImage(message: ExportImage, ask: AskSaveLocati
   });
   if (!target) return undefined;
   await vscode.workspace.fs.writeFile(target, bytes);
-  void vscode.window.showInformationMessage(`GAT: saved ${vscode.workspace.asRelativePath(target)}`);
+  void vscode.window.showInformationMessage(notice`GAT: saved ${vscode.workspace.asRelativePath(target)}`);
   return target;
 }

@@ -17,6 +17,7 @@ import type { RunsTreeProvider } from '../trees/runsTree';
 import type { GraphPanelArgs, PanelArgs, PanelKind } from './panelArgs';
 import type { PanelOpener } from './panelController';
 import { PanelBase } from './panelBase';
+import { forNotification, notice } from '../../gat/io/safeText';
 
 /** What the dataset panels (graph, degrees) need from the extension. */
 export interface DataPanelDeps {
@@ -104,7 +105,7 @@ export class GraphPanel extends PanelBase {
     const run = this.runId ? await this.runRecord(this.runId) : undefined;
     const analysis = this.runId ? await this.deps.analyses?.get(this.runId).then((r) => r.analysis).catch(() => undefined) : undefined;
     const view = this.runId ? await this.deps.runViews.get(this.runId) : undefined;
-    if (this.runId && !view) void vscode.window.showWarningMessage(`GAT: run ${this.runId} has no analysis yet; the graph shows the data only.`);
+    if (this.runId && !view) void vscode.window.showWarningMessage(notice`GAT: run ${this.runId} has no analysis yet; the graph shows the data only.`);
     const scopedAnalysis = analysis && part ? scopeAnalysis(analysis, part) : analysis;
     const runView = view && part && scopedAnalysis ? { runId: view.runId, predictions: scopedAnalysis.predictions, confidence: scopedAnalysis.confidence } : view;
     const provenance = panelProvenance(whole, run, this.deps.outDir());
@@ -119,9 +120,9 @@ export class GraphPanel extends PanelBase {
     // A big graph's layout takes a while: the panel draws it converging, edges of equal weight
     // until the betweenness that sets their width is known.
     let drawing = false;
-    const layout = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `GAT: laying out ${part ? `graph ${part.id} of ` : ''}${this.dataset}` }, (progress) =>
+    const layout = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: notice`GAT: laying out ${part ? `graph ${part.id} of ` : ''}${this.dataset}` }, (progress) =>
       graphLayout(part ? { ...g, name: `${g.name}-graph${part.id}` } : g, { cacheDir: this.deps.cacheDir, workerScript: path.join(this.deps.extensionUri.fsPath, 'dist', 'layoutWorker.js') }, (update) => {
-        progress.report({ message: update.stage });
+        progress.report({ message: forNotification(update.stage) });
         if (!this.isReady || !update.u || !update.v) return;
         const status = { stage: update.stage, fraction: update.fraction };
         if (!drawing) void this.post(complete({ x: update.x, y: update.y, u: update.u, v: update.v, thickness: new Float32Array(update.u.length) }, status));
@@ -143,7 +144,7 @@ export class GraphPanel extends PanelBase {
     }
     const view = await this.deps.runViews.get(this.compareRunId);
     if (!view) {
-      void vscode.window.showWarningMessage(`GAT: run ${this.compareRunId} has no analysis; the graph shows run ${this.runId} alone.`);
+      void vscode.window.showWarningMessage(notice`GAT: run ${this.compareRunId} has no analysis; the graph shows run ${this.runId} alone.`);
       return undefined;
     }
     return { runId: view.runId, ...runPredictions(view) };

@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
-import { isWebviewToHost, type HostToWebview, type WebviewToHost } from '../../protocol/webviewMessages';
+import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
 import { saveExportedImage, type AskSaveLocation } from './exportImage';
 import type { ControlledPanel } from './panelController';
 import { announceTimelineEpoch } from './timelineEpochs';
 import { handleCommonMessage } from './webviewMessageHandler';
+import { offeredFiles, webviewBoundary } from './webviewBoundary';
 import { readSettings } from '../core/config';
 import { webviewHtml, webviewOptions } from './webviewHtml';
+import { notice } from '../../gat/io/safeText';
 
 /**
  * What every panel shares: the page (strict CSP, bundled app), the ready handshake (the webview
@@ -19,6 +21,8 @@ export abstract class PanelBase implements ControlledPanel, vscode.Disposable {
   private disposed = false;
   /** Snapshots posted so far (tests wait on it: the webview loaded, said ready, and got its data). */
   snapshotsPosted = 0;
+  /** Files the host listed to this page (its provenance header): openFile may open these. */
+  private readonly offered = new Set<string>();
   /** The last snapshot posted (tests read what the webview was given). */
   lastSnapshot: HostToWebview | undefined;
   /** Where exports are saved: the save dialog; tests holding the panel replace it. */
@@ -54,6 +58,8 @@ export abstract class PanelBase implements ControlledPanel, vscode.Disposable {
   }
 
   protected post(message: HostToWebview): Thenable<boolean> {
+    // The files its header links to are the ones this page may ask to open from anywhere.
+    for (const file of offeredFiles(message)) this.offered.add(file);
     return this.panel.webview.postMessage(message);
   }
 
@@ -81,11 +87,14 @@ export abstract class PanelBase implements ControlledPanel, vscode.Disposable {
 
   /**
    * Routes one webview message; tests and context-menu commands call it too. The guard derived from
-   * the message declaration (protocol/webviewToHost.ts) has checked every field before any handler runs.
+   * the message declaration (protocol/webviewToHost.ts) has checked every field before any handler
+   * runs; what it refuses has no effect and is logged. No handler's error escapes: it is shown.
    */
   async receive(raw: unknown): Promise<void> {
-    if (!isWebviewToHost(raw)) return;
-    const message = 'node' in raw ? { ...raw, node: raw.node + this.nodeOffset } : raw;
+    const where = `${this.panel.viewType} panel`;
+    const accepted = webviewBoundary().accept(raw, where);
+    if (!accepted) return;
+    const message = 'node' in accepted ? { ...accepted, node: accepted.node + this.nodeOffset } : accepted;
     try {
       if (message.type === 'ready') {
         this.ready = true;
@@ -100,10 +109,10 @@ export abstract class PanelBase implements ControlledPanel, vscode.Disposable {
       } else if (message.type === 'exportImage') {
         await saveExportedImage(message, this.askSaveLocation);
       } else {
-        await handleCommonMessage(message);
+        await handleCommonMessage(message, { where, offered: this.offered });
       }
     } catch (e) {
-      void vscode.window.showErrorMessage(`GAT: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(notice`GAT: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 

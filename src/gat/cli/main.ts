@@ -1,5 +1,6 @@
 import { TRAINING_EXIT } from '../../protocol/trainingEvents';
 import { BackendError } from '../backend/backends';
+import { withoutControls } from '../io/safeText';
 import { analyzeCommand } from './analyzeCommand';
 import { backendsCommand } from './backendsCommand';
 import type { GatCommand } from './command';
@@ -38,7 +39,11 @@ const MAIN_HELP = [
 ].join('\n');
 
 /** Runs the CLI and returns the exit code; errors a user can act on are printed without a stack. */
-export async function main(argv: readonly string[], out = (s: string) => void process.stdout.write(s), err = (s: string) => void process.stderr.write(s)): Promise<number> {
+export async function main(argv: readonly string[], rawOut = (s: string) => void process.stdout.write(s), rawErr = (s: string) => void process.stderr.write(s)): Promise<number> {
+  // Run records, model notes and file names are someone else's text: no escape sequence of theirs
+  // may retitle, recolour or clear the user's terminal (the CLI itself writes none).
+  const out = (s: string): void => rawOut(withoutControls(s));
+  const err = (s: string): void => rawErr(withoutControls(s));
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     out(MAIN_HELP + '\n');

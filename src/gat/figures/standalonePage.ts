@@ -29,6 +29,9 @@ function plainArrays(_key: string, value: unknown): unknown {
 
 const HOST = `
 (function () {
+  // Only this page's own stand-in host speaks to the app: a message from any other window (a frame,
+  // an opener, a page that framed this one) stops here, before the app's listener sees it.
+  window.addEventListener('message', function (e) { if (e.source !== window) e.stopImmediatePropagation(); }, true);
   var data = JSON.parse(document.getElementById('gat-data').textContent);
   var note = document.getElementById('gat-note');
   function say(text) { note.textContent = text; }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { ArtifactReadError } from '../artifacts/artifactRead';
 import { decodeModelBinary } from '../artifacts/checkpoint';
 import { parseProvenance } from '../artifacts/provenance';
+import { md, mdCode } from '../io/safeText';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { gatFromPth, gatFromTensors, type ImportedGat } from './gatFromPth';
 import { PthError, readPth } from './pthArchive';
@@ -93,26 +94,29 @@ export function importSource(m: ImportedModelFile): ImportSource {
   return { file: m.file, sha256: m.sha256, format: m.model.format, info: m.model.info };
 }
 
-/** What a model file holds, as Markdown: `gat inspect --model` prints it, the extension shows it. */
+/**
+ * What a model file holds, as Markdown: `gat inspect --model` prints it, the extension shows it.
+ * Names, paths and the file's own notes are someone else's text: escaped (safeText), never markup.
+ */
 export function modelSummary(m: ImportedModelFile): string {
   const g = m.model;
   return [
-    `# ${path.basename(m.file)}`,
+    md`# ${mdCode(path.basename(m.file))}`,
     '',
-    m.file,
+    md`${mdCode(m.file)}`,
     '',
-    `- **format**: ${g.format}`,
-    `- **SHA-256**: ${m.sha256}`,
-    `- **heads per layer**: ${g.heads.join(', ')}`,
-    `- **features**: ${[g.numFeatures, ...g.hidden, g.numClasses].join(' → ')}`,
-    `- **skip connections**: ${g.skipConnection}`,
+    md`- **format**: ${g.format}`,
+    md`- **SHA-256**: ${m.sha256}`,
+    md`- **heads per layer**: ${g.heads.join(', ')}`,
+    md`- **features**: ${[g.numFeatures, ...g.hidden, g.numClasses].join(' → ')}`,
+    md`- **skip connections**: ${g.skipConnection}`,
     '',
     '## Tensors',
     '',
-    ...g.params.map((t) => `- \`${t.name}\` [${t.shape.join(', ')}]`),
+    ...g.params.map((t) => md`- ${mdCode(t.name)} [${t.shape.join(', ')}]`),
     '',
     '## What the file says of itself',
     '',
-    ...Object.entries(g.info).map(([k, v]) => `- **${k}**: ${v}`),
+    ...Object.entries(g.info).map(([k, v]) => md`- **${k}**: ${v}`),
   ].join('\n') + '\n';
 }
