@@ -4,6 +4,7 @@
  * an entry's data to run over the next entry's bytes. fflate's writer cannot make either.
  */
 import { deflateSync } from 'fflate';
+import { concatBytes } from './bytes';
 import { Program } from './pickleWriter';
 
 /** One local header and its data, as it sits in the file. */
@@ -25,36 +26,45 @@ export interface ZipDirectoryEntry {
 
 /** The records one after another, then a central directory listing `directory` (default: one entry per record). */
 export function handMadeZip(records: readonly ZipRecord[], directory?: readonly ZipDirectoryEntry[]): Uint8Array {
-  const out: number[] = [];
-  const u16 = (v: number): void => void out.push(v & 0xff, (v >>> 8) & 0xff);
-  const u32 = (v: number): void => void out.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
+  const parts: Uint8Array[] = [];
+  let length = 0;
   const put = (b: Uint8Array): void => {
-    for (let i = 0; i < b.length; i++) out.push(b[i]);
+    parts.push(b);
+    length += b.length;
+  };
+  const header = (fields: ReadonlyArray<readonly [number, 2 | 4]>): Uint8Array => {
+    const out = new Uint8Array(fields.reduce((n, [, w]) => n + w, 0));
+    const view = new DataView(out.buffer);
+    let at = 0;
+    for (const [v, w] of fields) {
+      if (w === 2) view.setUint16(at, v, true);
+      else view.setUint32(at, v >>> 0, true);
+      at += w;
+    }
+    return out;
   };
   const written = records.map((r) => {
     const data = r.deflate ? deflateSync(r.content, { level: 9 }) : r.content;
     const name = Buffer.from(r.name, 'utf8');
-    const offset = out.length;
-    u32(0x04034b50); u16(20); u16(0x800); u16(r.deflate ? 8 : 0); u16(0); u16(0);
+    const method = r.deflate ? 8 : 0;
     const crc = crc32(r.content);
-    u32(crc); u32(data.length); u32(r.content.length); u16(name.length); u16(0);
+    const offset = length;
+    put(header([[0x04034b50, 4], [20, 2], [0x800, 2], [method, 2], [0, 2], [0, 2], [crc, 4], [data.length, 4], [r.content.length, 4], [name.length, 2], [0, 2]]));
     put(name);
     put(data);
-    return { offset, crc, compressedSize: data.length, size: r.content.length, method: r.deflate ? 8 : 0 };
+    return { offset, crc, compressedSize: data.length, size: r.content.length, method };
   });
-  const cdOffset = out.length;
+  const cdOffset = length;
   const entries: readonly ZipDirectoryEntry[] = directory ?? records.map((r, i) => ({ name: r.name, record: i }));
   for (const e of entries) {
     const w = written[e.record];
     const name = Buffer.from(e.name, 'utf8');
-    u32(0x02014b50); u16((3 << 8) | 20); u16(20); u16(0x800); u16(w.method); u16(0); u16(0);
-    u32(w.crc); u32(w.compressedSize + (e.compressedSizeLie ?? 0)); u32(w.size); u16(name.length); u16(0); u16(0); u16(0); u16(0);
-    u32((0o100644 << 16) >>> 0); u32(w.offset);
+    put(header([[0x02014b50, 4], [(3 << 8) | 20, 2], [20, 2], [0x800, 2], [w.method, 2], [0, 2], [0, 2], [w.crc, 4], [w.compressedSize + (e.compressedSizeLie ?? 0), 4], [w.size, 4], [name.length, 2], [0, 2], [0, 2], [0, 2], [0, 2], [0o100644 << 16, 4], [w.offset, 4]]));
     put(name);
   }
-  const cdSize = out.length - cdOffset;
-  u32(0x06054b50); u16(0); u16(0); u16(entries.length); u16(entries.length); u32(cdSize); u32(cdOffset); u16(0);
-  return Uint8Array.from(out);
+  const cdSize = length - cdOffset;
+  put(header([[0x06054b50, 4], [0, 2], [0, 2], [entries.length, 2], [entries.length, 2], [cdSize, 4], [cdOffset, 4], [0, 2]]));
+  return concatBytes(...parts);
 }
 
 /**

@@ -27,7 +27,7 @@ const CEILING_MB = 300;
 const sharedMessage = (file: string): string =>
   `${file}: reading it would take 3.0 GiB for its tensors as float32 and 512.0 MiB to decompress its storages, more than the 128.0 MiB a model file may take (a GAT is a few MB). If you trust this file and the model is that large, raise the limit with GAT_MAX_MODEL_BYTES=<bytes>`;
 const sliverMessage = (file: string): string =>
-  `${file}: its compressed storages inflate to 64.0 MiB for tensors that need 40 bytes (more than 4×): the tensors view a sliver of what would have to be decompressed. Save the model again with torch.save(model.state_dict()), which stores tensors uncompressed`;
+  `${file}: its compressed storages ('0') inflate to 64.0 MiB for tensors that need 40 bytes (more than 4×): the tensors view a sliver of what would have to be decompressed. Save the model again with torch.save(model.state_dict()), which stores tensors uncompressed`;
 const overlapMessage = (file: string): RegExp =>
   new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not a PyTorch \\.pth archive: entries 'archive/data/0' \\(bytes \\d+–\\d+\\) and 'archive/data/1' \\(from byte \\d+\\) overlap; entries that share bytes make a small file inflate to gigabytes \\(a ZIP bomb\\), so the archive is refused$`);
 

@@ -37,20 +37,6 @@ function pickleOf(body: (p: Program) => Program): Uint8Array {
   return body(new Program().op(0x80).raw([2])).op(0x2e).finish();
 }
 
-/** A CSR pickle like SciPy's, but with int64 index arrays (SciPy's choice for large matrices). */
-function csrPickleInt64(rows: number, cols: number, indptr: number[], indices: number[], data: number[]): Uint8Array {
-  const p = new Program().op(0x80).raw([2]);
-  p.global('scipy.sparse.csr', 'csr_matrix').op(0x29).op(0x81).op(0x7d).mark();
-  p.str('_shape').int(rows).int(cols).op(0x86);
-  p.str('indptr');
-  pushNdArray(p, 'i8', [indptr.length], indptr);
-  p.str('indices');
-  pushNdArray(p, 'i8', [indices.length], indices);
-  p.str('data');
-  pushNdArray(p, 'f4', [data.length], data);
-  return p.op(0x75).op(0x62).op(0x2e).finish();
-}
-
 describe('pickled integers are exact or refused', () => {
   it('int64 arrays keep every int32 value, the extremes included', () => {
     const v = readPickle(ndarrayPickle('i8', [4], [-(2 ** 31), -1, 0, 2 ** 31 - 1]), 'ok.pkl');
@@ -60,7 +46,7 @@ describe('pickled integers are exact or refused', () => {
 
   it('an int64 index of i + 2^32 or a label of 2^32 + 1 is refused, naming the element, never wrapped', () => {
     for (const [values, at, shown] of [[[0, 5 + TWO_32], 1, '4294967301'], [[TWO_32 + 1], 0, '4294967297'], [[-(2 ** 31) - 1], 0, '-2147483649']] as const) {
-      assert.throws(() => readPickle(ndarrayPickle('i8', [values.length], values), 'wide.pkl'), (e: unknown) => e instanceof PickleError && e.message === `wide.pkl: numpy int64 array element ${at} is ${shown}, ${INT32_RANGE}`);
+      assert.throws(() => readPickle(ndarrayPickle('i8', [values.length], values), 'wide.pkl'), (e: unknown) => e instanceof PickleError && e.message === `wide.pkl: numpy int64 array 'data' holds ${shown} at element ${at}, ${INT32_RANGE}`);
     }
   });
 
@@ -111,8 +97,8 @@ describe('Planetoid files with wide or oddly spelled integers', () => {
     assert.ok(isCsr(x));
     const indices = [...x.indices.data];
     indices[3] += TWO_32;
-    writeFileSync(file, csrPickleInt64(x.shape[0], x.shape[1], [...x.indptr.data], indices, [...x.data.data]));
-    await assert.rejects(loadPlanetoid('wide', { dataDir: dir }), isDatasetError('corrupt', `${file}: numpy int64 array element 3 is ${indices[3]}, ${INT32_RANGE}. Replace it with a good copy.`));
+    writeFileSync(file, csrPickle({ rows: x.shape[0], cols: x.shape[1], indptr: [...x.indptr.data], indices, data: [...x.data.data] }, 'i8'));
+    await assert.rejects(loadPlanetoid('wide', { dataDir: dir }), isDatasetError('corrupt', `${file}: numpy int64 array 'data' holds ${indices[3]} at element 3, ${INT32_RANGE}. Replace it with a good copy.`));
   });
 
   const spellings = ['0x4', '5e0', '+1708', '1708.0', '17_08', '١٧٠٨'];
@@ -149,7 +135,7 @@ describe('Planetoid files with wide or oddly spelled integers', () => {
     writeFileSync(ally, ndarrayPickle('i8', labels.shape, values));
     const wide = await runGat(['inspect', '--dataset-name', 'wide', '--data-dir', dir]);
     assert.equal(wide.code, 3);
-    assert.equal(wide.stderr, `gat inspect: error: ${ally}: numpy int64 array element ${k} is 4294967297, ${INT32_RANGE}. Replace it with a good copy.\n`);
+    assert.equal(wide.stderr, `gat inspect: error: ${ally}: numpy int64 array 'data' holds 4294967297 at element ${k}, ${INT32_RANGE}. Replace it with a good copy.\n`);
 
     const oddDir = coraAs('odd');
     const index = path.join(oddDir, 'ind.odd.test.index');

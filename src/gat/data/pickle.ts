@@ -520,7 +520,7 @@ function int64ToInt32(copy: ArrayBuffer): Int32Array {
   const out = new Int32Array(wide.length);
   for (let i = 0; i < wide.length; i++) {
     const v = Number(wide[i]);
-    if (v < INT32_MIN || v > INT32_MAX) throw new PickleError(`numpy int64 array element ${i} is ${wide[i]}, outside the int32 range (-2^31 to 2^31-1) that indices, labels and ids here must fit`);
+    if (v < INT32_MIN || v > INT32_MAX) throw new PickleError(`numpy int64 array 'data' holds ${wide[i]} at element ${i}, outside the int32 range (-2^31 to 2^31-1) that indices, labels and ids here must fit`);
     out[i] = v;
   }
   return out;

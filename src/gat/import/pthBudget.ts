@@ -87,7 +87,9 @@ export function budgetProblem(file: string, tensors: readonly TensorRef[], stora
     return `${file}: reading it would take ${parts}, more than the ${byteText(limit)} a model file may take (a GAT is a few MB). If you trust this file and the model is that large, raise the limit with ${MODEL_BYTES_ENV}=<bytes>`;
   }
   if (inflate > STORAGE_FACTOR * floats) {
-    return `${file}: its compressed storages inflate to ${byteText(inflate)} for tensors that need ${byteText(floats)} (more than ${STORAGE_FACTOR}×): the tensors view a sliver of what would have to be decompressed. Save the model again with torch.save(model.state_dict()), which stores tensors uncompressed`;
+    const keys = [...inflated].filter(([, n]) => n > 0).map(([k]) => `'${k}'`);
+    const named = keys.length > 3 ? `${keys.slice(0, 3).join(', ')}, …` : keys.join(', ');
+    return `${file}: its compressed storages (${named}) inflate to ${byteText(inflate)} for tensors that need ${byteText(floats)} (more than ${STORAGE_FACTOR}×): the tensors view a sliver of what would have to be decompressed. Save the model again with torch.save(model.state_dict()), which stores tensors uncompressed`;
   }
   return undefined;
 }
