@@ -16,7 +16,7 @@ import { runGat } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
 import { runGatMeasured } from '../helpers/peakRss';
 import { tempDir } from '../helpers/tempDir';
-import { sharedStreamPth } from '../helpers/zipBomb';
+import { handMadeZip, sharedStreamPth } from '../helpers/zipBomb';
 
 const PTH = path.join(repoRoot, 'test', 'fixtures', 'pth');
 const SHARED = path.join(PTH, 'bombs', 'hostile_shared_storage.pth');
@@ -65,6 +65,11 @@ describe('readPth keeps one budget over every storage and tensor', () => {
       () => readPth(cora, 'cora.pth', { maxBytes: 369_491 }),
       (e: unknown) => e instanceof PthError && e.message === 'cora.pth: reading it would take 369492 bytes for its tensors as float32, more than the 369491 bytes a model file may take (a GAT is a few MB). If you trust this file and the model is that large, raise the limit with GAT_MAX_MODEL_BYTES=<bytes>',
     );
+  });
+
+  it('refuses a data.pkl over 256 KiB (a state_dict pickle is 1 to 2 KB) before inflating it', () => {
+    const bytes = handMadeZip([{ name: 'archive/data.pkl', content: new Uint8Array(300_000), deflate: true }]);
+    assert.throws(() => readPth(bytes, 'big.pth'), (e: unknown) => e instanceof PthError && e.message === "big.pth: entry 'archive/data.pkl' declares 300000 bytes, more than the 262144 such an entry may hold in a model file");
   });
 
   it('still reads float16 and float64 storages and strided views within the default budget', () => {

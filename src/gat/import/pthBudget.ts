@@ -26,8 +26,12 @@ export const MODEL_BYTES_ENV = 'GAT_MAX_MODEL_BYTES';
  */
 export const STORAGE_FACTOR = 4;
 
-/** A state_dict's pickle holds names, shapes and a few facts: a few KB for a GAT. */
-export const MAX_PICKLE_BYTES = 1024 * 1024;
+/**
+ * A state_dict's pickle holds names, shapes and a few facts: 1 to 2 KB for pytorch-GAT's models.
+ * Read as JavaScript values a pickle byte can cost ~250 bytes (one empty dict per byte), so 256 KiB
+ * keeps its worst case near 70 MB.
+ */
+export const MAX_PICKLE_BYTES = 256 * 1024;
 
 /** The byte order entry holds 'little' or 'big'. */
 export const MAX_BYTEORDER_BYTES = 64;
