@@ -90,17 +90,17 @@ export interface CsrParts {
   readonly data: ArrayLike<number>;
 }
 
-/** A scipy.sparse.csr_matrix pickle as SciPy writes it. */
-export function csrPickle(m: CsrParts): Uint8Array {
+/** A scipy.sparse.csr_matrix pickle as SciPy writes it (int64 indices, as SciPy uses for large matrices, with `indexDtype` 'i8'). */
+export function csrPickle(m: CsrParts, indexDtype: 'i4' | 'i8' = 'i4'): Uint8Array {
   const p = new Program().op(0x80).raw([2]);
   p.global('scipy.sparse.csr', 'csr_matrix').op(0x29).op(0x81); // EMPTY_TUPLE NEWOBJ
   p.op(0x7d).mark(); // EMPTY_DICT MARK
   p.str('_shape').int(m.rows).int(m.cols).op(0x86); // TUPLE2
   p.str('maxprint').int(50);
   p.str('indptr');
-  pushNdArray(p, 'i4', [m.indptr.length], m.indptr);
+  pushNdArray(p, indexDtype, [m.indptr.length], m.indptr);
   p.str('indices');
-  pushNdArray(p, 'i4', [m.indices.length], m.indices);
+  pushNdArray(p, indexDtype, [m.indices.length], m.indices);
   p.str('data');
   pushNdArray(p, 'f4', [m.data.length], m.data);
   p.op(0x75).op(0x62).op(0x2e); // SETITEMS BUILD STOP

@@ -42,7 +42,7 @@ async function analyze(opts: CommandOptions<typeof ANALYZE_OPTIONS, 'model'>, wr
   const provenance = source.provenance ?? collectProvenance({ dataset: graph.name, datasetChecksums: graph.checksums, config: source.config, seed: 0, backend: backend.name });
   const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...((provenance.config ?? {}) as Partial<TrainConfig>) };
   const { params } = source;
-  checkModelFitsDataset(params, graph, model);
+  checkModelFitsDataset(params, graph, model, config);
   const trainer = await createTrainer(graph, config, backend);
   try {
     await trainer.importState(params);

@@ -5,6 +5,7 @@ import { parseProvenance } from '../artifacts/provenance';
 import { encodePth, type CheckpointFact } from '../export/pthWriter';
 import { gatFromPth, gatFromTensors } from '../import/gatFromPth';
 import { readPth } from '../import/pthArchive';
+import { modelByteLimit } from '../import/pthBudget';
 import { UsageError, type OptionTable } from '../options/args';
 import { defineCommand, type CommandOptions, type Write } from './command';
 
@@ -51,7 +52,7 @@ async function exportPth(opts: CommandOptions<typeof EXPORT_OPTIONS, 'model'>, w
   const name = path.basename(target).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'archive';
   const bytes = encodePth({ stateDict: arch.params, facts }, name);
   // What we write we can read back, before it replaces anything.
-  gatFromPth(readPth(bytes, target), target);
+  gatFromPth(readPth(bytes, target, { maxBytes: modelByteLimit() }), target);
   await writeArtifact(target, bytes);
   write(`${model} exported as pytorch-GAT's checkpoint (${arch.heads.length} layers, heads [${arch.heads.join(', ')}]) to ${target}\n`);
   return 0;

@@ -37,9 +37,9 @@ async function importModelRun(opts: CommandOptions<typeof IMPORT_OPTIONS, 'model
   const imported = await readModelFile(file);
   const m = imported.model;
   const graph = await loadDataset(opts.datasetName ?? m.dataset ?? 'cora', { dataDir: opts.dataDir });
-  checkModelFitsDataset(m.params, graph, file);
-  const backend = await selectBackend(opts.backend as BackendChoice);
   const config = importedConfig(imported);
+  checkModelFitsDataset(m.params, graph, file, config);
+  const backend = await selectBackend(opts.backend as BackendChoice);
   const trainer = await createTrainer(graph, config, backend);
   try {
     await trainer.importState(m.params);

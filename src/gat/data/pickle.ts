@@ -383,20 +383,24 @@ class Unpickler {
     return s;
   }
 
+  /** INT: Python writes `I<digits>\n` (or 00/01 for bools); any other spelling (0x4, 5e0, +4, ' 4') is refused. */
   private textInt(): number | boolean {
+    const at = this.pos;
     const s = this.line();
     if (s === '00') return false;
     if (s === '01') return true;
-    const v = Number(s);
-    if (!Number.isInteger(v)) throw new PickleError(`malformed INT '${s}' before byte ${this.pos}`);
-    return v;
+    if (!/^-?[0-9]{1,16}$/.test(s) || !Number.isSafeInteger(Number(s))) throw new PickleError(`malformed INT '${s.slice(0, 40)}' at byte ${at}: expected decimal digits of an integer within ±2^53`);
+    return Number(s);
   }
 
+  /** LONG1: a little-endian two's-complement integer, exact or refused (never rounded). */
   private long(n: number): number {
+    const at = this.pos;
     const b = this.raw(n);
     let v = 0n;
     for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
     if (n > 0 && b[n - 1] & 0x80) v -= 1n << BigInt(8 * n);
+    if (v > MAX_SAFE || v < -MAX_SAFE) throw new PickleError(`LONG1 at byte ${at - 2} is ${v}, beyond ±2^53, which JavaScript cannot hold exactly`);
     return Number(v);
   }
 }
@@ -476,11 +480,11 @@ class Finalizer {
     const get = (k: string): PickleValue | undefined => s.get(k);
     const shape = get('_shape') ?? get('shape');
     const [indptr, indices, data] = [get('indptr'), get('indices'), get('data')].map((a) => this.value(a ?? null, depth + 1));
-    if (!Array.isArray(shape) || shape.length !== 2) throw new PickleError("csr_matrix state has no 2-D '_shape'");
+    if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) throw new PickleError("csr_matrix state has no '_shape' of two non-negative integers");
     for (const [name, a] of [['indptr', indptr], ['indices', indices], ['data', data]] as const) {
       if (!isNdArray(a)) throw new PickleError(`csr_matrix state field '${name}' is not a numpy array`);
     }
-    return { kind: 'csr', shape: [Number(shape[0]), Number(shape[1])], indptr: indptr as NdArray, indices: indices as NdArray, data: data as NdArray };
+    return { kind: 'csr', shape: [shape[0] as number, shape[1] as number], indptr: indptr as NdArray, indices: indices as NdArray, data: data as NdArray };
   }
 }
 
@@ -506,6 +510,22 @@ function dtypeOf(v: PickleValue): string {
   return v.dtype;
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/** int64 values as the Int32Array an NdArray holds: exact, or refused naming the element (never wrapped modulo 2^32). */
+function int64ToInt32(copy: ArrayBuffer): Int32Array {
+  const wide = new BigInt64Array(copy);
+  const out = new Int32Array(wide.length);
+  for (let i = 0; i < wide.length; i++) {
+    const v = Number(wide[i]);
+    if (v < INT32_MIN || v > INT32_MAX) throw new PickleError(`numpy int64 array 'data' holds ${wide[i]} at element ${i}, outside the int32 range (-2^31 to 2^31-1) that indices, labels and ids here must fit`);
+    out[i] = v;
+  }
+  return out;
+}
+
 function decodeArray(dtype: string, bytes: Uint8Array, count: number): NdArray['data'] {
   const size: Record<string, number> = { i4: 4, f4: 4, f8: 8, i8: 8, u1: 1, b1: 1, i1: 1 };
   const width = size[dtype];
@@ -516,7 +536,8 @@ function decodeArray(dtype: string, bytes: Uint8Array, count: number): NdArray['
     case 'i4': return new Int32Array(copy);
     case 'f4': return new Float32Array(copy);
     case 'f8': return new Float64Array(copy);
-    case 'i8': return Int32Array.from(new BigInt64Array(copy), (x) => Number(x));
+    case 'i8': return int64ToInt32(copy);
+    case 'i1': return Int32Array.from(new Int8Array(copy)); // signed: -1 stays -1
     default: return new Uint8Array(copy);
   }
 }

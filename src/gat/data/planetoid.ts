@@ -154,14 +154,23 @@ function parseFile(bytes: Uint8Array, file: string, remedy: string): PickleValue
 const MAX_NODES = 10_000_000;
 const MAX_COLUMNS = 1_000_000;
 
+/**
+ * One node index per line, as the reference loaders read it (`int(line.strip())`) without int()'s
+ * leniency: after trimming the line, decimal digits only (no 0x4, 5e0, +4, 4_0). Blank lines may
+ * only end the file.
+ */
 function parseTestIndex(bytes: Uint8Array, file: string): Int32Array {
   const text = Buffer.from(bytes).toString('utf8');
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = text.split(/\r?\n/);
+  while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
+  const blank = lines.findIndex((l) => l.trim() === '');
+  if (blank >= 0) throw new DatasetError('corrupt', `${file} line ${blank + 1} is empty: every line must hold one node index`, file);
   const out = new Int32Array(lines.length);
   const seen = new Set<number>();
   for (let i = 0; i < lines.length; i++) {
-    const v = Number(lines[i].trim());
-    if (!Number.isInteger(v) || v < 0 || v >= MAX_NODES) throw new DatasetError('corrupt', `${file} line ${i + 1} is not a node index (0 to ${MAX_NODES - 1}): '${lines[i].slice(0, 40)}'`, file);
+    const digits = lines[i].trim();
+    const v = /^[0-9]+$/.test(digits) ? Number(digits) : NaN;
+    if (!(v < MAX_NODES)) throw new DatasetError('corrupt', `${file} line ${i + 1} is not a node index (decimal digits, 0 to ${MAX_NODES - 1}): '${lines[i].slice(0, 40)}'`, file);
     if (seen.has(v)) throw new DatasetError('corrupt', `${file} line ${i + 1} lists node ${v} a second time`, file);
     seen.add(v);
     out[i] = v;

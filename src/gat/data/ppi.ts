@@ -103,6 +103,13 @@ interface CheckedSplit extends SplitFiles {
   readonly graphSizes: number[];
 }
 
+/**
+ * Features or labels per node beyond any real dataset (PPI: 50 and 121), as the Planetoid loader
+ * bounds them: a declared width is what gets allocated (class names, rows of every layer), even when
+ * a file with zero rows holds no data at all.
+ */
+const MAX_COLUMNS = 1_000_000;
+
 function checkSplit(s: SplitFiles): CheckedSplit {
   const name = (part: PpiPart): string => ppiFileName(s.split, part);
   const corrupt = (part: PpiPart, message: string): DatasetError => new DatasetError('corrupt', `${path.join(s.folder, name(part))} ${message}`, path.join(s.folder, name(part)));
@@ -110,6 +117,11 @@ function checkSplit(s: SplitFiles): CheckedSplit {
   if (s.labels.shape.length !== 2) throw corrupt('labels.npy', `has shape ${formatShape(s.labels.shape)}; expected 2-D (nodes × labels)`);
   if (s.graphIds.shape.length !== 1) throw corrupt('graph_id.npy', `has shape ${formatShape(s.graphIds.shape)}; expected 1-D (one graph id per node)`);
   const n = s.graph.numNodes;
+  if (n === 0 && s.split === 'train') throw corrupt('graph.json', 'lists no nodes: the train split needs at least one node to train on');
+  for (const [part, array, what] of [['feats.npy', s.feats, 'features'], ['labels.npy', s.labels, 'labels']] as const) {
+    const width = array.shape[1];
+    if (width < 1 || width > MAX_COLUMNS) throw corrupt(part, `has shape ${formatShape(array.shape)}: ${width} ${what} per node, where 1 to ${MAX_COLUMNS} are allowed`);
+  }
   for (const [part, rows] of [['feats.npy', s.feats.shape[0]], ['labels.npy', s.labels.shape[0]], ['graph_id.npy', s.graphIds.shape[0]]] as const) {
     if (rows !== n) {
       throw new DatasetError('corrupt', `in ${s.folder}, ${name('graph.json')} has ${n} nodes but ${name(part)} has ${rows} rows: the four files of the ${s.split} split must describe the same nodes`, path.join(s.folder, name(part)));

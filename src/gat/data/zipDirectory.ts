@@ -1,7 +1,9 @@
 /**
  * Reads a ZIP archive's central directory: the names, sizes and Unix modes that fflate does not
  * expose, so extraction can refuse symlinks and absurd sizes before inflating anything.
- * Every offset is bounds-checked; ZIP64 sizes, multi-disk and encrypted archives are refused.
+ * Every offset is bounds-checked; ZIP64 sizes, multi-disk and encrypted archives are refused, and
+ * so are entries whose bytes overlap: a directory that points several entries at one deflate
+ * stream makes a small file inflate many times over (the overlapping-entry ZIP bomb).
  */
 import { DatasetError } from './datasetError';
 
@@ -18,6 +20,8 @@ export interface ZipEntry {
   readonly unixType: number;
   /** Where the compressed data starts (after the local header). */
   readonly dataOffset: number;
+  /** Where the entry's local header starts. */
+  readonly headerOffset: number;
 }
 
 const EOCD_SIG = 0x06054b50;
@@ -67,10 +71,31 @@ export function readZipDirectory(bytes: Uint8Array, archive: string): ZipEntry[]
     const dataOffset = localDataOffset(view, localOffset, cdOffset, name, fail);
     if (dataOffset + compressedSize > cdOffset) throw fail(`entry '${name}' (${compressedSize} bytes at byte ${dataOffset}) runs into the central directory`);
     const unixType = madeBy === HOST_UNIX || madeBy === HOST_MACOS ? (external >>> 16) & 0o170000 : 0;
-    entries.push({ name, method, crc32, compressedSize, size, isDirectory: name.endsWith('/'), unixType, dataOffset });
+    entries.push({ name, method, crc32, compressedSize, size, isDirectory: name.endsWith('/'), unixType, dataOffset, headerOffset: localOffset });
     p = next;
   }
+  refuseOverlaps(entries, archive);
   return entries;
+}
+
+/**
+ * Each entry owns the bytes from its local header to the end of its data, and no two entries may
+ * share any: a writer lays entries one after another, in whatever order its directory lists them.
+ */
+function refuseOverlaps(entries: readonly ZipEntry[], archive: string): void {
+  const spans = [...entries].sort((a, b) => a.headerOffset - b.headerOffset);
+  for (let i = 1; i < spans.length; i++) {
+    const [before, after] = [spans[i - 1], spans[i]];
+    const end = before.dataOffset + before.compressedSize;
+    if (after.headerOffset < end) {
+      throw new DatasetError(
+        'unsafe',
+        `${archive} is not a readable ZIP archive: entries '${before.name}' (bytes ${before.headerOffset}–${end - 1}) and '${after.name}' (from byte ${after.headerOffset}) overlap; ` +
+          'entries that share bytes make a small file inflate to gigabytes (a ZIP bomb), so the archive is refused',
+        archive,
+      );
+    }
+  }
 }
 
 /** The compressed bytes of an entry (a view, not a copy). */

@@ -5,7 +5,8 @@
  * model (ours are the same); anything else is refused naming what does not fit.
  */
 import type { NamedTensor } from '../artifacts/namedTensor';
-import { layerShapes, parameterNames } from '../model/parameters';
+import { architectureProblem } from '../model/architecture';
+import { layerShapes, parameterNames, parameterShapeProblem } from '../model/parameters';
 import { isPthTensor, PthError, type PthTensor, type PthValue } from './pthArchive';
 import { isPygStateDict, pygToGatNames } from './pygNames';
 
@@ -61,24 +62,19 @@ export function gatFromPth(value: PthValue, file: string): ImportedGat {
   const skipConnection = [...tensors.keys()].some((k) => /^gat_net\.\d+\.skip_proj\.weight$/.test(k)) || value.get('add_skip_connection') === true;
   const hidden = fout.slice(0, -1);
   const numClasses = fout[fout.length - 1];
-  let shapes;
-  try {
-    shapes = layerShapes(numFeatures, numClasses, heads, hidden, skipConnection);
-  } catch (err) {
-    return fail(`its 'state_dict' does not describe a GAT: ${(err as Error).message}`);
-  }
+  // The same check of sizes as a training config's: `gat inspect` refuses what `gat import` would.
+  const sizes = architectureProblem(heads, hidden, numFeatures, numClasses);
+  if (sizes) fail(`its tensors describe no GAT that can run: ${sizes}`);
+  const shapes = layerShapes(numFeatures, numClasses, heads, hidden, skipConnection);
   const expected = parameterNames(shapes);
   const names = new Set(expected.map((e) => e.name));
   // The original creates skip_proj on every layer but adds the input as is where the sizes match: unused there.
   const unused = shapes.flatMap((s, l) => (s.skip === 'identity' && tensors.has(`gat_net.${l}.skip_proj.weight`) ? [`gat_net.${l}.skip_proj.weight`] : []));
   const extra = [...tensors.keys()].filter((k) => !names.has(k) && !unused.includes(k));
   if (extra.length) fail(`has tensors a pytorch-GAT model of this shape does not: ${extra.map((k) => `'${k}'`).join(', ')}`);
-  const params = expected.map(({ name, shape }) => {
-    const t = tensors.get(name);
-    if (!t) return fail(`is missing tensor '${name}' (shape [${shape.join(', ')}])`);
-    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) fail(`tensor '${name}' has shape [${t.shape.join(', ')}]; a GAT with heads [${heads.join(', ')}] needs [${shape.join(', ')}]`);
-    return { name, shape, data: t.data };
-  });
+  const mismatch = parameterShapeProblem(shapes, tensors);
+  if (mismatch) fail(`${mismatch} (a GAT with heads [${heads.join(', ')}])`);
+  const params = expected.map(({ name, shape }) => ({ name, shape, data: tensors.get(name)!.data }));
 
   // ── what the original's checkpoint says of itself ──
   const info: Record<string, string> = unused.length ? { unusedTensors: JSON.stringify(unused) } : {};

@@ -13,6 +13,7 @@ import { md, mdCode } from '../io/safeText';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { gatFromPth, gatFromTensors, type ImportedGat } from './gatFromPth';
 import { PthError, readPth } from './pthArchive';
+import { modelByteLimit } from './pthBudget';
 
 /** pytorch-GAT's PPI model is 15 MB; a file far beyond any GAT is refused before it is read. */
 const MAX_FILE_BYTES = 1 << 30;
@@ -52,7 +53,7 @@ export async function readSafetensorsModel(file: string): Promise<ImportedModelF
 
 export async function readPthModel(file: string): Promise<ImportedModelFile> {
   const { abs, bytes } = await readModelBytes(file);
-  const model = asArtifactError(abs, () => gatFromPth(readPth(bytes, abs), abs));
+  const model = asArtifactError(abs, () => gatFromPth(readPth(bytes, abs, { maxBytes: modelByteLimit() }), abs));
   return { file: abs, sha256: sha256Of(bytes), bytes: bytes.length, model };
 }
 

@@ -3,12 +3,15 @@
  * and `<name>/data/<key>`, the raw little-endian bytes of each storage. The pickle is read with the
  * allowlisted reader's 'torch' profile (tensors, OrderedDict, plain values, nothing callable) and
  * every tensor is then cut from its storage with its offset and strides into a float32 array.
+ * Before any storage is inflated, all tensors and storages are weighed against one budget
+ * (pthBudget.ts): many views of one storage cannot add up to more than a model may take.
  */
 import { DatasetError } from '../data/datasetError';
 import { UntrustedDataError, isTensorRef, readPickle, type PickleValue, type TensorRef } from '../data/pickle';
 import { readZipDirectory, type ZipEntry } from '../data/zipDirectory';
 import { inflateEntry } from '../data/zipExtract';
 import { float16Value } from '../artifacts/float16';
+import { budgetProblem, elementCount, MAX_BYTEORDER_BYTES, MAX_MODEL_BYTES, MAX_PICKLE_BYTES, viewProblem } from './pthBudget';
 
 export class PthError extends UntrustedDataError {
   constructor(message: string, unsafe = false) {
@@ -34,37 +37,46 @@ export function isPthTensor(v: PthValue | undefined): v is PthTensor {
   return typeof v === 'object' && v !== null && !(v instanceof Map) && !(v instanceof Uint8Array) && !Array.isArray(v) && v.kind === 'pthTensor';
 }
 
-/** Reads a .pth file's contents (`file` names it in errors). */
-export function readPth(bytes: Uint8Array, file: string): PthValue {
+export interface ReadPthOptions {
+  /** What reading may allocate, tensors and inflated storages together (default MAX_MODEL_BYTES; see pthBudget.ts). */
+  readonly maxBytes?: number;
+}
+
+/** Reads a .pth file's contents (`file` names it in errors), within the byte budget of pthBudget.ts. */
+export function readPth(bytes: Uint8Array, file: string, options: ReadPthOptions = {}): PthValue {
   let entries: ZipEntry[];
   try {
     entries = readZipDirectory(bytes, file);
   } catch (err) {
     const legacy = bytes[0] === 0x80 ? ' (it looks like a pre-1.6 torch.save file: load and save it again with a recent PyTorch)' : '';
-    throw new PthError(`${file} is not a PyTorch .pth archive${legacy}: ${err instanceof DatasetError ? err.message : String(err)}`);
+    const why = err instanceof DatasetError ? err.message.replace(`${file} is not a readable ZIP archive: `, '') : String(err);
+    throw new PthError(`${file} is not a PyTorch .pth archive${legacy}: ${why}`);
   }
   const pickles = entries.filter((e) => /^[^/]+\/data\.pkl$/.test(e.name));
   if (pickles.length !== 1) throw new PthError(`${file} is not a PyTorch .pth archive: it needs exactly one entry '<name>/data.pkl', found ${pickles.length}`);
   const prefix = pickles[0].name.slice(0, -'data.pkl'.length);
   const byName = new Map(entries.map((e) => [e.name, e]));
   const order = byName.get(`${prefix}byteorder`);
-  if (order && Buffer.from(read(bytes, order, file)).toString('latin1').trim() !== 'little') throw new PthError(`${file}: entry '${prefix}byteorder' says its tensors are big-endian, which is not supported`);
+  if (order && Buffer.from(read(bytes, order, file, MAX_BYTEORDER_BYTES)).toString('latin1').trim() !== 'little') throw new PthError(`${file}: entry '${prefix}byteorder' says its tensors are big-endian, which is not supported`);
 
   let value: PickleValue;
   try {
-    value = readPickle(read(bytes, pickles[0], file), `${file} (${pickles[0].name})`, { profile: 'torch' });
+    value = readPickle(read(bytes, pickles[0], file, MAX_PICKLE_BYTES), `${file} (${pickles[0].name})`, { profile: 'torch' });
   } catch (err) {
+    if (err instanceof PthError) throw err;
     throw new PthError((err as Error).message, err instanceof UntrustedDataError && err.unsafe);
   }
+  // Every tensor and storage is checked against the budget before any storage is inflated.
+  const storageEntry = (key: string): ZipEntry | undefined => byName.get(`${prefix}data/${key}`);
+  const problem = budgetProblem(file, tensorRefsIn(value), storageEntry, options.maxBytes ?? MAX_MODEL_BYTES);
+  if (problem) throw new PthError(problem);
+
   const storages = new Map<string, Uint8Array>();
   const storageBytes = (ref: TensorRef): Uint8Array => {
     const { key, numel, dtype } = ref.storage;
     let data = storages.get(key);
     if (!data) {
-      const entry = byName.get(`${prefix}data/${key}`);
-      if (!entry) throw new PthError(`${file}: storage '${key}' (data/${key}) is missing from the archive`);
-      data = read(bytes, entry, file);
-      if (data.length !== numel * WIDTH[dtype]) throw new PthError(`${file}: storage '${key}' has ${data.length} bytes, but ${numel} × ${dtype} need ${numel * WIDTH[dtype]} (truncated or damaged)`);
+      data = read(bytes, storageEntry(key)!, file, numel * WIDTH[dtype]);
       storages.set(key, data);
     }
     return data;
@@ -97,11 +109,28 @@ export function readPth(bytes: Uint8Array, file: string): PthValue {
   return convert(value, 0);
 }
 
+/** Every tensor the pickle holds, once each (shared ones are one object), found without recursion. */
+function tensorRefsIn(value: PickleValue): TensorRef[] {
+  const found: TensorRef[] = [];
+  const seen = new Set<object>();
+  const todo: PickleValue[] = [value];
+  while (todo.length > 0) {
+    const v = todo.pop()!;
+    if (typeof v !== 'object' || v === null || v instanceof Uint8Array || seen.has(v)) continue;
+    seen.add(v);
+    if (Array.isArray(v)) for (const x of v) todo.push(x);
+    else if (v instanceof Map) for (const [k, x] of v) todo.push(k, x);
+    else if (isTensorRef(v)) found.push(v);
+  }
+  return found;
+}
+
 /** A .pth larger than this is not a GAT (pytorch-GAT's PPI model is 15 MB). */
 const MAX_ENTRY_BYTES = 1 << 30;
 
-function read(bytes: Uint8Array, entry: ZipEntry, file: string): Uint8Array {
-  // Sizes are checked before inflating: a declared size is what gets allocated.
+/** An entry's bytes, refused unless it declares at most `most` bytes: a declared size is what gets allocated. */
+function read(bytes: Uint8Array, entry: ZipEntry, file: string, most: number): Uint8Array {
+  if (entry.size > most) throw new PthError(`${file}: entry '${entry.name}' declares ${entry.size} bytes, more than the ${most} such an entry may hold in a model file`);
   if (entry.size > MAX_ENTRY_BYTES || (entry.method !== 0 && entry.size > 1024 * entry.compressedSize + (1 << 20))) {
     throw new PthError(`${file}: entry '${entry.name}' declares ${entry.size} bytes from ${entry.compressedSize}: too large for a model file`);
   }
@@ -115,13 +144,10 @@ function read(bytes: Uint8Array, entry: ZipEntry, file: string): Uint8Array {
 /* ── A tensor from its storage: element (i0, i1, …) sits at offset + Σ i_k · stride_k ── */
 function gather(t: TensorRef, raw: Uint8Array, file: string): PthTensor {
   const { shape, stride, offset } = t;
-  const { dtype, numel, key } = t.storage;
-  const count = shape.reduce((a, b) => a * b, 1);
-  if (count > numel) throw new PthError(`${file}: a tensor of shape [${shape.join(', ')}] cannot fit storage '${key}' of ${numel} elements`);
-  if (count > 0) {
-    const last = offset + shape.reduce((a, d, k) => a + (d - 1) * stride[k], 0);
-    if (last >= numel) throw new PthError(`${file}: a tensor of shape [${shape.join(', ')}], offset ${offset} and strides [${stride.join(', ')}] reads past storage '${key}' (${numel} elements)`);
-  }
+  const { dtype } = t.storage;
+  const bad = viewProblem(t, file);
+  if (bad) throw new PthError(bad);
+  const count = elementCount(t);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const element = dtype === 'float32' ? (i: number) => view.getFloat32(4 * i, true) : dtype === 'float64' ? (i: number) => view.getFloat64(8 * i, true) : (i: number) => float16Value(view.getUint16(2 * i, true));
   const data = new Float32Array(count);

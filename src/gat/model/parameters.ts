@@ -4,6 +4,7 @@
  * are contiguous for the sparse product); export converts to pytorch-GAT's [NH·FOUT, FIN].
  */
 import type { NamedTensor } from '../artifacts/namedTensor';
+import { architectureProblem } from './architecture';
 import { STREAM, streamKey, uniformAt } from '../kernels/random';
 
 export interface LayerShape {
@@ -44,9 +45,8 @@ export interface GatParameters {
  * `skipConnection`, each layer gets GAT.py's skip: identity when FOUT == FIN, else a projection.
  */
 export function layerShapes(numFeatures: number, numClasses: number, heads: readonly number[], hidden: readonly number[], skipConnection = false, attention: 'learned' | 'uniform' = 'learned'): LayerShape[] {
-  if (heads.length !== hidden.length + 1) {
-    throw new RangeError(`heads needs one entry per layer (${hidden.length + 1} for ${hidden.length} hidden layer(s)); got [${heads.join(', ')}]`);
-  }
+  const problem = architectureProblem(heads, hidden, numFeatures, numClasses);
+  if (problem) throw new RangeError(problem);
   const shapes: LayerShape[] = [];
   let fin = numFeatures;
   for (let l = 0; l < heads.length; l++) {
@@ -158,17 +158,28 @@ export function toNamedTensors(shapes: readonly LayerShape[], flat: Float32Array
   );
 }
 
+/**
+ * Why `tensors` are not the parameters of a model of `shapes` (a tensor missing, or of another shape),
+ * or undefined: the one shape check of training state, imported models and model files.
+ */
+export function parameterShapeProblem(shapes: readonly LayerShape[], tensors: ReadonlyMap<string, { readonly shape: readonly number[] }>, prefix = ''): string | undefined {
+  for (const n of parameterNames(shapes)) {
+    const t = tensors.get(prefix + n.name);
+    if (!t) return `missing tensor '${prefix + n.name}' (shape [${n.shape.join(', ')}])`;
+    if (t.shape.length !== n.shape.length || t.shape.some((d, j) => d !== n.shape[j])) return `tensor '${prefix + n.name}' has shape [${t.shape.join(', ')}]; this model needs [${n.shape.join(', ')}]`;
+  }
+  return undefined;
+}
+
 /** Writes named tensors (as from `toNamedTensors`) into a flat buffer; every name must be present with its shape. */
 export function fromNamedTensors(shapes: readonly LayerShape[], tensors: readonly NamedTensor[], flat: Float32Array, prefix = ''): void {
   const byName = new Map(tensors.map((t) => [t.name, t]));
+  const problem = parameterShapeProblem(shapes, byName, prefix);
+  if (problem) throw new RangeError(problem);
   const views = allocateParameters(shapes, flat);
   views.layers.forEach((l, i) => {
     for (const n of layerTensors(l.shape, i)) {
-      const t = byName.get(prefix + n.name);
-      if (!t) throw new RangeError(`missing tensor '${prefix + n.name}' (shape [${n.shape.join(', ')}])`);
-      if (t.shape.length !== n.shape.length || t.shape.some((d, j) => d !== n.shape[j])) {
-        throw new RangeError(`tensor '${t.name}' has shape [${t.shape.join(', ')}]; this model needs [${n.shape.join(', ')}]`);
-      }
+      const t = byName.get(prefix + n.name)!;
       if (!(t.data instanceof Float32Array)) throw new RangeError(`tensor '${t.name}' must be float32`);
       n.view(l).set(n.transposed ? transpose(t.data, l.shape.heads * l.shape.fout, l.shape.fin) : t.data);
     }

@@ -1,3 +1,4 @@
+import { architectureProblem } from '../model/architecture';
 import { layerShapes, parameterNames, type LayerShape } from '../model/parameters';
 import type { GraphDataset } from '../data/graph';
 import { MAX_KERNEL_THREADS } from '../kernels/partition';
@@ -60,9 +61,8 @@ export function validateTrainConfig(c: TrainConfig): void {
   if (!(c.lr > 0 && Number.isFinite(c.lr))) fail(`lr must be > 0; got ${c.lr}`);
   if (!(c.weightDecay >= 0 && Number.isFinite(c.weightDecay))) fail(`weightDecay must be ≥ 0; got ${c.weightDecay}`);
   if (!(c.dropout >= 0 && c.dropout < 1)) fail(`dropout must be in [0, 1); got ${c.dropout}`);
-  if (c.heads.length !== c.hidden.length + 1) fail(`heads needs ${c.hidden.length + 1} entries (hidden layers + output); got [${c.heads.join(', ')}]`);
-  if (c.heads.some((h) => !Number.isInteger(h) || h < 1)) fail(`heads must be positive integers; got [${c.heads.join(', ')}]`);
-  if (c.hidden.some((h) => !Number.isInteger(h) || h < 1)) fail(`hidden must be positive integers; got [${c.hidden.join(', ')}]`);
+  const sizes = architectureProblem(c.heads, c.hidden);
+  if (sizes) fail(sizes);
   if (c.threads !== undefined && !(Number.isInteger(c.threads) && c.threads >= 1 && c.threads <= MAX_KERNEL_THREADS)) {
     fail(`threads must be an integer from 1 to ${MAX_KERNEL_THREADS}; got ${c.threads}`);
   }

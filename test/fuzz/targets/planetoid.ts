@@ -60,7 +60,18 @@ interface Spec {
 }
 
 const BREAKS = ['none', 'indptr-decreasing', 'index-out-of-range', 'index-negative', 'indptr-short', 'shape-lies', 'label-width', 'label-nan',
-  'test-huge', 'test-below', 'test-duplicate', 'test-text', 'edge-out-of-range', 'edge-float', 'graph-not-dict', 'x-rows-exceed', 'rows-zero'] as const;
+  'test-huge', 'test-below', 'test-duplicate', 'test-text', 'edge-out-of-range', 'edge-float', 'graph-not-dict', 'x-rows-exceed', 'rows-zero',
+  'test-spelling', 'test-blank-line', 'int64-plain', 'index-int64-wide', 'label-int64-wide', 'edge-int64-wide'] as const;
+
+/** An index as Number() or Python's int() would still read it: the strict reader refuses each. */
+const SPELLINGS: ReadonlyArray<(n: number) => string> = [
+  (n) => `0x${n.toString(16)}`,
+  (n) => `${n}e0`,
+  (n) => `+${n}`,
+  (n) => `${n}.0`,
+  (n) => `${String(n).slice(0, -1) || '0'}_${String(n).slice(-1)}`, // Python's int() takes 1_7
+  (n) => `${n}L`, // a Python 2 long
+];
 type Break = (typeof BREAKS)[number];
 
 const spec: fc.Arbitrary<Spec> = fc
@@ -112,18 +123,28 @@ export function planetoidFiles(s: Spec, b: Break): Map<PlanetoidSuffix, Uint8Arr
   const adjacency = new Map<number, number[]>();
   for (const [a, c] of s.edges) adjacency.set(a, [...(adjacency.get(a) ?? []), c]);
   if (b === 'edge-out-of-range') adjacency.set(0, [s.allx + t + 100]);
+  if (b === 'edge-int64-wide') adjacency.set(0, [2 ** 32 + 1]); // a LONG1, which used to be exact already: refused as out of range
   const graph = b === 'graph-not-dict' ? ndarrayPickle('i4', [2], [1, 2]) : adjacencyPickle(adjacency);
   let graphBytes = graph;
   if (b === 'edge-float') graphBytes = adjacencyPickle(new Map([[0, [0.5]]]));
-  const testText = b === 'test-text' ? 'twelve\n' : test.map(String).join('\n') + '\n';
+  const lines = test.map(String);
+  if (b === 'test-spelling') lines[0] = SPELLINGS[s.seed % SPELLINGS.length](test[0]);
+  if (b === 'test-blank-line') lines.splice(1, 0, '');
+  const testText = b === 'test-text' ? 'twelve\n' : lines.join('\n') + '\n';
+  // int64 CSR indices and labels, as SciPy and NumPy write them for large data; 'wide' puts 2^32 + v where v was
+  const wideIndex = b === 'index-int64-wide' || b === 'int64-plain';
+  if (b === 'index-int64-wide' && allx.indices.length > 0) allx.indices[0] += 2 ** 32;
+  const allyPickle = b === 'label-int64-wide' || b === 'int64-plain'
+    ? ndarrayPickle('i8', [s.allx, s.classes], b === 'label-int64-wide' ? ally.map((v, i) => (i === ally.indexOf(1) ? 2 ** 32 + 1 : v)) : ally)
+    : ndarrayPickle('f8', [s.allx, s.classes], ally);
   if (b === 'test-huge') test = test.slice();
   return new Map<PlanetoidSuffix, Uint8Array>([
     ['x', csrPickle(x)],
     ['tx', csrPickle(tx)],
-    ['allx', csrPickle(allx)],
+    ['allx', csrPickle(allx, wideIndex ? 'i8' : 'i4')],
     ['y', ndarrayPickle('f8', [s.train, labelCols], oneHot(s.train, labelCols, s.seed))],
     ['ty', ndarrayPickle('f8', [t, s.classes], oneHot(t, s.classes, s.seed + 1))],
-    ['ally', ndarrayPickle('f8', [s.allx, s.classes], ally)],
+    ['ally', allyPickle],
     ['graph', graphBytes],
     ['test.index', new TextEncoder().encode(testText)],
   ]);

@@ -2,13 +2,15 @@
  * ZIP archives (src/gat/data/zipExtract.ts chooseZipEntries, which reads the directory with
  * readZipDirectory and checks names, types and sizes, then inflateEntry for each chosen entry),
  * in memory: what extractZip does before writing a file. Asked for the twelve PPI files, as the
- * PPI download asks.
+ * PPI download asks. Generated archives include hand-made ones whose entries share bytes.
  */
 import * as fc from 'fast-check';
 import { DatasetError } from '../../../src/gat/data/datasetError';
 import { PPI_FILES } from '../../../src/gat/data/ppiFiles';
+import type { ZipEntry } from '../../../src/gat/data/zipDirectory';
 import { chooseZipEntries, inflateEntry } from '../../../src/gat/data/zipExtract';
 import { ppiZip, zipFiles } from '../../helpers/ppiFixture';
+import { handMadeZip, nearlyZeros, type ZipDirectoryEntry, type ZipRecord } from '../../helpers/zipBomb';
 import { lazy, mutatedSeeds } from '../mutate';
 import { FUZZ_FILE, require, type FuzzTarget } from '../target';
 
@@ -104,12 +106,42 @@ const generated: fc.Arbitrary<Uint8Array> = fc
     return buildZip([...plain, ...hostile], eocdCountLie, comment, zip64Locator);
   });
 
+/**
+ * The twelve PPI files as records of their own, listed by a directory that may point several names
+ * at one record (one deflate stream inflated once per name), declare an entry's data to run into the
+ * next record, or list the records in another order (which is valid).
+ */
+const overlapping: fc.Arbitrary<Uint8Array> = fc
+  .record({
+    deflate: fc.array(fc.boolean(), { minLength: PPI_FILES.length, maxLength: PPI_FILES.length }),
+    shares: fc.array(fc.tuple(fc.nat({ max: PPI_FILES.length - 1 }), fc.nat({ max: PPI_FILES.length - 1 })), { maxLength: 5 }),
+    lie: fc.option(fc.tuple(fc.nat({ max: PPI_FILES.length - 1 }), fc.constantFrom(1, 4, 30, 64, 1000)), { nil: undefined }),
+    order: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: PPI_FILES.length, maxLength: PPI_FILES.length }),
+  })
+  .map(({ deflate, shares, lie, order }) => {
+    const records: ZipRecord[] = PPI_FILES.map((name, i) => ({ name, content: nearlyZeros(64 + 97 * i), deflate: deflate[i] }));
+    const target = PPI_FILES.map((_, i) => i);
+    for (const [from, to] of shares) target[from] = to;
+    const directory: ZipDirectoryEntry[] = PPI_FILES.map((name, i) => ({ name, record: target[i], ...(lie && lie[0] === i ? { compressedSizeLie: lie[1] } : {}) }));
+    return handMadeZip(records, directory.map((e, i) => ({ e, k: order[i] })).sort((a, b) => a.k - b.k).map(({ e }) => e));
+  });
+
+/** Chosen entries own their bytes: no two share a local header or any data. */
+function requireDisjoint(entries: readonly ZipEntry[]): void {
+  const spans = [...entries].sort((a, b) => a.headerOffset - b.headerOffset);
+  for (let i = 1; i < spans.length; i++) {
+    const end = spans[i - 1].dataOffset + spans[i - 1].compressedSize;
+    require(spans[i].headerOffset >= end, `entries '${spans[i - 1].name}' and '${spans[i].name}' share bytes ${spans[i].headerOffset}–${end - 1} and were accepted`);
+  }
+}
+
 export const zipTarget: FuzzTarget = {
   name: 'zip',
   description: 'chooseZipEntries + inflateEntry (src/gat/data/zipExtract.ts, over zipDirectory.ts): ZIP archives, in memory',
   run(input) {
     const chosen = chooseZipEntries(input, FUZZ_FILE, { files: PPI_FILES });
     require(chosen.size === PPI_FILES.length, `${chosen.size} entries chosen`);
+    requireDisjoint([...chosen.values()]);
     for (const [file, e] of chosen) {
       require(PPI_FILES.includes(file) && !e.name.includes('..') && !e.name.startsWith('/') && !e.name.includes('\\'), `entry '${e.name}' chosen for ${file}`);
       const data = inflateEntry(input, e, FUZZ_FILE);
@@ -118,5 +150,5 @@ export const zipTarget: FuzzTarget = {
   },
   isOwnError: (e) => e instanceof DatasetError,
   seeds: zipSeeds,
-  generate: fc.oneof({ arbitrary: generated, weight: 3 }, { arbitrary: mutatedSeeds(zipSeeds), weight: 2 }),
+  generate: fc.oneof({ arbitrary: generated, weight: 3 }, { arbitrary: mutatedSeeds(zipSeeds), weight: 2 }, { arbitrary: overlapping, weight: 2 }),
 };
