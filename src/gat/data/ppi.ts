@@ -4,8 +4,8 @@
  * graph id from smallest to largest, every undirected link in both directions, self-loops kept
  * only where the file lists them, raw (unnormalised) features, 0/1 multi-label targets.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { readUserFile, UserFileError, type ByteBudget } from '../io/userFile';
 import { readSha256Sums, sha256Hex } from './checksums';
 import { DatasetError } from './datasetError';
 import type { CsrMatrix, GraphDataset, GraphPart } from './graph';
@@ -61,19 +61,32 @@ export async function loadPpiFormat(name: string, dir: string, options: PpiLoadO
   });
   const dataset = assemble(name.toLowerCase(), splits, folder, checksums);
   if (isPpiName(name)) checkPpiFacts(dataset, splits, folder);
-  return dataset;
+  return expected ? { ...dataset, checksumsVerifiedBy: 'SHA256SUMS' } : dataset;
 }
+
+/**
+ * PPI's largest array (train_labels.npy) is 43 MB: 1 GiB per array leaves room for a user's own,
+ * bigger dataset, and the variable for one bigger still.
+ */
+const NPY_BUDGET: ByteBudget = { what: 'dataset array (.npy)', maxBytes: 1 << 30, env: 'GAT_MAX_DATASET_MB' };
+/**
+ * A node-link graph is parsed whole, and JSON.parse takes several times the text's size (a 300 MB
+ * file took 2.1 GB): PPI's train_graph.json is a few tens of MB, so past 128 MiB a graph file is
+ * refused, naming the variable that raises the limit for a machine with the memory.
+ */
+export const GRAPH_JSON_BUDGET: ByteBudget = { what: 'node-link graph (.json)', maxBytes: 128 << 20, env: 'GAT_MAX_GRAPH_JSON_MB' };
 
 async function readVerified(dir: string, base: string, expected: ReadonlyMap<string, string> | null, remedy: string): Promise<Uint8Array> {
   const file = path.join(dir, base);
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(file);
+    bytes = await readUserFile(file, base.endsWith('.json') ? GRAPH_JSON_BUDGET : NPY_BUDGET);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+    if (!(err instanceof UserFileError)) throw err;
+    if (err.problem === 'missing') {
       throw new DatasetError('missing', `missing dataset file ${base} in ${dir}: a PPI-format dataset needs all twelve {train,valid,test}_{graph.json,feats.npy,labels.npy,graph_id.npy} files. ${remedy}`, file);
     }
-    throw new DatasetError('missing', `cannot read ${file}: ${(err as Error).message}`, file);
+    throw new DatasetError(err.problem === 'too-big' ? 'corrupt' : 'missing', err.message, file);
   }
   if (!expected) return bytes;
   const sha = expected.get(base);
