@@ -5,14 +5,14 @@
  * only where the file lists them, raw (unnormalised) features, 0/1 multi-label targets.
  */
 import * as path from 'node:path';
-import { readUserFile, UserFileError, type ByteBudget } from '../io/userFile';
 import { readSha256Sums, sha256Hex } from './checksums';
 import { DatasetError } from './datasetError';
 import type { CsrMatrix, GraphDataset, GraphPart } from './graph';
 import { isValidDatasetName } from './knownDatasets';
-import { parseNodeLink, type NodeLinkGraph } from './nodeLink';
+import type { NodeLinkGraph } from './nodeLink';
 import { formatShape, parseNpy, type NpyArray } from './npy';
 import { PPI_FACTS, PPI_PARTS, PPI_SPLITS, isPpiName, ppiFileName, type PpiPart, type PpiSplit } from './ppiFiles';
+import { readVerifiedArray, readVerifiedGraph } from './ppiRead';
 
 export interface PpiLoadOptions {
   /** What to tell the user when a file is missing or damaged. */
@@ -34,11 +34,19 @@ export async function loadPpiFormat(name: string, dir: string, options: PpiLoadO
   const remedy = options.remedy ?? 'Replace it with a good copy.';
   const expected = await readSha256Sums(path.join(folder, 'SHA256SUMS'));
   const raw = new Map<string, Uint8Array>();
+  const graphs = new Map<PpiSplit, NodeLinkGraph>();
   const checksums: Record<string, string> = {};
   for (const split of PPI_SPLITS) {
     for (const part of PPI_PARTS) {
       const file = ppiFileName(split, part);
-      const bytes = await readVerified(folder, file, expected, remedy);
+      if (part === 'graph.json') {
+        // Parsed as it streams in (verified on the way): a graph file is never held as text.
+        const { graph, sha256 } = readVerifiedGraph(folder, file, expected, remedy);
+        graphs.set(split, graph);
+        checksums[file] = sha256;
+        continue;
+      }
+      const bytes = await readVerifiedArray(folder, file, expected, remedy);
       raw.set(file, bytes);
       checksums[file] = sha256Hex(bytes);
     }
@@ -52,7 +60,7 @@ export async function loadPpiFormat(name: string, dir: string, options: PpiLoadO
     const at = (part: PpiPart): string => path.join(folder, ppiFileName(split, part));
     return checkSplit({
       split,
-      graph: parseNodeLink(Buffer.from(take('graph.json')).toString('utf8'), at('graph.json')),
+      graph: graphs.get(split)!,
       feats: parseNpy(take('feats.npy'), at('feats.npy')),
       labels: parseNpy(take('labels.npy'), at('labels.npy')),
       graphIds: parseNpy(take('graph_id.npy'), at('graph_id.npy')),
@@ -62,40 +70,6 @@ export async function loadPpiFormat(name: string, dir: string, options: PpiLoadO
   const dataset = assemble(name.toLowerCase(), splits, folder, checksums);
   if (isPpiName(name)) checkPpiFacts(dataset, splits, folder);
   return expected ? { ...dataset, checksumsVerifiedBy: 'SHA256SUMS' } : dataset;
-}
-
-/**
- * PPI's largest array (train_labels.npy) is 43 MB: 1 GiB per array leaves room for a user's own,
- * bigger dataset, and the variable for one bigger still.
- */
-const NPY_BUDGET: ByteBudget = { what: 'dataset array (.npy)', maxBytes: 1 << 30, env: 'GAT_MAX_DATASET_MB' };
-/**
- * A node-link graph is parsed whole, and JSON.parse takes several times the text's size (a 300 MB
- * file took 2.1 GB): PPI's train_graph.json is a few tens of MB, so past 128 MiB a graph file is
- * refused, naming the variable that raises the limit for a machine with the memory.
- */
-export const GRAPH_JSON_BUDGET: ByteBudget = { what: 'node-link graph (.json)', maxBytes: 128 << 20, env: 'GAT_MAX_GRAPH_JSON_MB' };
-
-async function readVerified(dir: string, base: string, expected: ReadonlyMap<string, string> | null, remedy: string): Promise<Uint8Array> {
-  const file = path.join(dir, base);
-  let bytes: Uint8Array;
-  try {
-    bytes = await readUserFile(file, base.endsWith('.json') ? GRAPH_JSON_BUDGET : NPY_BUDGET);
-  } catch (err) {
-    if (!(err instanceof UserFileError)) throw err;
-    if (err.problem === 'missing') {
-      throw new DatasetError('missing', `missing dataset file ${base} in ${dir}: a PPI-format dataset needs all twelve {train,valid,test}_{graph.json,feats.npy,labels.npy,graph_id.npy} files. ${remedy}`, file);
-    }
-    throw new DatasetError(err.problem === 'too-big' ? 'corrupt' : 'missing', err.message, file);
-  }
-  if (!expected) return bytes;
-  const sha = expected.get(base);
-  if (!sha) {
-    throw new DatasetError('checksum', `${path.join(dir, 'SHA256SUMS')} has no entry for ${base}: add its SHA-256 line (sha256sum ${base} >> SHA256SUMS) or remove SHA256SUMS to load unverified files`, file);
-  }
-  const actual = sha256Hex(bytes);
-  if (actual !== sha) throw new DatasetError('checksum', `${file} is corrupt or truncated: expected SHA-256 ${sha}, got ${actual} (${bytes.length} bytes). ${remedy}`, file);
-  return bytes;
 }
 
 interface SplitFiles {
@@ -170,7 +144,8 @@ function assemble(name: string, splits: readonly CheckedSplit[], folder: string,
   const labels = new Int32Array(numNodes);
   const graphs: GraphPart[] = [];
   const selfLoops = new Uint8Array(numNodes);
-  const keys: number[] = [];
+  // Both directions of every link, in one array sized up front (a JS array of numbers grew to several times this).
+  const keys: EdgeKeys = { keys: new Float64Array(2 * splits.reduce((sum, s) => sum + s.graph.source.length, 0)), length: 0 };
   splits.forEach((s, si) => {
     copyLabels(s, starts[si], numClasses, multiLabels, labels, folder);
     let nodeStart = starts[si];
@@ -180,7 +155,7 @@ function assemble(name: string, splits: readonly CheckedSplit[], folder: string,
     });
     collectEdges(s, starts[si], numNodes, selfLoops, keys, folder);
   });
-  const { source, target } = sortedUniqueEdges(keys, numNodes);
+  const { source, target } = sortedUniqueEdges(keys.keys.subarray(0, keys.length), numNodes);
   const range = (from: number, count: number): Int32Array => Int32Array.from({ length: count }, (_, i) => from + i);
   return {
     name,
@@ -259,8 +234,13 @@ function copyLabels(s: CheckedSplit, start: number, numClasses: number, multiLab
   }
 }
 
-/** Pushes `target * N + source` for both directions of every link; marks self-loops. */
-function collectEdges(s: CheckedSplit, start: number, numNodes: number, selfLoops: Uint8Array, keys: number[], folder: string): void {
+interface EdgeKeys {
+  readonly keys: Float64Array;
+  length: number;
+}
+
+/** Appends `target * N + source` for both directions of every link; marks self-loops. */
+function collectEdges(s: CheckedSplit, start: number, numNodes: number, selfLoops: Uint8Array, out: EdgeKeys, folder: string): void {
   const position = new Int32Array(s.numNodes);
   for (let k = 0; k < s.numNodes; k++) position[s.order[k]] = start + k;
   const ids = s.graphIds.data;
@@ -278,12 +258,14 @@ function collectEdges(s: CheckedSplit, start: number, numNodes: number, selfLoop
       selfLoops[u] = 1;
       continue;
     }
-    keys.push(v * numNodes + u, u * numNodes + v);
+    out.keys[out.length++] = v * numNodes + u;
+    out.keys[out.length++] = u * numNodes + v;
   }
 }
 
-function sortedUniqueEdges(keys: number[], numNodes: number): { source: Int32Array; target: Int32Array } {
-  const sorted = Float64Array.from(keys).sort();
+/** Sorts `keys` in place and returns the distinct edges (target * N + source keys) as two lists. */
+function sortedUniqueEdges(keys: Float64Array, numNodes: number): { source: Int32Array; target: Int32Array } {
+  const sorted = keys.sort();
   let unique = 0;
   for (let e = 0; e < sorted.length; e++) if (e === 0 || sorted[e] !== sorted[e - 1]) sorted[unique++] = sorted[e];
   const source = new Int32Array(unique);

@@ -6,7 +6,7 @@
  * Reads stop at a declared byte budget whatever size the file reports up front: a device reports
  * 0, and a file can grow while it is read.
  */
-import { constants, promises as fs, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fs, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 
 /** What went wrong: the caller picks its own error class and exit code by it. */
 export type UserFileProblem = 'missing' | 'not-a-file' | 'too-big' | 'unreadable';
@@ -56,7 +56,7 @@ export async function openUserFile(file: string): Promise<UserFileHandle> {
   try {
     handle = await fs.open(file, OPEN_FLAGS);
   } catch (err) {
-    throw await openFailure(file, err);
+    throw openFailure(file, err);
   }
   let stat: Stats;
   try {
@@ -67,7 +67,7 @@ export async function openUserFile(file: string): Promise<UserFileHandle> {
   }
   if (!stat.isFile()) {
     await handle.close();
-    throw new UserFileError(file, 'not-a-file', `${file} is ${describeKind(stat)}${await linkNote(file)}, not a file`);
+    throw notAFile(file, stat);
   }
   return {
     path: file,
@@ -114,6 +114,59 @@ export async function readUserFile(file: string, budget: ByteBudget): Promise<Ui
 export async function readUserText(file: string, budget: ByteBudget): Promise<string> {
   const bytes = await readUserFile(file, budget);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+/** A regular file read in chunks from the calling thread, for a parser that pulls its input (see openUserFileChunks). */
+export interface UserFileChunks {
+  readonly path: string;
+  /** The size fstat reported: a hint, never trusted as a bound. */
+  readonly size: number;
+  /** The next bytes (valid until the next call), or null at the end; past the budget, a UserFileError. */
+  next(): Uint8Array | null;
+  close(): void;
+}
+
+/**
+ * Opens a regular file (refusing anything else, as openUserFile does) for a parser that reads it
+ * chunk by chunk and never holds it whole: the budget bounds what may be read in all.
+ */
+export function openUserFileChunks(file: string, budget: ByteBudget): UserFileChunks {
+  const limit = budgetLimit(budget);
+  let fd: number;
+  try {
+    fd = openSync(file, OPEN_FLAGS);
+  } catch (err) {
+    throw openFailure(file, err);
+  }
+  let stat: Stats;
+  try {
+    stat = fstatSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    throw unreadable(file, err);
+  }
+  if (!stat.isFile() || stat.size > limit) {
+    closeSync(fd);
+    throw stat.isFile() ? tooBig(file, budget, limit, stat.size) : notAFile(file, stat);
+  }
+  const chunk = new Uint8Array(CHUNK_BYTES);
+  let total = 0;
+  return {
+    path: file,
+    size: stat.size,
+    next() {
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (err) {
+        throw unreadable(file, err);
+      }
+      total += n;
+      if (total > limit) throw tooBig(file, budget, limit);
+      return n === 0 ? null : chunk.subarray(0, n);
+    },
+    close: () => closeSync(fd),
+  };
 }
 
 /** One line of a text file; `terminated` is false for a last line without its '\n' (a write torn by a kill). */
@@ -182,7 +235,7 @@ export function formatBytes(n: number): string {
 }
 
 /** The open failed: say why in words, and what the path is where that is the reason (a socket cannot be opened). */
-async function openFailure(file: string, err: unknown): Promise<UserFileError> {
+function openFailure(file: string, err: unknown): UserFileError {
   const code = (err as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOENT':
@@ -193,9 +246,13 @@ async function openFailure(file: string, err: unknown): Promise<UserFileError> {
       return new UserFileError(file, 'not-a-file', `${file} is a folder, not a file`);
     case 'ENXIO':
     case 'EOPNOTSUPP': {
-      const stat = await fs.stat(file).catch(() => undefined);
-      if (stat && !stat.isFile()) return new UserFileError(file, 'not-a-file', `${file} is ${describeKind(stat)}${await linkNote(file)}, not a file`);
-      return unreadable(file, err);
+      let stat: Stats | undefined;
+      try {
+        stat = statSync(file);
+      } catch {
+        stat = undefined;
+      }
+      return stat && !stat.isFile() ? notAFile(file, stat) : unreadable(file, err);
     }
     default:
       return unreadable(file, err);
@@ -217,6 +274,10 @@ function unreadable(file: string, err: unknown): UserFileError {
   return new UserFileError(file, 'unreadable', `${file} cannot be read: ${why}`);
 }
 
+function notAFile(file: string, stat: Stats): UserFileError {
+  return new UserFileError(file, 'not-a-file', `${file} is ${describeKind(stat)}${linkNote(file)}, not a file`);
+}
+
 function describeKind(stat: Stats): string {
   if (stat.isDirectory()) return 'a folder';
   if (stat.isFIFO()) return 'a FIFO (named pipe)';
@@ -227,10 +288,9 @@ function describeKind(stat: Stats): string {
 }
 
 /** " (a link to /dev/zero)" where the path is a symbolic link, so the message shows what it really names. */
-async function linkNote(file: string): Promise<string> {
+function linkNote(file: string): string {
   try {
-    if (!(await fs.lstat(file)).isSymbolicLink()) return '';
-    return ` (a link to ${await fs.realpath(file)})`;
+    return lstatSync(file).isSymbolicLink() ? ` (a link to ${realpathSync(file)})` : '';
   } catch {
     return '';
   }
