@@ -89,8 +89,10 @@ export async function readUserFile(file: string, budget: ByteBudget): Promise<Ui
   const f = await openUserFile(file);
   try {
     if (f.size > limit) throw tooBig(file, budget, limit, f.size);
-    // One byte past the limit tells a file of exactly `limit` bytes from a longer one.
-    let buf = new Uint8Array(Math.min(limit + 1, Math.max(f.size + 1, CHUNK_BYTES)));
+    // Sized by the reported size (a device or /proc file reports 0: start at a chunk and grow). One
+    // byte more than expected sees the end in the same buffer, and tells a file of exactly `limit`
+    // bytes from a longer one.
+    let buf = new Uint8Array(Math.min(limit + 1, f.size > 0 ? f.size + 1 : CHUNK_BYTES));
     let length = 0;
     for (;;) {
       if (length === buf.length) {
@@ -190,7 +192,7 @@ export async function readUserLines(file: string, maxLineBytes: number, what: st
     let pendingBytes = 0;
     let number = 0;
     const lineTooLong = (): UserFileError =>
-      new UserFileError(file, 'too-big', `${file} line ${number + 1} is longer than ${formatBytes(maxLineBytes)}: not a ${what} (its lines are short)`);
+      new UserFileError(file, 'too-big', `${file} line ${number + 1} is longer than ${formatBytes(maxLineBytes)}: not ${withArticle(what)} (its lines are short)`);
     for (;;) {
       const n = await f.read(chunk, 0, chunk.length);
       if (n === 0) break;
@@ -225,7 +227,12 @@ export function budgetLimit(budget: ByteBudget): number {
 function tooBig(file: string, budget: ByteBudget, limit: number, reported?: number): UserFileError {
   const size = reported === undefined ? 'larger than' : `${reported} bytes, more than`;
   const raise = budget.env ? `; if it really is one, raise the limit with ${budget.env}=<MiB> (now ${Math.ceil(limit / MIB)})` : '';
-  return new UserFileError(file, 'too-big', `${file} is ${size} the ${formatBytes(limit)} a ${budget.what} may be${raise}`);
+  return new UserFileError(file, 'too-big', `${file} is ${size} the ${formatBytes(limit)} ${withArticle(budget.what)} may be${raise}`);
+}
+
+/** "a checkpoint", "an analysis". */
+function withArticle(what: string): string {
+  return `${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what}`;
 }
 
 export function formatBytes(n: number): string {
