@@ -1,35 +1,39 @@
-import { readFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+/**
+ * The real `gat` with its peak memory measured: a preload (NODE_OPTIONS=--require) writes the
+ * process's getrusage maximum resident set size as it exits, the figure `/usr/bin/time -v` reports
+ * as "Maximum resident set size" (worker threads included: they share the process).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { CliResult } from './cli';
-import { repoRoot } from './paths';
+import { runGat, type CliResult } from './cli';
 import { tempDir } from './tempDir';
 
-const GNU_TIME = '/usr/bin/time';
+let preload: string | undefined;
+let runs = 0;
 
-/**
- * Runs the real `gat` command under GNU time and returns its peak resident memory (maximum RSS,
- * in MB) with what it printed: how hostile files are held to a memory ceiling. GNU time writes to
- * a file of its own, so the command's stderr stays exactly what a user sees.
- */
-export function runGatMeasured(args: readonly string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult & { peakRssMb: number }> {
-  const report = path.join(tempDir('gat-rss-'), 'time.txt');
-  return new Promise((resolve, reject) => {
-    const child = spawn(GNU_TIME, ['-f', '%M', '-o', report, process.execPath, path.join(repoRoot, 'bin', 'gat.js'), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
-    child.on('error', (e) => reject(new Error(`cannot run ${GNU_TIME} (apt-get install time): ${e.message}`)));
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const kb = Number(readFileSync(report, 'utf8').trim().split('\n').pop());
-      resolve({ code, signal, stdout, stderr, peakRssMb: kb / 1024 });
-    });
-  });
+function preloadScript(): string {
+  if (!preload) {
+    preload = path.join(tempDir('gat-rss-'), 'reportPeakRss.js');
+    writeFileSync(preload, "process.on('exit', () => require('node:fs').writeFileSync(process.env.GAT_TEST_PEAK_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
+  }
+  return preload;
+}
+
+export interface MeasuredCliResult extends CliResult {
+  /** Peak resident set size in MiB; undefined when the process did not exit by itself (killed, timed out). */
+  readonly peakRssMiB: number | undefined;
+}
+
+export async function runGatMeasured(args: readonly string[], options: Parameters<typeof runGat>[1] = {}): Promise<MeasuredCliResult> {
+  const script = preloadScript();
+  const report = path.join(path.dirname(script), `peak-${process.pid}-${++runs}.txt`);
+  const nodeOptions = [process.env.NODE_OPTIONS, `--require "${script}"`].filter(Boolean).join(' ');
+  const r = await runGat(args, { ...options, env: { ...options.env, NODE_OPTIONS: nodeOptions, GAT_TEST_PEAK_RSS_FILE: report } });
+  let peakRssMiB: number | undefined;
+  try {
+    peakRssMiB = Number(readFileSync(report, 'utf8')) / 1024; // maxRSS is in KiB
+  } catch {
+    peakRssMiB = undefined;
+  }
+  return { ...r, peakRssMiB };
 }

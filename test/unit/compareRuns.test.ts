@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readAnalysis } from '../../src/gat/artifacts/analysis';
 import { readRun, type RunRecord } from '../../src/gat/artifacts/runRecord';
-import { compareRuns, configDifferences, type RunSide } from '../../src/gat/compare/runComparison';
+import { compareRuns, configDifferences, NO_EPOCHS, type RunSide } from '../../src/gat/compare/runComparison';
 import { runGat } from '../helpers/cli';
 import { tempDir } from '../helpers/tempDir';
 import { runIds, trainCora } from '../helpers/trainedCora';
@@ -72,13 +72,13 @@ describe('gat compare', () => {
   it('compares multi-label runs over (node, label) pairs, and says why when it cannot compare node by node', async () => {
     const a = await readRun(path.join(out, 'runs', runs[0]));
     const analysis = await readAnalysis(path.join(out, a.artifacts.analysis!));
-    const side = (run: Partial<RunRecord>, withAnalysis: boolean): RunSide => ({ run: { ...a, ...run } as RunRecord, epochs: [], analysis: withAnalysis ? analysis : undefined });
+    const side = (run: Partial<RunRecord>, withAnalysis: boolean): RunSide => ({ run: { ...a, ...run } as RunRecord, epochs: NO_EPOCHS, analysis: withAnalysis ? analysis : undefined });
     assert.match(String((compareRuns(side({}, true), side({ dataset: 'citeseer' }, true)).agreement as { unavailable: string }).unavailable), /different datasets \(cora, citeseer\)/);
     assert.match(String((compareRuns(side({}, true), side({ runId: 'cancelled-one' }, false)).agreement as { unavailable: string }).unavailable), /run cancelled-one has no analysis/);
 
     // Two nodes × three labels, node 1 in the test split.
     const multi = (predicted: number[]): RunSide['analysis'] => ({ numNodes: 2, numClasses: 3, predictions: new Int32Array(2), labels: new Int32Array(2), split: Int32Array.of(0, 2), multiLabel: { targets: Uint8Array.of(1, 0, 1, 1, 0, 1), predicted: Uint8Array.from(predicted) } });
-    const m = (p: number[]): RunSide => ({ run: { ...a, metric: 'micro-F1' } as RunRecord, epochs: [], analysis: multi(p) });
+    const m = (p: number[]): RunSide => ({ run: { ...a, metric: 'micro-F1' } as RunRecord, epochs: NO_EPOCHS, analysis: multi(p) });
     const c = compareRuns(m([0, 0, 0, 1, 1, 1]), m([0, 0, 0, 0, 1, 1])); // node 1 (targets 1 0 1): A right on labels 0 and 2, B on 2 only
     assert.equal(c.metric, 'micro-F1');
     assert.deepEqual(c.agreement, { unit: 'node-label pairs', bothRight: 1, onlyA: 1, onlyB: 0, bothWrong: 1 });

@@ -2,7 +2,7 @@
  * Memory bombs in small .pth files: tensors that view one huge storage many times, a sliver of a
  * storage that must be inflated whole, and storages that share one deflate stream. Each is
  * refused from the sizes the file declares, before anything big is allocated: through readPth,
- * and through the real CLI under GNU time with a 300 MB ceiling on its peak memory. The first two
+ * and through the real CLI with a 300 MB ceiling on its peak memory. The first two
  * were written by real PyTorch and re-zipped (scripts/hostilePthFixtures.py); the third is made
  * here byte by byte, as no ZIP writer makes it.
  */
@@ -96,7 +96,7 @@ describe('hostile .pth files through the real CLI, under a 300 MB memory ceiling
       const r = await runGatMeasured([command, '--model', SHARED, ...extra]);
       assert.equal(r.code, 2, r.stderr);
       assert.equal(r.stderr, `gat ${command}: error: ${sharedMessage(SHARED)}\n`);
-      assert.ok(r.peakRssMb < CEILING_MB, `peak RSS ${r.peakRssMb.toFixed(0)} MB`);
+      assert.ok(r.peakRssMiB! < CEILING_MB, `peak RSS ${r.peakRssMiB!.toFixed(0)} MiB`);
     });
   }
 
@@ -104,13 +104,13 @@ describe('hostile .pth files through the real CLI, under a 300 MB memory ceiling
     const sliver = await runGatMeasured(['inspect', '--model', SLIVER]);
     assert.equal(sliver.code, 2, sliver.stderr);
     assert.equal(sliver.stderr, `gat inspect: error: ${sliverMessage(SLIVER)}\n`);
-    assert.ok(sliver.peakRssMb < CEILING_MB, `peak RSS ${sliver.peakRssMb.toFixed(0)} MB`);
+    assert.ok(sliver.peakRssMiB! < CEILING_MB, `peak RSS ${sliver.peakRssMiB!.toFixed(0)} MiB`);
     const file = overlappingPth();
     const overlap = await runGatMeasured(['inspect', '--model', file]);
     assert.equal(overlap.code, 2, overlap.stderr);
     const line = overlap.stderr.replace(/^gat inspect: error: /, '').replace(/\n$/, '');
     assert.match(line, overlapMessage(file));
-    assert.ok(overlap.peakRssMb < CEILING_MB, `peak RSS ${overlap.peakRssMb.toFixed(0)} MB`);
+    assert.ok(overlap.peakRssMiB! < CEILING_MB, `peak RSS ${overlap.peakRssMiB!.toFixed(0)} MiB`);
   });
 
   it('GAT_MAX_MODEL_BYTES lowers or raises the limit; a malformed value is a usage error', async () => {

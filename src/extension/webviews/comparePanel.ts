@@ -2,8 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AnalysisUnavailableError, type RunAnalyses } from '../../gat/analysis/runAnalyses';
 import { readMetrics, readRun } from '../../gat/artifacts/runRecord';
-import type { RunSide } from '../../gat/compare/runComparison';
-import { compareSnapshot } from '../../gat/panels/compareSnapshot';
+import { compareSnapshot, type RunCurves } from '../../gat/panels/compareSnapshot';
 import type { ComparePanelState } from '../../protocol/compareSnapshot';
 import { savedFields, str, tuple, type SavedShape } from '../../protocol/fieldSchema';
 import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
@@ -65,7 +64,7 @@ export class ComparePanel extends PanelBase {
   }
 
   /** A run's record and curves; its analysis when it has one (a cancelled run has none). */
-  private async side(out: string, runId: string): Promise<RunSide> {
+  private async side(out: string, runId: string): Promise<RunCurves> {
     const runDir = path.join(out, 'runs', runId);
     const [run, epochs] = await Promise.all([readRun(runDir), readMetrics(runDir)]);
     const analysis = await this.deps.analyses.get(runId).then(

@@ -1,6 +1,6 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../io/atomicWrite';
+import { readUserText, type ByteBudget } from '../io/userFile';
 
 /** The t-SNE settings a user can change; together with the run they key the cache. */
 export interface EmbeddingSettings {
@@ -29,11 +29,17 @@ export function embeddingCachePath(runDir: string, s: EmbeddingSettings, graphId
   return path.join(runDir, 'tsne', `p${s.perplexity}-i${s.iterations}-s${s.seed}${graphId === undefined ? '' : `-g${graphId}`}${epoch === undefined ? '' : `-e${epoch}`}.json`);
 }
 
+/**
+ * A cached map is two numbers of JSON per node, about 40 bytes: PPI's 57,000 nodes take 2–3 MB.
+ * Past 64 MiB (or not a file at all) a cache is not trusted and the map is recomputed.
+ */
+const EMBEDDING_CACHE_BUDGET: ByteBudget = { what: 't-SNE cache', maxBytes: 64 << 20 };
+
 /** `epoch`: the map of the snapshot after that many epochs (the epoch timeline), else of the trained model. */
 export async function readCachedEmbedding(runDir: string, s: EmbeddingSettings, numNodes: number, graphId?: number, epoch?: number): Promise<CachedEmbedding | undefined> {
   let text: string;
   try {
-    text = await fs.readFile(embeddingCachePath(runDir, s, graphId, epoch), 'utf8');
+    text = await readUserText(embeddingCachePath(runDir, s, graphId, epoch), EMBEDDING_CACHE_BUDGET);
   } catch {
     return undefined;
   }

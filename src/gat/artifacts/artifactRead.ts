@@ -1,5 +1,5 @@
 /** Reading artifacts back, with errors that name the file and say how to make a good one. */
-import { promises as fs } from 'node:fs';
+import { readUserFile, UserFileError, type ByteBudget } from '../io/userFile';
 import { decodeSafetensors, SafetensorsError, type DecodedSafetensors } from './safetensors';
 
 export class ArtifactReadError extends Error {
@@ -15,15 +15,30 @@ export class ArtifactReadError extends Error {
   }
 }
 
-/** Reads a whole artifact file; a missing or unreadable file is an ArtifactReadError naming it. */
+/**
+ * Our own artifacts: a checkpoint or model binary holds the parameters (and Adam's two moments),
+ * a few MB for the paper's models; an analysis holds attention per edge and head, about 100 MB for
+ * PPI. 2 GiB is far above both; a much larger graph's analysis can be let through with the variable.
+ */
+export const ARTIFACT_BUDGET: Omit<ByteBudget, 'what'> = { maxBytes: 2 * 1024 ** 3, env: 'GAT_MAX_ARTIFACT_MB' };
+
+/**
+ * Reads a whole artifact file through the guarded reader: a missing file, a folder, a device or
+ * FIFO, or one past the budget is an ArtifactReadError naming it.
+ */
 export async function readArtifactBytes(file: string, what: string, remedy: string): Promise<Uint8Array> {
   try {
-    return await fs.readFile(file);
+    return await readUserFile(file, { ...ARTIFACT_BUDGET, what });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ArtifactReadError(file, `no ${what} at ${file}. ${remedy}`);
-    throw new ArtifactReadError(file, `cannot read the ${what} ${file}: ${(err as Error).message}`);
+    throw asArtifactReadError(err, what, remedy);
   }
+}
+
+/** A UserFileError from reading an artifact as the ArtifactReadError the CLI reports (exit 2); anything else unchanged. */
+export function asArtifactReadError(err: unknown, what: string, remedy: string): unknown {
+  if (!(err instanceof UserFileError)) return err;
+  if (err.problem === 'missing') return new ArtifactReadError(err.path, `no ${what} at ${err.path}. ${remedy}`);
+  return new ArtifactReadError(err.path, `${err.message}. ${remedy}`);
 }
 
 /**

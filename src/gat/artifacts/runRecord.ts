@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EpochMetrics, RunStatus, TrainingMetric } from '../../protocol/trainingEvents';
 import { describeJsonValue, parseJson } from '../io/jsonText';
+import { readUserFile, readUserLines, readUserText, UserFileError, type ByteBudget } from '../io/userFile';
 import { ArtifactReadError } from './artifactRead';
 import { parseVersions, stringRecord, type Provenance } from './provenance';
 import { isSafeRunId, unsafeRelativePath } from './runPaths';
@@ -101,6 +102,16 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
+/** run.json is a few KB (config, provenance, a command line): 16 MiB is room for any run's, and no more is ever needed. */
+const RUN_JSON_BUDGET: ByteBudget = { what: 'run record', maxBytes: 16 << 20 };
+/** A metrics.jsonl line is about 150 bytes (six numbers): 64 KiB is far past any, yet small enough to hold. */
+export const METRICS_LINE_BYTES = 64 << 10;
+/**
+ * Our event files hold a few scalars per epoch (well under 1 KB); 512 MiB leaves room for event
+ * files another tool wrote into the folder, and the variable for bigger ones.
+ */
+const EVENTS_BUDGET: ByteBudget = { what: 'TensorBoard event file', maxBytes: 512 << 20, env: 'GAT_MAX_EVENTS_MB' };
+
 /**
  * Reads run.json. A run that says 'running' but whose process is gone on this host is reported as
  * 'interrupted' (run.json itself is left alone). On another host the status cannot be checked and is kept.
@@ -109,10 +120,11 @@ export async function readRun(runDir: string, alive: (info: RunProcessInfo) => b
   const file = path.join(runDir, 'run.json');
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = await readUserText(file, RUN_JSON_BUDGET);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ArtifactReadError(file, `no run.json in ${runDir}: not a training run folder`);
-    throw new ArtifactReadError(file, `cannot read ${file}: ${(err as Error).message}`);
+    if (!(err instanceof UserFileError)) throw err;
+    if (err.problem === 'missing') throw new ArtifactReadError(file, `no run.json in ${runDir}: not a training run folder`);
+    throw new ArtifactReadError(file, `${err.message}: the run folder is damaged`);
   }
   const rec = parseRunRecord(text, file);
   if (rec.status === 'running' && rec.process.hostname === os.hostname() && !alive(rec.process)) {
@@ -143,20 +155,33 @@ export async function listRuns(outDir: string, alive: (info: RunProcessInfo) => 
 }
 
 /**
- * Reads metrics.jsonl. A last line without its newline is a write torn by a kill and is ignored;
- * a malformed complete line is damage and is reported. A run folder without metrics.jsonl (copied
- * with only its TensorBoard events) has its metrics read back from its event files instead.
+ * Reads metrics.jsonl (see visitMetrics). Holds every epoch: a caller that only needs a summary
+ * (`gat compare`) visits them instead.
  */
 export async function readMetrics(runDir: string): Promise<EpochMetrics[]> {
+  const epochs: EpochMetrics[] = [];
+  await visitMetrics(runDir, (m) => void epochs.push(m));
+  return epochs;
+}
+
+/**
+ * Calls `visit` with each epoch of metrics.jsonl, in file order, read line by line (a file of any
+ * length costs one line of memory). A last line without its newline is a write torn by a kill and
+ * is ignored; a malformed complete line is damage and is reported. A run folder without
+ * metrics.jsonl (copied with only its TensorBoard events) has its metrics read back from its event
+ * files instead.
+ */
+export async function visitMetrics(runDir: string, visit: (epoch: EpochMetrics) => void): Promise<void> {
   const file = path.join(runDir, 'metrics.jsonl');
-  let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    await readUserLines(file, METRICS_LINE_BYTES, 'metrics file', (line) => {
+      if (line.terminated) visit(parseMetricsLine(line.text, line.number, file));
+    });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return readMetricsFromEvents(runDir);
-    throw err;
+    if (!(err instanceof UserFileError)) throw err;
+    if (err.problem !== 'missing') throw new ArtifactReadError(file, `${err.message}: the run folder is damaged`);
+    for (const m of await readMetricsFromEvents(runDir)) visit(m);
   }
-  return parseMetrics(text, file);
 }
 
 /** The epochs recorded in the run folder's TensorBoard event files (`*.tfevents.*`, oldest first); none without any. */
@@ -171,7 +196,14 @@ export async function readMetricsFromEvents(runDir: string): Promise<EpochMetric
   const files = [];
   for (const name of names.sort()) {
     const file = path.join(runDir, name);
-    files.push(readScalarEvents(await fs.readFile(file), file).events);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readUserFile(file, EVENTS_BUDGET);
+    } catch (err) {
+      if (err instanceof UserFileError) throw new ArtifactReadError(file, `${err.message}: the run folder is damaged`);
+      throw err;
+    }
+    files.push(readScalarEvents(bytes, file).events);
   }
   return epochMetricsFromEvents(files);
 }
@@ -187,29 +219,32 @@ const METRIC_FIELDS = ['trainLoss', 'trainAcc', 'valLoss', 'valAcc'] as const;
 export function parseMetrics(text: string, file: string): EpochMetrics[] {
   const lines = text.split('\n');
   lines.pop(); // after the last '\n': empty, or a torn line
-  return lines.map((line, i) => {
-    const fail = (message: string): never => {
-      throw new ArtifactReadError(file, `${file} line ${i + 1} ${message}`);
-    };
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch {
-      fail(`is not valid JSON: ${line.slice(0, 80)}`);
-    }
-    if (!isObject(raw)) return fail('is not a JSON object of epoch metrics');
-    const epoch = own(raw, 'epoch');
-    if (!(Number.isSafeInteger(epoch) && (epoch as number) >= 0)) fail(`field 'epoch' is ${describeJsonValue(epoch)}, not a non-negative integer`);
-    const ms = own(raw, 'ms');
-    if (!(typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)) fail(`field 'ms' is ${describeJsonValue(ms)}, not a non-negative number`);
-    const values = METRIC_FIELDS.map((key) => {
-      const v = own(raw, key);
-      if (v === null) return NaN;
-      if (typeof v !== 'number' || !Number.isFinite(v)) return fail(`field '${key}' is ${describeJsonValue(v)}, not a number`);
-      return v;
-    });
-    return { epoch: epoch as number, trainLoss: values[0], trainAcc: values[1], valLoss: values[2], valAcc: values[3], ms: ms as number };
+  return lines.map((line, i) => parseMetricsLine(line, i + 1, file));
+}
+
+/** One complete line of metrics.jsonl (`number` 1-based) as parseMetrics reads it. */
+export function parseMetricsLine(line: string, number: number, file: string): EpochMetrics {
+  const fail = (message: string): never => {
+    throw new ArtifactReadError(file, `${file} line ${number} ${message}`);
+  };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    fail(`is not valid JSON: ${line.slice(0, 80)}`);
+  }
+  if (!isObject(raw)) return fail('is not a JSON object of epoch metrics');
+  const epoch = own(raw, 'epoch');
+  if (!(Number.isSafeInteger(epoch) && (epoch as number) >= 0)) fail(`field 'epoch' is ${describeJsonValue(epoch)}, not a non-negative integer`);
+  const ms = own(raw, 'ms');
+  if (!(typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)) fail(`field 'ms' is ${describeJsonValue(ms)}, not a non-negative number`);
+  const values = METRIC_FIELDS.map((key) => {
+    const v = own(raw, key);
+    if (v === null) return NaN;
+    if (typeof v !== 'number' || !Number.isFinite(v)) return fail(`field '${key}' is ${describeJsonValue(v)}, not a number`);
+    return v;
   });
+  return { epoch: epoch as number, trainLoss: values[0], trainAcc: values[1], valLoss: values[2], valAcc: values[3], ms: ms as number };
 }
 
 const RUN_STATUSES: readonly RunStatus[] = ['running', 'completed', 'cancelled', 'failed', 'interrupted'];

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { readAnalysis } from '../artifacts/analysis';
-import { readMetrics, readRun } from '../artifacts/runRecord';
-import { compareRuns, comparisonJson, formatComparison, type RunSide } from '../compare/runComparison';
+import { readRun, visitMetrics } from '../artifacts/runRecord';
+import { addEpoch, compareRuns, comparisonJson, formatComparison, NO_EPOCHS, type RunSide } from '../compare/runComparison';
 import { UsageError, type OptionTable } from '../options/args';
 import { defineCommand } from './command';
 import { resolveRunDir } from './runArg';
@@ -29,7 +29,9 @@ export const compareCommand = defineCommand({
 
 async function readSide(runDir: string): Promise<RunSide> {
   const run = await readRun(runDir);
-  const epochs = await readMetrics(runDir);
+  // Folded line by line: a long metrics.jsonl costs one line of memory, not one object per epoch.
+  let epochs = NO_EPOCHS;
+  await visitMetrics(runDir, (e) => (epochs = addEpoch(epochs, e)));
   // The analysis path is relative to the training output folder, two levels above the run folder.
   const analysis = run.artifacts.analysis ? await readAnalysis(path.join(runDir, '..', '..', run.artifacts.analysis)) : undefined;
   return { run, epochs, analysis };

@@ -33,7 +33,7 @@ async function inspect(opts: CommandOptions<typeof INSPECT_OPTIONS, never>, writ
   // Brandes' algorithm is O(nodes × edges): seconds on Cora, hours on PPI's 57,000 nodes.
   const betweenness = graph.numNodes <= MAX_BETWEENNESS_NODES ? betweennessSummary(graph) : null;
   const graphs = graph.graphs ? { train: countGraphs(graph.graphs, 'train'), val: countGraphs(graph.graphs, 'val'), test: countGraphs(graph.graphs, 'test') } : null;
-  if (opts.json) write(JSON.stringify({ ...summary, format: graph.format ?? 'planetoid', graphs, multiLabel: graph.multiLabels !== undefined, edgeBetweenness: betweenness, loadMs: round(loadMs), sourceDir: graph.sourceDir }) + '\n');
+  if (opts.json) write(JSON.stringify({ ...summary, format: graph.format ?? 'planetoid', checksumsVerifiedBy: graph.checksumsVerifiedBy ?? null, graphs, multiLabel: graph.multiLabels !== undefined, edgeBetweenness: betweenness, loadMs: round(loadMs), sourceDir: graph.sourceDir }) + '\n');
   else {
     write(formatSummary(summary, graph, loadMs));
     write(betweenness ? formatBetweenness(betweenness) : `  edge betweenness skipped: ${graph.numNodes} nodes (Brandes is O(nodes × edges); computed up to ${MAX_BETWEENNESS_NODES})\n`);
@@ -58,7 +58,7 @@ function formatSummary(s: GraphSummary, g: GraphDataset, loadMs: number): string
     ? [`  graphs           ${g.graphs.length}: ${(['train', 'val', 'test'] as const).map((sp) => `${sp} ${countGraphs(g.graphs!, sp).graphs} (${countGraphs(g.graphs!, sp).nodes} nodes)`).join(', ')}`]
     : [];
   const lines = [
-    `Dataset ${s.dataset} (${g.sourceDir}, checksums verified, loaded in ${round(loadMs)} ms)`,
+    `Dataset ${s.dataset} (${g.sourceDir}, ${verification(g)}, loaded in ${round(loadMs)} ms)`,
     `  nodes            ${s.nodes}`,
     `  features         ${s.features} (${s.nonZeros} non-zeros${g.format === 'ppi' ? '' : ', rows normalised to sum 1'})`,
     ...labelLines,
@@ -69,6 +69,18 @@ function formatSummary(s: GraphSummary, g: GraphDataset, loadMs: number): string
     `  split            train ${s.split.train}, val ${s.split.val}, test ${s.split.test} (test nodes ${s.testRange[0]}–${s.testRange[1]})`,
   ];
   return lines.join('\n') + '\n';
+}
+
+/** Says only what was checked: the files were verified before parsing, or there was nothing to verify them against. */
+function verification(g: GraphDataset): string {
+  switch (g.checksumsVerifiedBy) {
+    case 'pinned':
+      return 'checksums verified against the pinned SHA-256s';
+    case 'SHA256SUMS':
+      return 'checksums verified against SHA256SUMS';
+    default:
+      return 'no SHA256SUMS: not verified';
+  }
 }
 
 interface BetweennessSummary {

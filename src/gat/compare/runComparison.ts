@@ -9,9 +9,28 @@ import type { EpochMetrics, TrainingMetric } from '../../protocol/trainingEvents
 
 export interface RunSide {
   readonly run: RunRecord;
-  readonly epochs: readonly EpochMetrics[];
+  /** What the comparison reads of the curves: a summary, so `gat compare` can fold a long metrics.jsonl line by line. */
+  readonly epochs: EpochSummary;
   /** Needed for the agreement; absent when the run has no analysis (cancelled, failed). */
   readonly analysis?: Pick<Analysis, 'numNodes' | 'numClasses' | 'predictions' | 'labels' | 'split' | 'multiLabel'>;
+}
+
+/** The best epoch (by validation score) and the time per epoch, over every recorded epoch. */
+export interface EpochSummary {
+  readonly count: number;
+  readonly best: EpochMetrics | null;
+  readonly totalMs: number;
+}
+
+export const NO_EPOCHS: EpochSummary = { count: 0, best: null, totalMs: 0 };
+
+/** `s` with one more epoch: the first of equal best scores stays best. */
+export function addEpoch(s: EpochSummary, e: EpochMetrics): EpochSummary {
+  return { count: s.count + 1, best: s.best === null || e.valAcc > s.best.valAcc ? e : s.best, totalMs: s.totalMs + e.ms };
+}
+
+export function summarizeEpochs(epochs: readonly EpochMetrics[]): EpochSummary {
+  return epochs.reduce(addEpoch, NO_EPOCHS);
 }
 
 export interface ComparisonRow {
@@ -121,11 +140,8 @@ function agreement(a: RunSide, b: RunSide): Agreement | { unavailable: string } 
   return { unit: 'nodes', bothRight: counts[0], onlyA: counts[1], onlyB: counts[2], bothWrong: counts[3], perNode };
 }
 
-function bestEpoch(epochs: readonly EpochMetrics[]): string {
-  if (epochs.length === 0) return '—';
-  let best = epochs[0];
-  for (const e of epochs) if (e.valAcc > best.valAcc) best = e;
-  return String(best.epoch + 1);
+function bestEpoch(epochs: EpochSummary): string {
+  return epochs.best === null ? '—' : String(epochs.best.epoch + 1);
 }
 
 function wallTime(run: RunRecord): string {
@@ -133,8 +149,8 @@ function wallTime(run: RunRecord): string {
   return `${((Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s`;
 }
 
-function msPerEpoch(epochs: readonly EpochMetrics[]): string {
-  return epochs.length === 0 ? '—' : `${(epochs.reduce((s, e) => s + e.ms, 0) / epochs.length).toFixed(2)}`;
+function msPerEpoch(epochs: EpochSummary): string {
+  return epochs.count === 0 ? '—' : `${(epochs.totalMs / epochs.count).toFixed(2)}`;
 }
 
 /** The comparison as aligned text (gat compare's output). */

@@ -1,21 +1,26 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { readUserText, UserFileError, type ByteBudget } from '../io/userFile';
+import { DatasetError } from './datasetError';
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** A dataset's SHA256SUMS lists a dozen files at ~80 bytes a line: 1 MiB is far more than any needs. */
+const SHA256SUMS_BUDGET: ByteBudget = { what: 'SHA256SUMS file', maxBytes: 1 << 20 };
+
 /**
  * Reads a `SHA256SUMS` file (the `sha256sum` format: `<hex>  <name>` per line).
- * Returns null when the file does not exist.
+ * Returns null when the file does not exist; one that is not a readable file is a DatasetError.
  */
 export async function readSha256Sums(file: string): Promise<Map<string, string> | null> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = await readUserText(file, SHA256SUMS_BUDGET);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
+    if (!(err instanceof UserFileError)) throw err;
+    if (err.problem === 'missing') return null;
+    throw new DatasetError('checksum', `${err.message}: it should list each dataset file's SHA-256 (sha256sum FILES > SHA256SUMS); replace it, or remove it to load the files unverified`, file);
   }
   const sums = new Map<string, string>();
   for (const line of text.split(/\r?\n/)) {

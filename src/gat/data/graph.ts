@@ -59,6 +59,11 @@ export interface GraphDataset {
   readonly split: DatasetSplit;
   /** SHA-256 of each raw file that was read, by file name. */
   readonly checksums: Readonly<Record<string, string>>;
+  /**
+   * What the files were checked against before parsing: SHA-256s pinned in GAT Explorer (known
+   * datasets) or the folder's SHA256SUMS. Absent: nothing to check against, the files were read unverified.
+   */
+  readonly checksumsVerifiedBy?: 'pinned' | 'SHA256SUMS';
   /** Folder the raw files were read from. */
   readonly sourceDir: string;
 }

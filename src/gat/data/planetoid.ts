@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { readUserFile, UserFileError, type ByteBudget } from '../io/userFile';
 import { sha256Hex, readSha256Sums } from './checksums';
 import { DatasetError } from './datasetError';
 import { bundledDataDir, resolveDataDir } from './dataDirs';
@@ -20,6 +21,8 @@ export interface LoadOptions {
 interface Source {
   readonly dir: string;
   readonly expected: ReadonlyMap<string, string> | null;
+  /** Where `expected` came from; undefined when there is none. */
+  readonly verifiedBy?: GraphDataset['checksumsVerifiedBy'];
   readonly remedy: string;
 }
 
@@ -40,7 +43,7 @@ export async function loadPlanetoid(name: string, options: LoadOptions = {}): Pr
   const known = KNOWN_DATASETS[lower];
   const bad = known && factsMismatch(known.facts, { numNodes: g.numNodes, numFeatures: g.numFeatures, numClasses: g.numClasses, undirectedEdges: g.edgeSource.length / 2, split: [g.split.train.length, g.split.val.length, g.split.test.length] });
   if (bad) throw new DatasetError('corrupt', `${lower} in ${source.dir} assembled to ${bad}. ${source.remedy}`, path.join(source.dir, planetoidFileName(lower, 'graph')));
-  return g;
+  return source.verifiedBy ? { ...g, checksumsVerifiedBy: source.verifiedBy } : g;
 }
 
 /**
@@ -80,15 +83,16 @@ async function locate(name: string, options: LoadOptions): Promise<Source> {
   const pinned = known ? new Map(PLANETOID_SUFFIXES.map((s) => [planetoidFileName(name, s), known.sha256[s]])) : null;
   if (explicitDir && (await hasAnyFile(explicitDir, name))) {
     const dir = path.resolve(explicitDir);
-    const expected = pinned ?? (await readSha256Sums(path.join(dir, 'SHA256SUMS')));
-    return { dir, expected, remedy: known && !known.bundled ? 'Delete it and run again to download a fresh copy.' : 'Replace it with a good copy.' };
+    const sums = pinned ? null : await readSha256Sums(path.join(dir, 'SHA256SUMS'));
+    const expected = pinned ?? sums;
+    return { dir, expected, verifiedBy: pinned ? 'pinned' : sums ? 'SHA256SUMS' : undefined, remedy: known && !known.bundled ? 'Delete it and run again to download a fresh copy.' : 'Replace it with a good copy.' };
   }
   if (known?.bundled) {
     const dir = bundledDataDir();
     if (!(await hasAnyFile(dir, name))) {
       throw new DatasetError('missing', `the bundled ${name} files are not in ${dir}: reinstall GAT Explorer, or run \`git checkout -- data/planetoid\` in a clone (or pass --data-dir to a folder with ind.${name}.* files)`, dir);
     }
-    return { dir, expected: pinned, remedy: 'The copy shipped with GAT Explorer is damaged: reinstall the extension, or run `git checkout -- data/planetoid` in a clone.' };
+    return { dir, expected: pinned, verifiedBy: 'pinned', remedy: 'The copy shipped with GAT Explorer is damaged: reinstall the extension, or run `git checkout -- data/planetoid` in a clone.' };
   }
   if (known) {
     const dir = resolveDataDir(options.dataDir);
@@ -96,7 +100,7 @@ async function locate(name: string, options: LoadOptions): Promise<Source> {
       throw new DatasetError('missing', `${name} is not in ${dir} and downloading is off: run \`npx gat download --dataset-name ${name}\` first`, dir);
     }
     await downloadDataset(name, dir, options.downloadOptions);
-    return { dir, expected: pinned, remedy: 'Delete it and run again to download a fresh copy.' };
+    return { dir, expected: pinned, verifiedBy: 'pinned', remedy: 'Delete it and run again to download a fresh copy.' };
   }
   const dir = explicitDir ? path.resolve(explicitDir) : resolveDataDir();
   throw new DatasetError(
@@ -116,17 +120,23 @@ async function hasAnyFile(dir: string, name: string): Promise<boolean> {
   }
 }
 
+/**
+ * PubMed's largest Planetoid file (ind.pubmed.allx) is a few tens of MB: 512 MiB leaves room for a
+ * user's own, bigger graph, and the variable for one bigger still.
+ */
+const PLANETOID_FILE_BUDGET: ByteBudget = { what: 'Planetoid dataset file', maxBytes: 512 << 20, env: 'GAT_MAX_DATASET_MB' };
+
 async function readVerified(file: string, source: Source): Promise<Uint8Array> {
   const base = path.basename(file);
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(file);
+    bytes = await readUserFile(file, PLANETOID_FILE_BUDGET);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
+    if (!(err instanceof UserFileError)) throw err;
+    if (err.problem === 'missing') {
       throw new DatasetError('missing', `missing dataset file ${base} in ${source.dir}: a Planetoid dataset needs all eight ind.*.{x,tx,allx,y,ty,ally,graph,test.index} files. ${source.remedy}`, file);
     }
-    throw new DatasetError('missing', `cannot read ${file}: ${(err as Error).message}`, file);
+    throw new DatasetError(err.problem === 'too-big' ? 'corrupt' : 'missing', err.message, file);
   }
   const expected = source.expected?.get(base);
   if (source.expected && !expected) {

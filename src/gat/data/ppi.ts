@@ -4,15 +4,15 @@
  * graph id from smallest to largest, every undirected link in both directions, self-loops kept
  * only where the file lists them, raw (unnormalised) features, 0/1 multi-label targets.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { readSha256Sums, sha256Hex } from './checksums';
 import { DatasetError } from './datasetError';
 import type { CsrMatrix, GraphDataset, GraphPart } from './graph';
 import { isValidDatasetName } from './knownDatasets';
-import { parseNodeLink, type NodeLinkGraph } from './nodeLink';
+import type { NodeLinkGraph } from './nodeLink';
 import { formatShape, parseNpy, type NpyArray } from './npy';
 import { PPI_FACTS, PPI_PARTS, PPI_SPLITS, isPpiName, ppiFileName, type PpiPart, type PpiSplit } from './ppiFiles';
+import { readVerifiedArray, readVerifiedGraph } from './ppiRead';
 
 export interface PpiLoadOptions {
   /** What to tell the user when a file is missing or damaged. */
@@ -34,11 +34,19 @@ export async function loadPpiFormat(name: string, dir: string, options: PpiLoadO
   const remedy = options.remedy ?? 'Replace it with a good copy.';
   const expected = await readSha256Sums(path.join(folder, 'SHA256SUMS'));
   const raw = new Map<string, Uint8Array>();
+  const graphs = new Map<PpiSplit, NodeLinkGraph>();
   const checksums: Record<string, string> = {};
   for (const split of PPI_SPLITS) {
     for (const part of PPI_PARTS) {
       const file = ppiFileName(split, part);
-      const bytes = await readVerified(folder, file, expected, remedy);
+      if (part === 'graph.json') {
+        // Parsed as it streams in (verified on the way): a graph file is never held as text.
+        const { graph, sha256 } = readVerifiedGraph(folder, file, expected, remedy);
+        graphs.set(split, graph);
+        checksums[file] = sha256;
+        continue;
+      }
+      const bytes = await readVerifiedArray(folder, file, expected, remedy);
       raw.set(file, bytes);
       checksums[file] = sha256Hex(bytes);
     }
@@ -52,7 +60,7 @@ export async function loadPpiFormat(name: string, dir: string, options: PpiLoadO
     const at = (part: PpiPart): string => path.join(folder, ppiFileName(split, part));
     return checkSplit({
       split,
-      graph: parseNodeLink(Buffer.from(take('graph.json')).toString('utf8'), at('graph.json')),
+      graph: graphs.get(split)!,
       feats: parseNpy(take('feats.npy'), at('feats.npy')),
       labels: parseNpy(take('labels.npy'), at('labels.npy')),
       graphIds: parseNpy(take('graph_id.npy'), at('graph_id.npy')),
@@ -61,28 +69,7 @@ export async function loadPpiFormat(name: string, dir: string, options: PpiLoadO
   });
   const dataset = assemble(name.toLowerCase(), splits, folder, checksums);
   if (isPpiName(name)) checkPpiFacts(dataset, splits, folder);
-  return dataset;
-}
-
-async function readVerified(dir: string, base: string, expected: ReadonlyMap<string, string> | null, remedy: string): Promise<Uint8Array> {
-  const file = path.join(dir, base);
-  let bytes: Uint8Array;
-  try {
-    bytes = await fs.readFile(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new DatasetError('missing', `missing dataset file ${base} in ${dir}: a PPI-format dataset needs all twelve {train,valid,test}_{graph.json,feats.npy,labels.npy,graph_id.npy} files. ${remedy}`, file);
-    }
-    throw new DatasetError('missing', `cannot read ${file}: ${(err as Error).message}`, file);
-  }
-  if (!expected) return bytes;
-  const sha = expected.get(base);
-  if (!sha) {
-    throw new DatasetError('checksum', `${path.join(dir, 'SHA256SUMS')} has no entry for ${base}: add its SHA-256 line (sha256sum ${base} >> SHA256SUMS) or remove SHA256SUMS to load unverified files`, file);
-  }
-  const actual = sha256Hex(bytes);
-  if (actual !== sha) throw new DatasetError('checksum', `${file} is corrupt or truncated: expected SHA-256 ${sha}, got ${actual} (${bytes.length} bytes). ${remedy}`, file);
-  return bytes;
+  return expected ? { ...dataset, checksumsVerifiedBy: 'SHA256SUMS' } : dataset;
 }
 
 interface SplitFiles {
@@ -169,7 +156,8 @@ function assemble(name: string, splits: readonly CheckedSplit[], folder: string,
   const labels = new Int32Array(numNodes);
   const graphs: GraphPart[] = [];
   const selfLoops = new Uint8Array(numNodes);
-  const keys: number[] = [];
+  // Both directions of every link, in one array sized up front (a JS array of numbers grew to several times this).
+  const keys: EdgeKeys = { keys: new Float64Array(2 * splits.reduce((sum, s) => sum + s.graph.source.length, 0)), length: 0 };
   splits.forEach((s, si) => {
     copyLabels(s, starts[si], numClasses, multiLabels, labels, folder);
     let nodeStart = starts[si];
@@ -179,7 +167,7 @@ function assemble(name: string, splits: readonly CheckedSplit[], folder: string,
     });
     collectEdges(s, starts[si], numNodes, selfLoops, keys, folder);
   });
-  const { source, target } = sortedUniqueEdges(keys, numNodes);
+  const { source, target } = sortedUniqueEdges(keys.keys.subarray(0, keys.length), numNodes);
   const range = (from: number, count: number): Int32Array => Int32Array.from({ length: count }, (_, i) => from + i);
   return {
     name,
@@ -258,8 +246,13 @@ function copyLabels(s: CheckedSplit, start: number, numClasses: number, multiLab
   }
 }
 
-/** Pushes `target * N + source` for both directions of every link; marks self-loops. */
-function collectEdges(s: CheckedSplit, start: number, numNodes: number, selfLoops: Uint8Array, keys: number[], folder: string): void {
+interface EdgeKeys {
+  readonly keys: Float64Array;
+  length: number;
+}
+
+/** Appends `target * N + source` for both directions of every link; marks self-loops. */
+function collectEdges(s: CheckedSplit, start: number, numNodes: number, selfLoops: Uint8Array, out: EdgeKeys, folder: string): void {
   const position = new Int32Array(s.numNodes);
   for (let k = 0; k < s.numNodes; k++) position[s.order[k]] = start + k;
   const ids = s.graphIds.data;
@@ -277,12 +270,14 @@ function collectEdges(s: CheckedSplit, start: number, numNodes: number, selfLoop
       selfLoops[u] = 1;
       continue;
     }
-    keys.push(v * numNodes + u, u * numNodes + v);
+    out.keys[out.length++] = v * numNodes + u;
+    out.keys[out.length++] = u * numNodes + v;
   }
 }
 
-function sortedUniqueEdges(keys: number[], numNodes: number): { source: Int32Array; target: Int32Array } {
-  const sorted = Float64Array.from(keys).sort();
+/** Sorts `keys` in place and returns the distinct edges (target * N + source keys) as two lists. */
+function sortedUniqueEdges(keys: Float64Array, numNodes: number): { source: Int32Array; target: Int32Array } {
+  const sorted = keys.sort();
   let unique = 0;
   for (let e = 0; e < sorted.length; e++) if (e === 0 || sorted[e] !== sorted[e - 1]) sorted[unique++] = sorted[e];
   const source = new Int32Array(unique);

@@ -6,6 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { readUserFile, UserFileError, type ByteBudget } from '../io/userFile';
 import { DatasetError } from './datasetError';
 import { downloadFile, type DownloadOptions } from './download';
 import { PPI_FILES, PPI_URL, PPI_ZIP_SHA256 } from './ppiFiles';
@@ -19,6 +20,12 @@ export interface PpiDownloadOptions extends Omit<DownloadOptions, 'baseUrl'> {
   /** The SHA-256 the archive must have instead of the pinned one (a re-packed mirror, tests). */
   readonly expectedSha256?: string;
 }
+
+/**
+ * The pinned archive is 7 MB; a mirror's re-packed copy holds the same ~200 MB of files at most, even
+ * stored uncompressed. Past 512 MiB the download is not PPI.
+ */
+const PPI_ZIP_BUDGET: ByteBudget = { what: 'PPI archive', maxBytes: 512 << 20 };
 
 /** The folder under a data directory that holds the extracted PPI files. */
 export function ppiCacheDir(dataDir: string): string {
@@ -38,12 +45,21 @@ export async function ensurePpi(dataDir: string, options: PpiDownloadOptions = {
   try {
     // The archive is large for a single fetch; allow more than the per-file default.
     const bytes = await downloadFile(url, zip, options.expectedSha256 ?? PPI_ZIP_SHA256, { ...options, timeoutMs: options.timeoutMs ?? 300_000 }, 'GAT_PPI_URL');
-    await extractZip(await fs.readFile(zip), zip, dir, { files: PPI_FILES, sumsFile: 'SHA256SUMS' });
+    await extractZip(await readZip(zip), zip, dir, { files: PPI_FILES, sumsFile: 'SHA256SUMS' });
     options.onProgress?.({ file: 'ppi.zip', index: 0, total: 1, bytes });
   } finally {
     await fs.rm(zip, { force: true });
   }
   return dir;
+}
+
+async function readZip(zip: string): Promise<Uint8Array> {
+  try {
+    return await readUserFile(zip, PPI_ZIP_BUDGET);
+  } catch (err) {
+    if (err instanceof UserFileError) throw new DatasetError('download', `${err.message}: delete it and run again to download a fresh copy`, zip);
+    throw err;
+  }
 }
 
 /** True when `dir` holds all twelve PPI-format files. */

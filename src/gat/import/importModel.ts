@@ -4,19 +4,22 @@
  * what it says of itself. The file is data: nothing in it is run (see pthArchive.ts).
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ArtifactReadError } from '../artifacts/artifactRead';
 import { decodeModelBinary } from '../artifacts/checkpoint';
 import { parseProvenance } from '../artifacts/provenance';
 import { md, mdCode } from '../io/safeText';
+import { readUserFile, UserFileError, type ByteBudget } from '../io/userFile';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { gatFromPth, gatFromTensors, type ImportedGat } from './gatFromPth';
 import { PthError, readPth } from './pthArchive';
 import { modelByteLimit } from './pthBudget';
 
-/** pytorch-GAT's PPI model is 15 MB; a file far beyond any GAT is refused before it is read. */
-const MAX_FILE_BYTES = 1 << 30;
+/**
+ * pytorch-GAT's PPI model is 15 MB: a model file past 1 GiB is not a GAT and is refused before it is
+ * read whole. A GAT that big (a very wide input layer) can be let through with the variable.
+ */
+export const MODEL_FILE_BUDGET: ByteBudget = { what: 'model file', maxBytes: 1 << 30, env: 'GAT_MAX_MODEL_MB' };
 
 export interface ImportedModelFile {
   readonly file: string;
@@ -57,18 +60,14 @@ export async function readPthModel(file: string): Promise<ImportedModelFile> {
   return { file: abs, sha256: sha256Of(bytes), bytes: bytes.length, model };
 }
 
-/** A model file's bytes, read once (size-checked first): the parse and the SHA-256 both use them. */
+/** A model file's bytes, read once through the guarded reader: the parse and the SHA-256 both use them. */
 async function readModelBytes(file: string): Promise<{ abs: string; bytes: Uint8Array }> {
   const abs = path.resolve(file);
   try {
-    const stat = await fs.stat(abs);
-    if (stat.size > MAX_FILE_BYTES) throw new ArtifactReadError(abs, `${abs} is ${stat.size} bytes: larger than any GAT model (the limit is ${MAX_FILE_BYTES})`);
-    const b = await fs.readFile(abs);
-    return { abs, bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength) };
+    return { abs, bytes: await readUserFile(abs, MODEL_FILE_BUDGET) };
   } catch (err) {
-    if (err instanceof ArtifactReadError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ArtifactReadError(abs, code === 'ENOENT' ? `${abs} does not exist` : `${abs} cannot be read: ${(err as Error).message}`);
+    if (err instanceof UserFileError) throw new ArtifactReadError(abs, err.message);
+    throw err;
   }
 }
 

@@ -4,12 +4,12 @@
  * panel reopened later (or after a reload) draws at once.
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { GraphDataset } from '../data/graph';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { bundledWorker } from '../io/packageFiles';
+import { readUserFile, type ByteBudget } from '../io/userFile';
 import { DEFAULT_LAYOUT, LAYOUT_VERSION, type LayoutOptions } from './forceLayout';
 import type { LayoutRequest, LayoutResult, LayoutUpdate, LayoutWorkerReply } from './protocol';
 
@@ -136,8 +136,14 @@ export function decodeLayout(buf: Uint8Array): LayoutResult | undefined {
   return layout;
 }
 
+/**
+ * A layout is 8 bytes per node and 12 per edge: PPI's is about 20 MB. Past 256 MiB a cache file is
+ * not one of ours (or not worth holding) and is recomputed instead; so is one that is not a file.
+ */
+const LAYOUT_CACHE_BUDGET: ByteBudget = { what: 'layout cache', maxBytes: 256 << 20 };
+
 async function readLayout(file: string, numNodes: number): Promise<LayoutResult | undefined> {
-  const layout = decodeLayout(await fs.readFile(file));
+  const layout = decodeLayout(await readUserFile(file, LAYOUT_CACHE_BUDGET));
   return layout && layout.x.length === numNodes ? layout : undefined;
 }
 

@@ -1,8 +1,11 @@
-import { promises as fs } from 'node:fs';
 import { parseArgs, UsageError } from '../options/args';
 import { describeJsonValue, parseJson } from '../io/jsonText';
+import { readUserText, type ByteBudget } from '../io/userFile';
 import { specKey } from '../options/specSchema';
 import { SPEC_KEYS, TRAIN_OPTIONS } from '../options/trainOptions';
+
+/** A spec is a dozen options, under 1 KB: 1 MiB is room for any, and stops a device or a huge file early. */
+export const SPEC_FILE_BUDGET: ByteBudget = { what: 'training spec', maxBytes: 1 << 20 };
 
 /**
  * Reads a training spec (`*.gat.json`) into `gat train` flags, placed before the command-line
@@ -12,9 +15,9 @@ import { SPEC_KEYS, TRAIN_OPTIONS } from '../options/trainOptions';
 export async function specToArgs(file: string): Promise<string[]> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = await readUserText(file, SPEC_FILE_BUDGET);
   } catch (err) {
-    throw new UsageError(`cannot read the training spec ${file}: ${(err as Error).message}`);
+    throw new UsageError(`cannot read the training spec: ${(err as Error).message}`);
   }
   return specTextToArgs(text, file);
 }
