@@ -142,7 +142,8 @@ describe('gat inspect --model (the real CLI)', () => {
     assert.ok(r.stdout.includes(`- **SHA-256**: ${sha256}`));
     assert.match(r.stdout, /- \*\*format\*\*: pytorch-GAT checkpoint\n- \*\*SHA-256\*\*: [0-9a-f]{64}\n- \*\*heads per layer\*\*: 8, 1\n- \*\*features\*\*: 1433 → 8 → 7/);
     assert.match(r.stdout, /- `gat_net\.0\.linear_proj\.weight` \[64, 1433\]/);
-    assert.match(r.stdout, /- \*\*dataset_name\*\*: "CORA"/);
+    // The file's own notes are its text, escaped for Markdown (dataset\_name), never markup.
+    assert.match(r.stdout, /- \*\*dataset\\_name\*\*: "CORA"/);
     const hostile = await runGat(['inspect', '--model', fixture('hostile_os_system.pth')]);
     assert.equal(hostile.code, 2);
     assert.match(hostile.stderr, /refusing to load global '(posix|os)\.system'/);
