@@ -91,8 +91,15 @@ export interface TrainingLogEvent {
 export interface TrainingErrorEvent {
   readonly type: 'error';
   readonly message: string;
-  /** Stable code the host maps to a plain message (e.g. 'dataset', 'usage', 'disk'). */
+  /**
+   * Stable code the host maps to a plain message and a fix: 'lock-held', 'lock-unverifiable',
+   * 'not-a-folder', 'disk', a file-system code ('EISDIR', …), else the error's name.
+   */
   readonly code: string;
+  /** The file or folder the error is about, where there is one. */
+  readonly path?: string;
+  /** A lock in the way: who holds it, so that the host removes only that lock (never a newer one). */
+  readonly lock?: { readonly pid: number; readonly hostname: string; readonly takenAt: string };
 }
 
 export type TrainingEvent = TrainingStartEvent | TrainingEpochEvent | TrainingBatchEvent | TrainingCheckpointEvent | TrainingDoneEvent | TrainingLogEvent | TrainingErrorEvent;
@@ -118,6 +125,8 @@ export const TRAINING_EXIT = {
   dataset: 3,
   write: 4,
   backend: 5,
+  /** Another training holds the output folder's lock (or may: one this machine cannot check). */
+  locked: 6,
   cancelled: 130,
 } as const;
 
@@ -129,6 +138,7 @@ export function describeTrainingExit(code: number | null, signal: string | null)
     case TRAINING_EXIT.dataset: return 'the dataset could not be loaded';
     case TRAINING_EXIT.write: return 'a file could not be written (is the disk full or read-only?)';
     case TRAINING_EXIT.backend: return 'the requested back end is not available';
+    case TRAINING_EXIT.locked: return 'another training holds the output folder';
     case TRAINING_EXIT.cancelled: return 'training was cancelled; a checkpoint was saved';
     default: return `the training process crashed (exit code ${code})`;
   }

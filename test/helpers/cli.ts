@@ -1,5 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { gatForAnyUser } from './cliForAnyUser';
 import { repoRoot } from './paths';
 
 export interface CliResult {
@@ -9,17 +11,41 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the real `gat` command (bin/gat.js → dist/cli.js) as a user would. */
-/** `uid`/`gid` run it as another user (the caller must be root). */
-export function runGat(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; uid?: number; gid?: number } = {}): Promise<CliResult> {
+export interface GatOptions {
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly timeoutMs?: number;
+  /** Run it as another user (the caller must be root), from a copy of the CLI that user can read. */
+  readonly uid?: number;
+  readonly gid?: number;
+  /** Only a test of GAT_DEBUG=1 expects a stack trace on stderr. */
+  readonly expectStackTrace?: boolean;
+}
+
+/** A line of a JavaScript stack trace ("    at f (/x/y.js:1:2)"): never shown to a user for a handled error. */
+export const STACK_LINE = /^\s+at .*:\d+:\d+\)?$/m;
+
+/** Fails a test whose CLI printed a stack trace it did not expect. */
+export function assertNoStackTrace(args: readonly string[], stderr: string): void {
+  if (STACK_LINE.test(stderr)) throw new Error(`gat ${args.join(' ')} printed a stack trace on stderr:\n${stderr}`);
+}
+
+/** Starts the real `gat` command (bin/gat.js → dist/cli.js) as a user would, for tests that signal it. */
+export function spawnGat(args: readonly string[], options: GatOptions = {}): ChildProcessByStdio<null, Readable, Readable> {
+  const bin = options.uid !== undefined ? gatForAnyUser() : path.join(repoRoot, 'bin', 'gat.js');
+  return spawn(process.execPath, [bin, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    uid: options.uid,
+    gid: options.gid,
+  });
+}
+
+/** Runs the real `gat` command to its end; rejects if it printed a stack trace (unless expected). */
+export function runGat(args: readonly string[], options: GatOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'gat.js'), ...args], {
-      cwd: options.cwd ?? repoRoot,
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      uid: options.uid,
-      gid: options.gid,
-    });
+    const child = spawnGat(args, options);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -28,7 +54,12 @@ export function runGat(args: readonly string[], options: { cwd?: string; env?: N
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      try {
+        if (!options.expectStackTrace) assertNoStackTrace(args, stderr);
+        resolve({ code, signal, stdout, stderr });
+      } catch (err) {
+        reject(err);
+      }
     });
   });
 }

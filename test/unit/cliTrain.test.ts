@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { readAnalysis } from '../../src/gat/artifacts/analysis';
 import { readCheckpoint, readModelBinary } from '../../src/gat/artifacts/checkpoint';
 import { readMetrics, readRun } from '../../src/gat/artifacts/runRecord';
-import { runGat } from '../helpers/cli';
-import { repoRoot } from '../helpers/paths';
+import { assertNoStackTrace, runGat, spawnGat } from '../helpers/cli';
 import { tempDir } from '../helpers/tempDir';
 import { runDirs } from '../helpers/trainedCora';
 
@@ -19,9 +17,11 @@ function onlyRunDir(out: string): string {
 }
 
 /** Starts `gat train` and resolves once its stdout shows `pattern`, for signal tests. */
-function startTraining(args: string[]): { child: ReturnType<typeof spawn>; output: () => string; waitFor: (pattern: RegExp) => Promise<void>; exit: Promise<{ code: number | null; signal: string | null }> } {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'gat.js'), 'train', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+function startTraining(args: string[]): { child: ReturnType<typeof spawnGat>; output: () => string; waitFor: (pattern: RegExp) => Promise<void>; exit: Promise<{ code: number | null; signal: string | null }> } {
+  const child = spawnGat(['train', ...args]);
   let out = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const waiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
   const onData = (d: Buffer): void => {
     out += d.toString();
@@ -32,7 +32,16 @@ function startTraining(args: string[]): { child: ReturnType<typeof spawn>; outpu
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
-  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve, reject) =>
+    child.on('close', (code, signal) => {
+      try {
+        assertNoStackTrace(['train', ...args], stderr);
+        resolve({ code, signal });
+      } catch (err) {
+        reject(err);
+      }
+    }),
+  );
   return {
     child,
     output: () => out,
@@ -202,6 +211,19 @@ describe('gat train (the real CLI on Cora)', () => {
     assert.match(bad.stderr, /unknown option 'num_epochs'/);
   });
 
+  it("a spec's relative --out is its own folder's, not the working folder's", async () => {
+    const dir = tempDir();
+    const specs = path.join(dir, 'specs');
+    const elsewhere = path.join(dir, 'elsewhere');
+    mkdirSync(specs);
+    mkdirSync(elsewhere);
+    writeFileSync(path.join(specs, 'short.gat.json'), JSON.stringify({ num_of_epochs: 2, backend: 'cpu', out: '../results' }));
+    const r = await runGat(['train', '--spec', path.join('..', 'specs', 'short.gat.json')], { cwd: elsewhere });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await readRun(onlyRunDir(path.join(dir, 'results')))).epochs, 2);
+    assert.deepEqual(readdirSync(elsewhere), [], 'nothing in the working folder');
+  });
+
   it('SIGINT stops after the epoch, keeps a checkpoint, marks the run cancelled (exit 130); --resume continues from it', async () => {
     const out = tempDir();
     const t = startTraining(['--num-of-epochs', '5000', '--console-log-freq', '1', '--checkpoint-freq', '100000', '--out', out]);
@@ -248,7 +270,7 @@ describe('gat train (the real CLI on Cora)', () => {
     const t = startTraining(['--num-of-epochs', '5000', '--console-log-freq', '1', '--checkpoint-freq', '10', '--enable-tensorboard', '--out', out]);
     await t.waitFor(/checkpoint: .*epoch_10\.safetensors/);
     const second = await runGat(['train', '--num-of-epochs', '3', '--out', out]);
-    assert.equal(second.code, 2);
+    assert.equal(second.code, 6);
     assert.match(second.stderr, /another training \(pid \d+.*\) is already writing to/);
     t.child.kill('SIGKILL');
     await t.exit;

@@ -4,14 +4,12 @@
  * exact resume, and a clear refusal — never a silent fallback — when there is no GPU driver.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { readAnalysis } from '../../src/gat/artifacts/analysis';
 import { readModelBinary } from '../../src/gat/artifacts/checkpoint';
 import { readMetrics, readRun } from '../../src/gat/artifacts/runRecord';
-import { runGat } from '../helpers/cli';
-import { repoRoot } from '../helpers/paths';
+import { assertNoStackTrace, runGat, spawnGat } from '../helpers/cli';
 import { tempDir } from '../helpers/tempDir';
 import { runDirs } from '../helpers/trainedCora';
 import { SWIFTSHADER_ICD } from '../helpers/webgpuTestGpu';
@@ -68,8 +66,11 @@ describe('gat train --backend webgpu (SwiftShader)', () => {
     const out = tempDir();
     const straight = tempDir();
     const common = ['--backend', 'webgpu', '--seed', '4', '--checkpoint_freq', '100'];
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'gat.js'), 'train', ...common, '--num_of_epochs', '1000', '--console_log_freq', '1', '--out', out], { env: { ...process.env, ...GPU_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = ['train', ...common, '--num_of_epochs', '1000', '--console_log_freq', '1', '--out', out];
+    const child = spawnGat(args, { env: GPU_ENV });
     let output = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     await new Promise<void>((resolve) => {
       const onData = (d: Buffer): void => {
@@ -82,6 +83,7 @@ describe('gat train --backend webgpu (SwiftShader)', () => {
     });
     child.kill('SIGINT');
     assert.equal(await exit, 130, output);
+    assertNoStackTrace(args, stderr);
     const cancelled = await readRun(runDirs(out)[0]);
     assert.equal(cancelled.status, 'cancelled');
     const done = cancelled.epochs;

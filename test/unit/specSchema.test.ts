@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -40,6 +40,26 @@ describe('training spec (*.gat.json)', () => {
     assert.equal(parsed.numOfEpochs, 50);
     assert.equal(parsed.shouldTest, true);
     assert.equal(parsed.lr, 0.02);
+  });
+
+  it("resolves a spec's relative paths (out, data_dir, resume) against the spec's folder, wherever gat runs; absolute ones are kept", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gat-spec-'));
+    mkdirSync(path.join(dir, 'specs'));
+    const file = path.join(dir, 'specs', 'a.gat.json');
+    writeFileSync(file, JSON.stringify({ out: '../escaped', data_dir: 'data', resume: './ckpt.safetensors', seed: 3 }));
+    // Read through a relative path from another working folder: the spec's folder still anchors its paths.
+    const parsed = parseArgs(await specToArgs(path.relative(process.cwd(), file)), TRAIN_OPTIONS);
+    assert.equal(parsed.out, path.join(dir, 'escaped'));
+    assert.equal(parsed.dataDir, path.join(dir, 'specs', 'data'));
+    assert.equal(parsed.resume, path.join(dir, 'specs', 'ckpt.safetensors'));
+    writeFileSync(file, JSON.stringify({ out: '/elsewhere/out' }));
+    assert.equal(parseArgs(await specToArgs(file), TRAIN_OPTIONS).out, '/elsewhere/out');
+  });
+
+  it("says in the schema that a path option's relative path is resolved against the spec's folder", () => {
+    const properties = (specSchema() as { properties: Record<string, { description: string }> }).properties;
+    for (const key of ['out', 'data_dir', 'resume']) assert.match(properties[key].description, /In a spec, a relative path is resolved against the spec file's folder\.$/, key);
+    assert.doesNotMatch(properties.seed.description, /relative path/);
   });
 
   const invalid: Array<[string, RegExp]> = [

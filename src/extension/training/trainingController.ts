@@ -1,7 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeTrainingExit, formatMetric, TRAINING_EXIT, type EpochMetrics, type TrainingBatchEvent, type TrainingDoneEvent, type TrainingEvent, type TrainingStartEvent } from '../../protocol/trainingEvents';
+import { describeTrainingExit, formatMetric, TRAINING_EXIT, type EpochMetrics, type TrainingBatchEvent, type TrainingDoneEvent, type TrainingErrorEvent, type TrainingEvent, type TrainingStartEvent } from '../../protocol/trainingEvents';
+import { removeLockIfUnchanged } from '../../gat/run/trainLock';
+import { failureReport, withResume, type FailureReport } from './failureReport';
 import { progressPosition } from './progressText';
 import { TrainingProcess, type TrainingExit } from './trainingProcess';
 import { forNotification, notice } from '../../gat/io/safeText';
@@ -24,6 +26,10 @@ export interface LiveTraining {
   /** Inductive runs: the latest batch, so a 20-second PPI epoch still shows progress. */
   batch?: TrainingBatchEvent;
   done?: TrainingDoneEvent;
+  /** The run's error event, which names the file in the way and the fix. */
+  error?: TrainingErrorEvent;
+  /** The newest checkpoint the run wrote: where 'Resume' continues from. */
+  lastCheckpoint?: string;
   exit?: TrainingExit;
 }
 
@@ -152,10 +158,14 @@ export class TrainingController implements vscode.Disposable {
       case 'done':
         live.done = event;
         break;
-      case 'log':
       case 'checkpoint':
-      case 'error':
+        live.lastCheckpoint = event.path;
         return false; // printed by the process itself on its console
+      case 'error':
+        live.error = event;
+        return false;
+      case 'log':
+        return false;
     }
     return true;
   }
@@ -186,11 +196,40 @@ export class TrainingController implements vscode.Disposable {
     } else if (exit.code === TRAINING_EXIT.cancelled) {
       void vscode.window.showInformationMessage(notice`GAT: ${what}.`);
     } else {
-      const tail = exit.lastLines.slice(-8).join('\n');
+      const report = failureReport(exit, live.error, live.lastCheckpoint);
+      // File-borne text (paths, a lock's host name, the process's own output): kept apart so that it is escaped in one place.
+      const fileBorne = report.cliLine ?? exit.lastLines.slice(-8).join('\n');
       this.log.appendLine(`Training ended: ${what}.`);
-      void vscode.window.showErrorMessage(notice`GAT: ${what}.${tail ? ` Last output:\n${tail}` : ''}`, 'Show Log').then((choice) => {
-        if (choice) this.log.show(true);
-      });
+      // The CLI's line and its output quote file names and values: shown as text (safeText).
+      void vscode.window.showErrorMessage(report.cliLine ? notice`GAT: ${what}: ${fileBorne}` : notice`GAT: ${what}.` + (fileBorne ? notice` Last output: ${fileBorne}` : ''), ...report.actions).then((choice) =>
+        this.onFailureAction(choice, report, live.request).catch((err: unknown) => void vscode.window.showErrorMessage(notice`GAT: ${err instanceof Error ? err.message : String(err)}`)),
+      );
+    }
+  }
+
+  /** The fix the user picked from a failed training's notification. */
+  private async onFailureAction(choice: string | undefined, report: FailureReport, request: TrainingRequest): Promise<void> {
+    switch (choice) {
+      case 'Show Log':
+        this.log.show(true);
+        return;
+      case 'Open Folder':
+        if (report.path) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(await nearestExisting(report.path)));
+        return;
+      case 'Resume':
+        if (report.resumeFrom) await this.run({ ...request, args: withResume(request.args, report.resumeFrom) });
+        return;
+      case 'Delete stale lock': {
+        if (!report.path || !report.lock) return;
+        const lockFile = report.path; // file-borne: escape before showing
+        if (!(await removeLockIfUnchanged(lockFile, report.lock))) {
+          void vscode.window.showWarningMessage(notice`GAT: the lock ${lockFile} changed since the training was refused (another training may hold it now), so it was left alone.`);
+          return;
+        }
+        const again = await vscode.window.showInformationMessage(notice`GAT: deleted the stale lock ${lockFile}.`, 'Train Again');
+        if (again) await this.run(request);
+        return;
+      }
     }
   }
 
@@ -203,5 +242,13 @@ export class TrainingController implements vscode.Disposable {
     for (const p of this.active.values()) p.terminate();
     this.status.dispose();
     this.changed.dispose();
+  }
+}
+
+/** The path itself, or the nearest folder above it that exists (a file that could not be written may not). */
+async function nearestExisting(p: string): Promise<string> {
+  for (let at = p; ; at = path.dirname(at)) {
+    if (await fs.stat(at).then(() => true, () => false)) return at;
+    if (path.dirname(at) === at) return at;
   }
 }

@@ -4,6 +4,10 @@
  * atomic, a failure never damages what an earlier write saved.
  */
 import { writeFileAtomic } from '../io/atomicWrite';
+import { errnoFix, errnoMeaning, errnoMeans } from '../io/fsErrors';
+
+const WRONG_KIND: ReadonlySet<string> = new Set(['EISDIR', 'ENOTDIR', 'EEXIST', 'EMFILE', 'ENFILE', 'EFBIG', 'ENAMETOOLONG', 'ELOOP']);
+const capitalize = (s: string): string => s[0].toUpperCase() + s.slice(1);
 
 /** Writes `data` to `target` atomically. Injectable so tests can simulate a full disk. */
 export type FileWriter = (target: string, data: string | Uint8Array) => Promise<void>;
@@ -32,10 +36,10 @@ export class ArtifactWriteError extends Error {
 
 export function describeWriteFailure(target: string, err: unknown, resumeFrom?: string | null): string {
   const e = err as NodeJS.ErrnoException;
-  const reason = e?.code === 'ENOSPC' ? 'the disk is full (ENOSPC)' : e?.code ? `${e.code}: ${e.message}` : String((e as Error)?.message ?? err);
-  const next = resumeFrom
-    ? `Free some disk space (or make the folder writable) and resume with --resume ${resumeFrom}`
-    : 'Free some disk space (or make the folder writable) and run the command again';
+  const reason = e?.code === 'ENOSPC' ? errnoMeaning(e.code) : e?.code ? `${e.code}: ${errnoMeans(e.code) ?? e.message}` : String((e as Error)?.message ?? err);
+  // Something in the way (a folder where the file goes, too many open files) has its own fix; the rest is space or permissions.
+  const fix = e?.code && WRONG_KIND.has(e.code) ? capitalize(errnoFix(e.code)!) : 'Free some disk space (or make the folder writable)';
+  const next = resumeFrom ? `${fix} and resume with --resume ${resumeFrom}` : `${fix} and run the command again`;
   return `could not write ${target}: ${reason}. Files saved earlier are unchanged. ${next}.`;
 }
 

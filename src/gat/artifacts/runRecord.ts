@@ -4,18 +4,22 @@
  * is gone) and strict elsewhere.
  */
 import { parseComputeRoute } from '../../protocol/computeRoute';
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EpochMetrics, RunStatus, TrainingMetric } from '../../protocol/trainingEvents';
 import { describeJsonValue, parseJson } from '../io/jsonText';
 import { readUserFile, readUserLines, readUserText, UserFileError, type ByteBudget } from '../io/userFile';
+import { isSameProcessRunning } from '../io/processInfo';
 import { ArtifactReadError } from './artifactRead';
 import { parseVersions, stringRecord, type Provenance } from './provenance';
 import { isSafeRunId, unsafeRelativePath } from './runPaths';
 import { epochMetricsFromEvents, readScalarEvents } from './tfEventReader';
 
 export const RUN_FORMAT = 'gat-explorer/run/1';
+
+// Where they were first: the tests and the extension-host suite import them from here.
+export { currentProcessStart, isProcessAlive, processStartMs } from '../io/processInfo';
 
 /** Paths relative to the output folder, '/'-separated. */
 export interface RunArtifacts {
@@ -63,43 +67,9 @@ export interface RunRecord {
   readonly error: string | null;
 }
 
-/** Process ids get reused: a live pid whose process started more than this far from the recorded start is another process. */
-const START_TIME_SLACK_MS = 5_000;
-
-/** When this process started, as stored in run.json. */
-export function currentProcessStart(): string {
-  return new Date(Date.now() - process.uptime() * 1000).toISOString();
-}
-
-/** Start time (ms since the epoch) of a process, from /proc on Linux; null where that cannot be read. */
-export function processStartMs(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]); // field 22, starttime
-    const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
-    const ticksPerSecond = 100; // USER_HZ, 100 on every mainstream Linux
-    return Number.isFinite(startTicks) && Number.isFinite(btime) ? (btime + startTicks / ticksPerSecond) * 1000 : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Whether the recorded writer of a run is still running here: the pid exists and, where checkable, started when recorded. */
 export function isRunProcessAlive(info: RunProcessInfo): boolean {
-  if (!isProcessAlive(info.pid)) return false;
-  const actual = processStartMs(info.pid);
-  const recorded = Date.parse(info.startedAt);
-  return actual === null || Number.isNaN(recorded) || Math.abs(actual - recorded) <= START_TIME_SLACK_MS;
-}
-
-/** Whether a process with this id exists here (EPERM means it exists but belongs to someone else). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return isSameProcessRunning(info.pid, info.startedAt);
 }
 
 /** run.json is a few KB (config, provenance, a command line): 16 MiB is room for any run's, and no more is ever needed. */

@@ -95,7 +95,12 @@ export class RunWriter {
       error: null,
     };
     const run = new RunWriter(paths, rec, o.writer);
-    await run.save();
+    try {
+      await run.save();
+    } catch (err) {
+      await fs.rmdir(paths.runDir).catch(() => undefined); // no empty run folder from a run that never started
+      throw err;
+    }
     return run;
   }
 
@@ -189,7 +194,12 @@ export class RunWriter {
 
 /** Creates runs/<id>, adding a short random suffix when another run took the same second. */
 async function reserveRunDir(outDir: string, baseId: string, dataset: string): Promise<{ paths: RunPaths; runId: string }> {
-  await fs.mkdir(path.join(path.resolve(outDir), 'runs'), { recursive: true });
+  const runsDir = path.join(path.resolve(outDir), 'runs');
+  try {
+    await fs.mkdir(runsDir, { recursive: true });
+  } catch (err) {
+    throw new ArtifactWriteError(runsDir, describeWriteFailure(runsDir, err, null), err);
+  }
   for (let attempt = 0; attempt < 20; attempt++) {
     const runId = attempt === 0 ? baseId : `${baseId}-${Math.random().toString(36).slice(2, 6)}`;
     const paths = runPaths(outDir, runId, dataset);

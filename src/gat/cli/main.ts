@@ -1,5 +1,6 @@
 import { TRAINING_EXIT } from '../../protocol/trainingEvents';
 import { BackendError } from '../backend/backends';
+import { describePathErrno, pathErrno } from '../io/fsErrors';
 import { withoutControls } from '../io/safeText';
 import { analyzeCommand } from './analyzeCommand';
 import { backendsCommand } from './backendsCommand';
@@ -12,6 +13,9 @@ import { importCommand } from './importCommand';
 import { inspectCommand } from './inspectCommand';
 import { trainCommand } from './trainCommand';
 import { visualizeCommand } from './visualizeCommand';
+
+/** Tests of the top-level handler: a bug (an Error, or a RangeError as data can cause) thrown before the command runs. */
+const UNEXPECTED_ERROR_FOR_TEST = process.env.GAT_TEST_UNEXPECTED_ERROR;
 
 /** Every command, in the order `gat --help` lists them. */
 const COMMANDS: Readonly<Record<string, GatCommand>> = {
@@ -59,29 +63,40 @@ export async function main(argv: readonly string[], rawOut = (s: string) => void
     return 0;
   }
   try {
+    if (UNEXPECTED_ERROR_FOR_TEST) throw UNEXPECTED_ERROR_FOR_TEST === 'RangeError' ? new RangeError('a test of the top-level handler') : new Error('a test of the top-level handler');
     return await command.run(rest, out);
   } catch (e) {
-    const code = userFacingExitCode(e);
-    if (code !== undefined) {
-      err(`gat ${name}: error: ${(e as Error).message}\n`);
-      return code;
+    const known = userFacingError(e);
+    if (known) {
+      err(`gat ${name}: error: ${known.message}\n`);
+      return known.exitCode;
     }
-    err(`gat ${name}: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return 1;
+    err(`gat ${name}: unexpected error: ${describeUnexpected(e)}\n`);
+    return TRAINING_EXIT.unexpected;
   }
 }
 
 /**
- * Errors a user can act on carry an `exitCode` (usage 2, dataset 3, write 4) or are back-end
- * or configuration errors; they print as one line. Anything else is a bug and keeps its stack.
+ * Errors a user can act on carry an `exitCode` (usage 2, dataset 3, write 4, locked 6), are back-end
+ * errors, graph errors in the data, or a file-system error at a known path; they print as one line.
+ * Anything else is a bug: one line too, with its stack under GAT_DEBUG=1.
  */
-function userFacingExitCode(e: unknown): number | undefined {
+function userFacingError(e: unknown): { message: string; exitCode: number } | undefined {
   if (!(e instanceof Error)) return undefined;
   const code = (e as Error & { exitCode?: unknown }).exitCode;
-  if (typeof code === 'number') return code;
-  if (e instanceof BackendError) return TRAINING_EXIT.backend;
-  if (e instanceof RangeError || e.name === 'GraphError') return TRAINING_EXIT.usage;
+  if (typeof code === 'number') return { message: e.message, exitCode: code };
+  if (e instanceof BackendError) return { message: e.message, exitCode: TRAINING_EXIT.backend };
+  if (e.name === 'GraphError') return { message: e.message, exitCode: TRAINING_EXIT.dataset };
+  const errno = pathErrno(e);
+  if (errno) return { message: describePathErrno(errno), exitCode: TRAINING_EXIT.write };
   return undefined;
+}
+
+/** A bug's message, and its stack only when asked for (a user sees no trace). */
+function describeUnexpected(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (process.env.GAT_DEBUG === '1') return e instanceof Error ? (e.stack ?? message) : message;
+  return `${message} (this is a bug: run again with GAT_DEBUG=1 for the stack trace, and report it)`;
 }
 
 if (require.main === module) {
@@ -92,7 +107,7 @@ if (require.main === module) {
     if (process.connected) process.disconnect();
   };
   main(process.argv.slice(2)).then(finish, (e: unknown) => {
-    process.stderr.write(`gat: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    finish(1);
+    process.stderr.write(`gat: unexpected error: ${describeUnexpected(e)}\n`);
+    finish(TRAINING_EXIT.unexpected);
   });
 }

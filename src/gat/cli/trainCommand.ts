@@ -1,4 +1,5 @@
 import { TRAINING_EXIT, isTrainingCommand } from '../../protocol/trainingEvents';
+import { errorEvent } from '../run/errorEvent';
 import { ipcSink, jsonLinesSink, textSink, type EventSink } from '../run/eventSink';
 import { specToArgs } from '../run/specFile';
 import { trainRun, type CancelFlag } from '../run/trainRun';
@@ -66,7 +67,7 @@ async function train(first: Parsed<typeof TRAIN_OPTIONS>, write: Write, { argv }
       cancel,
     );
   } catch (err) {
-    sink.emit({ type: 'error', message: err instanceof Error ? err.message : String(err), code: err instanceof Error ? err.name : 'unknown' });
+    sink.emit(errorEvent(err));
     throw err;
   } finally {
     process.off('SIGINT', onSignal);

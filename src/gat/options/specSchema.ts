@@ -6,10 +6,21 @@ export function specKey(optionKey: string): string {
   return optionKey.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
+/**
+ * Options whose value is a path. In a spec a relative one is resolved against the spec file's own
+ * folder (not the working folder), so a spec means the same wherever `gat train` is started.
+ */
+export const SPEC_PATH_KEYS: ReadonlySet<string> = new Set(['dataDir', 'out', 'resume']);
+
+const RELATIVE_PATH_NOTE = " In a spec, a relative path is resolved against the spec file's folder.";
+
 /** The JSON schema of a training spec (`*.gat.json`), derived from the CLI options. */
 export function specSchema(): Record<string, unknown> {
   const properties: Record<string, unknown> = { $schema: { type: 'string' } };
-  for (const key of SPEC_KEYS) properties[specKey(key)] = propertySchema((TRAIN_OPTIONS as Record<string, OptionSpec>)[key]);
+  for (const key of SPEC_KEYS) {
+    const property = propertySchema((TRAIN_OPTIONS as Record<string, OptionSpec>)[key]);
+    properties[specKey(key)] = SPEC_PATH_KEYS.has(key) ? { ...property, description: `${String(property.description)}.${RELATIVE_PATH_NOTE}` } : property;
+  }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'GAT Explorer training spec',

@@ -2,6 +2,8 @@
  * Takes the training snapshots (see artifacts/snapshots.ts) from inside the training loop. The
  * forward pass runs in step with training (it needs this epoch's parameters); encoding and writing
  * run behind it, one at a time, so the loop goes on meanwhile. `finish` waits for the last write.
+ * A write that fails is reported by `check()`, which the loop calls every epoch: the run stops at
+ * once (a full disk), not when the next snapshot or the end of the run comes, thousands of epochs on.
  */
 import { analysisInput, computeAnalysis, encodeAnalysis } from '../artifacts/analysis';
 import { writeArtifact } from '../artifacts/artifactWrite';
@@ -20,6 +22,8 @@ export interface SnapshotPlan {
   readonly maxEpochs: number;
   /** …plus every checkpoint epoch. */
   readonly checkpointFreq: number;
+  /** The newest checkpoint on disk, offered as the --resume point when a write fails. */
+  readonly lastCheckpoint?: () => string | null;
 }
 
 export class SnapshotTaker {
@@ -39,9 +43,14 @@ export class SnapshotTaker {
     return this.plan.count > 0 && (this.scheduled.has(completed) || completed % this.plan.checkpointFreq === 0);
   }
 
+  /** Throws the first write that failed (a full disk, say), as soon as it has failed. */
+  check(): void {
+    if (this.failure) throw this.failure;
+  }
+
   /** Analyses the trainer's current model as the state after `completed` epochs, and queues the write. */
   async take(trainer: Trainer, completed: number): Promise<void> {
-    if (this.failure) throw this.failure;
+    this.check();
     const { graph, provenance, runDir } = this.plan;
     const output = await trainer.analyze();
     const whole = computeAnalysis(analysisInput(output, graph, { ...provenance, epoch: completed }));
@@ -50,11 +59,11 @@ export class SnapshotTaker {
       if (this.failure) return;
       try {
         const bytes = encodeAnalysis(analysis, { precision: 'float16' });
-        await writeArtifact(snapshotFile(runDir, completed), bytes);
+        await writeArtifact(snapshotFile(runDir, completed), bytes, { resumeFrom: this.plan.lastCheckpoint?.() ?? null });
         this.taken.push(completed);
         this.bytes += bytes.length;
       } catch (err) {
-        this.failure = err; // reported by the next take() or by finish()
+        this.failure = err; // reported by the next check(), take() or finish()
       }
     });
   }

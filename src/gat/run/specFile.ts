@@ -1,7 +1,8 @@
+import * as path from 'node:path';
 import { parseArgs, UsageError } from '../options/args';
 import { describeJsonValue, parseJson } from '../io/jsonText';
 import { readUserText, type ByteBudget } from '../io/userFile';
-import { specKey } from '../options/specSchema';
+import { SPEC_PATH_KEYS, specKey } from '../options/specSchema';
 import { SPEC_KEYS, TRAIN_OPTIONS } from '../options/trainOptions';
 
 /** A spec is a dozen options, under 1 KB: 1 MiB is room for any, and stops a device or a huge file early. */
@@ -42,7 +43,7 @@ export function specTextToArgs(text: string, file: string): string[] {
     if (!known.has(key)) throw new UsageError(`the training spec ${file} has an unknown option '${key}'; known options: ${[...known.keys()].join(', ')}`);
     if (typeof value !== 'boolean' && typeof value !== 'number' && typeof value !== 'string') throw new UsageError(`the training spec ${file}: '${key}' must be a number, string or boolean`);
     if (typeof value === 'string' && value.includes('\0')) throw new UsageError(`the training spec ${file}: '${key}' has a NUL character in its value`);
-    const flag = `--${key}=${value}`;
+    const flag = `--${key}=${typeof value === 'string' && SPEC_PATH_KEYS.has(known.get(key)!) ? againstSpecFolder(value, file) : value}`;
     try {
       parseArgs([flag], TRAIN_OPTIONS);
     } catch (err) {
@@ -52,4 +53,9 @@ export function specTextToArgs(text: string, file: string): string[] {
     args.push(flag);
   }
   return args;
+}
+
+/** A spec's path, relative to the spec's own folder (an empty one is left for the option parser to refuse). */
+function againstSpecFolder(value: string, specFile: string): string {
+  return value === '' || path.isAbsolute(value) ? value : path.resolve(path.dirname(path.resolve(specFile)), value);
 }

@@ -167,7 +167,7 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     // thread can die inside an update, leaving the state half written. Either way keep a copy of each
     // finished epoch's state, so a failure still leaves a checkpoint to resume from.
     const mirrorOnHost = backend.device !== null || trainer.threads > 1;
-    const snapshots = o.snapshots ? new SnapshotTaker({ runDir: run.paths.runDir, graph, provenance, count: o.snapshots, maxEpochs: numOfEpochs, checkpointFreq }) : undefined;
+    const snapshots = o.snapshots ? new SnapshotTaker({ runDir: run.paths.runDir, graph, provenance, count: o.snapshots, maxEpochs: numOfEpochs, checkpointFreq, lastCheckpoint: () => activeRun.lastCheckpoint }) : undefined;
     let lastEpoch = startEpoch - 1;
     let checkpointedAt = -1;
     const result = await runTrainingLoop(trainer, {
@@ -178,6 +178,7 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
       shouldStop: () => cancel.requested,
       onBatch: (epoch, b) => sink.emit({ type: 'batch', epoch, ...b }),
       onEpoch: async (m, state) => {
+        snapshots?.check(); // a snapshot that could not be written ends the run now
         lastEpoch = m.epoch;
         loopState = state;
         await activeRun.appendEpoch(m);
