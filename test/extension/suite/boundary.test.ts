@@ -10,35 +10,13 @@ import { unzipSync, zipSync } from 'fflate';
 import * as vscode from 'vscode';
 import type { GatExtensionApi } from '../../../src/extension/extension';
 import type { DegreePanel } from '../../../src/extension/webviews/degreePanel';
-import { closeEditorsAfterEach, gatApi, readRunJson, trainCoraRun, waitFor, webviewTab, workspaceDir } from './support';
+import { closeEditorsAfterEach, gatApi, notificationsDuring, readRunJson, trainCoraRun, waitFor, webviewTab, workspaceDir } from './support';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 const fixture = (name: string): string => path.join(repoRoot, 'test', 'fixtures', 'pth', name);
 /** VS Code's notification link syntax: `[label](command:…)`, `(file:…)`, `(https:…)`. */
 const NOTIFICATION_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/i;
 const COMMAND_LINK = '[Run](command:workbench.action.terminal.new)';
-
-type Kind = 'showErrorMessage' | 'showWarningMessage' | 'showInformationMessage';
-
-/** Records the messages of notifications shown while `body` runs (the extension shares this `vscode` API object). */
-async function notificationsDuring(body: () => Promise<unknown>): Promise<string[]> {
-  const window = vscode.window as unknown as Record<Kind, (...args: unknown[]) => Thenable<unknown>>;
-  const kinds: Kind[] = ['showErrorMessage', 'showWarningMessage', 'showInformationMessage'];
-  const originals = kinds.map((k) => window[k]);
-  const shown: string[] = [];
-  kinds.forEach((k, i) => {
-    window[k] = (message: unknown, ...rest: unknown[]) => {
-      shown.push(String(message));
-      return originals[i].call(vscode.window, message, ...rest);
-    };
-  });
-  try {
-    await body();
-  } finally {
-    kinds.forEach((k, i) => (window[k] = originals[i]));
-  }
-  return shown;
-}
 
 /** A copy of the hostile fixture whose refused global is named by a command link instead of posix.system. */
 function pickleGlobalWithLink(dir: string): string {
@@ -77,7 +55,7 @@ describe('the editor boundary', function () {
     assert.equal(vscode.window.terminals.length, terminals, 'a terminal was opened');
     const opened = vscode.window.visibleTextEditors.map((e) => e.document.uri.fsPath);
     assert.ok(!opened.includes('/etc/passwd') && !opened.includes(outside), `opened ${opened.join(', ')}`);
-    assert.equal(shown.filter((m) => /was not opened: it is outside the output folder and the workspace/.test(m)).length, 2, shown.join('\n'));
+    assert.equal(shown.map((n) => n.message).filter((m) => /was not opened: it is outside the output folder and the workspace/.test(m)).length, 2, JSON.stringify(shown));
     const lines = api.webviewBoundary.lines.join('\n');
     assert.match(lines, /gat\.degrees panel: dropped a message: runCommand: 'command' must be one of "gat\.trainCora"/);
     assert.match(lines, /gat\.degrees panel: refused to open "\/etc\/passwd": it is outside the output folder and the workspace/);
@@ -88,10 +66,12 @@ describe('the editor boundary', function () {
     const hostile = pickleGlobalWithLink(dir);
     const real = path.join(dir, `cora ${COMMAND_LINK}.pth`);
     copyFileSync(fixture('gat_cora_checkpoint.pth'), real);
-    const shown = await notificationsDuring(async () => {
-      assert.equal(await vscode.commands.executeCommand('gat.openModel', hostile), undefined, 'the hostile model was refused');
-      assert.ok(await vscode.commands.executeCommand('gat.openModel', real), 'the real model was imported');
-    });
+    const shown = (
+      await notificationsDuring(async () => {
+        assert.equal(await vscode.commands.executeCommand('gat.openModel', hostile), undefined, 'the hostile model was refused');
+        assert.ok(await vscode.commands.executeCommand('gat.openModel', real), 'the real model was imported');
+      })
+    ).map((n) => n.message);
     const refusal = shown.find((m) => /could not open/.test(m));
     const success = shown.find((m) => /^GAT: opened /.test(m));
     assert.ok(refusal && success, `notifications: ${shown.join('\n')}`);

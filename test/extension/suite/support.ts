@@ -133,3 +133,35 @@ export async function recordCommandLinkArgs(runId: string, node: number, command
   assert.ok(link?.target, `no command link to ${command}`);
   return JSON.parse(decodeURIComponent(link.target.query)) as unknown;
 }
+
+type NotificationKind = 'showErrorMessage' | 'showWarningMessage' | 'showInformationMessage';
+
+/** A notification shown: its message and the buttons it offered. */
+export interface ShownNotification {
+  readonly message: string;
+  readonly items: readonly string[];
+}
+
+/**
+ * Records the notifications shown while `body` runs: the test files load in the extension's own
+ * folder, so they share the extension's `vscode` API object, and wrapping its window functions sees
+ * every notification the extension shows (they are still shown).
+ */
+export async function notificationsDuring(body: () => Promise<unknown>): Promise<ShownNotification[]> {
+  const window = vscode.window as unknown as Record<NotificationKind, (...args: unknown[]) => Thenable<unknown>>;
+  const kinds: NotificationKind[] = ['showErrorMessage', 'showWarningMessage', 'showInformationMessage'];
+  const originals = kinds.map((k) => window[k]);
+  const shown: ShownNotification[] = [];
+  kinds.forEach((k, i) => {
+    window[k] = (message: unknown, ...rest: unknown[]) => {
+      shown.push({ message: String(message), items: rest.filter((r): r is string => typeof r === 'string') });
+      return originals[i].call(vscode.window, message, ...rest);
+    };
+  });
+  try {
+    await body();
+  } finally {
+    kinds.forEach((k, i) => (window[k] = originals[i]));
+  }
+  return shown;
+}
