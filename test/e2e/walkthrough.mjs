@@ -251,6 +251,9 @@ async function main() {
       log(`  Datasets: ${rows.join(' | ')}`);
       // the Runs view starts empty and says how to train
       await sidebarPane(page, 'Runs').locator('.welcome-view-content', { hasText: 'No training runs yet' }).waitFor();
+      // and the Training view says how to start one (its page has loaded and been answered)
+      const training = await webview(page, 'body', 30_000, '.part.sidebar');
+      await training.getByText(/^No training yet/).first().waitFor({ timeout: 30_000 });
       await shot(page, '01-dark-view');
     });
 
@@ -330,6 +333,8 @@ async function main() {
       assert(target, 'no neighbour line visible in the record');
       // Ctrl+click the id (Monaco underlines document links while Ctrl is held)
       const link = target.line.locator('span.detected-link', { hasText: new RegExp(`^${target.node}$`) }).first();
+      // The link provider answers after the text is drawn: wait for Monaco to mark the link.
+      await link.waitFor({ state: 'visible', timeout: 15_000 }).catch(() => undefined);
       const lb = await link.boundingBox();
       assert(lb, `the link to node ${target.node} has no box`);
       await page.mouse.move(lb.x + lb.width / 2, lb.y + lb.height / 2);
