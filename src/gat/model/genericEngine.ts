@@ -15,6 +15,7 @@ import { binaryCrossEntropy, crossEntropy, microF1 } from './loss';
 import type { LayerShape } from './parameters';
 import { STREAM, dropoutSpec, fillMask, layerStream, streamKey } from '../kernels/random';
 import { ensureGradients } from './tfGradients';
+import { ensureFastCpuKernels } from './tfCpuKernels';
 
 const SOURCE_AXIS = 0; // edge arrays are indexed by edge along axis 0
 
@@ -65,6 +66,7 @@ export class GenericEngine implements GatEngine {
 
   constructor(private readonly input: EngineInput) {
     ensureGradients();
+    ensureFastCpuKernels();
     this.bind(input);
   }
 
