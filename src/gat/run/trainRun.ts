@@ -162,7 +162,7 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     sink.info(`compute: ${describeRoute(compute)}`);
     for (const [name, reason] of Object.entries(backend.unavailable)) sink.info(`  (${name} not used: ${reason})`);
     sink.emit({
-      type: 'start', version: 1, runId: run.record.runId, runDir: run.paths.runDir, dataset: graph.name, backend: backend.name, compute, maxEpochs: numOfEpochs,
+      type: 'start', version: 1, runId: run.record.runId, runDir: run.paths.runDir, dataset: graph.name, backend: backend.name, ...(config.model === 'gatv2' ? { model: 'gatv2' as const } : {}), compute, maxEpochs: numOfEpochs,
       resumedFromEpoch: resumeFrom ? resumeFrom.epoch : null, metric: trainer.metric, batchesPerEpoch: trainer.stepsPerEpoch,
     });
 
