@@ -162,6 +162,57 @@ describe('GATv2 on the generic engine', () => {
     }
   });
 
+  it('attention is dynamic: two targets rank the same two sources in opposite orders (GAT cannot, by construction)', () => {
+    // Nodes 0 and 1 are sources into targets 2 and 3; one feature per node, one head of width 2.
+    // x_l = W_l h, x_r = W_r h with W_l = [1, -1], W_r = [-1, 1] (as columns of the 2-wide head), att = [1, 1]:
+    // e_ij = LeakyReLU(h_j − h_i) + LeakyReLU(h_i − h_j) = 0.8·|h_j − h_i|, so each target prefers the source farthest from it.
+    const h = [0, 1, 0.1, 0.9];
+    const g: GraphDataset = {
+      ...tinyGraph({ nodes: 4, features: 1, classes: 2 }),
+      features: { rows: 4, cols: 1, indptr: Int32Array.from([0, 1, 2, 3, 4]), indices: new Int32Array(4), values: Float32Array.from(h) },
+      edgeSource: Int32Array.from([0, 1, 0, 1]),
+      edgeTarget: Int32Array.from([2, 2, 3, 3]),
+    };
+    const shapes = layerShapes(1, 2, [1], [], false, 'learned', 'gatv2');
+    const params = allocateParameters(shapes);
+    const l = params.layers[0];
+    l.weightT.set([1, -1]);
+    l.v2!.weightRT.set([-1, 1]);
+    l.v2!.att.set([1, 1]);
+    const engine = new GenericEngine({ ...batchOf(g), shapes, params, dropout: 0, seed: 1 });
+    try {
+      const [alpha] = engine.analyze().attention;
+      const gg = batchOf(g).graph;
+      const weight = (j: number, i: number): number => {
+        for (let e = 0; e < gg.numEdges; e++) if (gg.source[e] === j && gg.target[e] === i) return alpha[e];
+        throw new Error(`no edge ${j} → ${i}`);
+      };
+      assert.ok(weight(1, 2) > weight(0, 2), `target 2 (h = 0.1) prefers source 1 (h = 1): ${weight(1, 2)} vs ${weight(0, 2)}`);
+      assert.ok(weight(0, 3) > weight(1, 3), `target 3 (h = 0.9) prefers source 0 (h = 0): ${weight(0, 3)} vs ${weight(1, 3)}`);
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it('uniform attention (att held at 0): every coefficient is 1/(in-degree + 1)', () => {
+    const g = tinyGraph({ nodes: 14, features: 9, classes: 4, seed: 3, edges: 30 });
+    const shapes = layerShapes(g.numFeatures, g.numClasses, [3, 2], [5], false, 'uniform', 'gatv2');
+    const params = allocateParameters(shapes);
+    initParameters(params, 3);
+    const engine = new GenericEngine({ ...batchOf(g), shapes, params, dropout: 0, seed: 3 });
+    try {
+      const gg = batchOf(g).graph;
+      const incoming = new Int32Array(gg.numNodes);
+      for (let e = 0; e < gg.numEdges; e++) incoming[gg.target[e]]++;
+      engine.analyze().attention.forEach((alpha, l) => {
+        const heads = shapes[l].heads;
+        alpha.forEach((a, k) => assert.ok(Math.abs(a - 1 / incoming[gg.target[Math.floor(k / heads)]]) <= 1e-7, `layer ${l + 1}, entry ${k}`));
+      });
+    } finally {
+      engine.dispose();
+    }
+  });
+
   it('shared weights: the gradient of W is the sum of what the left and the right side give it', () => {
     const base = CASES[1];
     const shared = v2Input(base, 0);
