@@ -6,7 +6,7 @@
  * end without GATv2, --share_weights on GAT, a checkpoint resumed as the other model, gat explain.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readAnalysis } from '../../src/gat/artifacts/analysis';
@@ -15,6 +15,7 @@ import { parseProvenance } from '../../src/gat/artifacts/provenance';
 import { readMetrics, readRun, type RunRecord } from '../../src/gat/artifacts/runRecord';
 import { loadDataset } from '../../src/gat/data/loadDataset';
 import { runGat, type CliResult } from '../helpers/cli';
+import { writeSyntheticPpi } from '../helpers/ppiSynthetic';
 import { tempDir } from '../helpers/tempDir';
 import { runDirs, trainCora, type TrainedRun } from '../helpers/trainedCora';
 
@@ -127,5 +128,24 @@ describe('gat train --model: what is refused', () => {
     assert.deepEqual([(shared.config as { model?: string }).model, (shared.config as { shareWeights?: boolean }).shareWeights], ['gatv2', true]);
     const names = (await readModelBinary(path.join(dir, shared.artifacts.binary!))).params.map((p) => p.name);
     assert.ok(names.includes('gat_net.0.lin_l.weight') && !names.some((n) => n.includes('lin_r')), names.join(', '));
+  });
+});
+
+describe('gat train --model gatv2 on PPI-format data', () => {
+  it("trains pytorch-GAT's PPI recipe (3 layers, skip connections, multi-label, batches of graphs) and takes snapshots", async () => {
+    const data = tempDir();
+    writeSyntheticPpi(data, { scale: 'tiny', seed: 3 });
+    const out = tempDir();
+    const r = await runGat(['train', '--model', 'gatv2', '--dataset_name', 'tinyppi', '--data_dir', data, '--num_of_epochs', '2', '--snapshots', '2', '--should_test', '--backend', 'cpu', '--out', out]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const ppi = await readRun(runDirs(out)[0]);
+    assert.equal((ppi.config as { model?: string }).model, 'gatv2');
+    assert.equal(ppi.metric, 'micro-F1');
+    assert.ok(ppi.testAcc !== null && ppi.testAcc > 0 && ppi.testAcc <= 1, `test micro-F1 ${ppi.testAcc}`);
+    const names = (await readModelBinary(path.join(out, ppi.artifacts.binary!))).params.map((p) => p.name);
+    for (let l = 0; l < 3; l++) for (const t of ['lin_l.weight', 'lin_r.weight', 'att', 'skip_proj.weight']) assert.ok(names.includes(`gat_net.${l}.${t}`), `gat_net.${l}.${t} in ${names.join(', ')}`);
+    const a = await readAnalysis(path.join(out, ppi.artifacts.analysis!));
+    assert.deepEqual(a.heads, [4, 4, 6]);
+    assert.ok(readdirSync(path.join(runDirs(out)[0], 'snapshots')).some((f) => f.endsWith('.safetensors')), 'snapshots written');
   });
 });
