@@ -6,11 +6,11 @@
  * end without GATv2, --share_weights on GAT, a checkpoint resumed as the other model, gat explain.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readAnalysis } from '../../src/gat/artifacts/analysis';
-import { readCheckpoint, readModelBinary } from '../../src/gat/artifacts/checkpoint';
+import { readCheckpoint, readModelBinary, writeCheckpoint } from '../../src/gat/artifacts/checkpoint';
 import { parseProvenance } from '../../src/gat/artifacts/provenance';
 import { readMetrics, readRun, type RunRecord } from '../../src/gat/artifacts/runRecord';
 import { loadDataset } from '../../src/gat/data/loadDataset';
@@ -92,10 +92,25 @@ describe('gat train --model gatv2', () => {
     const gatCkpt = path.join(gat.out, (await readRun(gat.runDir)).artifacts.lastCheckpoint!);
     assertOneLine(await runGat(['train', '--model', 'gatv2', '--backend', 'cpu', '--resume', gatCkpt, '--out', tempDir()]), 2, /is a gat checkpoint: it cannot continue as --model gatv2/);
     assertOneLine(await runGat(['train', '--model', 'gatv2', '--share_weights', '--backend', 'cpu', '--resume', v2, '--out', tempDir()]), 2, /trained with separate W_l and W_r: it cannot continue with --share_weights/);
+    // A checkpoint whose config names a model this version does not know.
+    const ckpt = await readCheckpoint(v2);
+    const forged = path.join(tempDir(), 'forged.safetensors');
+    await writeCheckpoint(forged, { ...ckpt, metadata: { ...ckpt.metadata, config: JSON.stringify({ ...JSON.parse(ckpt.metadata.config), model: 'gatv9' }) } });
+    assertOneLine(await runGat(['train', '--backend', 'cpu', '--resume', forged, '--out', tempDir()]), 2, /records an unknown model 'gatv9' \(this version trains gat, gatv2\)/);
   });
 
-  it('gat explain refuses a GATv2 run with one line pointing at its analysis', async () => {
+  it('gat explain and gat export refuse a GATv2 model with one line', async () => {
     assertOneLine(await runGat(['explain', '--run', trained.runDir, '--node', '0']), 2, /is a GATv2 model: gat explain steps through GAT layers only so far .*gat analyze/);
+    const pth = path.join(tempDir(), 'v2.pth');
+    assertOneLine(await runGat(['export', '--model', path.join(trained.out, run.artifacts.binary!), '--output', pth]), 2, /is a GATv2 model: the original pytorch-GAT has no GATv2 layer to load it into/);
+    assert.ok(!existsSync(pth), 'nothing written');
+  });
+
+  it('gat compare shows a GATv2 run against a GAT run, the model among the configuration differences', async () => {
+    const gat = await trainCora(2, 'cpu');
+    const r = await runGat(['compare', trained.runDir, gat.runDir]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /configuration differences:[\s\S]*model: "gatv2" → —/);
   });
 });
 

@@ -19,7 +19,7 @@ import { defaultGraphIndex, scopeDataset } from '../panels/graphScope';
 import { UsageError } from '../options/args';
 import { edgeStats, degrees, summarize } from '../stats/graphStats';
 import { recipeFor } from '../train/recipes';
-import type { ModelKind } from '../model/parameters';
+import { MODEL_KINDS, type ModelKind } from '../model/parameters';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { createTrainer } from '../train/trainer';
 import type { Trainer } from '../train/trainerTypes';
@@ -66,6 +66,9 @@ export interface TrainRunOptions {
  * continues only as the model it was trained as, with the same weight sharing.
  */
 function modelOfRun(o: Pick<TrainRunOptions, 'model' | 'shareWeights' | 'resume'>, saved: ModelKind | undefined, savedShared: boolean): ModelKind {
+  if (saved !== undefined && !MODEL_KINDS.includes(saved)) {
+    throw new UsageError(`--resume ${o.resume} records an unknown model '${String(saved)}' (this version trains ${MODEL_KINDS.join(', ')}): resume it with the version that wrote it, or start a new run`);
+  }
   const model = o.model ?? saved ?? 'gat';
   if (saved !== undefined && model !== saved) {
     throw new UsageError(`--resume ${o.resume} is a ${saved} checkpoint: it cannot continue as --model ${model} (drop --model ${model}, or start a new run)`);
