@@ -248,22 +248,22 @@ export class GenericEngine implements GatEngine {
     if (p.skipT) skip = tf.reshape(project(p.skipT), [n, heads, fout]);
 
     // Step 2: edge scores e (E', NH), then α = softmax over each target's incoming edges
-    let values: tf.Tensor; // what each source sends: GAT W h_j, GATv2 x_l[j]   (N, NH, FOUT)
+    let sent: tf.Tensor; // what each edge's source sends: GAT W h_j, GATv2 x_l[j]   (E', NH, FOUT)
     let scoresPerEdge: tf.Tensor2D; // (E', NH)
     const sc = p.scoring;
     if (sc.model === 'gatv2') {
       // GATv2 (kernels/gatV2Layer.ts): the LeakyReLU per pair and feature, before the dot product
       const xl = tf.reshape(tf.add(project(p.weightT), sc.biasL), [n, heads, fout]); // (N, NH, FOUT)
       const xr = s.shareWeights ? xl : tf.reshape(tf.add(project(sc.weightRT), sc.biasR), [n, heads, fout]); // (N, NH, FOUT)
-      const pairs = tf.leakyRelu(tf.add(tf.gather(xl, src, SOURCE_AXIS), tf.gather(xr, trg, SOURCE_AXIS)), LEAKY_RELU_SLOPE); // (E', NH, FOUT)
+      sent = tf.gather(xl, src, SOURCE_AXIS); // (E', NH, FOUT), gathered once for the score and the message
+      const pairs = tf.leakyRelu(tf.add(sent, tf.gather(xr, trg, SOURCE_AXIS)), LEAKY_RELU_SLOPE); // (E', NH, FOUT)
       scoresPerEdge = tf.sum(tf.mul(pairs, sc.att), -1) as tf.Tensor2D; // (E', NH)
-      values = xl;
     } else {
       const proj3 = tf.reshape(project(p.weightT), [n, heads, fout]); // (N, NH, FOUT)
       const scoresSource = tf.sum(tf.mul(proj3, sc.attSource), -1); // (N, NH)
       const scoresTarget = tf.sum(tf.mul(proj3, sc.attTarget), -1); // (N, NH)
       scoresPerEdge = tf.leakyRelu(tf.add(tf.gather(scoresSource, src), tf.gather(scoresTarget, trg)), LEAKY_RELU_SLOPE) as tf.Tensor2D; // (E', NH)
-      values = proj3;
+      sent = tf.gather(proj3, src, SOURCE_AXIS); // (E', NH, FOUT)
     }
     const expScores = tf.exp(tf.sub(scoresPerEdge, tf.max(scoresPerEdge))); // (E', NH) global max, as pytorch-GAT
     const denominator = tf.unsortedSegmentSum(expScores, trg, n); // (N, NH)
@@ -272,7 +272,7 @@ export class GenericEngine implements GatEngine {
     const attentionD = m ? tf.mul(attention, m.attention) : attention; // (E', NH)
 
     // Step 3: neighbourhood aggregation (+ skip connection, before concat/mean as GAT.py)
-    const messages = tf.mul(tf.gather(values, src, SOURCE_AXIS), tf.expandDims(attentionD, -1)); // (E', NH, FOUT)
+    const messages = tf.mul(sent, tf.expandDims(attentionD, -1)); // (E', NH, FOUT)
     let aggregated = tf.unsortedSegmentSum(messages, trg, n); // (N, NH, FOUT)
     if (skip) aggregated = tf.add(aggregated, skip);
 

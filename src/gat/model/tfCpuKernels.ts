@@ -45,7 +45,7 @@ const gather = (original: tf.KernelFunc): tf.KernelFunc => (args) => {
   let inRange = true;
   for (let i = 0; i < idx.length && inRange; i++) inRange = idx[i] >= 0 && idx[i] < rows;
   if (batchDims !== 0 || indices.shape.length !== 1 || !inRange) return original(args);
-  const values = backend.data.get(x.dataId).values;
+  const values = backend.data.get(x.dataId).values as Float32Array | Int32Array;
   const outer = product(x.shape.slice(0, axis));
   const inner = product(x.shape.slice(axis + 1));
   const n = idx.length;
@@ -54,7 +54,8 @@ const gather = (original: tf.KernelFunc): tf.KernelFunc => (args) => {
     for (let i = 0; i < n; i++) {
       const from = (o * rows + idx[i]) * inner;
       const to = (o * n + i) * inner;
-      for (let k = 0; k < inner; k++) out[to + k] = values[from + k];
+      if (inner > 16) out.set(values.subarray(from, from + inner), to); // a row: one block copy
+      else for (let k = 0; k < inner; k++) out[to + k] = values[from + k];
     }
   }
   return backend.makeTensorInfo([...x.shape.slice(0, axis), n, ...x.shape.slice(axis + 1)], x.dtype, out);
@@ -64,7 +65,7 @@ const gather = (original: tf.KernelFunc): tf.KernelFunc => (args) => {
  * a ∘ b for float32 inputs of any broadcastable shapes: an odometer over the output whose input
  * offsets move by each input's stride (0 along its broadcast dimensions).
  */
-const broadcastBinary = (op: (x: number, y: number) => number, original: tf.KernelFunc): tf.KernelFunc => (args) => {
+const broadcastBinary = (op: 'mul' | 'add', original: tf.KernelFunc): tf.KernelFunc => (args) => {
   const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
   if (a.dtype !== 'float32' || b.dtype !== 'float32') return original(args);
   const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
@@ -85,7 +86,7 @@ const broadcastBinary = (op: (x: number, y: number) => number, original: tf.Kern
   const bv = backend.data.get(b.dataId).values;
   const out = new Float32Array(product(shape));
   if (rank === 0) {
-    out[0] = op(av[0], bv[0]);
+    out[0] = op === 'mul' ? av[0] * bv[0] : av[0] + bv[0];
     return backend.makeTensorInfo(shape, 'float32', out);
   }
   const last = rank - 1;
@@ -96,7 +97,9 @@ const broadcastBinary = (op: (x: number, y: number) => number, original: tf.Kern
   let oa = 0;
   let ob = 0;
   for (let o = 0; o < out.length; o += inner) {
-    for (let k = 0; k < inner; k++) out[o + k] = op(av[oa + k * ia], bv[ob + k * ib]);
+    // One loop per op, so each stays monomorphic (a shared `op` callback was most of the time).
+    if (op === 'mul') for (let k = 0; k < inner; k++) out[o + k] = av[oa + k * ia] * bv[ob + k * ib];
+    else for (let k = 0; k < inner; k++) out[o + k] = av[oa + k * ia] + bv[ob + k * ib];
     // Advance the odometer over the outer dimensions.
     for (let d = last - 1; d >= 0; d--) {
       loc[d]++;
@@ -130,7 +133,7 @@ export function ensureFastCpuKernels(): void {
       return segmentIds.shape.length === 1 && (x.dtype === 'float32' || x.dtype === 'int32') ? segmentSum(args) : sum(args);
     },
   });
-  for (const [name, op] of [['Multiply', (x: number, y: number) => x * y], ['Add', (x: number, y: number) => x + y]] as const) {
+  for (const [name, op] of [['Multiply', 'mul'], ['Add', 'add']] as const) {
     const original = tf.getKernel(name, 'cpu');
     if (!original) continue;
     tf.unregisterKernel(name, 'cpu');
