@@ -28,6 +28,8 @@ export interface TrainingStartEvent {
   readonly runDir: string;
   readonly dataset: string;
   readonly backend: string;
+  /** 'gatv2' for a GATv2 run; absent for GAT (and in events from before GATv2). */
+  readonly model?: 'gatv2';
   /** What computes the run: engine, kernels, threads, dense products (absent in events from before threads were recorded). */
   readonly compute?: ComputeRoute;
   readonly maxEpochs: number;

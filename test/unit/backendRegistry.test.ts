@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { BackendError, availableBackends, selectBackend } from '../../src/gat/backend/backends';
-import { BACKENDS, BACKEND_CHOICES, BACKEND_NAMES, type BackendSpec } from '../../src/gat/backend/registry';
+import { BACKENDS, BACKEND_CHOICES, BACKEND_NAMES, MODEL_ENGINES, backendsFor, modelRefusal, type BackendSpec } from '../../src/gat/backend/registry';
 import { ANALYZE_OPTIONS } from '../../src/gat/cli/analyzeCommand';
 import { IMPORT_OPTIONS } from '../../src/gat/cli/importCommand';
 import { trainCommand } from '../../src/gat/cli/trainCommand';
@@ -75,7 +75,41 @@ describe('back-end registry: every consumer reads one list', () => {
       assert.equal(b.needs.device, b.engines.includes('webgpu'), `${b.name}: a device exactly when it runs WGSL`);
       if (b.needs.device) assert.ok(b.gpu, `${b.name} opens a GPU device, so it runs on a GPU`);
       assert.equal(b.bundled, b.notInstalled === '', `${b.name}: a reason to be missing exactly when it is optional`);
+      assert.ok(b.models.includes('gat'), `${b.name} trains GAT`);
+      for (const m of b.models) assert.ok(b.engines.some((e) => MODEL_ENGINES[m].includes(e)), `${b.name}: an engine of its computes ${m}`);
     }
+  });
+
+  it('GATv2: the back ends that train it name it, and auto never lands elsewhere', () => {
+    assert.deepEqual(backendsFor('gatv2'), BACKENDS.filter((b) => b.models.includes('gatv2')).map((b) => b.name));
+    assert.deepEqual(backendsFor('gat'), BACKEND_NAMES);
+    assert.equal(modelRefusal(spec('cpu'), 'gatv2'), null);
+    assert.match(modelRefusal(spec('native'), 'gatv2') ?? '', /^--model gatv2 does not run on the native back end yet \(it trains gat\): use --backend .* or cpu$/);
+  });
+
+  it("wasm leaves GATv2 out for a reason: TensorFlow.js's wasm back end has no UnsortedSegmentSum for the generic engine", async () => {
+    await selectBackend('wasm');
+    const g = tinyGraph({ nodes: 6, features: 4, classes: 2, seed: 1 });
+    await assert.rejects(createTrainer(g, { ...TINY, model: 'gatv2' }, { name: 'wasm' }), (e: unknown) => e instanceof BackendError && /does not run on the wasm back end/.test(e.message));
+    // Were it let through, its generic engine would fail on the first step: drop wasm's exclusion once this passes.
+    const t = await createTrainer(g, { ...TINY, engine: 'generic' }, { name: 'wasm' });
+    try {
+      await assert.rejects(t.trainEpoch(), /UnsortedSegmentSum' not registered for backend 'wasm'/);
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it('a GATv2 session on cpu runs the generic engine; asking it for the fused kernels is refused', async () => {
+    await selectBackend('cpu');
+    const g = tinyGraph({ nodes: 6, features: 4, classes: 2, seed: 1 });
+    const t = await createTrainer(g, { ...TINY, model: 'gatv2' }, { name: 'cpu' });
+    try {
+      assert.ok(t instanceof CpuTrainer && t.engine === 'generic');
+    } finally {
+      t.dispose();
+    }
+    await assert.rejects(createTrainer(g, { ...TINY, model: 'gatv2', engine: 'fused' }, { name: 'cpu' }), (e: unknown) => e instanceof BackendError && /--model gatv2 runs on generic ops only, not on fused kernels/.test(e.message));
   });
 });
 

@@ -8,7 +8,8 @@ import type { WebGpuDevice } from '../gpu/webgpuDevice';
 import type { ActiveBackend, BackendDriver, BackendStatus } from './backendDriver';
 import { probeCuda } from './cudaProbe';
 import { onnxDriver } from './onnxDriver';
-import { BACKENDS, BACKEND_NAMES, isBackendName, type BackendChoice, type BackendSpec } from './registry';
+import type { ModelKind } from '../model/parameters';
+import { BACKENDS, BACKEND_NAMES, isBackendName, modelRefusal, type BackendChoice, type BackendSpec } from './registry';
 import { detailEnv, tfjsDriver } from './tfjsDriver';
 import { webgpuDriver } from './webgpuDriver';
 
@@ -55,10 +56,12 @@ export async function availableBackends(): Promise<BackendStatus[]> {
 }
 
 /**
- * Loads and activates a back end; for 'auto' the first that works (skipping GPU ones with `cpuOnly`).
- * Throws a BackendError listing the available ones.
+ * Loads and activates a back end; for 'auto' the first that works (skipping GPU ones with `cpuOnly`,
+ * and those that do not train `model`). Throws a BackendError listing the available ones, or, for a
+ * back end that does not train `model`, naming those that do (before loading anything).
  */
-export async function selectBackend(requested: BackendChoice, options: { cpuOnly?: boolean } = {}): Promise<SelectedBackend> {
+export async function selectBackend(requested: BackendChoice, options: { cpuOnly?: boolean; model?: ModelKind } = {}): Promise<SelectedBackend> {
+  const model = options.model ?? 'gat';
   if (requested !== 'auto' && !isBackendName(requested)) {
     throw new BackendError(`unknown back end '${String(requested)}'; use one of auto, ${BACKEND_NAMES.join(', ')}`);
   }
@@ -66,9 +69,12 @@ export async function selectBackend(requested: BackendChoice, options: { cpuOnly
   if (options.cpuOnly && !auto && BACKENDS.some((b) => b.name === requested && b.gpu)) {
     throw new BackendError(`--force_cpu and --backend ${requested} contradict each other: drop one`);
   }
+  const refusal = auto ? null : modelRefusal(BACKENDS.find((b) => b.name === requested) as BackendSpec, model);
+  if (refusal) throw new BackendError(refusal);
   const unavailable: Record<string, string> = {};
   const candidates = BACKENDS.filter((b) => (auto ? !(options.cpuOnly && b.gpu) : b.name === requested));
-  for (const spec of candidates) {
+  for (const spec of candidates.filter((b) => !b.models.includes(model))) unavailable[spec.name] = `does not train ${model} yet`;
+  for (const spec of candidates.filter((b) => b.models.includes(model))) {
     const activated = unavailableReason(spec) ?? (await DRIVERS[spec.driver].activate(spec, auto));
     if (typeof activated !== 'string') {
       const device = activated.device ?? null;

@@ -11,9 +11,13 @@
  */
 import { MAX_KERNEL_THREADS as MAX_THREADS } from '../kernels/partition';
 import type { AdapterSummary } from '../gpu/webgpuDevice';
+import type { ModelKind } from '../model/parameters';
 
 /** Which implementation computes a session's gradients: fused typed-array kernels, generic TensorFlow.js ops, or WGSL on WebGPU. */
 export type EngineKind = 'fused' | 'generic' | 'webgpu';
+
+/** The engines that compute each model: GATv2 (kernels/gatV2Layer.ts) so far only on generic TensorFlow.js ops. */
+export const MODEL_ENGINES: { readonly [M in ModelKind]: readonly EngineKind[] } = { gat: ['fused', 'generic', 'webgpu'], gatv2: ['generic'] };
 
 /** What an active back end's one-line description may name; read lazily, once it is active. */
 export interface DetailEnv {
@@ -50,6 +54,8 @@ export interface BackendSpec {
   readonly autoNeedsHardware?: boolean;
   /** The engines it runs, its default first; TrainConfig.engine picks another. */
   readonly engines: readonly EngineKind[];
+  /** The models it trains: those an engine of its computes (MODEL_ENGINES) with every op that engine needs here. */
+  readonly models: readonly ModelKind[];
   /** The fused engine's hot loops: WebAssembly SIMD where the runtime has it, else TypeScript. */
   readonly hotKernels: 'wasm-simd' | 'typescript' | null;
   /**
@@ -76,6 +82,7 @@ const DECLARED = [
     tfjsName: 'cpu',
     autoNeedsHardware: true,
     engines: ['webgpu'],
+    models: ['gat'],
     hotKernels: null,
     needs: { device: true, threads: false, gemmThreads: 1 },
     detail: ({ device }) => {
@@ -95,6 +102,7 @@ const DECLARED = [
     tfjsName: 'tensorflow',
     probe: 'cuda',
     engines: ['generic'],
+    models: ['gat', 'gatv2'],
     hotKernels: null,
     needs: { device: false, threads: false, gemmThreads: 1 },
     detail: (env) => `TensorFlow.js ${env.tfjsVersion} native back end with CUDA (tfjs-node-gpu); graph ops: generic TensorFlow ops`,
@@ -109,6 +117,7 @@ const DECLARED = [
     notInstalled: `@tensorflow/tfjs-node ${LIBTENSORFLOW}`,
     tfjsName: 'tensorflow',
     engines: ['generic'],
+    models: ['gat', 'gatv2'],
     hotKernels: null,
     needs: { device: false, threads: false, gemmThreads: 1 },
     detail: (env) => `TensorFlow.js ${env.tfjsVersion} native CPU back end (tfjs-node); graph ops: generic TensorFlow ops`,
@@ -123,6 +132,7 @@ const DECLARED = [
     notInstalled: 'onnxruntime-node is not installed (an optional dependency with CPU binaries for Linux x64/arm64, Windows x64/arm64 and macOS arm64)',
     tfjsName: 'wasm',
     engines: ['fused'],
+    models: ['gat'],
     hotKernels: 'wasm-simd',
     needs: { device: false, threads: true, gemmThreads: MAX_THREADS },
     detail: (env) => {
@@ -140,6 +150,8 @@ const DECLARED = [
     notInstalled: '',
     tfjsName: 'wasm',
     engines: ['fused', 'generic'],
+    // Its generic engine would need UnsortedSegmentSum, which TensorFlow.js's wasm back end lacks: no GATv2 here.
+    models: ['gat'],
     hotKernels: 'wasm-simd',
     needs: { device: false, threads: true, gemmThreads: 2 },
     detail: (env) => {
@@ -157,6 +169,7 @@ const DECLARED = [
     notInstalled: '',
     tfjsName: 'cpu',
     engines: ['fused', 'generic'],
+    models: ['gat', 'gatv2'],
     hotKernels: 'typescript',
     needs: { device: false, threads: false, gemmThreads: 1 },
     detail: (env) => `TensorFlow.js ${env.tfjsVersion} JavaScript CPU back end; graph ops: fused typed-array kernels`,
@@ -176,6 +189,19 @@ export function backendSpec(name: BackendName): BackendSpec & { readonly name: B
   const spec = BACKENDS.find((b) => b.name === name);
   if (!spec) throw new RangeError(`unknown back end '${String(name)}'`);
   return spec;
+}
+
+/** The back ends that train `model`, in auto's order. */
+export function backendsFor(model: ModelKind): BackendName[] {
+  return BACKENDS.filter((b) => b.models.includes(model)).map((b) => b.name);
+}
+
+/** Why `spec` cannot train `model`, naming the back ends that can; null when it can. */
+export function modelRefusal(spec: BackendSpec, model: ModelKind): string | null {
+  if (spec.models.includes(model)) return null;
+  const names = backendsFor(model);
+  const choices = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names.join('');
+  return `--model ${model} does not run on the ${spec.name} back end yet (it trains ${spec.models.join(', ')}): use --backend ${choices}`;
 }
 
 export function isBackendName(name: string): name is BackendName {

@@ -37,7 +37,8 @@ async function analyze(opts: CommandOptions<typeof ANALYZE_OPTIONS, 'model'>, wr
   const model = path.resolve(opts.model);
   const source = await modelToAnalyse(model, opts.datasetName, opts.dataDir);
   const graph = await loadDataset(source.dataset || 'cora', { dataDir: source.datasetDir });
-  const backend = await selectBackend(opts.backend as BackendChoice);
+  const saved = (source.provenance?.config ?? source.config ?? {}) as Partial<TrainConfig>;
+  const backend = await selectBackend(opts.backend as BackendChoice, { model: saved.model ?? 'gat' });
   // An imported model's provenance names the dataset it ran on here, with that dataset's checksums.
   const provenance = source.provenance ?? collectProvenance({ dataset: graph.name, datasetChecksums: graph.checksums, config: source.config, seed: 0, backend: backend.name });
   const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...((provenance.config ?? {}) as Partial<TrainConfig>) };

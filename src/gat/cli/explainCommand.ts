@@ -41,6 +41,9 @@ export async function explainRunNode(runDirArg: string, node: number): Promise<N
   const provenance = parseProvenance(binary.metadata);
   const graph = await loadDataset(run.dataset, { dataDir: run.datasetDir ?? undefined });
   const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...((provenance.config ?? run.config ?? {}) as Partial<TrainConfig>) };
+  if (config.model === 'gatv2') {
+    throw new UsageError(`run ${run.runId} is a GATv2 model: gat explain steps through GAT layers only so far (its attention is in the analysis: gat analyze --model ${modelFile})`);
+  }
   if (node >= graph.numNodes) throw new UsageError(`node ${node} does not exist in ${graph.name}: node ids are 0 to ${graph.numNodes - 1}`);
   return explainNode({ runId: run.runId, graph, gat: buildGatGraph(graph), shapes: configShapes(graph, config), params: binary.params, node });
 }

@@ -29,7 +29,8 @@ async function exportPth(opts: CommandOptions<typeof EXPORT_OPTIONS, 'model'>, w
   const model = path.resolve(opts.model);
   const binary = await readModelBinary(model);
   const provenance = parseProvenance(binary.metadata);
-  const config = (provenance.config ?? {}) as { attention?: string; dropout?: number };
+  const config = (provenance.config ?? {}) as { attention?: string; dropout?: number; model?: string };
+  if (config.model === 'gatv2') throw new UsageError(`${model} is a GATv2 model: the original pytorch-GAT has no GATv2 layer to load it into (its tensors already carry PyG GATv2Conv's names: lin_l, lin_r, att, bias)`);
   if (config.attention === 'uniform') throw new UsageError(`${model} has uniform attention (no scoring vectors): the original's GAT has no such layer to load it into`);
   const params = binary.params.filter((p) => p.data instanceof Float32Array);
   // ── the architecture, read back from the tensors the same way an import reads it ──

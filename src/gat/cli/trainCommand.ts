@@ -53,6 +53,8 @@ async function train(first: Parsed<typeof TRAIN_OPTIONS>, write: Write, { argv }
         forceCpu: opts.forceCpu,
         batchSize: opts.batchSize,
         attention: opts.attention as 'learned' | 'uniform',
+        model: opts.model as Parameters<typeof trainRun>[0]['model'],
+        shareWeights: opts.shareWeights,
         threads: opts.threads,
         shouldTest: opts.shouldTest,
         shouldVisualize: opts.shouldVisualize,

@@ -2,7 +2,8 @@
  * GAT on generic TensorFlow.js ops (gather, unsortedSegmentSum, …) with autodiff: the path for the
  * native back ends (tfjs-node, tfjs-node-gpu), whose kernels for these ops are fast. It computes the
  * layer stated in kernels/gatLayer.ts as pytorch-GAT's GAT.py "implementation 3" (edge list) does,
- * and uses the same dropout masks as the fused engine, so both give the same numbers.
+ * and uses the same dropout masks as the fused engine, so both give the same numbers. It also
+ * computes GATv2 (kernels/gatV2Layer.ts, PyG's GATv2Conv), the only engine that does so far.
  *
  * Shape legend: N nodes, FIN input features, NH heads, FOUT features per head, E' edges including
  * self-loops, NNZ non-zeros of the sparse input, C classes.
@@ -14,15 +15,31 @@ import { binaryCrossEntropy, crossEntropy, microF1 } from './loss';
 import type { LayerShape } from './parameters';
 import { STREAM, dropoutSpec, fillMask, layerStream, streamKey } from '../kernels/random';
 import { ensureGradients } from './tfGradients';
+import { ensureFastCpuKernels } from './tfCpuKernels';
 
 const SOURCE_AXIS = 0; // edge arrays are indexed by edge along axis 0
 
 interface LayerInputs {
-  readonly weightT: tf.Tensor2D; // (FIN, NH·FOUT)
-  readonly attSource: tf.Tensor2D; // (NH, FOUT)
-  readonly attTarget: tf.Tensor2D; // (NH, FOUT)
+  readonly weightT: tf.Tensor2D; // (FIN, NH·FOUT); GATv2: W_lᵀ
   readonly bias: tf.Tensor1D;
   readonly skipT: tf.Tensor2D | null; // (FIN, NH·FOUT) for a 'proj' skip connection
+  /** The scoring tensors: GAT's two vectors, or GATv2's right-hand map and att. */
+  readonly scoring: GatScoring | GatV2Inputs;
+}
+
+interface GatScoring {
+  readonly model: 'gat';
+  readonly attSource: tf.Tensor2D; // (NH, FOUT)
+  readonly attTarget: tf.Tensor2D; // (NH, FOUT)
+}
+
+/** A GATv2 layer's own tensors; with shared weights weightRT and biasR are weightT and biasL. */
+interface GatV2Inputs {
+  readonly model: 'gatv2';
+  readonly biasL: tf.Tensor1D; // (NH·FOUT)
+  readonly weightRT: tf.Tensor2D; // (FIN, NH·FOUT)
+  readonly biasR: tf.Tensor1D; // (NH·FOUT)
+  readonly att: tf.Tensor2D; // (NH, FOUT)
 }
 
 interface Masks {
@@ -49,6 +66,7 @@ export class GenericEngine implements GatEngine {
 
   constructor(private readonly input: EngineInput) {
     ensureGradients();
+    ensureFastCpuKernels();
     this.bind(input);
   }
 
@@ -144,23 +162,37 @@ export class GenericEngine implements GatEngine {
   private paramTensors(): LayerInputs[] {
     return this.input.params.layers.map((l) => {
       const { fin, heads, fout } = l.shape;
-      return {
-        weightT: tf.tensor2d(l.weightT, [fin, heads * fout]),
-        attSource: tf.tensor2d(l.attSource, [heads, fout]),
-        attTarget: tf.tensor2d(l.attTarget, [heads, fout]),
-        bias: tf.tensor1d(l.bias),
-        skipT: l.skipT ? tf.tensor2d(l.skipT, [fin, heads * fout]) : null,
-      };
+      const hf = heads * fout;
+      const weightT = tf.tensor2d(l.weightT, [fin, hf]);
+      const v2 = l.v2;
+      const shared = l.shape.shareWeights === true;
+      let scoring: LayerInputs['scoring'];
+      if (v2) {
+        const biasL = tf.tensor1d(v2.biasL);
+        scoring = { model: 'gatv2', biasL, weightRT: shared ? weightT : tf.tensor2d(v2.weightRT, [fin, hf]), biasR: shared ? biasL : tf.tensor1d(v2.biasR), att: tf.tensor2d(v2.att, [heads, fout]) };
+      } else {
+        scoring = { model: 'gat', attSource: tf.tensor2d(l.attSource, [heads, fout]), attTarget: tf.tensor2d(l.attTarget, [heads, fout]) };
+      }
+      return { weightT, bias: tf.tensor1d(l.bias), skipT: l.skipT ? tf.tensor2d(l.skipT, [fin, hf]) : null, scoring };
     });
   }
 
-  /** The flat tensor list (the order of allocateParameters' views) back into layers. */
+  /** The flat tensor list (the order of allocateParameters' views, see flatten) back into layers. */
   private group(p: tf.Tensor[]): LayerInputs[] {
     let k = 0;
-    return this.input.shapes.map((s) => ({
-      weightT: p[k++] as tf.Tensor2D, attSource: p[k++] as tf.Tensor2D, attTarget: p[k++] as tf.Tensor2D, bias: p[k++] as tf.Tensor1D,
-      skipT: s.skip === 'proj' ? (p[k++] as tf.Tensor2D) : null,
-    }));
+    return this.input.shapes.map((s) => {
+      if (s.model === 'gatv2') {
+        const weightT = p[k++] as tf.Tensor2D;
+        const biasL = p[k++] as tf.Tensor1D;
+        const weightRT = s.shareWeights ? weightT : (p[k++] as tf.Tensor2D);
+        const biasR = s.shareWeights ? biasL : (p[k++] as tf.Tensor1D);
+        const att = p[k++] as tf.Tensor2D;
+        return { weightT, bias: p[k++] as tf.Tensor1D, skipT: s.skip === 'proj' ? (p[k++] as tf.Tensor2D) : null, scoring: { model: 'gatv2', biasL, weightRT, biasR, att } };
+      }
+      const weightT = p[k++] as tf.Tensor2D;
+      const scoring: GatScoring = { model: 'gat', attSource: p[k++] as tf.Tensor2D, attTarget: p[k++] as tf.Tensor2D };
+      return { weightT, bias: p[k++] as tf.Tensor1D, skipT: s.skip === 'proj' ? (p[k++] as tf.Tensor2D) : null, scoring };
+    });
   }
 
   private masksFor(step: number, spec: { threshold: number; scale: number } | null): Masks[] | null {
@@ -197,30 +229,42 @@ export class GenericEngine implements GatEngine {
   private layer(s: LayerShape, l: number, x: tf.Tensor2D | null, p: LayerInputs, m: Masks | null, capture: tf.Tensor[] | null): tf.Tensor2D {
     const { heads, fout } = s;
     const { n, src, trg } = this.t;
-    // Step 1: input dropout + linear projection
-    let proj: tf.Tensor2D; // (N, NH·FOUT)
+    // Step 1: input dropout + linear projection(s)
+    let project: (w: tf.Tensor2D) => tf.Tensor2D; // xd · W  (N, NH·FOUT)
     let skip: tf.Tensor | null = null; // (N, NH, FOUT) or broadcastable
     if (l === 0) {
       const vals = (m ? tf.mul(this.t.values, m.input) : this.t.values) as tf.Tensor1D; // (NNZ)
-      proj = this.sparseProject(vals, p.weightT);
-      if (p.skipT) skip = tf.reshape(this.sparseProject(vals, p.skipT), [n, heads, fout]);
-      else if (s.skip === 'identity') {
+      project = (w) => this.sparseProject(vals, w);
+      if (s.skip === 'identity') {
         // The dense input, scattered from its non-zeros at row·FIN + column.          (N, 1, FIN)
         const flat = tf.add(tf.mul(this.t.rowIdx, tf.scalar(s.fin, 'int32')), this.t.colIdx) as tf.Tensor1D;
         skip = tf.reshape(tf.unsortedSegmentSum(vals, flat, n * s.fin), [n, 1, s.fin]);
       }
     } else {
       const xd = m ? tf.mul(x as tf.Tensor2D, m.input) : (x as tf.Tensor2D); // (N, FIN)
-      proj = tf.matMul(xd, p.weightT); // (N, NH·FOUT)
-      if (p.skipT) skip = tf.reshape(tf.matMul(xd, p.skipT), [n, heads, fout]);
-      else if (s.skip === 'identity') skip = tf.expandDims(xd, 1); // (N, 1, FIN)
+      project = (w) => tf.matMul(xd, w);
+      if (s.skip === 'identity') skip = tf.expandDims(xd, 1); // (N, 1, FIN)
     }
-    const proj3 = tf.reshape(proj, [n, heads, fout]); // (N, NH, FOUT)
+    if (p.skipT) skip = tf.reshape(project(p.skipT), [n, heads, fout]);
 
-    // Step 2: edge attention
-    const scoresSource = tf.sum(tf.mul(proj3, p.attSource), -1); // (N, NH)
-    const scoresTarget = tf.sum(tf.mul(proj3, p.attTarget), -1); // (N, NH)
-    const scoresPerEdge = tf.leakyRelu(tf.add(tf.gather(scoresSource, src), tf.gather(scoresTarget, trg)), LEAKY_RELU_SLOPE); // (E', NH)
+    // Step 2: edge scores e (E', NH), then α = softmax over each target's incoming edges
+    let sent: tf.Tensor; // what each edge's source sends: GAT W h_j, GATv2 x_l[j]   (E', NH, FOUT)
+    let scoresPerEdge: tf.Tensor2D; // (E', NH)
+    const sc = p.scoring;
+    if (sc.model === 'gatv2') {
+      // GATv2 (kernels/gatV2Layer.ts): the LeakyReLU per pair and feature, before the dot product
+      const xl = tf.reshape(tf.add(project(p.weightT), sc.biasL), [n, heads, fout]); // (N, NH, FOUT)
+      const xr = s.shareWeights ? xl : tf.reshape(tf.add(project(sc.weightRT), sc.biasR), [n, heads, fout]); // (N, NH, FOUT)
+      sent = tf.gather(xl, src, SOURCE_AXIS); // (E', NH, FOUT), gathered once for the score and the message
+      const pairs = tf.leakyRelu(tf.add(sent, tf.gather(xr, trg, SOURCE_AXIS)), LEAKY_RELU_SLOPE); // (E', NH, FOUT)
+      scoresPerEdge = tf.sum(tf.mul(pairs, sc.att), -1) as tf.Tensor2D; // (E', NH)
+    } else {
+      const proj3 = tf.reshape(project(p.weightT), [n, heads, fout]); // (N, NH, FOUT)
+      const scoresSource = tf.sum(tf.mul(proj3, sc.attSource), -1); // (N, NH)
+      const scoresTarget = tf.sum(tf.mul(proj3, sc.attTarget), -1); // (N, NH)
+      scoresPerEdge = tf.leakyRelu(tf.add(tf.gather(scoresSource, src), tf.gather(scoresTarget, trg)), LEAKY_RELU_SLOPE) as tf.Tensor2D; // (E', NH)
+      sent = tf.gather(proj3, src, SOURCE_AXIS); // (E', NH, FOUT)
+    }
     const expScores = tf.exp(tf.sub(scoresPerEdge, tf.max(scoresPerEdge))); // (E', NH) global max, as pytorch-GAT
     const denominator = tf.unsortedSegmentSum(expScores, trg, n); // (N, NH)
     const attention = tf.div(expScores, tf.add(tf.gather(denominator, trg), 1e-16)) as tf.Tensor2D; // (E', NH)
@@ -228,7 +272,7 @@ export class GenericEngine implements GatEngine {
     const attentionD = m ? tf.mul(attention, m.attention) : attention; // (E', NH)
 
     // Step 3: neighbourhood aggregation (+ skip connection, before concat/mean as GAT.py)
-    const messages = tf.mul(tf.gather(proj3, src, SOURCE_AXIS), tf.expandDims(attentionD, -1)); // (E', NH, FOUT)
+    const messages = tf.mul(sent, tf.expandDims(attentionD, -1)); // (E', NH, FOUT)
     let aggregated = tf.unsortedSegmentSum(messages, trg, n); // (N, NH, FOUT)
     if (skip) aggregated = tf.add(aggregated, skip);
 
@@ -238,8 +282,15 @@ export class GenericEngine implements GatEngine {
   }
 }
 
+/** The parameter tensors in the flat buffer's order (allocateParameters); a shared W_r, b_r appears once, as W_l, b_l. */
 function flatten(params: LayerInputs[]): tf.Tensor[] {
-  return params.flatMap((l) => [l.weightT, l.attSource, l.attTarget, l.bias, ...(l.skipT ? [l.skipT] : [])]);
+  return params.flatMap((l) => {
+    const skip = l.skipT ? [l.skipT] : [];
+    const sc = l.scoring;
+    if (sc.model === 'gat') return [l.weightT, sc.attSource, sc.attTarget, l.bias, ...skip];
+    const right = sc.weightRT === l.weightT ? [] : [sc.weightRT, sc.biasR];
+    return [l.weightT, sc.biasL, ...right, sc.att, l.bias, ...skip];
+  });
 }
 
 function disposeMasks(masks: Masks[] | null): void {

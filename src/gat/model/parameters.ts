@@ -2,6 +2,9 @@
  * The model's parameters as one flat Float32Array with named views, so Adam, snapshots and
  * threads see a single buffer. Internally the projection is stored as W^T [FIN, NH·FOUT] (rows
  * are contiguous for the sparse product); export converts to pytorch-GAT's [NH·FOUT, FIN].
+ *
+ * Two models share this layout: GAT (kernels/gatLayer.ts) and GATv2 (kernels/gatV2Layer.ts), whose
+ * layers carry PyG GATv2Conv's tensors (lin_l, lin_r, att, bias) instead of GAT's scoring vectors.
  */
 import type { NamedTensor } from '../artifacts/namedTensor';
 import { architectureProblem } from './architecture';
@@ -24,15 +27,40 @@ export interface LayerShape {
    * a neighbourhood scores the same; they are not model parameters (no tensor, no gradient).
    */
   readonly attention?: 'uniform';
+  /** 'gatv2': a GATv2 layer (PyG's GATv2Conv, kernels/gatV2Layer.ts). Absent: GAT. */
+  readonly model?: 'gatv2';
+  /** GATv2 only: W_l = W_r and b_l = b_r (PyG's share_weights, the paper's form): one tensor, lin_l. */
+  readonly shareWeights?: true;
+}
+
+/** Which network a model is: GAT (Veličković et al.) or GATv2 (Brody et al., PyG's GATv2Conv). */
+export type ModelKind = 'gat' | 'gatv2';
+export const MODEL_KINDS: readonly ModelKind[] = ['gat', 'gatv2'];
+
+/** The model of a network of these shapes. */
+export function modelOf(shapes: readonly LayerShape[]): ModelKind {
+  return shapes.some((s) => s.model === 'gatv2') ? 'gatv2' : 'gat';
+}
+
+/**
+ * A GATv2 layer's own tensors. With shared weights, weightRT and biasR are the same views as
+ * weightT and biasL, so one buffer (and one gradient) serves both sides.
+ */
+export interface GatV2Views {
+  readonly biasL: Float32Array; // lin_l.bias (NH·FOUT)
+  readonly weightRT: Float32Array; // lin_r.weight^T (FIN, NH·FOUT)
+  readonly biasR: Float32Array; // lin_r.bias (NH·FOUT)
+  readonly att: Float32Array; // att (NH, FOUT)
 }
 
 export interface LayerParams {
   readonly shape: LayerShape;
-  readonly weightT: Float32Array; // (FIN, NH·FOUT)
-  readonly attSource: Float32Array; // (NH, FOUT)
-  readonly attTarget: Float32Array; // (NH, FOUT)
+  readonly weightT: Float32Array; // (FIN, NH·FOUT); GATv2: lin_l.weight^T
+  readonly attSource: Float32Array; // (NH, FOUT); GATv2: empty
+  readonly attTarget: Float32Array; // (NH, FOUT); GATv2: empty
   readonly bias: Float32Array; // (NH·FOUT) if concat else (FOUT)
   readonly skipT: Float32Array | null; // (FIN, NH·FOUT) when skip is 'proj'
+  readonly v2: GatV2Views | null; // GATv2 layers only
 }
 
 export interface GatParameters {
@@ -44,7 +72,11 @@ export interface GatParameters {
  * Layer shapes for `heads`/`hidden` per hidden layer plus an output layer of `numClasses`; with
  * `skipConnection`, each layer gets GAT.py's skip: identity when FOUT == FIN, else a projection.
  */
-export function layerShapes(numFeatures: number, numClasses: number, heads: readonly number[], hidden: readonly number[], skipConnection = false, attention: 'learned' | 'uniform' = 'learned'): LayerShape[] {
+export function layerShapes(
+  numFeatures: number, numClasses: number, heads: readonly number[], hidden: readonly number[], skipConnection = false, attention: 'learned' | 'uniform' = 'learned',
+  model: ModelKind = 'gat', shareWeights = false,
+): LayerShape[] {
+  if (shareWeights && model !== 'gatv2') throw new RangeError('shared weights (W_l = W_r) are a GATv2 option: use model gatv2');
   const problem = architectureProblem(heads, hidden, numFeatures, numClasses);
   if (problem) throw new RangeError(problem);
   const shapes: LayerShape[] = [];
@@ -52,7 +84,11 @@ export function layerShapes(numFeatures: number, numClasses: number, heads: read
   for (let l = 0; l < heads.length; l++) {
     const last = l === heads.length - 1;
     const fout = last ? numClasses : hidden[l];
-    const shape: LayerShape = { fin, heads: heads[l], fout, concat: !last, ...(attention === 'uniform' ? { attention: 'uniform' as const } : {}) };
+    const shape: LayerShape = {
+      fin, heads: heads[l], fout, concat: !last,
+      ...(attention === 'uniform' ? { attention: 'uniform' as const } : {}),
+      ...(model === 'gatv2' ? { model: 'gatv2' as const, ...(shareWeights ? { shareWeights: true as const } : {}) } : {}),
+    };
     shapes.push(skipConnection ? { ...shape, skip: fout === fin ? 'identity' : 'proj' } : shape);
     fin = heads[l] * fout;
   }
@@ -61,7 +97,10 @@ export function layerShapes(numFeatures: number, numClasses: number, heads: read
 
 function layerSize(s: LayerShape): number {
   const hf = s.heads * s.fout;
-  return s.fin * hf + 2 * hf + (s.concat ? hf : s.fout) + (s.skip === 'proj' ? s.fin * hf : 0);
+  const tail = (s.concat ? hf : s.fout) + (s.skip === 'proj' ? s.fin * hf : 0); // bias, skip W
+  if (s.model !== 'gatv2') return s.fin * hf + 2 * hf + tail; // W, a_src, a_trg
+  const sides = s.shareWeights ? 1 : 2; // (W, b) of lin_l, and of lin_r unless shared
+  return sides * (s.fin * hf + hf) + hf + tail; // + att
 }
 
 /** Floats of all parameters of a model of these shapes. */
@@ -69,7 +108,10 @@ export function parameterCount(shapes: readonly LayerShape[]): number {
   return shapes.reduce((a, s) => a + layerSize(s), 0);
 }
 
-/** Views over `flat` (allocated when omitted) in the fixed order W, a_src, a_trg, bias, skip W per layer. */
+/**
+ * Views over `flat` (allocated when omitted) in a fixed order per layer: GAT W, a_src, a_trg, bias,
+ * skip W; GATv2 W_l, b_l, [W_r, b_r unless shared], att, bias, skip W.
+ */
 export function allocateParameters(shapes: readonly LayerShape[], flat?: Float32Array): GatParameters {
   const total = parameterCount(shapes);
   const buf = flat ?? new Float32Array(total);
@@ -78,7 +120,18 @@ export function allocateParameters(shapes: readonly LayerShape[], flat?: Float32
   const take = (n: number): Float32Array => buf.subarray(off, (off += n));
   const layers = shapes.map((shape) => {
     const hf = shape.heads * shape.fout;
-    return { shape, weightT: take(shape.fin * hf), attSource: take(hf), attTarget: take(hf), bias: take(shape.concat ? hf : shape.fout), skipT: shape.skip === 'proj' ? take(shape.fin * hf) : null };
+    const biasOf = (): Float32Array => take(shape.concat ? hf : shape.fout);
+    const skipOf = (): Float32Array | null => (shape.skip === 'proj' ? take(shape.fin * hf) : null);
+    if (shape.model === 'gatv2') {
+      const weightT = take(shape.fin * hf);
+      const biasL = take(hf);
+      const weightRT = shape.shareWeights ? weightT : take(shape.fin * hf);
+      const biasR = shape.shareWeights ? biasL : take(hf);
+      const att = take(hf);
+      const none = buf.subarray(off, off);
+      return { shape, weightT, attSource: none, attTarget: none, bias: biasOf(), skipT: skipOf(), v2: { biasL, weightRT, biasR, att } };
+    }
+    return { shape, weightT: take(shape.fin * hf), attSource: take(hf), attTarget: take(hf), bias: biasOf(), skipT: skipOf(), v2: null };
   });
   return { flat: buf, layers };
 }
@@ -96,6 +149,18 @@ export function initParameters(p: GatParameters, seed: number): void {
   };
   for (const l of p.layers) {
     const { fin, heads, fout } = l.shape;
+    if (l.v2) {
+      // PyG's GATv2Conv.reset_parameters: glorot lin_l and lin_r weights (its glorot: fans are the
+      // last two dimensions), zero their biases, glorot att [1, NH, FOUT] over (NH, FOUT), zero bias.
+      glorot(l.weightT, fin, heads * fout);
+      if (!l.shape.shareWeights) glorot(l.v2.weightRT, fin, heads * fout);
+      glorot(l.v2.att, heads, fout);
+      l.v2.biasL.fill(0);
+      l.v2.biasR.fill(0);
+      l.bias.fill(0);
+      if (l.shape.attention === 'uniform') l.v2.att.fill(0);
+      continue;
+    }
     glorot(l.weightT, fin, heads * fout); // linear_proj.weight [NH·FOUT, FIN]
     glorot(l.attTarget, heads * fout, fout); // scoring_fn_* [1, NH, FOUT]: fan_in = NH·FOUT, fan_out = FOUT
     glorot(l.attSource, heads * fout, fout);
@@ -122,8 +187,39 @@ interface NamedView {
   readonly transposed: boolean;
 }
 
-/** pytorch-GAT state_dict names and layouts of one layer's tensors, with the view each fills. */
+/** The GATv2 views of a layer (its tensors are listed only for GATv2 layers). */
+function v2Of(p: LayerParams): GatV2Views {
+  if (!p.v2) throw new RangeError('not a GATv2 layer');
+  return p.v2;
+}
+
+/**
+ * A GATv2 layer's tensors under PyG GATv2Conv's names (lin_l, lin_r, att, bias), in the flat order.
+ * With shared weights PyG's lin_r is lin_l itself; here it is stored once, as lin_l.
+ */
+function gatV2Tensors(s: LayerShape, l: number): NamedView[] {
+  const hf = s.heads * s.fout;
+  const p = `gat_net.${l}.`;
+  const right: NamedView[] = s.shareWeights
+    ? []
+    : [
+        { name: `${p}lin_r.weight`, shape: [hf, s.fin], view: (v) => v2Of(v).weightRT, transposed: true },
+        { name: `${p}lin_r.bias`, shape: [hf], view: (v) => v2Of(v).biasR, transposed: false },
+      ];
+  const out: NamedView[] = [
+    { name: `${p}lin_l.weight`, shape: [hf, s.fin], view: (v) => v.weightT, transposed: true },
+    { name: `${p}lin_l.bias`, shape: [hf], view: (v) => v2Of(v).biasL, transposed: false },
+    ...right,
+    ...(s.attention === 'uniform' ? [] : [{ name: `${p}att`, shape: [1, s.heads, s.fout], view: (v: LayerParams) => v2Of(v).att, transposed: false }]),
+    { name: `${p}bias`, shape: [s.concat ? hf : s.fout], view: (v) => v.bias, transposed: false },
+  ];
+  if (s.skip === 'proj') out.push({ name: `${p}skip_proj.weight`, shape: [hf, s.fin], view: (v) => v.skipT as Float32Array, transposed: true });
+  return out;
+}
+
+/** pytorch-GAT state_dict names and layouts of one layer's tensors (GATv2: PyG's), with the view each fills. */
 function layerTensors(s: LayerShape, l: number): NamedView[] {
+  if (s.model === 'gatv2') return gatV2Tensors(s, l);
   const hf = s.heads * s.fout;
   const scoring: NamedView[] =
     s.attention === 'uniform'
@@ -202,7 +298,8 @@ export function frozenRanges(shapes: readonly LayerShape[]): Array<readonly [num
   let off = 0;
   for (const s of shapes) {
     const hf = s.heads * s.fout;
-    if (s.attention === 'uniform') ranges.push([off + s.fin * hf, 2 * hf]); // a_src, a_trg follow W^T
+    if (s.attention === 'uniform' && s.model === 'gatv2') ranges.push([off + (s.shareWeights ? 1 : 2) * (s.fin * hf + hf), hf]); // att follows lin_l and lin_r
+    else if (s.attention === 'uniform') ranges.push([off + s.fin * hf, 2 * hf]); // a_src, a_trg follow W^T
     off += layerSize(s);
   }
   return ranges;

@@ -1,4 +1,5 @@
-import { backendHelp } from '../backend/registry';
+import { backendHelp, backendsFor } from '../backend/registry';
+import { MODEL_KINDS } from '../model/parameters';
 import type { OptionTable } from './args';
 import { backendOption } from './commonOptions';
 
@@ -14,6 +15,8 @@ export const TRAIN_OPTIONS = {
   lr: { type: 'number', min: 0, max: 1, exclusiveMin: true, help: 'Adam learning rate (default: Cora and PPI 5e-3, PubMed 0.01)' },
   weightDecay: { type: 'number', min: 0, max: 1, help: 'L2 weight decay added to the gradient, PyTorch Adam style (default: Cora 5e-4, PubMed 1e-3, PPI 0)' },
   datasetName: { type: 'string', default: 'cora', placeholder: 'name', help: 'cora (bundled), citeseer, pubmed or ppi (downloaded on first use), or your own with --data-dir (Planetoid or PPI format)' },
+  model: { type: 'enum', values: MODEL_KINDS, help: `gat (Veličković et al., the default) or gatv2 (Brody et al.'s dynamic attention, as PyG's GATv2Conv; so far on --backend ${backendsFor('gatv2').join(', ')}); a resumed run keeps its checkpoint's model` },
+  shareWeights: { type: 'boolean', help: "gatv2: one map for both sides of the score, W_l = W_r (PyG's share_weights, the paper's form)" },
   attention: { type: 'enum', values: ['learned', 'uniform'], default: 'learned', help: "uniform: attention fixed to 1/(in-degree + 1), the same network without scoring parameters (the GAT paper's Const-GAT control)" },
   batchSize: { type: 'int', min: 1, max: 1000, help: 'inductive datasets (PPI): graphs per training batch, merged into one disconnected graph (default 2)' },
   forceCpu: { type: 'boolean', help: 'train on the CPU even where a GPU back end is available (pytorch-GAT\'s PPI flag; the run says which back end ran)' },

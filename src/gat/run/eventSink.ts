@@ -25,7 +25,7 @@ export function textSink(write: (s: string) => void, logEvery?: number): EventSi
           every = logEvery ?? (e.batchesPerEpoch && e.batchesPerEpoch > 1 ? 10 : 100);
           metric = e.metric === 'micro-F1' ? 'micro-F1' : 'acc';
           batched = (e.batchesPerEpoch ?? 1) > 1;
-          write(`Training GAT on ${e.dataset} with back end ${e.backend}: run ${e.runId}${e.resumedFromEpoch !== null ? `, resumed after epoch ${e.resumedFromEpoch}` : ''}\n`);
+          write(`Training ${e.model === 'gatv2' ? 'GATv2' : 'GAT'} on ${e.dataset} with back end ${e.backend}: run ${e.runId}${e.resumedFromEpoch !== null ? `, resumed after epoch ${e.resumedFromEpoch}` : ''}\n`);
           return;
         case 'batch':
           if (e.batch % every === 0) write(`GAT training: epoch=${e.epoch + 1} | batch=${e.batch + 1}/${e.batches} | train loss=${e.loss.toFixed(4)} ${metric}=${e.acc.toFixed(4)}\n`);

@@ -19,6 +19,7 @@ import { defaultGraphIndex, scopeDataset } from '../panels/graphScope';
 import { UsageError } from '../options/args';
 import { edgeStats, degrees, summarize } from '../stats/graphStats';
 import { recipeFor } from '../train/recipes';
+import { MODEL_KINDS, type ModelKind } from '../model/parameters';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { createTrainer } from '../train/trainer';
 import type { Trainer } from '../train/trainerTypes';
@@ -47,6 +48,10 @@ export interface TrainRunOptions {
   readonly batchSize?: number;
   /** 'uniform': the Const-GAT control (attention fixed to 1/(in-degree + 1)). Default 'learned'. */
   readonly attention?: 'learned' | 'uniform';
+  /** GAT or GATv2; undefined: a resumed run's own, else GAT. */
+  readonly model?: ModelKind;
+  /** GATv2's W_l = W_r (PyG's share_weights). */
+  readonly shareWeights?: boolean;
   /** Threads for the CPU back ends (undefined: every core; see threadPlan.ts). A resumed run takes this one, not the checkpoint's. */
   readonly threads?: number;
   /** K: snapshot the analysis at K log-spaced epochs and every checkpoint (0 or undefined: none). */
@@ -54,6 +59,25 @@ export interface TrainRunOptions {
   readonly resume?: string;
   readonly specPath?: string;
   readonly commandLine: readonly string[];
+}
+
+/**
+ * The model a run trains: --model, else a resumed checkpoint's (`saved`), else GAT. A checkpoint
+ * continues only as the model it was trained as, with the same weight sharing.
+ */
+function modelOfRun(o: Pick<TrainRunOptions, 'model' | 'shareWeights' | 'resume'>, saved: ModelKind | undefined, savedShared: boolean): ModelKind {
+  if (saved !== undefined && !MODEL_KINDS.includes(saved)) {
+    throw new UsageError(`--resume ${o.resume} records an unknown model '${String(saved)}' (this version trains ${MODEL_KINDS.join(', ')}): resume it with the version that wrote it, or start a new run`);
+  }
+  const model = o.model ?? saved ?? 'gat';
+  if (saved !== undefined && model !== saved) {
+    throw new UsageError(`--resume ${o.resume} is a ${saved} checkpoint: it cannot continue as --model ${model} (drop --model ${model}, or start a new run)`);
+  }
+  if (o.shareWeights && model !== 'gatv2') throw new UsageError(`--share_weights (W_l = W_r) is a GATv2 option: add --model gatv2, or drop --share_weights`);
+  if (saved !== undefined && o.shareWeights && !savedShared) {
+    throw new UsageError(`--resume ${o.resume} was trained with separate W_l and W_r: it cannot continue with --share_weights (drop it, or start a new run)`);
+  }
+  return model;
 }
 
 /** Set by SIGINT/SIGTERM or an IPC 'cancel': the run stops after the current epoch. */
@@ -84,12 +108,13 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     if (resumeFrom && resumeFrom.metadata.dataset && resumeFrom.metadata.dataset !== graph.name) {
       throw new UsageError(`--resume ${o.resume} was trained on ${resumeFrom.metadata.dataset}, not ${graph.name}: pass --dataset-name ${resumeFrom.metadata.dataset}`);
     }
-    const backend = await selectBackend(o.backend, { cpuOnly: o.forceCpu });
     // Resuming continues the checkpoint's own recipe (seed, lr, weight decay) so the run is exact.
     const saved = resumeFrom ? (JSON.parse(resumeFrom.metadata.config ?? 'null') as Partial<TrainConfig> | null) : null;
     if (resumeFrom && o.attention === 'uniform' && saved?.attention !== 'uniform') {
       throw new UsageError(`--resume ${o.resume} was trained with learned attention: a run cannot switch to --attention uniform midway (start a new run instead)`);
     }
+    const model = modelOfRun(o, resumeFrom ? (saved?.model ?? 'gat') : undefined, saved?.shareWeights === true);
+    const backend = await selectBackend(o.backend, { cpuOnly: o.forceCpu, model });
     const config: TrainConfig = {
       ...DEFAULT_TRAIN_CONFIG,
       heads: recipe.heads,
@@ -98,6 +123,8 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
       ...(recipe.skipConnection ? { skipConnection: true } : {}),
       ...(graph.graphs ? { batchSize: o.batchSize ?? recipe.batchSize } : {}),
       ...(o.attention === 'uniform' ? { attention: 'uniform' as const } : {}),
+      // GAT runs' records stay as they were: the field appears only for GATv2.
+      ...(model === 'gatv2' ? { model, ...(o.shareWeights ? { shareWeights: true } : {}) } : {}),
       seed: o.seed,
       lr: o.lr ?? recipe.lr,
       weightDecay: o.weightDecay ?? recipe.weightDecay,
@@ -138,7 +165,7 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
     sink.info(`compute: ${describeRoute(compute)}`);
     for (const [name, reason] of Object.entries(backend.unavailable)) sink.info(`  (${name} not used: ${reason})`);
     sink.emit({
-      type: 'start', version: 1, runId: run.record.runId, runDir: run.paths.runDir, dataset: graph.name, backend: backend.name, compute, maxEpochs: numOfEpochs,
+      type: 'start', version: 1, runId: run.record.runId, runDir: run.paths.runDir, dataset: graph.name, backend: backend.name, ...(config.model === 'gatv2' ? { model: 'gatv2' as const } : {}), compute, maxEpochs: numOfEpochs,
       resumedFromEpoch: resumeFrom ? resumeFrom.epoch : null, metric: trainer.metric, batchesPerEpoch: trainer.stepsPerEpoch,
     });
 

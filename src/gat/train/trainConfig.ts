@@ -1,5 +1,5 @@
 import { architectureProblem } from '../model/architecture';
-import { layerShapes, parameterNames, type LayerShape } from '../model/parameters';
+import { MODEL_KINDS, layerShapes, parameterNames, type LayerShape, type ModelKind } from '../model/parameters';
 import type { GraphDataset } from '../data/graph';
 import { MAX_KERNEL_THREADS } from '../kernels/partition';
 
@@ -31,6 +31,10 @@ export interface TrainConfig {
    * ("Const-GAT"), the same network without scoring parameters. Default 'learned'.
    */
   readonly attention?: 'learned' | 'uniform';
+  /** 'gatv2': GATv2 (kernels/gatV2Layer.ts, PyG's GATv2Conv) in every layer. Absent: GAT. */
+  readonly model?: ModelKind;
+  /** GATv2 only: W_l = W_r, b_l = b_r (PyG's share_weights, the paper's form). Absent: separate maps. */
+  readonly shareWeights?: boolean;
   /** GAT.py's add_skip_connection (the PPI recipe); default false. */
   readonly skipConnection?: boolean;
   /** Inductive datasets: graphs per training batch (default 2, as pytorch-GAT's PPI script). */
@@ -70,16 +74,20 @@ export function validateTrainConfig(c: TrainConfig): void {
     fail(`gemmThreads must be an integer from 1 to ${MAX_KERNEL_THREADS}; got ${c.gemmThreads}`);
   }
   if (c.attention !== undefined && c.attention !== 'learned' && c.attention !== 'uniform') fail(`attention must be 'learned' or 'uniform'; got ${String(c.attention)}`);
+  if (c.model !== undefined && !MODEL_KINDS.includes(c.model)) fail(`model must be one of ${MODEL_KINDS.join(', ')}; got ${String(c.model)}`);
+  if (c.shareWeights && c.model !== 'gatv2') fail('shareWeights (W_l = W_r) is a GATv2 option: set model to gatv2');
   if (c.batchSize !== undefined && !(Number.isInteger(c.batchSize) && c.batchSize >= 1)) fail(`batchSize must be a positive integer; got ${c.batchSize}`);
 }
 
 /** The layer shapes a config gives on a dataset. */
-export function configShapes(graph: Pick<GraphDataset, 'numFeatures' | 'numClasses'>, c: Pick<TrainConfig, 'heads' | 'hidden' | 'skipConnection' | 'attention'>): LayerShape[] {
-  return layerShapes(graph.numFeatures, graph.numClasses, c.heads, c.hidden, c.skipConnection ?? false, c.attention ?? 'learned');
+type ShapeFields = 'heads' | 'hidden' | 'skipConnection' | 'attention' | 'model' | 'shareWeights';
+
+export function configShapes(graph: Pick<GraphDataset, 'numFeatures' | 'numClasses'>, c: Pick<TrainConfig, ShapeFields>): LayerShape[] {
+  return layerShapes(graph.numFeatures, graph.numClasses, c.heads, c.hidden, c.skipConnection ?? false, c.attention ?? 'learned', c.model ?? 'gat', c.shareWeights ?? false);
 }
 
 /** Float32 bytes of all parameters, as safetensors stores them (without its header). */
-export function parameterBytes(graph: Pick<GraphDataset, 'numFeatures' | 'numClasses'>, config: Pick<TrainConfig, 'heads' | 'hidden' | 'skipConnection' | 'attention'>): number {
+export function parameterBytes(graph: Pick<GraphDataset, 'numFeatures' | 'numClasses'>, config: Pick<TrainConfig, ShapeFields>): number {
   const shapes = configShapes(graph, config);
   return parameterNames(shapes).reduce((a, t) => a + 4 * t.shape.reduce((x, y) => x * y, 1), 0);
 }

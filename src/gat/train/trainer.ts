@@ -6,10 +6,11 @@
  */
 import type { ActiveBackend } from '../backend/backendDriver';
 import { BackendError } from '../backend/backends';
-import { BACKENDS, backendSpec, type BackendSpec, type EngineKind } from '../backend/registry';
+import { BACKENDS, MODEL_ENGINES, backendSpec, modelRefusal, type BackendSpec, type EngineKind } from '../backend/registry';
 import type { GraphDataset } from '../data/graph';
 import { wasmSimdSupported } from '../kernels/wasmKernels';
 import { hasGemmLayers } from '../model/fusedEngine';
+import type { ModelKind } from '../model/parameters';
 import { validateDataset } from '../model/validateDataset';
 import { CpuTrainer } from './cpuTrainer';
 import { GpuTrainer } from './gpuTrainer';
@@ -22,7 +23,9 @@ export async function createTrainer(graph: GraphDataset, config: TrainConfig, ba
   validateTrainConfig(config);
   validateDataset(graph);
   const spec = backendSpec(backend.name);
-  const engine = engineFor(spec, config.engine);
+  const refusal = modelRefusal(spec, config.model ?? 'gat');
+  if (refusal) throw new BackendError(refusal);
+  const engine = engineFor(spec, config.engine, config.model ?? 'gat');
   const shapes = configShapes(graph, config);
   if (engine === 'webgpu') {
     if (!backend.device) throw new BackendError(`the ${spec.name} back end is not active: select it first (selectBackend) and pass the device it opened`);
@@ -35,8 +38,14 @@ export async function createTrainer(graph: GraphDataset, config: TrainConfig, ba
   return new CpuTrainer(graph, config, shapes, { backend: spec.name, engine, hotKernels, threads: threads.kernels, products });
 }
 
-/** The back end's default engine, or the one the config asks for among those it runs. */
-function engineFor(spec: BackendSpec, requested: TrainConfig['engine']): EngineKind {
+/** The back end's default engine for the model, or the one the config asks for among those it runs. */
+function engineFor(spec: BackendSpec, requested: TrainConfig['engine'], model: ModelKind): EngineKind {
+  const computing = spec.engines.filter((e) => MODEL_ENGINES[model].includes(e));
+  if (model !== 'gat') {
+    // Models other than GAT run only where an engine computes them; auto picks that engine.
+    if (requested === undefined || requested === 'auto' || computing.includes(requested)) return computing[0];
+    throw new BackendError(`--model ${model} runs on ${MODEL_ENGINES[model].join(' or ')} ops only, not on ${requested === 'fused' ? 'fused kernels' : requested}`);
+  }
   const preferred = spec.engines[0];
   // TrainConfig.engine chooses between the CPU engines; a WebGPU session has only its own.
   if (preferred === 'webgpu' || requested === undefined || requested === 'auto') return preferred;
