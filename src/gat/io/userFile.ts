@@ -285,8 +285,11 @@ function notAFile(file: string, stat: Stats): UserFileError {
   return new UserFileError(file, 'not-a-file', `${file} is ${describeKind(stat)}${linkNote(file)}, not a file`);
 }
 
-function describeKind(stat: Stats): string {
+/** What a path is, in words, for a message ("…/x is a folder, not a file"); lstat'ed paths name their links. */
+export function describeKind(stat: Stats): string {
+  if (stat.isFile()) return 'a file';
   if (stat.isDirectory()) return 'a folder';
+  if (stat.isSymbolicLink()) return 'a symbolic link';
   if (stat.isFIFO()) return 'a FIFO (named pipe)';
   if (stat.isCharacterDevice()) return 'a character device';
   if (stat.isBlockDevice()) return 'a block device';

@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { TRAINING_EXIT } from '../../protocol/trainingEvents';
 import { ArtifactWriteError, describeWriteFailure } from '../artifacts/artifactWrite';
 import { removeDeadWritersTemps, tempPathFor } from '../io/atomicWrite';
+import { describeKind } from '../io/userFile';
 import { isProcessAlive } from '../io/processInfo';
 import { judgeLockOwner, myLockText, parseLockOwner, type LockOwner, type LockVerdict } from './lockOwner';
 
@@ -112,7 +113,7 @@ async function ensureFolder(dir: string): Promise<void> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new ArtifactWriteError(dir, describeWriteFailure(dir, err), err);
   }
-  if (stats && !stats.isDirectory()) throw new OutFolderError(dir, `the output folder ${dir} is ${kindOf(stats)}, not a folder: choose a folder for --out (one that does not exist yet is made)`);
+  if (stats && !stats.isDirectory()) throw new OutFolderError(dir, `the output folder ${dir} is ${describeKind(stats)}, not a folder: choose a folder for --out (one that does not exist yet is made)`);
   if (stats) return;
   try {
     await fs.mkdir(dir, { recursive: true });
@@ -164,7 +165,7 @@ async function readLock(file: string): Promise<{ text: string; mtimeMs: number }
   } catch (err) {
     if (err instanceof NotAFileError) {
       const fix = err.stats.isDirectory() ? `remove that folder (rmdir ${file})` : `remove it (rm ${file})`;
-      throw new ArtifactWriteError(file, `could not take the training lock ${file}: it is ${kindOf(err.stats)}, not a file. ${fix[0].toUpperCase()}${fix.slice(1)} and train again.`);
+      throw new ArtifactWriteError(file, `could not take the training lock ${file}: it is ${describeKind(err.stats)}, not a file. ${fix[0].toUpperCase()}${fix.slice(1)} and train again.`);
     }
     throw new ArtifactWriteError(file, describeWriteFailure(file, err), err);
   }
@@ -249,15 +250,6 @@ async function releaseLock(file: string, mine: string): Promise<void> {
   } catch {
     // The lock is gone or unreadable: nothing of ours to release.
   }
-}
-
-function kindOf(stats: Stats): string {
-  if (stats.isFile()) return 'a file';
-  if (stats.isDirectory()) return 'a folder';
-  if (stats.isSymbolicLink()) return 'a symbolic link';
-  if (stats.isFIFO()) return 'a FIFO';
-  if (stats.isSocket()) return 'a socket';
-  return 'a device';
 }
 
 function sleep(ms: number): Promise<void> {
