@@ -88,6 +88,21 @@ describe('attention and entropy panels in Chromium (a trained Cora run)', () => 
     });
   });
 
+  it('Step through is off until the snapshot is drawn, then asks the host for the shown node', async () => {
+    const p = await openPanel(chromium, repoRoot, 'attention');
+    await withPanel(Promise.resolve(p), async () => {
+      // Before any snapshot there is no node: the button is disabled, and a click posts nothing.
+      await p.page.waitForSelector('.step-through');
+      assert.equal(await p.page.getAttribute('.step-through', 'disabled'), '');
+      await p.page.locator('.step-through').click({ force: true });
+      assert.deepEqual((await p.posted()).filter((m: WebviewToHost) => m.type === 'stepThrough'), []);
+      await p.post(attention);
+      await p.page.waitForSelector('.step-through:not([disabled])');
+      await p.page.click('.step-through');
+      assert.deepEqual((await p.posted()).filter((m: WebviewToHost) => m.type === 'stepThrough'), [{ type: 'stepThrough', node: 1358 }]);
+    });
+  });
+
   it('asks the host for another layer or node', async () => {
     await withPanel(open('attention', attention), async (p) => {
       await p.page.selectOption('.layer-select', '2');

@@ -689,8 +689,9 @@ async function main() {
 
     await step(13, "Step through node 1358's computation from its attention panel: every neighbour's score and weight next to uniform, then a step's code link opens the kernel that computes it, at that line", async () => {
       await tabs(page).filter({ hasText: new RegExp(`^GAT Attention: node ${HUB} \\(${ctx.runId}\\)`) }).first().click();
-      const attention = await webview(page, '.step-through', 30_000);
-      await attention.locator('.step-through').click();
+      // enabled once the panel has drawn its snapshot (a restored panel loads it again)
+      const attention = await webview(page, '.step-through:not([disabled])', 30_000);
+      await attention.locator('.step-through:not([disabled])').click();
       const frame = await webview(page, 'body[data-computation-ready="true"] .neighbour-row', 60_000);
       const summary = plain(await frame.locator('.computation-summary').innerText());
       assert(summary.startsWith(`node ${HUB} · `), `summary: "${summary}"`);

@@ -30,6 +30,8 @@ export class AttentionToolbar extends Component<AttentionToolbarState> {
   private readonly layoutSelect = element('select', 'layout-select', { 'aria-label': 'Layout' });
   private readonly relativeBox = element('input', 'relative-toggle', { 'aria-label': 'Widths relative to uniform', type: 'checkbox' });
   private listedNodes = 0;
+  /** Off until a snapshot is drawn: before it, there is no node to step through (a click did nothing). */
+  private readonly stepButton: HTMLElement;
 
   constructor(on: AttentionToolbarActions) {
     super(element('div', 'toolbar'));
@@ -43,6 +45,8 @@ export class AttentionToolbar extends Component<AttentionToolbarState> {
     // The node's forward pass step by step, next to the code (the Computation panel).
     const stepButton = toolbarButton('Step through', 'step-through', () => on.stepThrough());
     stepButton.title = "Step through this node's computation with the run's parameters, linked to the code";
+    stepButton.setAttribute('disabled', '');
+    this.stepButton = stepButton;
     this.element.append(
       this.nodeInput,
       this.nodeList,
@@ -75,6 +79,7 @@ export class AttentionToolbar extends Component<AttentionToolbarState> {
   /** Controls are written only where they differ: an unchanged one is not repainted. */
   render(s: AttentionToolbarState): void {
     const { layers, data } = s.snapshot;
+    this.stepButton.removeAttribute('disabled');
     if (this.layerSelect.options.length !== layers) this.layerSelect.replaceChildren(...Array.from({ length: layers }, (_, l) => new Option(`layer ${l + 1}`, String(l + 1))));
     const heads = data.heads + (data.heads > 1 ? 1 : 0);
     if (this.headSelect.options.length !== heads) this.headSelect.replaceChildren(...Array.from({ length: data.heads }, (_, h) => new Option(`head ${h + 1}`, String(h))), ...(data.heads > 1 ? [new Option('all heads', 'all')] : []));
