@@ -138,6 +138,13 @@ const OTHER_TORCH_STORAGES = new Set(['BFloat16Storage', 'LongStorage', 'IntStor
 /** Tensors a GAT checkpoint holds are small; a larger claim is a corrupt or hostile file. */
 const MAX_TENSOR_ELEMENTS = 1 << 28;
 
+/**
+ * The most containers (tuples, lists, dicts, built objects) one pickle may make. Each costs ~100-250
+ * bytes of memory for one or two bytes of file, so a few MB of EMPTY_DICT opcodes would take
+ * gigabytes. PubMed's graph pickle, the largest real one, makes ~20,000; this is 25× that.
+ */
+export const MAX_PICKLE_CONTAINERS = 500_000;
+
 const MARK = Symbol('mark');
 type StackItem = PickleValue | typeof MARK;
 
@@ -159,12 +166,20 @@ class Unpickler {
   private readonly stack: StackItem[] = [];
   private readonly memo = new Map<number, PickleValue>();
   private readonly view: DataView;
+  private containers = 0;
 
   constructor(
     private readonly bytes: Uint8Array,
     private readonly options: ReadPickleOptions,
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Counts one container made at `at`; past the budget the pickle is refused, naming the limit. */
+  private made(at: number): void {
+    if (++this.containers > MAX_PICKLE_CONTAINERS) {
+      throw new PickleError(`more than ${MAX_PICKLE_CONTAINERS.toLocaleString('en-US')} tuples, lists, dicts and objects by byte ${at}: far more than any Planetoid file holds, refused before it exhausts memory`);
+    }
   }
 
   run(): PickleValue {
@@ -192,14 +207,14 @@ class Unpickler {
         case 0x58: this.stack.push(this.utf8(this.u32())); break; // BINUNICODE
         case 0x43: this.stack.push(this.raw(this.u8())); break; // SHORT_BINBYTES
         case 0x42: this.stack.push(this.raw(this.u32())); break; // BINBYTES
-        case 0x29: this.stack.push([]); break; // EMPTY_TUPLE
-        case 0x5d: this.stack.push([]); break; // EMPTY_LIST
-        case 0x7d: this.stack.push(new Map()); break; // EMPTY_DICT
-        case 0x85: this.stack.push([this.pop()]); break; // TUPLE1
-        case 0x86: { const b = this.pop(); const a = this.pop(); this.stack.push([a, b]); break; } // TUPLE2
-        case 0x87: { const c = this.pop(); const b = this.pop(); const a = this.pop(); this.stack.push([a, b, c]); break; } // TUPLE3
-        case 0x74: this.stack.push(this.popToMark()); break; // TUPLE
-        case 0x6c: this.stack.push(this.popToMark()); break; // LIST
+        case 0x29: this.made(opcodeAt); this.stack.push([]); break; // EMPTY_TUPLE
+        case 0x5d: this.made(opcodeAt); this.stack.push([]); break; // EMPTY_LIST
+        case 0x7d: this.made(opcodeAt); this.stack.push(new Map()); break; // EMPTY_DICT
+        case 0x85: this.made(opcodeAt); this.stack.push([this.pop()]); break; // TUPLE1
+        case 0x86: this.made(opcodeAt); { const b = this.pop(); const a = this.pop(); this.stack.push([a, b]); break; } // TUPLE2
+        case 0x87: this.made(opcodeAt); { const c = this.pop(); const b = this.pop(); const a = this.pop(); this.stack.push([a, b, c]); break; } // TUPLE3
+        case 0x74: this.made(opcodeAt); this.stack.push(this.popToMark()); break; // TUPLE
+        case 0x6c: this.made(opcodeAt); this.stack.push(this.popToMark()); break; // LIST
         case 0x61: { const v = this.pop(); this.asList(this.top(), opcodeAt).push(v); break; } // APPEND
         case 0x65: { const vs = this.popToMark(); const list = this.asList(this.top(), opcodeAt); for (const v of vs) list.push(v); break; } // APPENDS
         case 0x73: { const v = this.pop(); const k = this.pop(); this.asDict(this.top(), opcodeAt).set(k, v); break; } // SETITEM
@@ -211,8 +226,8 @@ class Unpickler {
         case 0x6a: this.stack.push(this.memoGet(this.u32())); break; // LONG_BINGET
         case 0x63: this.stack.push(this.global(this.line(), this.line())); break; // GLOBAL
         case 0x93: { const name = this.pop(); const mod = this.pop(); this.stack.push(this.global(String(mod), String(name))); break; } // STACK_GLOBAL
-        case 0x52: this.reduce(opcodeAt); break; // REDUCE
-        case 0x81: this.newObj(opcodeAt); break; // NEWOBJ
+        case 0x52: this.made(opcodeAt); this.reduce(opcodeAt); break; // REDUCE
+        case 0x81: this.made(opcodeAt); this.newObj(opcodeAt); break; // NEWOBJ
         case 0x62: this.build(opcodeAt); break; // BUILD
         case 0x51: this.stack.push(this.persistent(this.pop(), opcodeAt)); break; // BINPERSID
         default:
