@@ -33,10 +33,11 @@ function send(report: ChildReport): void {
   else if (report.type === 'finding') console.log(report.signature, report.reason.split("\n")[0]);
 }
 
-function runOne(input: Uint8Array): void {
+async function runOne(input: Uint8Array): Promise<void> {
   ftruncateSync(current, 0);
   writeSync(current, input, 0, input.length, 0);
-  const outcome = judge(target, input);
+  const judged = judge(target, input);
+  const outcome = judged instanceof Promise ? await judged : judged;
   stats.execs++;
   if (outcome.kind === 'finding') {
     send({ type: 'finding', input: Buffer.from(input).toString('base64'), reason: outcome.reason, signature: outcome.signature });
@@ -51,15 +52,20 @@ function runOne(input: Uint8Array): void {
   }
 }
 
-const deadline = performance.now() + init.seconds * 1000;
-if (init.runSeeds) for (const s of target.seeds()) runOne(s);
-for (let batch = 0; performance.now() < deadline; batch++) {
-  for (const input of fc.sample(target.generate, { numRuns: 25, seed: init.seed + batch })) {
-    runOne(input);
-    if (performance.now() >= deadline) break;
+/** The seeds, then generated inputs until the time is up (awaited one by one: a target may be asynchronous). */
+async function main(): Promise<void> {
+  const deadline = performance.now() + init.seconds * 1000;
+  if (init.runSeeds) for (const s of target.seeds()) await runOne(s);
+  for (let batch = 0; performance.now() < deadline; batch++) {
+    for (const input of fc.sample(target.generate, { numRuns: 25, seed: init.seed + batch })) {
+      await runOne(input);
+      if (performance.now() >= deadline) break;
+    }
   }
+  closeSync(current);
+  send({ type: 'progress', ...stats });
+  send({ type: 'done' });
+  process.disconnect?.();
 }
-closeSync(current);
-send({ type: 'progress', ...stats });
-send({ type: 'done' });
-process.disconnect?.();
+
+void main();

@@ -16,7 +16,7 @@ export interface FuzzTarget {
    * Parses one input as the product would. Returns normally for an accepted input (after checking the
    * result is well-formed: throw a ContractViolation otherwise), throws for a rejected one.
    */
-  run(input: Uint8Array): void;
+  run(input: Uint8Array): void | Promise<void>;
   /** The parser's own error type(s). */
   isOwnError(e: unknown): boolean;
   /** The file names the parser is given (its messages must name one); default [FUZZ_FILE]. */
@@ -47,24 +47,33 @@ export type Outcome =
   | { readonly kind: 'rejected'; readonly ms: number }
   | { readonly kind: 'finding'; readonly ms: number; readonly reason: string; readonly signature: string };
 
-/** Runs one input through a target and judges it against the contract (time is judged by the caller too). */
-export function judge(target: FuzzTarget, input: Uint8Array): Outcome {
+/**
+ * Runs one input through a target and judges it against the contract (time is judged by the caller
+ * too). A target whose parser is asynchronous (the file-opening layer) returns a promise; the others
+ * are judged synchronously, at their full speed.
+ */
+export function judge(target: FuzzTarget, input: Uint8Array): Outcome | Promise<Outcome> {
   const t0 = performance.now();
   try {
-    target.run(input);
+    const running = target.run(input);
+    if (running instanceof Promise) return running.then(() => ({ kind: 'accepted' as const, ms: performance.now() - t0 }), (e: unknown) => judgeError(target, e, performance.now() - t0));
     return { kind: 'accepted', ms: performance.now() - t0 };
   } catch (e) {
-    const ms = performance.now() - t0;
-    if (!(e instanceof ContractViolation) && target.isOwnError(e)) {
-      const message = (e as Error).message;
-      if (!(target.files ?? [FUZZ_FILE]).some((f) => message.includes(f))) return finding(ms, `the error does not name the file: ${message}`, 'no-file');
-      if (!PLACE.test(message)) return finding(ms, `the error does not name a byte or field: ${message}`, 'no-place');
-      return { kind: 'rejected', ms };
-    }
-    const err = e instanceof Error ? e : new Error(String(e));
-    const frame = (err.stack ?? '').split('\n').find((l) => /^\s+at /.test(l))?.trim() ?? '';
-    return finding(ms, `${err.name}: ${err.message}\n${err.stack ?? ''}`, `${err.name}@${frame.replace(/:\d+\)?$/, '')}`);
+    return judgeError(target, e, performance.now() - t0);
   }
+}
+
+/** A thrown error: the parser's own, naming the file and the place (rejected), or a finding. */
+function judgeError(target: FuzzTarget, e: unknown, ms: number): Outcome {
+  if (!(e instanceof ContractViolation) && target.isOwnError(e)) {
+    const message = (e as Error).message;
+    if (!(target.files ?? [FUZZ_FILE]).some((f) => message.includes(f))) return finding(ms, `the error does not name the file: ${message}`, 'no-file');
+    if (!PLACE.test(message)) return finding(ms, `the error does not name a byte or field: ${message}`, 'no-place');
+    return { kind: 'rejected', ms };
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  const frame = (err.stack ?? '').split('\n').find((l) => /^\s+at /.test(l))?.trim() ?? '';
+  return finding(ms, `${err.name}: ${err.message}\n${err.stack ?? ''}`, `${err.name}@${frame.replace(/:\d+\)?$/, '')}`);
 }
 
 function finding(ms: number, reason: string, signature: string): Outcome {

@@ -27,8 +27,8 @@ function corpusOf(target: FuzzTarget): Array<{ name: string; input: Uint8Array }
     .map((f) => ({ name: f, input: new Uint8Array(readFileSync(path.join(dir, f))) }));
 }
 
-function expectContract(target: FuzzTarget, input: Uint8Array, what: string): void {
-  const outcome = judge(target, input);
+async function expectContract(target: FuzzTarget, input: Uint8Array, what: string): Promise<void> {
+  const outcome = await judge(target, input);
   if (outcome.kind === 'finding') assert.fail(`${target.name} ${what}: ${outcome.signature}\n${outcome.reason}`);
   assert.ok(outcome.ms <= MAX_MS_PER_INPUT, `${target.name} ${what} took ${outcome.ms.toFixed(0)} ms (limit ${MAX_MS_PER_INPUT} ms)`);
 }
@@ -41,15 +41,15 @@ describe('fuzz corpus replay', () => {
 
   for (const target of FUZZ_TARGETS) {
     describe(target.name, () => {
-      it('committed corpus inputs (fixed findings) keep the contract', () => {
-        for (const { name, input } of corpusOf(target)) expectContract(target, input, `corpus ${name}`);
+      it('committed corpus inputs (fixed findings) keep the contract', async () => {
+        for (const { name, input } of corpusOf(target)) await expectContract(target, input, `corpus ${name}`);
       });
-      it('seeds keep the contract', () => {
-        target.seeds().forEach((s, i) => expectContract(target, s, `seed ${i}`));
+      it('seeds keep the contract', async () => {
+        for (const [i, s] of target.seeds().entries()) await expectContract(target, s, `seed ${i}`);
       });
-      it('a fixed sample of generated inputs keeps the contract', () => {
+      it('a fixed sample of generated inputs keeps the contract', async () => {
         const inputs = fc.sample(target.generate, { numRuns: SAMPLES, seed: SAMPLE_SEED });
-        inputs.forEach((input, i) => expectContract(target, input, `generated input ${i} (fc seed ${SAMPLE_SEED})`));
+        for (const [i, input] of inputs.entries()) await expectContract(target, input, `generated input ${i} (fc seed ${SAMPLE_SEED})`);
       });
     });
   }

@@ -93,7 +93,11 @@ describe('readUserFile: only regular files, within a budget', () => {
 
   it('says a missing file is missing, and a path through a file is missing too', async () => {
     const file = path.join(dir, 'absent.json');
-    await assert.rejects(readUserFile(file, budget(10)), isUserFileError(file, 'missing', `${file} does not exist`));
+    await assert.rejects(readUserFile(file, budget(10)), isUserFileError(file, 'missing', `there is no file at ${file}`));
+    // A dangling link says where it points: that is what there is to fix.
+    const dangling = path.join(dir, 'dangling.pth');
+    symlinkSync(path.join(dir, 'moved-away.pth'), dangling);
+    await assert.rejects(readUserFile(dangling, budget(10)), isUserFileError(dangling, 'missing', `${dangling} is a link to ${path.join(dir, 'moved-away.pth')}, where there is no file`));
     const plain = path.join(dir, 'plain.txt');
     writeFileSync(plain, 'x');
     const through = path.join(plain, 'run.json');

@@ -6,7 +6,7 @@
  * Reads stop at a declared byte budget whatever size the file reports up front: a device reports
  * 0, and a file can grow while it is read.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fs, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fs, readlinkSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 
 /** What went wrong: the caller picks its own error class and exit code by it. */
 export type UserFileProblem = 'missing' | 'not-a-file' | 'too-big' | 'unreadable';
@@ -245,8 +245,11 @@ export function formatBytes(n: number): string {
 function openFailure(file: string, err: unknown): UserFileError {
   const code = (err as NodeJS.ErrnoException).code;
   switch (code) {
-    case 'ENOENT':
-      return new UserFileError(file, 'missing', `${file} does not exist`);
+    case 'ENOENT': {
+      // A dangling link says where it points: that is what the user has to fix.
+      const target = linkTarget(file);
+      return new UserFileError(file, 'missing', target === undefined ? `there is no file at ${file}` : `${file} is a link to ${target}, where there is no file`);
+    }
     case 'ENOTDIR':
       return new UserFileError(file, 'missing', `${file} does not exist: a part of its path is a file, not a folder`);
     case 'EISDIR':
@@ -295,6 +298,15 @@ export function describeKind(stat: Stats): string {
   if (stat.isBlockDevice()) return 'a block device';
   if (stat.isSocket()) return 'a socket';
   return 'not a regular file';
+}
+
+/** Where a symbolic link points, or undefined when `file` is not one. */
+function linkTarget(file: string): string | undefined {
+  try {
+    return lstatSync(file).isSymbolicLink() ? readlinkSync(file) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** " (a link to /dev/zero)" where the path is a symbolic link, so the message shows what it really names. */

@@ -12,6 +12,7 @@ import { safetensorsTarget } from './safetensors';
 import { settingsTarget } from './settings';
 import { specTarget } from './spec';
 import { tfeventsTarget } from './tfevents';
+import { userFileTarget } from './userFile';
 import { zipTarget } from './zip';
 
 export const FUZZ_TARGETS: readonly FuzzTarget[] = [
@@ -28,6 +29,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   zipTarget,
   nodeLinkTarget,
   pthTarget,
+  userFileTarget,
 ];
 
 export function targetNamed(name: string): FuzzTarget {
