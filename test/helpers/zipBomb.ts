@@ -6,6 +6,7 @@
 import { deflateSync } from 'fflate';
 import { concatBytes } from './bytes';
 import { Program } from './pickleWriter';
+import { crc32 } from './crc32';
 
 /** One local header and its data, as it sits in the file. */
 export interface ZipRecord {
@@ -100,17 +101,4 @@ export function sharedStreamPth(count: number, storageBytes: number): Uint8Array
   const records: ZipRecord[] = [{ name: 'archive/data.pkl', content: p.finish() }, { name: 'archive/data/0', content: nearlyZeros(storageBytes), deflate: true }];
   const directory = [{ name: 'archive/data.pkl', record: 0 }, ...Array.from({ length: count }, (_, i) => ({ name: `archive/data/${i}`, record: 1 }))];
   return handMadeZip(records, directory);
-}
-
-let table: Uint32Array | undefined;
-
-function crc32(data: Uint8Array): number {
-  table ??= Uint32Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  let crc = 0xffffffff;
-  for (let i = 0; i < data.length; i++) crc = table[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
 }

@@ -13,6 +13,7 @@ import { ppiZip, zipFiles } from '../../helpers/ppiFixture';
 import { handMadeZip, nearlyZeros, type ZipDirectoryEntry, type ZipRecord } from '../../helpers/zipBomb';
 import { lazy, mutatedSeeds } from '../mutate';
 import { FUZZ_FILE, require, type FuzzTarget } from '../target';
+import { crc32 } from '../../helpers/crc32';
 
 const SMALL = { graphs: { train: 1, valid: 1, test: 1 }, minNodes: 2, maxNodes: 4, features: 3, labels: 2 } as const;
 
@@ -67,17 +68,6 @@ function buildZip(entries: readonly EntrySpec[], eocdCountLie: number, comment: 
   return Uint8Array.from(parts);
 }
 
-let table: Uint32Array | undefined;
-function crc32(data: Uint8Array): number {
-  table ??= Uint32Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  let crc = 0xffffffff;
-  for (const b of data) crc = table[(crc ^ b) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
 const crcOf = (e: EntrySpec): number => (e.crcLie ? crc32(e.data) ^ 1 : e.method === 0 ? crc32(e.data) : 0);
 
 const entry: fc.Arbitrary<EntrySpec> = fc.record({
