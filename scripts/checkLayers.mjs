@@ -35,7 +35,8 @@ export function importSpecifiers(source) {
   return out;
 }
 
-function tsFiles(dir) {
+/** The TypeScript sources under `dir` (declarations left out); checkSafeText.mjs walks the same. */
+export function tsFiles(dir) {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) return tsFiles(full);

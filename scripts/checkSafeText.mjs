@@ -4,10 +4,11 @@
 // forMarkdown), joined with + or ?:. Nothing sets isTrusted, and nothing appends Markdown to a
 // trusted string. Usage: node scripts/checkSafeText.mjs [--root DIR] — exits 0, or 1 with one line
 // per violation (file:line: what).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
+import { tsFiles } from './checkLayers.mjs';
 
 const NOTIFICATIONS = new Set(['showErrorMessage', 'showWarningMessage', 'showInformationMessage']);
 
@@ -54,14 +55,6 @@ export function checkSource(fileName, text) {
   };
   visit(source);
   return found;
-}
-
-function tsFiles(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return tsFiles(full);
-    return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [full] : [];
-  });
 }
 
 export function main(argv) {

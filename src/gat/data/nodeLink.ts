@@ -185,51 +185,41 @@ class LinkList {
 const ID_KEY = ['id'];
 const LINK_KEYS = ['source', 'target'];
 
-/** At '[': every entry of 'nodes', keeping each object's last 'id'. */
-function readNodes(json: JsonBytes): NodeList {
-  const nodes = new NodeList();
-  if (json.open()) return nodes;
+/**
+ * At '[': each entry of an array of objects, with the last value of each of `keys` in it (undefined
+ * where absent); an entry that is not an object is reported as undefined.
+ */
+function forEachEntry(json: JsonBytes, keys: readonly string[], onEntry: (values: Array<JsonValue | undefined> | undefined) => void): void {
+  if (json.open()) return;
   do {
     json.skipWhitespace();
     if (json.peek() !== OPEN_OBJECT) {
       json.value();
-      nodes.add(undefined);
+      onEntry(undefined);
       continue;
     }
-    let id: JsonValue | undefined;
+    const values: Array<JsonValue | undefined> = keys.map(() => undefined);
     if (!json.open()) {
       do {
-        if (json.keyOf(ID_KEY) === 0) id = json.value();
+        const key = json.keyOf(keys);
+        if (key >= 0) values[key] = json.value();
         else json.value();
       } while (json.separatorOrClose(CLOSE_OBJECT));
     }
-    nodes.add(id);
+    onEntry(values);
   } while (json.separatorOrClose(CLOSE_ARRAY));
+}
+
+/** At '[': every entry of 'nodes', keeping each object's last 'id'. */
+function readNodes(json: JsonBytes): NodeList {
+  const nodes = new NodeList();
+  forEachEntry(json, ID_KEY, (values) => nodes.add(values?.[0]));
   return nodes;
 }
 
 /** At '[': every entry of 'links' (or 'edges'), keeping each object's last 'source' and 'target'. */
 function readLinks(json: JsonBytes, capacity: number): LinkList {
   const links = new LinkList(capacity);
-  if (json.open()) return links;
-  do {
-    json.skipWhitespace();
-    if (json.peek() !== OPEN_OBJECT) {
-      json.value();
-      links.add(false);
-      continue;
-    }
-    let source: JsonValue | undefined;
-    let target: JsonValue | undefined;
-    if (!json.open()) {
-      do {
-        const key = json.keyOf(LINK_KEYS);
-        if (key === 0) source = json.value();
-        else if (key === 1) target = json.value();
-        else json.value();
-      } while (json.separatorOrClose(CLOSE_OBJECT));
-    }
-    links.add(true, source, target);
-  } while (json.separatorOrClose(CLOSE_ARRAY));
+  forEachEntry(json, LINK_KEYS, (values) => (values ? links.add(true, values[0], values[1]) : links.add(false)));
   return links;
 }

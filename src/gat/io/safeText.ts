@@ -87,21 +87,16 @@ export function mdCode(value: unknown): SafeMarkdown {
   return new SafeMarkdown(`${fence}${pad}${text}${pad}${fence}`);
 }
 
-/** A tagged template: `notice\`GAT: ${file} was imported.\`` — each value through forNotification. */
-export function notice(literals: TemplateStringsArray, ...values: readonly unknown[]): string {
-  return literals.reduce((out, part, i) => out + part + (i < values.length ? forNotification(values[i]) : ''), '');
+/** A tagged template that keeps its literal parts and passes each value through `safe`. */
+function escapingTemplate(safe: (value: unknown) => string): (literals: TemplateStringsArray, ...values: readonly unknown[]) => string {
+  return (literals, ...values) => literals.reduce((out, part, i) => out + part + (i < values.length ? safe(values[i]) : ''), '');
 }
 
-function markdownPart(value: unknown): string {
-  return value instanceof SafeMarkdown ? value.markdown : forMarkdown(value);
-}
+/** A tagged template: `notice\`GAT: ${file} was imported.\`` — each value through forNotification. */
+export const notice = escapingTemplate(forNotification);
 
 /** A tagged template for Markdown: each value through forMarkdown (or as it is, when `mdCode` made it), the literal parts kept as Markdown. */
-export function md(literals: TemplateStringsArray, ...values: readonly unknown[]): string {
-  return literals.reduce((out, part, i) => out + part + (i < values.length ? markdownPart(values[i]) : ''), '');
-}
+export const md = escapingTemplate((value) => (value instanceof SafeMarkdown ? value.markdown : forMarkdown(value)));
 
 /** A tagged template for terminal output: each value through forTerminal. */
-export function term(literals: TemplateStringsArray, ...values: readonly unknown[]): string {
-  return literals.reduce((out, part, i) => out + part + (i < values.length ? forTerminal(values[i]) : ''), '');
-}
+export const term = escapingTemplate(forTerminal);
