@@ -72,6 +72,19 @@ export interface NodeExplanation {
     readonly predicted: number[];
     readonly correct: boolean;
   };
+  /** What-if edits applied before this computation (absent: the run's own graph and features). */
+  readonly edits?: AppliedEdits;
+  /** Edge importance for the prediction, when asked for. */
+  readonly importance?: EdgeImportance;
+}
+
+export interface AppliedEdits {
+  /** One line per edit, in order ("remove edge 12 — 1358"). */
+  readonly applied: string[];
+  /** Edge edits touched one direction only (--directed-edits, or a directed dataset). */
+  readonly directed: boolean;
+  /** The unedited prediction, to show the change. */
+  readonly before: { readonly probabilities: number[]; readonly predicted: number[] };
 }
 
 /** Where each step's code is, resolved at build time (dist/explainSources.json). */
@@ -97,4 +110,49 @@ export interface ComputationPanelState {
   readonly node: number;
   readonly layer: number;
   readonly head: number;
+}
+
+/** The edge-importance methods, each scoring every edge unit of a node's receptive field. */
+export const IMPORTANCE_METHODS = ['attention', 'leave-one-out', 'saliency', 'integrated-gradients', 'gnnexplainer'] as const;
+export type ImportanceMethod = (typeof IMPORTANCE_METHODS)[number];
+
+/** One edge (undirected pair, or directed edge with --directed-edits) of the receptive field. */
+export interface ImportanceUnit {
+  readonly source: number;
+  readonly target: number;
+  /** Hops from the explained node: 1 for its own edges. */
+  readonly hop: number;
+}
+
+export interface MethodScores {
+  readonly method: ImportanceMethod;
+  /** Per unit, higher = more important (saliency: |∂p/∂m|; the signed values are in `signed`). */
+  readonly scores: number[];
+  readonly signed?: number[];
+  readonly seconds: number;
+  /** Integrated Gradients: |Σ attributions − (p(all edges) − p(no edge messages))|. */
+  readonly completenessError?: number;
+  /** Attention of a uniform-attention run: every neighbour of a node weighs the same. */
+  readonly uniform?: boolean;
+  /** How the method was run (steps, epochs, coefficients). */
+  readonly settings?: Readonly<Record<string, number | string>>;
+}
+
+/** Kendall's τ-b between attention's ranking and a method's; null (with why) when there is none. */
+export interface RankAgreement {
+  readonly method: ImportanceMethod;
+  readonly tau: number | null;
+  readonly reason?: string;
+}
+
+export interface EdgeImportance {
+  readonly format: 'gat-explorer/edge-importance/1';
+  readonly node: number;
+  /** The output explained: the predicted class, or the chosen label of a multi-label dataset. */
+  readonly objective: { readonly index: number; readonly name: string; readonly probability: number; readonly kind: 'softmax' | 'sigmoid' };
+  /** Edge units are directed edges (true) or undirected pairs (false). */
+  readonly directed: boolean;
+  readonly units: ImportanceUnit[];
+  readonly methods: MethodScores[];
+  readonly agreement: RankAgreement[];
 }

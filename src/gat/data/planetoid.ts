@@ -309,6 +309,7 @@ function assemble(p: RawParts): GraphDataset {
   const range = (from: number, to: number): Int32Array => Int32Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
   return {
     name: p.name,
+    format: 'planetoid',
     numNodes,
     numFeatures,
     numClasses,

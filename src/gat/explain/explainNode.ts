@@ -13,16 +13,8 @@ import { splitOf, type GraphDataset } from '../data/graph';
 import { LEAKY_RELU_SLOPE as SLOPE } from '../kernels/gatLayer';
 import type { GatGraph } from '../kernels/gatGraph';
 import type { LayerShape } from '../model/parameters';
+import { weightsOf } from './layerWeights';
 import type { HeadComputation, LayerComputation, NodeExplanation } from '../../protocol/explanation';
-
-interface LayerWeights {
-  readonly shape: LayerShape;
-  readonly w: Float32Array; // (NH·FOUT, FIN)
-  readonly aSrc: Float32Array; // (NH, FOUT)
-  readonly aTrg: Float32Array; // (NH, FOUT)
-  readonly bias: Float32Array;
-  readonly skipW: Float32Array | null; // (NH·FOUT, FIN)
-}
 
 export interface ExplainInput {
   readonly runId: string;
@@ -31,27 +23,6 @@ export interface ExplainInput {
   readonly shapes: readonly LayerShape[];
   readonly params: readonly NamedTensor[];
   readonly node: number;
-}
-
-function weightsOf(shapes: readonly LayerShape[], params: readonly NamedTensor[]): LayerWeights[] {
-  const byName = new Map(params.map((p) => [p.name, p.data as Float32Array]));
-  const get = (name: string, size: number): Float32Array => {
-    const t = byName.get(name);
-    if (!t || t.length !== size) throw new RangeError(`the model has no tensor '${name}' of ${size} values`);
-    return t;
-  };
-  return shapes.map((s, l) => {
-    const hf = s.heads * s.fout;
-    const zeros = new Float32Array(hf); // uniform attention: no scoring vectors, every score 0
-    return {
-      shape: s,
-      w: get(`gat_net.${l}.linear_proj.weight`, hf * s.fin),
-      aSrc: s.attention === 'uniform' ? zeros : get(`gat_net.${l}.scoring_fn_source`, hf),
-      aTrg: s.attention === 'uniform' ? zeros : get(`gat_net.${l}.scoring_fn_target`, hf),
-      bias: get(`gat_net.${l}.bias`, s.concat ? hf : s.fout),
-      skipW: s.skip === 'proj' ? get(`gat_net.${l}.skip_proj.weight`, hf * s.fin) : null,
-    };
-  });
 }
 
 /** A node's input to a layer: sparse (the dataset's features, layer 1) or dense (a layer's output). */

@@ -21,14 +21,16 @@ interface OptionBase {
 export type OptionSpec =
   | (OptionBase & { readonly type: 'boolean' })
   | (OptionBase & { readonly type: 'string'; readonly default?: string; readonly placeholder?: string })
+  /** Repeatable: each occurrence adds one value, in order (none given: an empty list). */
+  | (OptionBase & { readonly type: 'strings'; readonly placeholder?: string })
   | (OptionBase & { readonly type: 'enum'; readonly values: readonly string[]; readonly default?: string })
   | (OptionBase & { readonly type: 'int' | 'number'; readonly min: number; readonly max: number; readonly default?: number; readonly exclusiveMin?: boolean });
 
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
 
-type ValueOf<S extends OptionSpec> = S extends { type: 'boolean' } ? boolean : S extends { type: 'int' | 'number' } ? number : string;
+type ValueOf<S extends OptionSpec> = S extends { type: 'boolean' } ? boolean : S extends { type: 'strings' } ? string[] : S extends { type: 'int' | 'number' } ? number : string;
 
-export type Parsed<T extends OptionTable> = { -readonly [K in keyof T]: T[K] extends { default: unknown } | { type: 'boolean' } ? ValueOf<T[K]> : ValueOf<T[K]> | undefined };
+export type Parsed<T extends OptionTable> = { -readonly [K in keyof T]: T[K] extends { default: unknown } | { type: 'boolean' } | { type: 'strings' } ? ValueOf<T[K]> : ValueOf<T[K]> | undefined };
 
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/_/g, '-');
 const snake = (key: string): string => kebab(key).replace(/-/g, '_');
@@ -40,7 +42,7 @@ export function parseArgs<T extends OptionTable>(argv: readonly string[], table:
   }
   const out: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(table)) {
-    out[key] = spec.type === 'boolean' ? false : 'default' in spec ? spec.default : undefined;
+    out[key] = spec.type === 'boolean' ? false : spec.type === 'strings' ? [] : 'default' in spec ? spec.default : undefined;
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -66,7 +68,10 @@ export function parseArgs<T extends OptionTable>(argv: readonly string[], table:
       if (i + 1 >= argv.length || argv[i + 1].startsWith('--')) throw new UsageError(`--${name} needs a value`);
       raw = argv[++i];
     }
-    out[key] = convert(name, spec, raw);
+    if (spec.type === 'strings') {
+      if (raw === '') throw new UsageError(`--${name} must not be empty`);
+      (out[key] as string[]).push(raw);
+    } else out[key] = convert(name, spec, raw);
   }
   return out as Parsed<T>;
 }
@@ -105,10 +110,11 @@ export function formatHelp(usage: string, description: string, table: OptionTabl
   const lines = [`usage: ${usage}`, '', description, '', 'options:'];
   for (const [key, spec] of Object.entries(table)) {
     const names = [...new Set([kebab(key), snake(key)])].map((n) => `--${n}`).join(', ');
-    const value = spec.type === 'boolean' ? '' : spec.type === 'enum' ? ` <${spec.values.join('|')}>` : spec.type === 'string' ? ` <${spec.placeholder ?? 'value'}>` : ` <${spec.type}>`;
+    const value = spec.type === 'boolean' ? '' : spec.type === 'enum' ? ` <${spec.values.join('|')}>` : spec.type === 'string' || spec.type === 'strings' ? ` <${spec.placeholder ?? 'value'}>` : ` <${spec.type}>`;
     const details: string[] = [];
     if (spec.type === 'int' || spec.type === 'number') details.push(`${spec.exclusiveMin ? '>' : ''}${spec.min}..${spec.max}`);
     if ('default' in spec && spec.default !== undefined) details.push(`default ${spec.default}`);
+    if (spec.type === 'strings') details.push('repeatable');
     lines.push(`  ${names}${value}`);
     lines.push(`      ${spec.help}${details.length ? ` (${details.join('; ')})` : ''}`);
   }

@@ -40,6 +40,8 @@ function propertySchema(spec: OptionSpec): Record<string, unknown> {
       return { ...base, type: 'string', enum: [...spec.values], default: spec.default };
     case 'string':
       return { ...base, type: 'string', minLength: 1, ...(spec.default !== undefined ? { default: spec.default } : {}) };
+    case 'strings':
+      return { ...base, type: 'array', items: { type: 'string', minLength: 1 }, default: [] };
     case 'int':
     case 'number':
       return {

@@ -26,6 +26,7 @@ function goodValue(key: string, n: number): string {
     case 'boolean': return n % 2 ? 'true' : 'false';
     case 'enum': return JSON.stringify(spec.values[n % spec.values.length]);
     case 'string': return JSON.stringify(['cora', 'citeseer', 'data', '/tmp/out'][n % 4]);
+    case 'strings': return JSON.stringify(['cora']);
     default: return String(spec.type === 'int' ? Math.min(spec.max, Math.max(spec.min + 1, n)) : (spec.min + spec.max) / 2);
   }
 }
@@ -77,6 +78,9 @@ function checkOptions(opts: Record<string, unknown>): void {
         break;
       case 'string':
         require(v === undefined ? !hasDefault : typeof v === 'string' && v.length > 0 && !v.includes('\0'), `${key} is ${String(v)}`);
+        break;
+      case 'strings':
+        require(Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0), `${key} is ${String(v)}`);
         break;
       default: {
         if (v === undefined) {

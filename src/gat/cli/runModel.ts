@@ -1,0 +1,46 @@
+/**
+ * A run's model as the float64 reference passes read it: the dataset by the run's name, its
+ * self-looped graph, layer shapes and final parameters (or the last checkpoint's). Shared by
+ * `gat explain`, `gat faithfulness` and the explain server the what-if panel keeps alive.
+ */
+import * as path from 'node:path';
+import { readModelBinary } from '../artifacts/checkpoint';
+import type { NamedTensor } from '../artifacts/namedTensor';
+import { parseProvenance } from '../artifacts/provenance';
+import { readRun } from '../artifacts/runRecord';
+import type { GraphDataset } from '../data/graph';
+import { loadDataset } from '../data/loadDataset';
+import type { LayerShape } from '../model/parameters';
+import { UsageError } from '../options/args';
+import { configShapes, DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
+import { resolveRunDir } from './runArg';
+
+export interface RunModel {
+  readonly runId: string;
+  readonly graph: GraphDataset;
+  readonly shapes: readonly LayerShape[];
+  readonly params: readonly NamedTensor[];
+  /** Every layer has uniform attention (the Const-GAT control). */
+  readonly uniformAttention: boolean;
+}
+
+export async function loadRunModel(runDirArg: string, command = 'gat explain'): Promise<RunModel> {
+  const runDir = resolveRunDir(runDirArg);
+  const run = await readRun(runDir);
+  const out = path.resolve(runDir, '..', '..');
+  const modelFile = run.artifacts.binary ?? run.artifacts.lastCheckpoint;
+  if (!modelFile) throw new UsageError(`run ${run.runId} has no model yet (no final model, no checkpoint): train it first`);
+  const binary = await readModelBinary(path.join(out, modelFile));
+  const provenance = parseProvenance(binary.metadata);
+  const graph = await loadDataset(run.dataset, { dataDir: run.datasetDir ?? undefined });
+  const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...((provenance.config ?? run.config ?? {}) as Partial<TrainConfig>) };
+  if (config.model === 'gatv2') {
+    throw new UsageError(`run ${run.runId} is a GATv2 model: ${command} steps through GAT layers only so far (its attention is in the analysis: gat analyze --model ${modelFile})`);
+  }
+  const shapes = configShapes(graph, config);
+  return { runId: run.runId, graph, shapes, params: binary.params, uniformAttention: shapes.every((s) => s.attention === 'uniform') };
+}
+
+export function checkNode(m: Pick<RunModel, 'graph'>, node: number): void {
+  if (node >= m.graph.numNodes) throw new UsageError(`node ${node} does not exist in ${m.graph.name}: node ids are 0 to ${m.graph.numNodes - 1}`);
+}
