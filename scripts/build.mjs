@@ -24,6 +24,7 @@ const nodeEntries = [
   { in: 'src/gat/layout/layoutWorker.ts', out: 'layoutWorker' },
   { in: 'src/gat/kernels/gemmWorker.ts', out: 'gemmWorker' },
   { in: 'src/gat/data/datasetWorker.ts', out: 'datasetWorker' },
+  { in: 'src/gat/explain/faithfulnessWorker.ts', out: 'faithfulnessWorker' },
 ].filter((e) => existsSync(e.in));
 
 /** What every Node bundle shares: one CommonJS file per entry for Node 20, maps unless --production. */

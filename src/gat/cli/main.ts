@@ -8,6 +8,7 @@ import type { GatCommand } from './command';
 import { compareCommand } from './compareCommand';
 import { downloadCommand } from './downloadCommand';
 import { explainCommand } from './explainCommand';
+import { faithfulnessCommand } from './faithfulnessCommand';
 import { exportCommand } from './exportCommand';
 import { importCommand } from './importCommand';
 import { inspectCommand } from './inspectCommand';
@@ -24,6 +25,7 @@ const COMMANDS: Readonly<Record<string, GatCommand>> = {
   visualize: visualizeCommand,
   import: importCommand,
   explain: explainCommand,
+  faithfulness: faithfulnessCommand,
   export: exportCommand,
   compare: compareCommand,
   backends: backendsCommand,

@@ -1,0 +1,144 @@
+/**
+ * Faithfulness of edge rankings, one node at a time (GraphFramEx, Amara et al. 2022, as PyG's
+ * `fidelity` and `characterization_score` define it for explanations of the model):
+ *
+ *   fid+ (necessity)   = 1 − mean 1[ŷ(G without the top-k edges) = ŷ(G)]
+ *   fid− (sufficiency) = 1 − mean 1[ŷ(only the top-k edges)       = ŷ(G)]
+ *   characterization   = 1 / (w₊/fid+ + w₋/(1 − fid−)),  w₊ = w₋ = ½
+ *
+ * and the same with the explained probability instead of the label: mean p(G) − p(G'). Removing
+ * an edge renormalises every softmax it took part in (fieldModel.ts); self-loops always stay.
+ * A random ranking (seeded) is the baseline every method should beat.
+ */
+import { streamKey, uniformAt } from '../kernels/random';
+import type { ImportanceMethod } from '../../protocol/explanation';
+import { attentionFlow, gnnExplainer, integratedGradients, leaveOneOut, probability, saliency, type ImportanceSettings, type Objective } from './edgeImportance';
+import type { FieldModel, ForwardRecord } from './fieldModel';
+
+export type RankingMethod = ImportanceMethod | 'random';
+
+/** One node, one method: per k, whether the prediction changed and how much p fell. */
+export interface NodeMethodFidelity {
+  readonly node: number;
+  readonly method: RankingMethod;
+  readonly units: number;
+  readonly seconds: number;
+  readonly plusChanged: number[]; // per k, 0/1
+  readonly minusChanged: number[];
+  readonly plusDrop: number[]; // per k, p(G) − p(G without top k)
+  readonly minusDrop: number[]; // per k, p(G) − p(only top k)
+}
+
+export interface FidelityRequest {
+  readonly model: FieldModel;
+  readonly objective: Objective;
+  readonly methods: readonly RankingMethod[];
+  readonly ks: readonly number[];
+  readonly settings: ImportanceSettings;
+  readonly numNodes: number;
+}
+
+/** The scores a method gives every unit (higher = more important). */
+export function rankingScores(method: RankingMethod, r: FidelityRequest, base: ForwardRecord): Float64Array {
+  const { model, objective: o } = r;
+  switch (method) {
+    case 'attention':
+      return attentionFlow(model, base);
+    case 'leave-one-out':
+      return leaveOneOut(model, o, base);
+    case 'saliency':
+      return saliency(model, o).map(Math.abs);
+    case 'integrated-gradients':
+      return integratedGradients(model, o, r.settings.igSteps).attributions;
+    case 'gnnexplainer':
+      return gnnExplainer(model, o, r.settings, r.numNodes);
+    case 'random': {
+      const key = streamKey(r.settings.seed, r.model.field.node, 0x7261);
+      return Float64Array.from({ length: model.numUnits }, (_, u) => uniformAt(key, u));
+    }
+  }
+}
+
+/** Units by score, highest first; ties keep unit order, so a ranking is a pure function of its scores. */
+export function rankOf(scores: Float64Array): Int32Array {
+  const order = Int32Array.from({ length: scores.length }, (_, u) => u);
+  return order.sort((a, b) => scores[b] - scores[a] || a - b);
+}
+
+function predicted(o: Objective, logits: Float64Array): number {
+  if (o.kind === 'sigmoid') return logits[o.index] > 0 ? 1 : 0;
+  let best = 0;
+  for (let k = 1; k < logits.length; k++) if (logits[k] > logits[best]) best = k;
+  return best;
+}
+
+export function nodeFidelity(r: FidelityRequest): NodeMethodFidelity[] {
+  const { model, objective: o } = r;
+  const base = model.forward();
+  const p0 = probability(o, base.logits);
+  const y0 = predicted(o, base.logits);
+  const U = model.numUnits;
+  return r.methods.map((method) => {
+    const t0 = performance.now();
+    const order = rankOf(rankingScores(method, r, base));
+    const row = { plusChanged: [] as number[], minusChanged: [] as number[], plusDrop: [] as number[], minusDrop: [] as number[] };
+    for (const k of r.ks) {
+      const top = Math.min(k, U);
+      const removed = new Uint8Array(U);
+      for (let q = 0; q < top; q++) removed[order[q]] = 1;
+      const without = model.logitsWithout(base, removed);
+      for (let u = 0; u < U; u++) removed[u] ^= 1; // keep only the top k
+      const only = model.logitsWithout(base, removed);
+      row.plusChanged.push(predicted(o, without) === y0 ? 0 : 1);
+      row.minusChanged.push(predicted(o, only) === y0 ? 0 : 1);
+      row.plusDrop.push(p0 - probability(o, without));
+      row.minusDrop.push(p0 - probability(o, only));
+    }
+    return { node: model.field.node, method, units: U, seconds: (performance.now() - t0) / 1000, ...row };
+  });
+}
+
+/** One method at one k over every node. */
+export interface FidelitySummary {
+  readonly method: RankingMethod;
+  readonly k: number;
+  readonly nodes: number;
+  readonly fidelityPlus: number;
+  readonly fidelityMinus: number;
+  /** null where fid+ = 0 or fid− = 1 (the score's harmonic mean is undefined there). */
+  readonly characterization: number | null;
+  readonly probabilityDropPlus: number;
+  readonly probabilityDropMinus: number;
+  /** Mean seconds per node for the ranking and its fidelity. */
+  readonly secondsPerNode: number;
+}
+
+export function characterizationScore(plus: number, minus: number, wPlus = 0.5, wMinus = 0.5): number | null {
+  if (plus === 0 || minus === 1) return null;
+  return (wPlus + wMinus) / (wPlus / plus + wMinus / (1 - minus));
+}
+
+export function summarize(rows: readonly NodeMethodFidelity[], methods: readonly RankingMethod[], ks: readonly number[]): FidelitySummary[] {
+  const out: FidelitySummary[] = [];
+  for (const method of methods) {
+    const mine = rows.filter((r) => r.method === method);
+    const n = Math.max(1, mine.length);
+    const mean = (f: (r: NodeMethodFidelity) => number): number => mine.reduce((a, r) => a + f(r), 0) / n;
+    ks.forEach((k, q) => {
+      const fidelityPlus = mean((r) => r.plusChanged[q]);
+      const fidelityMinus = mean((r) => r.minusChanged[q]);
+      out.push({
+        method,
+        k,
+        nodes: mine.length,
+        fidelityPlus,
+        fidelityMinus,
+        characterization: characterizationScore(fidelityPlus, fidelityMinus),
+        probabilityDropPlus: mean((r) => r.plusDrop[q]),
+        probabilityDropMinus: mean((r) => r.minusDrop[q]),
+        secondsPerNode: mean((r) => r.seconds),
+      });
+    });
+  }
+  return out;
+}
