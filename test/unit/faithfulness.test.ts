@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { FaithfulnessReport } from '../../src/gat/cli/faithfulnessCommand';
+import type { FaithfulnessReport } from '../../src/protocol/faithfulness';
 import { loadRunModel, type RunModel } from '../../src/gat/cli/runModel';
 import { leaveOneOut } from '../../src/gat/explain/edgeImportance';
 import { explainNode } from '../../src/gat/explain/explainNode';

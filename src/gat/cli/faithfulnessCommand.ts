@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { resolveRunDir } from './runArg';
 import { DEFAULT_IMPORTANCE } from '../explain/edgeImportance';
-import { summarize, type FidelitySummary, type NodeMethodFidelity, type RankingMethod } from '../explain/faithfulness';
+import { summarize } from '../explain/faithfulness';
+import type { FaithfulnessReport, RankingMethod } from '../../protocol/faithfulness';
 import { faithfulnessOnThreads } from '../explain/faithfulnessPool';
 import { datasetIsUndirected } from '../explain/nodeStudy';
 import { writeFileAtomic } from '../io/atomicWrite';
@@ -37,22 +38,6 @@ export const faithfulnessCommand = defineCommand({
   required: ['run'],
   run: faithfulness,
 });
-
-export interface FaithfulnessReport {
-  readonly format: 'gat-explorer/faithfulness/1';
-  readonly runId: string;
-  readonly dataset: string;
-  readonly selection: string;
-  readonly nodes: number[];
-  readonly ks: number[];
-  readonly methods: RankingMethod[];
-  readonly directed: boolean;
-  readonly settings: { readonly seed: number; readonly igSteps: number; readonly explainerEpochs: number };
-  readonly threads: number;
-  readonly seconds: number;
-  readonly summary: FidelitySummary[];
-  readonly rows: NodeMethodFidelity[];
-}
 
 /** A comma list of whole numbers from min to max, digits only. */
 function intList(flag: string, raw: string, min: number, max: number): number[] {

@@ -11,23 +11,9 @@
  * A random ranking (seeded) is the baseline every method should beat.
  */
 import { streamKey, uniformAt } from '../kernels/random';
-import type { ImportanceMethod } from '../../protocol/explanation';
+import type { FidelitySummary, NodeMethodFidelity, RankingMethod } from '../../protocol/faithfulness';
 import { attentionFlow, gnnExplainer, integratedGradients, leaveOneOut, probability, saliency, type ImportanceSettings, type Objective } from './edgeImportance';
 import type { FieldModel, ForwardRecord } from './fieldModel';
-
-export type RankingMethod = ImportanceMethod | 'random';
-
-/** One node, one method: per k, whether the prediction changed and how much p fell. */
-export interface NodeMethodFidelity {
-  readonly node: number;
-  readonly method: RankingMethod;
-  readonly units: number;
-  readonly seconds: number;
-  readonly plusChanged: number[]; // per k, 0/1
-  readonly minusChanged: number[];
-  readonly plusDrop: number[]; // per k, p(G) − p(G without top k)
-  readonly minusDrop: number[]; // per k, p(G) − p(only top k)
-}
 
 export interface FidelityRequest {
   readonly model: FieldModel;
@@ -96,21 +82,6 @@ export function nodeFidelity(r: FidelityRequest): NodeMethodFidelity[] {
     }
     return { node: model.field.node, method, units: U, seconds: (performance.now() - t0) / 1000, ...row };
   });
-}
-
-/** One method at one k over every node. */
-export interface FidelitySummary {
-  readonly method: RankingMethod;
-  readonly k: number;
-  readonly nodes: number;
-  readonly fidelityPlus: number;
-  readonly fidelityMinus: number;
-  /** null where fid+ = 0 or fid− = 1 (the score's harmonic mean is undefined there). */
-  readonly characterization: number | null;
-  readonly probabilityDropPlus: number;
-  readonly probabilityDropMinus: number;
-  /** Mean seconds per node for the ranking and its fidelity. */
-  readonly secondsPerNode: number;
 }
 
 export function characterizationScore(plus: number, minus: number, wPlus = 0.5, wMinus = 0.5): number | null {

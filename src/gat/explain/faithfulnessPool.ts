@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { bundledWorker } from '../io/packageFiles';
-import type { NodeMethodFidelity } from './faithfulness';
+import type { NodeMethodFidelity } from '../../protocol/faithfulness';
 import type { FaithfulnessJob, WorkerReply } from './faithfulnessJob';
 
 export function defaultFaithfulnessWorker(from: string = __dirname): string {

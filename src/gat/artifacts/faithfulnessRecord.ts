@@ -1,0 +1,63 @@
+/**
+ * Reads a run's faithfulness.json (what `gat faithfulness` saved) as untrusted data: a byte
+ * budget, then every summary field checked. Compare Runs and the Faithfulness panel read only the
+ * summary; the per-node rows stay in the file for the CSV-minded.
+ */
+import * as path from 'node:path';
+import { parseJson } from '../io/jsonText';
+import { readUserText, UserFileError } from '../io/userFile';
+import { IMPORTANCE_METHODS } from '../../protocol/explanation';
+import type { FidelitySummary, RankingMethod } from '../../protocol/faithfulness';
+
+export interface FaithfulnessSummaryFile {
+  readonly runId: string;
+  readonly selection: string;
+  readonly nodes: number;
+  readonly ks: number[];
+  readonly summary: FidelitySummary[];
+}
+
+const METHODS: readonly string[] = [...IMPORTANCE_METHODS, 'random'];
+const FILE = 'faithfulness.json';
+/** All of PubMed's nodes × six methods × four k stay well under this. */
+const BUDGET = { what: 'faithfulness record', maxBytes: 256 << 20 };
+
+/** The summary, undefined when the run has none yet; a damaged file is an Error naming it. */
+export async function readFaithfulness(runDir: string): Promise<FaithfulnessSummaryFile | undefined> {
+  const file = path.join(runDir, FILE);
+  let text: string;
+  try {
+    text = await readUserText(file, BUDGET);
+  } catch (e) {
+    if (e instanceof UserFileError && e.problem === 'missing') return undefined;
+    throw e;
+  }
+  return checkFaithfulness(parseJson(text), file);
+}
+
+export function checkFaithfulness(v: unknown, file: string): FaithfulnessSummaryFile {
+  const bad = (what: string): Error => new Error(`${file} is not a faithfulness record GAT Explorer wrote (${what}): run gat faithfulness again to replace it`);
+  const o = v as Record<string, unknown>;
+  if (typeof v !== 'object' || v === null || o.format !== 'gat-explorer/faithfulness/1') throw bad('format');
+  const int = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+  const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+  if (typeof o.runId !== 'string' || typeof o.selection !== 'string' || !Array.isArray(o.nodes) || !Array.isArray(o.ks) || !o.ks.every(int) || !Array.isArray(o.summary)) throw bad('fields');
+  const summary = o.summary.map((s: unknown): FidelitySummary => {
+    const r = s as Record<string, unknown>;
+    if (typeof s !== 'object' || s === null || !METHODS.includes(r.method as string) || !int(r.k) || !int(r.nodes)) throw bad('a summary row');
+    for (const k of ['fidelityPlus', 'fidelityMinus', 'probabilityDropPlus', 'probabilityDropMinus', 'secondsPerNode'] as const) if (!num(r[k])) throw bad(`${k}`);
+    if (r.characterization !== null && !num(r.characterization)) throw bad('characterization');
+    return {
+      method: r.method as RankingMethod,
+      k: r.k as number,
+      nodes: r.nodes as number,
+      fidelityPlus: r.fidelityPlus as number,
+      fidelityMinus: r.fidelityMinus as number,
+      characterization: r.characterization as number | null,
+      probabilityDropPlus: r.probabilityDropPlus as number,
+      probabilityDropMinus: r.probabilityDropMinus as number,
+      secondsPerNode: r.secondsPerNode as number,
+    };
+  });
+  return { runId: o.runId.slice(0, 200), selection: o.selection.slice(0, 200), nodes: o.nodes.length, ks: o.ks as number[], summary };
+}
