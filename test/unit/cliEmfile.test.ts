@@ -9,7 +9,7 @@
  * at the moment the CLI's entry is called: its modules are loaded, and every open of its own fails.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { runGat } from '../helpers/cli';
@@ -73,5 +73,19 @@ if (isMainThread) {
     assert.equal(r.stderr, `gat train: error: could not write ${lock}: EMFILE: too many open files in this process. Files saved earlier are unchanged. Raise the limit with ulimit -n (e.g. ulimit -n 4096) and run the command again.\n`);
     assert.equal(existsSync(lock), false);
     assert.deepEqual(readdirSync(out), []);
+  });
+});
+
+describe('a SHA256SUMS that is there but cannot be read (the real CLI)', () => {
+  // With every descriptor taken, the folder listing fails first; a link that loops fails the same way
+  // ('unreadable') and can be made for real. Such a file is not a bad list, and its line said it was.
+  it('says why it cannot be read, not that it should list each file\'s SHA-256', async () => {
+    const data = tempDir();
+    writePpiFolder(data, { minNodes: 5, maxNodes: 8, features: 4, labels: 3 });
+    const sums = path.join(data, 'SHA256SUMS');
+    symlinkSync('SHA256SUMS', sums);
+    const r = await runGat(['inspect', '--dataset-name', 'mine', '--data-dir', data]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.stderr, `gat inspect: error: ${sums} cannot be read: its symbolic links go round in a loop\n`);
   });
 });
