@@ -8,7 +8,5 @@ if (!fs.existsSync(cli)) {
   process.stderr.write('gat: the CLI is not built yet: run `npm run build` in ' + path.dirname(__dirname) + '\n');
   process.exit(1);
 }
-require(cli).main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (e) => { process.stderr.write('gat: ' + String(e) + '\n'); process.exitCode = 1; },
-);
+// It sets the exit code, and ends any error (even one outside its promise) in one line.
+require(cli).runAsProcess(process.argv.slice(2));

@@ -2,12 +2,14 @@
  * One check of a model's sizes (architectureProblem: heads ≥ 1 per layer, hidden ≥ 1, features and
  * classes ≥ 1) and one of its shapes (parameterShapeProblem), run by training configs and by every
  * command that reads a model: `gat inspect --model` printed "heads per layer: 0" for a safetensors
- * model with no heads, which `gat import` and `gat analyze` refused (without naming the file).
+ * model with no heads, which `gat import` and `gat analyze` refused (without naming the file); `gat
+ * analyze` of such a model without a config said its tensors did not fit the default config.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { readAnalysis } from '../../src/gat/artifacts/analysis';
 import { encodeModelBinary } from '../../src/gat/artifacts/checkpoint';
 import type { NamedTensor } from '../../src/gat/artifacts/namedTensor';
 import { gatFromTensors } from '../../src/gat/import/gatFromPth';
@@ -85,5 +87,18 @@ describe('every command that reads a model refuses one with no heads, the same w
     const b = await runGat(['analyze', '--model', zeroTensors, '--output', path.join(tempDir(), 'b.safetensors'), '--backend', 'wasm']);
     assert.equal(b.code, 2, b.stderr);
     assert.equal(b.stderr, `gat analyze: error: ${zeroTensors}: its tensors do not fit its config (heads [8, 1], hidden [8]): tensor 'gat_net.0.linear_proj.weight' has shape [0, 1433]; this model needs [64, 1433]\n`);
+  });
+
+  it('gat analyze reads a safetensors model without a config as gat import does: no heads is the same line, other heads are analysed', async () => {
+    const zero = write('zero_heads_no_config.safetensors', coraTensors(0));
+    const r = await runGat(['analyze', '--model', zero, '--output', path.join(tempDir(), 'z.safetensors'), '--backend', 'wasm']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr, `gat analyze: error: ${zero}: its tensors describe no GAT that can run: ${NO_HEADS}\n`);
+    // Its tensors, not the default config (8 heads), say the architecture.
+    const four = write('four_heads_no_config.safetensors', coraTensors(4));
+    const output = path.join(tempDir(), 'four.safetensors');
+    const ok = await runGat(['analyze', '--model', four, '--output', output, '--backend', 'wasm']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual((await readAnalysis(output)).heads, [4, 1]);
   });
 });

@@ -7,7 +7,7 @@ import { backendSettingSchema } from '../../src/gat/backend/registry';
 import { parseArgs } from '../../src/gat/options/args';
 import { specKey, specSchema } from '../../src/gat/options/specSchema';
 import { SPEC_KEYS, TRAIN_OPTIONS } from '../../src/gat/options/trainOptions';
-import { specToArgs } from '../../src/gat/run/specFile';
+import { readTrainingSpec } from '../../src/gat/run/specFile';
 import { repoRoot } from '../helpers/paths';
 
 describe('training spec (*.gat.json)', () => {
@@ -35,11 +35,18 @@ describe('training spec (*.gat.json)', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gat-spec-'));
     const file = path.join(dir, 'a.gat.json');
     writeFileSync(file, JSON.stringify({ num_of_epochs: 50, should_test: true, lr: 0.01, dataset_name: 'cora' }));
-    const args = await specToArgs(file);
+    const { args } = await readTrainingSpec(file);
     const parsed = parseArgs([...args, '--lr', '0.02'], TRAIN_OPTIONS);
     assert.equal(parsed.numOfEpochs, 50);
     assert.equal(parsed.shouldTest, true);
     assert.equal(parsed.lr, 0.02);
+  });
+
+  it('records the absolute path and the SHA-256 of the bytes it parsed', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gat-spec-'));
+    writeFileSync(path.join(dir, 'empty.gat.json'), '{}');
+    const spec = await readTrainingSpec(path.relative(process.cwd(), path.join(dir, 'empty.gat.json')));
+    assert.deepEqual(spec, { args: [], path: path.join(dir, 'empty.gat.json'), sha256: '44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a' }); // sha256sum of '{}'
   });
 
   it("resolves a spec's relative paths (out, data_dir, resume) against the spec's folder, wherever gat runs; absolute ones are kept", async () => {
@@ -48,12 +55,12 @@ describe('training spec (*.gat.json)', () => {
     const file = path.join(dir, 'specs', 'a.gat.json');
     writeFileSync(file, JSON.stringify({ out: '../escaped', data_dir: 'data', resume: './ckpt.safetensors', seed: 3 }));
     // Read through a relative path from another working folder: the spec's folder still anchors its paths.
-    const parsed = parseArgs(await specToArgs(path.relative(process.cwd(), file)), TRAIN_OPTIONS);
+    const parsed = parseArgs((await readTrainingSpec(path.relative(process.cwd(), file))).args, TRAIN_OPTIONS);
     assert.equal(parsed.out, path.join(dir, 'escaped'));
     assert.equal(parsed.dataDir, path.join(dir, 'specs', 'data'));
     assert.equal(parsed.resume, path.join(dir, 'specs', 'ckpt.safetensors'));
     writeFileSync(file, JSON.stringify({ out: '/elsewhere/out' }));
-    assert.equal(parseArgs(await specToArgs(file), TRAIN_OPTIONS).out, '/elsewhere/out');
+    assert.equal(parseArgs((await readTrainingSpec(file)).args, TRAIN_OPTIONS).out, '/elsewhere/out');
   });
 
   it("says in the schema that a path option's relative path is resolved against the spec's folder", () => {
@@ -74,7 +81,7 @@ describe('training spec (*.gat.json)', () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'gat-spec-'));
       const file = path.join(dir, 'bad.gat.json');
       writeFileSync(file, text);
-      await assert.rejects(async () => parseArgs(await specToArgs(file), TRAIN_OPTIONS), message);
+      await assert.rejects(async () => parseArgs((await readTrainingSpec(file)).args, TRAIN_OPTIONS), message);
     });
   }
 });

@@ -179,7 +179,7 @@ describe('PPI-format folders whose sizes are empty or absurd', () => {
     for (const args of [['inspect'], ['train', '--num-of-epochs', '1', '--backend', 'wasm', '--out', tempDir()]]) {
       const w = await runGat([...args, '--dataset-name', 'mine', '--data-dir', wide]);
       assert.equal(w.code, 3, w.stderr);
-      assert.equal(w.stderr, `gat ${args[0]}: error: ${path.join(wide, 'train_graph.json')} lists no nodes: the train split needs at least one node to train on\n`);
+      assert.equal(w.stderr, `gat ${args[0]}: error: ${path.join(wide, 'train_labels.npy')} has shape (0, 1099511627776): 1099511627776 labels per node, where 1 to 1000000 are allowed\n`);
     }
     const wideValid = folderWithEmptySplit('valid', 3, 2 ** 40);
     const v = await runGat(['inspect', '--dataset-name', 'mine', '--data-dir', wideValid]);

@@ -3,13 +3,10 @@
  * checkpoints and the final model, and keeps run.json current. Every file but the append-only
  * metrics.jsonl is replaced atomically, so a kill or a full disk never leaves a half-written one.
  */
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EpochMetrics, RunStatus } from '../../protocol/trainingEvents';
-import { readUserFile, UserFileError, type ByteBudget } from '../io/userFile';
-import { ArtifactReadError } from './artifactRead';
 import { ArtifactWriteError, describeWriteFailure, writeArtifact, type FileWriter } from './artifactWrite';
 import { writeCheckpoint, writeModelBinary, type Checkpoint } from './checkpoint';
 import type { NamedTensor } from './namedTensor';
@@ -28,7 +25,8 @@ export interface CreateRunOptions {
   readonly provenance: Provenance | null;
   /** The exact argv that started the run (e.g. process.argv). */
   readonly commandLine: readonly string[];
-  readonly specPath?: string | null;
+  /** The spec the run's options came from, hashed where it was parsed (run/specFile.ts). */
+  readonly spec?: RunRecord['spec'];
   readonly resumedFrom?: string | null;
   readonly now?: Date;
   readonly writer?: FileWriter;
@@ -39,19 +37,6 @@ export interface CreateRunOptions {
 type ArtifactField = 'binary' | 'analysis' | 'events';
 
 const METRICS_FLUSH_MS = 500;
-
-/** The spec was already read within specFile.ts's 1 MiB when its options were parsed; the same limit holds here. */
-const SPEC_HASH_BUDGET: ByteBudget = { what: 'training spec', maxBytes: 1 << 20 };
-
-/** The SHA-256 run.json records of the spec a run was started from. */
-async function specSha256(file: string): Promise<string> {
-  try {
-    return createHash('sha256').update(await readUserFile(file, SPEC_HASH_BUDGET)).digest('hex');
-  } catch (err) {
-    if (err instanceof UserFileError) throw new ArtifactReadError(file, `cannot read the training spec: ${err.message}`);
-    throw err;
-  }
-}
 
 export class RunWriter {
   private pendingMetrics: string[] = [];
@@ -65,8 +50,6 @@ export class RunWriter {
 
   static async create(o: CreateRunOptions): Promise<RunWriter> {
     const now = o.now ?? new Date();
-    // Hashed before the run folder is made, so a spec that went bad since it was parsed leaves no empty run behind.
-    const spec = o.specPath ? { path: path.resolve(o.specPath), sha256: await specSha256(o.specPath) } : null;
     const { paths, runId } = await reserveRunDir(o.outDir, makeRunId(now, o.dataset, o.seed, o.imported ? 'imported' : undefined), o.dataset);
     const rel = (p: string): string => relativeToOut(paths, p);
     const artifacts: RunArtifacts = { runJson: rel(paths.runJson), metrics: rel(paths.metrics), checkpoints: [], lastCheckpoint: null, binary: null, analysis: null, events: [] };
@@ -87,7 +70,7 @@ export class RunWriter {
       bestValAcc: null,
       bestValLoss: null,
       testAcc: null,
-      spec,
+      spec: o.spec ?? null,
       resumedFrom: o.resumedFrom ?? null,
       commandLine: [...o.commandLine],
       process: { pid: process.pid, hostname: os.hostname(), startedAt: currentProcessStart() },

@@ -4,7 +4,7 @@ import { analysisInput, writeAnalysis } from '../artifacts/analysis';
 import { readModelBinary } from '../artifacts/checkpoint';
 import type { NamedTensor } from '../artifacts/namedTensor';
 import { collectProvenance, parseProvenance, type Provenance } from '../artifacts/provenance';
-import { importedConfig, isPthFile, readPthModel } from '../import/importModel';
+import { importedConfig, isPthFile, readPthModel, readSafetensorsModel } from '../import/importModel';
 import { checkModelFitsDataset } from '../import/modelFit';
 import { selectBackend } from '../backend/backends';
 import type { BackendChoice } from '../backend/registry';
@@ -57,8 +57,8 @@ async function analyze(opts: CommandOptions<typeof ANALYZE_OPTIONS, 'model'>, wr
 }
 
 /**
- * What to analyse: a model binary or checkpoint (with its own provenance), or a .pth trained
- * elsewhere (its architecture as config; its provenance is made once its dataset is loaded).
+ * What to analyse: a model binary or checkpoint (with its own provenance), or a .pth or config-less
+ * safetensors trained elsewhere (its architecture as config; its provenance is made once its dataset is loaded).
  */
 async function modelToAnalyse(model: string, datasetName: string | undefined, dataDir: string | undefined): Promise<{ params: NamedTensor[]; dataset: string; datasetDir: string | undefined; provenance?: Provenance; config?: TrainConfig }> {
   if (isPthFile(model)) {
@@ -67,6 +67,13 @@ async function modelToAnalyse(model: string, datasetName: string | undefined, da
   }
   const binary = await readModelBinary(model);
   const provenance = parseProvenance(binary.metadata);
+  if (provenance.config === null) {
+    // Weights without our config (converted by hand, or saved by another tool): its tensors say what
+    // GAT it is, read and checked as `gat import` and `gat inspect` do (no heads is refused by name,
+    // not as a mismatch with a default config), and it gets an imported model's provenance.
+    const imported = await readSafetensorsModel(model);
+    return { params: imported.model.params, dataset: datasetName ?? imported.model.dataset ?? 'cora', datasetDir: dataDir, config: importedConfig(imported) };
+  }
   // Without --data-dir, the folder the model's own run read its dataset from (a --data-dir dataset).
   const run = runOfModel(model);
   const datasetDir = dataDir ?? (run ? ((await readRun(run).catch(() => undefined))?.datasetDir ?? undefined) : undefined);

@@ -1,17 +1,16 @@
-import { TRAINING_EXIT } from '../../protocol/trainingEvents';
-import { BackendError } from '../backend/backends';
-import { describePathErrno, pathErrno } from '../io/fsErrors';
 import { withoutControls } from '../io/safeText';
 import { analyzeCommand } from './analyzeCommand';
 import { backendsCommand } from './backendsCommand';
 import type { GatCommand } from './command';
 import { compareCommand } from './compareCommand';
 import { downloadCommand } from './downloadCommand';
+import { errorReport } from './errorReport';
 import { explainCommand } from './explainCommand';
 import { faithfulnessCommand } from './faithfulnessCommand';
 import { exportCommand } from './exportCommand';
 import { importCommand } from './importCommand';
 import { inspectCommand } from './inspectCommand';
+import { guardProcess } from './processErrors';
 import { trainCommand } from './trainCommand';
 import { visualizeCommand } from './visualizeCommand';
 
@@ -45,7 +44,7 @@ const MAIN_HELP = [
 ].join('\n');
 
 /** Runs the CLI and returns the exit code; errors a user can act on are printed without a stack. */
-export async function main(argv: readonly string[], rawOut = (s: string) => void process.stdout.write(s), rawErr = (s: string) => void process.stderr.write(s)): Promise<number> {
+export async function main(argv: readonly string[], rawOut: (s: string) => void = (s) => void process.stdout.write(s), rawErr: (s: string) => void = (s) => void process.stderr.write(s)): Promise<number> {
   // Run records, model notes and file names are someone else's text: no escape sequence of theirs
   // may retitle, recolour or clear the user's terminal (the CLI itself writes none).
   const out = (s: string): void => rawOut(withoutControls(s));
@@ -55,7 +54,7 @@ export async function main(argv: readonly string[], rawOut = (s: string) => void
     out(MAIN_HELP + '\n');
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     err(`gat: unknown command '${name}'\n\n${MAIN_HELP}\n`);
     return 2;
@@ -68,48 +67,29 @@ export async function main(argv: readonly string[], rawOut = (s: string) => void
     if (UNEXPECTED_ERROR_FOR_TEST) throw UNEXPECTED_ERROR_FOR_TEST === 'RangeError' ? new RangeError('a test of the top-level handler') : new Error('a test of the top-level handler');
     return await command.run(rest, out);
   } catch (e) {
-    const known = userFacingError(e);
-    if (known) {
-      err(`gat ${name}: error: ${known.message}\n`);
-      return known.exitCode;
-    }
-    err(`gat ${name}: unexpected error: ${describeUnexpected(e)}\n`);
-    return TRAINING_EXIT.unexpected;
+    const { line, exitCode } = errorReport(e);
+    err(`gat ${name}: ${line}\n`);
+    return exitCode;
   }
 }
 
 /**
- * Errors a user can act on carry an `exitCode` (usage 2, dataset 3, write 4, locked 6), are back-end
- * errors, graph errors in the data, or a file-system error at a known path; they print as one line.
- * Anything else is a bug: one line too, with its stack under GAT_DEBUG=1.
+ * `gat` as a process: bin/gat.js, and `node dist/cli.js train …` as the extension forks it (with
+ * IPC). Errors outside main() end in one line too (processErrors.ts); so does a rejection of main().
  */
-function userFacingError(e: unknown): { message: string; exitCode: number } | undefined {
-  if (!(e instanceof Error)) return undefined;
-  const code = (e as Error & { exitCode?: unknown }).exitCode;
-  if (typeof code === 'number') return { message: e.message, exitCode: code };
-  if (e instanceof BackendError) return { message: e.message, exitCode: TRAINING_EXIT.backend };
-  if (e.name === 'GraphError') return { message: e.message, exitCode: TRAINING_EXIT.dataset };
-  const errno = pathErrno(e);
-  if (errno) return { message: describePathErrno(errno), exitCode: TRAINING_EXIT.write };
-  return undefined;
-}
-
-/** A bug's message, and its stack only when asked for (a user sees no trace). */
-function describeUnexpected(e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  if (process.env.GAT_DEBUG === '1') return e instanceof Error ? (e.stack ?? message) : message;
-  return `${message} (this is a bug: run again with GAT_DEBUG=1 for the stack trace, and report it)`;
-}
-
-if (require.main === module) {
-  // Also the entry the extension forks for training (`node dist/cli.js train …` with IPC):
-  // disconnecting lets queued IPC messages go out and the process exit.
+export function runAsProcess(argv: readonly string[]): void {
+  const prefix = argv[0] && Object.hasOwn(COMMANDS, argv[0]) ? `gat ${argv[0]}` : 'gat';
+  const output = guardProcess(prefix);
+  // Disconnecting lets queued IPC messages go out and the process exit.
   const finish = (code: number): void => {
     process.exitCode = code;
     if (process.connected) process.disconnect();
   };
-  main(process.argv.slice(2)).then(finish, (e: unknown) => {
-    process.stderr.write(`gat: unexpected error: ${describeUnexpected(e)}\n`);
-    finish(TRAINING_EXIT.unexpected);
+  main(argv, output.out, output.err).then(finish, (e: unknown) => {
+    const { line, exitCode } = errorReport(e);
+    output.err(withoutControls(`${prefix}: ${line}\n`));
+    finish(exitCode);
   });
 }
+
+if (require.main === module) runAsProcess(process.argv.slice(2));

@@ -1,7 +1,7 @@
 import { TRAINING_EXIT, isTrainingCommand } from '../../protocol/trainingEvents';
 import { errorEvent } from '../run/errorEvent';
 import { ipcSink, jsonLinesSink, textSink, type EventSink } from '../run/eventSink';
-import { specToArgs } from '../run/specFile';
+import { readTrainingSpec } from '../run/specFile';
 import { trainRun, type CancelFlag } from '../run/trainRun';
 import { parseArgs, type Parsed } from '../options/args';
 import { TRAIN_OPTIONS } from '../options/trainOptions';
@@ -21,7 +21,8 @@ export const trainCommand = defineCommand({
 
 /** The command line was validated before any work; a spec's options come first, so flags win. */
 async function train(first: Parsed<typeof TRAIN_OPTIONS>, write: Write, { argv }: { readonly argv: readonly string[] }): Promise<number> {
-  const opts = first.spec ? parseArgs([...(await specToArgs(first.spec)), ...argv], TRAIN_OPTIONS) : first;
+  const spec = first.spec ? await readTrainingSpec(first.spec) : undefined;
+  const opts = spec ? parseArgs([...spec.args, ...argv], TRAIN_OPTIONS) : first;
   const consoleSink = textSink(write, opts.consoleLogFreq);
   const send = process.env.GAT_TRAIN_IPC && process.send ? process.send.bind(process) : undefined;
   const sink: EventSink = send ? ipcSink((m) => send(m), consoleSink) : opts.progress === 'json' ? jsonLinesSink(write) : consoleSink;
@@ -62,7 +63,7 @@ async function train(first: Parsed<typeof TRAIN_OPTIONS>, write: Write, { argv }
         checkpointFreq: opts.checkpointFreq,
         snapshots: opts.snapshots,
         resume: opts.resume,
-        specPath: opts.spec,
+        spec: spec ? { path: spec.path, sha256: spec.sha256 } : undefined,
         commandLine: ['gat', 'train', ...argv],
       },
       sink,

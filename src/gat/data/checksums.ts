@@ -20,6 +20,8 @@ export async function readSha256Sums(file: string): Promise<Map<string, string> 
   } catch (err) {
     if (!(err instanceof UserFileError)) throw err;
     if (err.problem === 'missing') return null;
+    // A file that is there but cannot be read now (permissions, too many open files) is not a bad list.
+    if (err.problem === 'unreadable') throw new DatasetError('missing', err.message, file);
     throw new DatasetError('checksum', `${err.message}: it should list each dataset file's SHA-256 (sha256sum FILES > SHA256SUMS); replace it, or remove it to load the files unverified`, file);
   }
   const sums = new Map<string, string>();

@@ -2,7 +2,7 @@
  * One entry point for every dataset: PPI by name (downloaded into the data cache), a folder of
  * PPI-format files under any name, or a Planetoid dataset (Cora, Citeseer, your own ind.* files).
  */
-import { promises as fs } from 'node:fs';
+import { listDatasetFolder } from './datasetFolder';
 import { resolveDataDir } from './dataDirs';
 import type { GraphDataset } from './graph';
 import { loadPlanetoid, type LoadOptions } from './planetoid';
@@ -35,12 +35,8 @@ export async function loadDataset(name: string, options: DatasetLoadOptions = {}
  * 'planetoid' for any `ind.*` files; undefined for none (or no such folder).
  */
 export async function datasetFormatIn(dir: string, name?: string): Promise<DatasetFormat | undefined> {
-  let entries: string[];
-  try {
-    entries = await fs.readdir(dir);
-  } catch {
-    return undefined;
-  }
+  const entries = await listDatasetFolder(dir);
+  if (!entries) return undefined;
   const lower = name?.toLowerCase();
   if (lower && entries.some((e) => e.startsWith(`ind.${lower}.`))) return 'planetoid';
   if (PPI_FILES.some((f) => entries.includes(f))) return 'ppi';

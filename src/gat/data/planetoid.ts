@@ -1,8 +1,8 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { readUserFile, UserFileError, type ByteBudget } from '../io/userFile';
 import { sha256Hex, readSha256Sums } from './checksums';
 import { DatasetError } from './datasetError';
+import { listDatasetFolder } from './datasetFolder';
 import { bundledDataDir, resolveDataDir } from './dataDirs';
 import { downloadDataset, type DownloadOptions } from './download';
 import type { CsrMatrix, GraphDataset } from './graph';
@@ -112,12 +112,8 @@ async function locate(name: string, options: LoadOptions): Promise<Source> {
 }
 
 async function hasAnyFile(dir: string, name: string): Promise<boolean> {
-  try {
-    const entries = await fs.readdir(dir);
-    return entries.some((e) => e.startsWith(`ind.${name}.`));
-  } catch {
-    return false;
-  }
+  const entries = await listDatasetFolder(dir);
+  return entries !== null && entries.some((e) => e.startsWith(`ind.${name}.`));
 }
 
 /**

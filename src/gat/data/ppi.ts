@@ -20,6 +20,8 @@ export interface PpiLoadOptions {
 }
 
 const SPLIT_OF: Readonly<Record<PpiSplit, GraphPart['split']>> = { train: 'train', valid: 'val', test: 'test' };
+/** What each split's nodes are for, to end the message that refuses a split without any. */
+const SPLIT_PURPOSE: Readonly<Record<PpiSplit, string>> = { train: 'to train on', valid: 'to validate on', test: 'to test on' };
 
 /**
  * Reads the twelve files in `dir`, verifying each against `dir/SHA256SUMS` when that exists
@@ -104,11 +106,13 @@ function checkSplit(s: SplitFiles): CheckedSplit {
   if (s.labels.shape.length !== 2) throw corrupt('labels.npy', `has shape ${formatShape(s.labels.shape)}; expected 2-D (nodes × labels)`);
   if (s.graphIds.shape.length !== 1) throw corrupt('graph_id.npy', `has shape ${formatShape(s.graphIds.shape)}; expected 1-D (one graph id per node)`);
   const n = s.graph.numNodes;
-  if (n === 0 && s.split === 'train') throw corrupt('graph.json', 'lists no nodes: the train split needs at least one node to train on');
   for (const [part, array, what] of [['feats.npy', s.feats, 'features'], ['labels.npy', s.labels, 'labels']] as const) {
     const width = array.shape[1];
     if (width < 1 || width > MAX_COLUMNS) throw corrupt(part, `has shape ${formatShape(array.shape)}: ${width} ${what} per node, where 1 to ${MAX_COLUMNS} are allowed`);
   }
+  // Every split is used: train to learn, valid for each epoch's loss and the best model, test for the
+  // final score. One with no nodes would be reported as a loss of NaN and an F1 of 0, so it is refused.
+  if (n === 0) throw corrupt('graph.json', `lists no nodes: the ${s.split} split needs at least one node ${SPLIT_PURPOSE[s.split]}`);
   for (const [part, rows] of [['feats.npy', s.feats.shape[0]], ['labels.npy', s.labels.shape[0]], ['graph_id.npy', s.graphIds.shape[0]]] as const) {
     if (rows !== n) {
       throw new DatasetError('corrupt', `in ${s.folder}, ${name('graph.json')} has ${n} nodes but ${name(part)} has ${rows} rows: the four files of the ${s.split} split must describe the same nodes`, path.join(s.folder, name(part)));

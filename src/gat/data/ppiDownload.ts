@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { readUserFile, UserFileError, type ByteBudget } from '../io/userFile';
 import { DatasetError } from './datasetError';
+import { listDatasetFolder } from './datasetFolder';
 import { downloadFile, type DownloadOptions } from './download';
 import { PPI_FILES, PPI_URL, PPI_ZIP_SHA256 } from './ppiFiles';
 import { extractZip } from './zipExtract';
@@ -64,10 +65,6 @@ async function readZip(zip: string): Promise<Uint8Array> {
 
 /** True when `dir` holds all twelve PPI-format files. */
 export async function hasPpiFiles(dir: string): Promise<boolean> {
-  try {
-    const entries = new Set(await fs.readdir(dir));
-    return PPI_FILES.every((f) => entries.has(f));
-  } catch {
-    return false;
-  }
+  const entries = new Set(await listDatasetFolder(dir));
+  return PPI_FILES.every((f) => entries.has(f));
 }

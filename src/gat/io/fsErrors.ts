@@ -14,7 +14,8 @@ const KNOWN: Readonly<Record<string, { readonly means: string; readonly fix: str
   ENOTDIR: { means: 'a part of the path is a file where a folder is expected', fix: 'remove or rename that file, or choose another path' },
   EEXIST: { means: 'something else already exists there', fix: 'remove or rename it, or choose another path' },
   ENOENT: { means: 'no such file or folder', fix: 'check the path' },
-  EMFILE: { means: 'too many files are open', fix: 'raise the limit (ulimit -n) or close other programs' },
+  // A limit per process: closing other programs frees none of this one's descriptors.
+  EMFILE: { means: 'too many open files in this process', fix: 'raise the limit with ulimit -n (e.g. ulimit -n 4096)' },
   ENFILE: { means: 'the system has too many files open', fix: 'close other programs' },
   EFBIG: { means: 'the file is larger than the file system or the file size limit allows', fix: 'write to a disk that takes larger files, or raise the limit (ulimit -f)' },
   ENAMETOOLONG: { means: 'the path is too long', fix: 'choose a shorter path' },

@@ -7,6 +7,7 @@
  * 0, and a file can grow while it is read.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fs, readlinkSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { errnoFix, errnoMeaning } from './fsErrors';
 
 /** What went wrong: the caller picks its own error class and exit code by it. */
 export type UserFileProblem = 'missing' | 'not-a-file' | 'too-big' | 'unreadable';
@@ -269,12 +270,17 @@ function openFailure(file: string, err: unknown): UserFileError {
   }
 }
 
+/** "too many open files in this process (EMFILE): raise the limit …, then try again": fsErrors' words, so a read and a write that fail alike say the same. */
+function describeErrno(code: string): string {
+  return `${errnoMeaning(code)}: ${errnoFix(code)}, then try again`;
+}
+
 const ERRNO_WORDS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied (check its permissions and owner)',
   EPERM: 'permission denied (check its permissions and owner)',
   ELOOP: 'its symbolic links go round in a loop',
-  EMFILE: 'too many files are open in this process; close some programs and try again',
-  ENFILE: 'too many files are open on this system; close some programs and try again',
+  EMFILE: describeErrno('EMFILE'),
+  ENFILE: describeErrno('ENFILE'),
   EIO: 'an input/output error (a failing disk or a lost network share)',
 };
 

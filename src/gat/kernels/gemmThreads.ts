@@ -2,17 +2,21 @@
  * Dense products on two cores: the calling thread multiplies the first half of the left operand's
  * rows while a worker thread (its own TensorFlow.js wasm back end) multiplies the second half, both
  * reading one shared arena. For PPI's products (hundreds of milliseconds each) the hand-off costs
- * well under a millisecond. Falls back to one thread when the worker cannot start.
+ * well under a millisecond. Falls back to one thread when the worker cannot start; a worker that
+ * fails or crashes later fails the product with a KernelThreadError, as the kernel pool's threads do.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { bundledWorker } from '../io/packageFiles';
 import { transposeInto, type DenseProducts } from './denseProducts';
-import { DONE, type GemmJob, type GemmWorkerInit, type GemmWorkerReply } from './gemmProtocol';
+import { CONTROL_BYTES, crashMessage, DONE, STATUS, type GemmJob, type GemmWorkerInit, type GemmWorkerReply } from './gemmProtocol';
+import { KernelThreadError } from './kernelPool';
 
 /** Below this many rows a product is not worth splitting. */
 const MIN_SPLIT_ROWS = 128;
+/** What the thread was doing when it failed, for KernelThreadError's message. */
+const PRODUCT = 'a dense product';
 /** A product takes seconds at most; far longer means the worker is gone. */
 const WORKER_TIMEOUT_MS = 120_000;
 
@@ -29,7 +33,8 @@ export function defaultGemmWorker(from: string = __dirname): string {
 /** Starts the worker (TensorFlow.js's wasm back end must already be active here). */
 export async function startThreadedProducts(wasmDir: string, workerScript = defaultGemmWorker(), timeoutMs = 20_000): Promise<ThreadedProducts | null> {
   if (tf.getBackend() !== 'wasm' || !existsSync(workerScript)) return null;
-  const worker = new Worker(workerScript, { workerData: { wasmDir } satisfies GemmWorkerInit });
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const worker = new Worker(workerScript, { workerData: { wasmDir, control } satisfies GemmWorkerInit });
   const ready = await new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => resolve(false), timeoutMs);
     worker.once('message', (m: GemmWorkerReply) => {
@@ -43,18 +48,28 @@ export async function startThreadedProducts(wasmDir: string, workerScript = defa
     return null;
   }
   worker.unref();
-  return twoThreads(worker);
+  return twoThreads(worker, control);
 }
 
-function twoThreads(worker: Worker): ThreadedProducts {
-  const control = new SharedArrayBuffer(16);
-  const flags = new Int32Array(control);
+function twoThreads(worker: Worker, control: SharedArrayBuffer): ThreadedProducts {
+  const flags = new Int32Array(control, 0, 4);
   let arena = new SharedArrayBuffer(0);
   let seq = 0;
   let failure: string | null = null;
+  /** Why the worker is gone (its 'error' or 'exit' event, seen between products), or null while it runs. */
+  let gone: string | null = null;
   worker.on('message', (m: GemmWorkerReply) => {
     if (m.type === 'error') failure = m.message;
   });
+  // Listened to for the worker's whole life: an 'error' event with no listener would end the process with Node's dump.
+  worker.on('error', (e: Error) => (gone ??= `failed: ${e.message}`));
+  worker.on('exit', (code: number) => (gone ??= `exited (code ${code})`));
+  /** A crash the worker marked in the shared slots (seen even while this thread waits), else its events. */
+  const stopped = (): KernelThreadError | null => {
+    const crashed = crashMessage(control);
+    const why = crashed !== null ? `crashed: ${crashed}` : gone;
+    return why === null ? null : new KernelThreadError(1, PRODUCT, why);
+  };
   const room = (floats: number): Float32Array => {
     if (arena.byteLength < 4 * floats) arena = new SharedArrayBuffer(4 * Math.ceil(floats * 1.25));
     return new Float32Array(arena);
@@ -74,7 +89,9 @@ function twoThreads(worker: Worker): ThreadedProducts {
       else right.set(b.subarray(0, k * n));
       const split = m >= MIN_SPLIT_ROWS ? m >> 1 : m;
       if (split < m) {
-        const job: GemmJob = { seq: ++seq, control, arena, a: split * k, b: m * k, out: m * k + k * n + split * n, m: m - split, k, n };
+        const dead = stopped();
+        if (dead) throw dead;
+        const job: GemmJob = { seq: ++seq, arena, a: split * k, b: m * k, out: m * k + k * n + split * n, m: m - split, k, n };
         worker.postMessage(job);
       }
       const mine = tf.tidy(() => tf.matMul(tf.tensor2d(left.subarray(0, split * k), [split, k]), tf.tensor2d(right, [k, n]))); // (split, N)
@@ -84,10 +101,12 @@ function twoThreads(worker: Worker): ThreadedProducts {
         // The worker's events cannot arrive while this thread waits, so a dead worker shows as a timeout.
         const deadline = Date.now() + WORKER_TIMEOUT_MS;
         while (Atomics.load(flags, DONE) !== seq) {
-          if (Date.now() > deadline) throw new Error(`the GEMM worker thread stopped answering (no result in ${WORKER_TIMEOUT_MS / 1000} s)`);
+          const dead = stopped();
+          if (dead) throw dead;
+          if (Date.now() > deadline) throw new KernelThreadError(1, PRODUCT, `stopped answering (no result in ${WORKER_TIMEOUT_MS / 1000} s)`);
           Atomics.wait(flags, DONE, Atomics.load(flags, DONE), 1000);
         }
-        if (Atomics.load(flags, 1) !== 0) throw new Error(`the GEMM worker failed: ${failure ?? 'unknown error'}`);
+        if (Atomics.load(flags, STATUS) !== 0) throw new KernelThreadError(1, PRODUCT, `failed: ${failure ?? 'unknown error'}`);
       }
       if (o.accumulate) for (let i = 0; i < m * n; i++) out[i] += result[i];
       else out.set(result);

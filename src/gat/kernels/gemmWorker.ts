@@ -7,9 +7,24 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { DONE, type GemmJob, type GemmWorkerInit } from './gemmProtocol';
+import { DONE, markCrashed, STATUS, type GemmJob, type GemmWorkerInit } from './gemmProtocol';
 
 const init = workerData as GemmWorkerInit;
+const control = new Int32Array(init.control);
+
+/**
+ * A crash outside a job's try (a bug, a failed allocation, a rejection): say so in the shared slots
+ * and wake the caller, which may be blocked waiting for a job this thread will never finish, then
+ * end this thread. The caller turns it into an error of the run (gemmThreads.ts), not a hang.
+ */
+function crash(err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  markCrashed(init.control, message);
+  parentPort!.postMessage({ type: 'error', message });
+  process.exit(1);
+}
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
 
 async function start(): Promise<void> {
   setWasmPaths(init.wasmDir + path.sep);
@@ -20,7 +35,6 @@ async function start(): Promise<void> {
 }
 
 function run(job: GemmJob): void {
-  const control = new Int32Array(job.control);
   const arena = new Float32Array(job.arena);
   try {
     // out (M, N) = a (M, K) · b (K, N) for this worker's rows
@@ -29,9 +43,9 @@ function run(job: GemmJob): void {
     const result = tf.tidy(() => tf.matMul(tf.tensor2d(a, [job.m, job.k]), tf.tensor2d(b, [job.k, job.n])));
     arena.set(result.dataSync() as Float32Array, job.out);
     result.dispose();
-    Atomics.store(control, 1, 0);
+    Atomics.store(control, STATUS, 0);
   } catch (err) {
-    Atomics.store(control, 1, 1);
+    Atomics.store(control, STATUS, 1);
     parentPort!.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
   }
   Atomics.store(control, DONE, job.seq);

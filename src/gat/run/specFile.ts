@@ -1,26 +1,37 @@
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { parseArgs, UsageError } from '../options/args';
 import { describeJsonValue, parseJson } from '../io/jsonText';
-import { readUserText, type ByteBudget } from '../io/userFile';
+import { readUserFile, type ByteBudget } from '../io/userFile';
 import { SPEC_PATH_KEYS, specKey } from '../options/specSchema';
 import { SPEC_KEYS, TRAIN_OPTIONS } from '../options/trainOptions';
 
 /** A spec is a dozen options, under 1 KB: 1 MiB is room for any, and stops a device or a huge file early. */
 export const SPEC_FILE_BUDGET: ByteBudget = { what: 'training spec', maxBytes: 1 << 20 };
 
+/** A training spec as read: its flags, and the path and SHA-256 of the very bytes they came from. */
+export interface TrainingSpec {
+  readonly args: string[];
+  /** Absolute. */
+  readonly path: string;
+  readonly sha256: string;
+}
+
 /**
  * Reads a training spec (`*.gat.json`) into `gat train` flags, placed before the command-line
  * flags so those win. Unknown keys, wrong types and values out of range are usage errors naming
- * the file and key.
+ * the file and key. Read once: the SHA-256 run.json records is of the bytes parsed here, so a spec
+ * saved again while the training starts cannot be recorded in place of the one it ran with.
  */
-export async function specToArgs(file: string): Promise<string[]> {
-  let text: string;
+export async function readTrainingSpec(file: string): Promise<TrainingSpec> {
+  let bytes: Uint8Array;
   try {
-    text = await readUserText(file, SPEC_FILE_BUDGET);
+    bytes = await readUserFile(file, SPEC_FILE_BUDGET);
   } catch (err) {
     throw new UsageError(`cannot read the training spec: ${(err as Error).message}`);
   }
-  return specTextToArgs(text, file);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return { args: specTextToArgs(text, file), path: path.resolve(file), sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
 /**

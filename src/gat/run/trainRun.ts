@@ -4,6 +4,7 @@ import { analysisInput, writeAnalysis } from '../artifacts/analysis';
 import { describeRoute, routeOf } from '../../protocol/computeRoute';
 import { readCheckpoint } from '../artifacts/checkpoint';
 import { collectProvenance, provenanceMetadata, type Provenance } from '../artifacts/provenance';
+import type { RunRecord } from '../artifacts/runRecord';
 import { RunWriter } from '../artifacts/runWriter';
 import { EventFileWriter } from '../artifacts/tensorboardWriter';
 import { writeFileAtomic } from '../io/atomicWrite';
@@ -57,7 +58,8 @@ export interface TrainRunOptions {
   /** K: snapshot the analysis at K log-spaced epochs and every checkpoint (0 or undefined: none). */
   readonly snapshots?: number;
   readonly resume?: string;
-  readonly specPath?: string;
+  /** The spec the options came from: its path and the SHA-256 of the bytes that were parsed. */
+  readonly spec?: RunRecord['spec'];
   readonly commandLine: readonly string[];
 }
 
@@ -153,7 +155,7 @@ export async function trainRun(o: TrainRunOptions, sink: EventSink, cancel: Canc
       backend: backend.name,
       provenance,
       commandLine: o.commandLine,
-      specPath: o.specPath ?? null,
+      spec: o.spec ?? null,
       resumedFrom: o.resume ? path.resolve(o.resume) : null,
     });
     if (o.enableTensorboard) {
