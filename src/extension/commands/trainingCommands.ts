@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BACKEND_CHOICES } from '../../gat/backend/registry';
+import { GENERATED_DATASETS } from '../../gat/data/generatedDatasets';
 import { KNOWN_DATASETS } from '../../gat/data/knownDatasets';
 import { readSettings } from '../core/config';
 import type { Services } from './services';
@@ -45,6 +46,7 @@ export async function trainWithOptions(services: Services): Promise<void> {
     [
       ...Object.values(KNOWN_DATASETS).map((d) => ({ label: d.name, description: d.bundled ? 'bundled' : 'downloaded on first use' })),
       { label: 'ppi', description: 'PPI: 24 graphs, multi-label; downloaded on first use (7 MB); pytorch-GAT\'s PPI recipe' },
+      ...GENERATED_DATASETS.map((d) => ({ label: d.name, description: d.description })),
     ],
     { title: 'GAT: Train… (1/4) dataset', ignoreFocusOut: true },
   );

@@ -2,15 +2,16 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { resolveDataDir } from '../../gat/data/dataDirs';
+import { GENERATED_DATASETS } from '../../gat/data/generatedDatasets';
 import { KNOWN_DATASETS, planetoidFileName } from '../../gat/data/knownDatasets';
 import { ppiCacheDir } from '../../gat/data/ppiDownload';
 import { ppiFileName } from '../../gat/data/ppiFiles';
 import { summarize } from '../../gat/stats/graphStats';
 import type { DatasetService } from '../core/datasetService';
 
-export type DatasetsNode = { kind: 'dataset'; name: string; available: boolean; bundled: boolean } | { kind: 'fact'; label: string; value: string };
+export type DatasetsNode = { kind: 'dataset'; name: string; available: boolean; bundled: boolean; generated?: string } | { kind: 'fact'; label: string; value: string };
 
-/** The Datasets view: Cora (bundled), Citeseer and PPI (downloadable), each with its statistics. */
+/** The Datasets view: Cora (bundled), Citeseer and PPI (downloadable), BA-Shapes (generated), each with its statistics. */
 export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<DatasetsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -33,7 +34,8 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetsNod
     const item = new vscode.TreeItem(node.name, node.available ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `dataset:${node.name}`;
     item.iconPath = new vscode.ThemeIcon(node.available ? 'database' : 'cloud-download');
-    item.description = node.bundled ? 'bundled' : node.available ? 'downloaded' : 'not downloaded';
+    item.description = node.generated ? 'generated' : node.bundled ? 'bundled' : node.available ? 'downloaded' : 'not downloaded';
+    if (node.generated) item.tooltip = node.generated;
     if (node.name === 'ppi') item.tooltip = 'PPI: 24 protein–protein interaction graphs (20 train, 2 validation, 2 test), 121 labels per node (multi-label, inductive). Downloaded from data.dgl.ai (7 MB, checksum pinned).';
     item.contextValue = node.available ? 'dataset.available' : 'dataset.downloadable';
     if (!node.available) item.command = { command: 'gat.downloadDataset', title: 'Download', arguments: [node.name] };
@@ -50,7 +52,8 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetsNod
         available: d.bundled || existsSync(path.join(dir, planetoidFileName(d.name, 'graph'))),
       }));
       const ppi = existsSync(path.join(ppiCacheDir(dir), ppiFileName('test', 'graph_id.npy'))) || existsSync(path.join(dir, ppiFileName('test', 'graph_id.npy')));
-      return [...planetoid, { kind: 'dataset', name: 'ppi', bundled: false, available: ppi }];
+      const generated: DatasetsNode[] = GENERATED_DATASETS.map((d) => ({ kind: 'dataset', name: d.name, bundled: false, available: true, generated: d.description }));
+      return [...planetoid, { kind: 'dataset', name: 'ppi', bundled: false, available: ppi }, ...generated];
     }
     if (node.kind !== 'dataset') return [];
     try {

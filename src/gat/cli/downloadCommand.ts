@@ -19,7 +19,8 @@ export const downloadCommand = defineCommand({
       dataDir: dir,
       downloadOptions: { onProgress: (e) => write(`downloaded ${e.file} (${e.bytes} bytes, verified)\n`) },
     });
-    write(`${graph.name}: ${graph.numNodes} nodes, ${graph.numFeatures} features, ${graph.numClasses} classes in ${graph.sourceDir}\n`);
+    const where = graph.format === 'generated' ? 'generated in memory: nothing to download' : `in ${graph.sourceDir}`;
+    write(`${graph.name}: ${graph.numNodes} nodes, ${graph.numFeatures} features, ${graph.numClasses} classes ${where}\n`);
     return 0;
   },
 });

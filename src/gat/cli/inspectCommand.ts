@@ -8,7 +8,7 @@ import { defineCommand, type CommandOptions, type Write } from './command';
 
 const INSPECT_OPTIONS = {
   model: { type: 'string', placeholder: 'file', help: 'describe a model file instead (a PyTorch .pth or a safetensors model): format, SHA-256, architecture, tensors, what it says of itself (Markdown)' },
-  datasetName: { type: 'string', default: 'cora', placeholder: 'name', help: 'dataset to inspect: cora (bundled), citeseer or ppi (downloaded), or your own with --data-dir' },
+  datasetName: { type: 'string', default: 'cora', placeholder: 'name', help: 'dataset to inspect: cora (bundled), citeseer or ppi (downloaded), ba-shapes or ba-shapes-informative (generated), or your own with --data-dir' },
   dataDir: { type: 'string', placeholder: 'dir', help: 'folder with ind.<name>.* (or PPI-format) files and download cache (default: $GAT_DATA_DIR or the per-user cache)' },
   json: JSON_OPTION,
 } as const satisfies OptionTable;
@@ -16,7 +16,7 @@ const INSPECT_OPTIONS = {
 export const inspectCommand = defineCommand({
   summary: 'verify and describe a dataset (nodes, edges, degrees, split)',
   usage: 'gat inspect [options]',
-  description: 'Load a dataset (Planetoid or PPI format), verify its checksums and print its facts; or, with --model, describe a model file.',
+  description: 'Load a dataset (Planetoid or PPI format, or a generated one), verify its checksums and print its facts; or, with --model, describe a model file.',
   options: INSPECT_OPTIONS,
   run: inspect,
 });
@@ -33,7 +33,7 @@ async function inspect(opts: CommandOptions<typeof INSPECT_OPTIONS, never>, writ
   // Brandes' algorithm is O(nodes × edges): seconds on Cora, hours on PPI's 57,000 nodes.
   const betweenness = graph.numNodes <= MAX_BETWEENNESS_NODES ? betweennessSummary(graph) : null;
   const graphs = graph.graphs ? { train: countGraphs(graph.graphs, 'train'), val: countGraphs(graph.graphs, 'val'), test: countGraphs(graph.graphs, 'test') } : null;
-  if (opts.json) write(JSON.stringify({ ...summary, format: graph.format ?? 'planetoid', checksumsVerifiedBy: graph.checksumsVerifiedBy ?? null, graphs, multiLabel: graph.multiLabels !== undefined, edgeBetweenness: betweenness, loadMs: round(loadMs), sourceDir: graph.sourceDir }) + '\n');
+  if (opts.json) write(JSON.stringify({ ...summary, format: graph.format ?? 'planetoid', checksumsVerifiedBy: graph.checksumsVerifiedBy ?? null, graphs, multiLabel: graph.multiLabels !== undefined, motifs: graph.motifs ? motifCount(graph.motifs) : null, edgeBetweenness: betweenness, loadMs: round(loadMs), sourceDir: graph.sourceDir }) + '\n');
   else {
     write(formatSummary(summary, graph, loadMs));
     write(betweenness ? formatBetweenness(betweenness) : `  edge betweenness skipped: ${graph.numNodes} nodes (Brandes is O(nodes × edges); computed up to ${MAX_BETWEENNESS_NODES})\n`);
@@ -58,9 +58,10 @@ function formatSummary(s: GraphSummary, g: GraphDataset, loadMs: number): string
     ? [`  graphs           ${g.graphs.length}: ${(['train', 'val', 'test'] as const).map((sp) => `${sp} ${countGraphs(g.graphs!, sp).graphs} (${countGraphs(g.graphs!, sp).nodes} nodes)`).join(', ')}`]
     : [];
   const lines = [
-    `Dataset ${s.dataset} (${g.sourceDir}, ${verification(g)}, loaded in ${round(loadMs)} ms)`,
+    `Dataset ${s.dataset} (${g.format === 'generated' ? 'generated in memory' : g.sourceDir}, ${verification(g)}, loaded in ${round(loadMs)} ms)`,
     `  nodes            ${s.nodes}`,
-    `  features         ${s.features} (${s.nonZeros} non-zeros${g.format === 'ppi' ? '' : ', rows normalised to sum 1'})`,
+    `  features         ${s.features} (${s.nonZeros} non-zeros${g.format === 'ppi' || g.format === 'generated' ? '' : ', rows normalised to sum 1'})`,
+    ...(g.motifs ? [`  motifs           ${motifCount(g.motifs)} planted, ${g.motifs.filter((m) => m >= 0).length} nodes in them`] : []),
     ...labelLines,
     ...graphLines,
     `  edges            ${s.undirectedEdges} undirected, ${s.directedEdges} directed, ${s.directedEdgesWithSelfLoops} with self-loops`,
@@ -71,8 +72,13 @@ function formatSummary(s: GraphSummary, g: GraphDataset, loadMs: number): string
   return lines.join('\n') + '\n';
 }
 
+function motifCount(motifs: Int32Array): number {
+  return new Set(motifs.filter((m) => m >= 0)).size;
+}
+
 /** Says only what was checked: the files were verified before parsing, or there was nothing to verify them against. */
 function verification(g: GraphDataset): string {
+  if (g.format === 'generated') return 'from a fixed seed, no files to verify';
   switch (g.checksumsVerifiedBy) {
     case 'pinned':
       return 'checksums verified against the pinned SHA-256s';

@@ -13,7 +13,8 @@ export const trainCommand = defineCommand({
   usage: 'gat train [options]',
   description:
     'Train GAT and write models/checkpoints/, models/binaries/ and runs/<run-id>/ under --out: the paper\'s 2-layer, 8-head recipe on\n' +
-    'Cora-like datasets, pytorch-GAT\'s 3-layer recipe with skip connections on PPI (inductive, multi-label, micro-F1).\n' +
+    'Cora-like datasets, pytorch-GAT\'s 3-layer recipe with skip connections on PPI (inductive, multi-label, micro-F1), and a\n' +
+    '3-layer recipe with skip connections and no dropout on the generated BA-Shapes datasets.\n' +
     'Ctrl+C stops at the end of the epoch, saves a checkpoint and exits with code 130; --resume continues from it.',
   options: TRAIN_OPTIONS,
   run: train,

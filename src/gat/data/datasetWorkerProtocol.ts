@@ -16,7 +16,7 @@ export type DatasetWorkerReply =
 
 /** The dataset's typed-array buffers, moved (not copied) to the receiving thread. */
 export function datasetBuffers(g: GraphDataset): ArrayBuffer[] {
-  const arrays = [g.features.indptr, g.features.indices, g.features.values, g.labels, g.edgeSource, g.edgeTarget, g.split.train, g.split.val, g.split.test, g.multiLabels, g.selfLoops];
+  const arrays = [g.features.indptr, g.features.indices, g.features.values, g.labels, g.edgeSource, g.edgeTarget, g.split.train, g.split.val, g.split.test, g.multiLabels, g.selfLoops, g.motifs];
   const buffers = new Set<ArrayBuffer>();
   for (const a of arrays) if (a && a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
   return [...buffers];

@@ -26,13 +26,13 @@ export interface GraphPart {
 
 export interface GraphDataset {
   readonly name: string;
-  /** The file format it was read from. */
-  readonly format?: 'planetoid' | 'ppi';
+  /** The file format it was read from; 'generated': made in memory from a seed (BA-Shapes), no files. */
+  readonly format?: 'planetoid' | 'ppi' | 'generated';
   readonly numNodes: number;
   readonly numFeatures: number;
   readonly numClasses: number;
   readonly classNames: readonly string[];
-  /** Planetoid: bag-of-words features, each row normalised to sum 1 (all-zero rows stay zero). PPI: the raw values. */
+  /** Planetoid: bag-of-words features, each row normalised to sum 1 (all-zero rows stay zero). PPI and generated: the raw values. */
   readonly features: CsrMatrix;
   /** Non-zeros of the raw binary features (before normalisation). */
   readonly featureNonZeros: number;
@@ -45,6 +45,11 @@ export interface GraphDataset {
    * each split's graphs. Absent: one transductive graph.
    */
   readonly graphs?: readonly GraphPart[];
+  /**
+   * Planted-motif datasets (BA-Shapes): the motif of each node, −1 for nodes outside every motif.
+   * The explanation ground truth: see isMotifEdge. Absent: no known motifs.
+   */
+  readonly motifs?: Int32Array; // (N)
   /**
    * Nodes whose file lists a self-loop (PPI keeps exactly those, as the original does). Absent: the
    * model adds one self-loop to every node (Planetoid, as PyG and pytorch-GAT do).
@@ -64,7 +69,7 @@ export interface GraphDataset {
    * datasets) or the folder's SHA256SUMS. Absent: nothing to check against, the files were read unverified.
    */
   readonly checksumsVerifiedBy?: 'pinned' | 'SHA256SUMS';
-  /** Folder the raw files were read from. */
+  /** Folder the raw files were read from; '' for a generated dataset. */
   readonly sourceDir: string;
 }
 
@@ -79,6 +84,17 @@ export function neighbourOffsets(g: Pick<GraphDataset, 'numNodes' | 'edgeTarget'
 /** The neighbours of `node` (without itself), ascending. */
 export function neighboursOf(g: Pick<GraphDataset, 'edgeSource'>, offsets: Int32Array, node: number): Int32Array {
   return g.edgeSource.subarray(offsets[node], offsets[node + 1]);
+}
+
+/**
+ * Whether the edge source → target of `g` lies inside one planted motif: both ends in the same
+ * motif (BA-Shapes adds no other edge inside a house, so for an edge of the graph this is exactly
+ * "one of the house's edges"). False for a self-loop, a node outside every motif, and a dataset
+ * without motifs.
+ */
+export function isMotifEdge(g: Pick<GraphDataset, 'motifs'>, source: number, target: number): boolean {
+  const m = g.motifs;
+  return m !== undefined && source !== target && m[source] >= 0 && m[source] === m[target];
 }
 
 export function splitOf(g: Pick<GraphDataset, 'split'>, node: number): 'train' | 'val' | 'test' | 'none' {

@@ -1,9 +1,11 @@
 /**
- * One entry point for every dataset: PPI by name (downloaded into the data cache), a folder of
- * PPI-format files under any name, or a Planetoid dataset (Cora, Citeseer, your own ind.* files).
+ * One entry point for every dataset: a generated one by name (BA-Shapes), PPI by name (downloaded
+ * into the data cache), a folder of PPI-format files under any name, or a Planetoid dataset (Cora,
+ * Citeseer, your own ind.* files).
  */
 import { listDatasetFolder } from './datasetFolder';
 import { resolveDataDir } from './dataDirs';
+import { generatedDataset } from './generatedDatasets';
 import type { GraphDataset } from './graph';
 import { loadPlanetoid, type LoadOptions } from './planetoid';
 import { loadPpiFormat } from './ppi';
@@ -18,6 +20,8 @@ export interface DatasetLoadOptions extends LoadOptions {
 export type DatasetFormat = 'planetoid' | 'ppi';
 
 export async function loadDataset(name: string, options: DatasetLoadOptions = {}): Promise<GraphDataset> {
+  const generated = generatedDataset(name);
+  if (generated) return generated.generate();
   const explicitDir = options.dataDir ?? process.env.GAT_DATA_DIR;
   if (isPpiName(name)) {
     // A data folder that itself holds the extracted files is used as it is.

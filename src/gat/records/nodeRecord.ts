@@ -115,6 +115,7 @@ export function buildNodeRecord(g: GraphDataset, node: number, run?: RunNodeView
     `- dataset: ${g.name} (${g.numNodes} nodes, ${g.numClasses} ${multi ? 'labels, multi-label' : 'classes'}${g.graphs ? `, ${g.graphs.length} graphs` : ''})`,
     ...(part ? [`- graph: ${part.id} (${part.split}, nodes ${part.nodeStart}–${part.nodeStart + part.numNodes - 1})`] : []),
     multi ? `- labels: ${trueLabels(g, node).join(', ') || 'none'} (${trueLabels(g, node).length} of ${g.numClasses})` : `- class: ${s.className} (${g.labels[node]})`,
+    ...(g.motifs ? [`- planted motif: ${g.motifs[node] >= 0 ? `house ${g.motifs[node]} (its edges are the ground truth of an explanation)` : 'none (base graph)'}`] : []),
     `- split: ${s.split}`,
     `- degree: ${s.degree}${selfLoop ? ` (${s.degree + 1} with its self-loop)` : ' (no self-loop in the files)'}`,
   ];
@@ -153,7 +154,8 @@ export function buildNodeRecord(g: GraphDataset, node: number, run?: RunNodeView
   }
   lines.push('', `## Neighbours (${neighbours.length})`, '');
   for (const n of neighbours) lines.push(`- node ${n} · ${multi ? `${trueLabels(g, n).length} labels` : g.classNames[g.labels[n]]} · ${splitOf(g, n)}`);
-  if (g.format === 'ppi') {
+  // PPI's and generated datasets' features are values, not words: show each one.
+  if (g.format === 'ppi' || g.format === 'generated') {
     const row = new Float32Array(g.numFeatures);
     for (let p = g.features.indptr[node]; p < g.features.indptr[node + 1]; p++) row[g.features.indices[p]] = g.features.values[p];
     lines.push('', `## Features (${g.numFeatures} values)`, '', Array.from(row, (v, k) => `${k}: ${Number(v.toPrecision(4))}`).join(', '), '');

@@ -7,7 +7,7 @@ import type { TrainConfig } from './trainConfig';
 
 /** The model and optimiser settings of TrainConfig, every one given, and the loop's own. */
 export interface Recipe extends Pick<TrainConfig, 'lr' | 'weightDecay' | 'heads' | 'hidden' | 'dropout'>, Required<Pick<TrainConfig, 'skipConnection' | 'batchSize'>> {
-  readonly name: 'cora' | 'pubmed' | 'ppi';
+  readonly name: 'cora' | 'pubmed' | 'ppi' | 'ba-shapes';
   readonly numOfEpochs: number;
   readonly patiencePeriod: number;
   readonly checkpointFreq: number;
@@ -56,9 +56,36 @@ export const PPI_RECIPE: Recipe = {
  */
 export const PUBMED_RECIPE: Recipe = { ...CORA_RECIPE, name: 'pubmed', heads: [8, 8], lr: 0.01, weightDecay: 1e-3 };
 
-/** Inductive, multi-label datasets (PPI format) train with the PPI recipe, PubMed with its own, the others with Cora's. */
-export function recipeFor(g: Pick<GraphDataset, 'graphs' | 'multiLabels' | 'name'>): Recipe {
+/**
+ * BA-Shapes (generated): its classes are roles in a house, told apart by the neighbours' degrees
+ * and theirs, so three layers as the GNNExplainer paper's GCN has, no dropout (the 12 input columns
+ * are mostly a one-hot of degree) and skip connections, which keep a node's own degree beside its
+ * neighbours'. Measured (fused CPU engine) on
+ * ba-shapes-informative, seeds 1–3, 1000 epochs: test accuracy 0.94–0.96, against 0.67–0.76 with
+ * Cora's recipe. Constant features stay at the majority class whatever the recipe.
+ */
+export const BA_SHAPES_RECIPE: Recipe = {
+  name: 'ba-shapes',
+  numOfEpochs: 1000,
+  patiencePeriod: 200,
+  lr: 5e-3,
+  weightDecay: 5e-4,
+  checkpointFreq: 100,
+  consoleLogFreq: 100,
+  batchSize: 1,
+  heads: [4, 4, 1],
+  hidden: [16, 16],
+  dropout: 0,
+  skipConnection: true,
+};
+
+/**
+ * Inductive, multi-label datasets (PPI format) train with the PPI recipe, generated ones (BA-Shapes)
+ * with theirs, PubMed with its own, the others with Cora's.
+ */
+export function recipeFor(g: Pick<GraphDataset, 'graphs' | 'multiLabels' | 'name' | 'format'>): Recipe {
   if (g.graphs || g.multiLabels) return PPI_RECIPE;
+  if (g.format === 'generated') return BA_SHAPES_RECIPE;
   return g.name === 'pubmed' ? PUBMED_RECIPE : CORA_RECIPE;
 }
 
