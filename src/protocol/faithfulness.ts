@@ -17,6 +17,18 @@ export interface NodeMethodFidelity {
   readonly minusChanged: number[];
   readonly plusDrop: number[]; // per k, p(G) − p(G without top k)
   readonly minusDrop: number[]; // per k, p(G) − p(only top k)
+  /** Planted-motif datasets, nodes in a motif: AUROC of the scores against the motif edges (null: one class only). */
+  readonly motifAuroc?: number | null;
+}
+
+/** Explanation accuracy on a planted-motif dataset (BA-Shapes): one method over the motif nodes. */
+export interface MotifAccuracy {
+  readonly method: RankingMethod;
+  /** AUROC of every (edge, score) pair pooled over the nodes, as the GNNExplainer paper computes it. */
+  readonly pooledAuroc: number | null;
+  /** The mean of each node's own AUROC (nodes whose field has motif and other edges). */
+  readonly meanNodeAuroc: number | null;
+  readonly nodes: number;
 }
 
 /** One method at one k over every node. */
@@ -47,6 +59,8 @@ export interface FaithfulnessReport {
   readonly threads: number;
   readonly seconds: number;
   readonly summary: FidelitySummary[];
+  /** Planted-motif datasets only. */
+  readonly motifAccuracy?: MotifAccuracy[];
   readonly rows: NodeMethodFidelity[];
 }
 

@@ -7,7 +7,7 @@
  * hold one row per node and method; bad options are refused with one line before any work.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { FaithfulnessReport } from '../../src/protocol/faithfulness';
@@ -132,6 +132,7 @@ describe('gat faithfulness', () => {
       [['--nodes', '5000'], /--nodes 5000: cora has 1000 test nodes/],
       [['--node-ids', '99999'], /--node-ids: node 99999 does not exist in cora: node ids are 0 to 2707/],
       [['--methods', 'shap'], /--methods shap: unknown method/],
+      [['--nodes', 'motifs'], /--nodes motifs: cora has no planted motifs/],
     ];
     for (const [args, message] of cases) {
       const r = await runGat(['faithfulness', '--run', runDir, ...args]);
@@ -139,5 +140,28 @@ describe('gat faithfulness', () => {
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
       assert.match(r.stderr, message);
     }
+  });
+});
+
+describe('gat faithfulness on planted motifs (BA-Shapes with informative features)', () => {
+  it('grades every ranking against the motif edges: gradients and leave-one-out beat random by a clear margin', async () => {
+    const out = tempDir();
+    const t = await runGat(['train', '--dataset-name', 'ba-shapes-informative', '--backend', 'wasm', '--num-of-epochs', '300', '--out', out]);
+    assert.equal(t.code, 0, t.stderr);
+    const run = path.join(out, 'runs', readdirSync(path.join(out, 'runs')).filter((d) => !d.startsWith('.'))[0]);
+    const r = await faithfulnessJson(['--run', run, '--nodes', 'motifs', '--k', '1,5', '--methods', 'leave-one-out,saliency,integrated-gradients']);
+    assert.equal(r.nodes.length, 400, 'the 80 houses × 5 nodes');
+    const acc = new Map(r.motifAccuracy!.map((a) => [a.method, a]));
+    const random = acc.get('random')!;
+    assert.equal(random.nodes, 400);
+    assert.ok(Math.abs(random.pooledAuroc! - 0.5) < 0.05, `a random ranking is at chance: ${random.pooledAuroc}`);
+    for (const method of ['saliency', 'leave-one-out'] as const) {
+      const a = acc.get(method)!;
+      assert.ok(a.pooledAuroc! > random.pooledAuroc! + 0.1 && a.meanNodeAuroc! > random.meanNodeAuroc! + 0.1, `${method}: ${JSON.stringify(a)} vs random ${JSON.stringify(random)}`);
+    }
+    // rows keep each node's own AUROC, not the pooled pairs
+    const row = r.rows.find((x) => x.method === 'saliency')!;
+    assert.equal(typeof row.motifAuroc, 'number');
+    assert.equal((row as unknown as Record<string, unknown>).motifPairs, undefined);
   });
 });

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { resolveRunDir } from './runArg';
 import { DEFAULT_IMPORTANCE } from '../explain/edgeImportance';
-import { summarize } from '../explain/faithfulness';
+import { motifAccuracy, summarize } from '../explain/faithfulness';
 import type { FaithfulnessReport, RankingMethod } from '../../protocol/faithfulness';
 import { faithfulnessOnThreads } from '../explain/faithfulnessPool';
 import { datasetIsUndirected } from '../explain/nodeStudy';
@@ -14,7 +14,7 @@ import { loadRunModel } from './runModel';
 
 const FAITHFULNESS_OPTIONS = {
   run: { type: 'string', placeholder: 'run', help: 'run folder, or the id of a run under ./runs (required)' },
-  nodes: { type: 'string', default: 'test', placeholder: 'test|all|COUNT', help: 'the test nodes, every node, or COUNT test nodes sampled with --seed' },
+  nodes: { type: 'string', default: 'test', placeholder: 'test|all|motifs|COUNT', help: 'the test nodes, every node, the nodes of planted motifs (BA-Shapes), or COUNT test nodes sampled with --seed' },
   nodeIds: { type: 'string', placeholder: 'ID,…', help: 'exactly these nodes (instead of --nodes)' },
   k: { type: 'string', default: '1,2,5,10', placeholder: 'K,…', help: 'how many top edges each fidelity removes or keeps' },
   methods: { type: 'string', default: 'attention,leave-one-out,saliency,integrated-gradients', placeholder: 'METHOD,…', help: `rankings to test, from ${IMPORTANCE_METHODS.join(', ')} (or all); a seeded random ranking is always added` },
@@ -76,8 +76,8 @@ async function faithfulness(opts: CommandOptions<typeof FAITHFULNESS_OPTIONS, 'r
   // every option is checked before the run is read
   const ks = intList('k', opts.k, 1, 1_000_000);
   const methods = methodsOf(opts.methods);
-  const count = opts.nodeIds === undefined && opts.nodes !== 'test' && opts.nodes !== 'all' ? intList('nodes', opts.nodes, 1, 100_000_000)[0] : undefined;
-  if (opts.nodeIds === undefined && count === undefined && !['test', 'all'].includes(opts.nodes)) throw new UsageError(`--nodes ${opts.nodes}: expected test, all or a count`);
+  const named = ['test', 'all', 'motifs'].includes(opts.nodes);
+  const count = opts.nodeIds === undefined && !named ? intList('nodes', opts.nodes, 1, 100_000_000)[0] : undefined;
   const ids = opts.nodeIds !== undefined ? intList('node-ids', opts.nodeIds, 0, 100_000_000) : undefined;
 
   const runDir = resolveRunDir(opts.run);
@@ -94,6 +94,10 @@ async function faithfulness(opts: CommandOptions<typeof FAITHFULNESS_OPTIONS, 'r
   } else if (opts.nodes === 'all') {
     nodes = Array.from({ length: g.numNodes }, (_, i) => i);
     selection = 'all nodes';
+  } else if (opts.nodes === 'motifs') {
+    if (!g.motifs) throw new UsageError(`--nodes motifs: ${g.name} has no planted motifs (BA-Shapes has: ba-shapes, ba-shapes-informative)`);
+    nodes = Array.from({ length: g.numNodes }, (_, i) => i).filter((i) => g.motifs![i] >= 0);
+    selection = 'motif nodes';
   } else if (count !== undefined) {
     if (count > test.length) throw new UsageError(`--nodes ${count}: ${g.name} has ${test.length} test nodes`);
     nodes = sample(test, count, opts.seed);
@@ -109,7 +113,7 @@ async function faithfulness(opts: CommandOptions<typeof FAITHFULNESS_OPTIONS, 'r
   const threads = opts.threads ?? availableParallelism();
   const t0 = performance.now();
   let lastTenth = 0;
-  const rows = await faithfulnessOnThreads({ graph: g, shapes: m.shapes, params: m.params, methods, ks, settings, directed }, nodes, {
+  const graded = await faithfulnessOnThreads({ graph: g, shapes: m.shapes, params: m.params, methods, ks, settings, directed }, nodes, {
     threads,
     onProgress: (done, total) => {
       const tenth = Math.floor((10 * done) / total);
@@ -117,6 +121,7 @@ async function faithfulness(opts: CommandOptions<typeof FAITHFULNESS_OPTIONS, 'r
       lastTenth = tenth;
     },
   });
+  const { accuracy, rows } = motifAccuracy(graded, methods);
   const report: FaithfulnessReport = {
     format: 'gat-explorer/faithfulness/1',
     runId: m.runId,
@@ -130,6 +135,7 @@ async function faithfulness(opts: CommandOptions<typeof FAITHFULNESS_OPTIONS, 'r
     threads,
     seconds: (performance.now() - t0) / 1000,
     summary: summarize(rows, methods, ks),
+    ...(g.motifs ? { motifAccuracy: accuracy } : {}),
     rows,
   };
   await writeFileAtomic(path.join(runDir, 'faithfulness.json'), JSON.stringify(report));
@@ -147,6 +153,9 @@ export function faithfulnessCsv(r: Pick<FaithfulnessReport, 'ks' | 'rows'>): str
   return lines.join('\n') + '\n';
 }
 
+/** Ying et al. 2019, Table 1, BA-Shapes explanation accuracy (their GCN; attention from a GAT). */
+const PAPER: Partial<Record<RankingMethod, string>> = { attention: '0.815 (Att)', saliency: '0.882 (Grad)', 'gnnexplainer': '0.925' };
+
 export function faithfulnessText(r: FaithfulnessReport): string {
   const f = (v: number | null): string => (v === null ? '—' : v.toFixed(3));
   const lines = [
@@ -156,6 +165,11 @@ export function faithfulnessText(r: FaithfulnessReport): string {
   ];
   for (const s of r.summary) {
     lines.push(`  ${s.method.padEnd(22)}${String(s.k).padStart(5)}${f(s.fidelityPlus).padStart(8)}${f(s.fidelityMinus).padStart(8)}${f(s.characterization).padStart(8)}${f(s.probabilityDropPlus).padStart(9)}${f(s.probabilityDropMinus).padStart(9)}${s.secondsPerNode.toFixed(3).padStart(9)}`);
+  }
+  if (r.motifAccuracy) {
+    const graded = r.motifAccuracy[0]?.nodes ?? 0;
+    lines.push('', `explanation accuracy: AUROC of each ranking against the planted motif edges, over ${graded} motif nodes (pooled; mean per node)`);
+    for (const a of r.motifAccuracy) lines.push(`  ${a.method.padEnd(22)}${f(a.pooledAuroc).padStart(8)}${f(a.meanNodeAuroc).padStart(8)}${PAPER[a.method] ? `   GNNExplainer paper (BA-Shapes): ${PAPER[a.method]}` : ''}`);
   }
   lines.push(`  saved runs/${r.runId}/faithfulness.json`);
   return lines.join('\n') + '\n';

@@ -11,12 +11,15 @@
  * A random ranking (seeded) is the baseline every method should beat.
  */
 import { streamKey, uniformAt } from '../kernels/random';
-import type { FidelitySummary, NodeMethodFidelity, RankingMethod } from '../../protocol/faithfulness';
+import { auroc } from '../stats/auroc';
+import type { FidelitySummary, MotifAccuracy, NodeMethodFidelity, RankingMethod } from '../../protocol/faithfulness';
 import { attentionFlow, gnnExplainer, integratedGradients, leaveOneOut, probability, saliency, type ImportanceSettings, type Objective } from './edgeImportance';
 import type { FieldModel, ForwardRecord } from './fieldModel';
 
 export interface FidelityRequest {
   readonly model: FieldModel;
+  /** Per unit, 1 for an edge of a planted motif: the node is in one and its scores are graded. */
+  readonly motifLabels?: Uint8Array;
   readonly objective: Objective;
   readonly methods: readonly RankingMethod[];
   readonly ks: readonly number[];
@@ -58,7 +61,10 @@ function predicted(o: Objective, logits: Float64Array): number {
   return best;
 }
 
-export function nodeFidelity(r: FidelityRequest): NodeMethodFidelity[] {
+/** A row as a worker sends it: a graded node also carries its scores and labels, pooled by the main thread. */
+export type GradedRow = NodeMethodFidelity & { readonly motifPairs?: { readonly scores: number[]; readonly labels: number[] } };
+
+export function nodeFidelity(r: FidelityRequest): GradedRow[] {
   const { model, objective: o } = r;
   const base = model.forward();
   const p0 = probability(o, base.logits);
@@ -66,7 +72,8 @@ export function nodeFidelity(r: FidelityRequest): NodeMethodFidelity[] {
   const U = model.numUnits;
   return r.methods.map((method) => {
     const t0 = performance.now();
-    const order = rankOf(rankingScores(method, r, base));
+    const scores = rankingScores(method, r, base);
+    const order = rankOf(scores);
     const row = { plusChanged: [] as number[], minusChanged: [] as number[], plusDrop: [] as number[], minusDrop: [] as number[] };
     for (const k of r.ks) {
       const top = Math.min(k, U);
@@ -80,7 +87,8 @@ export function nodeFidelity(r: FidelityRequest): NodeMethodFidelity[] {
       row.plusDrop.push(p0 - probability(o, without));
       row.minusDrop.push(p0 - probability(o, only));
     }
-    return { node: model.field.node, method, units: U, seconds: (performance.now() - t0) / 1000, ...row };
+    const graded = r.motifLabels ? { motifAuroc: auroc(scores, r.motifLabels), motifPairs: { scores: Array.from(scores), labels: Array.from(r.motifLabels) } } : {};
+    return { node: model.field.node, method, units: U, seconds: (performance.now() - t0) / 1000, ...row, ...graded };
   });
 }
 
@@ -112,4 +120,16 @@ export function summarize(rows: readonly NodeMethodFidelity[], methods: readonly
     });
   }
   return out;
+}
+
+/** Explanation accuracy per method over the graded (motif) nodes; the pairs are dropped from the rows. */
+export function motifAccuracy(rows: readonly GradedRow[], methods: readonly RankingMethod[]): { accuracy: MotifAccuracy[]; rows: NodeMethodFidelity[] } {
+  const accuracy = methods.map((method): MotifAccuracy => {
+    const mine = rows.filter((r) => r.method === method && r.motifPairs);
+    const scores = mine.flatMap((r) => r.motifPairs!.scores);
+    const labels = mine.flatMap((r) => r.motifPairs!.labels);
+    const each = mine.map((r) => r.motifAuroc).filter((v): v is number => typeof v === 'number');
+    return { method, pooledAuroc: auroc(scores, labels), meanNodeAuroc: each.length ? each.reduce((a, b) => a + b, 0) / each.length : null, nodes: mine.length };
+  });
+  return { accuracy, rows: rows.map(({ motifPairs: _pairs, ...row }) => row) };
 }

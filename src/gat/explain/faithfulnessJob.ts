@@ -3,12 +3,12 @@
  * node ids; each answer carries every method's fidelity rows for those nodes.
  */
 import type { NamedTensor } from '../artifacts/namedTensor';
-import type { GraphDataset } from '../data/graph';
+import { isMotifEdge, type GraphDataset } from '../data/graph';
 import { buildGatGraph, type GatGraph } from '../kernels/gatGraph';
 import type { LayerShape } from '../model/parameters';
 import type { ImportanceSettings, Objective } from './edgeImportance';
-import type { NodeMethodFidelity, RankingMethod } from '../../protocol/faithfulness';
-import { nodeFidelity } from './faithfulness';
+import type { RankingMethod } from '../../protocol/faithfulness';
+import { nodeFidelity, type GradedRow } from './faithfulness';
 import { FieldModel } from './fieldModel';
 import { weightsOf, type LayerWeights } from './layerWeights';
 import { receptiveField } from './receptiveField';
@@ -24,7 +24,7 @@ export interface FaithfulnessJob {
   readonly directed: boolean;
 }
 
-export type WorkerReply = { readonly type: 'rows'; readonly rows: NodeMethodFidelity[] } | { readonly type: 'error'; readonly message: string };
+export type WorkerReply = { readonly type: 'rows'; readonly rows: GradedRow[] } | { readonly type: 'error'; readonly message: string };
 
 /** The model of a job, built once per thread. */
 export class FaithfulnessRunner {
@@ -35,13 +35,15 @@ export class FaithfulnessRunner {
     this.weights = weightsOf(job.shapes, job.params);
   }
 
-  node(node: number): NodeMethodFidelity[] {
+  node(node: number): GradedRow[] {
     const model = new FieldModel(receptiveField(this.gat, node, this.job.shapes.length, this.job.directed), this.weights, this.job.graph.features);
     const logits = model.forward().logits;
     // the explained output: the predicted class, or (multi-label) the most probable label
     let best = 0;
     for (let k = 1; k < logits.length; k++) if (logits[k] > logits[best]) best = k;
     const objective: Objective = { index: best, kind: this.job.graph.multiLabels ? 'sigmoid' : 'softmax' };
-    return nodeFidelity({ model, objective, methods: this.job.methods, ks: this.job.ks, settings: this.job.settings, numNodes: this.job.graph.numNodes });
+    const g = this.job.graph;
+    const motifLabels = g.motifs && g.motifs[node] >= 0 ? Uint8Array.from(model.field.units, (u) => (isMotifEdge(g, u.source, u.target) ? 1 : 0)) : undefined;
+    return nodeFidelity({ model, objective, methods: this.job.methods, ks: this.job.ks, settings: this.job.settings, numNodes: g.numNodes, ...(motifLabels ? { motifLabels } : {}) });
   }
 }

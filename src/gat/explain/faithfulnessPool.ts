@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { bundledWorker } from '../io/packageFiles';
-import type { NodeMethodFidelity } from '../../protocol/faithfulness';
+import type { GradedRow } from './faithfulness';
 import type { FaithfulnessJob, WorkerReply } from './faithfulnessJob';
 
 export function defaultFaithfulnessWorker(from: string = __dirname): string {
@@ -19,10 +19,10 @@ export interface PoolOptions {
   readonly workerScript?: string;
 }
 
-export async function faithfulnessOnThreads(job: FaithfulnessJob, nodes: readonly number[], o: PoolOptions): Promise<NodeMethodFidelity[]> {
+export async function faithfulnessOnThreads(job: FaithfulnessJob, nodes: readonly number[], o: PoolOptions): Promise<GradedRow[]> {
   const batch = o.batch ?? 4;
   const queue = [...nodes];
-  const rows: NodeMethodFidelity[] = [];
+  const rows: GradedRow[] = [];
   let done = 0;
   const threads = Math.max(1, Math.min(o.threads, Math.ceil(nodes.length / batch)));
   const workers: Worker[] = [];
