@@ -4,7 +4,7 @@
  * summary; the per-node rows stay in the file for the CSV-minded.
  */
 import * as path from 'node:path';
-import { parseJson } from '../io/jsonText';
+import { JsonSyntaxError, parseJson } from '../io/jsonText';
 import { readUserText, UserFileError } from '../io/userFile';
 import { IMPORTANCE_METHODS } from '../../protocol/explanation';
 import type { FidelitySummary, RankingMethod } from '../../protocol/faithfulness';
@@ -32,7 +32,19 @@ export async function readFaithfulness(runDir: string): Promise<FaithfulnessSumm
     if (e instanceof UserFileError && e.problem === 'missing') return undefined;
     throw e;
   }
-  return checkFaithfulness(parseJson(text), file);
+  return parseFaithfulness(text, file);
+}
+
+/** The text of a faithfulness.json, parsed and checked; every refusal names the file. */
+export function parseFaithfulness(text: string, file: string): FaithfulnessSummaryFile {
+  let v: unknown;
+  try {
+    v = parseJson(text);
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) throw new Error(`${file} is not JSON (${e.message}): run gat faithfulness again to replace it`);
+    throw e;
+  }
+  return checkFaithfulness(v, file);
 }
 
 export function checkFaithfulness(v: unknown, file: string): FaithfulnessSummaryFile {
@@ -42,6 +54,7 @@ export function checkFaithfulness(v: unknown, file: string): FaithfulnessSummary
   const int = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
   const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
   if (typeof o.runId !== 'string' || typeof o.selection !== 'string' || !Array.isArray(o.nodes) || !Array.isArray(o.ks) || !o.ks.every(int) || !Array.isArray(o.summary)) throw bad('fields');
+  if (o.summary.length > 10_000) throw bad('too many summary rows');
   const summary = o.summary.map((s: unknown): FidelitySummary => {
     const r = s as Record<string, unknown>;
     if (typeof s !== 'object' || s === null || !METHODS.includes(r.method as string) || !int(r.k) || !int(r.nodes)) throw bad('a summary row');
