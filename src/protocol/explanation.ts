@@ -11,7 +11,7 @@ export type ExplainStep = (typeof EXPLAIN_STEPS)[number];
 export interface NeighbourTerm {
   readonly node: number;
   readonly isSelf: boolean;
-  /** s_j = a_src · W h_j */
+  /** s_j = a_src · W h_j (GATv2: the pair's score, e_ij itself) */
   readonly sourceScore: number;
   /** e_ij = LeakyReLU(s_j + t_i, 0.2) */
   readonly e: number;
@@ -25,8 +25,10 @@ export interface HeadComputation {
   readonly head: number; // 0-based
   /** W h_i for this head (FOUT values) */
   readonly projection: number[];
-  /** t_i = a_trg · W h_i */
+  /** t_i = a_trg · W h_i (GATv2: 0, its score is per pair) */
   readonly targetScore: number;
+  /** GATv2: x_r = W_r h_i + b_r (FOUT values), added to each neighbour's x_l before the LeakyReLU. */
+  readonly targetProjection?: number[];
   readonly neighbours: NeighbourTerm[];
   /** Σ_j α_ij W h_j (FOUT values) */
   readonly aggregated: number[];
@@ -34,6 +36,8 @@ export interface HeadComputation {
 
 export interface LayerComputation {
   readonly layer: number; // 1-based
+  /** 'gatv2': a GATv2 layer (projection = x_l = W_l h + b_l; e_ij = att · LeakyReLU(x_l[j] + x_r[i])). Absent: GAT. */
+  readonly model?: 'gatv2';
   readonly fin: number;
   readonly fout: number;
   readonly heads: number;

@@ -74,6 +74,27 @@ describe('gat explain: the reference forward pass equals the engine', () => {
     }
   });
 
+  it("on GATv2 runs (PyG's GATv2Conv, separate and shared weights), every head and the logits equal the engine's", async () => {
+    for (const extra of [[], ['--share_weights']]) {
+      const t = await trainCora(5, 'cpu', { args: ['--model', 'gatv2', ...extra] });
+      const analysis = (await readTrained(t)).analysis;
+      for (const node of [1358, 0, 2707]) {
+        const x = await explainRunNode(t.runDir, node);
+        assert.deepEqual(x.layers.map((l) => l.model), ['gatv2', 'gatv2']);
+        assert.equal(x.layers[0].perHead[0].targetProjection!.length, x.layers[0].fout);
+        assertMatchesEngine(x, analysis, 1e-5);
+        assert.deepEqual(x.result.predicted, [analysis.predictions[node]]);
+      }
+      const text = await runGat(['explain', '--run', t.runDir, '--node', '1358', '--layer', '1']);
+      assert.equal(text.code, 0, text.stderr);
+      assert.match(text.stdout, /e_ij = att·LeakyReLU\(x_l\[j\] \+ x_r\[i\]\) per pair/);
+      assert.match(text.stdout, /the target's own map x_r = W_r·h_i \+ b_r/);
+      const importance = await runGat(['explain', '--run', t.runDir, '--node', '1358', '--importance', 'saliency']);
+      assert.equal(importance.code, 2);
+      assert.match(importance.stderr, /edge importance scores GAT layers only so far: this run is a GATv2 model/);
+    }
+  });
+
   it('on a uniform-attention run every weight is 1/(in-degree + 1)', async () => {
     const u = await trainedRun(5, ['--attention', 'uniform']);
     const x = await explainRunNode(u.runDir, 1358);

@@ -128,13 +128,20 @@ export function explanationText(x: NodeExplanation, onlyLayer: number | undefine
     lines.push(`  1. input h (${l.input.nonZero.length} non-zero of ${l.input.size}): ${l.input.nonZero.slice(0, 8).map((v) => `[${v.index}]=${num(v.value)}`).join(' ')}${l.input.nonZero.length > 8 ? ' …' : ''}`);
     const hc = l.perHead[Math.min(head, l.perHead.length - 1)];
     lines.push(`  head ${hc.head + 1} of ${l.heads}`);
-    lines.push(`  2. projection W·h (${l.fout} values): ${list(hc.projection)}`);
-    lines.push(`  3. target score t_i = a_trg·W·h_i = ${num(hc.targetScore)}`);
-    lines.push(`  4. attention over ${hc.neighbours.length} neighbours (self-loop included): e_ij = LeakyReLU(s_j + t_i), α_ij = softmax_j(e_ij); uniform = ${num(hc.neighbours[0]?.uniform ?? 0)}`);
+    const v2 = l.model === 'gatv2';
+    if (v2) {
+      lines.push(`  2. projection x_l = W_l·h + b_l (${l.fout} values): ${list(hc.projection)}`);
+      lines.push(`  3. the target's own map x_r = W_r·h_i + b_r: ${list(hc.targetProjection ?? [])}`);
+      lines.push(`  4. attention over ${hc.neighbours.length} neighbours (self-loop included): e_ij = att·LeakyReLU(x_l[j] + x_r[i]) per pair, α_ij = softmax_j(e_ij); uniform = ${num(hc.neighbours[0]?.uniform ?? 0)}`);
+    } else {
+      lines.push(`  2. projection W·h (${l.fout} values): ${list(hc.projection)}`);
+      lines.push(`  3. target score t_i = a_trg·W·h_i = ${num(hc.targetScore)}`);
+      lines.push(`  4. attention over ${hc.neighbours.length} neighbours (self-loop included): e_ij = LeakyReLU(s_j + t_i), α_ij = softmax_j(e_ij); uniform = ${num(hc.neighbours[0]?.uniform ?? 0)}`);
+    }
     const top = [...hc.neighbours].sort((a, b) => b.weight - a.weight);
-    for (const n of top.slice(0, 10)) lines.push(`       node ${String(n.node).padEnd(7)}${n.isSelf ? ' (self)' : '       '}  s_j ${num(n.sourceScore).padStart(10)}  e_ij ${num(n.e).padStart(10)}  α_ij ${num(n.weight)}  (${(n.weight / n.uniform).toFixed(2)}× uniform)`);
+    for (const n of top.slice(0, 10)) lines.push(`       node ${String(n.node).padEnd(7)}${n.isSelf ? ' (self)' : '       '}${v2 ? '' : `  s_j ${num(n.sourceScore).padStart(10)}`}  e_ij ${num(n.e).padStart(10)}  α_ij ${num(n.weight)}  (${(n.weight / n.uniform).toFixed(2)}× uniform)`);
     if (top.length > 10) lines.push(`       … ${top.length - 10} more`);
-    lines.push(`  5. weighted sum Σ α_ij W·h_j: ${list(hc.aggregated)}`);
+    lines.push(`  5. weighted sum Σ α_ij ${v2 ? 'x_l[j]' : 'W·h_j'}: ${list(hc.aggregated)}`);
     if (l.skipAdded) lines.push(`  6. skip connection (${l.skip}) adds: ${list(l.skipAdded)}`);
     lines.push(`  ${l.skipAdded ? 7 : 6}. ${l.concat ? `concat of ${l.heads} heads` : `mean of ${l.heads} heads`} + bias${l.activation === 'elu' ? ', then ELU' : ''}: ${list(l.output)}`);
   }

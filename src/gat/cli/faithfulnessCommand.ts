@@ -81,7 +81,7 @@ async function faithfulness(opts: CommandOptions<typeof FAITHFULNESS_OPTIONS, 'r
   const ids = opts.nodeIds !== undefined ? intList('node-ids', opts.nodeIds, 0, 100_000_000) : undefined;
 
   const runDir = resolveRunDir(opts.run);
-  const m = await loadRunModel(runDir, 'gat faithfulness');
+  const m = await loadRunModel(runDir, 'gat faithfulness', false);
   const g = m.graph;
   const test = g.split.test;
   let nodes: number[];

@@ -24,7 +24,8 @@ export interface RunModel {
   readonly uniformAttention: boolean;
 }
 
-export async function loadRunModel(runDirArg: string, command = 'gat explain'): Promise<RunModel> {
+/** `gatv2`: whether the caller follows GATv2 layers (the step-through does; edge importance not yet). */
+export async function loadRunModel(runDirArg: string, command = 'gat explain', gatv2 = true): Promise<RunModel> {
   const runDir = resolveRunDir(runDirArg);
   const run = await readRun(runDir);
   const out = path.resolve(runDir, '..', '..');
@@ -34,8 +35,8 @@ export async function loadRunModel(runDirArg: string, command = 'gat explain'): 
   const provenance = parseProvenance(binary.metadata);
   const graph = await loadDataset(run.dataset, { dataDir: run.datasetDir ?? undefined });
   const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...((provenance.config ?? run.config ?? {}) as Partial<TrainConfig>) };
-  if (config.model === 'gatv2') {
-    throw new UsageError(`run ${run.runId} is a GATv2 model: ${command} steps through GAT layers only so far (its attention is in the analysis: gat analyze --model ${modelFile})`);
+  if (config.model === 'gatv2' && !gatv2) {
+    throw new UsageError(`run ${run.runId} is a GATv2 model: ${command} scores GAT layers only so far (gat explain steps through it; its attention is in the analysis: gat analyze --model ${modelFile})`);
   }
   const shapes = configShapes(graph, config);
   return { runId: run.runId, graph, shapes, params: binary.params, uniformAttention: shapes.every((s) => s.attention === 'uniform') };

@@ -70,28 +70,45 @@ export function explainNode(x: ExplainInput): NodeExplanation {
 
   const computations: LayerComputation[] = [];
   for (let l = 1; l <= L; l++) {
-    const { shape: s, w, aSrc, aTrg, bias, skipW } = layers[l - 1];
+    const { shape: s, w, aSrc, aTrg, bias, skipW, v2 } = layers[l - 1];
     const hf = s.heads * s.fout;
-    // Step 1: projection W h_j for every node this layer reads          (NH·FOUT) each
+    // Step 1: projection W h_j (GATv2: x_l = W_l h_j + b_l) for every node this layer reads   (NH·FOUT) each
     const proj = new Map<number, Float64Array>();
-    for (const j of need[l - 1]) proj.set(j, project(w, s.fin, hf, h.get(j)!));
-    // Step 2: per-node scores s_j = a_src · W h_j, t_i = a_trg · W h_i   (NH) each
+    for (const j of need[l - 1]) {
+      const p = project(w, s.fin, hf, h.get(j)!);
+      if (v2) for (let c = 0; c < hf; c++) p[c] += v2.bL[c];
+      proj.set(j, p);
+    }
+    // Step 2 (GAT): per-node scores s_j = a_src · W h_j, t_i = a_trg · W h_i   (NH) each
     const scoreOf = (v: Float64Array, a: Float32Array): Float64Array => {
       const out = new Float64Array(s.heads);
       for (let hd = 0; hd < s.heads; hd++) for (let d = 0; d < s.fout; d++) out[hd] += v[hd * s.fout + d] * a[hd * s.fout + d];
       return out;
     };
     const sSrc = new Map<number, Float64Array>();
-    for (const [j, v] of proj) sSrc.set(j, scoreOf(v, aSrc));
+    if (!v2) for (const [j, v] of proj) sSrc.set(j, scoreOf(v, aSrc));
     const next = new Map<number, Row>();
     for (const i of need[l]) {
       const nbrs = inNeighbours(gat, i);
-      const t = scoreOf(proj.get(i)!, aTrg);
+      // GATv2: x_r = W_r h_i + b_r, the target's own map
+      const right = v2 ? project(v2.wR, s.fin, hf, h.get(i)!).map((v, c) => v + v2.bR[c]) : null;
+      const t = v2 ? new Float64Array(s.heads) : scoreOf(proj.get(i)!, aTrg);
       const agg = new Float64Array(hf);
       const perHead: HeadComputation[] = [];
       for (let hd = 0; hd < s.heads; hd++) {
-        // Step 3: e_ij = LeakyReLU(s_j + t_i), α_ij = softmax over j → i   (deg + 1)
+        // Step 3: GAT   e_ij = LeakyReLU(s_j + t_i);
+        //         GATv2 e_ij = att · LeakyReLU(x_l[j] + x_r[i]) (per pair, before the dot product);
+        //         α_ij = softmax over j → i   (deg + 1)
         const e = Array.from(nbrs, (j) => {
+          if (right) {
+            const xl = proj.get(j)!;
+            let acc = 0;
+            for (let d = 0; d < s.fout; d++) {
+              const z = xl[hd * s.fout + d] + right[hd * s.fout + d];
+              acc += aSrc[hd * s.fout + d] * (z > 0 ? z : SLOPE * z);
+            }
+            return acc;
+          }
           const z = sSrc.get(j)![hd] + t[hd];
           return z > 0 ? z : SLOPE * z;
         });
@@ -99,7 +116,7 @@ export function explainNode(x: ExplainInput): NodeExplanation {
         const ex = e.map((v) => Math.exp(v - max));
         const sum = ex.reduce((a, b) => a + b, 0);
         const alpha = ex.map((v) => v / sum);
-        // Step 4: Σ_j α_ij W h_j                                          (FOUT)
+        // Step 4: Σ_j α_ij W h_j (GATv2: Σ_j α_ij x_l[j])                     (FOUT)
         nbrs.forEach((j, k) => {
           const pj = proj.get(j)!;
           for (let d = 0; d < s.fout; d++) agg[hd * s.fout + d] += alpha[k] * pj[hd * s.fout + d];
@@ -110,7 +127,8 @@ export function explainNode(x: ExplainInput): NodeExplanation {
             head: hd,
             projection: Array.from(p.subarray(hd * s.fout, (hd + 1) * s.fout)),
             targetScore: t[hd],
-            neighbours: Array.from(nbrs, (j, k) => ({ node: j, isSelf: j === i, sourceScore: sSrc.get(j)![hd], e: e[k], weight: alpha[k], uniform: 1 / nbrs.length })),
+            ...(right ? { targetProjection: Array.from(right.subarray(hd * s.fout, (hd + 1) * s.fout)) } : {}),
+            neighbours: Array.from(nbrs, (j, k) => ({ node: j, isSelf: j === i, sourceScore: right ? e[k] : sSrc.get(j)![hd], e: e[k], weight: alpha[k], uniform: 1 / nbrs.length })),
             aggregated: Array.from(agg.subarray(hd * s.fout, (hd + 1) * s.fout)),
           });
         }
@@ -139,6 +157,7 @@ export function explainNode(x: ExplainInput): NodeExplanation {
         const input = h.get(i)!;
         computations.push({
           layer: l,
+          ...(v2 ? { model: 'gatv2' as const } : {}),
           fin: s.fin,
           fout: s.fout,
           heads: s.heads,

@@ -12,6 +12,8 @@ export interface LayerWeights {
   readonly aTrg: Float32Array; // (NH, FOUT)
   readonly bias: Float32Array;
   readonly skipW: Float32Array | null; // (NH·FOUT, FIN)
+  /** GATv2 (PyG's GATv2Conv): w and bL are lin_l, wR and bR lin_r (the same arrays with shared weights), att in aSrc. */
+  readonly v2: { readonly bL: Float32Array; readonly wR: Float32Array; readonly bR: Float32Array } | null;
 }
 
 export function weightsOf(shapes: readonly LayerShape[], params: readonly NamedTensor[]): LayerWeights[] {
@@ -24,6 +26,19 @@ export function weightsOf(shapes: readonly LayerShape[], params: readonly NamedT
   return shapes.map((s, l) => {
     const hf = s.heads * s.fout;
     const zeros = new Float32Array(hf); // uniform attention: no scoring vectors, every score 0
+    if (s.model === 'gatv2') {
+      const w = get(`gat_net.${l}.lin_l.weight`, hf * s.fin);
+      const bL = get(`gat_net.${l}.lin_l.bias`, hf);
+      return {
+        shape: s,
+        w,
+        aSrc: s.attention === 'uniform' ? zeros : get(`gat_net.${l}.att`, hf),
+        aTrg: zeros,
+        bias: get(`gat_net.${l}.bias`, s.concat ? hf : s.fout),
+        skipW: s.skip === 'proj' ? get(`gat_net.${l}.skip_proj.weight`, hf * s.fin) : null,
+        v2: s.shareWeights ? { bL, wR: w, bR: bL } : { bL, wR: get(`gat_net.${l}.lin_r.weight`, hf * s.fin), bR: get(`gat_net.${l}.lin_r.bias`, hf) },
+      };
+    }
     return {
       shape: s,
       w: get(`gat_net.${l}.linear_proj.weight`, hf * s.fin),
@@ -31,6 +46,7 @@ export function weightsOf(shapes: readonly LayerShape[], params: readonly NamedT
       aTrg: s.attention === 'uniform' ? zeros : get(`gat_net.${l}.scoring_fn_target`, hf),
       bias: get(`gat_net.${l}.bias`, s.concat ? hf : s.fout),
       skipW: s.skip === 'proj' ? get(`gat_net.${l}.skip_proj.weight`, hf * s.fin) : null,
+      v2: null,
     };
   });
 }

@@ -41,6 +41,7 @@ export function datasetIsUndirected(g: GraphDataset): boolean {
 }
 
 export function studyNode(m: StudyModel, r: StudyRequest): NodeExplanation {
+  if (r.methods.length > 0 && m.shapes.some((s) => s.model === 'gatv2')) throw new EditError('edge importance scores GAT layers only so far: this run is a GATv2 model (its step-through works without --importance)');
   const directed = r.edits.directed || !datasetIsUndirected(m.graph);
   const edits: EditSet = { edits: r.edits.edits, directed };
   const graph = applyEdits(m.graph, edits); // checks every edit before any work
