@@ -3,15 +3,18 @@
  * panel, from the click to the redrawn panel. The page is the real computation app in Chromium;
  * the host is the panel's own what-if session (src/extension/webviews/whatIfSession.ts) with the
  * real explain process (dist/cli.js explain-server), so the path is the one VS Code runs, except
- * that VS Code's webview messaging is stood in for by the harness (a CDP binding page → host, and
- * window.postMessage host → page, each a structured copy as in VS Code).
- *   editMs     click on "Remove edge" → the panel redrawn with every number recomputed (page clock,
- *              one frame after the DOM changed), a different neighbour each round (none answered
- *              from the server's memory of recent requests): median and p95
- *   hostMs     the message at the host → its snapshot ready to post (the explain process's forward
- *              pass on the edited graph, the reply's JSON, the scenario list): median
- *   renderMs   the snapshot's message event in the page → the redrawn frame: median
- *   undoMs     click on Undo → redrawn (back to the unedited computation, which the host keeps): median
+ * that VS Code's webview messaging is stood in for by the harness: a CDP binding page → host, and
+ * host → page the snapshot as JSON text parsed in the page and posted to the app (VS Code, too,
+ * sends a webview message as JSON).
+ *   editMs       click on "Remove edge" → the panel redrawn with every number recomputed (page clock,
+ *                one frame after the app drew it), a different neighbour each round (none answered
+ *                from the server's memory of recent requests): median and p95
+ *   hostMs       the message at the host → its snapshot ready to post (the explain process's forward
+ *                pass on the edited graph, the reply's JSON, the scenario list): median
+ *   messagingMs  the two hops of the stand-in for VS Code's messaging (editMs − hostMs − renderMs − frameMs)
+ *   renderMs     the snapshot in the page → the app has drawn it (JSON.parse, the message event, the DOM)
+ *   frameMs      the app's DOM drawn → the next frame
+ *   undoMs       click on Undo → redrawn (back to the unedited computation, which the host keeps): median
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -34,13 +37,23 @@ const quantile = (xs: number[], q: number): number => {
 };
 const round = (x: number): number => Math.round(x * 100) / 100;
 
-/** Clicks `selector` in the page and resolves with the ms until the what-if section shows `edits` edits, one frame later. */
-function clickToRedrawn(p: PanelPage, selector: string, edits: number): Promise<{ total: number; render: number }> {
+interface Timing {
+  /** click → the frame after the app drew the answer */
+  readonly total: number;
+  /** the answer's JSON in the page → the app's message handler done */
+  readonly render: number;
+  /** the app's handler done → the next frame */
+  readonly frame: number;
+  /** click → the answer's JSON in the page */
+  readonly untilAnswer: number;
+}
+
+/** Clicks `selector` in the page and times it until the what-if section shows `edits` edits, one frame later. */
+function clickToRedrawn(p: PanelPage, selector: string, edits: number): Promise<Timing> {
   return p.page.evaluate(
     async ({ selector, edits }) => {
       const section = document.querySelector<HTMLElement>('.what-if')!;
-      const w = window as unknown as { __messageAt?: number };
-      const t0 = performance.now();
+      const w = window as unknown as { __answerAt?: number; __handledAt?: number };
       const drawn = new Promise<void>((resolve, reject) => {
         const observer = new MutationObserver(() => {
           if (section.dataset.edits === String(edits) && section.getAttribute('aria-busy') === null) {
@@ -51,11 +64,14 @@ function clickToRedrawn(p: PanelPage, selector: string, edits: number): Promise<
         observer.observe(section, { attributes: true });
         setTimeout(() => reject(new Error(`no redraw with ${edits} edits in 10 s: ${section.querySelector('.what-if-status')?.textContent}`)), 10_000);
       });
+      const t0 = performance.now();
       document.querySelector<HTMLElement>(selector)!.click();
       await drawn;
       await new Promise((r) => requestAnimationFrame(r));
       const t1 = performance.now();
-      return { total: t1 - t0, render: t1 - (w.__messageAt ?? t1) };
+      const answer = w.__answerAt ?? t1;
+      const handled = w.__handledAt ?? t1;
+      return { total: t1 - t0, render: handled - answer, frame: t1 - handled, untilAnswer: answer - t0 };
     },
     { selector, edits },
   );
@@ -71,7 +87,11 @@ export async function measureWhatIf(chromium: BrowserHandle, root: string, run: 
     server: () => ({ cli: path.join(root, 'dist', 'cli.js'), runDir: run.runDir, cwd: path.dirname(path.dirname(run.runDir)) }),
     post: async (s: WhatIfSnapshot) => {
       host.push(performance.now() - arrived);
-      await p.post(s);
+      // As VS Code sends it: JSON text, parsed in the page and posted to the app.
+      await p.page.evaluate((json) => {
+        (window as unknown as { __answerAt: number }).__answerAt = performance.now();
+        window.postMessage(JSON.parse(json), '*');
+      }, JSON.stringify(s));
     },
     sources: () => sources,
     confirmReplace: async () => true,
@@ -84,15 +104,15 @@ export async function measureWhatIf(chromium: BrowserHandle, root: string, run: 
     else if (m.type === 'whatIfUndo') void session.undo(m.index);
   });
   await p.page.evaluate(() => {
-    const w = window as unknown as { __posted: unknown[]; __toHost(m: unknown): void; __messageAt?: number };
+    const w = window as unknown as { __posted: unknown[]; __toHost(m: unknown): void };
     const push = w.__posted.push.bind(w.__posted);
     w.__posted.push = (...m: unknown[]) => {
       const n = push(...m);
       for (const x of m) void w.__toHost(x);
       return n;
     };
-    // Before the app's own listener: when the snapshot's message event starts.
-    window.addEventListener('message', () => (w.__messageAt = performance.now()), true);
+    // After the app's own listener (added when it started): when it has drawn the message.
+    window.addEventListener('message', () => ((w as unknown as { __handledAt: number }).__handledAt = performance.now()));
   });
   try {
     const first = await session.snapshot({ runId: run.runId, provenance: run.provenance, graph: { name: 'cora', numNodes: 2708, numFeatures: 1433 } });
@@ -100,17 +120,16 @@ export async function measureWhatIf(chromium: BrowserHandle, root: string, run: 
     await p.post(first);
     await p.page.waitForSelector('body[data-computation-ready="true"] .what-if:not([hidden])');
     const strongest = first.explanation.layers[0].perHead[0].neighbours.filter((n) => !n.isSelf).sort((a, b) => b.weight - a.weight);
-    const edits: number[] = [];
-    const renders: number[] = [];
-    const undos: number[] = [];
+    const edits: Timing[] = [];
+    const undos: Timing[] = [];
     host.length = 0;
     for (let i = 0; i < rounds; i++) {
-      const edit = await clickToRedrawn(p, `.neighbour-row[data-node="${strongest[i].node}"] .remove-edge`, 1);
-      edits.push(edit.total);
-      renders.push(edit.render);
-      undos.push((await clickToRedrawn(p, '.undo-edit', 0)).total);
+      edits.push(await clickToRedrawn(p, `.neighbour-row[data-node="${strongest[i].node}"] .remove-edge`, 1));
+      undos.push(await clickToRedrawn(p, '.undo-edit', 0));
     }
     const hostMs = host.filter((_, k) => k % 2 === 0); // the edits (the undos answer from the kept computation)
+    const messaging = edits.map((e, k) => e.untilAnswer - hostMs[k]);
+    const median = (xs: number[]): number => round(quantile(xs, 0.5));
     // What the edit showed: checked, so the figures are of a panel that worked.
     await clickToRedrawn(p, `.neighbour-row[data-node="${strongest[0].node}"] .remove-edge`, 1);
     const shown = await p.page.evaluate(() => ({
@@ -134,11 +153,14 @@ export async function measureWhatIf(chromium: BrowserHandle, root: string, run: 
       node: 1358,
       degree: first.explanation.degree,
       rounds,
-      editMs: round(quantile(edits, 0.5)),
-      editP95Ms: round(quantile(edits, 0.95)),
-      hostMs: round(quantile(hostMs, 0.5)),
-      renderMs: round(quantile(renders, 0.5)),
-      undoMs: round(quantile(undos, 0.5)),
+      editMs: median(edits.map((e) => e.total)),
+      editP95Ms: round(quantile(edits.map((e) => e.total), 0.95)),
+      hostMs: median(hostMs),
+      messagingMs: median(messaging),
+      renderMs: median(edits.map((e) => e.render)),
+      frameMs: median(edits.map((e) => e.frame)),
+      undoMs: median(undos.map((e) => e.total)),
+      undoRenderMs: median(undos.map((e) => e.render)),
       snapshotKiB: Math.round(JSON.stringify(first).length / 1024),
       serverStarts: starts,
       serverPid: pid !== undefined,
