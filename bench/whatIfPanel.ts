@@ -142,6 +142,7 @@ export async function measureWhatIf(chromium: BrowserHandle, root: string, run: 
     }));
     if (shown.classes !== 7 || shown.removed !== 1 || shown.rows !== 169) throw new Error(`the what-if panel drew ${JSON.stringify(shown)}`);
     if (shots) {
+      await p.page.evaluate(() => window.scrollTo(0, 0)); // the what-if section, above the steps
       for (const theme of ['vscode-dark', 'vscode-light'] as const) {
         await p.setTheme(theme);
         await p.page.screenshot({ path: path.join(shots, `computation-what-if-${theme.replace('vscode-', '')}.png`) });

@@ -191,6 +191,7 @@ describe('Computation panel: what-if edits in Chromium (a trained Cora run)', ()
   it('reads in dark, light and high-contrast themes (screenshots kept)', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await p.page.click('.layer-button[data-focus-key="layer-1"]');
+    await p.page.evaluate(() => window.scrollTo(0, 0)); // the what-if section, above the steps
     for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] as const) {
       await p.setTheme(theme);
       const after = await p.page.$eval('.probability-row .after-fill', (e) => getComputedStyle(e).backgroundColor);

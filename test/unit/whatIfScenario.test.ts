@@ -102,7 +102,8 @@ describe('what-if scenario files', () => {
   /** Hostile or damaged scenario files, each refused with one line that names the file. */
   const hostile: ReadonlyArray<readonly [string, (file: string) => void, RegExp]> = [
     ['not JSON', (f) => writeFileSync(f, '{"format": '), /drop-919\.json is not JSON \(line 1, column 12: .*\): fix it, or delete it and save the scenario again$/],
-    ['a JSON list', (f) => writeFileSync(f, '[]'), /drop-919\.json is not a what-if scenario this version reads: must be an object; got an array$/],
+    ['a JSON list', (f) => writeFileSync(f, '[]'), /drop-919\.json is not a what-if scenario: the file must be one JSON object, not a list$/],
+    ['a number', (f) => writeFileSync(f, '1358'), /drop-919\.json is not a what-if scenario: the file must be one JSON object, not number$/],
     ['another format', (f) => writeFileSync(f, JSON.stringify({ ...scenario(), format: 'gat-explorer/scenario/9' })), /not a what-if scenario this version reads: 'format' must be one of "gat-explorer\/scenario\/1"/],
     ['an unknown edit kind', (f) => writeFileSync(f, JSON.stringify({ ...scenario(), edits: [{ kind: 'delete-run', source: 1, target: 2 }] })), /'edits' \[0\] 'kind' must be one of "remove-edge", "add-edge", "feature-off", "feature-on"/],
     ['a negative node', (f) => writeFileSync(f, JSON.stringify({ ...scenario(), node: -1 })), /'node' must be an integer from 0/],
@@ -111,7 +112,7 @@ describe('what-if scenario files', () => {
     ['a __proto__ key', (f) => writeFileSync(f, JSON.stringify(scenario()).replace('{', '{"__proto__":{"polluted":true},')), /has an unexpected field '__proto__'/],
     ['too many edits', (f) => writeFileSync(f, JSON.stringify({ ...scenario(), edits: Array.from({ length: 1001 }, () => ({ kind: 'add-edge', source: 1, target: 2 })) })), /'edits' must have at most 1000 items; got 1001/],
     ['a file past its budget', (f) => writeFileSync(f, `{"pad": "${'x'.repeat(1 << 20)}"}`), /drop-919\.json is \d+ bytes, more than the 1 MiB a what-if scenario may be$/],
-    ['deep nesting', (f) => writeFileSync(f, '['.repeat(100_000) + ']'.repeat(100_000)), /not a what-if scenario this version reads: must be an object; got an array$/],
+    ['deep nesting', (f) => writeFileSync(f, '['.repeat(100_000) + ']'.repeat(100_000)), /not a what-if scenario: the file must be one JSON object, not a list$/],
     ['another name inside', (f) => writeFileSync(f, JSON.stringify({ ...scenario(), name: 'other' })), /drop-919\.json names itself 'other': rename the file to other\.json, or its "name" to drop-919$/],
     ['a folder', (f) => mkdirSync(f), /drop-919\.json is a folder, not a file$/],
     ['a FIFO', (f) => execFileSync('mkfifo', [f]), /drop-919\.json is a FIFO \(named pipe\), not a file$/],

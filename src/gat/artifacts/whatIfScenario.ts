@@ -73,6 +73,11 @@ export async function readScenario(runDir: string, name: string): Promise<Scenar
     if (err instanceof UserFileError) throw new ScenarioError(err.problem === 'missing' ? `no scenario '${name}' in ${scenariosDir(runDir)}` : err.message);
     throw err;
   }
+  return parseScenario(text, file, name);
+}
+
+/** A scenario file's text, every field checked; `name` is the one its file name gives. */
+export function parseScenario(text: string, file: string, name: string): ScenarioFile {
   let value: unknown;
   try {
     value = parseJson(text);
@@ -80,10 +85,11 @@ export async function readScenario(runDir: string, name: string): Promise<Scenar
     if (err instanceof JsonSyntaxError) throw new ScenarioError(`${file} is not JSON (${err.message}): fix it, or delete it and save the scenario again`);
     throw err;
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ScenarioError(`${file} is not a what-if scenario: the file must be one JSON object, not ${Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value}`);
   const problem = scenarioShape.check(value);
   if (problem !== undefined) throw new ScenarioError(`${file} is not a what-if scenario this version reads: ${problem}`);
   const scenario = value as ScenarioFile;
-  if (scenario.name !== name) throw new ScenarioError(`${file} names itself '${scenario.name.slice(0, 64)}': rename the file to ${scenario.name}.json, or its "name" to ${name}`);
+  if (scenario.name !== name) throw new ScenarioError(`${file} names itself '${scenario.name}': rename the file to ${scenario.name}.json, or its "name" to ${name}`);
   return scenario;
 }
 

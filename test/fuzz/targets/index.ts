@@ -9,6 +9,7 @@ import { pthTarget } from './pth';
 import { recordUriTarget } from './recordUri';
 import { runRecordTarget } from './runRecord';
 import { safetensorsTarget } from './safetensors';
+import { scenarioTarget } from './scenario';
 import { settingsTarget } from './settings';
 import { specTarget } from './spec';
 import { tfeventsTarget } from './tfevents';
@@ -30,6 +31,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   nodeLinkTarget,
   pthTarget,
   userFileTarget,
+  scenarioTarget,
 ];
 
 export function targetNamed(name: string): FuzzTarget {
