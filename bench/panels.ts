@@ -1,7 +1,7 @@
 /**
  * Panel bench: the Cora graph and degree webviews in headless Debian Chromium, fed real
  * snapshots built by the host-side code (layout from the worker, cached on disk).
- * Usage: npm run bench:panels -- [--json] [--no-screenshots] [--sizes 20000:120000,200000:1200000]
+ * Usage: npm run bench:panels -- [--json] [--no-screenshots] [--sizes 20000:120000,200000:1200000] [--only what-if]
  *   graphFirstRenderMs  snapshot message received → first full frame (in the app, median of 5)
  *   graphPostToFrameMs  the same from postMessage (includes the structured clone), median of 5
  *   hoverMs             p95 of pointer input → tooltip shown and neighbourhood highlighted (real mouse moves)
@@ -11,6 +11,9 @@
  *   layoutMs            the layout worker from scratch (edge betweenness + 300 ticks), not cached
  *   tsneRenderMs        embedding map: snapshot of 2708 t-SNE points received → first full frame (median of 5)
  *   attentionRenderMs   attention panel: node 1358, all 8 heads, snapshot posted → drawn (median of 5)
+ *   whatIf.*            Computation panel: one what-if edit of node 1358 from the click to the redrawn
+ *                       panel, through the real explain process (see bench/whatIfPanel.ts);
+ *                       `--only what-if` runs this part alone
  * The embedding and attention figures use a real analysis from a short Cora training (30 epochs).
  *   ppi.*               the same graph-panel figures on one PPI-sized graph (3,000 nodes, about 35,000
  *                       edges, from a synthetic PPI-format dataset through the real loader), with the
@@ -44,6 +47,7 @@ import { runTsne } from '../src/gat/tsne/tsne';
 import type { AttentionSnapshot } from '../src/protocol/analysisSnapshots';
 import type { GraphSnapshot } from '../src/protocol/webviewMessages';
 import { launchChromium, openPanel, type BrowserHandle, type HarnessTheme, type PanelPage } from '../test/browser/harness';
+import { measureWhatIf } from './whatIfPanel';
 
 const args = process.argv.slice(2);
 /** The layout bench's structure measure, to 3 decimals. */
@@ -53,6 +57,8 @@ const screenshots = !args.includes('--no-screenshots');
 /** Generated graphs (nodes, undirected edges): `--sizes 20000:120000,200000:1200000` (the default). */
 const sizesArg = args.includes('--sizes') ? args[args.indexOf('--sizes') + 1] : '20000:120000,200000:1200000';
 const sizes = sizesArg.split(',').filter(Boolean).map((s) => s.split(':').map(Number) as [number, number]);
+/** `--only what-if`: the Computation panel's what-if round trip alone. */
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const root = process.cwd();
 const shots = path.join(root, 'out', 'screenshots');
 const workerScript = path.join(root, 'dist', 'layoutWorker.js');
@@ -279,6 +285,8 @@ async function main(): Promise<void> {
   for (const f of ['dist/webview/graph.js', 'dist/webview/degrees.js', 'dist/layoutWorker.js']) {
     if (!existsSync(path.join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
   }
+  if (only === 'what-if') return whatIfOnly();
+  if (only !== undefined) throw new Error(`--only ${only}: the only part that runs alone is what-if`);
   const cora = await loadPlanetoid('cora');
   const t0 = performance.now();
   await runLayoutWorker(workerScript, { numNodes: cora.numNodes, edgeSource: cora.edgeSource, edgeTarget: cora.edgeTarget, ...DEFAULT_LAYOUT });
@@ -354,6 +362,8 @@ async function main(): Promise<void> {
       await a.close();
     }
     log(`t-SNE map first render ${tsneRenders.map((x) => x.toFixed(0)).join(', ')} ms; attention (8 heads) ${attentionRenders.map((x) => x.toFixed(0)).join(', ')} ms`);
+    const whatIf = await measureWhatIf(chromium, root, { runId, runDir, provenance }, screenshots ? shots : null);
+    log(`what-if edit of node 1358: ${whatIf.editMs} ms from the click to the redrawn panel (host ${whatIf.hostMs} ms, render ${whatIf.renderMs} ms)`);
     rmSync(path.dirname(path.dirname(runDir)), { recursive: true, force: true });
 
     const result = {
@@ -374,6 +384,7 @@ async function main(): Promise<void> {
       ppi,
       generated,
       attentionRenderMs: round(median(attentionRenders)),
+      whatIf,
       cpus: os.cpus().length,
       chromium: chromium.browser.version(),
       screenshots: screenshots ? path.relative(root, shots) : null,
@@ -381,6 +392,22 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, json ? undefined : 2));
   } finally {
     await chromium.close();
+  }
+}
+
+/** The what-if round trip alone (on a 30-epoch Cora run), with its screenshots. */
+async function whatIfOnly(): Promise<void> {
+  const cora = await loadPlanetoid('cora');
+  const { runId, runDir } = await shortTraining();
+  const provenance = panelProvenance(cora, await readRun(runDir), path.dirname(path.dirname(runDir)));
+  if (screenshots) mkdirSync(shots, { recursive: true });
+  const chromium = await launchChromium();
+  try {
+    const whatIf = await measureWhatIf(chromium, root, { runId, runDir, provenance }, screenshots ? shots : null);
+    console.log(JSON.stringify({ bench: 'panels', dataset: 'cora', whatIf, cpus: os.cpus().length, chromium: chromium.browser.version() }, null, json ? undefined : 2));
+  } finally {
+    await chromium.close();
+    rmSync(path.dirname(path.dirname(runDir)), { recursive: true, force: true });
   }
 }
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RunAnalyses } from '../gat/analysis/runAnalyses';
 import { RunSnapshots } from '../gat/analysis/runSnapshots';
-import { showAttention, showEmbedding, showEntropy, stepThroughNode, webviewNodeAction } from './commands/analysisCommands';
+import { showAttention, showEmbedding, showEntropy, stepThroughNode, webviewNodeAction, webviewRemoveEdge } from './commands/analysisCommands';
 import { BACKEND_INFO_URI, BackendInfoProvider, installGpuBackend, showBackendInfo, trainingEnv } from './commands/backendCommands';
 import { compareRuns } from './commands/compareCommands';
 import { downloadDatasetCommand, openNodeRecordCommand } from './commands/datasetCommands';
@@ -148,6 +148,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     // A node's context menu in a webview (package.json "webview/context"): VS Code passes the webview's context.
     'gat.nodeShowAttention': (context?: { webview?: unknown; node?: unknown }) => webviewNodeAction(services, 'showAttention', context),
     'gat.nodeStepThrough': (context?: { webview?: unknown; node?: unknown }) => webviewNodeAction(services, 'stepThrough', context),
+    'gat.whatIfRemoveEdge': (context?: { node?: unknown }) => webviewRemoveEdge(services, context),
     'gat.showEntropy': (runId?: unknown) => showEntropy(services, runId),
     'gat.showEmbedding': (runId?: unknown) => showEmbedding(services, runId),
     // From the Runs view: (clicked run, selected runs); from a link or a test: two run ids; else a pick.

@@ -112,6 +112,32 @@ export function tuple<F extends readonly Field<unknown>[]>(...fields: F): Field<
   });
 }
 
+/** An array of at most `max` items, each checked by `item` (the first bad one is named by its index). */
+export function arrayOf<T>(item: Field<T>, max: number): Field<readonly T[]> {
+  return field((v) => {
+    if (!Array.isArray(v)) return `must be an array; got ${described(v)}`;
+    if (v.length > max) return `must have at most ${max} items; got ${v.length}`;
+    for (let i = 0; i < v.length; i++) {
+      const problem = item.check(v[i]);
+      if (problem !== undefined) return `[${i}] ${problem}`;
+    }
+    return undefined;
+  });
+}
+
+/** One of several object shapes, told apart by the string in field `key` (as messages are by `type`). */
+export type TaggedUnion<K extends string, D extends MessageShapes> = { [T in keyof D & string]: Simplify<{ readonly [P in K]: T } & Infer<D[T]>> }[keyof D & string];
+
+/** An object whose `key` names one of `shapes`, with exactly that shape's other fields. */
+export function tagged<K extends string, D extends MessageShapes>(key: K, shapes: D): Field<TaggedUnion<K, D>> {
+  return field((v) => {
+    if (!isPlainObject(v)) return `must be an object; got ${described(v)}`;
+    const tag = Object.hasOwn(v, key) ? v[key] : undefined;
+    if (typeof tag !== 'string' || !Object.hasOwn(shapes, tag)) return `'${key}' must be one of ${Object.keys(shapes).map((t) => JSON.stringify(t)).join(', ')}; got ${described(tag)}`;
+    return shapeProblem(shapes[tag], v, key);
+  });
+}
+
 /** A plain object with exactly these fields (no others). */
 export function object<S extends Shape>(shape: S): Field<Infer<S>> {
   return field((v) => shapeProblem(shape, v));

@@ -6,6 +6,7 @@
  * refused before any handler runs. A new message type is one entry here plus its handler.
  */
 import { EXPLAIN_STEPS } from './explanation';
+import { panelEdit, scenarioName } from './whatIf';
 import { messageGuard, nonNegInt, nullable, num, object, oneOf, optional, posInt, str, type FieldValue, type MessageShapes, type MessageUnion } from './fieldSchema';
 
 /** The commands a page may ask the host to run (the metrics panel's buttons). */
@@ -61,6 +62,16 @@ export const WEBVIEW_TO_HOST = {
   explainNeighbour: { node },
   /** Open the Computation panel of a node (from the graph and attention panels). */
   stepThrough: { node },
+  /** Computation panel: a what-if edit of the node shown (an edge from `node` to it, or one of its features); all of it is recomputed. */
+  whatIfEdit: { edit: panelEdit },
+  /** Computation panel: undo the what-if edit at `index` of the list (the others stay). */
+  whatIfUndo: { index: nonNegInt },
+  /** Computation panel: back to the run's own graph and features. */
+  whatIfReset: {},
+  /** Computation panel: save the edits as a named scenario in the run folder. */
+  saveScenario: { name: scenarioName },
+  /** Computation panel: open a scenario saved in the run folder. */
+  openScenario: { name: scenarioName },
 } as const satisfies MessageShapes;
 
 /** Every message a webview may post, derived from WEBVIEW_TO_HOST. */

@@ -55,7 +55,7 @@ const HUB = 1358; // Cora's largest hub
 const HUB_DEGREE = 168;
 const QUICK_EPOCHS = 200;
 const LONG_EPOCHS = 5000; // the run to cancel: long enough to still be running when Cancel is clicked
-const STEPS = 15;
+const STEPS = 16;
 
 const log = (msg) => console.log(`[e2e] ${msg}`);
 const t0 = Date.now();
@@ -767,6 +767,41 @@ async function main() {
       await shot(page, '15-dark-pubmed-graph');
       ctx.pubmed = true;
     });
+
+    await step(16, "What if node 1358 lost its strongest neighbour? Remove that edge in its computation: the prediction and every layer's attention are computed again (probabilities before → after, attention before beside after), then Undo brings the run's own numbers back", async () => {
+      await tabs(page).filter({ hasText: new RegExp(`^GAT Computation: node ${HUB} \\(${ctx.runId}\\)`) }).first().click();
+      // the what-if section is drawn once the panel has its snapshot (a restored panel computes it again)
+      const frame = await webview(page, 'body[data-computation-ready="true"] .what-if[data-edits="0"]', 60_000);
+      // the output layer: its attention decides the prediction, and the output's class bars are shown under it
+      await frame.locator('.layer-button[data-focus-key="layer-2"]').click();
+      await frame.locator('.steps[data-layer="2"]').waitFor({ timeout: 10_000 });
+      const probabilities = () => frame.locator('.result .class-bar').evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-class')), Number(e.getAttribute('data-probability'))]).sort((a, b) => a[0] - b[0]));
+      const before = await probabilities();
+      // the strongest neighbour: the highest α in the table shown (not the self-loop)
+      const rows = await frame.locator('.neighbour-row[data-weight]').evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-node')), Number(e.getAttribute('data-weight'))]));
+      const [strongest] = rows.filter(([n]) => n !== HUB).sort((a, b) => b[1] - a[1])[0];
+      await frame.locator(`.neighbour-row[data-node="${strongest}"] .remove-edge`).click();
+      await frame.locator('.what-if[data-edits="1"]:not([aria-busy])').waitFor({ timeout: 30_000 });
+      const summary = plain(await frame.locator('.computation-summary').innerText());
+      assert(summary.startsWith(`node ${HUB} · `) && summary.endsWith(' · what if: 1 edit'), `summary: "${summary}"`);
+      const edit = plain(await frame.locator('.what-if-edit-text').first().innerText());
+      assert(edit === `remove edge ${strongest} — ${HUB}`, `edit list: "${edit}"`);
+      assert(JSON.stringify(await probabilities()) !== JSON.stringify(before), 'the output did not change');
+      const changes = await frame.locator('.probability-row').evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-before')), Number(e.getAttribute('data-after'))]));
+      assert(changes.length === 7 && changes.some(([b, a]) => b !== a), `the probabilities did not change: ${JSON.stringify(changes)}`);
+      assert((await frame.locator(`.neighbour-row[data-removed="true"][data-node="${strongest}"]`).count()) === 1, 'the removed neighbour is listed with its weight before');
+      assert((await frame.locator('.neighbour-row').count()) === HUB_DEGREE + 1, 'the 167 that remain, the self-loop and the removed one');
+      const headline = plain(await frame.locator('.prediction-change').innerText());
+      const moved = changes.reduce((m, [b, a]) => Math.max(m, Math.abs(a - b)), 0);
+      log(`  removed ${strongest} (α ${rows.find(([n]) => n === strongest)[1].toFixed(4)}): ${headline}; largest change ${(100 * moved).toFixed(2)} points`);
+      await shot(page, '16-dark-computation-what-if');
+      await frame.locator('.undo-edit').first().click();
+      await frame.locator('.what-if[data-edits="0"]:not([aria-busy])').waitFor({ timeout: 30_000 });
+      const after = await probabilities();
+      assert(JSON.stringify(after) === JSON.stringify(before), `after Undo the probabilities are ${JSON.stringify(after)}, not ${JSON.stringify(before)}`);
+      assert(!plain(await frame.locator('.computation-summary').innerText()).includes('what if'), 'the summary still names an edit');
+      ctx.whatIf = true;
+    }, ['computation', 'runId']);
 
     // Light theme: a few screenshots of the same panels (not a step of its own).
     if (!interrupted && ctx.runId) {

@@ -160,6 +160,65 @@ const CASES: { readonly [K in Type]: Cases<K> } = {
     valid: [{ type: 'stepThrough', node: 1358 }],
     invalid: [[{ type: 'stepThrough', node: -5 }, /'node' must be an integer from 0/]],
   },
+  whatIfEdit: {
+    valid: [
+      { type: 'whatIfEdit', edit: { kind: 'remove-edge', node: 919 } },
+      { type: 'whatIfEdit', edit: { kind: 'add-edge', node: 0 } },
+      { type: 'whatIfEdit', edit: { kind: 'feature-off', feature: 12 } },
+      // Ranges depend on the graph: the host checks them and says what is allowed.
+      { type: 'whatIfEdit', edit: { kind: 'feature-on', feature: 99_999 } },
+    ],
+    invalid: [
+      [{ type: 'whatIfEdit' }, /lacks its field 'edit'/],
+      [{ type: 'whatIfEdit', edit: { kind: 'delete-run', node: 1 } }, /'edit' 'kind' must be one of "remove-edge", "add-edge", "feature-off", "feature-on"/],
+      [{ type: 'whatIfEdit', edit: { node: 1 } }, /'edit' 'kind' must be one of/],
+      [{ type: 'whatIfEdit', edit: { kind: 'toString', node: 1 } }, /'edit' 'kind' must be one of/],
+      // A page edits only the node it shows: the target and the feature's node are the host's.
+      [{ type: 'whatIfEdit', edit: { kind: 'remove-edge', node: 1, target: 2 } }, /'edit' has an unexpected field 'target'/],
+      [{ type: 'whatIfEdit', edit: { kind: 'feature-off', node: 1, feature: 2 } }, /'edit' has an unexpected field 'node'/],
+      [{ type: 'whatIfEdit', edit: { kind: 'remove-edge', feature: 2 } }, /'edit' has an unexpected field 'feature'/],
+      [{ type: 'whatIfEdit', edit: { kind: 'add-edge', node: -1 } }, /'edit' 'node' must be an integer from 0/],
+      [{ type: 'whatIfEdit', edit: { kind: 'add-edge', node: '12' } }, /'edit' 'node' must be an integer/],
+      [{ type: 'whatIfEdit', edit: { kind: 'feature-on', feature: 1.5 } }, /'edit' 'feature' must be an integer/],
+      [{ type: 'whatIfEdit', edit: [{ kind: 'add-edge', node: 1 }] }, /'edit' must be an object; got an array/],
+      [{ type: 'whatIfEdit', edit: JSON.parse('{"kind":"add-edge","node":1,"__proto__":{"x":1}}') }, /'edit' has an unexpected field '__proto__'/],
+    ],
+  },
+  whatIfUndo: {
+    valid: [{ type: 'whatIfUndo', index: 0 }, { type: 'whatIfUndo', index: 41 }],
+    invalid: [
+      [{ type: 'whatIfUndo' }, /lacks its field 'index'/],
+      [{ type: 'whatIfUndo', index: -1 }, /'index' must be an integer from 0/],
+    ],
+  },
+  whatIfReset: {
+    valid: [{ type: 'whatIfReset' }],
+    invalid: [[{ type: 'whatIfReset', node: 3 }, /unexpected field 'node'/]],
+  },
+  saveScenario: {
+    valid: [{ type: 'saveScenario', name: 'drop-919' }, { type: 'saveScenario', name: 'v1.2_no_words' }, { type: 'saveScenario', name: long(64) }],
+    invalid: [
+      // A name becomes runs/<id>/scenarios/<name>.json: never a path, never a device name.
+      [{ type: 'saveScenario', name: '../../run' }, /'name' must match/],
+      [{ type: 'saveScenario', name: 'a/b' }, /'name' must match/],
+      [{ type: 'saveScenario', name: 'a\\b' }, /'name' must match/],
+      [{ type: 'saveScenario', name: '.hidden' }, /'name' must match/],
+      [{ type: 'saveScenario', name: 'a..b' }, /'name' must match/],
+      [{ type: 'saveScenario', name: 'trailing.' }, /'name' must match/],
+      [{ type: 'saveScenario', name: 'CON' }, /'name' must match/],
+      [{ type: 'saveScenario', name: 'nul.json' }, /'name' must match/],
+      [{ type: 'saveScenario', name: '' }, /'name' must match/],
+      [{ type: 'saveScenario', name: 'two words' }, /'name' must match/],
+      [{ type: 'saveScenario', name: long(65) }, /'name' must be at most 64 characters/],
+    ],
+  },
+  openScenario: {
+    valid: [{ type: 'openScenario', name: 'drop-919' }],
+    invalid: [
+      [{ type: 'openScenario', name: '/etc/passwd' }, /'name' must match/],
+      [{ type: 'openScenario' }, /lacks its field 'name'/],
+    ],
+  },
 };
 
 describe('webview → host messages: the guard derived from WEBVIEW_TO_HOST', () => {

@@ -91,3 +91,14 @@ export function webviewNodeAction(services: Services, action: 'showAttention' | 
   void active.receive({ type: action, node: context.node });
   return true;
 }
+
+/**
+ * "Remove Edge (What If)" on a neighbour row of the Computation panel (package.json "webview/context"):
+ * the active Computation panel removes that neighbour's edge as if its page had asked.
+ */
+export function webviewRemoveEdge(services: Services, context?: { node?: unknown }): boolean {
+  const active = services.panels.active('gat.computation');
+  if (!active || typeof context?.node !== 'number') return false;
+  void active.receive({ type: 'whatIfEdit', edit: { kind: 'remove-edge', node: context.node } });
+  return true;
+}

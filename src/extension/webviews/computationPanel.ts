@@ -4,16 +4,18 @@ import * as vscode from 'vscode';
 import type { ComputationPanelState, ExplainSources, ExplainStep, NodeExplanation } from '../../protocol/explanation';
 import { nonNegInt, savedFields, str, type SavedShape } from '../../protocol/fieldSchema';
 import type { HostToWebview, WebviewToHost } from '../../protocol/webviewMessages';
-import { cliFailure, runCli } from '../cli/runCli';
+import type { WhatIfSnapshot } from '../../protocol/whatIf';
 import type { AnalysisPanelDeps, LoadedRun } from './loadRun';
 import type { PanelArgs, PanelKind } from './panelArgs';
 import { RunPanel } from './runPanel';
+import { WhatIfSession } from './whatIfSession';
 import { notice } from '../../gat/io/safeText';
 
 /**
  * The Computation panel: one node's forward pass with the run's parameters, step by step, each step
- * linked to the code that computes it. The numbers come from `gat explain --json` in a child process
- * (the reference forward pass of the training core; never computed here or in the webview).
+ * linked to the code that computes it, and what-if edits of the node's edges and features with all
+ * of it recomputed. The numbers come from `gat explain-server`, a child process kept while the panel
+ * is open (the reference forward pass of the training core; never computed here or in the webview).
  */
 export class ComputationPanel extends RunPanel {
   /** The explanation posted last (tests read it). */
@@ -31,37 +33,45 @@ export class ComputationPanel extends RunPanel {
     };
   }
 
-  private node: number;
+  /** The what-if edits of the node shown, and the explain process that computes them. */
+  readonly whatIf: WhatIfSession;
 
   private constructor(panel: vscode.WebviewPanel, deps: AnalysisPanelDeps, args: PanelArgs['gat.computation']) {
     super(panel, deps, args.runId, 'computation', titleFor(args));
-    this.node = args.node;
+    this.whatIf = new WhatIfSession({
+      node: args.node,
+      server: () => {
+        const out = this.deps.outDir();
+        if (!out) return 'No output folder: open a folder or set gat.outputFolder.';
+        return { cli: path.join(this.deps.extensionUri.fsPath, 'dist', 'cli.js'), runDir: path.join(out, 'runs', this.runId), cwd: out, env: this.deps.extraEnv?.() };
+      },
+      post: (snapshot) => this.postWhatIf(snapshot),
+      sources: () => this.sources(),
+      confirmReplace: async (name) => (await vscode.window.showWarningMessage(notice`GAT: a scenario '${name}' is already saved for this run. Replace it?`, { modal: true }, 'Replace')) === 'Replace',
+      retitle: (node) => (this.panel.title = titleFor({ runId: this.runId, node })),
+    });
   }
 
-  /** Another node of the run, in place. */
+  /** Another node of the run, in place (its what-if edits start empty). */
   show(node: number): void {
-    this.node = node;
+    this.whatIf.showNode(node);
     this.panel.title = titleFor({ runId: this.runId, node });
     void this.refresh();
   }
 
-  protected async runSnapshot({ provenance }: LoadedRun): Promise<HostToWebview> {
-    const explained = await this.explain(this.node);
-    if (typeof explained === 'string') return { type: 'analysisUnavailable', provenance, message: explained };
-    this.explanation = explained;
-    return { type: 'computationSnapshot', provenance, explanation: explained, sources: this.sources() };
+  protected async runSnapshot({ provenance, graph }: LoadedRun): Promise<HostToWebview> {
+    const snapshot = await this.whatIf.snapshot({ runId: this.runId, provenance, graph });
+    if (snapshot.type === 'computationWhatIf') this.explanation = snapshot.explanation;
+    return snapshot;
   }
 
-  /** `gat explain --json` for a node of this run, off the extension host's thread; a string is why it failed. */
-  private async explain(node: number): Promise<NodeExplanation | string> {
-    const out = this.deps.outDir();
-    if (!out) return 'No output folder: open a folder or set gat.outputFolder.';
-    const r = await runCli(this.deps.extensionUri, ['explain', '--run', path.join(out, 'runs', this.runId), '--node', String(node), '--json'], { cwd: out, env: this.deps.extraEnv?.() });
-    if (r.code !== 0) return `The computation of node ${node} could not be explained: ${cliFailure(r)}`;
-    try {
-      return JSON.parse(r.stdout) as NodeExplanation;
-    } catch {
-      return `gat explain printed no explanation for node ${node}`;
+  /** A what-if answer, posted as the page's new complete snapshot. */
+  private async postWhatIf(snapshot: WhatIfSnapshot): Promise<void> {
+    if (!this.isReady) return;
+    this.explanation = snapshot.explanation;
+    if (await this.post(snapshot)) {
+      this.lastSnapshot = snapshot;
+      this.snapshotsPosted++;
     }
   }
 
@@ -92,17 +102,38 @@ export class ComputationPanel extends RunPanel {
   }
 
   protected override async onMessage(message: WebviewToHost): Promise<boolean> {
-    if (message.type === 'openSource') {
-      await this.openSource(message.step);
-      return true;
+    switch (message.type) {
+      case 'openSource':
+        await this.openSource(message.step);
+        return true;
+      case 'explainNeighbour': {
+        const explained = await this.whatIf.explainNeighbour(message.node);
+        if (typeof explained === 'string') void vscode.window.showWarningMessage(notice`GAT: ${explained}`);
+        else await this.post({ type: 'computationNeighbour', explanation: explained });
+        return true;
+      }
+      case 'whatIfEdit':
+        await this.whatIf.edit(message.edit);
+        return true;
+      case 'whatIfUndo':
+        await this.whatIf.undo(message.index);
+        return true;
+      case 'whatIfReset':
+        await this.whatIf.reset();
+        return true;
+      case 'saveScenario':
+        await this.whatIf.save(message.name);
+        return true;
+      case 'openScenario':
+        await this.whatIf.open(message.name);
+        return true;
+      default:
+        return false;
     }
-    if (message.type === 'explainNeighbour') {
-      const explained = await this.explain(message.node);
-      if (typeof explained === 'string') void vscode.window.showWarningMessage(notice`GAT: ${explained}`);
-      else await this.post({ type: 'computationNeighbour', explanation: explained });
-      return true;
-    }
-    return false;
+  }
+
+  protected override onDispose(): void {
+    this.whatIf.dispose();
   }
 }
 

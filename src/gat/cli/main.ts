@@ -6,6 +6,7 @@ import { compareCommand } from './compareCommand';
 import { downloadCommand } from './downloadCommand';
 import { errorReport } from './errorReport';
 import { explainCommand } from './explainCommand';
+import { explainServerCommand } from './explainServerCommand';
 import { faithfulnessCommand } from './faithfulnessCommand';
 import { exportCommand } from './exportCommand';
 import { importCommand } from './importCommand';
@@ -24,6 +25,7 @@ const COMMANDS: Readonly<Record<string, GatCommand>> = {
   visualize: visualizeCommand,
   import: importCommand,
   explain: explainCommand,
+  'explain-server': explainServerCommand,
   faithfulness: faithfulnessCommand,
   export: exportCommand,
   compare: compareCommand,
@@ -38,7 +40,7 @@ const MAIN_HELP = [
   'GAT Explorer: train a Graph Attention Network on Cora and inspect what it learned.',
   '',
   'commands:',
-  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
+  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(Math.max(...Object.keys(COMMANDS).map((n) => n.length)))} ${c.summary}`),
   '',
   'Run `gat <command> --help` for its options.',
 ].join('\n');

@@ -1,10 +1,12 @@
 import type { AnalysisUnavailable } from '../../protocol/analysisSnapshots';
 import type { ComputationPanelState, ComputationSnapshot, ExplainStep, LayerComputation, NodeExplanation } from '../../protocol/explanation';
+import type { PanelEdit, WhatIfView } from '../../protocol/whatIf';
 import { Component } from '../shared/component';
 import { element } from '../shared/controls';
 import { ProvenanceHeader } from '../shared/provenanceHeader';
 import { startApp, type AppHost } from '../shared/webviewApp';
-import { attentionTable, nodeLink, stepView, vectorView, type StepActions } from './stepViews';
+import { attentionTable, featureList, nodeLink, stepView, vectorView, type AttentionEditing, type StepActions } from './stepViews';
+import { WhatIfSection } from './whatIfView';
 
 /** What the panel draws from: the host's explanation, and the user's choices. */
 interface ComputationState {
@@ -13,6 +15,8 @@ interface ComputationState {
   readonly head: number; // 0-based
   /** Neighbours whose own computation is shown one layer down (loading until the host answers). */
   readonly expanded: ReadonlyMap<number, NodeExplanation | 'loading'>;
+  /** What-if editing, when the host offers it (not on the standalone page). */
+  readonly whatIf?: WhatIfView;
 }
 
 /** The node's split as the header names it ("none" alone would read as a value of nothing). */
@@ -25,14 +29,40 @@ class ComputationApp extends Component<ComputationState> {
   private readonly controls = element('div', 'toolbar');
   private readonly steps = element('ol', 'steps');
   private readonly result = element('section', 'result', { 'aria-label': 'output' });
+  private readonly whatIf = new WhatIfSection({
+    edit: (edit) => this.edit(edit),
+    undo: (index) => this.request({ type: 'whatIfUndo', index }),
+    reset: () => this.request({ type: 'whatIfReset' }),
+    save: (name) => this.request({ type: 'saveScenario', name }),
+    open: (name) => this.request({ type: 'openScenario', name }),
+  });
   private state: ComputationState | undefined;
+  /** Where the keyboard goes once the next snapshot is drawn (the row after one whose edge was removed). */
+  private focusNext: string | undefined;
 
   constructor(
     root: HTMLElement,
     private readonly host: AppHost<ComputationPanelState>,
   ) {
     super(root);
-    root.append(this.header.element, this.summary, this.controls, this.steps, this.result);
+    root.append(this.header.element, this.summary, this.controls, this.whatIf.element, this.steps, this.result);
+  }
+
+  private readonly editing: AttentionEditing = {
+    remove: (node, nextFocus) => {
+      this.focusNext = nextFocus;
+      this.edit({ kind: 'remove-edge', node });
+    },
+  };
+
+  private edit(edit: PanelEdit): void {
+    this.request({ type: 'whatIfEdit', edit });
+  }
+
+  /** A what-if request: the host answers with a complete snapshot (or the same one, saying why not). */
+  private request(message: Parameters<AppHost<ComputationPanelState>['post']>[0]): void {
+    this.host.post(message);
+    this.whatIf.pending();
   }
 
   private readonly actions: StepActions = {
@@ -58,12 +88,26 @@ class ComputationApp extends Component<ComputationState> {
     if (focused) this.element.querySelector<HTMLElement>(`[data-focus-key="${focused}"]`)?.focus();
   }
 
-  /** A new node: a reload restores the layer and head the user was on for it. */
-  receive(snapshot: ComputationSnapshot): void {
-    const saved = this.host.saved;
-    const same = saved && saved.node === snapshot.explanation.node && saved.runId === snapshot.explanation.runId;
+  /**
+   * A snapshot. The same node again (an edit, an undo) keeps the layer and head shown, and the
+   * focus; a new node starts at layer 1 (a reload restores the layer and head the user was on).
+   */
+  receive(snapshot: ComputationSnapshot | Omit<ComputationSnapshot, 'type'>, whatIf?: WhatIfView): void {
+    const x = snapshot.explanation;
+    const full: ComputationSnapshot = { type: 'computationSnapshot', provenance: snapshot.provenance, explanation: x, sources: snapshot.sources };
     this.summary.classList.remove('error');
-    this.render({ snapshot, layer: same ? saved.layer : 1, head: same ? saved.head : 0, expanded: new Map() });
+    const now = this.state;
+    if (now && now.snapshot.explanation.node === x.node && now.snapshot.explanation.runId === x.runId) {
+      const sameEdits = JSON.stringify(now.whatIf?.edits ?? []) === JSON.stringify(whatIf?.edits ?? []);
+      this.update({ snapshot: full, whatIf, expanded: sameEdits ? now.expanded : new Map() });
+    } else {
+      const saved = this.host.saved;
+      const same = saved && saved.node === x.node && saved.runId === x.runId;
+      this.render({ snapshot: full, layer: same ? saved.layer : 1, head: same ? saved.head : 0, expanded: new Map(), whatIf });
+    }
+    const next = this.focusNext;
+    this.focusNext = undefined;
+    if (next) this.element.querySelector<HTMLElement>(`[data-focus-key="${next}"]`)?.focus();
   }
 
   neighbourExplained(x: NodeExplanation): void {
@@ -78,8 +122,9 @@ class ComputationApp extends Component<ComputationState> {
     const head = layer.perHead[Math.min(state.head, layer.perHead.length - 1)];
     this.header.render(state.snapshot.provenance);
     const names = (ks: readonly number[]): string => ks.map((k) => x.classNames[k] ?? String(k)).join(', ') || 'no label';
-    this.summary.textContent = `node ${x.node} · ${SPLIT_NAMES[x.split]} · degree ${x.degree} · truth ${x.multiLabel ? `${x.truth.length} labels` : names(x.truth)} · predicted ${x.multiLabel ? `${x.result.predicted.length} labels` : names(x.result.predicted)} ${x.result.correct ? '✓' : '✗'}`;
+    this.summary.textContent = `node ${x.node} · ${SPLIT_NAMES[x.split]} · degree ${x.degree} · truth ${x.multiLabel ? `${x.truth.length} labels` : names(x.truth)} · predicted ${x.multiLabel ? `${x.result.predicted.length} labels` : names(x.result.predicted)} ${x.result.correct ? '✓' : '✗'}${x.edits ? ` · what if: ${x.edits.applied.length} edit${x.edits.applied.length === 1 ? '' : 's'}` : ''}`;
     this.renderControls(x, state);
+    this.whatIf.render(x, state.whatIf);
     this.steps.replaceChildren(...this.layerSteps(x, layer, head, state));
     this.steps.dataset.layer = String(layer.layer);
     this.steps.dataset.head = String(head.head);
@@ -110,13 +155,15 @@ class ComputationApp extends Component<ComputationState> {
     const first = l.layer === 1;
     const inputText = element('div', 'values');
     inputText.textContent = first
-      ? `${l.input.nonZero.length} non-zero of ${l.input.size} features: ${l.input.nonZero.slice(0, 12).map((v) => `[${v.index}] ${v.value.toFixed(4)}`).join(', ')}${l.input.nonZero.length > 12 ? ', …' : ''}`
+      ? `${l.input.nonZero.length} non-zero of ${l.input.size} features${state.whatIf ? ' (what if: switch one off here, or one on above)' : `: ${l.input.nonZero.slice(0, 12).map((v) => `[${v.index}] ${v.value.toFixed(4)}`).join(', ')}${l.input.nonZero.length > 12 ? ', …' : ''}`}`
       : `${l.input.nonZero.length} non-zero of ${l.input.size} values (layer ${l.layer - 1}'s output)`;
+    const inputBody = first && state.whatIf ? [inputText, featureList(l.input, (feature) => this.edit({ kind: 'feature-off', feature }))] : [inputText];
+    const editing: AttentionEditing | undefined = state.whatIf ? { ...this.editing, ...(state.whatIf.edits.length ? { before: state.whatIf.baseline[l.layer - 1]?.[head.head] } : {}) } : undefined;
     const list: HTMLElement[] = [
-      stepView(1, 'input', `Input h_${x.node}`, first ? (x.multiLabel ? "h = the node's feature values" : "h = the node's bag of words, each row normalised to sum 1") : `h = the output of layer ${l.layer - 1} (${l.input.size} values)`, [inputText], s, a),
+      stepView(1, 'input', `Input h_${x.node}`, first ? (x.multiLabel ? "h = the node's feature values" : "h = the node's bag of words, each row normalised to sum 1") : `h = the output of layer ${l.layer - 1} (${l.input.size} values)`, inputBody, s, a),
       stepView(2, 'projection', 'Projection', `z = W h   (W: ${l.heads * l.fout} × ${l.fin}; head ${head.head + 1} takes ${l.fout} rows)`, [vectorView(head.projection, `z for head ${head.head + 1}`)], s, a),
       stepView(3, 'scores', 'Scores', `s_j = a_src · z_j for every neighbour j,  t_i = a_trg · z_i = ${head.targetScore.toFixed(4)}`, [], s, a),
-      stepView(4, 'attention', 'Attention', 'e_ij = LeakyReLU(s_j + t_i, slope 0.2),  α_ij = exp(e_ij) / Σ_k exp(e_ik) over the neighbourhood (self-loop included)', [attentionTable(l, head, state.expanded, a)], s, a),
+      stepView(4, 'attention', 'Attention', 'e_ij = LeakyReLU(s_j + t_i, slope 0.2),  α_ij = exp(e_ij) / Σ_k exp(e_ik) over the neighbourhood (self-loop included)', [attentionTable(l, head, state.expanded, a, editing)], s, a),
       stepView(5, 'aggregate', 'Weighted sum', `h'_i = Σ_j α_ij z_j   (head ${head.head + 1})`, [vectorView(head.aggregated, `the weighted sum of head ${head.head + 1}`)], s, a),
     ];
     if (l.skipAdded) list.push(stepView(6, 'skip', 'Skip connection', l.skip === 'identity' ? "h'_i += h_i   (the input, added to every head)" : "h'_i += W_s h_i   (a projection of the input, added before concat/mean)", [vectorView(l.skipAdded, 'what the skip adds')], s, a));
@@ -173,6 +220,7 @@ startApp<ComputationPanelState, ComputationApp>({
   create: (root, host) => new ComputationApp(root, host),
   messages: {
     computationSnapshot: (app, snapshot) => app.receive(snapshot),
+    computationWhatIf: (app, snapshot) => app.receive(snapshot, snapshot.whatIf),
     computationNeighbour: (app, m) => app.neighbourExplained(m.explanation),
     analysisUnavailable: (app, m) => app.unavailable(m),
   },

@@ -1,5 +1,6 @@
 import type { ExplainSources, ExplainStep, HeadComputation, LayerComputation, NodeExplanation } from '../../protocol/explanation';
 import { element } from '../shared/controls';
+import { attentionRows } from './whatIfModel';
 
 /** What a step view can ask of the app: open code, a record, or a neighbour's own computation. */
 export interface StepActions {
@@ -58,17 +59,29 @@ export function nodeLink(node: number, actions: StepActions, text = `node ${node
   return a;
 }
 
+/** What-if editing in the attention table: the weights before the edits, and removing an edge. */
+export interface AttentionEditing {
+  /** The unedited graph's weights for this layer and head (shown beside α_ij once something is edited). */
+  readonly before?: { readonly nodes: readonly number[]; readonly weights: readonly number[] };
+  /** Removes the edge from `node`; `nextFocus` is the focus key of the row the keyboard moves to. */
+  remove(node: number, nextFocus: string | undefined): void;
+}
+
 /**
  * The attention step's table: every neighbour (self-loop first, then by weight) with s_j, e_ij and
  * α_ij as a bar next to the uniform weight. On layers above the first, a row expands into that
- * neighbour's own computation one layer down (asked of the host once).
+ * neighbour's own computation one layer down (asked of the host once). With what-if editing, each
+ * neighbour's edge can be removed (its button, Delete on the row, or VS Code's context menu on it),
+ * and once something is edited the weights before the edits stand beside the new ones, the removed
+ * neighbours listed after the others.
  */
-export function attentionTable(layer: LayerComputation, head: HeadComputation, expanded: ReadonlyMap<number, NodeExplanation | 'loading'>, actions: StepActions): HTMLElement {
+export function attentionTable(layer: LayerComputation, head: HeadComputation, expanded: ReadonlyMap<number, NodeExplanation | 'loading'>, actions: StepActions, editing?: AttentionEditing): HTMLElement {
   const table = element('table', 'attention-table');
   const caption = element('caption', '');
-  caption.textContent = `${head.neighbours.length} neighbours (self-loop included) of head ${head.head + 1}; bars: α_ij, line: uniform 1/(deg + 1)`;
+  const before = editing?.before;
+  caption.textContent = `${head.neighbours.length} neighbours (self-loop included) of head ${head.head + 1}; bars: α_ij, line: uniform 1/(deg + 1)${before ? '; α before: the weight before the edits' : ''}${editing ? '; Delete on a row removes its edge' : ''}`;
   const headRow = element('tr', '');
-  for (const t of ['neighbour', 's_j', 'e_ij', 'α_ij', 'vs uniform', '']) {
+  for (const t of ['neighbour', 's_j', 'e_ij', 'α_ij', ...(before ? ['α before'] : []), 'vs uniform', '', ...(editing ? ['what if'] : [])]) {
     const th = element('th', '', { scope: 'col' });
     th.textContent = t;
     headRow.append(th);
@@ -76,41 +89,76 @@ export function attentionTable(layer: LayerComputation, head: HeadComputation, e
   const thead = element('thead', '');
   thead.append(headRow);
   const tbody = element('tbody', '');
-  const max = Math.max(...head.neighbours.map((n) => Math.max(n.weight, n.uniform)));
-  const rows = [...head.neighbours].sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || b.weight - a.weight);
-  for (const n of rows) {
-    const tr = element('tr', 'neighbour-row', { 'data-node': String(n.node), 'data-weight': String(n.weight) });
+  const rows = attentionRows(head, before);
+  const max = Math.max(...head.neighbours.map((n) => Math.max(n.weight, n.uniform)), ...(before?.weights ?? []));
+  const cell = (text: string, cls = 'num'): HTMLTableCellElement => {
+    const td = element('td', cls);
+    td.textContent = text;
+    return td;
+  };
+  for (const r of rows) {
+    const n = r.now;
+    const removable = editing !== undefined && n !== undefined && !r.isSelf;
+    const tr = element('tr', `neighbour-row${n ? '' : ' removed'}`, { 'data-node': String(r.node), ...(n ? { 'data-weight': String(n.weight) } : { 'data-removed': 'true' }), ...(r.before !== undefined ? { 'data-before': String(r.before) } : {}) });
+    // VS Code's context menu on the row offers "Remove Edge" (package.json webview/context).
+    if (removable) tr.dataset.vscodeContext = JSON.stringify({ webviewSection: 'neighbour', node: r.node, preventDefaultContextMenuItems: true });
     const who = element('td', '');
-    who.append(nodeLink(n.node, actions, n.isSelf ? `node ${n.node} (self)` : `node ${n.node}`));
-    const cells = [n.sourceScore, n.e].map((v) => {
-      const td = element('td', 'num');
-      td.textContent = num(v);
-      return td;
-    });
+    who.append(nodeLink(r.node, actions, r.isSelf ? `node ${r.node} (self)` : `node ${r.node}`));
     const bar = element('td', 'bar-cell');
-    const track = element('div', 'weight-bar', { role: 'img', 'aria-label': `α ${num(n.weight)}, uniform ${num(n.uniform)}` });
-    const fill = element('div', 'weight-fill');
-    fill.style.width = `${(100 * n.weight) / max}%`;
-    const mark = element('div', 'uniform-mark');
-    mark.style.left = `${(100 * n.uniform) / max}%`;
-    track.append(fill, mark);
-    const label = element('span', 'num');
-    label.textContent = ` ${num(n.weight)}`;
-    bar.append(track, label);
-    const ratio = element('td', 'num');
-    ratio.textContent = `${(n.weight / n.uniform).toFixed(2)}×`;
+    if (n) {
+      const track = element('div', 'weight-bar', { role: 'img', 'aria-label': `α ${num(n.weight)}, uniform ${num(n.uniform)}` });
+      const fill = element('div', 'weight-fill');
+      fill.style.width = `${(100 * n.weight) / max}%`;
+      const mark = element('div', 'uniform-mark');
+      mark.style.left = `${(100 * n.uniform) / max}%`;
+      track.append(fill, mark);
+      const label = element('span', 'num');
+      label.textContent = ` ${num(n.weight)}`;
+      bar.append(track, label);
+    } else bar.textContent = 'removed';
+    const was = element('td', 'bar-cell before-cell');
+    if (before) {
+      if (r.before === undefined) was.textContent = 'new';
+      else {
+        const track = element('div', 'weight-bar before-bar', { role: 'img', 'aria-label': `α before ${num(r.before)}` });
+        const fill = element('div', 'before-fill');
+        fill.style.width = `${(100 * r.before) / max}%`;
+        track.append(fill);
+        const label = element('span', 'num');
+        label.textContent = ` ${num(r.before)}`;
+        was.append(track, label);
+      }
+    }
     const more = element('td', '');
-    if (layer.layer > 1) {
-      const b = element('button', 'expand-button', { type: 'button', 'aria-expanded': String(expanded.has(n.node)), 'data-node': String(n.node), 'data-focus-key': `expand-${n.node}` });
-      b.textContent = expanded.has(n.node) ? 'hide' : `layer ${layer.layer - 1} of it`;
-      b.title = `node ${n.node}'s own computation in layer ${layer.layer - 1}, which gives the h_j this row projects`;
-      b.addEventListener('click', () => actions.expand(n.node));
+    if (n && layer.layer > 1) {
+      const b = element('button', 'expand-button', { type: 'button', 'aria-expanded': String(expanded.has(r.node)), 'data-node': String(r.node), 'data-focus-key': `expand-${r.node}` });
+      b.textContent = expanded.has(r.node) ? 'hide' : `layer ${layer.layer - 1} of it`;
+      b.title = `node ${r.node}'s own computation in layer ${layer.layer - 1}, which gives the h_j this row projects`;
+      b.addEventListener('click', () => actions.expand(r.node));
       more.append(b);
     }
-    tr.append(who, ...cells, bar, ratio, more);
+    const edit = element('td', '');
+    if (removable) {
+      const b = element('button', 'remove-edge', { type: 'button', 'data-node': String(r.node), 'data-focus-key': `remove-${r.node}`, 'aria-label': `Remove the edge from node ${r.node}` });
+      b.textContent = 'Remove edge';
+      b.addEventListener('click', () => editing.remove(r.node, nextRemoveKey(tr)));
+      edit.append(b);
+    }
+    tr.append(who, cell(n ? num(n.sourceScore) : '—'), cell(n ? num(n.e) : '—'), bar, ...(before ? [was] : []), cell(n ? `${(n.weight / n.uniform).toFixed(2)}×` : '—'), more, ...(editing ? [edit] : []));
     tbody.append(tr);
-    const sub = expanded.get(n.node);
-    if (sub) tbody.append(nestedRow(sub, layer.layer - 1, actions));
+    const sub = expanded.get(r.node);
+    if (sub && n) tbody.append(nestedRow(sub, layer.layer - 1, actions, 6 + (before ? 1 : 0) + (editing ? 1 : 0)));
+  }
+  if (editing) {
+    // Delete (or Backspace) with the focus anywhere in a row removes that row's edge.
+    tbody.addEventListener('keydown', (e) => {
+      if (e.key !== 'Delete' && e.key !== 'Backspace') return;
+      const tr = (e.target as HTMLElement).closest<HTMLTableRowElement>('tr.neighbour-row');
+      const button = tr?.querySelector<HTMLButtonElement>('.remove-edge');
+      if (!tr || !button) return;
+      e.preventDefault();
+      editing.remove(Number(tr.dataset.node), nextRemoveKey(tr));
+    });
   }
   table.append(caption, thead, tbody);
   // A narrow panel scrolls the table sideways rather than cutting its columns off.
@@ -119,10 +167,22 @@ export function attentionTable(layer: LayerComputation, head: HeadComputation, e
   return scroll;
 }
 
+/** Where the keyboard goes once a row's edge is removed: the next row's Remove button (else the previous one's). */
+function nextRemoveKey(tr: HTMLTableRowElement): string | undefined {
+  const first = (from: Element | null, step: (e: Element) => Element | null): string | undefined => {
+    for (let row = from; row; row = step(row)) {
+      const b = row.querySelector<HTMLElement>('.remove-edge');
+      if (b) return b.dataset.focusKey;
+    }
+    return undefined;
+  };
+  return first(tr.nextElementSibling, (e) => e.nextElementSibling) ?? first(tr.previousElementSibling, (e) => e.previousElementSibling);
+}
+
 /** An expanded neighbour: its layer output and the neighbours it attends to most, one layer down. */
-function nestedRow(x: NodeExplanation | 'loading', layerNumber: number, actions: StepActions): HTMLElement {
+function nestedRow(x: NodeExplanation | 'loading', layerNumber: number, actions: StepActions, columns: number): HTMLElement {
   const tr = element('tr', 'nested-row');
-  const td = element('td', '', { colspan: '6' });
+  const td = element('td', '', { colspan: String(columns) });
   tr.append(td);
   if (x === 'loading') {
     td.textContent = 'computing…';
@@ -138,4 +198,23 @@ function nestedRow(x: NodeExplanation | 'loading', layerNumber: number, actions:
   top.forEach((n, i) => most.append(...(i ? [', '] : []), nodeLink(n.node, actions), ` ${num(n.weight)}`));
   td.append(title, vectorView(layer.output, `node ${x.node}'s layer ${layerNumber} output`), most);
   return tr;
+}
+
+/** Layer 1's input for what-if editing: each non-zero feature with a button that switches it off. */
+export function featureList(input: LayerComputation['input'], off: (feature: number) => void, limit = 200): HTMLElement {
+  const list = element('ul', 'feature-list', { 'aria-label': 'Non-zero input features' });
+  for (const v of input.nonZero.slice(0, limit)) {
+    const li = element('li', 'feature', { 'data-feature': String(v.index) });
+    const b = element('button', 'feature-off', { type: 'button', 'data-feature': String(v.index), 'data-focus-key': `feature-off-${v.index}`, 'aria-label': `Switch feature ${v.index} off` });
+    b.textContent = 'off';
+    b.addEventListener('click', () => off(v.index));
+    li.append(`[${v.index}] ${num(v.value)} `, b);
+    list.append(li);
+  }
+  if (input.nonZero.length > limit) {
+    const more = element('li', 'feature-more');
+    more.textContent = `… ${input.nonZero.length - limit} more`;
+    list.append(more);
+  }
+  return list;
 }

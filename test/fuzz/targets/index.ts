@@ -10,6 +10,7 @@ import { pthTarget } from './pth';
 import { recordUriTarget } from './recordUri';
 import { runRecordTarget } from './runRecord';
 import { safetensorsTarget } from './safetensors';
+import { scenarioTarget } from './scenario';
 import { settingsTarget } from './settings';
 import { specTarget } from './spec';
 import { tfeventsTarget } from './tfevents';
@@ -32,6 +33,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   pthTarget,
   userFileTarget,
   faithfulnessTarget,
+  scenarioTarget,
 ];
 
 export function targetNamed(name: string): FuzzTarget {
