@@ -6,11 +6,8 @@
  * Every request is checked field by field; a bad line, an edit that cannot apply or a node out of
  * range gets an error reply, and the server goes on serving.
  */
-import { explainNode } from '../explain/explainNode';
-import { applyEdits, describeEdit, EditError } from '../explain/graphEdits';
-import { datasetIsUndirected, studyNode } from '../explain/nodeStudy';
-import { buildGatGraph } from '../kernels/gatGraph';
-import type { NodeExplanation } from '../../protocol/explanation';
+import { EditError } from '../explain/graphEdits';
+import { datasetIsUndirected, studyNode, uneditedPrediction, type UneditedPrediction } from '../explain/nodeStudy';
 import { LineBuffer } from '../io/lineBuffer';
 import { UsageError, type OptionTable } from '../options/args';
 import { explainRequest, MAX_REQUEST_CHARS, type ExplainReply, type ExplainRequest, type ExplainServerReady } from '../../protocol/explainServer';
@@ -63,7 +60,7 @@ const REMEMBERED = 16;
 class Answers {
   private readonly recent = new Map<string, string>();
   /** The unedited prediction of the nodes asked about last: every edit of a node is compared with it. */
-  private readonly unedited = new Map<number, NonNullable<NodeExplanation['edits']>['before']>();
+  private readonly unedited = new Map<number, UneditedPrediction>();
 
   constructor(private readonly model: RunModel) {}
 
@@ -95,31 +92,21 @@ class Answers {
     return `{"id":${r.id},"explanation":${explanation}}`;
   }
 
+  /**
+   * The node's unedited prediction is kept from its first edit, not computed again with each: a
+   * panel's edits come one after another on one node, and that pass was half of each answer.
+   */
   private explain(r: ExplainRequest): string {
     checkNode(this.model, r.node);
-    if (r.edits.length > 0 && r.methods.length === 0 && r.label === undefined) return JSON.stringify(this.edited(r));
-    const x = studyNode(this.model, { node: r.node, edits: { edits: r.edits, directed: r.directed }, methods: r.methods, ...(r.label !== undefined ? { label: r.label } : {}) });
+    const before = r.edits.length > 0 ? this.uneditedOf(r.node) : undefined;
+    const x = studyNode(this.model, { node: r.node, edits: { edits: r.edits, directed: r.directed }, methods: r.methods, ...(r.label !== undefined ? { label: r.label } : {}), ...(before ? { before } : {}) });
     return JSON.stringify(x);
   }
 
-  /**
-   * A what-if edit without importance: what studyNode gives (the tests hold it to `gat explain`),
-   * with the node's unedited prediction kept from its first edit instead of computed again: a
-   * panel's edits come one after another on one node, and that pass was half of each answer.
-   */
-  private edited(r: ExplainRequest): NodeExplanation {
-    const m = this.model;
-    const directed = r.directed || !datasetIsUndirected(m.graph);
-    const graph = applyEdits(m.graph, { edits: r.edits, directed }); // checks every edit before any work
-    const x = explainNode({ runId: m.runId, graph, gat: buildGatGraph(graph), shapes: m.shapes, params: m.params, node: r.node });
-    return { ...x, edits: { applied: r.edits.map((e) => describeEdit(e, directed)), directed, before: this.uneditedOf(r.node) } };
-  }
-
-  private uneditedOf(node: number): NonNullable<NodeExplanation['edits']>['before'] {
+  private uneditedOf(node: number): UneditedPrediction {
     let before = this.unedited.get(node);
     if (!before) {
-      const { probabilities, predicted } = studyNode(this.model, { node, edits: { edits: [], directed: false }, methods: [] }).result;
-      before = { probabilities, predicted };
+      before = uneditedPrediction(this.model, node);
       this.unedited.set(node, before);
       if (this.unedited.size > REMEMBERED) this.unedited.delete(this.unedited.keys().next().value as number);
     }

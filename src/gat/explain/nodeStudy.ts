@@ -30,7 +30,11 @@ export interface StudyRequest {
   /** Multi-label: the label explained (default: the most probable). Single-label: must be left out. */
   readonly label?: number;
   readonly settings?: ImportanceSettings;
+  /** The node's unedited prediction, when the caller already has it (a panel's edits follow one another on one node). */
+  readonly before?: UneditedPrediction;
 }
+
+export type UneditedPrediction = NonNullable<NodeExplanation['edits']>['before'];
 
 /** Whether edge edits and units may pair both directions: only when the dataset lists every edge both ways. */
 const undirectedCache = new WeakMap<GraphDataset, boolean>();
@@ -50,8 +54,8 @@ export function studyNode(m: StudyModel, r: StudyRequest): NodeExplanation {
   const objective = objectiveOf(x, r.label);
   let out: NodeExplanation = x;
   if (edits.edits.length > 0) {
-    const before = explainNode({ runId: m.runId, graph: m.graph, gat: buildGatGraph(m.graph), shapes: m.shapes, params: m.params, node: r.node }).result;
-    out = { ...out, edits: { applied: edits.edits.map((e) => describeEdit(e, directed)), directed, before: { probabilities: before.probabilities, predicted: before.predicted } } };
+    const before = r.before ?? uneditedPrediction(m, r.node);
+    out = { ...out, edits: { applied: edits.edits.map((e) => describeEdit(e, directed)), directed, before } };
   }
   if (r.methods.length === 0) return out;
   const model = new FieldModel(receptiveField(gat, r.node, m.shapes.length, directed), weightsOf(m.shapes, m.params), graph.features);
@@ -65,6 +69,11 @@ export function studyNode(m: StudyModel, r: StudyRequest): NodeExplanation {
     numNodes: graph.numNodes,
   });
   return { ...out, importance };
+}
+
+export function uneditedPrediction(m: StudyModel, node: number): UneditedPrediction {
+  const { probabilities, predicted } = explainNode({ runId: m.runId, graph: m.graph, gat: buildGatGraph(m.graph), shapes: m.shapes, params: m.params, node }).result;
+  return { probabilities, predicted };
 }
 
 /** The output explained: the predicted class, or a multi-label dataset's chosen (or most probable) label. */
