@@ -30,8 +30,14 @@ export function runCli(extensionUri: vscode.Uri, args: readonly string[], option
   return new Promise((resolve) => {
     const child = execFile(process.execPath, [cli, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: options.timeoutMs ?? 300_000, maxBuffer: 256 << 20, signal: options.signal }, (err, stdout, stderr) => {
       const status = (err as { code?: unknown } | null)?.code;
-      resolve({ code: err ? (typeof status === 'number' ? status : 1) : 0, stdout, stderr });
+      const settle = (): void => resolve({ code: err ? (typeof status === 'number' ? status : 1) : 0, stdout, stderr });
+      // An abort calls back as soon as the child is signalled: wait until it has exited, so a
+      // cancelled job is over when it says so (nothing of it still writes).
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) settle();
+      else child.once('exit', settle);
     });
+    // A child that ignores SIGTERM is killed outright.
+    options.signal?.addEventListener('abort', () => setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), 3000).unref(), { once: true });
     const onLine = options.onStderrLine;
     if (onLine && child.stderr) {
       let partial = '';
