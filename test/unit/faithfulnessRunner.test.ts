@@ -12,6 +12,7 @@ import { before, describe, it } from 'node:test';
 import type * as vscode from 'vscode';
 import { faithfulnessArgs, parseFaithfulnessProgress, type FaithfulnessProgress } from '../../src/extension/cli/faithfulnessArgs';
 import { FaithfulnessJobs } from '../../src/extension/cli/faithfulnessJobs';
+import { readFaithfulness } from '../../src/gat/artifacts/faithfulnessRecord';
 import { faithfulnessCsv, readFaithfulnessReport } from '../../src/gat/artifacts/faithfulnessReport';
 import type { FaithfulnessReport } from '../../src/protocol/faithfulness';
 import { runGat } from '../helpers/cli';
@@ -148,5 +149,16 @@ describe('gat faithfulness in a child process, as GAT: Faithfulness… runs it',
       });
     }
     assert.equal(await readFaithfulnessReport(tempDir()), undefined);
+  });
+
+  it('a torn faithfulness.json (a copy cut short) names the file and where, for the summary reader too', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'faithfulness.json'), readFileSync(path.join(runDir, 'faithfulness.json'), 'utf8').slice(0, 300));
+    for (const read of [readFaithfulness, readFaithfulnessReport]) {
+      await assert.rejects(read(dir), (e: Error) => {
+        assert.match(e.message, new RegExp(`^${path.join(dir, 'faithfulness.json').replace(/[/.-]/g, '\\$&')} is not valid JSON \\(at line 1, column 301: [^\\n]+\\): run gat faithfulness again to replace it$`));
+        return true;
+      });
+    }
   });
 });

@@ -32,7 +32,16 @@ export async function readFaithfulness(runDir: string): Promise<FaithfulnessSumm
     if (e instanceof UserFileError && e.problem === 'missing') return undefined;
     throw e;
   }
-  return checkFaithfulness(parseJson(text), file);
+  return checkFaithfulness(parseFaithfulnessJson(text, file), file);
+}
+
+/** The file's JSON; torn or hand-edited text is an Error naming the file, where, and what to do. */
+export function parseFaithfulnessJson(text: string, file: string): unknown {
+  try {
+    return parseJson(text);
+  } catch (e) {
+    throw new Error(`${file} is not valid JSON (at ${e instanceof Error ? e.message : String(e)}): run gat faithfulness again to replace it`);
+  }
 }
 
 export function checkFaithfulness(v: unknown, file: string): FaithfulnessSummaryFile {

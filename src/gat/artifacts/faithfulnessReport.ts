@@ -4,11 +4,10 @@
  * and the CSV both the panel and `gat faithfulness --csv` write: one row per node and method.
  */
 import * as path from 'node:path';
-import { parseJson } from '../io/jsonText';
 import { readUserText, UserFileError } from '../io/userFile';
 import { IMPORTANCE_METHODS } from '../../protocol/explanation';
 import type { FaithfulnessReport, NodeMethodFidelity, RankingMethod } from '../../protocol/faithfulness';
-import { checkFaithfulness } from './faithfulnessRecord';
+import { checkFaithfulness, parseFaithfulnessJson } from './faithfulnessRecord';
 
 const METHODS: readonly string[] = [...IMPORTANCE_METHODS, 'random'];
 /** The summary reader's budget: all of PubMed's nodes × six methods × four k stay well under it. */
@@ -24,7 +23,7 @@ export async function readFaithfulnessReport(runDir: string): Promise<Faithfulne
     if (e instanceof UserFileError && e.problem === 'missing') return undefined;
     throw e;
   }
-  return checkFaithfulnessReport(parseJson(text), file);
+  return checkFaithfulnessReport(parseFaithfulnessJson(text, file), file);
 }
 
 /** Every field the exports write, checked: the summary as readFaithfulness checks it, then each row. */
