@@ -19,23 +19,31 @@ export async function showFaithfulness(services: Services, runArg?: unknown): Pr
 }
 
 /**
- * GAT: Faithfulness…: asks which nodes and methods (unless a test or the panel passes `given`), runs
- * `gat faithfulness` in a child process with a cancellable progress notification, and shows the
- * run's Faithfulness panel, which draws the results when the process ends. A failure is one line
+ * GAT: Faithfulness…: asks which nodes and methods (unless a test passes them), runs `gat
+ * faithfulness` in a child process with a cancellable progress notification, and shows the run's
+ * Faithfulness panel (not when a panel's own button asked: `{ openPanel: false }`), which shows the
+ * progress and draws the results when the process ends. A failure is one line
  * with what to do; a cancel kills the child and leaves the saved results as they were.
  */
 export async function runFaithfulness(services: FaithfulnessServices, runArg?: unknown, givenArg?: unknown): Promise<ControlledPanel | undefined> {
   const given = givenChoice(givenArg);
+  // A panel's Run button (its own run or its twin's) shows the progress in that panel: no other opens.
+  const openPanel = !(typeof givenArg === 'object' && givenArg !== null && (givenArg as { openPanel?: unknown }).openPanel === false);
+  const show = (runId: string): ControlledPanel | undefined => (openPanel ? services.panels.show('gat.faithfulness', { runId }) : undefined);
   const runId = await pickAnalysedRun(services, runArg);
   const out = services.requireOutDir();
   if (!runId || !out) return undefined;
-  const panel = services.panels.show('gat.faithfulness', { runId });
-  if (services.faithfulnessJobs.get(runId)) {
+  const alreadyRunning = (): boolean => {
+    if (!services.faithfulnessJobs.get(runId)) return false;
     void vscode.window.showInformationMessage(notice`GAT: faithfulness of run ${runId} is already being measured; its panel shows the progress.`);
-    return panel;
-  }
+    return true;
+  };
+  if (alreadyRunning()) return show(runId);
+  // Asked before the panel opens: a webview that loads meanwhile would take the focus and close the pick.
   const choice = await pickChoice(runId, given);
-  if (!choice) return panel;
+  if (!choice) return undefined;
+  if (alreadyRunning()) return show(runId); // started from elsewhere while the user chose
+  const panel = show(runId);
   const job = services.faithfulnessJobs.start(runId, path.join(out, 'runs', runId), choice);
   const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: notice`GAT: faithfulness of ${runId}`, cancellable: true }, async (progress, token) => {
     token.onCancellationRequested(() => job.cancel());

@@ -128,7 +128,7 @@ export class FaithfulnessPanel extends PanelBase {
     switch (message.type) {
       case 'faithfulnessRun':
         // Not awaited: the command lasts as long as the measurement (its notification has the progress).
-        void vscode.commands.executeCommand(RUN_COMMAND, this.target(message.target));
+        void vscode.commands.executeCommand(RUN_COMMAND, this.target(message.target), { openPanel: false });
         return true;
       case 'faithfulnessCancel':
         this.deps.faithfulnessJobs.get(this.target(message.target))?.cancel();

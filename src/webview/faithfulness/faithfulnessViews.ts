@@ -98,15 +98,22 @@ export class MethodLegend extends Component<{ readonly methods: readonly Ranking
   }
 
   render(s: { readonly methods: readonly RankingMethod[]; readonly hidden: ReadonlySet<RankingMethod>; readonly colours: Readonly<Record<RankingMethod, string>> }): void {
-    this.element.replaceChildren(
-      ...s.methods.map((method) => {
-        const b = element('button', 'legend-toggle', { type: 'button', 'aria-pressed': String(!s.hidden.has(method)), 'data-method': method });
-        const swatch = element('span', `line-swatch${METHOD_STYLE[method].dashed ? ' dashed' : ''}`);
-        swatch.style.borderColor = s.colours[method];
-        b.append(swatch, METHOD_STYLE[method].label);
-        return b;
-      }),
-    );
+    // The same methods keep their buttons (a button pressed from the keyboard keeps the focus).
+    const buttons = [...this.element.querySelectorAll<HTMLButtonElement>('button[data-method]')];
+    if (buttons.map((b) => b.dataset.method).join() !== s.methods.join()) {
+      this.element.replaceChildren(
+        ...s.methods.map((method) => {
+          const b = element('button', 'legend-toggle', { type: 'button', 'data-method': method });
+          b.append(element('span', `line-swatch${METHOD_STYLE[method].dashed ? ' dashed' : ''}`), METHOD_STYLE[method].label);
+          return b;
+        }),
+      );
+    }
+    for (const b of this.element.querySelectorAll<HTMLButtonElement>('button[data-method]')) {
+      const method = b.dataset.method as RankingMethod;
+      b.setAttribute('aria-pressed', String(!s.hidden.has(method)));
+      (b.firstElementChild as HTMLElement).style.borderColor = s.colours[method];
+    }
   }
 }
 
