@@ -130,12 +130,12 @@ describe('gat faithfulness in a child process, as GAT: Faithfulness… runs it',
     const good = JSON.parse(readFileSync(path.join(runDir, 'faithfulness.json'), 'utf8')) as FaithfulnessReport;
     const file = (dir: string): string => path.join(dir, 'faithfulness.json');
     const cases: Array<[string, (r: FaithfulnessReport) => unknown, RegExp]> = [
-      ['a row with too few values', (r) => ({ ...r, rows: r.rows.map((x, i) => (i === 3 ? { ...x, plusDrop: x.plusDrop.slice(1) } : x)) }), /\(row 4: one value per k\)/],
+      ['a row with too few values', (r) => ({ ...r, rows: r.rows.map((x, i) => (i === 3 ? { ...x, plusDrop: x.plusDrop.slice(1) } : x)) }), /\(row 4, field 'plusDrop': one value per k\)/],
       ['an unknown method', (r) => ({ ...r, rows: r.rows.map((x, i) => (i === 0 ? { ...x, method: 'shap' } : x)) }), /\(row 1\)/],
-      ['a changed flag that is not 0 or 1', (r) => ({ ...r, rows: r.rows.map((x) => ({ ...x, plusChanged: x.plusChanged.map(() => 2) })) }), /\(row 1: one value per k\)/],
+      ['a changed flag that is not 0 or 1', (r) => ({ ...r, rows: r.rows.map((x) => ({ ...x, plusChanged: x.plusChanged.map(() => 2) })) }), /\(row 1, field 'plusChanged': one value per k\)/],
       ['a string where a number belongs', (r) => ({ ...r, rows: r.rows.map((x) => ({ ...x, node: '7' })) }), /\(row 1\)/],
-      ['no rows', (r) => ({ ...r, rows: null }), /\(rows\)/],
-      ['a summary row without its score', (r) => ({ ...r, summary: r.summary.map(({ fidelityPlus: _f, ...rest }) => rest) }), /\(fidelityPlus\)/],
+      ['no rows', (r) => ({ ...r, rows: null }), /\(field 'rows'\)/],
+      ['a summary row without its score', (r) => ({ ...r, summary: r.summary.map(({ fidelityPlus: _f, ...rest }) => rest) }), /\(summary row 1, field 'fidelityPlus'\)/],
     ];
     for (const [what, damage, reason] of cases) {
       const dir = tempDir();

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { parseJson } from '../io/jsonText';
 import { readUserText, UserFileError } from '../io/userFile';
+import { ArtifactReadError } from './artifactRead';
 import { IMPORTANCE_METHODS } from '../../protocol/explanation';
 import type { FidelitySummary, RankingMethod } from '../../protocol/faithfulness';
 
@@ -35,27 +36,33 @@ export async function readFaithfulness(runDir: string): Promise<FaithfulnessSumm
   return checkFaithfulness(parseFaithfulnessJson(text, file), file);
 }
 
-/** The file's JSON; torn or hand-edited text is an Error naming the file, where, and what to do. */
+/** The file's JSON; torn or hand-edited text is an ArtifactReadError naming the file, where, and what to do. */
 export function parseFaithfulnessJson(text: string, file: string): unknown {
   try {
     return parseJson(text);
   } catch (e) {
-    throw new Error(`${file} is not valid JSON (at ${e instanceof Error ? e.message : String(e)}): run gat faithfulness again to replace it`);
+    throw new ArtifactReadError(file, `${file} is not valid JSON (at ${e instanceof Error ? e.message : String(e)}): run gat faithfulness again to replace it`);
   }
 }
 
+/** The summary part of a parsed record, every field checked; a wrong one is an ArtifactReadError naming the file and the field. */
 export function checkFaithfulness(v: unknown, file: string): FaithfulnessSummaryFile {
-  const bad = (what: string): Error => new Error(`${file} is not a faithfulness record GAT Explorer wrote (${what}): run gat faithfulness again to replace it`);
+  const bad = (what: string): Error => new ArtifactReadError(file, `${file} is not a faithfulness record GAT Explorer wrote (${what}): run gat faithfulness again to replace it`);
   const o = v as Record<string, unknown>;
-  if (typeof v !== 'object' || v === null || o.format !== 'gat-explorer/faithfulness/1') throw bad('format');
-  const int = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+  if (typeof v !== 'object' || v === null || o.format !== 'gat-explorer/faithfulness/1') throw bad("field 'format'");
+  const int = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
   const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
-  if (typeof o.runId !== 'string' || typeof o.selection !== 'string' || !Array.isArray(o.nodes) || !Array.isArray(o.ks) || !o.ks.every(int) || !Array.isArray(o.summary)) throw bad('fields');
-  const summary = o.summary.map((s: unknown): FidelitySummary => {
+  if (typeof o.runId !== 'string') throw bad("field 'runId'");
+  if (typeof o.selection !== 'string') throw bad("field 'selection'");
+  if (!Array.isArray(o.nodes)) throw bad("field 'nodes'");
+  if (!Array.isArray(o.ks) || !o.ks.every(int)) throw bad("field 'ks'");
+  if (!Array.isArray(o.summary)) throw bad("field 'summary'");
+  const summary = o.summary.map((s: unknown, i): FidelitySummary => {
     const r = s as Record<string, unknown>;
-    if (typeof s !== 'object' || s === null || !METHODS.includes(r.method as string) || !int(r.k) || !int(r.nodes)) throw bad('a summary row');
-    for (const k of ['fidelityPlus', 'fidelityMinus', 'probabilityDropPlus', 'probabilityDropMinus', 'secondsPerNode'] as const) if (!num(r[k])) throw bad(`${k}`);
-    if (r.characterization !== null && !num(r.characterization)) throw bad('characterization');
+    const row = `summary row ${i + 1}`;
+    if (typeof s !== 'object' || s === null || !METHODS.includes(r.method as string) || !int(r.k) || !int(r.nodes)) throw bad(row);
+    for (const k of ['fidelityPlus', 'fidelityMinus', 'probabilityDropPlus', 'probabilityDropMinus', 'secondsPerNode'] as const) if (!num(r[k])) throw bad(`${row}, field '${k}'`);
+    if (r.characterization !== null && !num(r.characterization)) throw bad(`${row}, field 'characterization'`);
     return {
       method: r.method as RankingMethod,
       k: r.k as number,

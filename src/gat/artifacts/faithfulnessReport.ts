@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { readUserText, UserFileError } from '../io/userFile';
 import { IMPORTANCE_METHODS } from '../../protocol/explanation';
 import type { FaithfulnessReport, NodeMethodFidelity, RankingMethod } from '../../protocol/faithfulness';
+import { ArtifactReadError } from './artifactRead';
 import { checkFaithfulness, parseFaithfulnessJson } from './faithfulnessRecord';
 
 const METHODS: readonly string[] = [...IMPORTANCE_METHODS, 'random'];
@@ -29,14 +30,18 @@ export async function readFaithfulnessReport(runDir: string): Promise<Faithfulne
 /** Every field the exports write, checked: the summary as readFaithfulness checks it, then each row. */
 export function checkFaithfulnessReport(v: unknown, file: string): FaithfulnessReport {
   const summary = checkFaithfulness(v, file);
-  const bad = (what: string): Error => new Error(`${file} is not a faithfulness record GAT Explorer wrote (${what}): run gat faithfulness again to replace it`);
+  const bad = (what: string): Error => new ArtifactReadError(file, `${file} is not a faithfulness record GAT Explorer wrote (${what}): run gat faithfulness again to replace it`);
   const o = v as Record<string, unknown>;
-  const int = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+  const int = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
   const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
   const settings = o.settings as Record<string, unknown> | null;
-  if (typeof o.dataset !== 'string' || !(o.nodes as unknown[]).every(int) || !Array.isArray(o.methods) || !o.methods.every((m) => METHODS.includes(m as string))) throw bad('fields');
-  if (typeof o.directed !== 'boolean' || !int(o.threads) || !num(o.seconds) || typeof settings !== 'object' || settings === null || !int(settings.seed) || !int(settings.igSteps) || !int(settings.explainerEpochs)) throw bad('settings');
-  if (!Array.isArray(o.rows)) throw bad('rows');
+  if (typeof o.dataset !== 'string') throw bad("field 'dataset'");
+  if (!(o.nodes as unknown[]).every(int)) throw bad("field 'nodes'");
+  if (!Array.isArray(o.methods) || !o.methods.every((m) => METHODS.includes(m as string))) throw bad("field 'methods'");
+  if (typeof o.directed !== 'boolean') throw bad("field 'directed'");
+  if (!int(o.threads) || !num(o.seconds)) throw bad("field 'threads' or 'seconds'");
+  if (typeof settings !== 'object' || settings === null || !int(settings.seed) || !int(settings.igSteps) || !int(settings.explainerEpochs)) throw bad("field 'settings'");
+  if (!Array.isArray(o.rows)) throw bad("field 'rows'");
   const ks = summary.ks.length;
   const perK = (x: unknown, check: (y: unknown) => boolean): x is number[] => Array.isArray(x) && x.length === ks && x.every(check);
   const changed = (y: unknown): boolean => y === 0 || y === 1;
@@ -44,8 +49,10 @@ export function checkFaithfulnessReport(v: unknown, file: string): FaithfulnessR
     const row = r as Record<string, unknown>;
     const where = `row ${i + 1}`;
     if (typeof r !== 'object' || r === null || !int(row.node) || !METHODS.includes(row.method as string) || !int(row.units) || !num(row.seconds)) throw bad(where);
-    if (!perK(row.plusChanged, changed) || !perK(row.minusChanged, changed) || !perK(row.plusDrop, num) || !perK(row.minusDrop, num)) throw bad(`${where}: one value per k`);
-    return { node: row.node, method: row.method as RankingMethod, units: row.units, seconds: row.seconds, plusChanged: row.plusChanged, minusChanged: row.minusChanged, plusDrop: row.plusDrop, minusDrop: row.minusDrop };
+    for (const [key, check] of [['plusChanged', changed], ['minusChanged', changed], ['plusDrop', num], ['minusDrop', num]] as const) {
+      if (!perK(row[key], check)) throw bad(`${where}, field '${key}': one value per k`);
+    }
+    return { node: row.node, method: row.method as RankingMethod, units: row.units, seconds: row.seconds, plusChanged: row.plusChanged as number[], minusChanged: row.minusChanged as number[], plusDrop: row.plusDrop as number[], minusDrop: row.minusDrop as number[] };
   });
   return {
     format: 'gat-explorer/faithfulness/1',

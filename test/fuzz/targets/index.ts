@@ -1,5 +1,6 @@
 /** Every fuzz target: one per parser of a file (or address) a user can hand the product. */
 import type { FuzzTarget } from '../target';
+import { faithfulnessTarget } from './faithfulness';
 import { layoutTarget } from './layout';
 import { nodeLinkTarget } from './nodeLink';
 import { npyTarget } from './npy';
@@ -30,6 +31,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   nodeLinkTarget,
   pthTarget,
   userFileTarget,
+  faithfulnessTarget,
 ];
 
 export function targetNamed(name: string): FuzzTarget {
