@@ -5,7 +5,7 @@
  * rows; the Compare panel's snapshot gets them too. The two runs are each other's attention twin.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readFaithfulness } from '../../src/gat/artifacts/faithfulnessRecord';
@@ -79,6 +79,16 @@ describe('gat compare with faithfulness', () => {
     const snapshot = compareSnapshot(await side(learned), await side(uniform), out);
     const labels = snapshot.rows.filter((r) => r.label.startsWith('faithfulness')).map((r) => r.label);
     assert.deepEqual(labels, ['faithfulness nodes', 'faithfulness fid+/fid− @k=2: attention', 'faithfulness fid+/fid− @k=2: leave-one-out', 'faithfulness fid+/fid− @k=2: saliency', 'faithfulness fid+/fid− @k=2: random']);
+  });
+
+  it("a damaged faithfulness.json does not stop the comparison: its rows say it is unreadable, the other run's numbers stay", async () => {
+    const a = saved(learned);
+    writeFileSync(path.join(dir(uniform), 'faithfulness.json'), '{"format":"gat-explorer/faithfulness/1","runId":');
+    const r = await runGat(['compare', learned, uniform], { cwd: out });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^faithfulness nodes +nodes 0,5,42,1358 \(4\) +faithfulness\.json unreadable: run gat faithfulness again +\*$/m);
+    assert.match(r.stdout, new RegExp(`^faithfulness fid\\+/fid− @k=5: attention +${pair(a, 'attention', 5).replace(/[.]/g, '\\.')} +—`, 'm'), 'A at its own k = 5 again');
+    assert.match(r.stdout, /^agreement on the test split \(1000 nodes\):$/m, 'the rest of the comparison stands');
   });
 
   it('the two runs are each other\'s uniform-attention twin', async () => {

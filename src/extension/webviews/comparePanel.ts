@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AnalysisUnavailableError, type RunAnalyses } from '../../gat/analysis/runAnalyses';
-import { readFaithfulness } from '../../gat/artifacts/faithfulnessRecord';
 import { readMetrics, readRun } from '../../gat/artifacts/runRecord';
+import { readFaithfulnessSide } from '../../gat/compare/faithfulnessRows';
 import { compareSnapshot, type RunCurves } from '../../gat/panels/compareSnapshot';
 import type { ComparePanelState } from '../../protocol/compareSnapshot';
 import { savedFields, str, tuple, type SavedShape } from '../../protocol/fieldSchema';
@@ -67,7 +67,7 @@ export class ComparePanel extends PanelBase {
   /** A run's record and curves; its analysis and faithfulness summary when it has them (a cancelled run has neither). */
   private async side(out: string, runId: string): Promise<RunCurves> {
     const runDir = path.join(out, 'runs', runId);
-    const [run, epochs, faithfulness] = await Promise.all([readRun(runDir), readMetrics(runDir), readFaithfulness(runDir)]);
+    const [run, epochs, faithfulness] = await Promise.all([readRun(runDir), readMetrics(runDir), readFaithfulnessSide(runDir)]);
     const analysis = await this.deps.analyses.get(runId).then(
       (r) => r.analysis,
       (err: unknown) => {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { readAnalysis } from '../artifacts/analysis';
-import { readFaithfulness } from '../artifacts/faithfulnessRecord';
 import { readRun, visitMetrics } from '../artifacts/runRecord';
+import { readFaithfulnessSide } from '../compare/faithfulnessRows';
 import { addEpoch, compareRuns, comparisonJson, formatComparison, NO_EPOCHS, type RunSide } from '../compare/runComparison';
 import { UsageError, type OptionTable } from '../options/args';
 import { defineCommand } from './command';
@@ -36,5 +36,5 @@ async function readSide(runDir: string): Promise<RunSide> {
   await visitMetrics(runDir, (e) => (epochs = addEpoch(epochs, e)));
   // The analysis path is relative to the training output folder, two levels above the run folder.
   const analysis = run.artifacts.analysis ? await readAnalysis(path.join(runDir, '..', '..', run.artifacts.analysis)) : undefined;
-  return { run, epochs, analysis, faithfulness: await readFaithfulness(runDir) };
+  return { run, epochs, analysis, faithfulness: await readFaithfulnessSide(runDir) };
 }

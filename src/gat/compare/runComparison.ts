@@ -5,7 +5,7 @@
 import type { Analysis } from '../artifacts/analysis';
 import type { RunRecord } from '../artifacts/runRecord';
 import { AGREEMENT_NAMES, agreementCategory as category } from '../../protocol/compareSnapshot';
-import { faithfulnessRows, type FaithfulnessSide } from './faithfulnessRows';
+import { faithfulnessRows, type FaithfulnessSide, type UnreadableFaithfulness } from './faithfulnessRows';
 import type { EpochMetrics, TrainingMetric } from '../../protocol/trainingEvents';
 
 export interface RunSide {
@@ -15,7 +15,7 @@ export interface RunSide {
   /** Needed for the agreement; absent when the run has no analysis (cancelled, failed). */
   readonly analysis?: Pick<Analysis, 'numNodes' | 'numClasses' | 'predictions' | 'labels' | 'split' | 'multiLabel'>;
   /** The summary of `gat faithfulness` (runs/<id>/faithfulness.json); absent when the run has none. */
-  readonly faithfulness?: FaithfulnessSide;
+  readonly faithfulness?: FaithfulnessSide | UnreadableFaithfulness;
 }
 
 /** The best epoch (by validation score) and the time per epoch, over every recorded epoch. */
