@@ -47,7 +47,7 @@ if (existsSync('src/extension/extension.ts')) {
   );
 }
 
-const webviewEntries = ['graph', 'degrees', 'metrics', 'attention', 'entropy', 'embedding', 'training', 'compare', 'computation']
+const webviewEntries = ['graph', 'degrees', 'metrics', 'attention', 'entropy', 'embedding', 'training', 'compare', 'computation', 'faithfulness']
   .map((name) => ({ in: `src/webview/${name}/main.ts`, out: name }))
   .filter((e) => existsSync(e.in));
 if (webviewEntries.length > 0) {

@@ -6,11 +6,13 @@ import { showAttention, showEmbedding, showEntropy, stepThroughNode, webviewNode
 import { BACKEND_INFO_URI, BackendInfoProvider, installGpuBackend, showBackendInfo, trainingEnv } from './commands/backendCommands';
 import { compareRuns } from './commands/compareCommands';
 import { downloadDatasetCommand, openNodeRecordCommand } from './commands/datasetCommands';
+import { runFaithfulness, showFaithfulness } from './commands/faithfulnessCommands';
 import { pickDataset } from './commands/datasetPanels';
 import { openModel, RunsDropController } from './commands/importCommands';
 import { copyTensorboardCommand, deleteRun, openLatestRun, openRunItem, resumeRun, revealRun } from './commands/runCommands';
 import type { Services } from './commands/services';
 import { newTrainingSpec, resumeFromCheckpoint, trainCora, trainSpec, trainWithOptions } from './commands/trainingCommands';
+import { FaithfulnessJobs } from './cli/faithfulnessJobs';
 import { readSettings } from './core/config';
 import { DatasetService } from './core/datasetService';
 import { RecordProvider } from './records/recordProvider';
@@ -57,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
   const analyses = new RunAnalyses(outDir);
   const snapshots = new RunSnapshots(outDir);
   const runViews = new RunViews(analyses);
+  const faithfulnessJobs = new FaithfulnessJobs(context.extensionUri, () => trainingEnv(context));
   const panels = createPanels({
     extensionUri: context.extensionUri,
     datasets,
@@ -68,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     outDir,
     cacheDir: path.join(context.globalStorageUri.fsPath, 'layouts'),
     extraEnv: () => trainingEnv(context),
+    faithfulnessJobs,
   });
   const services: Services = {
     context,
@@ -84,10 +88,12 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     },
   };
   const runsDrop = new RunsDropController(services);
+  const faithfulnessServices = { ...services, faithfulnessJobs };
 
   context.subscriptions.push(
     log,
     training,
+    faithfulnessJobs,
     runsTree,
     datasetsTree,
     panels,
@@ -151,6 +157,10 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     'gat.whatIfRemoveEdge': (context?: { node?: unknown }) => webviewRemoveEdge(services, context),
     'gat.showEntropy': (runId?: unknown) => showEntropy(services, runId),
     'gat.showEmbedding': (runId?: unknown) => showEmbedding(services, runId),
+    // From the palette, a run in the Runs view (its id or its item) or the Faithfulness panel's Run button;
+    // tests pass the choices the quick picks would ask for ({ nodes, gnnExplainer }).
+    'gat.faithfulness': (runId?: unknown, choice?: unknown) => runFaithfulness(faithfulnessServices, runId, choice),
+    'gat.showFaithfulness': (runId?: unknown) => showFaithfulness(services, runId),
     // From the Runs view: (clicked run, selected runs); from a link or a test: two run ids; else a pick.
     'gat.compareRuns': (first?: unknown, second?: unknown) => compareRuns(services, first, second),
     'gat.refreshRuns': () => runsTree.refresh(),

@@ -6,6 +6,7 @@
 import type { AnalysisUnavailable, AttentionSnapshot, EntropySnapshot } from './analysisSnapshots';
 import type { CompareSnapshot } from './compareSnapshot';
 import type { ComputationNeighbour, ComputationSnapshot } from './explanation';
+import type { FaithfulnessSnapshot } from './faithfulnessSnapshot';
 import type { GraphScope, MultiLabelView } from './graphScope';
 import type { Provenance } from './provenance';
 import type { MarkEpoch, TimelineFrame } from './timeline';
@@ -29,7 +30,7 @@ export interface MetricsSnapshot {
   readonly compact: boolean;
 }
 
-export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphLayoutProgress | GraphFocus | DegreeSnapshot | AttentionSnapshot | EntropySnapshot | AnalysisUnavailable | EmbeddingLayout | CompareSnapshot | MarkEpoch | EmbeddingTimeline | ComputationSnapshot | ComputationNeighbour | WhatIfSnapshot;
+export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphLayoutProgress | GraphFocus | DegreeSnapshot | AttentionSnapshot | EntropySnapshot | AnalysisUnavailable | EmbeddingLayout | CompareSnapshot | MarkEpoch | EmbeddingTimeline | ComputationSnapshot | ComputationNeighbour | WhatIfSnapshot | FaithfulnessSnapshot;
 
 /**
  * Plain arrays, or typed arrays for the big ones: VS Code (1.57+) transfers a typed array's

@@ -72,6 +72,14 @@ export const WEBVIEW_TO_HOST = {
   saveScenario: { name: scenarioName },
   /** Computation panel: open a scenario saved in the run folder. */
   openScenario: { name: scenarioName },
+  /** Faithfulness panel: measure the run (or its uniform-attention twin) with GAT: Faithfulness…. */
+  faithfulnessRun: { target: oneOf('run', 'twin') },
+  /** Faithfulness panel: stop the measurement under way (nothing saved changes). */
+  faithfulnessCancel: { target: oneOf('run', 'twin') },
+  /** Faithfulness panel: save the numbers, one row per node and method, where the user chooses. */
+  faithfulnessExport: { target: oneOf('run', 'twin'), format: oneOf('csv', 'json') },
+  /** Faithfulness panel: open Compare Runs on the run and its uniform-attention twin. */
+  compareWithTwin: {},
 } as const satisfies MessageShapes;
 
 /** Every message a webview may post, derived from WEBVIEW_TO_HOST. */

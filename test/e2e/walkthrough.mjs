@@ -6,7 +6,8 @@
 // analysis panels, provenance links, cancelling a run, reloading the window, exporting a PNG, and
 // a PPI-format dataset (generated into the workspace) trained from a spec, with its graph picker,
 // label colourings, a node's labels in its record and an embedding map, and the uniform-attention
-// control compared with the first run (Compare Runs).
+// control compared with the first run (Compare Runs), and the first run's Faithfulness panel beside
+// that control.
 //
 // Usage: node test/e2e/walkthrough.mjs [--skip-package] [--vsix FILE]
 //   --skip-package   install the existing gat-explorer.vsix instead of running `npm run package`
@@ -55,7 +56,7 @@ const HUB = 1358; // Cora's largest hub
 const HUB_DEGREE = 168;
 const QUICK_EPOCHS = 200;
 const LONG_EPOCHS = 5000; // the run to cancel: long enough to still be running when Cancel is clicked
-const STEPS = 16;
+const STEPS = 17;
 
 const log = (msg) => console.log(`[e2e] ${msg}`);
 const t0 = Date.now();
@@ -803,6 +804,32 @@ async function main() {
       ctx.whatIf = true;
     }, ['computation', 'runId']);
 
+    await step(17, "Faithfulness of step 2's run: GAT: Faithfulness… with a typed sample of 30 test nodes and the default rankings; the panel plots fid+, fid− and the characterization score against k per method (random dashed) beside the uniform-attention twin of step 10, and lists the numbers in a table opened from the keyboard", async () => {
+      await runCommand(page, 'GAT: Faithfulness…');
+      await pickQuickItem(page, ctx.runId, ctx.runId); // which run (several have an analysis by now)
+      await pickQuickItem(page, '30', 'A sample of 30 test nodes'); // a typed count becomes a sample
+      await pickQuickItem(page, 'Attention', 'Attention, leave-one-out');
+      const frame = await webview(page, 'body[data-faithfulness-ready="true"] .side-run[data-state="results"]', 120_000);
+      const methods = await frame.locator('.side-run svg[data-chart="fid-plus"] .fidelity-series').evaluateAll((gs) => gs.map((g) => `${g.getAttribute('data-method')}${g.querySelector('path').hasAttribute('stroke-dasharray') ? ' (dashed)' : ''}`));
+      assert(methods.join() === 'attention,leave-one-out,saliency,integrated-gradients,random (dashed)', `fid+ lines: ${methods.join(', ')}`);
+      const charts = await frame.locator('.side-run .fidelity-grid svg').evaluateAll((svgs) => svgs.map((e) => e.getAttribute('data-chart')));
+      assert(charts.join() === 'fid-plus,fid-minus,characterization', `charts: ${charts.join(', ')}`);
+      const verdict = plain(await frame.locator('.side-run .side-status').innerText());
+      assert(/^Removing the top 5 edges by attention changes \d+\.\d % of predictions; \d+\.\d % for random edges; \d+\.\d % by [\w -]+ \(30 test nodes \(seed 1\), 30 nodes\)\.$/.test(verdict), `verdict: "${verdict}"`);
+      log(`  ${verdict}`);
+      const twin = plain(await frame.locator('.side-twin:not([hidden]) .side-heading').innerText());
+      assert(/^Twin \S+ \(uniform attention\)$/.test(twin), `twin heading: "${twin}"`);
+      log(`  ${twin}: ${await frame.locator('.side-twin').getAttribute('data-state')}`);
+      await shot(page, '17-dark-faithfulness');
+      // the numbers, as a table, from the keyboard
+      await frame.locator('.fidelity-numbers summary').focus();
+      await page.keyboard.press('Enter');
+      const rows = await frame.locator('.fidelity-numbers[open] .numbers-body > .table-scroll:first-child tbody tr').count();
+      assert(rows === 5 * 4, `${rows} table rows, not 5 methods × 4 k`);
+      await shot(page, '17-dark-faithfulness-table');
+      ctx.faithfulness = true;
+    }, ['runId']);
+
     // Light theme: a few screenshots of the same panels (not a step of its own).
     if (!interrupted && ctx.runId) {
       try {
@@ -821,6 +848,7 @@ async function main() {
           ...(ctx.timeline ? [[/^GAT Metrics: /, 'body.vscode-light .epoch-mark', 'timeline-curves']] : []),
           ...(ctx.imported ? [[/^Cora Graph: .*-imported/, 'body.vscode-light[data-graph-ready="true"]', 'imported-graph']] : []),
           ...(ctx.computation ? [[/^GAT Computation: node/, 'body.vscode-light[data-computation-ready="true"]', 'computation']] : []),
+          ...(ctx.faithfulness ? [[/^GAT Faithfulness: /, 'body.vscode-light[data-faithfulness-ready="true"] .side-run[data-state="results"]', 'faithfulness']] : []),
           ...(ctx.pubmed ? [[/^Pubmedsized Graph/, 'body.vscode-light[data-layout-stage="done"]', 'pubmed-graph']] : []),
           ...(ctx.ppi ? [[/^Synthppi Graph/, 'body.vscode-light[data-graph-ready="true"] .graph-picker:not([hidden])', 'ppi-graph'], [/^GAT Embedding.*synthppi/, 'body.vscode-light[data-tsne-status="done"] .graph-picker:not([hidden])', 'ppi-embedding']] : []),
         ]) {

@@ -219,6 +219,34 @@ const CASES: { readonly [K in Type]: Cases<K> } = {
       [{ type: 'openScenario' }, /lacks its field 'name'/],
     ],
   },
+  // The Faithfulness panel names a run as 'run' or 'twin': the host knows which runs those are, so a page never sends a run id or a path.
+  faithfulnessRun: {
+    valid: [{ type: 'faithfulnessRun', target: 'run' }, { type: 'faithfulnessRun', target: 'twin' }],
+    invalid: [
+      [{ type: 'faithfulnessRun', target: '2026-01-01-cora' }, /'target' must be one of "run", "twin"/],
+      [{ type: 'faithfulnessRun' }, /lacks its field 'target'/],
+      [{ type: 'faithfulnessRun', target: 'run', nodes: 'all' }, /unexpected field 'nodes'/],
+    ],
+  },
+  faithfulnessCancel: {
+    valid: [{ type: 'faithfulnessCancel', target: 'twin' }],
+    invalid: [[{ type: 'faithfulnessCancel', target: ['run'] }, /'target' must be one of/]],
+  },
+  faithfulnessExport: {
+    valid: [
+      { type: 'faithfulnessExport', target: 'run', format: 'csv' },
+      { type: 'faithfulnessExport', target: 'twin', format: 'json' },
+    ],
+    invalid: [
+      [{ type: 'faithfulnessExport', target: 'run', format: 'xlsx' }, /'format' must be one of "csv", "json"/],
+      [{ type: 'faithfulnessExport', target: 'run', format: 'csv', path: '/etc/passwd' }, /unexpected field 'path'/],
+      [{ type: 'faithfulnessExport', format: 'csv' }, /lacks its field 'target'/],
+    ],
+  },
+  compareWithTwin: {
+    valid: [{ type: 'compareWithTwin' }],
+    invalid: [[{ type: 'compareWithTwin', runId: 'x' }, /unexpected field 'runId'/]],
+  },
 };
 
 describe('webview → host messages: the guard derived from WEBVIEW_TO_HOST', () => {

@@ -132,6 +132,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
           { kind: 'panel', run: r, label: 'Attention of the largest hub', command: 'gat.showAttention', icon: 'eye', args: ['hub'] },
           { kind: 'panel', run: r, label: 'Entropy histograms', command: 'gat.showEntropy', icon: 'pulse' },
           { kind: 'panel', run: r, label: 'Embedding map (t-SNE)', command: 'gat.showEmbedding', icon: 'symbol-constant' },
+          { kind: 'panel', run: r, label: 'Faithfulness', command: 'gat.showFaithfulness', icon: 'graph-scatter' },
         );
       }
       return children;

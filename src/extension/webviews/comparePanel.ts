@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AnalysisUnavailableError, type RunAnalyses } from '../../gat/analysis/runAnalyses';
 import { readMetrics, readRun } from '../../gat/artifacts/runRecord';
+import { readFaithfulnessSide } from '../../gat/compare/faithfulnessRows';
 import { compareSnapshot, type RunCurves } from '../../gat/panels/compareSnapshot';
 import type { ComparePanelState } from '../../protocol/compareSnapshot';
 import { savedFields, str, tuple, type SavedShape } from '../../protocol/fieldSchema';
@@ -63,10 +64,10 @@ export class ComparePanel extends PanelBase {
     }
   }
 
-  /** A run's record and curves; its analysis when it has one (a cancelled run has none). */
+  /** A run's record and curves; its analysis and faithfulness summary when it has them (a cancelled run has neither). */
   private async side(out: string, runId: string): Promise<RunCurves> {
     const runDir = path.join(out, 'runs', runId);
-    const [run, epochs] = await Promise.all([readRun(runDir), readMetrics(runDir)]);
+    const [run, epochs, faithfulness] = await Promise.all([readRun(runDir), readMetrics(runDir), readFaithfulnessSide(runDir)]);
     const analysis = await this.deps.analyses.get(runId).then(
       (r) => r.analysis,
       (err: unknown) => {
@@ -74,7 +75,7 @@ export class ComparePanel extends PanelBase {
         throw err;
       },
     );
-    return { run, epochs, analysis };
+    return { run, epochs, analysis, faithfulness };
   }
 
   protected override onMessage(message: WebviewToHost): boolean {

@@ -6,7 +6,7 @@ import type { ControlledPanel, PanelDescriptor } from './panelController';
  * Every kind of panel, by view type. package.json activates the extension on each
  * (`onWebviewPanel:<viewType>`) so that VS Code can restore an open panel after a reload.
  */
-export const PANEL_VIEW_TYPES = ['gat.metrics', 'gat.graph', 'gat.degrees', 'gat.attention', 'gat.entropy', 'gat.embedding', 'gat.compare', 'gat.computation'] as const;
+export const PANEL_VIEW_TYPES = ['gat.metrics', 'gat.graph', 'gat.degrees', 'gat.attention', 'gat.entropy', 'gat.embedding', 'gat.compare', 'gat.computation', 'gat.faithfulness'] as const;
 
 export type PanelViewType = (typeof PANEL_VIEW_TYPES)[number];
 
@@ -37,6 +37,7 @@ interface ArgsByViewType {
   /** A and B, in that order (the same pair in either order is one panel). */
   'gat.compare': { readonly runIds: readonly [string, string] };
   'gat.computation': { readonly runId: string; readonly node: number };
+  'gat.faithfulness': { readonly runId: string };
 }
 
 /** Indexed by PANEL_VIEW_TYPES: a view type listed there without its arguments here does not compile. */

@@ -5,6 +5,7 @@ import { ComputationPanel } from './computationPanel';
 import { DegreePanel } from './degreePanel';
 import { EmbeddingPanel } from './embeddingPanel';
 import { EntropyPanel } from './entropyPanel';
+import { FaithfulnessPanel, type FaithfulnessDeps } from './faithfulnessPanel';
 import { GraphPanel, type DataPanelDeps } from './graphPanel';
 import type { AnalysisPanelDeps } from './loadRun';
 import { MetricsPanel, type MetricsDeps } from './metricsPanel';
@@ -13,7 +14,7 @@ import { PanelController } from './panelController';
 import { webviewOptions } from './webviewHtml';
 
 /** What every panel needs from the extension, less the controller they open each other through. */
-export type PanelDeps = Omit<AnalysisPanelDeps & DataPanelDeps & CompareDeps & MetricsDeps, 'panels'>;
+export type PanelDeps = Omit<AnalysisPanelDeps & DataPanelDeps & CompareDeps & MetricsDeps & FaithfulnessDeps, 'panels'>;
 
 /** The controller with every kind of panel registered (the list package.json's `onWebviewPanel:*` events match). */
 export function createPanels(deps: PanelDeps): PanelController<PanelArgs> {
@@ -27,5 +28,6 @@ export function createPanels(deps: PanelDeps): PanelController<PanelArgs> {
   panels.register(EmbeddingPanel.descriptor(withPanels));
   panels.register(ComparePanel.descriptor(withPanels));
   panels.register(ComputationPanel.descriptor(withPanels));
+  panels.register(FaithfulnessPanel.descriptor(withPanels));
   return panels;
 }

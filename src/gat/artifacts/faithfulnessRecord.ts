@@ -4,8 +4,9 @@
  * summary; the per-node rows stay in the file for the CSV-minded.
  */
 import * as path from 'node:path';
-import { JsonSyntaxError, parseJson } from '../io/jsonText';
+import { parseJson } from '../io/jsonText';
 import { readUserText, UserFileError } from '../io/userFile';
+import { ArtifactReadError } from './artifactRead';
 import { IMPORTANCE_METHODS } from '../../protocol/explanation';
 import type { FidelitySummary, RankingMethod } from '../../protocol/faithfulness';
 
@@ -32,34 +33,38 @@ export async function readFaithfulness(runDir: string): Promise<FaithfulnessSumm
     if (e instanceof UserFileError && e.problem === 'missing') return undefined;
     throw e;
   }
-  return parseFaithfulness(text, file);
+  return checkFaithfulness(parseFaithfulnessJson(text, file), file);
 }
 
-/** The text of a faithfulness.json, parsed and checked; every refusal names the file. */
-export function parseFaithfulness(text: string, file: string): FaithfulnessSummaryFile {
-  let v: unknown;
+/** The file's JSON; torn or hand-edited text is an ArtifactReadError naming the file, where, and what to do. */
+export function parseFaithfulnessJson(text: string, file: string): unknown {
   try {
-    v = parseJson(text);
+    return parseJson(text);
   } catch (e) {
-    if (e instanceof JsonSyntaxError) throw new Error(`${file} is not JSON (${e.message}): run gat faithfulness again to replace it`);
-    throw e;
+    throw new ArtifactReadError(file, `${file} is not valid JSON (at ${e instanceof Error ? e.message : String(e)}): run gat faithfulness again to replace it`);
   }
-  return checkFaithfulness(v, file);
 }
 
+/** The summary part of a parsed record, every field checked; a wrong one is an ArtifactReadError naming the file and the field. */
 export function checkFaithfulness(v: unknown, file: string): FaithfulnessSummaryFile {
-  const bad = (what: string): Error => new Error(`${file} is not a faithfulness record GAT Explorer wrote (${what}): run gat faithfulness again to replace it`);
+  const bad = (what: string): Error => new ArtifactReadError(file, `${file} is not a faithfulness record GAT Explorer wrote (${what}): run gat faithfulness again to replace it`);
   const o = v as Record<string, unknown>;
-  if (typeof v !== 'object' || v === null || o.format !== 'gat-explorer/faithfulness/1') throw bad('format');
-  const int = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+  if (typeof v !== 'object' || v === null || o.format !== 'gat-explorer/faithfulness/1') throw bad("field 'format'");
+  const int = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
   const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
-  if (typeof o.runId !== 'string' || typeof o.selection !== 'string' || !Array.isArray(o.nodes) || !Array.isArray(o.ks) || !o.ks.every(int) || !Array.isArray(o.summary)) throw bad('fields');
-  if (o.summary.length > 10_000) throw bad('too many summary rows');
-  const summary = o.summary.map((s: unknown): FidelitySummary => {
+  if (typeof o.runId !== 'string') throw bad("field 'runId'");
+  if (typeof o.selection !== 'string') throw bad("field 'selection'");
+  if (!Array.isArray(o.nodes)) throw bad("field 'nodes'");
+  if (!Array.isArray(o.ks) || !o.ks.every(int)) throw bad("field 'ks'");
+  if (!Array.isArray(o.summary)) throw bad("field 'summary'");
+  // methods × k values: a few dozen rows from gat faithfulness; a file with more was not written by it
+  if (o.summary.length > 10_000) throw bad("field 'summary' (more than 10,000 rows)");
+  const summary = o.summary.map((s: unknown, i): FidelitySummary => {
     const r = s as Record<string, unknown>;
-    if (typeof s !== 'object' || s === null || !METHODS.includes(r.method as string) || !int(r.k) || !int(r.nodes)) throw bad('a summary row');
-    for (const k of ['fidelityPlus', 'fidelityMinus', 'probabilityDropPlus', 'probabilityDropMinus', 'secondsPerNode'] as const) if (!num(r[k])) throw bad(`${k}`);
-    if (r.characterization !== null && !num(r.characterization)) throw bad('characterization');
+    const row = `summary row ${i + 1}`;
+    if (typeof s !== 'object' || s === null || !METHODS.includes(r.method as string) || !int(r.k) || !int(r.nodes)) throw bad(row);
+    for (const k of ['fidelityPlus', 'fidelityMinus', 'probabilityDropPlus', 'probabilityDropMinus', 'secondsPerNode'] as const) if (!num(r[k])) throw bad(`${row}, field '${k}'`);
+    if (r.characterization !== null && !num(r.characterization)) throw bad(`${row}, field 'characterization'`);
     return {
       method: r.method as RankingMethod,
       k: r.k as number,

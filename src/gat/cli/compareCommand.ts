@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { readAnalysis } from '../artifacts/analysis';
 import { readRun, visitMetrics } from '../artifacts/runRecord';
+import { readFaithfulnessSide } from '../compare/faithfulnessRows';
 import { addEpoch, compareRuns, comparisonJson, formatComparison, NO_EPOCHS, type RunSide } from '../compare/runComparison';
 import { UsageError, type OptionTable } from '../options/args';
 import { defineCommand } from './command';
@@ -15,7 +16,8 @@ export const compareCommand = defineCommand({
   usage: 'gat compare RUN_A RUN_B [--json]',
   description:
     'Compare two runs (their folders, or ids under ./runs): accuracy or micro-F1, epochs, time, back end, the configuration\n' +
-    'differences, and where their test predictions agree (both right, only A, only B, both wrong).',
+    'differences, where their test predictions agree (both right, only A, only B, both wrong), and, for a run with\n' +
+    'runs/<id>/faithfulness.json (gat faithfulness), fid+ / fid− of each edge ranking at k = 5 (else the first k both share).',
   options: COMPARE_OPTIONS,
   positionals: true,
   async run(opts, write, { positionals: runs }) {
@@ -34,5 +36,5 @@ async function readSide(runDir: string): Promise<RunSide> {
   await visitMetrics(runDir, (e) => (epochs = addEpoch(epochs, e)));
   // The analysis path is relative to the training output folder, two levels above the run folder.
   const analysis = run.artifacts.analysis ? await readAnalysis(path.join(runDir, '..', '..', run.artifacts.analysis)) : undefined;
-  return { run, epochs, analysis };
+  return { run, epochs, analysis, faithfulness: await readFaithfulnessSide(runDir) };
 }

@@ -7,6 +7,7 @@ import type { FaithfulnessReport, RankingMethod } from '../../protocol/faithfuln
 import { faithfulnessOnThreads } from '../explain/faithfulnessPool';
 import { datasetIsUndirected } from '../explain/nodeStudy';
 import { writeFileAtomic } from '../io/atomicWrite';
+import { faithfulnessCsv } from '../artifacts/faithfulnessReport';
 import { IMPORTANCE_METHODS } from '../../protocol/explanation';
 import { UsageError, type OptionTable } from '../options/args';
 import { defineCommand, type CommandOptions, type Write } from './command';
@@ -23,12 +24,13 @@ const FAITHFULNESS_OPTIONS = {
   directedEdits: { type: 'boolean', help: 'rank directed edges instead of undirected pairs' },
   threads: { type: 'int', min: 1, max: 1024, help: 'worker threads (default: every core)' },
   json: { type: 'boolean', help: 'print the summary and every node row as JSON' },
+  progress: { type: 'enum', values: ['text', 'json'], default: 'text', help: 'progress on stderr: a line per tenth (text, not with --json), or a JSON line per percent (json, for programs)' },
   csv: { type: 'string', placeholder: 'file', help: 'also write one row per node and method as CSV' },
 } as const satisfies OptionTable;
 
 export const faithfulnessCommand = defineCommand({
   summary: 'is attention an explanation? fidelity of each edge ranking (attention, leave-one-out, gradients…) against random',
-  usage: 'gat faithfulness --run RUN [--nodes test|all|COUNT] [--node-ids ID,…] [--k 1,2,5,10] [--methods M,…] [--seed S] [--json] [--csv FILE]',
+  usage: 'gat faithfulness --run RUN [--nodes test|all|COUNT] [--node-ids ID,…] [--k 1,2,5,10] [--methods M,…] [--seed S] [--json] [--csv FILE] [--progress text|json]',
   description:
     "For each node, rank the edges of its receptive field by each method, then remove the top k (fid+: does the prediction\n" +
     'change?) or keep only them (fid−), recomputing everything; the characterization score combines both (GraphFramEx, as\n' +
@@ -113,11 +115,21 @@ async function faithfulness(opts: CommandOptions<typeof FAITHFULNESS_OPTIONS, 'r
   const threads = opts.threads ?? availableParallelism();
   const t0 = performance.now();
   let lastTenth = 0;
+  let lastPercent = -1;
+  const seconds = (): number => Math.round((performance.now() - t0) / 100) / 10;
+  // The extension reads the JSON lines (its progress bar); a line per percent keeps them few on any node count.
+  if (opts.progress === 'json') process.stderr.write(progressLine(0, nodes.length, 0));
   const graded = await faithfulnessOnThreads({ graph: g, shapes: m.shapes, params: m.params, methods, ks, settings, directed }, nodes, {
     threads,
     onProgress: (done, total) => {
+      if (opts.progress === 'json') {
+        const percent = Math.floor((100 * done) / total);
+        if (percent > lastPercent) process.stderr.write(progressLine(done, total, seconds()));
+        lastPercent = percent;
+        return;
+      }
       const tenth = Math.floor((10 * done) / total);
-      if (tenth > lastTenth && !opts.json) process.stderr.write(`faithfulness: ${done}/${total} nodes (${tenth * 10}%), ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+      if (tenth > lastTenth && !opts.json) process.stderr.write(`faithfulness: ${done}/${total} nodes (${tenth * 10}%), ${seconds().toFixed(0)} s\n`);
       lastTenth = tenth;
     },
   });
@@ -145,12 +157,9 @@ async function faithfulness(opts: CommandOptions<typeof FAITHFULNESS_OPTIONS, 'r
   return 0;
 }
 
-/** One row per node and method; a column per k for each measure. */
-export function faithfulnessCsv(r: Pick<FaithfulnessReport, 'ks' | 'rows'>): string {
-  const cols = ['fid_plus', 'fid_minus', 'drop_plus', 'drop_minus'].flatMap((c) => r.ks.map((k) => `${c}@${k}`));
-  const lines = [['node', 'method', 'edges', 'seconds', ...cols].join(',')];
-  for (const row of r.rows) lines.push([row.node, row.method, row.units, row.seconds.toFixed(4), ...row.plusChanged, ...row.minusChanged, ...row.plusDrop, ...row.minusDrop].join(','));
-  return lines.join('\n') + '\n';
+/** `--progress json`: one line a program reads (the extension's progress bar). */
+function progressLine(done: number, total: number, seconds: number): string {
+  return JSON.stringify({ type: 'faithfulnessProgress', done, total, seconds }) + '\n';
 }
 
 /** Ying et al. 2019, Table 1, BA-Shapes explanation accuracy (their GCN; attention from a GAT). */

@@ -5,6 +5,7 @@
 import type { Analysis } from '../artifacts/analysis';
 import type { RunRecord } from '../artifacts/runRecord';
 import { AGREEMENT_NAMES, agreementCategory as category } from '../../protocol/compareSnapshot';
+import { faithfulnessRows, type FaithfulnessSide, type UnreadableFaithfulness } from './faithfulnessRows';
 import type { EpochMetrics, TrainingMetric } from '../../protocol/trainingEvents';
 
 export interface RunSide {
@@ -13,6 +14,8 @@ export interface RunSide {
   readonly epochs: EpochSummary;
   /** Needed for the agreement; absent when the run has no analysis (cancelled, failed). */
   readonly analysis?: Pick<Analysis, 'numNodes' | 'numClasses' | 'predictions' | 'labels' | 'split' | 'multiLabel'>;
+  /** The summary of `gat faithfulness` (runs/<id>/faithfulness.json); absent when the run has none. */
+  readonly faithfulness?: FaithfulnessSide | UnreadableFaithfulness;
 }
 
 /** The best epoch (by validation score) and the time per epoch, over every recorded epoch. */
@@ -85,6 +88,7 @@ export function compareRuns(a: RunSide, b: RunSide): RunComparison {
     row('ms per epoch', msPerEpoch(a.epochs), msPerEpoch(b.epochs), true),
     row('back end', a.run.backend, b.run.backend),
     row('seed', String(a.run.seed), String(b.run.seed)),
+    ...faithfulnessRows(a.faithfulness, b.faithfulness),
   ];
   return {
     a: { runId: a.run.runId, dataset: a.run.dataset },
