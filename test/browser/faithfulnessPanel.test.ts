@@ -89,7 +89,8 @@ describe('Faithfulness panel in Chromium (gat faithfulness on a trained Cora run
       const strokes = async (): Promise<Record<string, string>> => Object.fromEntries((await seriesOf(p, 'side-run', 'fid-plus')).map((s) => [s.method, s.stroke]));
       assert.deepEqual(await strokes(), { attention: '#d18616', 'leave-one-out': '#3794ff', random: '#9d9d9d' });
       await p.setTheme('vscode-light');
-      await p.page.waitForSelector('.side-run svg[data-chart="fid-plus"] [data-method="leave-one-out"] path[stroke="#1a85ff"]');
+      // attached, not visible: a line of zeros along the axis has an empty box
+      await p.page.waitForSelector('.side-run svg[data-chart="fid-plus"] [data-method="leave-one-out"] path[stroke="#1a85ff"]', { state: 'attached' });
       assert.deepEqual(await strokes(), { attention: '#d18616', 'leave-one-out': '#1a85ff', random: '#717171' });
       const swatch = await p.page.$eval('.fidelity-legend [data-method="random"] .line-swatch', (e) => [e.className, getComputedStyle(e).borderTopStyle]);
       assert.deepEqual(swatch, ['line-swatch dashed', 'dashed']);
