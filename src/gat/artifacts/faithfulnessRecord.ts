@@ -25,6 +25,12 @@ const BUDGET = { what: 'faithfulness record', maxBytes: 256 << 20 };
 
 /** The summary, undefined when the run has none yet; a damaged file is an Error naming it. */
 export async function readFaithfulness(runDir: string): Promise<FaithfulnessSummaryFile | undefined> {
+  const json = await readFaithfulnessJson(runDir);
+  return json && checkFaithfulness(json.value, json.file);
+}
+
+/** The run's faithfulness.json parsed (within the budget), undefined when there is none; not yet checked. */
+export async function readFaithfulnessJson(runDir: string): Promise<{ readonly file: string; readonly value: unknown } | undefined> {
   const file = path.join(runDir, FILE);
   let text: string;
   try {
@@ -33,7 +39,7 @@ export async function readFaithfulness(runDir: string): Promise<FaithfulnessSumm
     if (e instanceof UserFileError && e.problem === 'missing') return undefined;
     throw e;
   }
-  return checkFaithfulness(parseFaithfulnessJson(text, file), file);
+  return { file, value: parseFaithfulnessJson(text, file) };
 }
 
 /** The file's JSON; torn or hand-edited text is an ArtifactReadError naming the file, where, and what to do. */

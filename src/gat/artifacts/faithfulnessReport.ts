@@ -3,28 +3,17 @@
  * Faithfulness panel's exports (readFaithfulness in faithfulnessRecord.ts reads only the summary),
  * and the CSV both the panel and `gat faithfulness --csv` write: one row per node and method.
  */
-import * as path from 'node:path';
-import { readUserText, UserFileError } from '../io/userFile';
 import { IMPORTANCE_METHODS } from '../../protocol/explanation';
 import type { FaithfulnessReport, NodeMethodFidelity, RankingMethod } from '../../protocol/faithfulness';
 import { ArtifactReadError } from './artifactRead';
-import { checkFaithfulness, parseFaithfulnessJson } from './faithfulnessRecord';
+import { checkFaithfulness, readFaithfulnessJson } from './faithfulnessRecord';
 
 const METHODS: readonly string[] = [...IMPORTANCE_METHODS, 'random'];
-/** The summary reader's budget: all of PubMed's nodes × six methods × four k stay well under it. */
-const BUDGET = { what: 'faithfulness record', maxBytes: 256 << 20 };
 
 /** The report, undefined when the run has none yet; a damaged file is an Error naming it and what to do. */
 export async function readFaithfulnessReport(runDir: string): Promise<FaithfulnessReport | undefined> {
-  const file = path.join(runDir, 'faithfulness.json');
-  let text: string;
-  try {
-    text = await readUserText(file, BUDGET);
-  } catch (e) {
-    if (e instanceof UserFileError && e.problem === 'missing') return undefined;
-    throw e;
-  }
-  return checkFaithfulnessReport(parseFaithfulnessJson(text, file), file);
+  const json = await readFaithfulnessJson(runDir);
+  return json && checkFaithfulnessReport(json.value, json.file);
 }
 
 /** Every field the exports write, checked: the summary as readFaithfulness checks it, then each row. */

@@ -5,24 +5,16 @@
  */
 import * as path from 'node:path';
 import { readModelBinary } from '../artifacts/checkpoint';
-import type { NamedTensor } from '../artifacts/namedTensor';
 import { parseProvenance } from '../artifacts/provenance';
 import { readRun } from '../artifacts/runRecord';
-import type { GraphDataset } from '../data/graph';
 import { loadDataset } from '../data/loadDataset';
-import type { LayerShape } from '../model/parameters';
+import type { StudyModel } from '../explain/nodeStudy';
 import { UsageError } from '../options/args';
 import { configShapes, DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { resolveRunDir } from './runArg';
 
-export interface RunModel {
-  readonly runId: string;
-  readonly graph: GraphDataset;
-  readonly shapes: readonly LayerShape[];
-  readonly params: readonly NamedTensor[];
-  /** Every layer has uniform attention (the Const-GAT control). */
-  readonly uniformAttention: boolean;
-}
+/** A run's model: what the study of a node reads (the dataset by the run's name, shapes, parameters). */
+export type RunModel = StudyModel;
 
 /** `gatv2`: whether the caller follows GATv2 layers (the step-through does; edge importance not yet). */
 export async function loadRunModel(runDirArg: string, command = 'gat explain', gatv2 = true): Promise<RunModel> {

@@ -2,6 +2,8 @@
  * Seeded pseudo-random numbers, so that a t-SNE run is reproducible from its seed.
  * mulberry32 is small, fast and good enough for initial layouts and vantage-point choice.
  */
+import { seededRandom } from '../data/seededRandom';
+
 export interface Random {
   /** Uniform in [0, 1). */
   next(): number;
@@ -12,15 +14,8 @@ export interface Random {
 }
 
 export function createRandom(seed: number): Random {
-  let state = seed >>> 0;
   let spare = NaN;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const { next } = seededRandom(seed); // mulberry32, as the generated datasets use
   return {
     next,
     normal(): number {
