@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { BACKEND_CHOICES } from '../../gat/backend/registry';
 import { GENERATED_DATASETS } from '../../gat/data/generatedDatasets';
 import { KNOWN_DATASETS } from '../../gat/data/knownDatasets';
 import { readSettings } from '../core/config';
 import type { Services } from './services';
+import { backendChoicesFor, MODEL_CHOICES } from './trainChoices';
 
 /** The flags every training started from VS Code shares. */
 function baseArgs(): string[] {
@@ -31,7 +31,7 @@ export function trainCora(services: Services): Promise<void> {
 }
 
 /**
- * Train…: a spec file, or dataset, back end, attention and seed, each with a sensible default.
+ * Train…: a spec file, or dataset, model (GAT, GATv2 or uniform attention), back end and seed, each with a sensible default.
  * The later steps survive a focus change (ignoreFocusOut) so a click elsewhere loses no answers.
  */
 export async function trainWithOptions(services: Services): Promise<void> {
@@ -51,16 +51,16 @@ export async function trainWithOptions(services: Services): Promise<void> {
     { title: 'GAT: Train… (1/4) dataset', ignoreFocusOut: true },
   );
   if (!dataset) return;
-  const backend = await vscode.window.showQuickPick(BACKEND_CHOICES.map((b) => ({ label: b, description: b === readSettings().backend ? 'current setting' : undefined })), { title: 'GAT: Train… (2/4) back end', ignoreFocusOut: true });
-  if (!backend) return;
-  const attention = await vscode.window.showQuickPick(
-    [
-      { label: 'learned', description: 'GAT: attention scored from the features' },
-      { label: 'uniform', description: "every neighbour weighted 1/(in-degree + 1): the paper's control, to compare against" },
-    ],
-    { title: 'GAT: Train… (3/4) attention', ignoreFocusOut: true },
+  const model = await vscode.window.showQuickPick(
+    MODEL_CHOICES.map((c) => ({ label: c.label, description: c.description, choice: c })),
+    { title: 'GAT: Train… (2/4) model', ignoreFocusOut: true },
   );
-  if (!attention) return;
+  if (!model) return;
+  const backend = await vscode.window.showQuickPick(
+    backendChoicesFor(model.choice.model).map((b) => ({ label: b, description: b === readSettings().backend ? 'current setting' : undefined })),
+    { title: 'GAT: Train… (3/4) back end', ignoreFocusOut: true },
+  );
+  if (!backend) return;
   const seed = await vscode.window.showInputBox({
     title: 'GAT: Train… (4/4) seed',
     ignoreFocusOut: true,
@@ -68,8 +68,7 @@ export async function trainWithOptions(services: Services): Promise<void> {
     validateInput: (v) => (/^\d{1,10}$/.test(v.trim()) && Number(v) <= 2_147_483_647 ? undefined : 'a whole number from 0 to 2147483647'),
   });
   if (seed === undefined) return;
-  const uniform = attention.label === 'uniform';
-  return startTraining(services, `Training GAT on ${dataset.label}${uniform ? ' (uniform attention)' : ''}`, ['--dataset-name', dataset.label, '--backend', backend.label, '--attention', attention.label, '--seed', seed.trim()]);
+  return startTraining(services, `Training ${model.choice.title} on ${dataset.label}`, ['--dataset-name', dataset.label, '--backend', backend.label, ...model.choice.args, '--seed', seed.trim()]);
 }
 
 export async function resumeFromCheckpoint(services: Services, checkpoint?: string): Promise<void> {
