@@ -99,8 +99,9 @@ describe('gat train --model gatv2', () => {
     assertOneLine(await runGat(['train', '--backend', 'cpu', '--resume', forged, '--out', tempDir()]), 2, /records an unknown model 'gatv9' \(this version trains gat, gatv2\)/);
   });
 
-  it('gat explain and gat export refuse a GATv2 model with one line', async () => {
-    assertOneLine(await runGat(['explain', '--run', trained.runDir, '--node', '0']), 2, /is a GATv2 model: gat explain steps through GAT layers only so far .*gat analyze/);
+  it('gat explain --importance and gat faithfulness and gat export refuse a GATv2 model with one line', async () => {
+    assertOneLine(await runGat(['explain', '--run', trained.runDir, '--node', '0', '--importance', 'saliency']), 2, /edge importance scores GAT layers only so far: this run is a GATv2 model/);
+    assertOneLine(await runGat(['faithfulness', '--run', trained.runDir, '--node-ids', '0']), 2, /is a GATv2 model: gat faithfulness scores GAT layers only so far \(gat explain steps through it/);
     const pth = path.join(tempDir(), 'v2.pth');
     assertOneLine(await runGat(['export', '--model', path.join(trained.out, run.artifacts.binary!), '--output', pth]), 2, /is a GATv2 model: the original pytorch-GAT has no GATv2 layer to load it into/);
     assert.ok(!existsSync(pth), 'nothing written');

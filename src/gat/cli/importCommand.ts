@@ -39,7 +39,7 @@ async function importModelRun(opts: CommandOptions<typeof IMPORT_OPTIONS, 'model
   const graph = await loadDataset(opts.datasetName ?? m.dataset ?? 'cora', { dataDir: opts.dataDir });
   const config = importedConfig(imported);
   checkModelFitsDataset(m.params, graph, file, config);
-  const backend = await selectBackend(opts.backend as BackendChoice);
+  const backend = await selectBackend(opts.backend as BackendChoice, { model: m.model });
   const trainer = await createTrainer(graph, config, backend);
   try {
     await trainer.importState(m.params);

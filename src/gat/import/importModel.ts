@@ -87,7 +87,15 @@ function asArtifactError<T>(abs: string, read: () => T): T {
 
 /** The training config an imported model runs with here: its architecture, and where it came from. */
 export function importedConfig(m: ImportedModelFile): TrainConfig & { imported: ImportSource } {
-  return { ...DEFAULT_TRAIN_CONFIG, seed: 0, heads: m.model.heads, hidden: m.model.hidden, ...(m.model.skipConnection ? { skipConnection: true } : {}), imported: importSource(m) };
+  return {
+    ...DEFAULT_TRAIN_CONFIG,
+    seed: 0,
+    heads: m.model.heads,
+    hidden: m.model.hidden,
+    ...(m.model.skipConnection ? { skipConnection: true } : {}),
+    ...(m.model.model === 'gatv2' ? { model: 'gatv2' as const, ...(m.model.shareWeights ? { shareWeights: true } : {}) } : {}),
+    imported: importSource(m),
+  };
 }
 
 export function importSource(m: ImportedModelFile): ImportSource {
