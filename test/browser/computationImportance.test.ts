@@ -131,11 +131,14 @@ describe('Computation panel: edge importance in Chromium (a trained Cora run and
     assert.equal(await p.page.getAttribute('.importance-table th[aria-sort="descending"]', 'data-method'), 'attention');
     const att = await column('attention');
     assert.deepEqual(att, [...scoresOf(importance, 'attention')].sort((a, b) => b - a).slice(0, 15));
-    // a snapshot (another edit's answer, the same importance) keeps the choice
+    // a snapshot with the same answer (another message) keeps the choice, and is not drawn again
+    const draws = await p.page.getAttribute('.edge-importance', 'data-draws');
     await p.post(snapshot(base, { importance, message: { kind: 'info', text: 'again' } }));
     await p.page.waitForFunction(() => document.querySelector('.what-if-status')?.textContent === 'again');
     assert.equal(await p.page.inputValue('.importance-method'), 'attention');
     assert.deepEqual(await column('attention'), att);
+    assert.equal(await p.page.getAttribute('.edge-importance', 'data-draws'), draws);
+    assert.ok(Number(await p.page.getAttribute('.edge-importance', 'data-draw-ms')) < 1000, 'drawn in well under a second');
   });
 
   it("opens a node's record from the table, a numbered edge (keyboard) and a node of the figure", async () => {
