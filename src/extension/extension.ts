@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RunAnalyses } from '../gat/analysis/runAnalyses';
 import { RunSnapshots } from '../gat/analysis/runSnapshots';
-import { showAttention, showEmbedding, showEntropy, stepThroughNode, webviewNodeAction, webviewRemoveEdge } from './commands/analysisCommands';
+import { showAttention, showEmbedding, showEntropy, stepThroughNode, webviewGraphWhatIf, webviewNodeAction, webviewRemoveEdge } from './commands/analysisCommands';
 import { BACKEND_INFO_URI, BackendInfoProvider, installGpuBackend, showBackendInfo, trainingEnv } from './commands/backendCommands';
 import { compareRuns } from './commands/compareCommands';
 import { downloadDatasetCommand, openNodeRecordCommand } from './commands/datasetCommands';
@@ -155,6 +155,8 @@ export function activate(context: vscode.ExtensionContext): GatExtensionApi {
     'gat.nodeShowAttention': (context?: { webview?: unknown; node?: unknown }) => webviewNodeAction(services, 'showAttention', context),
     'gat.nodeStepThrough': (context?: { webview?: unknown; node?: unknown }) => webviewNodeAction(services, 'stepThrough', context),
     'gat.whatIfRemoveEdge': (context?: { node?: unknown }) => webviewRemoveEdge(services, context),
+    'gat.nodeWhatIf': (context?: { node?: unknown }) => webviewGraphWhatIf(services, 'edit', context),
+    'gat.nodeRemoveEdgeToSelected': (context?: { node?: unknown; selected?: unknown }) => webviewGraphWhatIf(services, 'removeEdge', context),
     'gat.showEntropy': (runId?: unknown) => showEntropy(services, runId),
     'gat.showEmbedding': (runId?: unknown) => showEmbedding(services, runId),
     // From the palette, a run in the Runs view (its id or its item) or the Faithfulness panel's Run button;

@@ -12,7 +12,7 @@ import type { Provenance } from './provenance';
 import type { MarkEpoch, TimelineFrame } from './timeline';
 import type { EpochMetrics, TrainingMetric } from './trainingEvents';
 import type { EmbeddingSettingsMessage } from './webviewToHost';
-import type { WhatIfSnapshot } from './whatIf';
+import type { ComputationFocus, WhatIfSnapshot } from './whatIf';
 
 /** Moved to provenance.ts (a leaf); re-exported for the modules that import it from here. */
 export type { Provenance } from './provenance';
@@ -30,7 +30,7 @@ export interface MetricsSnapshot {
   readonly compact: boolean;
 }
 
-export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphLayoutProgress | GraphFocus | DegreeSnapshot | AttentionSnapshot | EntropySnapshot | AnalysisUnavailable | EmbeddingLayout | CompareSnapshot | MarkEpoch | EmbeddingTimeline | ComputationSnapshot | ComputationNeighbour | WhatIfSnapshot | FaithfulnessSnapshot;
+export type HostToWebview = MetricsSnapshot | GraphSnapshot | GraphLayoutProgress | GraphFocus | DegreeSnapshot | AttentionSnapshot | EntropySnapshot | AnalysisUnavailable | EmbeddingLayout | CompareSnapshot | MarkEpoch | EmbeddingTimeline | ComputationSnapshot | ComputationNeighbour | WhatIfSnapshot | ComputationFocus | FaithfulnessSnapshot;
 
 /**
  * Plain arrays, or typed arrays for the big ones: VS Code (1.57+) transfers a typed array's

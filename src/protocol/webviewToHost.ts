@@ -68,6 +68,13 @@ export const WEBVIEW_TO_HOST = {
   whatIfUndo: { index: nonNegInt },
   /** Computation panel: back to the run's own graph and features. */
   whatIfReset: {},
+  /** Computation panel: score every edge of the node's receptive field with every importance method, the edits applied. */
+  whatIfImportance: {},
+  /**
+   * Graph panel: open `node`'s Computation panel at its what-if section; with `removeEdgeFrom` (a
+   * neighbour of it), that edge removed first.
+   */
+  whatIfInComputation: { node, removeEdgeFrom: optional(node) },
   /** Computation panel: save the edits as a named scenario in the run folder. */
   saveScenario: { name: scenarioName },
   /** Computation panel: open a scenario saved in the run folder. */

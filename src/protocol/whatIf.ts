@@ -3,7 +3,7 @@
  * with the edit list, the unedited attention to compare with, the saved scenarios) and the scenario
  * file a user saves in the run folder (runs/<id>/scenarios/<name>.json), read back as untrusted data.
  */
-import type { ComputationSnapshot } from './explanation';
+import type { ComputationSnapshot, EdgeImportance } from './explanation';
 import { graphEdit, MAX_EDITS, type WhatIfEdit } from './explainServer';
 import { arrayOf, bool, nonNegInt, oneOf, str, tagged, type FieldValue, type Infer } from './fieldSchema';
 
@@ -37,12 +37,24 @@ export interface WhatIfView {
   readonly scenario: string | null;
   /** What the last action did, or why it could not (one line). */
   readonly message?: { readonly kind: 'error' | 'info'; readonly text: string };
+  /** Every importance method's scores for exactly these edits, once asked for (absent: not computed for them). */
+  readonly importance?: EdgeImportance;
+  /** An importance request is queued or being computed. */
+  readonly importanceBusy?: boolean;
+  /** Why the last importance request for these edits failed (one line). */
+  readonly importanceError?: string;
 }
 
 /** Host → Computation panel: a complete snapshot with what-if editing (the panel redraws all of it). */
 export interface WhatIfSnapshot extends Omit<ComputationSnapshot, 'type'> {
   readonly type: 'computationWhatIf';
   readonly whatIf: WhatIfView;
+}
+
+/** Host → Computation panel: move the keyboard to the what-if section (opened from the graph panel's "What If"). */
+export interface ComputationFocus {
+  readonly type: 'computationFocus';
+  readonly target: 'what-if';
 }
 
 /**

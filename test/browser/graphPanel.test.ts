@@ -207,4 +207,44 @@ describe('graph panel in Chromium (Cora)', () => {
       assert.deepEqual(JSON.parse((await r.page.getAttribute('canvas.graph-canvas', 'data-vscode-context'))!), { preventDefaultContextMenuItems: true }, 'off a node: no node items');
     });
   });
+
+  it('with a run, what if: the button and W open a node in its computation; a neighbour of the selected node names their edge (right-click, or the arrow keys and Delete)', async () => {
+    await withPanel(openGraph(chromium, withRun), async (r) => {
+      const whatIfs = async (): Promise<unknown[]> => (await r.posted()).filter((m) => m.type === 'whatIfInComputation');
+      const context = async (): Promise<unknown> => JSON.parse((await r.page.getAttribute('canvas.graph-canvas', 'data-vscode-context'))!);
+      assert.equal(await r.page.isVisible('.what-if-button'), true);
+      assert.equal(await r.page.getAttribute('canvas.graph-canvas', 'aria-keyshortcuts'), 'W Delete');
+      await r.page.locator('.what-if-button').click();
+      assert.match((await r.page.textContent('.toolbar .status')) ?? '', /^Select a node first/);
+      assert.deepEqual(await whatIfs(), [], 'nothing selected: nothing asked');
+      // find zooms to 1358 and makes it the selected and focused node
+      await r.page.fill('.node-search', '1358');
+      await r.page.press('.node-search', 'Enter');
+      await r.page.locator('.what-if-button').click();
+      assert.deepEqual((await whatIfs()).at(-1), { type: 'whatIfInComputation', node: 1358 });
+      // the keyboard: an arrow moves to a neighbour (edges first), Delete removes that edge in 1358's computation
+      await r.page.focus('canvas.graph-canvas');
+      await r.page.keyboard.press('ArrowRight');
+      const focused = Number(await r.page.getAttribute('canvas.graph-canvas', 'data-focused'));
+      const neighbours = new Set<number>();
+      for (let e = 0; e < withRun.edgeU.length; e++) if (withRun.edgeU[e] === 1358 || withRun.edgeV[e] === 1358) neighbours.add(withRun.edgeU[e] === 1358 ? withRun.edgeV[e] : withRun.edgeU[e]);
+      assert.ok(neighbours.has(focused), `the arrow moved to a neighbour of 1358 (${focused})`);
+      await r.page.keyboard.press('Delete');
+      assert.deepEqual((await whatIfs()).at(-1), { type: 'whatIfInComputation', node: 1358, removeEdgeFrom: focused });
+      await r.page.keyboard.press('w');
+      assert.deepEqual((await whatIfs()).at(-1), { type: 'whatIfInComputation', node: focused }, 'W: the focused node');
+      // right-click on that neighbour: the menu may remove its edge to 1358, and 1358 stays selected
+      const [x, y] = await nodeScreenPoint(r, withRun, focused);
+      await r.page.mouse.click(x, y, { button: 'right' });
+      assert.deepEqual(await context(), { webviewSection: 'node', node: focused, edgeToSelected: true, selected: 1358, preventDefaultContextMenuItems: true });
+      assert.equal(await r.page.getAttribute('canvas.graph-canvas', 'data-selected'), '1358');
+      // Escape leaves no node focused: Delete names no edge, and says how to
+      await r.page.focus('canvas.graph-canvas');
+      await r.page.keyboard.press('Escape');
+      const before = (await whatIfs()).length;
+      await r.page.keyboard.press('Delete');
+      assert.equal((await whatIfs()).length, before, 'Delete with no neighbour focused asks for nothing');
+      assert.match((await r.page.textContent('.toolbar .status')) ?? '', /^To remove an edge: select a node \(click it, or Enter\), move to one of its neighbours with the arrow keys, then Delete removes their edge/);
+    });
+  });
 });

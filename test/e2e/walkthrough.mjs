@@ -769,7 +769,7 @@ async function main() {
       ctx.pubmed = true;
     });
 
-    await step(16, "What if node 1358 lost its strongest neighbour? Remove that edge in its computation: the prediction and every layer's attention are computed again (probabilities before → after, attention before beside after), then Undo brings the run's own numbers back", async () => {
+    await step(16, "What if node 1358 lost its strongest neighbour? Remove that edge in its computation: the prediction and every layer's attention are computed again (probabilities before → after, attention before beside after), then Undo brings the run's own numbers back; Edge importance then ranks the edges five ways beside attention", async () => {
       await tabs(page).filter({ hasText: new RegExp(`^GAT Computation: node ${HUB} \\(${ctx.runId}\\)`) }).first().click();
       // the what-if section is drawn once the panel has its snapshot (a restored panel computes it again)
       const frame = await webview(page, 'body[data-computation-ready="true"] .what-if[data-edits="0"]', 60_000);
@@ -801,6 +801,21 @@ async function main() {
       const after = await probabilities();
       assert(JSON.stringify(after) === JSON.stringify(before), `after Undo the probabilities are ${JSON.stringify(after)}, not ${JSON.stringify(before)}`);
       assert(!plain(await frame.locator('.computation-summary').innerText()).includes('what if'), 'the summary still names an edit');
+      // Edge importance of the run's own graph (after the Undo): five methods from the explain process,
+      // the top edges with every method's score, τ against attention, the field drawn by the chosen method
+      await frame.locator('.importance-compute').click();
+      await frame.locator('.importance-results:not([hidden]) .importance-row').first().waitFor({ timeout: 60_000 });
+      const columns = (await frame.locator('.importance-table thead th').allInnerTexts()).map(plain);
+      assert(columns.join('|') === '#|edge|hop|attention flow|leave-one-out|saliency|integrated gradients|GNNExplainer', `importance columns: ${columns.join(' | ')}`);
+      const top = await frame.locator('.importance-row').evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute('data-source')}—${tr.getAttribute('data-target')}`));
+      assert(top.length === 15, `${top.length} top edges, not 15`);
+      const taus = await frame.locator('.method-row').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-method'), tr.getAttribute('data-tau'), tr.children[1].textContent, tr.children[2].textContent]));
+      assert(taus.length === 5 && taus[0][2] === 'reference', `methods: ${JSON.stringify(taus)}`);
+      for (const [method, tau, text] of taus.slice(1)) assert(tau !== '' && Math.abs(Number(tau)) <= 1 && !text.includes('NaN'), `${method}: τ ${tau} (${text})`);
+      assert((await frame.locator('.field-figure .field-edge.top').count()) === 15, 'the 15 top edges numbered in the figure');
+      log(`  edge importance by leave-one-out: ${top.slice(0, 3).join(', ')}, …; τ vs attention ${taus.slice(1).map(([m, , t, s]) => `${m} ${t} (${s})`).join(', ')}`);
+      await frame.locator('.edge-importance').scrollIntoViewIfNeeded();
+      await shot(page, '16-dark-computation-importance');
       ctx.whatIf = true;
     }, ['computation', 'runId']);
 

@@ -195,6 +195,22 @@ const CASES: { readonly [K in Type]: Cases<K> } = {
     valid: [{ type: 'whatIfReset' }],
     invalid: [[{ type: 'whatIfReset', node: 3 }, /unexpected field 'node'/]],
   },
+  whatIfImportance: {
+    valid: [{ type: 'whatIfImportance' }],
+    invalid: [
+      [{ type: 'whatIfImportance', methods: ['attention'] }, /unexpected field 'methods'/],
+      [{ type: 'whatIfImportance', node: 1358 }, /unexpected field 'node'/],
+    ],
+  },
+  whatIfInComputation: {
+    valid: [{ type: 'whatIfInComputation', node: 1358 }, { type: 'whatIfInComputation', node: 1358, removeEdgeFrom: 919 }, { type: 'whatIfInComputation', node: 0, removeEdgeFrom: undefined }],
+    invalid: [
+      [{ type: 'whatIfInComputation' }, /lacks its field 'node'/],
+      [{ type: 'whatIfInComputation', node: 1358, removeEdgeFrom: -1 }, /'removeEdgeFrom' must be an integer from 0/],
+      [{ type: 'whatIfInComputation', node: 1358, removeEdgeFrom: '919' }, /'removeEdgeFrom' must be an integer/],
+      [{ type: 'whatIfInComputation', node: 1358, edit: { kind: 'remove-edge', node: 919 } }, /unexpected field 'edit'/],
+    ],
+  },
   saveScenario: {
     valid: [{ type: 'saveScenario', name: 'drop-919' }, { type: 'saveScenario', name: 'v1.2_no_words' }, { type: 'saveScenario', name: long(64) }],
     invalid: [

@@ -12,7 +12,7 @@ import { before, describe, it } from 'node:test';
 import { explainRunNode } from '../../src/gat/cli/explainCommand';
 import { ExplainServerClient, ExplainServerError, type ExplainOutcome } from '../../src/extension/cli/explainServer';
 import { attentionOf, WhatIfSession, type WhatIfHost, type WhatIfRun } from '../../src/extension/webviews/whatIfSession';
-import type { NodeExplanation } from '../../src/protocol/explanation';
+import { IMPORTANCE_METHODS, type EdgeImportance, type NodeExplanation } from '../../src/protocol/explanation';
 import type { WhatIfSnapshot } from '../../src/protocol/whatIf';
 import { repoRoot } from '../helpers/paths';
 import { trainCora, type TrainedRun } from '../helpers/trainedCora';
@@ -188,6 +188,36 @@ describe('what-if on the host: the explain process and the panel session (a trai
       await session.reset();
       assert.deepEqual(last().whatIf.edits, []);
       assert.deepEqual(last().explanation, base);
+    });
+
+    it('computes every importance method on request, for the edits applied; snapshots meanwhile say it is computing; an Undo back shows it again', async () => {
+      /** The answer without its timings (the only numbers that differ from run to run). */
+      const timeless = (x: EdgeImportance | undefined): unknown => x && { ...x, methods: x.methods.map(({ seconds: _, ...m }) => m) };
+      assert.equal(last().whatIf.importance, undefined, 'not computed before it is asked for');
+      assert.equal(last().whatIf.importanceBusy, false);
+      await session.computeImportance();
+      const all = { edits: { edits: [], directed: false }, methods: [...IMPORTANCE_METHODS] };
+      const expected = (await explainRunNode(trained.runDir, 1358, all)).importance!;
+      assert.deepEqual(timeless(last().whatIf.importance), timeless(expected));
+      assert.deepEqual(last().whatIf.importance!.methods.map((m) => m.method), [...IMPORTANCE_METHODS]);
+      assert.match(last().whatIf.message!.text, /^edge importance: 5 methods over \d+ edges in \d+\.\d s$/);
+      assert.equal(last().whatIf.importanceBusy, false);
+      const unedited = last().whatIf.importance;
+
+      // an edit: the importance was for the graph before it, so it is not shown; asked again, it follows the edit
+      const edited = session.edit({ kind: 'remove-edge', node: strongest });
+      const asked = session.computeImportance();
+      await edited;
+      assert.equal(last().whatIf.importance, undefined, 'not for these edits');
+      assert.equal(last().whatIf.importanceBusy, true, 'the edit snapshot says importance is being computed');
+      await asked;
+      assert.equal(last().whatIf.importanceBusy, false);
+      const withEdit = { edits: { edits: [{ kind: 'remove-edge' as const, source: strongest, target: 1358 }], directed: false }, methods: [...IMPORTANCE_METHODS] };
+      assert.deepEqual(timeless(last().whatIf.importance), timeless((await explainRunNode(trained.runDir, 1358, withEdit)).importance));
+      assert.ok(!last().whatIf.importance!.units.some((u) => u.hop === 1 && (u.source === strongest || u.target === strongest)), 'the removed edge is no unit any more');
+
+      await session.undo(0);
+      assert.deepEqual(last().whatIf.importance, unedited, 'kept for the unedited graph: shown again at once');
     });
 
     it('saves the edits as a named scenario in the run folder and opens it again', async () => {

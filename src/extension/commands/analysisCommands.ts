@@ -93,6 +93,25 @@ export function webviewNodeAction(services: Services, action: 'showAttention' | 
 }
 
 /**
+ * The graph panel's what-if items in a node's context menu (package.json "webview/context"): "Edit
+ * in Computation (What If)…" opens the node's computation at its what-if section; "Remove Edge to
+ * Selected Node (What If)", on a neighbour of the selected node, opens the selected node's
+ * computation with the edge from the right-clicked one removed. Ids are the page's (the panel
+ * translates them).
+ */
+export function webviewGraphWhatIf(services: Services, action: 'edit' | 'removeEdge', context?: { node?: unknown; selected?: unknown }): boolean {
+  const active = services.panels.active('gat.graph');
+  if (!active || typeof context?.node !== 'number') return false;
+  if (action === 'edit') {
+    void active.receive({ type: 'whatIfInComputation', node: context.node });
+    return true;
+  }
+  if (typeof context.selected !== 'number' || context.selected === context.node) return false;
+  void active.receive({ type: 'whatIfInComputation', node: context.selected, removeEdgeFrom: context.node });
+  return true;
+}
+
+/**
  * "Remove Edge (What If)" on a neighbour row of the Computation panel (package.json "webview/context"):
  * the active Computation panel removes that neighbour's edge as if its page had asked.
  */

@@ -28,16 +28,19 @@ export class ComputationPanel extends RunPanel {
       key: (a) => a.runId,
       title: titleFor,
       create: (panel, a) => new ComputationPanel(panel, deps, a),
-      reuse: (panel, a) => panel.show(a.node),
+      reuse: (panel, a) => panel.show(a.node, a.whatIf),
       revive: (state) => savedFields(SAVED, state),
     };
   }
 
   /** The what-if edits of the node shown, and the explain process that computes them. */
   readonly whatIf: WhatIfSession;
+  /** Asked for from the graph panel: the what-if section gets the keyboard once drawn (an edge removed first). */
+  private askedWhatIf: ComputationArgs['whatIf'];
 
-  private constructor(panel: vscode.WebviewPanel, deps: AnalysisPanelDeps, args: PanelArgs['gat.computation']) {
+  private constructor(panel: vscode.WebviewPanel, deps: AnalysisPanelDeps, args: ComputationArgs) {
     super(panel, deps, args.runId, 'computation', titleFor(args));
+    this.askedWhatIf = args.whatIf;
     this.whatIf = new WhatIfSession({
       node: args.node,
       server: () => {
@@ -52,11 +55,23 @@ export class ComputationPanel extends RunPanel {
     });
   }
 
-  /** Another node of the run, in place (its what-if edits start empty). */
-  show(node: number): void {
+  /** Another node of the run, in place (its what-if edits start empty unless it is the node shown). */
+  show(node: number, whatIf?: ComputationArgs['whatIf']): void {
+    this.askedWhatIf = whatIf;
     this.whatIf.showNode(node);
     this.panel.title = titleFor({ runId: this.runId, node });
     void this.refresh();
+  }
+
+  /** After the snapshot is posted: what the graph panel asked for (the edge removed, the keyboard on the what-if section). */
+  override async refresh(): Promise<void> {
+    await super.refresh();
+    if (!this.isReady) return; // asked again once the page is ready
+    const asked = this.askedWhatIf;
+    this.askedWhatIf = undefined;
+    if (!asked || this.lastSnapshot?.type !== 'computationWhatIf') return;
+    if (asked.removeEdgeFrom !== undefined) await this.whatIf.edit({ kind: 'remove-edge', node: asked.removeEdgeFrom });
+    await this.post({ type: 'computationFocus', target: 'what-if' });
   }
 
   protected async runSnapshot({ provenance, graph }: LoadedRun): Promise<HostToWebview> {
@@ -121,6 +136,9 @@ export class ComputationPanel extends RunPanel {
       case 'whatIfReset':
         await this.whatIf.reset();
         return true;
+      case 'whatIfImportance':
+        await this.whatIf.computeImportance();
+        return true;
       case 'saveScenario':
         await this.whatIf.save(message.name);
         return true;
@@ -164,6 +182,8 @@ function readExplainSources(extensionUri: vscode.Uri): ExplainSources {
   }
 }
 
-function titleFor({ runId, node }: PanelArgs['gat.computation']): string {
+type ComputationArgs = PanelArgs['gat.computation'];
+
+function titleFor({ runId, node }: Pick<ComputationArgs, 'runId' | 'node'>): string {
   return `GAT Computation: node ${node} (${runId})`;
 }

@@ -166,6 +166,13 @@ export class GraphPanel extends PanelBase {
       if (this.runId) this.deps.panels.show('gat.computation', { runId: this.runId, node: message.node });
       return true;
     }
+    if (message.type === 'whatIfInComputation') {
+      // The base translated `node` to a dataset id; the neighbour is the page's too.
+      const from = message.removeEdgeFrom === undefined ? {} : { removeEdgeFrom: message.removeEdgeFrom + this.nodeOffset };
+      if (this.runId) this.deps.panels.show('gat.computation', { runId: this.runId, node: message.node, whatIf: from });
+      else void vscode.window.showInformationMessage('GAT: what-if edits need a trained run: open the graph from a run in the Runs view.');
+      return true;
+    }
     if (message.type === 'showAttention') {
       if (this.runId) this.deps.panels.show('gat.attention', { runId: this.runId, node: message.node });
       else void vscode.window.showInformationMessage('GAT: attention needs a trained run: open the graph from a run in the Runs view.');

@@ -36,7 +36,8 @@ interface ArgsByViewType {
   'gat.embedding': { readonly runId: string; readonly settings?: EmbeddingSettings; readonly graphIndex?: number };
   /** A and B, in that order (the same pair in either order is one panel). */
   'gat.compare': { readonly runIds: readonly [string, string] };
-  'gat.computation': { readonly runId: string; readonly node: number };
+  /** With `whatIf` (from the graph panel): the what-if section gets the keyboard, after removing the edge from `removeEdgeFrom`. */
+  'gat.computation': { readonly runId: string; readonly node: number; readonly whatIf?: { readonly removeEdgeFrom?: number } };
   'gat.faithfulness': { readonly runId: string };
 }
 

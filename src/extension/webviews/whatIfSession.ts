@@ -3,7 +3,7 @@ import { ScenarioError, listScenarios, readScenario, scenarioExists, writeScenar
 import { describeEdit } from '../../gat/explain/graphEdits';
 import { describePathErrno, pathErrno } from '../../gat/io/fsErrors';
 import type { AnalysisUnavailable } from '../../protocol/analysisSnapshots';
-import type { ExplainSources, NodeExplanation } from '../../protocol/explanation';
+import { IMPORTANCE_METHODS, type EdgeImportance, type ExplainSources, type ImportanceMethod, type NodeExplanation } from '../../protocol/explanation';
 import type { Provenance } from '../../protocol/provenance';
 import { SCENARIO_FORMAT, scenarioName, type BaselineAttention, type PanelEdit, type WhatIfSnapshot, type WhatIfView } from '../../protocol/whatIf';
 import { ExplainServerClient, ExplainServerError, type ExplainServerOptions } from '../cli/explainServer';
@@ -45,6 +45,12 @@ export class WhatIfSession {
   private client: ExplainServerClient | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  /** Edge importance computed for recent edit lists (by WhatIfEdits.key): an Undo back to one shows it again. */
+  private readonly importance = new Map<string, EdgeImportance>();
+  /** Importance requests queued or being computed (every snapshot says so while there are any). */
+  private importanceAsked = 0;
+  /** Why the last importance request failed, for the edit list it was for. */
+  private importanceFailed: { readonly key: string; readonly text: string } | undefined;
 
   constructor(private readonly host: WhatIfHost) {
     this.edits = new WhatIfEdits(host.node);
@@ -108,6 +114,23 @@ export class WhatIfSession {
     return this.serialized(() => this.apply(this.edits.reset(), null, "reset: the run's own graph and features"));
   }
 
+  /**
+   * Every importance method for the node as edited now (seconds, not milliseconds: asked for, never
+   * computed with each edit). Snapshots posted meanwhile say it is being computed.
+   */
+  computeImportance(): Promise<void> {
+    this.importanceAsked++;
+    return this.serialized(async () => {
+      let said: { kind: 'error' | 'info'; text: string };
+      try {
+        said = await this.importanceOf(this.edits);
+      } finally {
+        this.importanceAsked--;
+      }
+      await this.say(said.kind, said.text);
+    });
+  }
+
   /** Saves the edits as runs/<id>/scenarios/<name>.json. */
   save(name: string): Promise<void> {
     return this.serialized(async () => {
@@ -154,6 +177,22 @@ export class WhatIfSession {
     this.client = undefined;
   }
 
+  /** Asks the process for every method's scores with these edits and keeps them; says what came of it. */
+  private async importanceOf(edits: WhatIfEdits): Promise<{ kind: 'error' | 'info'; text: string }> {
+    const x = await this.explain(edits.node, edits, IMPORTANCE_METHODS);
+    if (typeof x === 'string' || !x.importance) {
+      const text = `edge importance could not be computed: ${typeof x === 'string' ? x : 'the explain process answered without it'}`;
+      this.importanceFailed = { key: edits.key, text };
+      return { kind: 'error', text };
+    }
+    this.importanceFailed = undefined;
+    this.importance.delete(edits.key); // most recent last
+    this.importance.set(edits.key, x.importance);
+    if (this.importance.size > REMEMBERED_IMPORTANCE) this.importance.delete(this.importance.keys().next().value as string);
+    const seconds = x.importance.methods.reduce((t, m) => t + m.seconds, 0);
+    return { kind: 'info', text: `edge importance: ${x.importance.methods.length} methods over ${x.importance.units.length} edges in ${seconds.toFixed(1)} s` };
+  }
+
   /** Computes the edits; keeps them only if the process could. */
   private async apply(next: WhatIfEdits, scenario: string | null, done: string): Promise<void> {
     const x = await this.compute(next);
@@ -174,7 +213,7 @@ export class WhatIfSession {
     return edits.isEmpty ? this.baseline : this.explain(edits.node, edits);
   }
 
-  private async explain(node: number, edits: WhatIfEdits): Promise<NodeExplanation | string> {
+  private async explain(node: number, edits: WhatIfEdits, methods: readonly ImportanceMethod[] = []): Promise<NodeExplanation | string> {
     if (this.disposed) return 'the panel was closed';
     if (!this.client) {
       const options = this.host.server();
@@ -182,7 +221,7 @@ export class WhatIfSession {
       this.client = new ExplainServerClient(options);
     }
     try {
-      const outcome = await this.client.explain({ node, edits: edits.edits, directed: edits.directed, methods: [] });
+      const outcome = await this.client.explain({ node, edits: edits.edits, directed: edits.directed, methods: [...methods] });
       return 'error' in outcome ? outcome.error : outcome.explanation;
     } catch (err) {
       if (err instanceof ExplainServerError) return err.message;
@@ -202,6 +241,7 @@ export class WhatIfSession {
 
   private async build(message?: WhatIfView['message']): Promise<WhatIfSnapshot> {
     const run = this.run!;
+    const importance = this.importance.get(this.edits.key);
     return {
       type: 'computationWhatIf',
       provenance: run.provenance,
@@ -216,6 +256,9 @@ export class WhatIfSession {
         scenarios: run.runDir ? await listScenarios(run.runDir) : [],
         scenario: this.scenario,
         ...(message ? { message } : {}),
+        ...(importance ? { importance } : {}),
+        importanceBusy: this.importanceAsked > 0,
+        ...(!importance && this.importanceFailed?.key === this.edits.key ? { importanceError: this.importanceFailed.text } : {}),
       },
     };
   }
@@ -227,6 +270,9 @@ export class WhatIfSession {
     return run;
   }
 }
+
+/** Edit lists whose edge importance is kept (a few kB each for Cora; Undo and Reset return to them). */
+const REMEMBERED_IMPORTANCE = 8;
 
 /** The unedited attention: per layer, per head, every neighbour's weight. */
 export function attentionOf(x: NodeExplanation): BaselineAttention {

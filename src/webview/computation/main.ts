@@ -6,6 +6,7 @@ import { element } from '../shared/controls';
 import { ProvenanceHeader } from '../shared/provenanceHeader';
 import { startApp, type AppHost } from '../shared/webviewApp';
 import { attentionTable, featureList, nodeLink, stepView, vectorView, type AttentionEditing, type StepActions } from './stepViews';
+import { ImportanceSection } from './importanceView';
 import { WhatIfSection } from './whatIfView';
 
 /** What the panel draws from: the host's explanation, and the user's choices. */
@@ -36,6 +37,10 @@ class ComputationApp extends Component<ComputationState> {
     save: (name) => this.request({ type: 'saveScenario', name }),
     open: (name) => this.request({ type: 'openScenario', name }),
   });
+  private readonly importance = new ImportanceSection({
+    compute: () => this.host.post({ type: 'whatIfImportance' }),
+    openRecord: (node) => this.actions.openRecord(node),
+  });
   private state: ComputationState | undefined;
   /** Where the keyboard goes once the next snapshot is drawn (the row after one whose edge was removed). */
   private focusNext: string | undefined;
@@ -45,7 +50,7 @@ class ComputationApp extends Component<ComputationState> {
     private readonly host: AppHost<ComputationPanelState>,
   ) {
     super(root);
-    root.append(this.header.element, this.summary, this.controls, this.whatIf.element, this.steps, this.result);
+    root.append(this.header.element, this.summary, this.controls, this.whatIf.element, this.importance.element, this.steps, this.result);
   }
 
   private readonly editing: AttentionEditing = {
@@ -110,6 +115,12 @@ class ComputationApp extends Component<ComputationState> {
     if (next) this.element.querySelector<HTMLElement>(`[data-focus-key="${next}"]`)?.focus();
   }
 
+  /** The graph panel's "What If": the keyboard goes to the what-if section, scrolled into view. */
+  focusWhatIf(): void {
+    this.whatIf.element.scrollIntoView({ block: 'start' });
+    this.whatIf.element.focus();
+  }
+
   neighbourExplained(x: NodeExplanation): void {
     if (!this.state?.expanded.has(x.node)) return;
     this.update({ expanded: new Map(this.state.expanded).set(x.node, x) });
@@ -125,6 +136,7 @@ class ComputationApp extends Component<ComputationState> {
     this.summary.textContent = `node ${x.node} · ${SPLIT_NAMES[x.split]} · degree ${x.degree} · truth ${x.multiLabel ? `${x.truth.length} labels` : names(x.truth)} · predicted ${x.multiLabel ? `${x.result.predicted.length} labels` : names(x.result.predicted)} ${x.result.correct ? '✓' : '✗'}${x.edits ? ` · what if: ${x.edits.applied.length} edit${x.edits.applied.length === 1 ? '' : 's'}` : ''}`;
     this.renderControls(x, state);
     this.whatIf.render(x, state.whatIf);
+    this.importance.render(x, state.whatIf);
     this.steps.replaceChildren(...this.layerSteps(x, layer, head, state));
     this.steps.dataset.layer = String(layer.layer);
     this.steps.dataset.head = String(head.head);
@@ -222,6 +234,7 @@ startApp<ComputationPanelState, ComputationApp>({
     computationSnapshot: (app, snapshot) => app.receive(snapshot),
     computationWhatIf: (app, snapshot) => app.receive(snapshot, snapshot.whatIf),
     computationNeighbour: (app, m) => app.neighbourExplained(m.explanation),
+    computationFocus: (app) => app.focusWhatIf(),
     analysisUnavailable: (app, m) => app.unavailable(m),
   },
 });

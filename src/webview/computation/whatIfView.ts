@@ -22,7 +22,8 @@ const signedPoints = (d: number): string => `${d >= 0 ? '+' : '−'}${Math.abs(1
  * text; the rest is drawn from the snapshot. Typed ids are checked here first (the host checks again).
  */
 export class WhatIfSection {
-  readonly element = element('section', 'what-if', { 'aria-label': 'What-if edits' });
+  // Focusable from script (tabindex −1): the graph panel's "What If" puts the keyboard here.
+  readonly element = element('section', 'what-if', { 'aria-label': 'What-if edits', tabindex: '-1' });
   private readonly status = element('p', 'what-if-status', { role: 'status', 'aria-live': 'polite' });
   private readonly addInput = element('input', 'add-edge-input', { type: 'text', inputmode: 'numeric', autocomplete: 'off', 'aria-label': 'Node id to add an edge from', placeholder: 'node id', 'data-focus-key': 'add-edge-input' });
   private readonly featureInput = element('input', 'feature-on-input', { type: 'text', inputmode: 'numeric', autocomplete: 'off', 'aria-label': 'Feature index to switch on', placeholder: 'feature', 'data-focus-key': 'feature-on-input' });

@@ -126,13 +126,15 @@ export abstract class GraphScreen extends Component<GraphColouring> {
     this.area.append(this.view.element, this.legend, this.tooltip);
     root.append(this.header.element, toolbar, this.timeline.element, this.area, this.announcer);
     // Right-click on a node: VS Code's context menu for it (package.json "webview/context": Show Attention,
-    // Step Through Computation), which reads the node from data-vscode-context as the event bubbles.
+    // Step Through Computation, the what-if items), which reads the node from data-vscode-context as the event bubbles.
     this.listen(this.view.canvas, 'contextmenu', (e) => {
       const node = this.view.nodeAtScreen(e.offsetX, e.offsetY);
       const onNode = node !== undefined && this.nodeMenu();
-      if (onNode) this.view.selected = node;
+      const keys = onNode ? this.nodeMenuKeys(node) : {};
+      // A node becomes the selection, unless the menu is about its edge to the selected one.
+      if (onNode && keys.edgeToSelected !== true) this.view.selected = node;
       this.tooltip.hidden = true; // the menu opens where the tooltip was
-      this.view.canvas.dataset.vscodeContext = JSON.stringify(onNode ? { webviewSection: 'node', node, preventDefaultContextMenuItems: true } : { preventDefaultContextMenuItems: true });
+      this.view.canvas.dataset.vscodeContext = JSON.stringify(onNode ? { webviewSection: 'node', node, ...keys, preventDefaultContextMenuItems: true } : { preventDefaultContextMenuItems: true });
     });
     this.listen(this.search, 'keydown', (e) => {
       if (e.key === 'Enter') this.find(this.search.value);
@@ -155,6 +157,11 @@ export abstract class GraphScreen extends Component<GraphColouring> {
   /** Whether right-clicking a node offers VS Code's node menu (the graph app with a run). */
   protected nodeMenu(): boolean {
     return false;
+  }
+
+  /** Context keys a node's menu adds for its `when` clauses (the graph app: its edge to the selected node). */
+  protected nodeMenuKeys(_node: number): { readonly edgeToSelected?: true; readonly selected?: number } {
+    return {};
   }
 
   /** The counts beside the toolbar; `where` names the graph of an inductive dataset. */

@@ -78,6 +78,12 @@ describe('Computation panel (GAT: Step Through Node…)', function () {
     await panel.receive({ type: 'whatIfReset' });
     assert.deepEqual(panel.explanation, base);
 
+    // Edge importance, asked for: every method, from the same process
+    await panel.receive({ type: 'whatIfImportance' });
+    assert.deepEqual(whatIf().importance?.methods.map((m) => m.method), ['attention', 'leave-one-out', 'saliency', 'integrated-gradients', 'gnnexplainer']);
+    assert.equal(whatIf().importanceBusy, false);
+    assert.equal(panel.whatIf.server?.pid, pid, 'no new process for importance');
+
     // VS Code's context menu on a neighbour row of the active Computation panel
     assert.ok(panel.panel.active, 'the computation panel is active');
     assert.equal(await vscode.commands.executeCommand('gat.whatIfRemoveEdge', { webview: 'gat.computation', webviewSection: 'neighbour', node: strongest }), true);
@@ -92,6 +98,25 @@ describe('Computation panel (GAT: Step Through Node…)', function () {
         return true;
       }
     }, 10_000);
+  });
+
+  it("the graph panel's what-if items (webview/context): Edit in Computation opens the node's computation; Remove Edge to Selected Node removes the right-clicked neighbour's edge there", async () => {
+    const api = await gatApi();
+    const computation = (await vscode.commands.executeCommand('gat.stepThroughNode', runId, 1358)) as ComputationPanel;
+    await waitFor('the explanation', () => computation.explanation, 60_000);
+    const neighbour = computation.explanation!.layers[0].perHead[0].neighbours.find((n) => !n.isSelf)!.node;
+    const graph = (await vscode.commands.executeCommand('gat.showCoraGraph', runId)) as GraphPanel;
+    await waitFor('the graph snapshot', () => graph.snapshotsPosted > 0, 60_000);
+    assert.ok(graph.panel.active, 'the graph panel is active');
+    // without a selected node the item does nothing (its when clause hides it)
+    assert.equal(await vscode.commands.executeCommand('gat.nodeRemoveEdgeToSelected', { webview: 'gat.graph', webviewSection: 'node', node: neighbour }), false);
+    assert.equal(await vscode.commands.executeCommand('gat.nodeRemoveEdgeToSelected', { webview: 'gat.graph', webviewSection: 'node', node: neighbour, edgeToSelected: true, selected: 1358 }), true);
+    await waitFor('the edit from the graph', () => computation.explanation?.edits?.applied.join() === `remove edge ${neighbour} — 1358`, 30_000);
+    assert.deepEqual(api.panels.panels('gat.computation'), [computation], "the run's open Computation panel, reused");
+    graph.panel.reveal();
+    await waitFor('the graph panel active again', () => graph.panel.active);
+    assert.equal(await vscode.commands.executeCommand('gat.nodeWhatIf', { webview: 'gat.graph', webviewSection: 'node', node: 2000 }), true);
+    await waitFor('node 2000 in the computation', () => computation.explanation?.node === 2000 && computation.panel.title === `GAT Computation: node 2000 (${runId})`, 30_000);
   });
 
   it("a node's context-menu command (webview/context) steps through it from the active graph panel", async () => {
