@@ -76,7 +76,8 @@ for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-
 // The Computation panel links each step of a GAT layer to the code that computes it. The links are
 // resolved here, from `// explain: <step>` markers, so they follow the code through refactors, and
 // the files they point into ship in dist/source/ (the packaged extension has no src/).
-const EXPLAIN_STEPS = ['input', 'projection', 'scores', 'attention', 'aggregate', 'skip', 'combine', 'output'];
+// (the same list as src/protocol/explanation.ts EXPLAIN_STEPS; a unit test compares them)
+const EXPLAIN_STEPS = ['input', 'projection', 'scores', 'attention', 'aggregate', 'skip', 'combine', 'output', 'v2Projection', 'v2Scores', 'v2Attention', 'v2Aggregate'];
 function sourceFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sourceFiles(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []));
 }

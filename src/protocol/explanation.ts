@@ -4,8 +4,8 @@
  */
 import type { Provenance } from './provenance';
 
-/** The steps of a GAT layer, each linked to the source that computes it (see explainSources.ts). */
-export const EXPLAIN_STEPS = ['input', 'projection', 'scores', 'attention', 'aggregate', 'skip', 'combine', 'output'] as const;
+/** The steps of a GAT layer (and a GATv2 layer's own: v2…), each linked to the source that computes it (see explainSources.ts). */
+export const EXPLAIN_STEPS = ['input', 'projection', 'scores', 'attention', 'aggregate', 'skip', 'combine', 'output', 'v2Projection', 'v2Scores', 'v2Attention', 'v2Aggregate'] as const;
 export type ExplainStep = (typeof EXPLAIN_STEPS)[number];
 
 export interface NeighbourTerm {

@@ -253,9 +253,11 @@ export class GenericEngine implements GatEngine {
     const sc = p.scoring;
     if (sc.model === 'gatv2') {
       // GATv2 (kernels/gatV2Layer.ts): the LeakyReLU per pair and feature, before the dot product
+      // explain: v2Projection (the Computation panel links a GATv2 layer's step here; resolved by scripts/build.mjs)
       const xl = tf.reshape(tf.add(project(p.weightT), sc.biasL), [n, heads, fout]); // (N, NH, FOUT)
       const xr = s.shareWeights ? xl : tf.reshape(tf.add(project(sc.weightRT), sc.biasR), [n, heads, fout]); // (N, NH, FOUT)
       sent = tf.gather(xl, src, SOURCE_AXIS); // (E', NH, FOUT), gathered once for the score and the message
+      // explain: v2Scores (the Computation panel links a GATv2 layer's step here; resolved by scripts/build.mjs)
       const pairs = tf.leakyRelu(tf.add(sent, tf.gather(xr, trg, SOURCE_AXIS)), LEAKY_RELU_SLOPE); // (E', NH, FOUT)
       scoresPerEdge = tf.sum(tf.mul(pairs, sc.att), -1) as tf.Tensor2D; // (E', NH)
     } else {
@@ -265,6 +267,7 @@ export class GenericEngine implements GatEngine {
       scoresPerEdge = tf.leakyRelu(tf.add(tf.gather(scoresSource, src), tf.gather(scoresTarget, trg)), LEAKY_RELU_SLOPE) as tf.Tensor2D; // (E', NH)
       sent = tf.gather(proj3, src, SOURCE_AXIS); // (E', NH, FOUT)
     }
+    // explain: v2Attention (the Computation panel links a GATv2 layer's step here; resolved by scripts/build.mjs)
     const expScores = tf.exp(tf.sub(scoresPerEdge, tf.max(scoresPerEdge))); // (E', NH) global max, as pytorch-GAT
     const denominator = tf.unsortedSegmentSum(expScores, trg, n); // (N, NH)
     const attention = tf.div(expScores, tf.add(tf.gather(denominator, trg), 1e-16)) as tf.Tensor2D; // (E', NH)
@@ -272,6 +275,7 @@ export class GenericEngine implements GatEngine {
     const attentionD = m ? tf.mul(attention, m.attention) : attention; // (E', NH)
 
     // Step 3: neighbourhood aggregation (+ skip connection, before concat/mean as GAT.py)
+    // explain: v2Aggregate (the Computation panel links a GATv2 layer's step here; resolved by scripts/build.mjs)
     const messages = tf.mul(sent, tf.expandDims(attentionD, -1)); // (E', NH, FOUT)
     let aggregated = tf.unsortedSegmentSum(messages, trg, n); // (N, NH, FOUT)
     if (skip) aggregated = tf.add(aggregated, skip);

@@ -173,10 +173,20 @@ class ComputationApp extends Component<ComputationState> {
     const editing: AttentionEditing | undefined = state.whatIf ? { ...this.editing, ...(state.whatIf.edits.length ? { before: state.whatIf.baseline[l.layer - 1]?.[head.head] } : {}) } : undefined;
     const list: HTMLElement[] = [
       stepView(1, 'input', `Input h_${x.node}`, first ? (x.multiLabel ? "h = the node's feature values" : "h = the node's bag of words, each row normalised to sum 1") : `h = the output of layer ${l.layer - 1} (${l.input.size} values)`, inputBody, s, a),
-      stepView(2, 'projection', 'Projection', `z = W h   (W: ${l.heads * l.fout} × ${l.fin}; head ${head.head + 1} takes ${l.fout} rows)`, [vectorView(head.projection, `z for head ${head.head + 1}`)], s, a),
-      stepView(3, 'scores', 'Scores', `s_j = a_src · z_j for every neighbour j,  t_i = a_trg · z_i = ${head.targetScore.toFixed(4)}`, [], s, a),
-      stepView(4, 'attention', 'Attention', 'e_ij = LeakyReLU(s_j + t_i, slope 0.2),  α_ij = exp(e_ij) / Σ_k exp(e_ik) over the neighbourhood (self-loop included)', [attentionTable(l, head, state.expanded, a, editing)], s, a),
-      stepView(5, 'aggregate', 'Weighted sum', `h'_i = Σ_j α_ij z_j   (head ${head.head + 1})`, [vectorView(head.aggregated, `the weighted sum of head ${head.head + 1}`)], s, a),
+      ...(l.model === 'gatv2'
+        ? [
+            // GATv2 (PyG's GATv2Conv): two maps, and the LeakyReLU per pair before the dot product with att
+            stepView(2, 'v2Projection', 'Projections', `x_l = W_l h + b_l (what a neighbour sends),  x_r = W_r h_i + b_r (the node's own map)   (W: ${l.heads * l.fout} × ${l.fin}; head ${head.head + 1} takes ${l.fout} rows)`, [vectorView(head.projection, `x_l for head ${head.head + 1}`), vectorView(head.targetProjection ?? [], `x_r for head ${head.head + 1}`)], s, a),
+            stepView(3, 'v2Scores', 'Scores', 'e_ij = att · LeakyReLU(x_l[j] + x_r[i], slope 0.2) for every neighbour j: per pair, so each node can rank its neighbours its own way (dynamic attention)', [], s, a),
+            stepView(4, 'v2Attention', 'Attention', 'α_ij = exp(e_ij) / Σ_k exp(e_ik) over the neighbourhood (self-loop included)', [attentionTable(l, head, state.expanded, a, editing)], s, a),
+            stepView(5, 'v2Aggregate', 'Weighted sum', `h'_i = Σ_j α_ij x_l[j]   (head ${head.head + 1})`, [vectorView(head.aggregated, `the weighted sum of head ${head.head + 1}`)], s, a),
+          ]
+        : [
+            stepView(2, 'projection', 'Projection', `z = W h   (W: ${l.heads * l.fout} × ${l.fin}; head ${head.head + 1} takes ${l.fout} rows)`, [vectorView(head.projection, `z for head ${head.head + 1}`)], s, a),
+            stepView(3, 'scores', 'Scores', `s_j = a_src · z_j for every neighbour j,  t_i = a_trg · z_i = ${head.targetScore.toFixed(4)}`, [], s, a),
+            stepView(4, 'attention', 'Attention', 'e_ij = LeakyReLU(s_j + t_i, slope 0.2),  α_ij = exp(e_ij) / Σ_k exp(e_ik) over the neighbourhood (self-loop included)', [attentionTable(l, head, state.expanded, a, editing)], s, a),
+            stepView(5, 'aggregate', 'Weighted sum', `h'_i = Σ_j α_ij z_j   (head ${head.head + 1})`, [vectorView(head.aggregated, `the weighted sum of head ${head.head + 1}`)], s, a),
+          ]),
     ];
     if (l.skipAdded) list.push(stepView(6, 'skip', 'Skip connection', l.skip === 'identity' ? "h'_i += h_i   (the input, added to every head)" : "h'_i += W_s h_i   (a projection of the input, added before concat/mean)", [vectorView(l.skipAdded, 'what the skip adds')], s, a));
     const n = list.length + 1;

@@ -81,7 +81,10 @@ export function attentionTable(layer: LayerComputation, head: HeadComputation, e
   const before = editing?.before;
   caption.textContent = `${head.neighbours.length} neighbours (self-loop included) of head ${head.head + 1}; bars: α_ij, line: uniform 1/(deg + 1)${before ? '; α before: the weight before the edits' : ''}${editing ? '; Delete on a row removes its edge' : ''}`;
   const headRow = element('tr', '');
-  for (const t of ['neighbour', 's_j', 'e_ij', 'α_ij', ...(before ? ['α before'] : []), 'vs uniform', '', ...(editing ? ['what if'] : [])]) {
+  // GATv2 scores each pair at once (att · LeakyReLU(x_l[j] + x_r[i])): there is no per-neighbour s_j
+  const v2 = layer.model === 'gatv2';
+  const headers = ['neighbour', ...(v2 ? [] : ['s_j']), 'e_ij', 'α_ij', ...(before ? ['α before'] : []), 'vs uniform', '', ...(editing ? ['what if'] : [])];
+  for (const t of headers) {
     const th = element('th', '', { scope: 'col' });
     th.textContent = t;
     headRow.append(th);
@@ -144,10 +147,10 @@ export function attentionTable(layer: LayerComputation, head: HeadComputation, e
       b.addEventListener('click', () => editing.remove(r.node, nextRemoveKey(tr)));
       edit.append(b);
     }
-    tr.append(who, cell(n ? num(n.sourceScore) : '—'), cell(n ? num(n.e) : '—'), bar, ...(before ? [was] : []), cell(n ? `${(n.weight / n.uniform).toFixed(2)}×` : '—'), more, ...(editing ? [edit] : []));
+    tr.append(who, ...(v2 ? [] : [cell(n ? num(n.sourceScore) : '—')]), cell(n ? num(n.e) : '—'), bar, ...(before ? [was] : []), cell(n ? `${(n.weight / n.uniform).toFixed(2)}×` : '—'), more, ...(editing ? [edit] : []));
     tbody.append(tr);
     const sub = expanded.get(r.node);
-    if (sub && n) tbody.append(nestedRow(sub, layer.layer - 1, actions, 6 + (before ? 1 : 0) + (editing ? 1 : 0)));
+    if (sub && n) tbody.append(nestedRow(sub, layer.layer - 1, actions, headers.length - 1));
   }
   if (editing) {
     // Delete (or Backspace) with the focus anywhere in a row removes that row's edge.
