@@ -88,7 +88,9 @@ export const BA_SHAPES_RECIPE: Recipe = {
  * is the linear map (its attention adds the keys' messages, which a query learns to weigh down);
  * batches of 64 graphs (fewer for small k, so an epoch is ~16 steps) and lr 5e-3, as the training
  * set here is far smaller (DICTIONARY_LOOKUP.graphs) and two CPU cores train it. Measured (k = 10,
- * seed 42): GATv2 reaches validation accuracy 1.0 in 3 epochs; GAT (1 head) stays near 0.3.
+ * bench/dictionaryLookup.ts): GATv2 reaches validation accuracy 1 in 4 epochs; GAT with 1 head is at
+ * 0.33 after 60 and 0.83 after 200 (its second, read-out attention layer lets it do more than the
+ * paper's single layer). Without the skip read-out GATv2 needs far more epochs.
  */
 export const DICTIONARY_LOOKUP_RECIPE: Recipe = {
   name: 'dictionary-lookup',
