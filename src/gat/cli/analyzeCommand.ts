@@ -14,6 +14,10 @@ import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/trainConfig';
 import { createTrainer } from '../train/trainer';
 import type { OptionTable } from '../options/args';
 import { DATA_DIR_OPTION, backendOption } from '../options/commonOptions';
+import { formatStaticAttention } from '../analysis/staticAttention';
+import { staticAttentionOfModel } from '../analysis/staticAttentionOfModel';
+import { tfjsProducts } from '../kernels/denseProducts';
+import { configShapes } from '../train/trainConfig';
 import { defineCommand, type CommandOptions, type Write } from './command';
 
 export const ANALYZE_OPTIONS = {
@@ -22,12 +26,16 @@ export const ANALYZE_OPTIONS = {
   output: { type: 'string', placeholder: 'file', help: "where to write the analysis (default: the run's runs/<run-id>/analysis.safetensors, else next to the model)" },
   dataDir: DATA_DIR_OPTION,
   backend: backendOption('back end (webgpu: Dawn on the GPU; the others TensorFlow.js)'),
+  json: { type: 'boolean', help: "print one JSON object: where the analysis went and the static-attention diagnostic (per layer and head: Kendall τ of each node's ranking of its neighbours against one global ranking, its histogram, the hubs ranked first, collapsed attention)" },
 } as const satisfies OptionTable;
 
 export const analyzeCommand = defineCommand({
   summary: 'recompute the analysis artifact (attention, entropy, outputs) of a trained model',
   usage: 'gat analyze --model BINARY [options]',
-  description: 'Recompute the analysis artifact (outputs, predictions, attention per layer and head, entropies) of a trained model.',
+  description:
+    'Recompute the analysis artifact (outputs, predictions, attention per layer and head, entropies) of a trained model, and\n' +
+    "say per head whether its attention is static (Brody et al.): each node's ranking of its neighbours against one global\n" +
+    'ranking of keys (Kendall τ; exactly 1 for every GAT head), the hubs every node ranks first, and collapsed attention.',
   options: ANALYZE_OPTIONS,
   required: ['model'],
   run: analyze,
@@ -48,8 +56,15 @@ async function analyze(opts: CommandOptions<typeof ANALYZE_OPTIONS, 'model'>, wr
   try {
     await trainer.importState(params);
     const target = opts.output ? path.resolve(opts.output) : defaultOutput(model);
-    await writeAnalysis(target, analysisInput(await trainer.analyze(), graph, provenance));
+    const analysis = await writeAnalysis(target, analysisInput(await trainer.analyze(), graph, provenance));
+    // The dense products of the recomputation go to the active TensorFlow.js back end (XNNPACK on wasm).
+    const diagnostic = staticAttentionOfModel(graph, configShapes(graph, config), params, analysis, tfjsProducts);
+    if (opts.json) {
+      write(JSON.stringify({ analysis: target, model, dataset: graph.name, backend: backend.name, staticAttention: diagnostic }) + '\n');
+      return 0;
+    }
     write(`analysis of ${model} (${graph.name}, back end ${backend.name}) written to ${target}\n`);
+    write(formatStaticAttention(diagnostic));
     return 0;
   } finally {
     trainer.dispose();

@@ -8,7 +8,7 @@ import { defineCommand, type CommandOptions, type Write } from './command';
 
 const INSPECT_OPTIONS = {
   model: { type: 'string', placeholder: 'file', help: 'describe a model file instead (a PyTorch .pth or a safetensors model): format, SHA-256, architecture, tensors, what it says of itself (Markdown)' },
-  datasetName: { type: 'string', default: 'cora', placeholder: 'name', help: 'dataset to inspect: cora (bundled), citeseer or ppi (downloaded), ba-shapes or ba-shapes-informative (generated), or your own with --data-dir' },
+  datasetName: { type: 'string', default: 'cora', placeholder: 'name', help: 'dataset to inspect: cora (bundled), citeseer or ppi (downloaded), ba-shapes, ba-shapes-informative or dictionary-lookup[-k<K>] (generated), or your own with --data-dir' },
   dataDir: { type: 'string', placeholder: 'dir', help: 'folder with ind.<name>.* (or PPI-format) files and download cache (default: $GAT_DATA_DIR or the per-user cache)' },
   json: JSON_OPTION,
 } as const satisfies OptionTable;
@@ -33,7 +33,7 @@ async function inspect(opts: CommandOptions<typeof INSPECT_OPTIONS, never>, writ
   // Brandes' algorithm is O(nodes × edges): seconds on Cora, hours on PPI's 57,000 nodes.
   const betweenness = graph.numNodes <= MAX_BETWEENNESS_NODES ? betweennessSummary(graph) : null;
   const graphs = graph.graphs ? { train: countGraphs(graph.graphs, 'train'), val: countGraphs(graph.graphs, 'val'), test: countGraphs(graph.graphs, 'test') } : null;
-  if (opts.json) write(JSON.stringify({ ...summary, format: graph.format ?? 'planetoid', checksumsVerifiedBy: graph.checksumsVerifiedBy ?? null, graphs, multiLabel: graph.multiLabels !== undefined, motifs: graph.motifs ? motifCount(graph.motifs) : null, edgeBetweenness: betweenness, loadMs: round(loadMs), sourceDir: graph.sourceDir }) + '\n');
+  if (opts.json) write(JSON.stringify({ ...summary, format: graph.format ?? 'planetoid', checksumsVerifiedBy: graph.checksumsVerifiedBy ?? null, graphs, directed: graph.directed === true, multiLabel: graph.multiLabels !== undefined, motifs: graph.motifs ? motifCount(graph.motifs) : null, edgeBetweenness: betweenness, loadMs: round(loadMs), sourceDir: graph.sourceDir }) + '\n');
   else {
     write(formatSummary(summary, graph, loadMs));
     write(betweenness ? formatBetweenness(betweenness) : `  edge betweenness skipped: ${graph.numNodes} nodes (Brandes is O(nodes × edges); computed up to ${MAX_BETWEENNESS_NODES})\n`);
@@ -64,7 +64,9 @@ function formatSummary(s: GraphSummary, g: GraphDataset, loadMs: number): string
     ...(g.motifs ? [`  motifs           ${motifCount(g.motifs)} planted, ${g.motifs.filter((m) => m >= 0).length} nodes in them`] : []),
     ...labelLines,
     ...graphLines,
-    `  edges            ${s.undirectedEdges} undirected, ${s.directedEdges} directed, ${s.directedEdgesWithSelfLoops} with self-loops`,
+    g.directed
+      ? `  edges            ${s.directedEdges} directed, one way only (${s.undirectedEdges} node pairs), ${s.directedEdgesWithSelfLoops} with self-loops`
+      : `  edges            ${s.undirectedEdges} undirected, ${s.directedEdges} directed, ${s.directedEdgesWithSelfLoops} with self-loops`,
     `  isolated nodes   ${s.isolatedNodes}`,
     `  degree           max ${s.maxDegree} (node ${s.maxDegreeNode}), mean ${s.meanDegree.toFixed(2)}, median ${s.medianDegree}, most common ${s.degreeMode}`,
     `  split            train ${s.split.train}, val ${s.split.val}, test ${s.split.test} (test nodes ${s.testRange[0]}–${s.testRange[1]})`,

@@ -3,7 +3,8 @@ import { errorEvent } from '../run/errorEvent';
 import { ipcSink, jsonLinesSink, textSink, type EventSink } from '../run/eventSink';
 import { readTrainingSpec } from '../run/specFile';
 import { trainRun, type CancelFlag } from '../run/trainRun';
-import { parseArgs, type Parsed } from '../options/args';
+import { DICTIONARY_LOOKUP, dictionaryLookupK, dictionaryLookupName } from '../data/dictionaryLookup';
+import { parseArgs, UsageError, type Parsed } from '../options/args';
 import { TRAIN_OPTIONS } from '../options/trainOptions';
 import { defineCommand, type Write } from './command';
 
@@ -14,7 +15,8 @@ export const trainCommand = defineCommand({
   description:
     'Train GAT and write models/checkpoints/, models/binaries/ and runs/<run-id>/ under --out: the paper\'s 2-layer, 8-head recipe on\n' +
     'Cora-like datasets, pytorch-GAT\'s 3-layer recipe with skip connections on PPI (inductive, multi-label, micro-F1), and a\n' +
-    '3-layer recipe with skip connections and no dropout on the generated BA-Shapes datasets.\n' +
+    '3-layer recipe with skip connections and no dropout on the generated BA-Shapes datasets; the GATv2 paper\'s DictionaryLookup\n' +
+    '(--dataset_name dictionary-lookup --k K) with a 128-feature attention layer, scored on its query nodes.\n' +
     'Ctrl+C stops at the end of the epoch, saves a checkpoint and exits with code 130; --resume continues from it.',
   options: TRAIN_OPTIONS,
   run: train,
@@ -43,7 +45,7 @@ async function train(first: Parsed<typeof TRAIN_OPTIONS>, write: Write, { argv }
   try {
     return await trainRun(
       {
-        datasetName: opts.datasetName,
+        datasetName: datasetWithKeys(opts.datasetName, opts.k),
         dataDir: opts.dataDir,
         outDir: opts.out ?? process.cwd(),
         numOfEpochs: opts.numOfEpochs,
@@ -78,4 +80,13 @@ async function train(first: Parsed<typeof TRAIN_OPTIONS>, write: Write, { argv }
     process.off('SIGTERM', onSignal);
     process.off('message', onMessage);
   }
+}
+
+/** --k sizes DictionaryLookup: `dictionary-lookup --k 5` is the dataset `dictionary-lookup-k5` (the name its run records). */
+function datasetWithKeys(name: string, k: number | undefined): string {
+  if (k === undefined) return name;
+  const named = dictionaryLookupK(name);
+  if (named === undefined) throw new UsageError(`--k (keys per graph) is an option of the generated dictionary-lookup dataset, not of ${name}: drop --k, or pass --dataset_name dictionary-lookup`);
+  if (name.toLowerCase() !== DICTIONARY_LOOKUP.name && named !== k) throw new UsageError(`--dataset_name ${name} has k = ${named}, but --k is ${k}: give only one of them`);
+  return dictionaryLookupName(k);
 }

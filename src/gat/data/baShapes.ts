@@ -15,7 +15,7 @@
  * 0 base, 1 the two corners under the roof ("middle"), 2 the floor ("bottom"), 3 the roof's apex
  * ("top"): 300 / 160 / 160 / 80 nodes.
  */
-import { sha256Hex } from './checksums';
+import { sha256OfArrays } from './checksums';
 import type { CsrMatrix, GraphDataset } from './graph';
 import { seededRandom, shuffledRange, type SeededRandom } from './seededRandom';
 
@@ -127,7 +127,7 @@ export function generateBaShapes(name: string, features: BaShapesFeatures, seed:
   const split = { train: sorted(order.subarray(0, trainEnd)), val: sorted(order.subarray(trainEnd, valEnd)), test: sorted(order.subarray(valEnd)) };
   const { edgeSource, edgeTarget } = bothDirections(graph);
   const x = features === 'constant' ? constantFeatures(n) : informativeFeatures(graph, random);
-  const checksum = sha256Hex(concatBytes([graph.labels, graph.motifs, edgeSource, edgeTarget, x.indptr, x.indices, x.values, split.train, split.val, split.test]));
+  const checksum = sha256OfArrays([graph.labels, graph.motifs, edgeSource, edgeTarget, x.indptr, x.indices, x.values, split.train, split.val, split.test]);
   return {
     name,
     format: 'generated',
@@ -190,14 +190,4 @@ function informativeFeatures(g: BaShapesGraph, random: SeededRandom): CsrMatrix 
     }
   }
   return { rows: n, cols: DEGREE_COLUMNS + NOISE_COLUMNS, indptr: Int32Array.from({ length: n + 1 }, (_, i) => i * width), indices, values };
-}
-
-function concatBytes(arrays: ReadonlyArray<Int32Array | Float32Array>): Uint8Array {
-  const out = new Uint8Array(arrays.reduce((a, x) => a + x.byteLength, 0));
-  let at = 0;
-  for (const a of arrays) {
-    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
-    at += a.byteLength;
-  }
-  return out;
 }

@@ -6,6 +6,13 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** SHA-256 of the arrays' bytes one after another: a generated dataset's fingerprint (nothing was read to hash). */
+export function sha256OfArrays(arrays: ReadonlyArray<Int32Array | Float32Array>): string {
+  const hash = createHash('sha256');
+  for (const a of arrays) hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return hash.digest('hex');
+}
+
 /** A dataset's SHA256SUMS lists a dozen files at ~80 bytes a line: 1 MiB is far more than any needs. */
 const SHA256SUMS_BUDGET: ByteBudget = { what: 'SHA256SUMS file', maxBytes: 1 << 20 };
 

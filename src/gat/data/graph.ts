@@ -26,6 +26,8 @@ export interface GraphPart {
 
 export interface GraphDataset {
   readonly name: string;
+  /** DictionaryLookup: edges go one way only (key → query); absent: every edge is listed both ways. */
+  readonly directed?: boolean;
   /** The file format it was read from; 'generated': made in memory from a seed (BA-Shapes), no files. */
   readonly format?: 'planetoid' | 'ppi' | 'generated';
   readonly numNodes: number;
@@ -58,6 +60,7 @@ export interface GraphDataset {
   /**
    * Directed edge list with both directions of every undirected edge, de-duplicated,
    * without self-loops, sorted by (target, source). Self-loops are added by the model only.
+   * A `directed` dataset lists each edge once, in the direction messages flow.
    */
   readonly edgeSource: Int32Array; // (E)
   readonly edgeTarget: Int32Array; // (E)

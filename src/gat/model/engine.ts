@@ -20,7 +20,7 @@ export interface GraphBatch {
   readonly labels: Int32Array;
   /** Multi-label targets (N, C) 0/1: the loss is binary cross-entropy with micro-F1. Absent: softmax cross-entropy. */
   readonly multiLabels?: Uint8Array;
-  /** The nodes whose loss a training step minimises (Cora: the training split; a PPI batch: every node). */
+  /** The nodes whose loss a training step minimises (Cora: the training split; a PPI batch: every node; DictionaryLookup: the queries). */
   readonly trainNodes: Int32Array;
 }
 

@@ -205,10 +205,18 @@ export class FusedEngine implements GatEngine {
     const features: CsrMatrix = first ? { ...x, values } : { rows: x.rows, cols: x.cols, indptr: ints(x.indptr), indices: ints(x.indices), values };
     const everyone = i32.subarray(at, at + n);
     for (let i = 0; i < n; i++) everyone[i] = i;
-    const allTrain = batch.trainNodes.length === n;
     this.bound = { graph, x: features, labels: batch.labels, multiLabels: batch.multiLabels, trainNodes: batch.trainNodes, everyone };
     this.plans = new Map();
-    this.trainPlan = this.planFor(allTrain ? everyone : batch.trainNodes);
+    this.trainPlan = this.planOf(batch.trainNodes);
+  }
+
+  /**
+   * The plan for `nodes`. A batch bound after the first runs every node of the batch: the kernels
+   * copy a node list into their memory once and keep it, so a plan per batch (DictionaryLookup
+   * scores only its queries) would fill that memory; the loss still counts only the batch's nodes.
+   */
+  private planOf(nodes: Int32Array): Plan {
+    return this.planFor(nodes.length === this.bound.graph.numNodes || this.bindings > 1 ? this.bound.everyone : nodes);
   }
 
   trainStep(step: number, grad: Float32Array): StepResult {
@@ -230,7 +238,7 @@ export class FusedEngine implements GatEngine {
   }
 
   predict(nodes: Int32Array): Float32Array {
-    const plan = this.planFor(nodes.length === this.bound.graph.numNodes ? this.bound.everyone : nodes);
+    const plan = this.planOf(nodes);
     this.syncParameters();
     for (let l = 0; l < this.shapes.length; l++) this.forwardLayer(l, plan, EVAL);
     const c = this.shapes[this.shapes.length - 1].fout;

@@ -44,8 +44,39 @@ export function degreeDistribution(degree: Int32Array): Int32Array {
   return counts;
 }
 
+/**
+ * The graph as undirected: both directions of every edge, de-duplicated, sorted by (target, source).
+ * A graph that lists every edge both ways (Planetoid, PPI, BA-Shapes) is returned as it is; a
+ * directed one (DictionaryLookup's key → query edges) gets the missing reverse edges.
+ */
+export function symmetrized<G extends Pick<GraphDataset, 'numNodes' | 'edgeSource' | 'edgeTarget'>>(g: G): G {
+  const offsets = neighbourOffsets(g);
+  const hasEdge = (from: number, to: number): boolean => {
+    let lo = offsets[to];
+    let hi = offsets[to + 1] - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (g.edgeSource[mid] === from) return true;
+      if (g.edgeSource[mid] < from) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  };
+  const missing: number[] = [];
+  for (let e = 0; e < g.edgeSource.length; e++) if (!hasEdge(g.edgeTarget[e], g.edgeSource[e])) missing.push(e);
+  if (missing.length === 0) return g;
+  const n = g.numNodes;
+  const keys = new Float64Array(g.edgeSource.length + missing.length);
+  for (let e = 0; e < g.edgeSource.length; e++) keys[e] = g.edgeTarget[e] * n + g.edgeSource[e];
+  missing.forEach((e, i) => (keys[g.edgeSource.length + i] = g.edgeSource[e] * n + g.edgeTarget[e]));
+  keys.sort();
+  return { ...g, edgeSource: Int32Array.from(keys, (k) => k % n), edgeTarget: Int32Array.from(keys, (k) => Math.floor(k / n)) };
+}
+
 export function summarize(g: GraphDataset): GraphSummary {
-  const { inDegree } = degrees(g);
+  // Degrees and edge counts of the undirected graph: a directed dataset's keys have no in-edges, but they are not isolated.
+  const both = symmetrized(g);
+  const { inDegree } = degrees(both);
   const classSizes = new Array<number>(g.numClasses).fill(0);
   for (const l of g.labels) classSizes[l]++;
   let maxDegree = -1;
@@ -70,13 +101,13 @@ export function summarize(g: GraphDataset): GraphSummary {
     classes: g.numClasses,
     classNames: g.classNames,
     classSizes,
-    undirectedEdges: g.edgeSource.length / 2,
+    undirectedEdges: both.edgeSource.length / 2,
     directedEdges: g.edgeSource.length,
     directedEdgesWithSelfLoops: g.edgeSource.length + g.numNodes,
     isolatedNodes: isolated,
     maxDegree,
     maxDegreeNode,
-    meanDegree: g.edgeSource.length / g.numNodes,
+    meanDegree: both.edgeSource.length / g.numNodes,
     medianDegree: sortedDeg[sortedDeg.length >> 1],
     degreeMode: mode,
     split: { train: g.split.train.length, val: g.split.val.length, test: g.split.test.length },
@@ -95,10 +126,15 @@ export interface EdgeStats {
 
 /**
  * The undirected edges u < v, in order of target then source, and the slot (index into the
- * directed edges, sorted by target) each comes from. The layout starts from these before any
- * betweenness is known; edgeStats keeps the same order.
+ * directed edges of the symmetric graph, sorted by target) each comes from. The layout starts from
+ * these before any betweenness is known; edgeStats keeps the same order. A directed graph's edges
+ * are taken as undirected (see symmetrized).
  */
-export function undirectedEdges(g: Pick<GraphDataset, 'numNodes' | 'edgeSource' | 'edgeTarget'>, offsets: Int32Array = neighbourOffsets(g)): { u: Int32Array; v: Int32Array; slot: Int32Array } {
+export function undirectedEdges(graph: Pick<GraphDataset, 'numNodes' | 'edgeSource' | 'edgeTarget'>): { u: Int32Array; v: Int32Array; slot: Int32Array } {
+  return undirectedOfSymmetric(symmetrized(graph));
+}
+
+function undirectedOfSymmetric(g: Pick<GraphDataset, 'numNodes' | 'edgeSource' | 'edgeTarget'>, offsets: Int32Array = neighbourOffsets(g)): { u: Int32Array; v: Int32Array; slot: Int32Array } {
   const neighbours = g.edgeSource; // edges sorted by target: slot k of node t holds source k
   const count = neighbours.length / 2;
   const u = new Int32Array(count);
@@ -118,10 +154,11 @@ export function undirectedEdges(g: Pick<GraphDataset, 'numNodes' | 'edgeSource' 
 }
 
 /** Exact below EXACT_BETWEENNESS_MAX_NODES nodes (Cora, one PPI graph), estimated from sampled sources above. */
-export function edgeStats(g: GraphDataset): EdgeStats {
+export function edgeStats(graph: Pick<GraphDataset, 'numNodes' | 'edgeSource' | 'edgeTarget'>): EdgeStats {
+  const g = symmetrized(graph);
   const offsets = neighbourOffsets(g);
   const perSlot = edgeBetweenness(g.numNodes, offsets, g.edgeSource, betweennessSources(g.numNodes, 42, betweennessSamples(g.edgeSource.length)));
-  const { u, v, slot } = undirectedEdges(g, offsets);
+  const { u, v, slot } = undirectedOfSymmetric(g, offsets);
   const betweenness = Float64Array.from(slot, (k) => perSlot[k]);
   return { u, v, betweenness, thickness: edgeThickness(betweenness) };
 }

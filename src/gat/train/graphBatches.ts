@@ -16,6 +16,11 @@ export interface GraphPiece {
   readonly features: CsrMatrix;
   /** Offset of its edges in the whole dataset's GatGraph (its edges are [edgeStart, edgeStart + numEdges)). */
   readonly edgeStart: number;
+  /**
+   * Local ids of its nodes that its split lists, the nodes its loss and accuracy count: every node
+   * of a PPI graph; only the queries of a DictionaryLookup graph (its keys carry no target).
+   */
+  readonly labelled: Int32Array;
 }
 
 export function cutGraphs(g: GraphDataset, whole: GatGraph): GraphPiece[] {
@@ -38,11 +43,30 @@ export function cutGraphs(g: GraphDataset, whole: GatGraph): GraphPiece[] {
       graph: withOutEdges({ numNodes: part.numNodes, numEdges: e1 - e0, rowPtr: shift(whole.rowPtr.subarray(start, end + 1), e0), source: shift(whole.source.subarray(e0, e1), start), target: shift(whole.target.subarray(e0, e1), start) }),
       features: { rows: part.numNodes, cols: x.cols, indptr: shift(x.indptr.subarray(start, end + 1), p0), indices: x.indices.subarray(p0, p1), values: x.values.subarray(p0, p1) },
       edgeStart: e0,
+      labelled: nodesWithin(g.split[part.split], start, end),
     };
   });
 }
 
-/** Merges pieces into one disconnected graph (node ids and edges offset in order), every node a training node. */
+/** The ids in [start, end) of a sorted list, shifted to start at 0. */
+function nodesWithin(sorted: Int32Array, start: number, end: number): Int32Array {
+  const from = lowerBound(sorted, start);
+  const to = lowerBound(sorted, end);
+  return Int32Array.from(sorted.subarray(from, to), (v) => v - start);
+}
+
+function lowerBound(sorted: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Merges pieces into one disconnected graph (node ids and edges offset in order); its split's nodes are the ones scored. */
 export function mergeBatch(pieces: readonly GraphPiece[], g: Pick<GraphDataset, 'labels' | 'multiLabels' | 'numClasses'>): GraphBatch {
   const n = pieces.reduce((a, p) => a + p.graph.numNodes, 0);
   const e = pieces.reduce((a, p) => a + p.graph.numEdges, 0);
@@ -56,6 +80,8 @@ export function mergeBatch(pieces: readonly GraphPiece[], g: Pick<GraphDataset, 
   const values = new Float32Array(nnz);
   const labels = new Int32Array(n);
   const multiLabels = g.multiLabels ? new Uint8Array(n * c) : undefined;
+  const scored = new Int32Array(pieces.reduce((a, p) => a + p.labelled.length, 0));
+  let scoredAt = 0;
   let nodeAt = 0;
   let edgeAt = 0;
   let nzAt = 0;
@@ -74,17 +100,17 @@ export function mergeBatch(pieces: readonly GraphPiece[], g: Pick<GraphDataset, 
     const first = p.part.nodeStart;
     labels.set(g.labels.subarray(first, first + pg.numNodes), nodeAt);
     if (multiLabels && g.multiLabels) multiLabels.set(g.multiLabels.subarray(first * c, (first + pg.numNodes) * c), nodeAt * c);
+    for (const v of p.labelled) scored[scoredAt++] = v + nodeAt;
     nodeAt += pg.numNodes;
     edgeAt += pg.numEdges;
     nzAt += p.features.values.length;
   }
-  const all = Int32Array.from({ length: n }, (_, i) => i);
   return {
     graph: withOutEdges({ numNodes: n, numEdges: e, rowPtr, source, target }),
     features: { rows: n, cols: pieces[0]?.features.cols ?? 0, indptr, indices, values },
     labels,
     multiLabels,
-    trainNodes: all,
+    trainNodes: scored,
   };
 }
 
@@ -109,7 +135,7 @@ export function trainingBatches(pieces: readonly GraphPiece[], size: number, see
   return batches;
 }
 
-/** The graphs of a split packed in order into batches that fit `capacity` (evaluation: every node counts). */
+/** The graphs of a split packed in order into batches that fit `capacity` (evaluation: their split's nodes count). */
 export function evaluationBatches(pieces: readonly GraphPiece[], split: GraphPart['split'], capacity: BatchCapacity): GraphPiece[][] {
   const batches: GraphPiece[][] = [];
   let current: GraphPiece[] = [];

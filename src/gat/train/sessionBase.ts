@@ -37,7 +37,7 @@ export abstract class SessionBase {
     this.pieces = graph.graphs ? cutGraphs(graph, this.whole) : [];
     this.batchSize = config.batchSize ?? 2;
     // Transductive: the whole graph, training on the training split. Inductive: a batch of graphs at
-    // a time, every node of a training graph a training node; buffers sized for the largest batch.
+    // a time, the nodes its split lists scored (every node of a PPI graph, DictionaryLookup's queries); buffers sized for the largest batch.
     this.firstBatch = this.pieces.length > 0
       ? mergeBatch(this.pieces.filter((p) => p.part.split === 'train').slice(0, this.batchSize), graph)
       : { graph: this.whole, features: graph.features, labels: graph.labels, multiLabels: graph.multiLabels, trainNodes: graph.split.train };
@@ -80,7 +80,7 @@ export abstract class SessionBase {
     return { trainLoss: loss, trainAcc: acc };
   }
 
-  async evaluate(split: 'val' | 'test'): Promise<{ loss: number; acc: number }> {
+  async evaluate(split: 'train' | 'val' | 'test'): Promise<{ loss: number; acc: number }> {
     const c = this.graph.numClasses;
     if (this.pieces.length === 0) {
       const nodes = this.graph.split[split];

@@ -52,7 +52,8 @@ export interface Trainer {
   readonly stepsPerEpoch: number;
   readonly timings: TrainerTimings;
   trainEpoch(onBatch?: (b: BatchProgress) => void): Promise<{ trainLoss: number; trainAcc: number }>;
-  evaluate(split: 'val' | 'test'): Promise<{ loss: number; acc: number }>;
+  /** Eval-mode (no dropout) loss and accuracy (or micro-F1) of a split's nodes. */
+  evaluate(split: 'train' | 'val' | 'test'): Promise<{ loss: number; acc: number }>;
   exportParameters(): Promise<NamedTensor[]>;
   exportOptimizerState(): Promise<{ step: number; tensors: NamedTensor[] }>;
   importState(params: NamedTensor[], optimizer?: { step: number; tensors: NamedTensor[] }): Promise<void>;
