@@ -92,6 +92,19 @@ class GAT(nn.Module):
         return x
 
 
+def train_briefly(model, x, edge_index, labels, epochs):
+    """Trains as the original trains Cora (Adam, lr 5e-3, weight decay 5e-4, the 140 training nodes); the eval-mode logits."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=5e-3, weight_decay=5e-4)
+    for _ in range(epochs):
+        model.train()
+        optimizer.zero_grad()
+        nn.functional.cross_entropy(model(x, edge_index)[:140], labels[:140]).backward()
+        optimizer.step()
+    model.eval()
+    with torch.no_grad():
+        return model(x, edge_index)
+
+
 class Pwn:
     """What a hostile file holds: unpickling it would run a shell command."""
     def __reduce__(self):
@@ -103,16 +116,7 @@ def main():
     torch.manual_seed(7)
     x, edge_index, labels = load_cora()
     model = GAT([x.shape[1], 8, 7], [8, 1])
-    # trained briefly as the original trains Cora (Adam, lr 5e-3, weight decay 5e-4, the 140 training nodes)
-    optimizer = torch.optim.Adam(model.parameters(), lr=5e-3, weight_decay=5e-4)
-    for _ in range(100):
-        model.train()
-        optimizer.zero_grad()
-        nn.functional.cross_entropy(model(x, edge_index)[:140], labels[:140]).backward()
-        optimizer.step()
-    model.eval()
-    with torch.no_grad():
-        logits = model(x, edge_index)
+    logits = train_briefly(model, x, edge_index, labels, 100)
     test_acc = (logits[1708:2708].argmax(1) == labels[1708:2708]).float().mean().item()
     # the original's checkpoint dict (utils.get_training_state)
     torch.save({

@@ -17,7 +17,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'scripts'))
-from pthFixtures import OUT, load_cora  # noqa: E402  the same Cora as the GAT fixtures
+from pthFixtures import OUT, load_cora, train_briefly  # noqa: E402  the same Cora and training as the GAT fixtures
 
 
 class GATv2Conv(nn.Module):
@@ -73,15 +73,7 @@ def main():
     for share, name in [(False, 'pyg_gatv2_cora'), (True, 'pyg_gatv2_shared_cora')]:
         torch.manual_seed(11)
         model = GATv2(x.shape[1], 7, share)
-        optimizer = torch.optim.Adam(model.parameters(), lr=5e-3, weight_decay=5e-4)
-        for _ in range(60):
-            model.train()
-            optimizer.zero_grad()
-            nn.functional.cross_entropy(model(x, edge_index)[:140], labels[:140]).backward()
-            optimizer.step()
-        model.eval()
-        with torch.no_grad():
-            logits = model(x, edge_index)
+        logits = train_briefly(model, x, edge_index, labels, 60)
         sd = model.state_dict()
         assert share == (sd['convs.0.lin_r.weight'].data_ptr() == sd['convs.0.lin_l.weight'].data_ptr())
         torch.save(sd, os.path.join(OUT, f'{name}_state_dict.pth'))

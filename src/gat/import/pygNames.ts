@@ -22,6 +22,36 @@
  */
 import { PthError, type PthTensor } from './pthArchive';
 
+/**
+ * What both mappers share: the layers' prefixes in the state_dict's order (each layer named by its
+ * one `marker` tensor), a `take` that records which tensors were used, a `fail` naming the file, and
+ * the refusal of what neither layer models (edge features, residual connections).
+ */
+function layerReader(stateDict: ReadonlyMap<string, PthTensor>, file: string, marker: string) {
+  const fail = (message: string): never => {
+    throw new PthError(`${file}: ${message}`);
+  };
+  const prefixes: string[] = [];
+  for (const k of stateDict.keys()) {
+    if (k === marker) prefixes.push('');
+    else if (k.endsWith(`.${marker}`)) prefixes.push(k.slice(0, -marker.length - 1));
+  }
+  const used = new Set<string>();
+  const take = (key: string): PthTensor | undefined => {
+    const t = stateDict.get(key);
+    if (t) used.add(key);
+    return t;
+  };
+  const at = (p: string, name: string): string => (p ? `${p}.${name}` : name);
+  const refuseUnmodeled = (p: string, names: readonly string[]): void => {
+    for (const unsupported of names) {
+      if (stateDict.has(at(p, unsupported))) fail(`tensor '${at(p, unsupported)}': ${unsupported.startsWith('res') ? 'residual connections (residual=True)' : 'edge features (edge_dim)'} are not modeled by GAT Explorer`);
+    }
+  };
+  const unused = (): string[] => [...stateDict.keys()].filter((k) => !used.has(k));
+  return { fail, prefixes, take, at, refuseUnmodeled, unused };
+}
+
 export function isPygStateDict(keys: readonly string[]): boolean {
   return keys.some((k) => /(^|\.)att_src$/.test(k));
 }
@@ -35,26 +65,11 @@ const sameValues = (a: PthTensor, b: PthTensor): boolean => a.data.length === b.
 
 /** GATv2Conv layers under our GATv2 names; `shared` when every layer's lin_r equals its lin_l. */
 export function pygV2ToGatNames(stateDict: ReadonlyMap<string, PthTensor>, file: string): { tensors: Map<string, PthTensor>; shared: boolean } {
-  const fail = (message: string): never => {
-    throw new PthError(`${file}: ${message}`);
-  };
-  const prefixes: string[] = [];
-  for (const k of stateDict.keys()) {
-    const m = /^(.*)\.att$/.exec(k) ?? (k === 'att' ? ['', ''] : null);
-    if (m) prefixes.push(m[1]);
-  }
+  const { fail, prefixes, take, at: atIn, refuseUnmodeled, unused } = layerReader(stateDict, file, 'att');
   const out = new Map<string, PthTensor>();
-  const used = new Set<string>();
-  const take = (key: string): PthTensor | undefined => {
-    const t = stateDict.get(key);
-    if (t) used.add(key);
-    return t;
-  };
   const sharedLayers = prefixes.map((p, l) => {
-    const at = (name: string): string => (p ? `${p}.${name}` : name);
-    for (const unsupported of ['lin_edge.weight', 'res.weight']) {
-      if (stateDict.has(at(unsupported))) fail(`tensor '${at(unsupported)}': ${unsupported.startsWith('res') ? 'residual connections (residual=True)' : 'edge features (edge_dim)'} are not modeled by GAT Explorer`);
-    }
+    const at = (name: string): string => atIn(p, name);
+    refuseUnmodeled(p, ['lin_edge.weight', 'res.weight']);
     const [lw, lb, rw, rb, att, bias] = ['lin_l.weight', 'lin_l.bias', 'lin_r.weight', 'lin_r.bias', 'att', 'bias'].map((n) => take(at(n)));
     if (!lw || !lb || !att || !bias) return fail(`GATv2 layer '${p}' needs tensors '${at('lin_l.weight')}', '${at('lin_l.bias')}', '${at('att')}' and '${at('bias')}' (a GATv2Conv with bias=True)`);
     if (!rw !== !rb) return fail(`GATv2 layer '${p}' has only one of '${at('lin_r.weight')}' and '${at('lin_r.bias')}'`);
@@ -69,7 +84,7 @@ export function pygV2ToGatNames(stateDict: ReadonlyMap<string, PthTensor>, file:
     out.set(`gat_net.${l}.bias`, bias);
     return shared;
   });
-  const rest = [...stateDict.keys()].filter((k) => !used.has(k));
+  const rest = unused();
   if (rest.length) fail(`has tensors that are not part of a stack of GATv2Conv layers: ${rest.map((k) => `'${k}'`).join(', ')}`);
   const shared = sharedLayers.every(Boolean);
   if (!shared && sharedLayers.some(Boolean)) {
@@ -85,26 +100,11 @@ export function pygV2ToGatNames(stateDict: ReadonlyMap<string, PthTensor>, file:
 }
 
 export function pygToGatNames(stateDict: ReadonlyMap<string, PthTensor>, file: string): Map<string, PthTensor> {
-  const fail = (message: string): never => {
-    throw new PthError(`${file}: ${message}`);
-  };
-  const prefixes: string[] = [];
-  for (const k of stateDict.keys()) {
-    const m = /^(.*)\.att_src$/.exec(k) ?? (k === 'att_src' ? ['', ''] : null);
-    if (m) prefixes.push(m[1]);
-  }
+  const { fail, prefixes, take, at: atIn, refuseUnmodeled, unused } = layerReader(stateDict, file, 'att_src');
   const out = new Map<string, PthTensor>();
-  const used = new Set<string>();
-  const take = (key: string): PthTensor | undefined => {
-    const t = stateDict.get(key);
-    if (t) used.add(key);
-    return t;
-  };
   prefixes.forEach((p, l) => {
-    const at = (name: string): string => (p ? `${p}.${name}` : name);
-    for (const unsupported of ['lin_edge.weight', 'att_edge', 'res.weight']) {
-      if (stateDict.has(at(unsupported))) fail(`tensor '${at(unsupported)}': ${unsupported.startsWith('res') ? 'residual connections (residual=True)' : 'edge features (edge_dim)'} are not modeled by GAT Explorer`);
-    }
+    const at = (name: string): string => atIn(p, name);
+    refuseUnmodeled(p, ['lin_edge.weight', 'att_edge', 'res.weight']);
     const lin = take(at('lin.weight')) ?? take(at('lin_src.weight'));
     const dst = take(at('lin_dst.weight'));
     if (!lin) return fail(`layer '${p}' has no tensor '${at('lin.weight')}' or '${at('lin_src.weight')}'`);
@@ -118,7 +118,7 @@ export function pygToGatNames(stateDict: ReadonlyMap<string, PthTensor>, file: s
     out.set(`gat_net.${l}.scoring_fn_target`, trg);
     out.set(`gat_net.${l}.bias`, bias);
   });
-  const rest = [...stateDict.keys()].filter((k) => !used.has(k));
+  const rest = unused();
   if (rest.length) fail(`has tensors that are not part of a stack of GATConv layers: ${rest.map((k) => `'${k}'`).join(', ')}`);
   return out;
 }
