@@ -3,11 +3,12 @@ import { EditError, NO_EDITS, type GraphEdit } from '../explain/graphEdits';
 import { studyNode, type StudyRequest } from '../explain/nodeStudy';
 import { IMPORTANCE_METHODS, type EdgeImportance, type ImportanceMethod, type LayerComputation, type NodeExplanation } from '../../protocol/explanation';
 import { UsageError, type OptionTable } from '../options/args';
+import { RUN_OPTION } from '../options/commonOptions';
 import { checkNode, loadRunModel } from './runModel';
 import { defineCommand, type CommandOptions, type Write } from './command';
 
 const EXPLAIN_OPTIONS = {
-  run: { type: 'string', placeholder: 'run', help: 'run folder, or the id of a run under ./runs (required)' },
+  run: RUN_OPTION,
   node: { type: 'int', min: 0, max: 100_000_000, help: 'node id (required)' },
   layer: { type: 'int', min: 1, max: 64, help: 'text output: only this layer (1-based)' },
   head: { type: 'int', min: 1, max: 1024, help: 'text output: only this head (1-based; default 1)' },

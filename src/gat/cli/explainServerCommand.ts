@@ -10,12 +10,13 @@ import { EditError } from '../explain/graphEdits';
 import { datasetIsUndirected, studyNode, uneditedPrediction, type UneditedPrediction } from '../explain/nodeStudy';
 import { LineBuffer } from '../io/lineBuffer';
 import { UsageError, type OptionTable } from '../options/args';
+import { RUN_OPTION } from '../options/commonOptions';
 import { explainRequest, MAX_REQUEST_CHARS, type ExplainReply, type ExplainRequest, type ExplainServerReady } from '../../protocol/explainServer';
 import { defineCommand, type CommandOptions, type Write } from './command';
 import { checkNode, loadRunModel, type RunModel } from './runModel';
 
 const EXPLAIN_SERVER_OPTIONS = {
-  run: { type: 'string', placeholder: 'run', help: 'run folder, or the id of a run under ./runs (required)' },
+  run: RUN_OPTION,
 } as const satisfies OptionTable;
 
 export const explainServerCommand = defineCommand({

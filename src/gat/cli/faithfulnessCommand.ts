@@ -10,11 +10,12 @@ import { writeFileAtomic } from '../io/atomicWrite';
 import { faithfulnessCsv } from '../artifacts/faithfulnessReport';
 import { IMPORTANCE_METHODS } from '../../protocol/explanation';
 import { UsageError, type OptionTable } from '../options/args';
+import { RUN_OPTION } from '../options/commonOptions';
 import { defineCommand, type CommandOptions, type Write } from './command';
 import { loadRunModel } from './runModel';
 
 const FAITHFULNESS_OPTIONS = {
-  run: { type: 'string', placeholder: 'run', help: 'run folder, or the id of a run under ./runs (required)' },
+  run: RUN_OPTION,
   nodes: { type: 'string', default: 'test', placeholder: 'test|all|motifs|COUNT', help: 'the test nodes, every node, the nodes of planted motifs (BA-Shapes), or COUNT test nodes sampled with --seed' },
   nodeIds: { type: 'string', placeholder: 'ID,…', help: 'exactly these nodes (instead of --nodes)' },
   k: { type: 'string', default: '1,2,5,10', placeholder: 'K,…', help: 'how many top edges each fidelity removes or keeps' },

@@ -48,6 +48,18 @@ export function probability(o: Objective, logits: Float64Array): number {
   return Math.exp(logits[o.index] - max) / sum;
 }
 
+/** The index of the largest logit (the first of equals). */
+export function argmax(logits: ArrayLike<number>): number {
+  let best = 0;
+  for (let k = 1; k < logits.length; k++) if (logits[k] > logits[best]) best = k;
+  return best;
+}
+
+/** The prediction the objective is about: the predicted class, or whether the label is on (1) or off (0). */
+export function predictedOf(o: Objective, logits: Float64Array): number {
+  return o.kind === 'sigmoid' ? (logits[o.index] > 0 ? 1 : 0) : argmax(logits);
+}
+
 /** ∂p/∂logits (or ∂log p/∂logits with `log`). */
 function objectiveGradient(o: Objective, logits: Float64Array, log: boolean): Float64Array {
   const p = probability(o, logits);

@@ -13,7 +13,7 @@
 import { streamKey, uniformAt } from '../kernels/random';
 import { auroc } from '../stats/auroc';
 import type { FidelitySummary, MotifAccuracy, NodeMethodFidelity, RankingMethod } from '../../protocol/faithfulness';
-import { attentionFlow, gnnExplainer, integratedGradients, leaveOneOut, probability, saliency, type ImportanceSettings, type Objective } from './edgeImportance';
+import { attentionFlow, gnnExplainer, integratedGradients, leaveOneOut, predictedOf, probability, saliency, type ImportanceSettings, type Objective } from './edgeImportance';
 import type { FieldModel, ForwardRecord } from './fieldModel';
 
 export interface FidelityRequest {
@@ -54,13 +54,6 @@ export function rankOf(scores: Float64Array): Int32Array {
   return order.sort((a, b) => scores[b] - scores[a] || a - b);
 }
 
-function predicted(o: Objective, logits: Float64Array): number {
-  if (o.kind === 'sigmoid') return logits[o.index] > 0 ? 1 : 0;
-  let best = 0;
-  for (let k = 1; k < logits.length; k++) if (logits[k] > logits[best]) best = k;
-  return best;
-}
-
 /** A row as a worker sends it: a graded node also carries its scores and labels, pooled by the main thread. */
 export type GradedRow = NodeMethodFidelity & { readonly motifPairs?: { readonly scores: number[]; readonly labels: number[] } };
 
@@ -68,7 +61,7 @@ export function nodeFidelity(r: FidelityRequest): GradedRow[] {
   const { model, objective: o } = r;
   const base = model.forward();
   const p0 = probability(o, base.logits);
-  const y0 = predicted(o, base.logits);
+  const y0 = predictedOf(o, base.logits);
   const U = model.numUnits;
   return r.methods.map((method) => {
     const t0 = performance.now();
@@ -82,8 +75,8 @@ export function nodeFidelity(r: FidelityRequest): GradedRow[] {
       const without = model.logitsWithout(base, removed);
       for (let u = 0; u < U; u++) removed[u] ^= 1; // keep only the top k
       const only = model.logitsWithout(base, removed);
-      row.plusChanged.push(predicted(o, without) === y0 ? 0 : 1);
-      row.minusChanged.push(predicted(o, only) === y0 ? 0 : 1);
+      row.plusChanged.push(predictedOf(o, without) === y0 ? 0 : 1);
+      row.minusChanged.push(predictedOf(o, only) === y0 ? 0 : 1);
       row.plusDrop.push(p0 - probability(o, without));
       row.minusDrop.push(p0 - probability(o, only));
     }

@@ -6,7 +6,7 @@ import type { NamedTensor } from '../artifacts/namedTensor';
 import { isMotifEdge, type GraphDataset } from '../data/graph';
 import { buildGatGraph, type GatGraph } from '../kernels/gatGraph';
 import type { LayerShape } from '../model/parameters';
-import type { ImportanceSettings, Objective } from './edgeImportance';
+import { argmax, type ImportanceSettings, type Objective } from './edgeImportance';
 import type { RankingMethod } from '../../protocol/faithfulness';
 import { nodeFidelity, type GradedRow } from './faithfulness';
 import { FieldModel } from './fieldModel';
@@ -39,9 +39,7 @@ export class FaithfulnessRunner {
     const model = new FieldModel(receptiveField(this.gat, node, this.job.shapes.length, this.job.directed), this.weights, this.job.graph.features);
     const logits = model.forward().logits;
     // the explained output: the predicted class, or (multi-label) the most probable label
-    let best = 0;
-    for (let k = 1; k < logits.length; k++) if (logits[k] > logits[best]) best = k;
-    const objective: Objective = { index: best, kind: this.job.graph.multiLabels ? 'sigmoid' : 'softmax' };
+    const objective: Objective = { index: argmax(logits), kind: this.job.graph.multiLabels ? 'sigmoid' : 'softmax' };
     const g = this.job.graph;
     const motifLabels = g.motifs && g.motifs[node] >= 0 ? Uint8Array.from(model.field.units, (u) => (isMotifEdge(g, u.source, u.target) ? 1 : 0)) : undefined;
     return nodeFidelity({ model, objective, methods: this.job.methods, ks: this.job.ks, settings: this.job.settings, numNodes: g.numNodes, ...(motifLabels ? { motifLabels } : {}) });

@@ -8,7 +8,7 @@ import type { GraphDataset } from '../data/graph';
 import { buildGatGraph } from '../kernels/gatGraph';
 import type { LayerShape } from '../model/parameters';
 import type { ImportanceMethod, NodeExplanation } from '../../protocol/explanation';
-import { DEFAULT_IMPORTANCE, edgeImportance, type ImportanceSettings, type Objective } from './edgeImportance';
+import { argmax, DEFAULT_IMPORTANCE, edgeImportance, type ImportanceSettings, type Objective } from './edgeImportance';
 import { explainNode } from './explainNode';
 import { FieldModel } from './fieldModel';
 import { applyEdits, describeEdit, EditError, type EditSet } from './graphEdits';
@@ -84,5 +84,5 @@ export function objectiveOf(x: Pick<NodeExplanation, 'multiLabel' | 'classNames'
     return { index: x.result.predicted[0], kind: 'softmax' };
   }
   if (label !== undefined && (label < 0 || label >= p.length)) throw new EditError(`label ${label} does not exist: labels are 0 to ${p.length - 1}`);
-  return { index: label ?? p.indexOf(Math.max(...p)), kind: 'sigmoid' };
+  return { index: label ?? argmax(p), kind: 'sigmoid' };
 }

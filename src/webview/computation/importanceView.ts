@@ -2,7 +2,7 @@ import { fieldFigure, fieldLayout } from '../../figures/receptiveFieldFigure';
 import { formatScore, formatSeconds, METHOD_LABELS, methodsOf, methodSummaries, topEdges, TOP_EDGES } from '../../figures/importanceModel';
 import type { EdgeImportance, ImportanceMethod, NodeExplanation } from '../../protocol/explanation';
 import type { WhatIfView } from '../../protocol/whatIf';
-import { element } from '../shared/controls';
+import { element, sideScroll } from '../shared/controls';
 
 /** What the section asks of the app (each becomes a message to the host). */
 export interface ImportanceActions {
@@ -147,9 +147,7 @@ export class ImportanceSection {
       tbody.append(tr);
     }
     table.append(caption, thead, tbody);
-    const scroll = element('div', 'table-scroll');
-    scroll.append(table);
-    return scroll;
+    return sideScroll(table);
   }
 
   /** Each method's agreement with attention, its time, and what else to know about it. */
@@ -180,9 +178,7 @@ export class ImportanceSection {
       tbody.append(tr);
     }
     table.append(caption, thead, tbody);
-    const scroll = element('div', 'table-scroll');
-    scroll.append(table);
-    return scroll;
+    return sideScroll(table);
   }
 
   private link(node: number): HTMLElement {

@@ -1,5 +1,5 @@
 import type { ExplainSources, ExplainStep, HeadComputation, LayerComputation, NodeExplanation } from '../../protocol/explanation';
-import { element } from '../shared/controls';
+import { element, sideScroll } from '../shared/controls';
 import { attentionRows } from './whatIfModel';
 
 /** What a step view can ask of the app: open code, a record, or a neighbour's own computation. */
@@ -164,10 +164,7 @@ export function attentionTable(layer: LayerComputation, head: HeadComputation, e
     });
   }
   table.append(caption, thead, tbody);
-  // A narrow panel scrolls the table sideways rather than cutting its columns off.
-  const scroll = element('div', 'table-scroll');
-  scroll.append(table);
-  return scroll;
+  return sideScroll(table);
 }
 
 /** Where the keyboard goes once a row's edge is removed: the next row's Remove button (else the previous one's). */

@@ -3,7 +3,7 @@ import { METHOD_STYLE, TABLE_COLUMNS, tableRows, verdict, type FidelityChart } f
 import type { RankingMethod } from '../../protocol/faithfulness';
 import type { FaithfulnessResults, FaithfulnessSideView } from '../../protocol/faithfulnessSnapshot';
 import { Component } from '../shared/component';
-import { element, toolbarButton } from '../shared/controls';
+import { element, sideScroll, toolbarButton } from '../shared/controls';
 import { drawFigures } from '../shared/figureGrid';
 
 /** What a side's buttons ask of the host. */
@@ -147,9 +147,7 @@ export class NumbersTables extends Component<ReadonlyArray<{ readonly heading: s
           tr.insertCell().textContent = String(r.k);
           for (const c of r.cells) tr.insertCell().textContent = c;
         }
-        const wrap = element('div', 'table-scroll');
-        wrap.append(table);
-        return wrap;
+        return sideScroll(table);
       }),
     );
   }

@@ -19,6 +19,13 @@ export function element<K extends keyof HTMLElementTagNameMap>(tag: K, cls: stri
   return el;
 }
 
+/** A table in a box that scrolls sideways, so a narrow panel scrolls it rather than cutting its columns off. */
+export function sideScroll(table: HTMLTableElement): HTMLDivElement {
+  const scroll = element('div', 'table-scroll');
+  scroll.append(table);
+  return scroll;
+}
+
 /** A hidden tooltip box (role=tooltip), positioned by the panel. */
 export function tooltipElement(): HTMLDivElement {
   const tip = element('div', 'tooltip', { role: 'tooltip' });
